@@ -1,0 +1,3 @@
+from services.dossier.relay.main import main
+
+main()

@@ -1,0 +1,65 @@
+"""The dossier outbox relay as its own process: ``python -m services.dossier.relay``.
+
+Run one relay per event store: the relay's position is a tracking record in
+the same store, so a second relay would publish the same events again
+(harmless to consumers, wasteful for the broker).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from services.dossier.adapters.integration_events import to_integration_event
+from services.dossier.application.dossiers import DossierApplication
+from services.dossier.settings import DossierSettings
+from shared.events.topics import events_topic
+from shared.http.app import create_app, serve
+from shared.kafka.producer import make_producer
+from shared.kafka.topics import ensure_topics
+from shared.outbox import OutboxRelay
+
+
+def build_app(settings: DossierSettings | None = None) -> FastAPI:
+    settings = settings or DossierSettings()
+    bootstrap = settings.require("kafka_bootstrap_servers")
+    topic = events_topic("dossier", settings.topic_prefix)
+    dossiers = DossierApplication(env=settings.eventstore_env())
+    producer = make_producer(bootstrap)
+    relay = OutboxRelay(dossiers, to_integration_event, producer, topic)
+    state: dict[str, asyncio.Task[None]] = {}
+
+    async def kafka() -> None:
+        if "task" not in state or state["task"].done():
+            raise RuntimeError("relay is not running")
+
+    async def event_store() -> None:
+        await asyncio.to_thread(dossiers.recorder.max_notification_id)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await ensure_topics(bootstrap, [topic])
+        await producer.start()
+        state["task"] = asyncio.create_task(relay.run())
+        try:
+            yield
+        finally:
+            state["task"].cancel()
+            await asyncio.gather(state["task"], return_exceptions=True)
+            await producer.stop()
+            dossiers.close()
+
+    app = create_app(
+        "dossier-relay", readiness={"kafka": kafka, "event_store": event_store}, lifespan=lifespan
+    )
+    app.state.relay = relay
+    return app
+
+
+def main() -> None:
+    settings = DossierSettings()
+    settings.port = settings.relay_port
+    serve(build_app(settings), settings, "dossier-relay")

@@ -1,0 +1,1 @@
+"""What every Một Cửa service needs: event envelope, Kafka plumbing, settings, HTTP basics."""

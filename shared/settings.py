@@ -1,0 +1,80 @@
+"""Settings common to every service.
+
+Each service subclasses :class:`ServiceSettings` with its own env prefix
+(``MOTCUA_<SERVICE>_``). Engine addresses come, in order, from the service's
+own variable, the suite-wide variable (``MOTCUA_KAFKA_BOOTSTRAP_SERVERS``,
+``MOTCUA_MONGO_URL``, ``MOTCUA_POSTGRES_DSN``, ``MOTCUA_SMTP_HOST``/``_PORT``)
+and the local launcher's state file ``$MOTCUA_STATE_DIR/engines.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings
+
+
+def state_dir() -> Path:
+    return Path(os.environ.get("MOTCUA_STATE_DIR", ".motcua")).resolve()
+
+
+def engines_state() -> dict[str, Any]:
+    path = state_dir() / "engines.json"
+    if not path.exists():
+        return {}
+    return json.loads(path.read_text())
+
+
+def _engine_value(engine: str, key: str, env_var: str) -> Any:
+    if env_var in os.environ:
+        return os.environ[env_var]
+    return engines_state().get(engine, {}).get(key)
+
+
+_ENGINE_FIELDS = {
+    "kafka_bootstrap_servers": ("kafka", "bootstrap_servers"),
+    "mongo_url": ("mongo", "url"),
+    "postgres_dsn": ("postgres", "dsn"),
+    "smtp_host": ("smtp", "host"),
+    "smtp_port": ("smtp", "port"),
+}
+
+
+class ServiceSettings(BaseSettings):
+    """Base settings; every field documents itself through its description."""
+
+    host: str = Field("127.0.0.1", description="Address the HTTP server binds to.")
+    port: int = Field(0, description="HTTP port; 0 lets the system choose.")
+    log_level: str = Field("INFO", description="Python log level name.")
+    topic_prefix: str = Field(
+        "", description="Prefix for every Kafka topic name (isolates test runs)."
+    )
+    kafka_bootstrap_servers: str | None = Field(None, description="Kafka bootstrap servers.")
+    mongo_url: str | None = Field(None, description="MongoDB-protocol server URL.")
+    mongo_database: str = Field("motcua", description="MongoDB database name.")
+    postgres_dsn: str | None = Field(None, description="PostgreSQL DSN (event stores).")
+    smtp_host: str | None = Field(None, description="SMTP server host.")
+    smtp_port: int | None = Field(None, description="SMTP server port.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_engines(cls, values: dict[str, Any]) -> dict[str, Any]:
+        for field, (engine, key) in _ENGINE_FIELDS.items():
+            if values.get(field) is None:
+                value = _engine_value(engine, key, f"MOTCUA_{field.upper()}")
+                if value is not None:
+                    values[field] = value
+        return values
+
+    def require(self, field: str) -> Any:
+        value = getattr(self, field)
+        if value in (None, ""):
+            raise RuntimeError(
+                f"{field} is not configured: start the engines (`motcua up`) "
+                f"or set MOTCUA_{field.upper()}"
+            )
+        return value
