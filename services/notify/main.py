@@ -28,12 +28,6 @@ def build_app(settings: NotifySettings | None = None) -> FastAPI:
     mailer = SmtpMailer(settings.require("smtp_host"), settings.require("smtp_port"),
                         settings.mail_from)
     topics = [events_topic(c, settings.topic_prefix) for c in CONSUMED_CONTEXTS]
-    consumer = IdempotentConsumer(
-        bootstrap_servers=bootstrap,
-        topics=topics,
-        group_id=settings.consumer_group,
-        handler=NotificationHandler(db, mailer, settings.portal_url),
-    )
     state: dict[str, asyncio.Task[None]] = {}
 
     async def mongo() -> None:
@@ -47,6 +41,12 @@ def build_app(settings: NotifySettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_topics(bootstrap, topics)
         await db.notifications.create_index([("user_id", 1), ("created_at", -1)])
+        consumer = IdempotentConsumer(  # aiokafka objects need the running loop
+            bootstrap_servers=bootstrap,
+            topics=topics,
+            group_id=settings.consumer_group,
+            handler=NotificationHandler(db, mailer, settings.portal_url),
+        )
         await consumer.start()
         state["task"] = asyncio.create_task(consumer.run())
         try:

@@ -28,8 +28,6 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
     bootstrap = settings.require("kafka_bootstrap_servers")
     topic = events_topic("dossier", settings.topic_prefix)
     dossiers = DossierApplication(env=settings.eventstore_env())
-    producer = make_producer(bootstrap)
-    relay = OutboxRelay(dossiers, to_integration_event, producer, topic)
     state: dict[str, asyncio.Task[None]] = {}
 
     async def kafka() -> None:
@@ -42,7 +40,9 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_topics(bootstrap, [topic])
+        producer = make_producer(bootstrap)  # aiokafka objects need the running loop
         await producer.start()
+        relay = OutboxRelay(dossiers, to_integration_event, producer, topic)
         state["task"] = asyncio.create_task(relay.run())
         try:
             yield
@@ -55,7 +55,6 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
     app = create_app(
         "dossier-relay", readiness={"kafka": kafka, "event_store": event_store}, lifespan=lifespan
     )
-    app.state.relay = relay
     return app
 
 

@@ -1,0 +1,90 @@
+"""Where integration tests find the engines, in DESIGN.md's order.
+
+1. Addresses given in the environment (MOTCUA_KAFKA_BOOTSTRAP_SERVERS,
+   MOTCUA_MONGO_URL, MOTCUA_POSTGRES_DSN, MOTCUA_SMTP_HOST/PORT/MAILDIR).
+2. Else containers, where a Docker engine answers.
+3. Else the local launcher (real processes on 127.0.0.1).
+
+A missing engine fails the test session; nothing is skipped or faked.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+_ENV_KEYS = ("MOTCUA_KAFKA_BOOTSTRAP_SERVERS", "MOTCUA_MONGO_URL", "MOTCUA_POSTGRES_DSN",
+             "MOTCUA_SMTP_HOST", "MOTCUA_SMTP_PORT", "MOTCUA_SMTP_MAILDIR")
+
+
+@dataclass(frozen=True)
+class Engines:
+    kafka_bootstrap_servers: str
+    mongo_url: str
+    postgres_dsn: str
+    smtp_host: str
+    smtp_port: int
+    maildir: Path
+
+    def env(self) -> dict[str, str]:
+        return {
+            "MOTCUA_KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap_servers,
+            "MOTCUA_MONGO_URL": self.mongo_url,
+            "MOTCUA_POSTGRES_DSN": self.postgres_dsn,
+            "MOTCUA_SMTP_HOST": self.smtp_host,
+            "MOTCUA_SMTP_PORT": str(self.smtp_port),
+        }
+
+
+def _from_environment() -> Engines | None:
+    if not all(key in os.environ for key in _ENV_KEYS):
+        return None
+    return Engines(
+        os.environ["MOTCUA_KAFKA_BOOTSTRAP_SERVERS"], os.environ["MOTCUA_MONGO_URL"],
+        os.environ["MOTCUA_POSTGRES_DSN"], os.environ["MOTCUA_SMTP_HOST"],
+        int(os.environ["MOTCUA_SMTP_PORT"]), Path(os.environ["MOTCUA_SMTP_MAILDIR"]),
+    )
+
+
+def _docker_answers() -> bool:
+    if shutil.which("docker") is None:
+        return False
+    probe = subprocess.run(["docker", "info"], capture_output=True, timeout=20, check=False)
+    return probe.returncode == 0
+
+
+def _from_launcher() -> Engines:
+    from motcua_ops.engines import ensure_engines
+
+    state = ensure_engines()
+    return Engines(
+        state["kafka"]["bootstrap_servers"], state["mongo"]["url"], state["postgres"]["dsn"],
+        state["smtp"]["host"], int(state["smtp"]["port"]), Path(state["smtp"]["maildir"]),
+    )
+
+
+@pytest.fixture(scope="session")
+def engines() -> Iterator[Engines]:
+    found = _from_environment()
+    if found is not None:
+        yield found
+    elif _docker_answers():
+        from tests.support.containers import container_engines
+
+        with container_engines() as started:
+            yield started
+    else:
+        yield _from_launcher()
+
+
+@pytest.fixture
+def run_id() -> str:
+    """A fresh name for this test's topics, databases and schemas."""
+    return "t" + uuid.uuid4().hex[:12]
