@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Install what the local launcher (`motcua up`) needs on a Debian machine without Docker.
+# Idempotent: installs only what is missing, then (re)installs the project into .venv when
+# it is not importable there.
+#   apt: openjdk-17-jre-headless (Kafka), maven (Kafka jars), postgresql (PostgreSQL 15)
+#   Go:  only checked (FerretDB is built from source once, into ~/.cache/motcua)
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+if ! command -v java >/dev/null 2>&1 \
+    || ! java -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])'; then
+  missing+=(openjdk-17-jre-headless)
+fi
+command -v mvn >/dev/null 2>&1 || missing+=(maven)
+if ! compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null; then
+  missing+=(postgresql)
+  # The launcher runs its own cluster under the state dir: do not create the system one.
+  if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+    $SUDO mkdir -p /etc/postgresql-common
+    echo 'create_main_cluster = false' | $SUDO tee /etc/postgresql-common/createcluster.conf >/dev/null
+  fi
+fi
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "install.sh: installing ${missing[*]}"
+  $SUDO apt-get update
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+else
+  echo "install.sh: java, mvn and postgresql are installed"
+fi
+
+GO=""
+for candidate in "$(command -v go || true)" /usr/local/go/bin/go "$HOME/go/bin/go"; do
+  if [ -n "$candidate" ] && [ -x "$candidate" ]; then GO="$candidate"; break; fi
+done
+FERRETDB="${XDG_CACHE_HOME:-$HOME/.cache}/motcua/ferretdb/bin/ferretdb"
+if [ -n "$GO" ]; then
+  echo "install.sh: Go found: $("$GO" version)"
+elif [ -x "$FERRETDB" ]; then
+  echo "install.sh: Go not found, but FerretDB is already built at $FERRETDB"
+else
+  echo "install.sh: Go not found. FerretDB (the MongoDB-compatible engine) is built from source" >&2
+  echo "  once with Go >= 1.22: install the official Go toolchain (unpack to /usr/local/go and" >&2
+  echo "  add /usr/local/go/bin to PATH); Debian 12's golang-go (1.19) is too old." >&2
+fi
+
+cd "$REPO"
+if [ ! -x .venv/bin/python ]; then
+  echo "install.sh: creating .venv"
+  python3.11 -m venv .venv
+fi
+# Importable from outside the repo = the editable install maps our packages; a changed
+# pyproject.toml (new or bumped dependency) reinstalls.
+stamp=".venv/.pyproject.sha256"
+if ! (cd / && "$REPO/.venv/bin/python" -c 'import motcua_ops.cli' >/dev/null 2>&1) \
+    || [ ! -x .venv/bin/motcua ] || ! sha256sum --status -c "$stamp" 2>/dev/null; then
+  echo "install.sh: pip install -e '.[dev]'"
+  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -q -e '.[dev]'
+  sha256sum pyproject.toml > "$stamp"
+else
+  echo "install.sh: .venv is up to date"
+fi
+echo "install.sh: done. Next: deploy/local/up"

@@ -1,0 +1,147 @@
+"""`motcua`: start, stop and inspect the local engines and services."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import typer
+from rich.table import Table
+
+from motcua_ops.engines import engine_status, ensure_engines, stop_engines
+from motcua_ops.errors import MissingPrerequisite, OpsError
+from motcua_ops.paths import REPO_ROOT, state_dir
+from motcua_ops.seed import seed_demo
+from motcua_ops.services import service_status, start_services, stop_services
+from motcua_ops.ui import console, error, info, warn
+
+app = typer.Typer(
+    help="Một Cửa local launcher (no Docker needed).", no_args_is_help=True, add_completion=False
+)
+engines_app = typer.Typer(
+    help="Only the engines: Kafka, FerretDB, PostgreSQL, SMTP sink.", no_args_is_help=True
+)
+app.add_typer(engines_app, name="engines")
+
+T = TypeVar("T")
+PORTAL = "Cổng thông tin (portal)"
+
+
+def guarded(action: Callable[[], T]) -> T:
+    """Run `action`; a launcher error becomes one message and a non-zero exit."""
+    sys.path.insert(0, str(REPO_ROOT))  # `services.*` seeders import without pip install -e
+    try:
+        return action()
+    except MissingPrerequisite as exc:
+        error(f"motcua: {exc}")
+        raise typer.Exit(2) from exc
+    except OpsError as exc:
+        error(f"motcua: {exc}")
+        raise typer.Exit(1) from exc
+
+
+def _engines_table(state: Path) -> bool:
+    table = Table("engine", "address", "pid", "process", "answers", title="engines")
+    all_up = True
+    for row in engine_status(state):
+        all_up &= row.alive and row.answering
+        table.add_row(
+            row.name, row.address, str(row.pid or "-"), _yes(row.alive), _yes(row.answering)
+        )
+    console.print(table)
+    return all_up
+
+
+def _services_table(state: Path) -> bool:
+    table = Table("service", "url", "pid", "state", title="services")
+    all_up = True
+    for row in service_status(state):
+        all_up &= row.ok
+        table.add_row(row.name, row.url, str(row.pid or "-"), row.state)
+    console.print(table)
+    return all_up
+
+
+def _yes(flag: bool) -> str:
+    return "[green]yes[/green]" if flag else "[red]no[/red]"
+
+
+@engines_app.command("up")
+def engines_up() -> None:
+    """Install what is missing, start the engines that are not running, wait until ready."""
+    state = state_dir()
+    guarded(lambda: ensure_engines(state))
+    _engines_table(state)
+    info(f"state: {state / 'engines.json'}")
+
+
+@engines_app.command("down")
+def engines_down() -> None:
+    """Stop the engines (idempotent)."""
+    stopped = guarded(lambda: stop_engines(state_dir()))
+    info(f"stopped: {', '.join(stopped)}" if stopped else "no engine was running")
+
+
+@engines_app.command("status")
+def engines_status() -> None:
+    """Show each engine; exit 0 only if all run and answer."""
+    if not _engines_table(state_dir()):
+        raise typer.Exit(1)
+
+
+@app.command()
+def up(
+    engines_only: bool = typer.Option(False, "--engines-only", help="Do not start services."),
+) -> None:
+    """Start engines, then services; wait until every service answers /readyz."""
+    state = state_dir()
+    guarded(lambda: ensure_engines(state))
+    if engines_only:
+        _engines_table(state)
+        return
+    results = guarded(lambda: start_services(state))
+    _engines_table(state)
+    _services_table(state)
+    failed = [r for r in results if not r.ok]
+    for result in failed:
+        warn(f"{result.name}: {result.state}" + (f" - {result.detail}" if result.detail else ""))
+    gateway = next((r for r in results if r.name == "gateway"), None)
+    if gateway and gateway.ok:
+        info(f"{PORTAL}: {gateway.url}/")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def down() -> None:
+    """Stop services, then engines; leaves no process behind (idempotent)."""
+    state = state_dir()
+    services = guarded(lambda: stop_services(state))
+    engines = guarded(lambda: stop_engines(state))
+    stopped = services + engines
+    info(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
+
+
+@app.command()
+def status() -> None:
+    """Show engines and services; exit 0 only if all are up."""
+    state = state_dir()
+    engines_ok = _engines_table(state)
+    services_ok = _services_table(state)
+    if not (engines_ok and services_ok):
+        raise typer.Exit(1)
+
+
+@app.command()
+def seed(demo: bool = typer.Option(False, "--demo", help="Seed the demo data set.")) -> None:
+    """Seed demo data through the services' own seeders."""
+    if not demo:
+        info("nothing to do: pass --demo")
+        return
+    guarded(lambda: seed_demo(state_dir()))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,213 @@
+"""The service processes (`python -m services.<name>`), started after the engines."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from motcua_ops import procs
+from motcua_ops.paths import REPO_ROOT, Paths, child_env
+from motcua_ops.ports import pick_port, port_is_free
+from motcua_ops.state import (
+    load_services,
+    recorded_ports,
+    service_state_path,
+    state_lock,
+    write_json,
+)
+from motcua_ops.ui import step
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    module: str
+    port_env: str
+    default_port: int | None = None
+    cwd: Path = REPO_ROOT
+
+    @property
+    def url_env(self) -> str:
+        """The env var telling the gateway (and others) where this service is."""
+        return f"MOTCUA_GATEWAY_{self.name.upper().replace('-', '_')}_URL"
+
+    @property
+    def marker(self) -> str:
+        return f"-m {self.module}"
+
+    def present(self) -> bool:
+        base = self.cwd / self.module.replace(".", "/")
+        return base.with_suffix(".py").is_file() or (base / "__main__.py").is_file()
+
+
+SERVICES = [
+    ServiceSpec("identity", "services.identity", "MOTCUA_IDENTITY_PORT"),
+    ServiceSpec("catalog", "services.catalog", "MOTCUA_CATALOG_PORT"),
+    ServiceSpec("dossier", "services.dossier", "MOTCUA_DOSSIER_PORT"),
+    ServiceSpec("dossier-relay", "services.dossier.relay", "MOTCUA_DOSSIER_RELAY_PORT"),
+    ServiceSpec("payment", "services.payment", "MOTCUA_PAYMENT_PORT"),
+    ServiceSpec("notify", "services.notify", "MOTCUA_NOTIFY_PORT"),
+    ServiceSpec("gateway", "services.gateway", "MOTCUA_GATEWAY_PORT", default_port=8000),
+]
+
+
+@dataclass
+class ServiceResult:
+    name: str
+    url: str
+    pid: int | None
+    state: str  # started | running | missing | failed | stopped
+    detail: str = field(default="")
+
+    @property
+    def ok(self) -> bool:
+        return self.state in ("started", "running")
+
+
+def http_ok(url: str, timeout: float = 2.0) -> bool:
+    try:
+        with httpx.Client(trust_env=False, timeout=timeout) as client:
+            return client.get(url).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def start_services(
+    state_dir: Path | None = None, specs: list[ServiceSpec] | None = None, timeout: float = 90.0
+) -> list[ServiceResult]:
+    """Start every service that is not running, then wait for all /readyz in parallel."""
+    specs = SERVICES if specs is None else specs
+    paths = Paths.resolve(state_dir)
+    paths.ensure()
+    path = service_state_path(paths.state)
+    with state_lock(paths.state):
+        recorded = load_services(paths.state)
+        taken = recorded_ports(paths.state)
+        ports = {
+            s.name: pick_port(
+                s.port_env, recorded.get(s.name, {}).get("port"), taken, s.default_port
+            )
+            for s in specs
+        }
+        urls = {s.name: f"http://127.0.0.1:{ports[s.name]}" for s in specs}
+        env = {"MOTCUA_STATE_DIR": str(paths.state)}
+        env.update({s.url_env: urls[s.name] for s in specs})
+        results: dict[str, ServiceResult] = {}
+        for spec in specs:
+            results[spec.name] = _start_one(spec, paths, recorded, ports, urls[spec.name], env)
+            if results[spec.name].pid:
+                recorded[spec.name] = {
+                    "url": urls[spec.name],
+                    "port": ports[spec.name],
+                    "pid": results[spec.name].pid,
+                }
+                write_json(path, recorded)
+        _wait_ready(specs, results, paths, timeout)
+        for result in results.values():
+            if result.state == "failed" and result.name in recorded:
+                recorded[result.name]["pid"] = None
+        write_json(path, recorded)
+    return [results[s.name] for s in specs]
+
+
+def _start_one(
+    spec: ServiceSpec,
+    paths: Paths,
+    recorded: dict[str, dict[str, object]],
+    ports: dict[str, int],
+    url: str,
+    env: dict[str, str],
+) -> ServiceResult:
+    previous = recorded.get(spec.name, {})
+    pid = previous.get("pid")
+    if isinstance(pid, int) and procs.pid_alive(pid, spec.marker):
+        if previous.get("port") == ports[spec.name]:
+            return ServiceResult(spec.name, url, pid, "running")
+        procs.stop(pid, spec.marker)
+    if not spec.present():
+        return ServiceResult(spec.name, url, None, "missing", f"no module {spec.module} yet")
+    if not port_is_free(ports[spec.name]):
+        return ServiceResult(
+            spec.name,
+            url,
+            None,
+            "failed",
+            f"port {ports[spec.name]} is used by another process "
+            f"(choose one with {spec.port_env}=<port>)",
+        )
+    child = child_env({**env, spec.port_env: str(ports[spec.name])})
+    with step(f"starting {spec.name}"):
+        pid = procs.spawn(
+            [sys.executable, "-m", spec.module], paths.log(spec.name), env=child, cwd=spec.cwd
+        )
+    return ServiceResult(spec.name, url, pid, "started")
+
+
+def _wait_ready(
+    specs: list[ServiceSpec], results: dict[str, ServiceResult], paths: Paths, timeout: float
+) -> None:
+    pending = {s.name: s for s in specs if results[s.name].ok}
+    deadline = time.monotonic() + timeout
+    with step(f"waiting for {len(pending)} service(s) to answer /readyz"):
+        while pending:
+            for name, spec in list(pending.items()):
+                result = results[name]
+                if http_ok(f"{result.url}/readyz"):
+                    del pending[name]
+                elif not procs.pid_alive(result.pid, spec.marker):
+                    _fail(result, spec, paths, "exited during start-up")
+                    del pending[name]
+            if pending and time.monotonic() > deadline:
+                for name, spec in pending.items():
+                    _fail(results[name], spec, paths, f"not ready within {timeout:.0f}s")
+                    procs.stop(results[name].pid, spec.marker)
+                pending.clear()
+            time.sleep(0.3 if pending else 0)
+
+
+def _fail(result: ServiceResult, spec: ServiceSpec, paths: Paths, problem: str) -> None:
+    result.state = "failed"
+    result.detail = f"{spec.name} {problem}\n{procs.log_tail(paths.log(spec.name))}"
+
+
+def stop_services(
+    state_dir: Path | None = None, specs: list[ServiceSpec] | None = None
+) -> list[str]:
+    """Stop the recorded services, gateway first; return the names that were running."""
+    specs = SERVICES if specs is None else specs
+    paths = Paths.resolve(state_dir)
+    path = service_state_path(paths.state)
+    stopped = []
+    with state_lock(paths.state):
+        recorded = load_services(paths.state)
+        for spec in reversed(specs):
+            entry = recorded.get(spec.name)
+            if entry and procs.stop(entry.get("pid"), spec.marker, timeout=10.0):
+                stopped.append(spec.name)
+            if entry:
+                entry["pid"] = None
+        if recorded:
+            write_json(path, recorded)
+    return stopped
+
+
+def service_status(
+    state_dir: Path | None = None, specs: list[ServiceSpec] | None = None
+) -> list[ServiceResult]:
+    specs = SERVICES if specs is None else specs
+    recorded = load_services(Paths.resolve(state_dir).state)
+    result = []
+    for spec in specs:
+        entry = recorded.get(spec.name, {})
+        pid, url = entry.get("pid"), entry.get("url", "-")
+        if not spec.present() and not pid:
+            result.append(ServiceResult(spec.name, url, None, "missing"))
+        elif procs.pid_alive(pid, spec.marker) and http_ok(f"{url}/healthz"):
+            result.append(ServiceResult(spec.name, url, pid, "running"))
+        else:
+            result.append(ServiceResult(spec.name, url, pid, "stopped"))
+    return result

@@ -1,0 +1,136 @@
+"""The local launcher for real: start every engine, use each one, stop, leave nothing.
+
+Uses its own state dir (and so its own ports), never the developer's `.motcua`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import smtplib
+import subprocess
+import sys
+import uuid
+from email.message import EmailMessage
+from pathlib import Path
+
+import psycopg
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from pymongo import MongoClient
+
+from motcua_ops import procs
+from motcua_ops.engines import ensure_engines, stop_engines
+from motcua_ops.paths import REPO_ROOT
+from motcua_ops.state import engine_state_path, load_engines
+
+pytestmark = pytest.mark.integration
+
+MARKERS = {
+    "kafka": "kafka.Kafka",
+    "mongo": "ferretdb",
+    "postgres": "postgres",
+    "smtp": "motcua_ops.smtp_sink",
+}
+
+
+def cli(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "MOTCUA_STATE_DIR": str(state), "PYTHONPATH": str(REPO_ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "motcua_ops.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def our_processes(state: Path) -> list[str]:
+    """Live (non-zombie) processes whose command line mentions this state dir."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if (
+            entry.name.isdigit()
+            and str(state) in procs.cmdline(int(entry.name))
+            and procs.pid_alive(int(entry.name))
+        ):
+            found.append(f"{entry.name}: {procs.cmdline(int(entry.name))}")
+    return found
+
+
+async def kafka_round_trip(bootstrap: str) -> bytes:
+    topic = f"launcher-{uuid.uuid4().hex[:8]}"
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, b"xin chao", key=b"k")
+    finally:
+        await producer.stop()
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=f"g-{topic}"
+    )
+    await consumer.start()
+    try:
+        record = await asyncio.wait_for(consumer.getone(), 30)
+        return bytes(record.value or b"")
+    finally:
+        await consumer.stop()
+
+
+def test_engines_up_answer_and_down_leaves_nothing(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    try:
+        engines = ensure_engines(state)
+        assert set(engines) == {"kafka", "mongo", "postgres", "smtp"}
+        assert load_engines(state) == engines
+        assert engine_state_path(state).exists()
+        for name, entry in engines.items():
+            assert procs.pid_alive(entry["pid"], MARKERS[name]), name
+
+        assert asyncio.run(kafka_round_trip(engines["kafka"]["bootstrap_servers"])) == b"xin chao"
+
+        with MongoClient(engines["mongo"]["url"], serverSelectionTimeoutMS=5000) as mongo:
+            collection = mongo["launcher_test"]["docs"]
+            collection.insert_one({"_id": "a", "ten": "Hồ sơ"})
+            assert collection.find_one({"_id": "a"}) == {"_id": "a", "ten": "Hồ sơ"}
+
+        with psycopg.connect(engines["postgres"]["dsn"]) as conn:
+            assert conn.execute("SELECT current_database(), 1").fetchone() == ("motcua", 1)
+
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = "a@x.vn", "b@x.vn", "Thử"
+        message.set_content("nội dung")
+        with smtplib.SMTP(engines["smtp"]["host"], engines["smtp"]["port"], timeout=10) as smtp:
+            smtp.send_message(message)
+        assert len(list(Path(engines["smtp"]["maildir"]).glob("*.eml"))) == 1
+
+        again = ensure_engines(state)  # idempotent: same processes, same addresses
+        assert again == engines
+
+        status = cli(state, "engines", "status")
+        assert status.returncode == 0, status.stdout + status.stderr
+        up = cli(state, "engines", "up")
+        assert up.returncode == 0, up.stdout + up.stderr
+        assert "starting" not in up.stdout
+        assert load_engines(state) == engines
+
+        down = cli(state, "engines", "down")
+        assert down.returncode == 0, down.stdout + down.stderr
+        for name, entry in engines.items():
+            assert not procs.pid_alive(entry["pid"]), name
+        assert our_processes(state) == []
+        assert cli(state, "engines", "status").returncode == 1
+        assert all(entry["pid"] is None for entry in load_engines(state).values())
+
+        # Restart keeps the addresses and the data.
+        restarted = ensure_engines(state)
+        assert {k: v["port"] for k, v in restarted.items()} == {
+            k: v["port"] for k, v in engines.items()
+        }
+        with MongoClient(restarted["mongo"]["url"], serverSelectionTimeoutMS=5000) as mongo:
+            assert mongo["launcher_test"]["docs"].count_documents({}) == 1
+    finally:
+        stop_engines(state)
+    assert our_processes(state) == []
+    assert cli(state, "engines", "down").returncode == 0  # idempotent
