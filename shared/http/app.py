@@ -7,6 +7,7 @@ It carries the endpoints operations rely on (``/healthz``, ``/readyz``,
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -27,6 +28,7 @@ Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 REQUESTS = Counter("motcua_http_requests_total", "HTTP requests", ["method", "status"])
 LATENCY = Histogram("motcua_http_request_seconds", "HTTP request latency", ["method"])
 READINESS_TIMEOUT = 3.0
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
 def create_app(
@@ -43,7 +45,9 @@ def create_app(
     async def _request_context(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
+        request_id = request.headers.get("x-request-id", "")
+        if not REQUEST_ID.fullmatch(request_id):  # keep a caller's id only if it looks like one
+            request_id = str(uuid.uuid4())
         token = correlation_id.set(request_id)
         started = time.perf_counter()
         try:
@@ -77,13 +81,16 @@ def create_app(
 
 
 async def _failing_checks(checks: dict[str, ReadinessCheck]) -> dict[str, str]:
-    failures: dict[str, str] = {}
-    for name, check in checks.items():
-        try:
-            await asyncio.wait_for(check(), READINESS_TIMEOUT)
-        except Exception as error:
-            failures[name] = f"{type(error).__name__}: {error}"[:300]
-    return failures
+    """Run every check at once, so readiness answers within one timeout."""
+    results = await asyncio.gather(
+        *(asyncio.wait_for(check(), READINESS_TIMEOUT) for check in checks.values()),
+        return_exceptions=True,
+    )
+    return {
+        name: f"{type(result).__name__}: {result}"[:300]
+        for name, result in zip(checks, results, strict=True)
+        if isinstance(result, BaseException)
+    }
 
 
 def serve(app: FastAPI, settings: ServiceSettings, service: str) -> None:

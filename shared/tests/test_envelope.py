@@ -77,4 +77,5 @@ def test_topic_names() -> None:
 
 def test_checked_in_schemas_match_the_models() -> None:
     for name, text in rendered().items():
-        assert (SCHEMA_DIR / name).read_text() == text, f"run python -m shared.events.schemas ({name})"
+        hint = f"run python -m shared.events.schemas ({name})"
+        assert (SCHEMA_DIR / name).read_text() == text, hint

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,14 +61,22 @@ def _docker_answers() -> bool:
     return probe.returncode == 0
 
 
-def _from_launcher() -> Engines:
-    from motcua_ops.engines import ensure_engines
+@contextmanager
+def _from_launcher() -> Iterator[Engines]:
+    """Start what is not running; stop at the end only what this session started."""
+    from motcua_ops.engines import engine_status, ensure_engines, stop_engines
 
+    were_running = all(status.answering for status in engine_status())
     state = ensure_engines()
-    return Engines(
-        state["kafka"]["bootstrap_servers"], state["mongo"]["url"], state["postgres"]["dsn"],
-        state["smtp"]["host"], int(state["smtp"]["port"]), Path(state["smtp"]["maildir"]),
-    )
+    try:
+        yield Engines(
+            state["kafka"]["bootstrap_servers"], state["mongo"]["url"],
+            state["postgres"]["dsn"], state["smtp"]["host"], int(state["smtp"]["port"]),
+            Path(state["smtp"]["maildir"]),
+        )
+    finally:
+        if not were_running:
+            stop_engines()
 
 
 @pytest.fixture(scope="session")
@@ -81,7 +90,8 @@ def engines() -> Iterator[Engines]:
         with container_engines() as started:
             yield started
     else:
-        yield _from_launcher()
+        with _from_launcher() as started:
+            yield started
 
 
 @pytest.fixture

@@ -19,7 +19,9 @@ def test_code_reads_agency_date_and_token() -> None:
     st.integers(min_value=len("HN-261121-"), max_value=len("HN-261121-") + 8),
     st.sampled_from(ALPHABET),
 )
-def test_a_single_changed_character_is_detected(token: str, position: int, replacement: str) -> None:
+def test_a_single_changed_character_is_detected(
+    token: str, position: int, replacement: str
+) -> None:
     code = new_code("HN", AT, token=token)
     changed = code[:position] + replacement + code[position + 1 :]
     assert is_valid(changed) == (changed == code)

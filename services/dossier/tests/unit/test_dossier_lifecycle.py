@@ -50,7 +50,7 @@ def test_submitting_gives_a_valid_code_and_records_who_and_when() -> None:
     assert dossier.status is Status.SUBMITTED
     assert dossier.code is not None and is_valid(dossier.code)
     assert dossier.code.startswith("HCM.QTB-")
-    created, submitted = dossier.collect_events()
+    _created, submitted = dossier.collect_events()
     assert type(submitted).__name__ == "Submitted"
     assert submitted.actor == CITIZEN.model_dump()
     assert submitted.at is not None and submitted.at.tzinfo is not None

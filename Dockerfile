@@ -1,0 +1,30 @@
+# One image for every Một Cửa process. docker-compose.yml and deploy/k8s pick the
+# process by overriding the command: `python -m services.<name>`.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    MOTCUA_STATE_DIR=/var/lib/motcua
+
+WORKDIR /app
+
+# Dependencies first, read from pyproject.toml alone, so a code change reuses this layer.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+        > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt \
+    && rm /tmp/requirements.txt
+
+# The project itself. Editable, so the code runs from /app together with the
+# non-Python files beside it (templates, schemas).
+COPY shared ./shared
+COPY services ./services
+RUN pip install --no-deps -e . \
+    && useradd --system --uid 10001 --home-dir /var/lib/motcua --create-home motcua
+
+# Numeric, so Kubernetes can verify runAsNonRoot.
+USER 10001
+EXPOSE 8000
+CMD ["python", "-m", "services.gateway"]

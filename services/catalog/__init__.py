@@ -1,0 +1,1 @@
+"""The catalog service: agencies, fields, procedures and the working-day calendar."""

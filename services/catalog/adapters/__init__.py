@@ -1,0 +1,1 @@
+"""Adapters of catalog behind ports: stores, Kafka and other engines."""

@@ -1,0 +1,1 @@
+"""Thin FastAPI routers of catalog and its problem+json error mapping."""

@@ -1,0 +1,1 @@
+"""The gateway: the single entry point that routes /api/v1 to the services."""

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from services.gateway.routing import SERVICES
+from shared.settings import ServiceSettings
+
+MIB = 1024 * 1024
+
+
+class GatewaySettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="MOTCUA_GATEWAY_")
+
+    port: int = Field(8000, description="HTTP port of the single entry point.")
+    identity_url: str | None = Field(None, description="Base URL of the identity service.")
+    catalog_url: str | None = Field(None, description="Base URL of the catalog service.")
+    dossier_url: str | None = Field(None, description="Base URL of the dossier service.")
+    payment_url: str | None = Field(None, description="Base URL of the payment service.")
+    notify_url: str | None = Field(None, description="Base URL of the notify service.")
+    max_body_bytes: int = Field(
+        20 * MIB, gt=0, description="Largest request body forwarded; larger ones get 413."
+    )
+    connect_timeout: float = Field(
+        2.0, gt=0, description="Seconds to connect to an upstream before answering 503."
+    )
+    upstream_timeout: float = Field(
+        30.0, gt=0, description="Seconds an upstream may take to send or receive data."
+    )
+
+    def upstreams(self) -> dict[str, str]:
+        """Base URL of every routed service, without a trailing slash."""
+        missing = [s for s in SERVICES if not getattr(self, f"{s}_url")]
+        if missing:
+            names = ", ".join(f"MOTCUA_GATEWAY_{s.upper()}_URL" for s in missing)
+            raise RuntimeError(f"upstream URLs are not configured: set {names}")
+        return {s: getattr(self, f"{s}_url").rstrip("/") for s in SERVICES}

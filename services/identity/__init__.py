@@ -1,0 +1,1 @@
+"""The identity service: accounts, login, tokens and the personal document wallet."""

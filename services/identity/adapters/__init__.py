@@ -1,0 +1,1 @@
+"""Adapters of identity behind ports: stores, Kafka and other engines."""

@@ -1,0 +1,1 @@
+"""Thin FastAPI routers of identity and its problem+json error mapping."""

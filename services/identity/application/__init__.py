@@ -1,0 +1,1 @@
+"""Use cases of identity: get from the repository, call one method, save."""

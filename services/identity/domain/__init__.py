@@ -1,0 +1,1 @@
+"""Aggregates, events and domain errors of identity; imports no I/O library."""

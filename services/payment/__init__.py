@@ -1,0 +1,1 @@
+"""The payment service: fee orders, payments with providers, receipts and refunds."""

@@ -1,0 +1,1 @@
+"""Adapters of payment behind ports: stores, Kafka and other engines."""

@@ -1,0 +1,1 @@
+"""Thin FastAPI routers of payment and its problem+json error mapping."""

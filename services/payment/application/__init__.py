@@ -1,0 +1,1 @@
+"""Use cases of payment: get from the repository, call one method, save."""

@@ -1,0 +1,1 @@
+"""Aggregates, events and domain errors of payment; imports no I/O library."""
