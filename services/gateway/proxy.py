@@ -33,7 +33,9 @@ HOP_BY_HOP = frozenset(
     }
 )
 # Services trust these only from the gateway, so a caller may never set them.
-IDENTITY_HEADERS = frozenset({"x-motcua-user-id", "x-motcua-role", "x-motcua-agency"})
+IDENTITY_HEADERS = frozenset(
+    {"x-motcua-user-id", "x-motcua-role", "x-motcua-agency", "x-motcua-officer-roles"}
+)
 # The gateway sets these itself (X-Forwarded-For is extended, not replaced).
 SET_BY_GATEWAY = frozenset(
     {

@@ -24,6 +24,9 @@ class Actor(BaseModel):
     id: str = Field(description="User id, or the service name for system actions.")
     role: str = Field(description="citizen, organisation, officer, auditor, admin or system.")
     agency: str | None = Field(None, description="Agency code when acting for an agency.")
+    officer_roles: tuple[str, ...] = Field(
+        (), description="An officer's duties: receiver, processor, approver, agency_admin."
+    )
 
 
 class IntegrationEvent(BaseModel):

@@ -12,8 +12,8 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from services.dossier.api.actor import CurrentActor
 from services.dossier.application.dossiers import DossierApplication
+from shared.http.actor import CurrentActor
 
 router = APIRouter(prefix="/api/v1/dossiers", tags=["dossiers"])
 

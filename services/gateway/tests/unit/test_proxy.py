@@ -63,7 +63,10 @@ def test_unknown_api_path_is_a_404_problem(
 
 
 def test_identity_headers_from_the_caller_never_reach_a_service(gateway: httpx.Client) -> None:
-    forged = {"X-Motcua-User-Id": "u-1", "X-Motcua-Role": "admin", "X-Motcua-Agency": "BNV"}
+    forged = {
+        "X-Motcua-User-Id": "u-1", "X-Motcua-Role": "admin", "X-Motcua-Agency": "BNV",
+        "X-Motcua-Officer-Roles": "approver",
+    }
     echo = gateway.post(
         "/api/v1/dossiers",
         headers={**forged, "Authorization": "Bearer t", "X-Custom": "1"},
