@@ -16,6 +16,7 @@ import psycopg
 
 from services.dossier.adapters.integration_events import to_integration_event
 from services.dossier.application.dossiers import DossierApplication
+from shared.events.envelope import Actor
 from shared.eventstore import eventstore_env
 from shared.kafka.producer import make_producer
 from shared.kafka.topics import ensure_topics
@@ -25,8 +26,6 @@ from shared.settings import ServiceSettings
 
 def _fill_store(env: dict[str, str], dossiers: int) -> DossierApplication:
     app = DossierApplication(env=env)
-    from shared.events.envelope import Actor
-
     for n in range(dossiers):
         actor = Actor(id=f"bench-{n}", role="citizen")
         dossier_id = app.start_draft(
