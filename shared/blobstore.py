@@ -1,0 +1,165 @@
+"""Content-addressed file storage: a port, a local-disk adapter and an in-memory fake.
+
+A blob is named by the SHA-256 of its bytes, so storing the same file twice
+keeps one copy and a name can never point at different content. The content
+type is sniffed from the bytes (magic numbers, ``filetype``), never taken from
+the client, and checked against an allow-list together with the size.
+
+Who may read a blob is not this module's business: services keep their own
+records (owner, file name, sha256) and only hand out a blob through them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import filetype
+
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+MAX_BYTES = 10 * 1024 * 1024
+ALLOWED_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
+
+
+class BlobError(Exception):
+    """Base of the errors a blob store raises."""
+
+
+class BlobTooLargeError(BlobError):
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(f"blob of {size} bytes exceeds {limit}")
+        self.size = size
+        self.limit = limit
+
+
+class BlobTypeNotAllowedError(BlobError):
+    def __init__(self, content_type: str | None) -> None:
+        super().__init__(f"content type {content_type!r} is not allowed")
+        self.content_type = content_type
+
+
+class BlobNotFoundError(BlobError):
+    pass
+
+
+@dataclass(frozen=True)
+class BlobInfo:
+    sha256: str
+    size: int
+    content_type: str
+
+
+def sniff_content_type(data: bytes) -> str | None:
+    """The MIME type the bytes' magic numbers say, or None if unknown."""
+    kind = filetype.guess(data)
+    return kind.mime if kind is not None else None
+
+
+def check_blob(
+    data: bytes, *, max_bytes: int = MAX_BYTES, allowed: frozenset[str] = ALLOWED_TYPES
+) -> BlobInfo:
+    """Validate size and sniffed type; raise a :class:`BlobError` if refused."""
+    if len(data) > max_bytes:
+        raise BlobTooLargeError(len(data), max_bytes)
+    content_type = sniff_content_type(data)
+    if content_type not in allowed:
+        raise BlobTypeNotAllowedError(content_type)
+    return BlobInfo(hashlib.sha256(data).hexdigest(), len(data), content_type)
+
+
+def _checked_name(sha256: str) -> str:
+    if not SHA256_HEX.fullmatch(sha256):
+        raise BlobNotFoundError(sha256)
+    return sha256
+
+
+class BlobStore(Protocol):
+    def put(self, data: bytes) -> str:
+        """Store ``data`` (after :func:`check_blob`); return its sha256 hex."""
+        ...
+
+    def get(self, sha256: str) -> bytes:
+        """The blob's bytes; :class:`BlobNotFoundError` if absent."""
+        ...
+
+    def exists(self, sha256: str) -> bool: ...
+
+
+class LocalBlobStore:
+    """Blobs as files ``<root>/<ab>/<sha256>``, written atomically (temp file + rename)."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        max_bytes: int = MAX_BYTES,
+        allowed: frozenset[str] = ALLOWED_TYPES,
+    ) -> None:
+        self.root = root
+        self.max_bytes = max_bytes
+        self.allowed = allowed
+
+    def _path(self, sha256: str) -> Path:
+        name = _checked_name(sha256)
+        return self.root / name[:2] / name
+
+    def put(self, data: bytes) -> str:
+        info = check_blob(data, max_bytes=self.max_bytes, allowed=self.allowed)
+        path = self._path(info.sha256)
+        if path.exists():
+            return info.sha256
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return info.sha256
+
+    def get(self, sha256: str) -> bytes:
+        try:
+            return self._path(sha256).read_bytes()
+        except FileNotFoundError:
+            raise BlobNotFoundError(sha256) from None
+
+    def exists(self, sha256: str) -> bool:
+        try:
+            return self._path(sha256).is_file()
+        except BlobNotFoundError:
+            return False
+
+
+class InMemoryBlobStore:
+    """The fake for unit tests: same checks, bytes kept in a dict."""
+
+    def __init__(
+        self, *, max_bytes: int = MAX_BYTES, allowed: frozenset[str] = ALLOWED_TYPES
+    ) -> None:
+        self.blobs: dict[str, bytes] = {}
+        self.max_bytes = max_bytes
+        self.allowed = allowed
+
+    def put(self, data: bytes) -> str:
+        info = check_blob(data, max_bytes=self.max_bytes, allowed=self.allowed)
+        self.blobs.setdefault(info.sha256, data)
+        return info.sha256
+
+    def get(self, sha256: str) -> bytes:
+        try:
+            return self.blobs[_checked_name(sha256)]
+        except KeyError:
+            raise BlobNotFoundError(sha256) from None
+
+    def exists(self, sha256: str) -> bool:
+        return sha256 in self.blobs
