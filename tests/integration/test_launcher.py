@@ -6,14 +6,17 @@ Uses its own state dir (and so its own ports), never the developer's `.motcua`.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import smtplib
+import socket
 import subprocess
 import sys
 import uuid
 from email.message import EmailMessage
 from pathlib import Path
 
+import httpx
 import psycopg
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -22,6 +25,7 @@ from pymongo import MongoClient
 from motcua_ops import procs
 from motcua_ops.engines import ensure_engines, stop_engines
 from motcua_ops.paths import REPO_ROOT
+from motcua_ops.services import SERVICES
 from motcua_ops.state import engine_state_path, load_engines
 
 pytestmark = pytest.mark.integration
@@ -134,3 +138,41 @@ def test_engines_up_answer_and_down_leaves_nothing(tmp_path: Path) -> None:
         stop_engines(state)
     assert our_processes(state) == []
     assert cli(state, "engines", "down").returncode == 0  # idempotent
+
+
+def test_suite_up_serves_every_service_and_down_leaves_nothing(tmp_path: Path) -> None:
+    """`motcua up` (what `make up` runs): engines and every real service process."""
+    state = tmp_path / "suite"
+    gateway_port = procs_free_port()
+    os.environ["MOTCUA_GATEWAY_PORT"] = str(gateway_port)
+    try:
+        up = cli(state, "up")
+        assert up.returncode == 0, up.stdout + up.stderr
+        assert f"Cổng thông tin (portal): http://127.0.0.1:{gateway_port}/" in up.stdout
+        services = json.loads((state / "services.json").read_text())
+        assert set(services) == {spec.name for spec in SERVICES}
+        assert {"identity", "catalog", "dossier", "dossier-relay", "payment", "notify",
+                "gateway"} <= set(services)
+        for name, entry in services.items():
+            assert httpx.get(f"{entry['url']}/readyz", timeout=10).status_code == 200, name
+        landing = httpx.get(f"http://127.0.0.1:{gateway_port}/", timeout=10)
+        assert "Cổng dịch vụ công Một Cửa" in landing.text
+        assert cli(state, "status").returncode == 0
+
+        down = cli(state, "down")
+        assert down.returncode == 0, down.stdout + down.stderr
+        for name, entry in services.items():
+            assert not procs.pid_alive(entry["pid"]), name
+        for name, entry in load_engines(state).items():
+            assert entry["pid"] is None, name
+        assert our_processes(state) == []
+        assert cli(state, "status").returncode == 1
+    finally:
+        os.environ.pop("MOTCUA_GATEWAY_PORT", None)
+        cli(state, "down")
+
+
+def procs_free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
