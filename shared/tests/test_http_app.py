@@ -1,0 +1,118 @@
+"""What every service gets from create_app: health, readiness, metrics, request ids,
+JSON logs with the correlation id, and problem+json errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+from fastapi.testclient import TestClient
+from pydantic import BaseModel
+
+from shared.http.app import create_app
+from shared.logs import JsonFormatter
+from shared.problems import ProblemError
+
+
+class Body(BaseModel):
+    amount: int
+
+
+def make_client(ready: bool = True) -> TestClient:
+    async def engine() -> None:
+        if not ready:
+            raise ConnectionError("kafka is down")
+
+    app = create_app("test", readiness={"kafka": engine})
+
+    @app.post("/items")
+    def create(body: Body) -> dict[str, int]:
+        if body.amount < 0:
+            raise ProblemError(422, "negative-amount", "Số tiền không được âm.")
+        return {"amount": body.amount}
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    @app.get("/log")
+    def log_something() -> dict[str, str]:
+        logging.getLogger("test").info("xử lý yêu cầu")
+        return {}
+
+    return TestClient(app, raise_server_exceptions=False)
+
+
+def test_health_and_readiness() -> None:
+    assert make_client().get("/healthz").json() == {"status": "ok", "service": "test"}
+    assert make_client().get("/readyz").status_code == 200
+    down = make_client(ready=False).get("/readyz")
+    assert down.status_code == 503
+    assert down.headers["content-type"] == "application/problem+json"
+    assert down.headers["retry-after"]
+    assert "kafka is down" in down.json()["failing"]["kafka"]
+
+
+def test_metrics_are_exposed_for_prometheus() -> None:
+    client = make_client()
+    client.get("/healthz")
+    text = client.get("/metrics").text
+    assert "motcua_http_requests_total" in text
+
+
+def test_request_id_is_kept_when_sane_and_replaced_when_not() -> None:
+    client = make_client()
+    assert client.get("/healthz", headers={"X-Request-ID": "abc-1"}).headers["x-request-id"] == (
+        "abc-1"
+    )
+    replaced = client.get("/healthz", headers={"X-Request-ID": "<script>"}).headers["x-request-id"]
+    assert replaced != "<script>" and len(replaced) == 36
+
+
+def test_invalid_body_is_a_vietnamese_problem_naming_the_field() -> None:
+    response = make_client().post("/items", json={"amount": "nhiều"})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["type"].endswith("/validation-error")
+    assert body["detail"] == "Dữ liệu gửi lên không hợp lệ, vui lòng kiểm tra lại."
+    assert body["errors"][0]["field"] == "amount"
+
+
+def test_domain_problem_keeps_its_type_and_detail() -> None:
+    body = make_client().post("/items", json={"amount": -1}).json()
+    assert body["type"].endswith("/negative-amount")
+    assert body["detail"] == "Số tiền không được âm."
+    assert body["status"] == 422
+
+
+def test_unexpected_error_is_a_problem_that_leaks_nothing() -> None:
+    response = make_client().get("/boom")
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "secret" not in response.text
+
+
+def test_unknown_route_is_a_problem() -> None:
+    response = make_client().get("/nothing-here")
+    assert response.status_code == 404
+    assert response.json()["detail"] == "Không tìm thấy tài nguyên được yêu cầu."
+
+
+def test_logs_are_json_lines_with_the_request_correlation_id() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter("test"))
+    logger = logging.getLogger("test")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        make_client().get("/log", headers={"X-Request-ID": "req-7"})
+    finally:
+        logger.removeHandler(handler)
+    line = json.loads(stream.getvalue().splitlines()[-1])
+    assert line["message"] == "xử lý yêu cầu"
+    assert line["service"] == "test"
+    assert line["level"] == "INFO"
+    assert line["correlation_id"] == "req-7"
