@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -30,13 +31,19 @@ def test_mongo_database_defaults_to_motcua_identity(monkeypatch: pytest.MonkeyPa
     assert IdentitySettings().mongo_database == "motcua_identity"
 
 
-def test_alive_but_not_ready_while_mongo_does_not_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_alive_but_not_ready_while_mongo_does_not_answer(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setattr(http_app, "READINESS_TIMEOUT", 0.5)
-    settings = IdentitySettings(mongo_url=f"mongodb://127.0.0.1:{_closed_port()}/")
+    settings = IdentitySettings(
+        mongo_url=f"mongodb://127.0.0.1:{_closed_port()}/",
+        kafka_bootstrap_servers=f"127.0.0.1:{_closed_port()}",
+        data_dir=tmp_path,
+    )
     with TestClient(build_app(settings)) as client:
         assert client.get("/healthz").json() == {"status": "ok", "service": "identity"}
         ready = client.get("/readyz")
         assert ready.status_code == 503
         assert ready.headers["content-type"] == "application/problem+json"
-        assert set(ready.json()["failing"]) == {"mongo"}
+        assert set(ready.json()["failing"]) == {"mongo", "relay"}
         assert client.get("/metrics").status_code == 200

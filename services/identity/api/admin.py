@@ -1,0 +1,32 @@
+"""/admin/accounts: staff accounts created by an admin (or an agency admin)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from services.identity.api.deps import Ctx
+from services.identity.application import staff
+from shared.http.actor import CurrentActor
+
+router = APIRouter(prefix="/api/v1/admin/accounts", tags=["admin"])
+
+
+class StaffIn(BaseModel):
+    kind: Literal["officer", "auditor", "admin"]
+    email: str = Field(max_length=254)
+    full_name: str = Field(max_length=200)
+    password: str = Field(max_length=1024)
+    agency_code: str | None = Field(None, max_length=40)
+    officer_roles: list[str] = Field(default_factory=list, max_length=4)
+
+
+@router.post("", status_code=201)
+async def create(body: StaffIn, actor: CurrentActor, ctx: Ctx) -> dict[str, Any]:
+    account_id = await staff.create_staff(ctx, actor, staff.StaffAccount(
+        kind=body.kind, email=body.email, full_name=body.full_name, password=body.password,
+        agency_code=body.agency_code, officer_roles=tuple(body.officer_roles),
+    ))
+    return {"id": account_id, "kind": body.kind, "status": "active"}

@@ -1,0 +1,58 @@
+"""/me/documents: the personal document wallet (multipart upload)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, Response, UploadFile
+
+from services.identity.api.deps import Ctx
+from services.identity.application import documents
+from shared.http.actor import CurrentActor
+
+router = APIRouter(prefix="/api/v1/me/documents", tags=["documents"])
+
+
+@router.get("")
+async def list_documents(actor: CurrentActor, ctx: Ctx) -> dict[str, Any]:
+    return {"items": await documents.list_documents(ctx, actor.id)}
+
+
+@router.post("", status_code=201)
+async def add_document(
+    actor: CurrentActor,
+    ctx: Ctx,
+    type: Annotated[str, Form(max_length=60)],
+    number: Annotated[str, Form(max_length=50)],
+    file: Annotated[UploadFile, File()],
+    issued_on: Annotated[date | None, Form()] = None,
+    issuer: Annotated[str | None, Form(max_length=300)] = None,
+) -> dict[str, Any]:
+    data = await file.read(ctx.settings.max_document_bytes + 1)
+    return await documents.add_document(ctx, actor.id, documents.NewDocument(
+        type=type, number=number, issued_on=issued_on, issuer=issuer,
+        file_name=file.filename or "tep", data=data,
+    ))
+
+
+@router.get("/{document_id}")
+async def get_document(document_id: str, actor: CurrentActor, ctx: Ctx) -> dict[str, Any]:
+    return await documents.get_document(ctx, actor.id, document_id)
+
+
+@router.get("/{document_id}/file")
+async def get_file(document_id: str, actor: CurrentActor, ctx: Ctx) -> Response:
+    doc, data = await documents.document_file(ctx, actor.id, document_id)
+    name = quote(doc["file"]["name"])
+    return Response(data, media_type=doc["file"]["content_type"], headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{name}",
+        "Cache-Control": "private, no-store",
+    })
+
+
+@router.delete("/{document_id}", status_code=204)
+async def remove_document(document_id: str, actor: CurrentActor, ctx: Ctx) -> Response:
+    await documents.remove_document(ctx, actor.id, document_id)
+    return Response(status_code=204)

@@ -1,0 +1,167 @@
+"""Login, refresh-token rotation, logout.
+
+A session is one login. Its refresh token ``<session id>.<secret>`` is stored
+as a hash and replaced at every refresh; presenting a replaced token again
+means it was stolen (or replayed), so the whole session is revoked.
+Access tokens are short-lived JWTs that other services verify on their own;
+revoking a session stops refreshes, and its last access token lives out its
+few minutes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from services.identity.application.context import Identity
+from services.identity.domain.accounts import Status
+from services.identity.domain.errors import (
+    AccountDisabledError,
+    AccountNotActivatedError,
+    InvalidCredentialsError,
+    InvalidRefreshTokenError,
+    LoginThrottledError,
+    TooManyRequestsError,
+)
+from services.identity.domain.passwords import normalise_password
+from services.identity.domain.tokens import new_token, same_hash, token_hash
+from services.identity.domain.validation import InvalidFieldError, normalise_email
+
+
+@dataclass(frozen=True)
+class Tokens:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    refresh_expires_in: int
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "access_token": self.access_token, "token_type": "Bearer",
+            "expires_in": self.expires_in, "refresh_token": self.refresh_token,
+            "refresh_expires_in": self.refresh_expires_in,
+        }
+
+
+def _seconds_until(moment: datetime, now: datetime) -> int:
+    return max(1, int((moment - now).total_seconds() + 0.999))
+
+
+async def _check_address(ctx: Identity, address: str, now: datetime) -> None:
+    s = ctx.settings
+    failures = await ctx.store.count_in_window(f"login-ip:{address}", now,
+                                               s.address_window_seconds, increment=0)
+    if failures >= s.address_max_failures:
+        raise TooManyRequestsError(s.address_window_seconds)
+
+
+async def _record_failure(ctx: Identity, account: dict[str, Any] | None, address: str,
+                          now: datetime) -> None:
+    await ctx.store.count_in_window(f"login-ip:{address}", now,
+                                    ctx.settings.address_window_seconds)
+    if account is None:
+        return
+    failures = int(account.get("login", {}).get("failures", 0)) + 1
+    wait, _ = ctx.throttle.wait_after(failures)
+    await ctx.store.set_quietly(account["_id"], {
+        "login": {"failures": failures, "not_before": now + timedelta(seconds=wait)},
+    })
+
+
+async def open_session(ctx: Identity, account: dict[str, Any], now: datetime) -> Tokens:
+    session_id = str(uuid.uuid4())
+    secret = new_token()
+    expires = now + ctx.refresh_ttl
+    await ctx.store.sessions.insert_one({
+        "_id": session_id, "account_id": account["_id"], "token_hash": token_hash(secret),
+        "previous_hashes": [], "created_at": now, "expires_at": expires, "revoked_at": None,
+    })
+    return Tokens(
+        ctx.issuer.access_token(account, session_id, now), f"{session_id}.{secret}",
+        int(ctx.issuer.access_ttl.total_seconds()), int(ctx.refresh_ttl.total_seconds()),
+    )
+
+
+async def login(ctx: Identity, email: str, password: str, address: str) -> Tokens:
+    now = ctx.clock()
+    await _check_address(ctx, address, now)
+    try:
+        _, email_key = normalise_email(email)
+    except InvalidFieldError:
+        email_key = ""
+    account = await ctx.store.by_email_key(email_key) if email_key else None
+    if account is not None:
+        state = account.get("login", {})
+        if state.get("not_before") and state["not_before"] > now:
+            _, locked = ctx.throttle.wait_after(int(state.get("failures", 0)))
+            raise LoginThrottledError(_seconds_until(state["not_before"], now), locked)
+    stored = account.get("password_hash") if account else None
+    if not ctx.hasher.verify(stored, normalise_password(password)):
+        await _record_failure(ctx, account, address, now)
+        raise InvalidCredentialsError()
+    assert account is not None and stored is not None
+    if account["status"] == Status.PENDING:
+        raise AccountNotActivatedError()
+    if account["status"] != Status.ACTIVE:
+        raise AccountDisabledError()
+    quiet: dict[str, Any] = {"login": {"failures": 0}, "last_login_at": now}
+    if ctx.hasher.needs_rehash(stored):
+        quiet["password_hash"] = ctx.hasher.hash(normalise_password(password))
+    await ctx.store.set_quietly(account["_id"], quiet, guard={"password_hash": stored})
+    return await open_session(ctx, account, now)
+
+
+def _split(refresh_token: str) -> tuple[str, str]:
+    session_id, _, secret = refresh_token.partition(".")
+    if not session_id or not secret:
+        raise InvalidRefreshTokenError()
+    return session_id, secret
+
+
+async def refresh(ctx: Identity, refresh_token: str) -> Tokens:
+    now = ctx.clock()
+    session_id, secret = _split(refresh_token)
+    session = await ctx.store.sessions.find_one({"_id": session_id})
+    if session is None or session["revoked_at"] is not None or session["expires_at"] <= now:
+        raise InvalidRefreshTokenError()
+    presented = token_hash(secret)
+    if not same_hash(presented, session["token_hash"]):
+        if presented in session.get("previous_hashes", []):
+            await revoke_sessions(ctx, {"_id": session_id}, now)  # a replayed token
+        raise InvalidRefreshTokenError()
+    account = await ctx.store.by_id(session["account_id"])
+    if account is None or account["status"] != Status.ACTIVE:
+        raise InvalidRefreshTokenError()
+    new_secret = new_token()
+    rotated = await ctx.store.sessions.update_one(
+        {"_id": session_id, "token_hash": presented, "revoked_at": None},
+        {"$set": {"token_hash": token_hash(new_secret), "rotated_at": now},
+         "$push": {"previous_hashes": presented}},
+    )
+    if rotated.modified_count != 1:
+        raise InvalidRefreshTokenError()  # a concurrent refresh won
+    return Tokens(
+        ctx.issuer.access_token(account, session_id, now), f"{session_id}.{new_secret}",
+        int(ctx.issuer.access_ttl.total_seconds()),
+        _seconds_until(session["expires_at"], now),
+    )
+
+
+async def revoke_sessions(ctx: Identity, query: dict[str, Any], now: datetime) -> int:
+    result = await ctx.store.sessions.update_many(
+        {**query, "revoked_at": None}, {"$set": {"revoked_at": now}}
+    )
+    return result.modified_count
+
+
+async def logout(ctx: Identity, refresh_token: str) -> None:
+    """Revoke the session the token belongs to; unknown tokens are ignored."""
+    try:
+        session_id, secret = _split(refresh_token)
+    except InvalidRefreshTokenError:
+        return
+    session = await ctx.store.sessions.find_one({"_id": session_id})
+    if session is not None and same_hash(token_hash(secret), session["token_hash"]):
+        await revoke_sessions(ctx, {"_id": session_id}, ctx.clock())

@@ -1,0 +1,53 @@
+"""Build the identity use-case context from settings (shared by the app and the seed)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from services.identity.adapters.common_passwords import common_passwords
+from services.identity.adapters.hashing import Argon2Hasher
+from services.identity.adapters.signing import TokenIssuer, load_keys
+from services.identity.adapters.store import AccountStore
+from services.identity.application.context import Identity, LinkSealer
+from services.identity.domain.passwords import PasswordPolicy
+from services.identity.domain.throttle import ThrottlePolicy
+from services.identity.settings import IdentitySettings
+from shared.blobstore import LocalBlobStore
+
+
+def _secret_file(path: Path) -> bytes:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_bytes()
+        with os.fdopen(fd, "wb") as out:
+            out.write(secrets.token_bytes(32))
+    return path.read_bytes()
+
+
+def build_identity(settings: IdentitySettings, db: AsyncDatabase[dict[str, Any]]) -> Identity:
+    data = settings.resolved_data_dir()
+    keys = load_keys(data / "keys", settings.signing_key_pem)
+    return Identity(
+        settings=settings,
+        store=AccountStore(db),
+        hasher=Argon2Hasher(settings.argon2_memory_kib, settings.argon2_time_cost,
+                            settings.argon2_parallelism),
+        policy=PasswordPolicy(common_passwords()),
+        issuer=TokenIssuer(keys, settings.issuer, settings.audience,
+                           timedelta(minutes=settings.access_token_minutes)),
+        sealer=LinkSealer(settings.link_seal_public_key, settings.seal_key_file()),
+        blobs=LocalBlobStore(data / "blobs", max_bytes=settings.max_document_bytes),
+        captcha_key=(settings.captcha_secret.encode() if settings.captcha_secret
+                     else _secret_file(data / "captcha.key")),
+        throttle=ThrottlePolicy(settings.login_free_failures, settings.login_base_delay_seconds,
+                                settings.login_lock_after, settings.login_lock_seconds),
+    )
