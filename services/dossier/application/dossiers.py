@@ -1,74 +1,216 @@
-"""Use cases of the dossier service: get from the repository, call one method, save."""
+"""Use cases of the dossier service: get from the repository, call one method, save.
+
+Reading rules: a citizen who does not own a dossier is told it does not exist
+(never that it belongs to someone else); officers see their agency's filed
+dossiers; auditors see everything and change nothing.
+"""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate, event
 
+from services.dossier.application.forms import form_errors, normalise
+from services.dossier.application.ports import InMemoryProcedures, ProcedureCatalog, utc_now
+from services.dossier.domain import errors
+from services.dossier.domain.chain import ChainReport, verify
 from services.dossier.domain.dossier import Dossier
-from services.dossier.domain.errors import NotOwnerError
-from services.dossier.domain.status import LABELS
 from shared.events.envelope import Actor
+
+CODE_NAMESPACE = uuid.UUID("3c9f2f5e-8d1a-5b7e-a0c4-1f6e2d9b7a31")
 
 
 class DossierNotFoundError(Exception):
     pass
 
 
+class FormInvalidError(errors.DossierError):
+    type = "dossier-form-invalid"
+    detail = "Tờ khai chưa hợp lệ, vui lòng kiểm tra các trường được nêu."
+    status = 422
+
+    def __init__(self, problems: list[dict[str, str]]) -> None:
+        super().__init__()
+        self.problems = problems
+
+
+class ProcedureUnknownError(errors.DossierError):
+    type = "procedure-not-found"
+    detail = "Không tìm thấy thủ tục hành chính đã công bố với mã này."
+    status = 422
+
+
+class DossierCode(Aggregate):
+    """Index from a dossier code to its dossier, saved atomically with the submission:
+    a second dossier can never get the same code."""
+
+    @staticmethod
+    def create_id(code: str) -> UUID:
+        return uuid.uuid5(CODE_NAMESPACE, code)
+
+    @event("Registered")
+    def __init__(self, code: str, dossier_id: UUID) -> None:
+        self.code = code
+        self.dossier_id = dossier_id
+
+
 class DossierApplication(Application[UUID]):
     name = "dossier"
 
-    def start_draft(
-        self,
-        actor: Actor,
-        *,
-        procedure_code: str,
-        procedure_version: int,
-        service_level: int,
-        agency_code: str,
-        form: dict[str, Any],
-    ) -> UUID:
-        dossier = Dossier.start_draft(
-            actor,
-            procedure_code=procedure_code,
-            procedure_version=procedure_version,
-            service_level=service_level,
-            agency_code=agency_code,
-            form=form,
-        )
+    def __init__(self, *args: Any, procedures: ProcedureCatalog | None = None,
+                 clock: Callable[[], datetime] = utc_now, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.procedures: ProcedureCatalog = procedures or InMemoryProcedures()
+        self.clock = clock
+
+    # -- the citizen ---------------------------------------------------------------
+
+    def start_draft(self, actor: Actor, *, procedure_code: str, agency_code: str,
+                    form: dict[str, Any], procedure_version: int | None = None) -> UUID:
+        procedure = self.procedures.get(procedure_code, procedure_version)
+        if procedure is None:
+            raise ProcedureUnknownError
+        form = normalise(form)
+        self._check_form(procedure.form_schema, form, complete=False)
+        dossier = Dossier.start_draft(actor, procedure=procedure, agency_code=agency_code,
+                                      form=form)
         self.save(dossier)
         return dossier.id
 
+    def save_form(self, dossier_id: UUID, actor: Actor, form: dict[str, Any]) -> int:
+        form = normalise(form)
+
+        def change(d: Dossier) -> None:
+            self._check_form(d.procedure.get("form_schema") or {}, form, complete=False)
+            d.save_form(actor, form)
+
+        return self._act(dossier_id, actor, change)
+
+    def add_attachment(self, dossier_id: UUID, actor: Actor, attachment: dict[str, Any]) -> int:
+        return self._act(dossier_id, actor, lambda d: d.add_attachment(actor, attachment))
+
+    def remove_attachment(self, dossier_id: UUID, actor: Actor, attachment_id: str) -> int:
+        return self._act(dossier_id, actor, lambda d: d.remove_attachment(actor, attachment_id))
+
     def submit(self, dossier_id: UUID, actor: Actor) -> str:
-        dossier = self._get(dossier_id)
-        dossier.submit(actor)
-        self.save(dossier)
+        dossier = self._readable(dossier_id, actor)
+        self._check_form(dossier.procedure.get("form_schema") or {}, dossier.form, complete=True)
+        dossier.submit(actor, self.clock())
         assert dossier.code is not None
+        self.save(dossier, DossierCode(dossier.code, dossier.id))
         return dossier.code
 
-    def view(self, dossier_id: UUID, actor: Actor) -> dict[str, Any]:
+    def supplement(self, dossier_id: UUID, actor: Actor, answers: list[dict[str, Any]]) -> int:
+        calendar = self.procedures.calendar()
+        return self._act(dossier_id, actor,
+                         lambda d: d.supplement(actor, answers, self.clock(), calendar))
+
+    def withdraw(self, dossier_id: UUID, actor: Actor, reason: str) -> int:
+        return self._act(dossier_id, actor, lambda d: d.withdraw(actor, reason, self.clock()))
+
+    def rate(self, dossier_id: UUID, actor: Actor, score: int, comment: str) -> int:
+        return self._act(dossier_id, actor, lambda d: d.rate(actor, score, comment, self.clock()))
+
+    # -- the agency ------------------------------------------------------------------
+
+    def officer_action(self, dossier_id: UUID, actor: Actor, action: str,
+                       **params: Any) -> int:
+        """One officer command by name (accept, reject_at_reception, request_supplement,
+        start_processing, assign, transfer, add_opinion, propose, approve, reject,
+        extend, return_result); the aggregate decides whether this officer may."""
+        if action not in OFFICER_ACTIONS:
+            raise errors.InvalidInputError("Thao tác không tồn tại.")
+        now = self.clock()
+
+        def change(d: Dossier) -> None:
+            extra: dict[str, Any] = {"now": now}
+            if action == "accept":
+                extra["calendar"] = self.procedures.calendar()
+            getattr(d, action)(actor, **params, **extra)
+
+        return self._act(dossier_id, actor, change)
+
+    def record_payment(self, dossier_id: UUID, order_id: str, amount: int,
+                       paid_at: datetime) -> bool:
+        """From the payment service's ``order_paid``; False when it was already applied."""
+        actor = Actor(id="payment", role="system")
         dossier = self._get(dossier_id)
+        if dossier.payment and dossier.payment.get("order_id") == order_id:
+            return False
+        dossier.record_payment(actor, order_id, amount, paid_at)
+        self.save(dossier)
+        return True
+
+    # -- reading -------------------------------------------------------------------
+
+    def get_for(self, dossier_id: UUID, actor: Actor) -> Dossier:
+        return self._readable(dossier_id, actor)
+
+    def find_by_code(self, code: str) -> UUID:
         try:
-            dossier.check_owner(actor)
-        except NotOwnerError:
-            raise DossierNotFoundError from None  # never reveal another's dossier
-        return {
-            "id": str(dossier.id),
-            "code": dossier.code,
-            "status": dossier.status.value,
-            "status_label": LABELS[dossier.status],
-            "procedure_code": dossier.procedure_code,
-            "agency_code": dossier.agency_code,
-            "form": dossier.form,
-            "version": dossier.version,
-            "created_at": dossier.created_on.isoformat(),
-            "submitted_at": dossier.submitted_at.isoformat() if dossier.submitted_at else None,
-        }
+            index: DossierCode = self.repository.get(DossierCode.create_id(code.upper()))
+        except AggregateNotFoundError:
+            raise DossierNotFoundError from None
+        return index.dossier_id
+
+    def stored_events(self, dossier_id: UUID) -> list[Any]:
+        return list(self.events.get(dossier_id))
+
+    def state_as_of(self, dossier_id: UUID, moment: datetime) -> Dossier | None:
+        """The dossier as it was at ``moment`` (None if it did not exist yet)."""
+        version = None
+        for domain_event in self.events.get(dossier_id):
+            if domain_event.timestamp > moment:
+                break
+            version = domain_event.originator_version
+        if version is None:
+            return None
+        return self.repository.get(dossier_id, version=version)
+
+    def verify_chain(self, dossier_id: UUID) -> ChainReport:
+        return verify(self.events.get(dossier_id))
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def _act(self, dossier_id: UUID, actor: Actor, change: Callable[[Dossier], None]) -> int:
+        dossier = self._readable(dossier_id, actor)
+        change(dossier)
+        self.save(dossier)
+        return dossier.version
+
+    def _readable(self, dossier_id: UUID, actor: Actor) -> Dossier:
+        dossier = self._get(dossier_id)
+        if actor.role in ("citizen", "organisation") and not dossier.is_owner(actor):
+            raise DossierNotFoundError  # never reveal that another's dossier exists
+        if actor.role == "officer" and not dossier.may_read(actor):
+            if dossier.status.value == "draft":
+                raise DossierNotFoundError
+            raise errors.WrongAgencyError
+        return dossier
 
     def _get(self, dossier_id: UUID) -> Dossier:
         try:
-            return self.repository.get(dossier_id)
+            dossier = self.repository.get(dossier_id)
         except AggregateNotFoundError:
             raise DossierNotFoundError from None
+        if not isinstance(dossier, Dossier):
+            raise DossierNotFoundError
+        return dossier
+
+    @staticmethod
+    def _check_form(schema: dict[str, Any], form: dict[str, Any], *, complete: bool) -> None:
+        problems = form_errors(schema, form, complete=complete)
+        if problems:
+            raise FormInvalidError(problems)
+
+
+OFFICER_ACTIONS = frozenset({
+    "accept", "reject_at_reception", "request_supplement", "start_processing", "assign",
+    "transfer", "add_opinion", "propose", "approve", "reject", "extend", "return_result",
+})

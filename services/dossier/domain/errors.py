@@ -1,4 +1,4 @@
-"""Named domain errors; the API maps each to problem+json."""
+"""Named domain errors; the API maps each to problem+json by its ``status``."""
 
 
 class DossierError(Exception):
@@ -6,18 +6,69 @@ class DossierError(Exception):
 
     type = "dossier-error"
     detail = "Thao tác trên hồ sơ không hợp lệ."
+    status = 400
+
+    def __init__(self, detail: str | None = None) -> None:
+        if detail is not None:
+            self.detail = detail
+        super().__init__(self.detail)
 
 
 class NotOwnerError(DossierError):
     type = "dossier-not-owner"
     detail = "Bạn không phải người nộp hồ sơ này."
+    status = 403
+
+
+class WrongAgencyError(DossierError):
+    type = "dossier-wrong-agency"
+    detail = "Hồ sơ không thuộc cơ quan của bạn."
+    status = 403
+
+
+class MissingOfficerRoleError(DossierError):
+    type = "dossier-missing-officer-role"
+    detail = "Bạn không được giao nhiệm vụ cần thiết cho thao tác này."
+    status = 403
+
+
+class NotAllowedError(DossierError):
+    type = "dossier-not-allowed"
+    detail = "Vai trò của bạn không được thực hiện thao tác này trên hồ sơ."
+    status = 403
 
 
 class InvalidTransitionError(DossierError):
     type = "dossier-invalid-transition"
     detail = "Hồ sơ đang ở trạng thái không cho phép thao tác này."
+    status = 409
 
 
 class OnlineFilingNotAllowedError(DossierError):
     type = "dossier-level-not-online"
     detail = "Thủ tục này chưa hỗ trợ nộp hồ sơ trực tuyến (mức độ 1-2)."
+    status = 422
+
+
+class AgencyNotServingError(DossierError):
+    type = "dossier-agency-not-serving"
+    detail = "Cơ quan được chọn không giải quyết thủ tục này."
+    status = 422
+
+
+class MissingDocumentsError(DossierError):
+    type = "dossier-missing-documents"
+    detail = "Hồ sơ còn thiếu giấy tờ bắt buộc."
+    status = 422
+
+
+class InvalidInputError(DossierError):
+    type = "dossier-invalid-input"
+    detail = "Dữ liệu không hợp lệ."
+    status = 422
+
+
+class AlreadyRatedError(DossierError):
+    type = "dossier-already-rated"
+    detail = "Bạn đã đánh giá hồ sơ này."
+    status = 409

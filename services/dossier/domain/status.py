@@ -1,4 +1,4 @@
-"""Dossier states and the Vietnamese labels people see."""
+"""Dossier states, the Vietnamese labels people see, and the national portal's codes."""
 
 from enum import StrEnum
 
@@ -29,4 +29,38 @@ LABELS: dict[Status, str] = {
     Status.REJECTED_AT_RECEPTION: "Từ chối tiếp nhận",
     Status.REJECTED: "Từ chối giải quyết",
     Status.WITHDRAWN: "Đã rút hồ sơ",
+}
+
+FINAL: frozenset[Status] = frozenset(
+    {Status.COMPLETED, Status.REJECTED_AT_RECEPTION, Status.REJECTED, Status.WITHDRAWN}
+)
+
+# The national public-service portal's dossier status codes (one table, used by
+# every export). A draft has never been filed, so it has no national code.
+# Overdue is a measure computed from the appointment date, never a status.
+NATIONAL_CODES: dict[Status, int | None] = {
+    Status.DRAFT: None,
+    Status.SUBMITTED: 1,  # mới đăng ký
+    Status.ACCEPTED: 2,  # được tiếp nhận
+    Status.REJECTED_AT_RECEPTION: 3,  # không được tiếp nhận
+    Status.IN_PROCESSING: 4,  # đang xử lý
+    Status.SUPPLEMENT_REQUESTED: 5,  # yêu cầu bổ sung giấy tờ
+    Status.AWAITING_PAYMENT: 6,  # yêu cầu thực hiện nghĩa vụ tài chính
+    Status.WITHDRAWN: 7,  # công dân yêu cầu rút hồ sơ
+    Status.REJECTED: 8,  # dừng xử lý
+    Status.RESULT_READY: 9,  # đã xử lý xong
+    Status.COMPLETED: 10,  # đã trả kết quả
+}
+
+NATIONAL_LABELS: dict[int, str] = {
+    1: "Mới đăng ký",
+    2: "Được tiếp nhận",
+    3: "Không được tiếp nhận",
+    4: "Đang xử lý",
+    5: "Yêu cầu bổ sung giấy tờ",
+    6: "Yêu cầu thực hiện nghĩa vụ tài chính",
+    7: "Công dân yêu cầu rút hồ sơ",
+    8: "Dừng xử lý",
+    9: "Đã xử lý xong",
+    10: "Đã trả kết quả",
 }

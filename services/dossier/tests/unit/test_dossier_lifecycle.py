@@ -1,98 +1,200 @@
-"""The dossier aggregate: drafting and submitting, with who may do it and when."""
+"""The dossier's life: filing, receipt and appointment, supplement with the clock paused,
+extension, payment, result, rating; and the hash chain over all of it."""
 
 from __future__ import annotations
 
-import pytest
-from eventsourcing.application import Application
+import dataclasses
+import itertools
+from datetime import UTC, datetime, timedelta
 
-from services.dossier.application.dossiers import DossierApplication, DossierNotFoundError
+import pytest
+
+from services.dossier.domain import errors
+from services.dossier.domain.chain import GENESIS, event_hash, verify
 from services.dossier.domain.code import is_valid
 from services.dossier.domain.dossier import Dossier
-from services.dossier.domain.errors import (
-    InvalidTransitionError,
-    NotOwnerError,
-    OnlineFilingNotAllowedError,
+from services.dossier.domain.status import NATIONAL_CODES, Status
+from services.dossier.tests.unit.builders import (
+    AGENCY,
+    APPROVER,
+    BIRTH,
+    CALENDAR,
+    OWNER,
+    PROCESSOR,
+    RECEIVER,
+    SYSTEM,
+    T0,
+    draft,
+    in_state,
+    uploaded,
 )
-from services.dossier.domain.status import Status
-from shared.events.envelope import Actor
-
-CITIZEN = Actor(id="citizen-1", role="citizen")
-OTHER = Actor(id="citizen-2", role="citizen")
-
-
-def draft(level: int = 3) -> Dossier:
-    return Dossier.start_draft(
-        CITIZEN,
-        procedure_code="1.001193",
-        procedure_version=1,
-        service_level=level,
-        agency_code="HCM.QTB",
-        form={"ho_ten": "Nguyễn Văn A", "email": "a@example.vn"},
-    )
-
-
-def test_a_new_draft_belongs_to_its_author_and_has_no_code() -> None:
-    dossier = draft()
-    assert dossier.status is Status.DRAFT
-    assert dossier.owner_id == CITIZEN.id
-    assert dossier.code is None
 
 
 @pytest.mark.parametrize("level", [1, 2])
 def test_levels_one_and_two_cannot_be_filed_online(level: int) -> None:
-    with pytest.raises(OnlineFilingNotAllowedError):
-        draft(level)
+    with pytest.raises(errors.OnlineFilingNotAllowedError):
+        Dossier.start_draft(OWNER, procedure=dataclasses.replace(BIRTH, service_level=level),
+                            agency_code=AGENCY, form={})
 
 
-def test_submitting_gives_a_valid_code_and_records_who_and_when() -> None:
-    dossier = draft()
-    dossier.submit(CITIZEN)
+def test_only_an_agency_of_the_procedure_can_be_chosen() -> None:
+    with pytest.raises(errors.AgencyNotServingError):
+        Dossier.start_draft(OWNER, procedure=BIRTH, agency_code="NB.STP", form={})
+
+
+def test_submission_needs_every_required_document_uploaded_or_from_the_wallet() -> None:
+    dossier = Dossier.start_draft(OWNER, procedure=BIRTH, agency_code=AGENCY, form={})
+    dossier.add_attachment(OWNER, uploaded("a1", "giay_chung_sinh"))
+    with pytest.raises(errors.MissingDocumentsError) as refused:
+        dossier.submit(OWNER, T0)
+    assert "Căn cước công dân" in refused.value.detail
+    assert "Văn bản ủy quyền" not in refused.value.detail  # optional
+    dossier.add_attachment(OWNER, {"id": "w1", "document_code": "cccd",
+                                   "wallet_document_id": "doc-1"})
+    dossier.submit(OWNER, T0)
     assert dossier.status is Status.SUBMITTED
     assert dossier.code is not None and is_valid(dossier.code)
-    assert dossier.code.startswith("HCM.QTB-")
-    _created, submitted = dossier.collect_events()
-    assert type(submitted).__name__ == "Submitted"
-    assert submitted.actor == CITIZEN.model_dump()
-    assert submitted.at is not None and submitted.at.tzinfo is not None
+    assert dossier.code.startswith("NB.HOALU-261120-")
 
 
-def test_only_the_owner_may_submit() -> None:
+def test_acceptance_sets_the_appointment_in_working_days() -> None:
+    dossier = in_state(Status.SUBMITTED)
+    accepted_at = datetime(2026, 11, 20, 3, tzinfo=UTC)  # Friday
+    dossier.accept(RECEIVER, accepted_at, CALENDAR)
+    # 3 working days: Mon 23, (Tue 24 is Vietnam Cultural Day), Wed 25, Thu 26
+    assert dossier.appointment_at == datetime(2026, 11, 26, 3, tzinfo=UTC)
+    assert dossier.accepted_at == accepted_at
+
+
+def test_a_supplement_pauses_the_clock_and_moves_the_appointment() -> None:
+    dossier = in_state(Status.IN_PROCESSING)
+    appointment = dossier.appointment_at
+    assert appointment is not None
+    requested = datetime(2026, 11, 25, 3, tzinfo=UTC)  # Wednesday
+    dossier.request_supplement(
+        PROCESSOR, [{"document_code": "giay_chung_sinh", "reason": "Ảnh mờ"}], "Thiếu", requested)
+    assert dossier.clock_paused and not dossier.is_overdue(appointment + timedelta(days=30))
+    dossier.add_attachment(OWNER, uploaded("a2", "giay_chung_sinh"))
+    answered = datetime(2026, 11, 27, 3, tzinfo=UTC)  # Friday: Thu and Fri were paused
+    dossier.supplement(OWNER, [{"document_code": "giay_chung_sinh", "attachment_ids": ["a2"]}],
+                       answered, CALENDAR)
+    assert dossier.status is Status.IN_PROCESSING
+    assert dossier.appointment_at == CALENDAR.add_working_days(appointment, 2)
+    round_ = dossier.supplements[-1]
+    assert round_["round"] == 1 and round_["paused_working_days"] == 2
+    assert round_["previous_appointment_at"] == appointment
+
+
+def test_every_item_of_a_supplement_request_must_be_answered() -> None:
+    dossier = in_state(Status.SUPPLEMENT_REQUESTED)
+    with pytest.raises(errors.InvalidInputError):
+        dossier.supplement(OWNER, [], T0, CALENDAR)
+    with pytest.raises(errors.InvalidInputError):
+        dossier.supplement(OWNER, [{"document_code": "giay_chung_sinh",
+                                    "attachment_ids": ["nope"]}], T0, CALENDAR)
+
+
+def test_a_supplement_at_reception_returns_to_reception() -> None:
+    dossier = in_state(Status.SUBMITTED)
+    dossier.request_supplement(RECEIVER, [{"document_code": "cccd", "reason": "Hết hạn"}],
+                               "Bổ sung", T0)
+    dossier.supplement(OWNER, [{"document_code": "cccd", "note": "Đã cập nhật"}], T0, CALENDAR)
+    assert dossier.status is Status.SUBMITTED and dossier.appointment_at is None
+
+
+def test_an_extension_needs_a_later_date_and_a_reason() -> None:
+    dossier = in_state(Status.IN_PROCESSING)
+    current = dossier.appointment_at
+    assert current is not None
+    with pytest.raises(errors.InvalidInputError):
+        dossier.extend(APPROVER, "Xác minh", current, T0)
+    with pytest.raises(errors.InvalidInputError):
+        dossier.extend(APPROVER, "  ", current + timedelta(days=3), T0)
+    dossier.extend(APPROVER, "Cần xác minh thêm", current + timedelta(days=3), T0)
+    assert dossier.appointment_at == current + timedelta(days=3)
+    assert dossier.extensions[0]["previous_appointment_at"] == current
+    assert dossier.status is Status.IN_PROCESSING
+
+
+def test_without_a_fee_the_result_is_ready_at_approval() -> None:
+    dossier = Dossier.start_draft(OWNER, procedure=dataclasses.replace(BIRTH, fees=()),
+                                  agency_code=AGENCY, form={})
+    dossier.add_attachment(OWNER, uploaded("a1", "giay_chung_sinh"))
+    dossier.add_attachment(OWNER, uploaded("a2", "cccd"))
+    dossier.submit(OWNER, T0)
+    dossier.accept(RECEIVER, T0, CALENDAR)
+    dossier.start_processing(PROCESSOR, T0)
+    with pytest.raises(errors.InvalidTransitionError):
+        dossier.approve(APPROVER, {"number": "1"}, T0)  # nobody proposed yet
+    dossier.propose(PROCESSOR, "approve", "Đủ điều kiện", T0)
+    dossier.approve(APPROVER, {"number": "1"}, T0)
+    assert dossier.status is Status.RESULT_READY
+
+
+def test_payment_moves_the_dossier_on_and_must_cover_the_fee() -> None:
+    dossier = in_state(Status.AWAITING_PAYMENT)
+    assert dossier.fee_due == 8000
+    with pytest.raises(errors.InvalidInputError):
+        dossier.record_payment(SYSTEM, "order-1", 7000, T0)
+    dossier.record_payment(SYSTEM, "order-1", 8000, T0)
+    assert dossier.status is Status.RESULT_READY and dossier.fee_due == 0
+
+
+def test_level_three_results_are_returned_at_the_office_only() -> None:
+    dossier = in_state(Status.RESULT_READY)
+    dossier.procedure = {**dossier.procedure, "service_level": 3}
+    with pytest.raises(errors.InvalidInputError):
+        dossier.return_result(RECEIVER, "online", T0)
+    dossier.return_result(RECEIVER, "office", T0)
+    assert dossier.status is Status.COMPLETED
+
+
+def test_a_completed_dossier_is_rated_once() -> None:
+    dossier = in_state(Status.COMPLETED)
+    with pytest.raises(errors.InvalidInputError):
+        dossier.rate(OWNER, 6, "", T0)
+    dossier.rate(OWNER, 4, "Cán bộ nhiệt tình", T0)
+    with pytest.raises(errors.AlreadyRatedError):
+        dossier.rate(OWNER, 5, "", T0)
+    assert dossier.rating is not None and dossier.rating["score"] == 4
+
+
+def test_overdue_is_a_measure_not_a_status() -> None:
+    dossier = in_state(Status.IN_PROCESSING)
+    assert dossier.appointment_at is not None
+    assert dossier.is_overdue(dossier.appointment_at + timedelta(minutes=1))
+    assert dossier.status is Status.IN_PROCESSING
+    assert not in_state(Status.COMPLETED).is_overdue(T0 + timedelta(days=365))
+
+
+def test_every_filed_state_has_a_national_code() -> None:
+    assert {s for s, c in NATIONAL_CODES.items() if c is None} == {Status.DRAFT}
+    assert sorted(c for c in NATIONAL_CODES.values() if c) == list(range(1, 11))
+
+
+def test_reasons_are_stored_in_nfc() -> None:
+    dossier = in_state(Status.SUBMITTED)
+    decomposed = "Sai tha\u0302\u0309m quye\u0302\u0300n"
+    dossier.reject_at_reception(RECEIVER, decomposed, T0)
+    assert dossier.closing_reason == "Sai thẩm quyền"
+
+
+def test_events_form_a_hash_chain_that_detects_a_change() -> None:
+    dossier = in_state(Status.COMPLETED)
+    events = list(dossier.collect_events())
+    assert events[0].prev_hash == GENESIS
+    assert all(b.prev_hash == event_hash(a) for a, b in itertools.pairwise(events))
+    assert verify(events, dossier.chain_head).valid
+    tampered = list(events)
+    tampered[3] = dataclasses.replace(events[3], at=T0 + timedelta(days=9))
+    report = verify(tampered, dossier.chain_head)
+    assert not report.valid and report.broken_at == events[4].originator_version
+    last_changed = [*events[:-1], dataclasses.replace(events[-1], channel="post")]
+    assert not verify(last_changed, dossier.chain_head).valid
+
+
+def test_the_draft_records_who_acted() -> None:
     dossier = draft()
-    with pytest.raises(NotOwnerError):
-        dossier.submit(OTHER)
-    assert dossier.status is Status.DRAFT
-
-
-def test_a_dossier_is_submitted_once() -> None:
-    dossier = draft()
-    dossier.submit(CITIZEN)
-    with pytest.raises(InvalidTransitionError):
-        dossier.submit(CITIZEN)
-
-
-def test_the_application_replays_state_from_events() -> None:
-    app = DossierApplication()  # in-memory persistence: no I/O in unit tests
-    dossier_id = app.start_draft(
-        CITIZEN, procedure_code="1.001193", procedure_version=1, service_level=4,
-        agency_code="HN", form={},
-    )
-    code = app.submit(dossier_id, CITIZEN)
-    view = app.view(dossier_id, CITIZEN)
-    assert view["code"] == code
-    assert view["status"] == "submitted"
-    assert view["status_label"] == "Mới đăng ký"
-    assert view["version"] == 2
-
-
-def test_another_citizen_cannot_see_the_dossier() -> None:
-    app = DossierApplication()
-    dossier_id = app.start_draft(
-        CITIZEN, procedure_code="x", procedure_version=1, service_level=3, agency_code="HN",
-        form={},
-    )
-    with pytest.raises(DossierNotFoundError):
-        app.view(dossier_id, OTHER)
-
-
-def test_uses_in_memory_persistence_by_default() -> None:
-    assert isinstance(DossierApplication(), Application)
+    created = dossier.collect_events()[0]
+    assert created.actor == OWNER.model_dump()
+    assert created.procedure["code"] == "1.001193"

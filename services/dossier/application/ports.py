@@ -1,0 +1,40 @@
+"""What the use cases need from outside, as small protocols with in-memory versions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+from services.dossier.domain.procedure import ProcedureVersion
+from shared.workdays import WorkCalendar
+
+
+class ProcedureCatalog(Protocol):
+    """Published procedure versions, kept locally from the catalog's events."""
+
+    def get(self, code: str, version: int | None = None) -> ProcedureVersion | None: ...
+
+    def calendar(self) -> WorkCalendar: ...
+
+
+@dataclass
+class InMemoryProcedures:
+    procedures: dict[tuple[str, int], ProcedureVersion] = field(default_factory=dict)
+    work_calendar: WorkCalendar = field(default_factory=WorkCalendar)
+
+    def add(self, procedure: ProcedureVersion) -> None:
+        self.procedures[(procedure.code, procedure.version)] = procedure
+
+    def get(self, code: str, version: int | None = None) -> ProcedureVersion | None:
+        if version is not None:
+            return self.procedures.get((code, version))
+        versions = [p for (c, _), p in self.procedures.items() if c == code]
+        return max(versions, key=lambda p: p.version, default=None)
+
+    def calendar(self) -> WorkCalendar:
+        return self.work_calendar
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,122 @@
+"""Use cases on in-memory persistence: procedure lookup, form checks, reading rules, audit."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from services.dossier.application.dossiers import (
+    DossierApplication,
+    DossierNotFoundError,
+    FormInvalidError,
+    ProcedureUnknownError,
+)
+from services.dossier.application.ports import InMemoryProcedures
+from services.dossier.domain import errors
+from services.dossier.tests.unit.builders import (
+    AGENCY,
+    BIRTH,
+    FOREIGN,
+    OTHER_CITIZEN,
+    OWNER,
+    RECEIVER,
+    T0,
+    uploaded,
+)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self):  # type: ignore[no-untyped-def]
+        self.now += timedelta(minutes=1)
+        return self.now
+
+
+@pytest.fixture
+def app() -> DossierApplication:
+    procedures = InMemoryProcedures()
+    procedures.add(BIRTH)
+    return DossierApplication(procedures=procedures, clock=Clock())
+
+
+def filed(app: DossierApplication) -> tuple[object, str]:
+    dossier_id = app.start_draft(OWNER, procedure_code="1.001193", agency_code=AGENCY,
+                                 form={"ho_ten": "Phạm Thị Dung", "email": "dung@example.vn"})
+    app.add_attachment(dossier_id, OWNER, uploaded("a1", "giay_chung_sinh"))
+    app.add_attachment(dossier_id, OWNER, uploaded("a2", "cccd"))
+    return dossier_id, app.submit(dossier_id, OWNER)
+
+
+def test_a_draft_needs_a_published_procedure(app: DossierApplication) -> None:
+    with pytest.raises(ProcedureUnknownError):
+        app.start_draft(OWNER, procedure_code="9.999", agency_code=AGENCY, form={})
+
+
+def test_the_form_is_checked_field_by_field_in_vietnamese(app: DossierApplication) -> None:
+    with pytest.raises(FormInvalidError) as refused:
+        app.start_draft(OWNER, procedure_code="1.001193", agency_code=AGENCY,
+                        form={"email": "không-phải-email", "ho_ten": 5})
+    fields = {p["field"]: p for p in refused.value.problems}
+    assert fields["email"]["message"] == "Giá trị không đúng định dạng."
+    assert fields["ho_ten"]["label"] == "Họ và tên"
+    # a draft may wait for required fields; submission may not
+    dossier_id = app.start_draft(OWNER, procedure_code="1.001193", agency_code=AGENCY, form={})
+    app.add_attachment(dossier_id, OWNER, uploaded("a1", "giay_chung_sinh"))
+    app.add_attachment(dossier_id, OWNER, uploaded("a2", "cccd"))
+    with pytest.raises(FormInvalidError) as incomplete:
+        app.submit(dossier_id, OWNER)
+    assert incomplete.value.problems[0]["field"] == "ho_ten"
+    assert incomplete.value.problems[0]["message"] == "Vui lòng nhập trường bắt buộc này."
+
+
+def test_a_code_finds_its_dossier(app: DossierApplication) -> None:
+    dossier_id, code = filed(app)
+    assert app.find_by_code(code) == dossier_id
+    assert app.find_by_code(code.lower()) == dossier_id
+    with pytest.raises(DossierNotFoundError):
+        app.find_by_code(code[:-1] + ("0" if code[-1] != "0" else "1"))
+
+
+def test_another_citizen_is_told_it_does_not_exist(app: DossierApplication) -> None:
+    dossier_id, _ = filed(app)
+    with pytest.raises(DossierNotFoundError):
+        app.get_for(dossier_id, OTHER_CITIZEN)
+    with pytest.raises(DossierNotFoundError):
+        app.withdraw(dossier_id, OTHER_CITIZEN, "x")
+
+
+def test_an_officer_of_another_agency_is_refused(app: DossierApplication) -> None:
+    dossier_id, _ = filed(app)
+    with pytest.raises(errors.WrongAgencyError):
+        app.get_for(dossier_id, FOREIGN)
+    with pytest.raises(errors.WrongAgencyError):
+        app.officer_action(dossier_id, FOREIGN, "accept")
+
+
+def test_state_as_of_a_moment_and_chain_verification(app: DossierApplication) -> None:
+    dossier_id, _ = filed(app)
+    submitted_at = app.stored_events(dossier_id)[-1].timestamp  # when it was recorded
+    app.officer_action(dossier_id, RECEIVER, "accept")
+    before = app.state_as_of(dossier_id, submitted_at)
+    assert before is not None and before.status.value == "submitted"
+    assert app.state_as_of(dossier_id, submitted_at - timedelta(days=1)) is None
+    assert app.get_for(dossier_id, OWNER).status.value == "accepted"
+    report = app.verify_chain(dossier_id)
+    assert report.valid and report.events == 5
+
+
+def test_a_payment_is_applied_once(app: DossierApplication) -> None:
+    dossier_id, _ = filed(app)
+    for action, params in (("accept", {}), ("start_processing", {}),
+                           ("propose", {"decision": "approve", "note": "Đạt"}),
+                           ("approve", {"result": {"number": "KS-1"}})):
+        actor = RECEIVER.model_copy(update={"officer_roles": ("receiver", "processor",
+                                                              "approver")})
+        app.officer_action(dossier_id, actor, action, **params)
+    paid_at = T0 + timedelta(days=1)
+    assert app.record_payment(dossier_id, "order-1", 8000, paid_at) is True
+    assert app.record_payment(dossier_id, "order-1", 8000, paid_at) is False
+    assert app.get_for(dossier_id, OWNER).status.value == "result_ready"
