@@ -8,10 +8,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 
 from services.gateway import portal
+from services.gateway.auth import caller_headers
 from services.gateway.edge import EdgeMiddleware
 from services.gateway.proxy import Proxy, make_client
 from services.gateway.routing import service_for
 from services.gateway.settings import GatewaySettings
+from shared.auth import JwksCache, TokenVerifier, http_jwks_fetcher
 from shared.http.app import create_app, serve
 from shared.problems import ProblemError
 
@@ -23,6 +25,11 @@ def build_app(settings: GatewaySettings | None = None) -> FastAPI:
     upstreams = settings.upstreams()
     client = make_client(settings.connect_timeout, settings.upstream_timeout)
     proxy = Proxy(client, upstreams, settings.max_body_bytes)
+    verifier = TokenVerifier(
+        JwksCache(http_jwks_fetcher(client, settings.resolved_jwks_url())),
+        issuer=settings.token_issuer,
+        audience=settings.token_audience,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -51,7 +58,8 @@ def build_app(settings: GatewaySettings | None = None) -> FastAPI:
         service = service_for(request.url.path)
         if service is None:
             raise ProblemError(404, "not-found", "Không tìm thấy tài nguyên được yêu cầu.")
-        return await proxy.forward(request, service)
+        caller = await caller_headers(request, verifier)
+        return await proxy.forward(request, service, caller)
 
     return app
 

@@ -73,14 +73,17 @@ class Proxy:
         self.upstreams = upstreams
         self.max_body = max_body
 
-    async def forward(self, request: Request, service: str) -> Response:
+    async def forward(
+        self, request: Request, service: str, caller: dict[str, str] | None = None
+    ) -> Response:
+        """Forward ``request``; ``caller`` are the identity headers from a verified token."""
         length = request.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > self.max_body:
             return self._too_large(request)
         upstream_request = self.client.build_request(
             request.method,
             self._url(request, service),
-            headers=self._upstream_headers(request),
+            headers=self._upstream_headers(request) + list((caller or {}).items()),
             content=self._body(request) if _has_body(request) else None,
         )
         try:

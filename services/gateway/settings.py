@@ -28,6 +28,19 @@ class GatewaySettings(ServiceSettings):
         30.0, gt=0, description="Seconds an upstream may take to send or receive data."
     )
 
+    jwks_url: str | None = Field(
+        None, description="identity's JWKS; defaults to <identity_url>/.well-known/jwks.json."
+    )
+    token_issuer: str = Field("motcua-identity", description="Expected `iss` of access tokens.")
+    token_audience: str = Field("motcua", description="Expected `aud` of access tokens.")
+
+    def resolved_jwks_url(self) -> str:
+        if self.jwks_url:
+            return self.jwks_url
+        if not self.identity_url:
+            raise RuntimeError("set MOTCUA_GATEWAY_IDENTITY_URL or MOTCUA_GATEWAY_JWKS_URL")
+        return f"{self.identity_url.rstrip('/')}/.well-known/jwks.json"
+
     def upstreams(self) -> dict[str, str]:
         """Base URL of every routed service, without a trailing slash."""
         missing = [s for s in SERVICES if not getattr(self, f"{s}_url")]

@@ -10,14 +10,17 @@ from fastapi import FastAPI
 
 from services.notify.adapters.mailer import SmtpMailer
 from services.notify.application.handler import NotificationHandler
+from services.notify.application.identity_emails import IdentityEmails
 from services.notify.settings import NotifySettings
+from shared.events.envelope import IntegrationEvent
 from shared.events.topics import events_topic
 from shared.http.app import create_app, serve
 from shared.kafka.consumer import IdempotentConsumer
 from shared.kafka.topics import ensure_topics
 from shared.mongo import make_client
+from shared.sealing import load_or_create_private_key, private_key_from_text
 
-CONSUMED_CONTEXTS = ("dossier",)
+CONSUMED_CONTEXTS = ("dossier", "identity")
 
 
 def build_app(settings: NotifySettings | None = None) -> FastAPI:
@@ -28,6 +31,17 @@ def build_app(settings: NotifySettings | None = None) -> FastAPI:
     mailer = SmtpMailer(settings.require("smtp_host"), settings.require("smtp_port"),
                         settings.mail_from)
     topics = [events_topic(c, settings.topic_prefix) for c in CONSUMED_CONTEXTS]
+    seal_key = (private_key_from_text(settings.link_seal_private_key)
+                if settings.link_seal_private_key
+                else load_or_create_private_key(settings.seal_key_file()))
+    notifications = NotificationHandler(db, mailer, settings.portal_url)
+    identity_emails = IdentityEmails(db, mailer, seal_key)
+
+    async def dispatch(event: IntegrationEvent) -> None:
+        if event.context == "identity":
+            await identity_emails(event)
+        else:
+            await notifications(event)
     state: dict[str, asyncio.Task[None]] = {}
 
     async def mongo() -> None:
@@ -45,7 +59,7 @@ def build_app(settings: NotifySettings | None = None) -> FastAPI:
             bootstrap_servers=bootstrap,
             topics=topics,
             group_id=settings.consumer_group,
-            handler=NotificationHandler(db, mailer, settings.portal_url),
+            handler=dispatch,
         )
         await consumer.start()
         state["task"] = asyncio.create_task(consumer.run())

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from shared.settings import ServiceSettings
+from shared.settings import ServiceSettings, state_dir
 
 
 class NotifySettings(ServiceSettings):
@@ -17,3 +19,14 @@ class NotifySettings(ServiceSettings):
     portal_url: str = Field(
         "http://127.0.0.1:8000", description="Public portal address used in email links."
     )
+    link_seal_private_key: str | None = Field(
+        None, description="X25519 private key (base64url) opening the links identity seals."
+    )
+    link_seal_key_file: Path | None = Field(
+        None,
+        description="Key file created at first start (0600) with its public half beside it "
+        "as <file>.pub; defaults to $MOTCUA_STATE_DIR/notify/link-seal.key.",
+    )
+
+    def seal_key_file(self) -> Path:
+        return self.link_seal_key_file or state_dir() / "notify" / "link-seal.key"

@@ -28,4 +28,6 @@ class SmtpMailer:
         message["Date"] = formatdate(localtime=False)
         message["Message-ID"] = message_id(event_id)
         message.set_content(email.body, charset="utf-8")
+        if email.html is not None:
+            message.add_alternative(email.html, subtype="html", charset="utf-8")
         await aiosmtplib.send(message, hostname=self.host, port=self.port, timeout=10)

@@ -11,6 +11,7 @@ from shared.events.envelope import IntegrationEvent
 class Email:
     subject: str
     body: str
+    html: str | None = None  # sent as a multipart/alternative part when present
 
 
 def inbox_title(event: IntegrationEvent) -> str | None:

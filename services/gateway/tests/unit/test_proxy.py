@@ -69,12 +69,12 @@ def test_identity_headers_from_the_caller_never_reach_a_service(gateway: httpx.C
     }
     echo = gateway.post(
         "/api/v1/dossiers",
-        headers={**forged, "Authorization": "Bearer t", "X-Custom": "1"},
+        headers={**forged, "Authorization": "Basic dDp0", "X-Custom": "1"},
         json={"procedure_code": "1.001612"},
     ).json()
     headers = echo["headers"]
     assert not {name.lower() for name in forged} & set(headers)
-    assert headers["authorization"] == "Bearer t"
+    assert headers["authorization"] == "Basic dDp0"
     assert headers["x-custom"] == "1"
     assert headers["x-forwarded-for"] == "127.0.0.1"
     assert echo["method"] == "POST"
