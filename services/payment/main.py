@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from services.payment.adapters.projection import ensure_indexes
+from services.payment.api import errors, orders, reconciliation, vnpay
 from services.payment.application.payments import PaymentApplication
 from services.payment.settings import PaymentSettings
 from shared.http.app import create_app, serve
@@ -28,6 +31,9 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Readiness reports a missing MongoDB; the worker creates the indexes too.
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(ensure_indexes(db), 10)
         try:
             yield
         finally:
@@ -39,6 +45,11 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
     )
     app.state.payments = payments
     app.state.settings = settings
+    app.state.db = db
+    errors.install(app)
+    app.include_router(orders.router)
+    app.include_router(vnpay.router)
+    app.include_router(reconciliation.router)
     return app
 
 

@@ -3,16 +3,28 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.eventstore import eventstore_env
 from shared.settings import ServiceSettings, state_dir
 
+DEFAULT_SECRET = "motcua-sandbox-secret-change-me"
+SANDBOX_PORT = 8091
+
 
 class PaymentSettings(ServiceSettings):
+    """Settings of the payment API, its worker and the VNPay-protocol sandbox.
+
+    The merchant side and the sandbox read the same terminal code and secret, so
+    switching to the real provider means changing ``vnpay_*`` only.
+    """
+
     model_config = SettingsConfigDict(env_prefix="MOTCUA_PAYMENT_")
 
+    environment: Literal["development", "production"] = Field(
+        "development", description="production refuses default secrets and test failpoints."
+    )
     mongo_database: str = Field("motcua_payment", description="MongoDB database of payment.")
     event_store: Literal["sqlite", "postgres"] = Field(
         "sqlite", description="Where payment events are stored."
@@ -21,6 +33,64 @@ class PaymentSettings(ServiceSettings):
         None, description="SQLite event store file; default $MOTCUA_STATE_DIR/payment/events.db."
     )
     postgres_schema: str = Field("", description="PostgreSQL schema for the event store.")
+    consumer_group: str = Field("motcua-payment", description="Kafka group of the worker.")
+    worker_port: int = Field(0, description="HTTP port (probes) of the payment worker.")
+
+    online_method: Literal["vnpay_sandbox", "vnpay"] = Field(
+        "vnpay_sandbox", description="Name recorded for online payments: the sandbox or VNPay."
+    )
+    vnpay_tmn_code: str = Field("MOTCUA01", description="VNPay terminal code (vnp_TmnCode).")
+    vnpay_hash_secret: SecretStr = Field(
+        SecretStr(DEFAULT_SECRET), description="VNPay terminal secret (vnp_HashSecret)."
+    )
+    vnpay_payment_url: str = Field(
+        f"http://127.0.0.1:{SANDBOX_PORT}/paymentv2/vpcpay.html",
+        description="Provider's payment page the citizen is sent to.",
+    )
+    vnpay_api_url: str = Field(
+        f"http://127.0.0.1:{SANDBOX_PORT}/merchant_webapi/api/transaction",
+        description="Provider's merchant API (querydr, refund).",
+    )
+    vnpay_report_url: str = Field(
+        f"http://127.0.0.1:{SANDBOX_PORT}/merchant_webapi/api/report",
+        description="Provider's daily transaction report (reconciliation).",
+    )
+    vnpay_return_url: str = Field(
+        "http://127.0.0.1:8000/api/v1/payments/vnpay/return",
+        description="Where the provider sends the citizen's browser back (vnp_ReturnUrl).",
+    )
+    checkout_ttl_seconds: int = Field(
+        900, ge=1, description="How long a payment attempt stays open (vnp_ExpireDate)."
+    )
+
+    sandbox_port: int = Field(SANDBOX_PORT, description="HTTP port of the VNPay sandbox.")
+    sandbox_ipn_url: str = Field(
+        "http://127.0.0.1:8000/api/v1/payments/vnpay/ipn",
+        description="Merchant IPN address the sandbox notifies (VNPay's merchant config).",
+    )
+    sandbox_ipn_attempts: int = Field(10, ge=1, description="IPN deliveries before giving up.")
+    sandbox_ipn_backoff_seconds: float = Field(
+        1.0, gt=0, description="First pause between IPN deliveries; doubles, at most 30 s."
+    )
+    sandbox_db_path: Path | None = Field(
+        None, description="Sandbox transactions; default $MOTCUA_STATE_DIR/payment/sandbox.db."
+    )
+    failpoint: Literal["", "after_ipn_saved"] = Field(
+        "", description="Tests only: crash the process at this point (development only)."
+    )
+
+    @model_validator(mode="after")
+    def _refuse_defaults_outside_development(self) -> PaymentSettings:
+        if self.environment != "development":
+            if self.vnpay_hash_secret.get_secret_value() == DEFAULT_SECRET:
+                raise ValueError("MOTCUA_PAYMENT_VNPAY_HASH_SECRET must be set outside development")
+            if self.failpoint:
+                raise ValueError("MOTCUA_PAYMENT_FAILPOINT is for tests in development only")
+        return self
+
+    @property
+    def secret(self) -> str:
+        return self.vnpay_hash_secret.get_secret_value()
 
     def eventstore_env(self) -> dict[str, str]:
         return eventstore_env(
@@ -29,3 +99,8 @@ class PaymentSettings(ServiceSettings):
             postgres_dsn=self.postgres_dsn,
             postgres_schema=self.postgres_schema,
         )
+
+    def sandbox_db(self) -> Path:
+        path = self.sandbox_db_path or state_dir() / "payment" / "sandbox.db"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path

@@ -1,15 +1,169 @@
-"""The payment service's event-sourced application (its event store is the outbox).
+"""Use cases of payment: get from the repository, call one method, save.
 
-Fee orders, payment attempts and refunds arrive with the payment issue; for now
-the application only owns the store, so readiness can check it.
+The application's event store is the outbox: the relay publishes what is saved
+here. Two writers of one order conflict on its version; the loser reloads and
+decides again, so a notification delivered concurrently is applied once.
 """
 
 from __future__ import annotations
 
-from uuid import UUID
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+from uuid import UUID, uuid5
 
-from eventsourcing.application import Application
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
+
+from services.payment.adapters.vnpay.merchant import Notification, VnpayMerchant
+from services.payment.domain.errors import NotPayerError, OrderNotFoundError
+from services.payment.domain.order import Command, FeeOrder
+from services.payment.domain.views import order_view
+from shared.events.envelope import Actor
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+SYSTEM = Actor(id="payment", role="system")
+CONFLICT_RETRIES = 10
+ProviderRefund = Callable[[FeeOrder, int, UUID], str]
 
 
 class PaymentApplication(Application[UUID]):
     name = "payment"
+
+    # --- from the dossier ------------------------------------------------------------
+
+    def open_order(self, *, dossier_id: str, request_sequence: int, data: dict[str, Any],
+                   actor: Actor) -> UUID:
+        """Open the order for one ``payment_requested`` event; a redelivery finds it there."""
+        order_id = FeeOrder.create_id(dossier_id, request_sequence)
+        if self._exists(order_id):
+            return order_id
+        order = FeeOrder.request(
+            actor,
+            items=list(data.get("fees") or []),
+            total=data.get("total"),  # type: ignore[arg-type]
+            dossier_id=dossier_id,
+            request_sequence=request_sequence,
+            dossier_code=str(data.get("code") or ""),
+            procedure_code=str(data.get("procedure_code") or ""),
+            procedure_name=str(data.get("procedure_name") or ""),
+            agency_code=str(data.get("agency_code") or ""),
+            payer_id=str(data.get("payer_id") or ""),
+            payer_name=str(data.get("payer_name") or ""),
+            service_level=int(data.get("service_level") or 0),
+            reason=str(data.get("reason") or ""),
+        )
+        try:
+            self.save(order)
+        except IntegrityError:
+            if not self._exists(order_id):  # a concurrent consumer created it: fine
+                raise
+        return order_id
+
+    # --- queries ---------------------------------------------------------------------
+
+    def order(self, order_id: UUID) -> FeeOrder:
+        try:
+            return self.repository.get(order_id)
+        except AggregateNotFoundError:
+            raise OrderNotFoundError from None
+
+    def view(self, order_id: UUID, actor: Actor) -> dict[str, Any]:
+        order = self.order(order_id)
+        order.check_visible_to(actor)
+        return order_view(order)
+
+    def paid_order(self, order_id: UUID, actor: Actor) -> FeeOrder:
+        order = self.order(order_id)
+        order.check_visible_to(actor)
+        return order
+
+    # --- commands --------------------------------------------------------------------
+
+    def start_checkout(self, order_id: UUID, actor: Actor, command: Command, *, method: str,
+                       merchant: VnpayMerchant, ttl_seconds: int,
+                       client_ip: str) -> dict[str, Any]:
+        """Open an online attempt; ``method`` is what is recorded (sandbox or VNPay)."""
+        def attempt(order: FeeOrder) -> dict[str, Any]:
+            if (done := order.replay(command)) is not None:
+                return done
+            order.check_payer(actor)
+            now = datetime.now(UTC).replace(microsecond=0)
+            expires = now + timedelta(seconds=ttl_seconds)
+            attempt_id = order.next_attempt_id()
+            url = merchant.payment_url(
+                attempt_id=attempt_id, amount=order.amount,
+                order_info=f"Thanh toan le phi ho so {order.dossier_code or order.dossier_id}",
+                created_at=now, expires_at=expires, client_ip=client_ip,
+            )
+            return order.start_attempt(actor, command, attempt_id=attempt_id, method=method,
+                                       started_at=now, expires_at=expires, payment_url=url)
+
+        return self._change(order_id, attempt, visible_to=actor)
+
+    def confirm(self, note: Notification) -> str:
+        """Apply a verified provider notification; see ``FeeOrder.confirm_online``."""
+        def apply(order: FeeOrder) -> str:
+            return order.confirm_online(
+                SYSTEM, attempt_id=note.attempt_id, amount=note.amount, success=note.success,
+                failure=note.failure, response_code=note.response_code,
+                provider_txn=note.provider_txn, bank_code=note.bank_code, paid_at=note.paid_at,
+            )
+
+        return self._change(note.order_id, apply)
+
+    def record_office_payment(self, order_id: UUID, actor: Actor, command: Command, *,
+                              receipt_no: str, amount: int) -> dict[str, Any]:
+        return self._change(order_id, lambda order: order.record_office_payment(
+            actor, command, receipt_no=receipt_no, amount=amount,
+            paid_at=datetime.now(UTC)), visible_to=actor)
+
+    def refund(self, order_id: UUID, actor: Actor, command: Command, *, amount: int,
+               reason: str, provider: ProviderRefund | None = None) -> dict[str, Any]:
+        """Refund; an online payment is refunded at the provider first (same request id on
+        every retry, so the provider refunds once), then recorded."""
+        def apply(order: FeeOrder) -> dict[str, Any]:
+            if (done := order.replay(command)) is not None:
+                return done
+            order.check_refund_allowed(actor, amount)
+            online = order.payment is not None and order.payment.get("attempt_id")
+            ref = provider(order, amount, uuid5(order.id, command.key)) if (
+                online and provider) else None
+            return order.refund(actor, command, amount=amount, reason=reason, provider_ref=ref)
+
+        return self._change(order_id, apply, visible_to=actor)
+
+    def cancel(self, order_id: UUID, actor: Actor, command: Command, *,
+               reason: str) -> dict[str, Any]:
+        return self._change(order_id, lambda order: order.cancel(actor, command, reason=reason),
+                            visible_to=actor)
+
+    # --- plumbing --------------------------------------------------------------------
+
+    def _change(self, order_id: UUID, change: Callable[[FeeOrder], T],
+                visible_to: Actor | None = None) -> T:
+        """Get, change, save; on a concurrent write, reload and decide again."""
+        for _ in range(CONFLICT_RETRIES):
+            order = self.order(order_id)
+            if visible_to is not None:
+                try:
+                    order.check_visible_to(visible_to)
+                except NotPayerError:
+                    raise OrderNotFoundError from None
+            result = change(order)
+            try:
+                self.save(order)
+            except IntegrityError:
+                log.info("concurrent change of order, retrying", extra={"order": str(order_id)})
+                continue
+            return result
+        raise RuntimeError(f"order {order_id} kept changing under us")
+
+    def _exists(self, order_id: UUID) -> bool:
+        try:
+            self.repository.get(order_id)
+        except AggregateNotFoundError:
+            return False
+        return True

@@ -1,0 +1,44 @@
+"""Request plumbing shared by the routes: the application, the idempotency key."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Annotated, Any
+
+from fastapi import Header, Request
+
+from services.payment.application.payments import PaymentApplication
+from services.payment.domain.errors import IdempotencyKeyMissingError
+from services.payment.domain.order import Command
+from services.payment.settings import PaymentSettings
+from shared.events.envelope import Actor
+
+KEY = re.compile(r"[A-Za-z0-9_:.\-]{1,128}")
+
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+
+
+def payments(request: Request) -> PaymentApplication:
+    return request.app.state.payments  # type: ignore[no-any-return]
+
+
+def settings(request: Request) -> PaymentSettings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def command(key: str | None, operation: str, actor: Actor, body: dict[str, Any]) -> Command:
+    """The idempotency key and a fingerprint of what was asked with it."""
+    if key is None or not KEY.fullmatch(key):
+        raise IdempotencyKeyMissingError
+    digest = hashlib.sha256(
+        json.dumps({"op": operation, "actor": actor.id, "body": body}, sort_keys=True,
+                   ensure_ascii=False).encode()
+    ).hexdigest()
+    return Command(key=key, fingerprint=digest)
+
+
+def client_ip(request: Request) -> str:
+    forwarded = request.headers.get("x-forwarded-for", "").split(",")[0].strip()
+    return forwarded or (request.client.host if request.client else "127.0.0.1")

@@ -1,0 +1,146 @@
+"""Orders ("Giao dịch"): the citizen's list, status, checkout and receipt; the officer's
+office payment, refund and cancellation. Thin: parse, call one use case, shape.
+
+Command routes are sync because the `eventsourcing` library is (FastAPI's thread pool).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, Field, field_validator
+
+from services.payment.adapters.receipt_pdf import render_receipt
+from services.payment.adapters.vnpay.api_client import ProviderError
+from services.payment.adapters.vnpay.merchant import VnpayMerchant
+from services.payment.api.deps import IdempotencyKey, client_ip, command, payments, settings
+from services.payment.api.reconciliation import provider_api
+from services.payment.domain.errors import NotPaidError
+from services.payment.domain.order import FeeOrder
+from shared.http.actor import CurrentActor
+from shared.problems import ProblemError
+
+router = APIRouter(prefix="/api/v1/payments", tags=["payments"])
+
+
+def _nfc(value: str) -> str:
+    return unicodedata.normalize("NFC", value).strip()
+
+
+class CheckoutRequest(BaseModel):
+    method: Literal["vnpay"] = Field(description="Online payment through VNPay.")
+    accept_terms: Literal[True] = Field(description="The payer confirmed the commitment.")
+
+
+class OfficePaymentRequest(BaseModel):
+    receipt_no: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9/._\-]+$")
+    amount: int = Field(gt=0)
+
+
+class RefundRequest(BaseModel):
+    amount: int = Field(gt=0)
+    reason: str = Field(min_length=3, max_length=500)
+
+    _nfc = field_validator("reason")(_nfc)
+
+
+class CancelRequest(BaseModel):
+    reason: str = Field(min_length=3, max_length=500)
+
+    _nfc = field_validator("reason")(_nfc)
+
+
+@router.get("/orders")
+async def list_orders(
+    actor: CurrentActor, request: Request,
+    dossier_id: Annotated[str | None, Query(max_length=64)] = None,
+    status: Annotated[str | None, Query(max_length=16)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> dict[str, Any]:
+    """The caller's orders (a citizen's "Giao dịch"), or an officer's agency's orders."""
+    query: dict[str, Any] = (
+        {"agency_code": actor.agency} if actor.role == "officer" and actor.agency
+        else {"payer_id": actor.id}
+    )
+    if dossier_id:
+        query["dossier_id"] = dossier_id
+    if status:
+        query["status"] = status
+    cursor = request.app.state.db.orders.find(query, {"_id": 0}).sort("created_at", -1)
+    return {"items": await cursor.to_list(limit)}
+
+
+@router.get("/orders/{order_id}")
+def get_order(order_id: UUID, actor: CurrentActor, request: Request) -> dict[str, Any]:
+    return payments(request).view(order_id, actor)
+
+
+@router.post("/orders/{order_id}/checkout", status_code=201)
+def checkout(order_id: UUID, body: CheckoutRequest, actor: CurrentActor, request: Request,
+             idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
+    config = settings(request)
+    merchant = VnpayMerchant(tmn_code=config.vnpay_tmn_code, secret=config.secret,
+                             payment_url=config.vnpay_payment_url,
+                             return_url=config.vnpay_return_url)
+    return payments(request).start_checkout(
+        order_id, actor, command(idempotency_key, "checkout", actor, body.model_dump()),
+        method=config.online_method, merchant=merchant,
+        ttl_seconds=config.checkout_ttl_seconds, client_ip=client_ip(request),
+    )
+
+
+@router.get("/orders/{order_id}/receipt")
+def receipt(order_id: UUID, actor: CurrentActor, request: Request) -> Response:
+    order = payments(request).paid_order(order_id, actor)
+    if order.payment is None:
+        raise NotPaidError("Giao dịch chưa được thanh toán nên chưa có biên lai.")
+    name = f"bien-lai-{order.payment['receipt_no']}.pdf"
+    return Response(render_receipt(order), media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.post("/orders/{order_id}/office-payment")
+def office_payment(order_id: UUID, body: OfficePaymentRequest, actor: CurrentActor,
+                   request: Request, idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
+    return payments(request).record_office_payment(
+        order_id, actor, command(idempotency_key, "office-payment", actor, body.model_dump()),
+        receipt_no=body.receipt_no, amount=body.amount,
+    )
+
+
+@router.post("/orders/{order_id}/refunds", status_code=201)
+def refund(order_id: UUID, body: RefundRequest, actor: CurrentActor, request: Request,
+           idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
+    api = provider_api(request)
+
+    def at_provider(order: FeeOrder, amount: int, request_id: UUID) -> str:
+        assert order.payment is not None
+        try:
+            return api.refund(
+                request_id=request_id, txn_ref=order.payment["attempt_id"],
+                transaction_no=order.payment["provider_txn"] or "", amount=amount,
+                full=amount == order.payment["amount"],
+                paid_at=datetime.fromisoformat(order.payment["paid_at"]),
+                created_by=actor.id, client_ip=client_ip(request))
+        except ProviderError:
+            raise ProblemError(502, "payment-provider-refused",
+                               "Cổng thanh toán chưa hoàn tiền được, vui lòng thử lại sau.",
+                               ) from None
+
+    return payments(request).refund(
+        order_id, actor, command(idempotency_key, "refund", actor, body.model_dump()),
+        amount=body.amount, reason=body.reason, provider=at_provider,
+    )
+
+
+@router.post("/orders/{order_id}/cancel")
+def cancel(order_id: UUID, body: CancelRequest, actor: CurrentActor, request: Request,
+           idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
+    return payments(request).cancel(
+        order_id, actor, command(idempotency_key, "cancel", actor, body.model_dump()),
+        reason=body.reason,
+    )

@@ -1,0 +1,40 @@
+"""Reconciliation for agency administrators: the provider's day against our orders."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from services.payment.adapters.vnpay.api_client import ProviderError, VnpayApi
+from services.payment.api.deps import payments, settings
+from services.payment.application.reconciliation import reconcile
+from shared.http.actor import CurrentActor
+from shared.problems import ProblemError
+
+router = APIRouter(prefix="/api/v1/payments", tags=["reconciliation"])
+
+
+def provider_api(request: Request) -> VnpayApi:
+    config = settings(request)
+    return VnpayApi(tmn_code=config.vnpay_tmn_code, secret=config.secret,
+                    api_url=config.vnpay_api_url, report_url=config.vnpay_report_url)
+
+
+@router.get("/reconciliation")
+def reconciliation(actor: CurrentActor, request: Request,
+                   date: Annotated[str, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")]) -> dict[str, Any]:
+    """``date`` is a day in Vietnam (GMT+7), as the provider's report counts days."""
+    allowed = actor.role == "admin" or (
+        actor.role == "officer" and "agency_admin" in actor.officer_roles)
+    if not allowed:
+        raise ProblemError(403, "payment-not-allowed",
+                           "Chỉ quản trị viên được xem đối soát thanh toán.")
+    try:
+        transactions = provider_api(request).report(re.sub(r"-", "", date))
+    except ProviderError:
+        raise ProblemError(502, "payment-provider-unavailable",
+                           "Không lấy được báo cáo từ cổng thanh toán, vui lòng thử lại sau.",
+                           ) from None
+    return {"date": date, **reconcile(payments(request), transactions)}

@@ -1,0 +1,100 @@
+"""The provider's two doors: the server-to-server IPN and the browser's return URL.
+
+The IPN is the only thing that marks an online payment: verified (signature,
+terminal, order, amount), de-duplicated by the order's own state, answered in
+VNPay's JSON. The return URL only shows what the order's state already is.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from services.payment.adapters.vnpay import protocol
+from services.payment.adapters.vnpay.merchant import Rejected, VnpayMerchant
+from services.payment.api.deps import payments, settings
+from services.payment.domain.errors import OrderNotFoundError
+from services.payment.domain.money import format_vnd
+from services.payment.domain.status import FAILURE_LABELS, OrderStatus
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/api/v1/payments/vnpay", tags=["vnpay"])
+
+ANSWERS = {
+    "confirmed": protocol.IPN_CONFIRMED,
+    "duplicate": protocol.IPN_CONFIRMED,  # the same notification again: the same answer
+    "already_confirmed": protocol.IPN_ALREADY,
+    "unknown_attempt": protocol.IPN_NOT_FOUND,
+    "invalid_amount": protocol.IPN_BAD_AMOUNT,
+}
+
+
+def _merchant(request: Request) -> VnpayMerchant:
+    config = settings(request)
+    return VnpayMerchant(tmn_code=config.vnpay_tmn_code, secret=config.secret,
+                         payment_url=config.vnpay_payment_url,
+                         return_url=config.vnpay_return_url)
+
+
+@router.get("/ipn")
+def ipn(request: Request) -> dict[str, str]:
+    params = dict(request.query_params)
+    note = _merchant(request).read(params)
+    if isinstance(note, Rejected):
+        log.warning("notification refused", extra={"why": note.why,
+                                                   "ref": params.get("vnp_TxnRef")})
+        return note.answer
+    try:
+        outcome = payments(request).confirm(note)
+    except OrderNotFoundError:
+        return protocol.IPN_NOT_FOUND
+    except Exception:
+        log.exception("notification failed", extra={"ref": note.attempt_id})
+        return protocol.IPN_ERROR
+    log.info("notification", extra={"ref": note.attempt_id, "outcome": outcome})
+    if outcome == "confirmed" and settings(request).failpoint == "after_ipn_saved":
+        os._exit(137)  # tests: die with the event stored and nothing answered or published
+    return ANSWERS[outcome]
+
+
+@router.get("/return", response_class=HTMLResponse)
+def browser_return(request: Request) -> HTMLResponse:
+    params = dict(request.query_params)
+    note = _merchant(request).read(params)
+    if isinstance(note, Rejected):
+        return _page("Không xác minh được kết quả",
+                     "Thông tin trả về từ cổng thanh toán không hợp lệ.", status=400)
+    try:
+        order = payments(request).order(note.order_id)
+    except OrderNotFoundError:
+        return _page("Không tìm thấy giao dịch", "Giao dịch không tồn tại.", status=404)
+    attempt: dict[str, Any] = order.attempts.get(note.attempt_id, {})
+    if order.status == OrderStatus.PAID and order.payment is not None:
+        title = "Thanh toán thành công"
+        text = (f"Đã nhận {format_vnd(order.amount)} cho hồ sơ {order.dossier_code}. "
+                f"Số biên lai: {order.payment['receipt_no']}.")
+    elif note.success:
+        title = "Đang chờ xác nhận"
+        text = ("Cổng thanh toán báo giao dịch thành công; hệ thống đang chờ xác nhận từ "
+                "ngân hàng. Vui lòng xem lại mục Giao dịch sau ít phút.")
+    else:
+        reason = attempt.get("reason") or (note.failure.value if note.failure else "failed")
+        title = "Thanh toán không thành công"
+        text = f"{FAILURE_LABELS.get(reason, 'Giao dịch thất bại')}. Bạn có thể thanh toán lại."
+    return _page(title, text, status=200, order_id=str(order.id), state=str(order.status))
+
+
+def _page(title: str, text: str, *, status: int, order_id: str = "",
+          state: str = "") -> HTMLResponse:
+    body = f"""<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><title>{html.escape(title)} — Một Cửa</title></head>
+<body><main data-order-id="{html.escape(order_id)}" data-order-status="{html.escape(state)}">
+<h1>{html.escape(title)}</h1><p>{html.escape(text)}</p>
+<p><a href="/">Về trang chủ</a> · <a href="/api/v1/payments/orders">Giao dịch của tôi</a></p>
+</main></body></html>"""
+    return HTMLResponse(body, status_code=status)

@@ -1,0 +1,54 @@
+"""Reconciliation: the provider's report of a day against our orders, mismatches flagged."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from services.payment.adapters.vnpay import protocol
+from services.payment.application.payments import PaymentApplication
+from services.payment.domain.errors import OrderNotFoundError
+from services.payment.domain.status import AttemptStatus
+
+KINDS = {
+    "unknown_reference": "Cổng thanh toán có giao dịch không thuộc đơn hàng nào của hệ thống.",
+    "paid_not_recorded": "Cổng thanh toán báo đã thu tiền nhưng hệ thống chưa ghi nhận.",
+    "recorded_not_paid": "Hệ thống ghi nhận đã thu nhưng cổng thanh toán báo không thành công.",
+    "amount_mismatch": "Số tiền tại cổng thanh toán khác số tiền của đơn hàng.",
+    "refund_mismatch": "Số tiền đã hoàn tại cổng thanh toán khác số tiền hệ thống đã hoàn.",
+}
+
+
+def reconcile(payments: PaymentApplication, transactions: list[dict[str, Any]]) -> dict[str, Any]:
+    mismatches: list[dict[str, Any]] = []
+
+    def flag(ref: str, kind: str, **facts: Any) -> None:
+        mismatches.append({"txn_ref": ref, "kind": kind, "detail": KINDS[kind], **facts})
+
+    for txn in transactions:
+        ref = str(txn["vnp_TxnRef"])
+        provider_paid = txn["vnp_TransactionStatus"] == "00"
+        amount = protocol.from_vnp_amount(str(txn["vnp_Amount"]))
+        try:
+            order = payments.order(uuid.UUID(hex=ref[:32]))
+        except (ValueError, OrderNotFoundError):
+            flag(ref, "unknown_reference", provider_amount=amount)
+            continue
+        attempt = order.attempts.get(ref)
+        if attempt is None:
+            flag(ref, "unknown_reference", provider_amount=amount)
+            continue
+        ours_paid = attempt["status"] == AttemptStatus.SUCCEEDED
+        if amount != attempt["amount"]:
+            flag(ref, "amount_mismatch", provider_amount=amount, our_amount=attempt["amount"])
+        if provider_paid and not ours_paid:
+            flag(ref, "paid_not_recorded", order_id=str(order.id), amount=amount)
+        elif ours_paid and not provider_paid:
+            flag(ref, "recorded_not_paid", order_id=str(order.id), amount=amount)
+        refunded = protocol.from_vnp_amount(str(txn.get("vnp_RefundedAmount", "0"))) or 0
+        if ours_paid and refunded != order.refunded_amount:
+            flag(ref, "refund_mismatch", provider_refunded=refunded,
+                 our_refunded=order.refunded_amount)
+    flagged = {m["txn_ref"] for m in mismatches}
+    return {"checked": len(transactions), "matched": len(transactions) - len(flagged),
+            "mismatches": mismatches}

@@ -1,0 +1,86 @@
+"""Named domain errors of payment; the API maps each to problem+json by its ``status``."""
+
+
+class PaymentError(Exception):
+    """Base of every payment rule violation."""
+
+    type = "payment-error"
+    detail = "Thao tác thanh toán không hợp lệ."
+    status = 400
+
+    def __init__(self, detail: str | None = None) -> None:
+        if detail is not None:
+            self.detail = detail
+        super().__init__(self.detail)
+
+
+class OrderNotFoundError(PaymentError):
+    type = "payment-order-not-found"
+    detail = "Không tìm thấy giao dịch."
+    status = 404
+
+
+class NotPayerError(PaymentError):
+    """Raised as 'not found' by the application: another's order must stay invisible."""
+
+    type = "payment-order-not-found"
+    detail = "Không tìm thấy giao dịch."
+    status = 404
+
+
+class NotAllowedError(PaymentError):
+    type = "payment-not-allowed"
+    detail = "Bạn không có quyền thực hiện thao tác này trên giao dịch."
+    status = 403
+
+
+class InvalidStateError(PaymentError):
+    type = "payment-invalid-state"
+    detail = "Giao dịch đang ở trạng thái không cho phép thao tác này."
+    status = 409
+
+
+class AlreadyPaidError(InvalidStateError):
+    type = "payment-already-paid"
+    detail = "Giao dịch này đã được thanh toán."
+
+
+class NotPaidError(InvalidStateError):
+    type = "payment-not-paid"
+    detail = "Giao dịch chưa được thanh toán."
+
+
+class OnlinePaymentNotAllowedError(PaymentError):
+    type = "payment-online-not-allowed"
+    detail = "Thủ tục này chỉ nhận thanh toán trực tiếp tại cơ quan (chưa đạt mức độ 4)."
+    status = 422
+
+
+class UnknownMethodError(PaymentError):
+    type = "payment-unknown-method"
+    detail = "Phương thức thanh toán không được hỗ trợ."
+    status = 422
+
+
+class InvalidAmountError(PaymentError):
+    type = "payment-invalid-amount"
+    detail = "Số tiền không hợp lệ."
+    status = 422
+
+
+class InvalidFeeRequestError(PaymentError):
+    type = "payment-invalid-fee-request"
+    detail = "Yêu cầu thu phí không hợp lệ."
+    status = 422
+
+
+class IdempotencyKeyReusedError(PaymentError):
+    type = "payment-idempotency-key-reused"
+    detail = "Khóa Idempotency-Key đã được dùng cho một yêu cầu khác."
+    status = 422
+
+
+class IdempotencyKeyMissingError(PaymentError):
+    type = "payment-idempotency-key-missing"
+    detail = "Thiếu tiêu đề Idempotency-Key (1-128 ký tự chữ, số, '-', '_', ':', '.')."
+    status = 400

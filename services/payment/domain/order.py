@@ -1,0 +1,332 @@
+"""The fee order aggregate: one fee to pay for one request of one dossier.
+
+A command method checks its invariants, then a decorated mutator records the
+event. Every command an actor sends carries an idempotency key; the key, a
+fingerprint of the request and its result are recorded in the command's own
+event, so "done once" and "remembered" are one atomic write.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from eventsourcing.domain import Aggregate, event
+
+from services.payment.domain.errors import (
+    AlreadyPaidError,
+    IdempotencyKeyReusedError,
+    InvalidAmountError,
+    InvalidFeeRequestError,
+    InvalidStateError,
+    NotAllowedError,
+    NotPaidError,
+    NotPayerError,
+    OnlinePaymentNotAllowedError,
+    UnknownMethodError,
+)
+from services.payment.domain.status import (
+    ONLINE_METHODS,
+    AttemptStatus,
+    FailureReason,
+    OrderStatus,
+)
+from shared.events.envelope import Actor
+
+ORDER_NAMESPACE = uuid.UUID("3c1d8f0e-52a4-5b7e-8d0c-6a9e2f1b4c73")
+ONLINE_LEVEL = 4
+REFUND_ROLES = frozenset({"approver", "agency_admin"})
+
+
+@dataclass(frozen=True)
+class Command:
+    """An actor's request as the idempotency rules see it."""
+
+    key: str
+    fingerprint: str
+
+
+class FeeOrder(Aggregate):
+    @staticmethod
+    def create_id(dossier_id: str, request_sequence: int) -> uuid.UUID:
+        """The same payment request (dossier, event sequence) always names the same order."""
+        return uuid.uuid5(ORDER_NAMESPACE, f"{dossier_id}/{request_sequence}")
+
+    @event("Created")
+    def __init__(
+        self,
+        *,
+        dossier_id: str,
+        request_sequence: int,
+        dossier_code: str,
+        procedure_code: str,
+        procedure_name: str,
+        agency_code: str,
+        payer_id: str,
+        payer_name: str,
+        service_level: int,
+        items: list[dict[str, Any]],
+        amount: int,
+        reason: str,
+        actor: dict[str, Any],
+    ) -> None:
+        self.dossier_id = dossier_id
+        self.dossier_code = dossier_code
+        self.procedure_code = procedure_code
+        self.procedure_name = procedure_name
+        self.agency_code = agency_code
+        self.payer_id = payer_id
+        self.payer_name = payer_name
+        self.service_level = service_level
+        self.items = items
+        self.amount = amount
+        self.reason = reason
+        self.status = OrderStatus.PENDING
+        self.attempts: dict[str, dict[str, Any]] = {}
+        self.commands: dict[str, dict[str, Any]] = {}
+        self.payment: dict[str, Any] | None = None
+        self.refunds: list[dict[str, Any]] = []
+        self.refunded_amount = 0
+
+    @classmethod
+    def request(cls, actor: Actor, *, items: list[dict[str, Any]], total: int,
+                **fields: Any) -> FeeOrder:
+        """Check a payment request's fees (VND integers, adding up) and open the order."""
+        amounts = [item.get("amount") for item in items]
+        if not items or not all(type(a) is int and a > 0 for a in amounts):
+            raise InvalidFeeRequestError("Mỗi khoản phí phải là số nguyên dương (VND).")
+        if type(total) is not int or sum(amounts) != total:  # type: ignore[arg-type]
+            raise InvalidFeeRequestError("Tổng tiền không khớp với các khoản phí.")
+        if not fields.get("payer_id"):
+            raise InvalidFeeRequestError("Thiếu người nộp phí.")
+        clean = [{"code": str(i.get("code", "")), "name": str(i.get("name", "")),
+                  "amount": int(i["amount"])} for i in items]
+        return cls(items=clean, amount=total, actor=actor.model_dump(), **fields)
+
+    # --- idempotency -----------------------------------------------------------------
+
+    def replay(self, command: Command) -> dict[str, Any] | None:
+        """The remembered result of ``command``, None if new; a reused key is refused."""
+        done = self.commands.get(command.key)
+        if done is None:
+            return None
+        if done["fingerprint"] != command.fingerprint:
+            raise IdempotencyKeyReusedError
+        return dict(done["result"])
+
+    def _remember(self, command_key: str | None, fingerprint: str | None,
+                  result: dict[str, Any]) -> None:
+        if command_key is not None:
+            self.commands[command_key] = {"fingerprint": fingerprint, "result": result}
+
+    # --- checkout ----------------------------------------------------------------------
+
+    def next_attempt_id(self) -> str:
+        """The provider reference of the next attempt (alphanumeric, as VNPay requires)."""
+        return f"{self.id.hex}{len(self.attempts) + 1:03d}"
+
+    def start_attempt(self, actor: Actor, command: Command, *, attempt_id: str, method: str,
+                      started_at: datetime, expires_at: datetime,
+                      payment_url: str) -> dict[str, Any]:
+        if (done := self.replay(command)) is not None:
+            return done
+        self.check_payer(actor)
+        if method not in ONLINE_METHODS:
+            raise UnknownMethodError
+        if self.service_level < ONLINE_LEVEL:
+            raise OnlinePaymentNotAllowedError
+        self.check_status(OrderStatus.PENDING)
+        if attempt_id in self.attempts:
+            raise InvalidStateError("Lượt thanh toán này đã tồn tại, vui lòng thử lại.")
+        for stale in self.open_attempts():
+            if datetime.fromisoformat(stale["expires_at"]) <= started_at:
+                self._attempt_failed(attempt_id=stale["attempt_id"],
+                                     reason=FailureReason.EXPIRED.value,
+                                     response_code=None, provider_txn=None,
+                                     actor=actor.model_dump())
+        self._attempt_started(
+            attempt_id=attempt_id, method=method, amount=self.amount,
+            started_at=started_at, expires_at=expires_at, payment_url=payment_url,
+            actor=actor.model_dump(), command_key=command.key, fingerprint=command.fingerprint,
+        )
+        return self.commands[command.key]["result"]
+
+    @event("AttemptStarted")
+    def _attempt_started(self, attempt_id: str, method: str, amount: int, started_at: datetime,
+                         expires_at: datetime, payment_url: str, actor: dict[str, Any],
+                         command_key: str | None, fingerprint: str | None) -> None:
+        self.attempts[attempt_id] = {
+            "attempt_id": attempt_id, "method": method, "amount": amount,
+            "status": AttemptStatus.STARTED.value, "started_at": started_at.isoformat(),
+            "expires_at": expires_at.isoformat(), "reason": None, "provider_txn": None,
+            "response_code": None,
+        }
+        self._remember(command_key, fingerprint, {
+            "order_id": str(self.id), "attempt_id": attempt_id, "payment_url": payment_url,
+            "expires_at": expires_at.isoformat(), "amount": amount, "method": method,
+        })
+
+    def open_attempts(self) -> list[dict[str, Any]]:
+        return [a for a in self.attempts.values() if a["status"] == AttemptStatus.STARTED]
+
+    @event("AttemptFailed")
+    def _attempt_failed(self, attempt_id: str, reason: str, response_code: str | None,
+                        provider_txn: str | None, actor: dict[str, Any]) -> None:
+        self.attempts[attempt_id].update(status=AttemptStatus.FAILED.value, reason=reason,
+                                         response_code=response_code, provider_txn=provider_txn)
+
+    # --- the provider's notification ------------------------------------------------------
+
+    def confirm_online(self, actor: Actor, *, attempt_id: str, amount: int, success: bool,
+                       failure: FailureReason | None, response_code: str,
+                       provider_txn: str, bank_code: str, paid_at: datetime) -> str:
+        """Apply a verified notification. Returns ``confirmed``, ``duplicate`` (this very
+        notification was applied before), ``already_confirmed``, ``unknown_attempt`` or
+        ``invalid_amount``; only ``confirmed`` recorded an event."""
+        attempt = self.attempts.get(attempt_id)
+        if attempt is None:
+            return "unknown_attempt"
+        if amount != attempt["amount"]:
+            return "invalid_amount"
+        if attempt["status"] == AttemptStatus.SUCCEEDED:
+            same = success and attempt["provider_txn"] == provider_txn
+            return "duplicate" if same else "already_confirmed"
+        if attempt["status"] == AttemptStatus.FAILED:
+            if not success:
+                same = attempt["provider_txn"] == provider_txn and attempt["reason"] == failure
+                return "duplicate" if same else "already_confirmed"
+            if attempt["reason"] != FailureReason.EXPIRED:
+                return "already_confirmed"
+            # We had given up on it, but the provider took the money: the provider wins.
+        if not success:
+            reason = (failure or FailureReason.FAILED).value
+            self._attempt_failed(attempt_id=attempt_id, reason=reason,
+                                 response_code=response_code, provider_txn=provider_txn,
+                                 actor=actor.model_dump())
+            return "confirmed"
+        if self.status != OrderStatus.PENDING:
+            return "already_confirmed"
+        self._paid(
+            dossier_id=self.dossier_id, amount=amount, paid_at=paid_at,
+            method=attempt["method"], receipt_no=self._receipt_no(paid_at),
+            provider_txn=provider_txn, attempt_id=attempt_id, bank_code=bank_code,
+            actor=actor.model_dump(), command_key=None, fingerprint=None,
+        )
+        return "confirmed"
+
+    def _receipt_no(self, paid_at: datetime) -> str:
+        return f"BL{paid_at:%y%m%d}-{self.id.hex[:10].upper()}"
+
+    @event("Paid")
+    def _paid(self, dossier_id: str, amount: int, paid_at: datetime, method: str,
+              receipt_no: str, provider_txn: str | None, attempt_id: str | None,
+              bank_code: str | None, actor: dict[str, Any], command_key: str | None,
+              fingerprint: str | None) -> None:
+        self.status = OrderStatus.PAID
+        self.payment = {
+            "amount": amount, "paid_at": paid_at.isoformat(), "method": method,
+            "receipt_no": receipt_no, "provider_txn": provider_txn, "attempt_id": attempt_id,
+            "bank_code": bank_code, "recorded_by": actor["id"],
+        }
+        if attempt_id is not None:
+            self.attempts[attempt_id].update(status=AttemptStatus.SUCCEEDED.value, reason=None,
+                                             provider_txn=provider_txn, response_code="00")
+        self._remember(command_key, fingerprint, {
+            "order_id": str(self.id), "status": self.status.value, "receipt_no": receipt_no,
+        })
+
+    # --- officer: pay at the office, refund, cancel ----------------------------------------
+
+    def record_office_payment(self, actor: Actor, command: Command, *, receipt_no: str,
+                              amount: int, paid_at: datetime) -> dict[str, Any]:
+        if (done := self.replay(command)) is not None:
+            return done
+        self.check_officer(actor)
+        self.check_status(OrderStatus.PENDING)
+        if amount != self.amount:
+            raise InvalidAmountError(
+                f"Số tiền thu ({amount:,} đồng) phải bằng số tiền phải nộp ({self.amount:,} đồng)."
+                .replace(",", ".")
+            )
+        self._paid(dossier_id=self.dossier_id, amount=amount, paid_at=paid_at, method="office",
+                   receipt_no=receipt_no, provider_txn=None, attempt_id=None, bank_code=None,
+                   actor=actor.model_dump(), command_key=command.key,
+                   fingerprint=command.fingerprint)
+        return self.commands[command.key]["result"]
+
+    def refund(self, actor: Actor, command: Command, *, amount: int, reason: str,
+               provider_ref: str | None = None) -> dict[str, Any]:
+        if (done := self.replay(command)) is not None:
+            return done
+        self.check_refund_allowed(actor, amount)
+        self._refunded(dossier_id=self.dossier_id, amount=amount, reason=reason,
+                       provider_ref=provider_ref, actor=actor.model_dump(),
+                       command_key=command.key, fingerprint=command.fingerprint)
+        return self.commands[command.key]["result"]
+
+    def check_refund_allowed(self, actor: Actor, amount: int) -> None:
+        self.check_officer(actor)
+        if not REFUND_ROLES.intersection(actor.officer_roles):
+            raise NotAllowedError("Chỉ lãnh đạo hoặc quản trị của cơ quan được hoàn tiền.")
+        if self.status != OrderStatus.PAID:
+            raise NotPaidError("Chỉ hoàn tiền cho giao dịch đã thanh toán.")
+        if type(amount) is not int or not 0 < amount <= self.refundable():
+            raise InvalidAmountError(
+                f"Số tiền hoàn phải từ 1 đến {self.refundable():,} đồng.".replace(",", ".")
+            )
+
+    def refundable(self) -> int:
+        paid = self.payment["amount"] if self.payment else 0
+        return int(paid - self.refunded_amount)
+
+    @event("Refunded")
+    def _refunded(self, dossier_id: str, amount: int, reason: str, provider_ref: str | None,
+                  actor: dict[str, Any], command_key: str | None,
+                  fingerprint: str | None) -> None:
+        self.refunded_amount += amount
+        self.refunds.append({"amount": amount, "reason": reason, "provider_ref": provider_ref,
+                             "by": actor["id"]})
+        if self.refundable() == 0:
+            self.status = OrderStatus.REFUNDED
+        self._remember(command_key, fingerprint, {
+            "order_id": str(self.id), "status": self.status.value,
+            "refunded_amount": self.refunded_amount, "refund_no": len(self.refunds),
+        })
+
+    def cancel(self, actor: Actor, command: Command, *, reason: str) -> dict[str, Any]:
+        if (done := self.replay(command)) is not None:
+            return done
+        self.check_officer(actor)
+        self.check_status(OrderStatus.PENDING)
+        self._cancelled(dossier_id=self.dossier_id, reason=reason, actor=actor.model_dump(),
+                        command_key=command.key, fingerprint=command.fingerprint)
+        return self.commands[command.key]["result"]
+
+    @event("Cancelled")
+    def _cancelled(self, dossier_id: str, reason: str, actor: dict[str, Any],
+                   command_key: str | None, fingerprint: str | None) -> None:
+        self.status = OrderStatus.CANCELLED
+        self._remember(command_key, fingerprint,
+                       {"order_id": str(self.id), "status": self.status.value})
+
+    # --- rules ---------------------------------------------------------------------------
+
+    def check_payer(self, actor: Actor) -> None:
+        if actor.id != self.payer_id:
+            raise NotPayerError
+
+    def check_officer(self, actor: Actor) -> None:
+        if actor.role != "officer" or actor.agency != self.agency_code:
+            raise NotAllowedError
+
+    def check_visible_to(self, actor: Actor) -> None:
+        """The payer sees their order; officers of its agency see it; nobody else does."""
+        if actor.role == "officer" and actor.agency == self.agency_code:
+            return
+        self.check_payer(actor)
+
+    def check_status(self, *allowed: OrderStatus) -> None:
+        if self.status not in allowed:
+            raise AlreadyPaidError if self.status == OrderStatus.PAID else InvalidStateError

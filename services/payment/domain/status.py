@@ -1,0 +1,52 @@
+"""Order and attempt states, with the Vietnamese labels people see."""
+
+from enum import StrEnum
+
+
+class OrderStatus(StrEnum):
+    PENDING = "pending"
+    PAID = "paid"
+    REFUNDED = "refunded"  # fully refunded
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+class AttemptStatus(StrEnum):
+    STARTED = "started"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class FailureReason(StrEnum):
+    CANCELLED = "cancelled"  # the payer chose "Hủy" at the provider
+    EXPIRED = "expired"  # the attempt's time ran out
+    FAILED = "failed"  # the provider refused the payment
+
+
+ORDER_LABELS = {
+    OrderStatus.PENDING: "Chờ thanh toán",
+    OrderStatus.PAID: "Đã thanh toán",
+    OrderStatus.REFUNDED: "Đã hoàn tiền",
+    OrderStatus.CANCELLED: "Đã hủy",
+    OrderStatus.EXPIRED: "Hết hạn thanh toán",
+}
+PARTLY_REFUNDED_LABEL = "Đã thanh toán, đã hoàn tiền một phần"
+
+ATTEMPT_LABELS = {
+    AttemptStatus.STARTED: "Đang chờ thanh toán",
+    AttemptStatus.SUCCEEDED: "Thành công",
+    AttemptStatus.FAILED: "Không thành công",
+}
+
+FAILURE_LABELS = {
+    FailureReason.CANCELLED: "Người nộp đã hủy giao dịch",
+    FailureReason.EXPIRED: "Giao dịch hết hạn chờ thanh toán",
+    FailureReason.FAILED: "Giao dịch thất bại",
+}
+
+METHOD_LABELS = {
+    "vnpay_sandbox": "Thanh toán trực tuyến (VNPay, môi trường thử nghiệm)",
+    "vnpay": "Thanh toán trực tuyến qua VNPay",
+    "office": "Nộp trực tiếp tại cơ quan",
+}
+ONLINE_METHODS = ("vnpay_sandbox", "vnpay")

@@ -1,0 +1,1 @@
+"""A local payment provider speaking VNPay 2.1.0, for development and tests."""

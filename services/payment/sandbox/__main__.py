@@ -1,0 +1,3 @@
+from services.payment.sandbox.main import main
+
+main()

@@ -1,0 +1,3 @@
+from services.payment.worker.main import main
+
+main()

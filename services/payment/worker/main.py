@@ -1,0 +1,102 @@
+"""The payment worker as its own process: ``python -m services.payment.worker``.
+
+It consumes dossier events (``payment_requested`` opens a fee order), relays the
+event store's notifications to ``motcua.payment.events`` and keeps the MongoDB
+read model. Run exactly one: the relay's and the projection's positions are
+tracking records in the event store (deploy/k8s pins replicas to 1).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from services.payment.adapters.integration_events import to_integration_event
+from services.payment.adapters.projection import OrderProjection, ensure_indexes
+from services.payment.application.payments import PaymentApplication
+from services.payment.settings import PaymentSettings
+from shared.events.envelope import IntegrationEvent
+from shared.events.topics import events_topic
+from shared.http.app import create_app, serve
+from shared.kafka.consumer import IdempotentConsumer
+from shared.kafka.producer import make_producer
+from shared.kafka.topics import ensure_topics
+from shared.mongo import make_client
+from shared.outbox import OutboxRelay
+
+PAYMENT_REQUESTED = "vn.motcua.dossier.payment_requested"
+
+
+class DossierEvents:
+    """``payment_requested`` → a fee order; the order id makes a redelivery a no-op."""
+
+    def __init__(self, payments: PaymentApplication) -> None:
+        self.payments = payments
+
+    async def __call__(self, event: IntegrationEvent) -> None:
+        if event.type != PAYMENT_REQUESTED:
+            return
+        await asyncio.to_thread(
+            self.payments.open_order, dossier_id=event.subject,
+            request_sequence=event.sequence, data=event.data, actor=event.actor,
+        )
+
+
+def build_app(settings: PaymentSettings | None = None) -> FastAPI:
+    settings = settings or PaymentSettings()
+    bootstrap = settings.require("kafka_bootstrap_servers")
+    client = make_client(settings.require("mongo_url"))
+    db = client[settings.mongo_database]
+    out_topic = events_topic("payment", settings.topic_prefix)
+    in_topic = events_topic("dossier", settings.topic_prefix)
+    payments = PaymentApplication(env=settings.eventstore_env())
+    tasks: dict[str, asyncio.Task[None]] = {}
+
+    async def running() -> None:
+        stopped = [name for name, task in tasks.items() if task.done()]
+        if not tasks or stopped:
+            raise RuntimeError(f"not running: {stopped or 'all'}")
+
+    async def mongo() -> None:
+        await db.command("ping")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await ensure_topics(bootstrap, [out_topic, in_topic])
+        await ensure_indexes(db)
+        producer = make_producer(bootstrap)  # aiokafka objects need the running loop
+        consumer = IdempotentConsumer(
+            bootstrap_servers=bootstrap, topics=[in_topic], group_id=settings.consumer_group,
+            handler=DossierEvents(payments),
+        )
+        await producer.start()
+        await consumer.start()
+        jobs: dict[str, Coroutine[Any, Any, None]] = {
+            "relay": OutboxRelay(payments, to_integration_event, producer, out_topic).run(),
+            "consumer": consumer.run(),
+            "projection": OrderProjection(payments, db).run(),
+        }
+        tasks.update({name: asyncio.create_task(job) for name, job in jobs.items()})
+        try:
+            yield
+        finally:
+            for task in tasks.values():
+                task.cancel()
+            await asyncio.gather(*tasks.values(), return_exceptions=True)
+            await consumer.stop()
+            await producer.stop()
+            payments.close()
+            await client.close()
+
+    return create_app("payment-worker", readiness={"tasks": running, "mongo": mongo},
+                      lifespan=lifespan)
+
+
+def main() -> None:
+    settings = PaymentSettings()
+    settings.port = settings.worker_port
+    serve(build_app(settings), settings, "payment-worker")
