@@ -19,6 +19,7 @@ PREFIXES: dict[str, str] = {
     "/api/v1/me": "identity",
     "/api/v1/.well-known": "identity",
     "/.well-known": "identity",
+    "/api/v1/catalog": "catalog",
     "/api/v1/procedures": "catalog",
     "/api/v1/agencies": "catalog",
     "/api/v1/fields": "catalog",

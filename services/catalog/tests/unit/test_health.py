@@ -32,11 +32,12 @@ def test_mongo_database_defaults_to_motcua_catalog(monkeypatch: pytest.MonkeyPat
 
 def test_alive_but_not_ready_while_mongo_does_not_answer(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(http_app, "READINESS_TIMEOUT", 0.5)
-    settings = CatalogSettings(mongo_url=f"mongodb://127.0.0.1:{_closed_port()}/")
+    settings = CatalogSettings(mongo_url=f"mongodb://127.0.0.1:{_closed_port()}/",
+                               kafka_bootstrap_servers=f"127.0.0.1:{_closed_port()}")
     with TestClient(build_app(settings)) as client:
         assert client.get("/healthz").json() == {"status": "ok", "service": "catalog"}
         ready = client.get("/readyz")
         assert ready.status_code == 503
         assert ready.headers["content-type"] == "application/problem+json"
-        assert set(ready.json()["failing"]) == {"mongo"}
+        assert set(ready.json()["failing"]) == {"mongo", "outbox"}
         assert client.get("/metrics").status_code == 200

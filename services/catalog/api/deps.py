@@ -1,0 +1,44 @@
+"""Dependencies of the catalog routes: the use cases and the admin check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from services.catalog.application.calendar import Calendar
+from services.catalog.application.procedures import Procedures
+from services.catalog.application.registry import Registry
+from services.catalog.application.search import Search
+from services.catalog.application.templates import Templates
+from shared.events.envelope import Actor
+from shared.http.actor import CurrentActor
+from shared.problems import ProblemError
+
+PREFIX = "/api/v1/catalog"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    procedures: Procedures
+    registry: Registry
+    search: Search
+    templates: Templates
+    calendar: Calendar
+
+
+def catalog(request: Request) -> Catalog:
+    return request.app.state.catalog  # type: ignore[no-any-return]
+
+
+def admin_actor(actor: CurrentActor) -> Actor:
+    """Every write to the catalogue is an admin's."""
+    if actor.role != "admin":
+        raise ProblemError(403, "forbidden",
+                           "Chỉ quản trị viên mới được thay đổi danh mục thủ tục hành chính.")
+    return actor
+
+
+CatalogDep = Annotated[Catalog, Depends(catalog)]
+AdminActor = Annotated[Actor, Depends(admin_actor)]

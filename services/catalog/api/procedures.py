@@ -1,0 +1,117 @@
+"""Procedures: the public list, search and versions; admins' drafts, publishing, withdrawal."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Body, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from services.catalog.api.deps import PREFIX, AdminActor, CatalogDep
+from services.catalog.application.procedures import parse_content
+from services.catalog.application.templates import MAX_BYTES
+from services.catalog.domain.errors import ConflictError, InvalidProcedureError
+from services.catalog.domain.text import strip_marks
+from shared.problems import ProblemError
+
+router = APIRouter(prefix=f"{PREFIX}/procedures", tags=["procedures"])
+Code = Annotated[str, Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$")]
+
+
+class Reason(BaseModel):
+    reason: str = Field("", max_length=1000)
+
+
+class RequiredReason(BaseModel):
+    reason: str = Field(min_length=3, max_length=1000)
+
+
+@router.get("")
+async def list_procedures(
+    catalog: CatalogDep,
+    q: Annotated[str, Query(max_length=200)] = "",
+    agency: Annotated[str | None, Query(max_length=40)] = None,
+    field: Annotated[str | None, Query(max_length=40)] = None,
+    level: Annotated[int | None, Query(ge=1, le=4)] = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> dict[str, Any]:
+    return await catalog.search(q, agency, field, level, page, page_size)
+
+
+@router.get("/{code}")
+async def get_procedure(catalog: CatalogDep, code: str,
+                        version: Annotated[int | None, Query(ge=1)] = None) -> dict[str, Any]:
+    return await catalog.procedures.public_view(code, version)
+
+
+@router.get("/{code}/templates/{template_code}")
+async def download_template(catalog: CatalogDep, code: str, template_code: str,
+                            version: Annotated[int | None, Query(ge=1)] = None) -> Response:
+    ref, data = await catalog.templates.download(code, template_code, version)
+    return Response(data, media_type=ref.content_type, headers={
+        "Content-Disposition": content_disposition(ref.filename),
+        "Cache-Control": "public, max-age=86400, immutable",  # bytes are content-addressed
+        "ETag": f'"{ref.sha256}"',
+    })
+
+
+def content_disposition(filename: str) -> str:
+    """RFC 6266 with the RFC 5987 UTF-8 name, and an ASCII fallback for old clients."""
+    fallback = "".join(c if c.isascii() and c not in '"\\' and c.isprintable() else "_"
+                       for c in strip_marks(filename))
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+@router.post("", status_code=201)
+async def create_procedure(catalog: CatalogDep, actor: AdminActor,
+                           body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+    content = parse_content(body)
+    if await catalog.procedures.store.get(content.code) is not None:
+        raise ConflictError(f"Thủ tục có mã {content.code} đã tồn tại.")
+    return await catalog.procedures.save_draft(content, actor, "tạo mới")
+
+
+@router.get("/{code}/draft")
+async def get_draft(catalog: CatalogDep, actor: AdminActor, code: str) -> dict[str, Any]:
+    draft = await catalog.procedures.draft(code)
+    return {**draft.model_dump(mode="json"), "mode": draft.mode}
+
+
+@router.put("/{code}/draft")
+async def save_draft(catalog: CatalogDep, actor: AdminActor, code: str,
+                     body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+    content = parse_content({**body, "code": body.get("code", code)})
+    if content.code != code:
+        raise InvalidProcedureError("Mã thủ tục trong nội dung không khớp với đường dẫn.")
+    await catalog.procedures.draft(code)  # 404 unless it exists: creation is POST
+    return await catalog.procedures.save_draft(content, actor, str(body.get("reason", "")))
+
+
+@router.post("/{code}/publish")
+async def publish(catalog: CatalogDep, actor: AdminActor, code: str,
+                  body: Reason | None = None) -> dict[str, Any]:
+    return await catalog.procedures.publish(code, actor, body.reason if body else "")
+
+
+@router.post("/{code}/withdraw")
+async def withdraw(catalog: CatalogDep, actor: AdminActor, code: str,
+                   body: RequiredReason) -> dict[str, Any]:
+    return await catalog.procedures.withdraw(code, actor, body.reason)
+
+
+@router.put("/{code}/draft/templates/{template_code}")
+async def upload_template(
+    catalog: CatalogDep, actor: AdminActor, request: Request, code: str, template_code: str,
+    name: Annotated[str, Query(min_length=2, max_length=300)],
+    filename: Annotated[str, Query(min_length=1, max_length=200)],
+) -> dict[str, Any]:
+    """The file is the raw request body; its type is sniffed from the bytes."""
+    length = int(request.headers.get("content-length") or 0)
+    if length > MAX_BYTES:
+        raise ProblemError(413, "payload-too-large", "Tệp biểu mẫu vượt quá 5 MB.")
+    content = await request.body()
+    await catalog.procedures.draft(code)
+    ref = await catalog.templates.store_file(template_code, name, filename, content)
+    return await catalog.templates.attach(code, ref, actor)

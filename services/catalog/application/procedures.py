@@ -1,0 +1,145 @@
+"""Procedures: admins edit a draft and publish it as a new immutable version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+from pymongo.errors import DuplicateKeyError
+
+from services.catalog.adapters.documents import content_from_doc, content_to_doc, search_fields
+from services.catalog.adapters.procedure_store import ProcedureStore
+from services.catalog.application.common import Clock, history_entry, invalid, utc_now
+from services.catalog.application.registry import Registry
+from services.catalog.domain import events
+from services.catalog.domain.errors import (
+    ConflictError,
+    InvalidProcedureError,
+    NotFoundError,
+    NothingToPublishError,
+    NotPublishedError,
+)
+from services.catalog.domain.model import ProcedureContent
+from shared.events.envelope import Actor
+
+Doc = dict[str, Any]
+_RETRY = "Thủ tục vừa được người khác cập nhật, vui lòng tải lại và thử lại."
+
+
+class Procedures:
+    def __init__(self, store: ProcedureStore, registry: Registry, clock: Clock = utc_now) -> None:
+        self.store = store
+        self.registry = registry
+        self.clock = clock
+
+    async def save_draft(self, content: ProcedureContent, actor: Actor, reason: str = "") -> Doc:
+        """Create the procedure or replace its draft; published versions are untouched."""
+        await self._check_references(content)
+        now = self.clock()
+        draft = content_to_doc(content)
+        doc = await self.store.get(content.code)
+        if doc is None:
+            try:
+                await self.store.create(content.code, draft,
+                                        history_entry("created", actor, now, reason), now)
+            except DuplicateKeyError as error:
+                raise ConflictError(_RETRY) from error
+            return {"code": content.code, "draft_revision": 1}
+        revision = doc["draft_revision"]
+        entry = history_entry("draft_saved", actor, now, reason, revision=revision + 1)
+        if not await self.store.save_draft(content.code, revision, draft, entry, now):
+            raise ConflictError(_RETRY)
+        return {"code": content.code, "draft_revision": revision + 1}
+
+    async def draft(self, code: str) -> ProcedureContent:
+        doc = await self._doc(code)
+        return content_from_doc(doc["draft"])
+
+    async def publish(self, code: str, actor: Actor, reason: str = "") -> Doc:
+        doc = await self._doc(code)
+        if doc["status"] == "published" and doc["draft_revision"] == doc["published_revision"]:
+            raise NothingToPublishError(
+                f"Bản nháp của thủ tục {code} không có thay đổi so với phiên bản đang áp dụng.")
+        content = content_from_doc(doc["draft"])
+        await self._check_references(content)
+        field = await self.registry.field(content.field_code)
+        version = doc["current_version"] + 1
+        now = self.clock()
+        data = events.version_data(content, version, now)
+        event = events.procedure_published(data, doc["seq"] + 1, actor, now)
+        snapshot = {"version": version, "published_at": now, "published_by": actor.id,
+                    "content": content_to_doc(content)}
+        listing = search_fields(content, version, field["name"] if field else "")
+        entry = history_entry("published", actor, now, reason, version=version)
+        if not await self.store.publish(code, doc["seq"], doc["draft_revision"], snapshot,
+                                        listing, entry, event, now):
+            raise ConflictError(_RETRY)
+        return {"code": code, "version": version, "published_at": now.isoformat()}
+
+    async def withdraw(self, code: str, actor: Actor, reason: str) -> Doc:
+        doc = await self._doc(code)
+        if doc["status"] != "published":
+            raise NotPublishedError(f"Thủ tục {code} không có phiên bản đang áp dụng.")
+        version = doc["current_version"]
+        now = self.clock()
+        event = events.procedure_withdrawn(code, version, reason, doc["seq"] + 1, actor, now)
+        entry = history_entry("withdrawn", actor, now, reason, version=version)
+        if not await self.store.withdraw(code, doc["seq"], version, entry, event, now):
+            raise ConflictError(_RETRY)
+        return {"code": code, "version": version, "status": "withdrawn"}
+
+    async def version(self, code: str, version: int | None = None) -> tuple[ProcedureContent, Doc]:
+        """A published version (the current one by default) and its metadata."""
+        doc = await self.store.get_with_versions(code)
+        if doc is None or not doc["versions"]:
+            raise NotFoundError(f"Không tìm thấy thủ tục có mã {code}.")
+        if version is None:
+            if doc["status"] != "published":
+                raise NotFoundError(f"Thủ tục {code} đã bị bãi bỏ hoặc tạm ngừng áp dụng.",
+                                    latest_version=doc["current_version"])
+            version = doc["current_version"]
+        snapshot = next((s for s in doc["versions"] if s["version"] == version), None)
+        if snapshot is None:
+            raise NotFoundError(f"Thủ tục {code} không có phiên bản {version}.")
+        if version in doc["withdrawn_versions"]:
+            status = "withdrawn"
+        elif version == doc["current_version"]:
+            status = "current"
+        else:
+            status = "superseded"
+        meta = {"version": version, "status": status, "latest_version": doc["current_version"],
+                "published_at": snapshot["published_at"].isoformat()}
+        return content_from_doc(snapshot["content"]), meta
+
+    async def public_view(self, code: str, version: int | None = None) -> Doc:
+        content, meta = await self.version(code, version)
+        data = content.model_dump(mode="json")
+        names = await self.registry.names(content.agency_codes)
+        field = await self.registry.field(content.field_code)
+        return {**data, **meta, "mode": content.mode,
+                "field": field or {"code": content.field_code, "name": ""},
+                "agencies": [{"code": c, "name": names.get(c, "")} for c in content.agency_codes]}
+
+    async def _doc(self, code: str) -> Doc:
+        doc = await self.store.get(code)
+        if doc is None:
+            raise NotFoundError(f"Không tìm thấy thủ tục có mã {code}.")
+        return doc
+
+    async def _check_references(self, content: ProcedureContent) -> None:
+        if await self.registry.field(content.field_code) is None:
+            raise InvalidProcedureError(f"Không tìm thấy lĩnh vực có mã {content.field_code}.")
+        agencies = await self.registry.agencies.list({"_id": {"$in": content.agency_codes}})
+        active = {a["code"] for a in agencies if not a.get("retired")}
+        missing = [c for c in content.agency_codes if c not in active]
+        if missing:
+            raise InvalidProcedureError(
+                f"Cơ quan {', '.join(missing)} không tồn tại hoặc đã ngừng hoạt động.")
+
+
+def parse_content(data: Doc) -> ProcedureContent:
+    try:
+        return ProcedureContent.model_validate(data)
+    except ValidationError as error:
+        raise invalid(error, InvalidProcedureError,
+                      "Nội dung thủ tục không hợp lệ, vui lòng kiểm tra lại.") from error
