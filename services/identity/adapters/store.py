@@ -75,7 +75,6 @@ class AccountStore:
         *,
         set_: dict[str, Any] | None = None,
         unset: list[str] | None = None,
-        pull: dict[str, Any] | None = None,
         push: dict[str, Any] | None = None,
         guard: dict[str, Any] | None = None,
     ) -> bool:
@@ -85,8 +84,6 @@ class AccountStore:
         update: dict[str, Any] = {"$set": {**(set_ or {}), "version": version + len(changes)}}
         if unset:
             update["$unset"] = dict.fromkeys(unset, "")
-        if pull:
-            update["$pull"] = pull
         pushes = dict(push or {})
         if changes:
             pushes.update(self._events(account["_id"], version + 1, changes, actor, now)["$push"])

@@ -106,12 +106,15 @@ async def document_file(ctx: Identity, account_id: str,
 
 async def remove_document(ctx: Identity, account_id: str, document_id: str) -> None:
     account = await _owner(ctx, account_id)
-    if not any(d["id"] == document_id for d in account.get("documents", [])):
+    kept = [d for d in account.get("documents", []) if d["id"] != document_id]
+    if len(kept) == len(account.get("documents", [])):
         raise DocumentNotFoundError()
+    # The whole array is rewritten (guarded by the version) because FerretDB 1.x's
+    # $pull matches whole values only, not a condition on a field of the element.
     done = await ctx.store.update(
         account, [Change("document_removed", {"account_id": account_id,
                                               "document_id": document_id})],
-        account_actor(account), ctx.clock(), pull={"documents": {"id": document_id}},
+        account_actor(account), ctx.clock(), set_={"documents": kept},
     )
     if not done:
         raise DocumentNotFoundError()

@@ -24,7 +24,7 @@ class ThrottlePolicy:
         """(seconds before the next attempt is allowed, whether that is a lock)."""
         if failures >= self.lock_after:
             return float(self.lock_seconds), True
-        if failures < self.free_failures:
+        if failures <= self.free_failures:
             return 0.0, False
-        delay = self.base_delay_seconds * 2 ** (failures - self.free_failures)
+        delay = self.base_delay_seconds * 2 ** (failures - self.free_failures - 1)
         return min(delay, float(self.lock_seconds)), False

@@ -1,0 +1,125 @@
+"""Identity, notify and the gateway as real processes on the real engines, for the
+identity integration tests, plus helpers that act the way a citizen's browser does."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from services.identity.domain.captcha import WORDS
+from tests.support.engines import Engines
+from tests.support.mail import messages_to
+from tests.support.processes import ServiceProcess, free_port
+
+PORTAL = "https://dichvucong.ninhbinh.example.vn"
+PASSWORD = "Hoa sen nở giữa đầm 2025"
+
+
+@dataclass
+class Suite:
+    engines: Engines
+    prefix: str
+    state: Path
+    api: httpx.Client
+    processes: list[ServiceProcess]
+    secrets: set[str] = field(default_factory=set)
+
+    @property
+    def identity_db(self) -> str:
+        return f"{self.prefix}_identity"
+
+    def email(self, name: str) -> str:
+        return f"{self.prefix}-{name}-{uuid.uuid4().hex[:6]}@example.vn"
+
+    def remember(self, *values: str) -> None:
+        self.secrets.update(v for v in values if v)
+
+    def wait_mail(self, to: str, count: int, timeout: float = 60) -> list[EmailMessage]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = messages_to(self.engines.maildir, to)
+            if len(found) >= count:
+                return found
+            time.sleep(0.3)
+        raise AssertionError(f"{count} email(s) to {to} did not arrive")
+
+    def link_token(self, message: EmailMessage, path: str) -> str:
+        text = message.get_body(preferencelist=("plain",))
+        assert text is not None
+        match = re.search(re.escape(f"{PORTAL}{path}?token=") + r"([A-Za-z0-9_-]+)",
+                          text.get_content())
+        assert match, "the email carries no link to the configured portal"
+        self.remember(match.group(1))
+        return match.group(1)
+
+    def register(self, email: str, password: str = PASSWORD, **extra: Any) -> httpx.Response:
+        self.remember(password)
+        body = {"email": email, "password": password, "full_name": "Nguyễn Thị Hoa",
+                "phone": "0912345678", "national_id": "037190000123",
+                "date_of_birth": "1990-05-17", "address": "Phường Hoa Lư, tỉnh Ninh Bình",
+                **extra}
+        return self.api.post("/api/v1/auth/register", json=body)
+
+    def login(self, email: str, password: str = PASSWORD) -> httpx.Response:
+        response = self.api.post("/api/v1/auth/login", json={"email": email,
+                                                              "password": password})
+        if response.status_code == 200:
+            self.remember(response.json()["access_token"], response.json()["refresh_token"])
+        return response
+
+    def active_citizen(self, name: str) -> tuple[str, dict[str, str]]:
+        email = self.email(name)
+        assert self.register(email).status_code == 201
+        token = self.link_token(self.wait_mail(email, 1)[0], "/kich-hoat")
+        assert self.api.post("/api/v1/auth/activate", json={"token": token}).status_code == 200
+        tokens = self.login(email)
+        assert tokens.status_code == 200, tokens.text
+        return email, {"Authorization": f"Bearer {tokens.json()['access_token']}"}
+
+    def solve_captcha(self) -> dict[str, str]:
+        challenge = self.api.get("/api/v1/auth/captcha").json()
+        words = challenge["question"].lower().split(" bằng ")[0].split(" cộng ")
+        answer = sum(WORDS.index(w.strip()) for w in words)
+        return {"captcha_token": challenge["captcha_token"], "captcha_answer": str(answer)}
+
+
+def start_suite(engines: Engines, tmp: Path) -> Suite:
+    prefix = "t" + uuid.uuid4().hex[:10]
+    state = tmp / "state"
+    env = {
+        **engines.env(),
+        "MOTCUA_STATE_DIR": str(state),
+        "MOTCUA_IDENTITY_TOPIC_PREFIX": f"{prefix}.",
+        "MOTCUA_IDENTITY_MONGO_DATABASE": f"{prefix}_identity",
+        "MOTCUA_IDENTITY_PORTAL_URL": PORTAL,
+        "MOTCUA_IDENTITY_LINK_RESEND_SECONDS": "2",
+        "MOTCUA_IDENTITY_LOGIN_FREE_FAILURES": "2",
+        "MOTCUA_IDENTITY_LOGIN_BASE_DELAY_SECONDS": "1",
+        "MOTCUA_IDENTITY_LOGIN_LOCK_AFTER": "4",
+        "MOTCUA_IDENTITY_LOGIN_LOCK_SECONDS": "120",
+        "MOTCUA_NOTIFY_TOPIC_PREFIX": f"{prefix}.",
+        "MOTCUA_NOTIFY_MONGO_DATABASE": f"{prefix}_notify",
+        "MOTCUA_NOTIFY_CONSUMER_GROUP": prefix,
+    }
+    logs = tmp / "logs"
+    logs.mkdir()
+    notify = ServiceProcess("services.notify", env, "MOTCUA_NOTIFY_PORT", logs).start()
+    identity = ServiceProcess("services.identity", env, "MOTCUA_IDENTITY_PORT", logs).start()
+    down = f"http://127.0.0.1:{free_port()}"
+    gateway_env = {
+        **env,
+        "MOTCUA_GATEWAY_IDENTITY_URL": identity.url,
+        "MOTCUA_GATEWAY_NOTIFY_URL": notify.url,
+        **{f"MOTCUA_GATEWAY_{s}_URL": down for s in ("CATALOG", "DOSSIER", "PAYMENT")},
+    }
+    gateway = ServiceProcess("services.gateway", gateway_env, "MOTCUA_GATEWAY_PORT", logs)
+    gateway.start()
+    api = httpx.Client(base_url=gateway.url, timeout=30, trust_env=False)
+    return Suite(engines, prefix, state, api, [gateway, identity, notify])
