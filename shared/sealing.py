@@ -80,18 +80,21 @@ def private_key_from_text(text: str) -> X25519PrivateKey:
 def load_or_create_private_key(path: Path) -> X25519PrivateKey:
     """The key kept at ``path`` (0600), created on first use; its public half is
     written beside it as ``<name>.pub`` for the services that seal."""
-    if path.exists():
-        key = private_key_from_text(path.read_text())
-    else:
+    if not path.exists():
         key = X25519PrivateKey.generate()
         raw = key.private_bytes(
             serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
             serialization.NoEncryption(),
         )
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(_b64(raw))
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process created it first: use theirs
+        else:
+            with os.fdopen(fd, "w") as out:
+                out.write(_b64(raw))
+    key = private_key_from_text(path.read_text())
     public = path.with_name(path.name + ".pub")
     public.write_text(public_key_text(key.public_key()))
     return key

@@ -18,6 +18,7 @@ PREFIXES: dict[str, str] = {
     "/api/v1/auth": "identity",
     "/api/v1/me": "identity",
     "/api/v1/.well-known": "identity",
+    "/api/v1/admin/accounts": "identity",
     "/.well-known": "identity",
     "/api/v1/catalog": "catalog",
     "/api/v1/procedures": "catalog",
