@@ -1,0 +1,90 @@
+"""Start a real catalog process on the test engines, with its own database and topics."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaConsumer
+from pymongo import MongoClient
+
+from services.catalog.seed import seed_into
+from shared.events.topics import events_topic
+from shared.mongo import make_client
+from tests.support.engines import Engines
+from tests.support.processes import ServiceProcess
+
+ADMIN = {"X-Motcua-User-Id": "admin-1", "X-Motcua-Role": "admin"}
+CITIZEN = {"X-Motcua-User-Id": "citizen-1", "X-Motcua-Role": "citizen"}
+OFFICER = {"X-Motcua-User-Id": "officer-1", "X-Motcua-Role": "officer",
+           "X-Motcua-Agency": "NB.HOALU", "X-Motcua-Officer-Roles": "agency_admin"}
+
+
+@dataclass(frozen=True)
+class RunningCatalog:
+    api: httpx.Client
+    engines: Engines
+    database: str
+    topic: str
+
+
+async def _seed(mongo_url: str, database: str) -> dict[str, int]:
+    client = make_client(mongo_url)
+    try:
+        return await seed_into(client[database])
+    finally:
+        await client.close()
+
+
+@contextmanager
+def running_catalog(engines: Engines, log_dir: Path, seed: bool = True) -> Iterator[RunningCatalog]:
+    run = "t" + uuid.uuid4().hex[:12]
+    database, prefix = f"catalog_{run}", f"{run}."
+    if seed:
+        asyncio.run(_seed(engines.mongo_url, database))
+    process = ServiceProcess("services.catalog", {
+        **engines.env(), "MOTCUA_CATALOG_MONGO_DATABASE": database,
+        "MOTCUA_CATALOG_TOPIC_PREFIX": prefix,
+    }, "MOTCUA_CATALOG_PORT", log_dir).start()
+    try:
+        with httpx.Client(base_url=process.url, timeout=30) as api:
+            yield RunningCatalog(api, engines, database, events_topic("catalog", prefix))
+    finally:
+        process.stop()
+        with MongoClient(engines.mongo_url) as client:
+            client.drop_database(database)
+
+
+async def _read(bootstrap: str, topic: str, subject: str) -> list[dict[str, Any]]:
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None,
+                                auto_offset_reset="earliest", enable_auto_commit=False)
+    await consumer.start()
+    found: list[dict[str, Any]] = []
+    try:
+        while batch := await consumer.getmany(timeout_ms=2000):
+            for records in batch.values():
+                found.extend(json.loads(r.value) for r in records if r.key == subject.encode())
+    finally:
+        await consumer.stop()
+    return found
+
+
+def events_for(catalog: RunningCatalog, subject: str, count: int,
+               timeout: float = 30.0) -> list[dict[str, Any]]:
+    """The events of ``subject`` on the catalog topic once at least ``count`` arrived."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = asyncio.run(_read(catalog.engines.kafka_bootstrap_servers, catalog.topic,
+                                  subject))
+        if len(found) >= count or time.monotonic() > deadline:
+            unique = {e["id"]: e for e in found}  # a relay may republish after a crash
+            return sorted(unique.values(), key=lambda e: e["sequence"])
+        time.sleep(0.5)
