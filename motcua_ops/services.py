@@ -49,7 +49,10 @@ SERVICES = [
     ServiceSpec("catalog", "services.catalog", "MOTCUA_CATALOG_PORT"),
     ServiceSpec("dossier", "services.dossier", "MOTCUA_DOSSIER_PORT"),
     ServiceSpec("dossier-relay", "services.dossier.relay", "MOTCUA_DOSSIER_RELAY_PORT"),
+    ServiceSpec("payment-sandbox", "services.payment.sandbox", "MOTCUA_PAYMENT_SANDBOX_PORT",
+                default_port=8091),
     ServiceSpec("payment", "services.payment", "MOTCUA_PAYMENT_PORT"),
+    ServiceSpec("payment-worker", "services.payment.worker", "MOTCUA_PAYMENT_WORKER_PORT"),
     ServiceSpec("notify", "services.notify", "MOTCUA_NOTIFY_PORT"),
     ServiceSpec("gateway", "services.gateway", "MOTCUA_GATEWAY_PORT", default_port=8000),
 ]
