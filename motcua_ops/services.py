@@ -49,6 +49,7 @@ SERVICES = [
     ServiceSpec("catalog", "services.catalog", "MOTCUA_CATALOG_PORT"),
     ServiceSpec("dossier", "services.dossier", "MOTCUA_DOSSIER_PORT"),
     ServiceSpec("dossier-relay", "services.dossier.relay", "MOTCUA_DOSSIER_RELAY_PORT"),
+    ServiceSpec("dossier-worker", "services.dossier.worker", "MOTCUA_DOSSIER_WORKER_PORT"),
     ServiceSpec("payment-sandbox", "services.payment.sandbox", "MOTCUA_PAYMENT_SANDBOX_PORT",
                 default_port=8091),
     ServiceSpec("payment", "services.payment", "MOTCUA_PAYMENT_PORT"),

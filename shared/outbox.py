@@ -25,7 +25,8 @@ from shared.kafka.producer import record_headers
 
 log = logging.getLogger(__name__)
 
-Translate = Callable[[DomainEventProtocol], IntegrationEvent]
+# Returns None for an event that is not published (e.g. an index aggregate's event).
+Translate = Callable[[DomainEventProtocol], IntegrationEvent | None]
 
 RELAYED = Counter("motcua_outbox_relayed_total", "Events published by the relay", ["topic"])
 POSITION = Gauge("motcua_outbox_position", "Last notification id published", ["relay"])
@@ -83,6 +84,8 @@ class OutboxRelay:
         sends = []
         for notification in notifications:
             event = self.translate(self.app.mapper.to_domain_event(notification))
+            if event is None:
+                continue
             sends.append(
                 await self.producer.send(
                     self.topic,

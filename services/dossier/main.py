@@ -8,30 +8,39 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from services.dossier.api import errors
-from services.dossier.api.routes import router
+from services.dossier.adapters.procedures import MongoProcedures
+from services.dossier.api import audit, citizen, errors, lookup, officer
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.settings import DossierSettings
+from shared.blobstore import LocalBlobStore
 from shared.http.app import create_app, serve
 
 
 def build_app(settings: DossierSettings | None = None) -> FastAPI:
     settings = settings or DossierSettings()
-    dossiers = DossierApplication(env=settings.eventstore_env())
+    procedures = MongoProcedures(settings.require("mongo_url"), settings.mongo_database)
+    dossiers = DossierApplication(env=settings.eventstore_env(), procedures=procedures)
 
     async def event_store() -> None:
         await asyncio.to_thread(dossiers.recorder.max_notification_id)
+
+    async def mongo() -> None:
+        await asyncio.to_thread(procedures.db.command, "ping")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         dossiers.close()
+        procedures.close()
 
-    app = create_app("dossier", readiness={"event_store": event_store}, lifespan=lifespan)
+    app = create_app("dossier", readiness={"event_store": event_store, "mongo": mongo},
+                     lifespan=lifespan)
     app.state.dossiers = dossiers
     app.state.settings = settings
+    app.state.blobs = LocalBlobStore(settings.blob_root())
     errors.install(app)
-    app.include_router(router)
+    for module in (citizen, officer, audit, lookup):
+        app.include_router(module.router)
     return app
 
 

@@ -21,6 +21,16 @@ class DossierSettings(ServiceSettings):
     )
     postgres_schema: str = Field("", description="PostgreSQL schema for the event store.")
     relay_port: int = Field(0, description="HTTP port of the outbox relay process.")
+    worker_port: int = Field(0, description="HTTP port of the worker (consumers, projector).")
+    mongo_database: str = Field(
+        "motcua_dossier", description="MongoDB database: procedures, calendar, read models."
+    )
+    consumer_group: str = Field(
+        "motcua-dossier", description="Kafka consumer group of the worker."
+    )
+    blob_dir: Path | None = Field(
+        None, description="Attachment store directory; default $MOTCUA_STATE_DIR/dossier/blobs."
+    )
 
     def eventstore_env(self) -> dict[str, str]:
         return eventstore_env(
@@ -29,3 +39,6 @@ class DossierSettings(ServiceSettings):
             postgres_dsn=self.postgres_dsn,
             postgres_schema=self.postgres_schema,
         )
+
+    def blob_root(self) -> Path:
+        return self.blob_dir or state_dir() / "dossier" / "blobs"

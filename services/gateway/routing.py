@@ -15,6 +15,9 @@ SERVICES: dict[str, str] = {
 # ("/api/v1/dossiers" matches "/api/v1/dossiers/1", not "/api/v1/dossiersx").
 PREFIXES: dict[str, str] = {
     "/api/v1/dossiers": "dossier",
+    "/api/v1/officer": "dossier",
+    "/api/v1/audit": "dossier",
+    "/api/v1/lookup": "dossier",
     "/api/v1/auth": "identity",
     "/api/v1/me": "identity",
     "/api/v1/.well-known": "identity",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -17,7 +18,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPa
 from aiokafka.admin import AIOKafkaAdminClient
 from pymongo import MongoClient
 
-from shared.events.envelope import IntegrationEvent
+from shared.events.envelope import Actor, IntegrationEvent
 from tests.support.engines import Engines
 from tests.support.mail import messages_to
 from tests.support.processes import ServiceProcess
@@ -35,7 +36,7 @@ def _file_and_submit(api: httpx.Client, run_id: str, index: int) -> tuple[str, s
     user = f"{run_id}-citizen-{index}"
     email = f"{run_id}-{index}@example.vn"
     created = api.post("/api/v1/dossiers", headers=_headers(user), json={
-        "procedure_code": "1.001193", "service_level": 3, "agency_code": "HN.TP",
+        "procedure_code": "1.001193", "agency_code": "NB.HOALU",
         "form": {"ho_ten": f"Nguyễn Văn {index}", "email": email},
     })
     assert created.status_code == 201, created.text
@@ -43,6 +44,31 @@ def _file_and_submit(api: httpx.Client, run_id: str, index: int) -> tuple[str, s
     submitted = api.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=_headers(user))
     assert submitted.status_code == 200, submitted.text
     return dossier_id, submitted.json()["code"], email
+
+
+# The procedure the dossiers are filed under, as catalog publishes it (the dossier
+# worker keeps it locally): level 3, no required documents, so a draft submits at once.
+PROCEDURE = {
+    "code": "1.001193", "version": 1, "name": "Đăng ký khai sinh", "service_level": 3,
+    "mode": "mot_phan", "agency_codes": ["NB.HOALU"], "required_documents": [],
+    "form_schema": {"type": "object", "properties": {"email": {"type": "string"}}},
+    "time_limit_days": 3, "fees": [], "result_delivery": ["office"],
+}
+
+
+async def _publish_procedure(bootstrap: str, topic: str) -> None:
+    event = IntegrationEvent(
+        id=IntegrationEvent.stable_id("1.001193", 1), source="/motcua/catalog",
+        type="vn.motcua.catalog.procedure_published", subject="1.001193",
+        time=datetime.now(UTC), data=PROCEDURE, sequence=1,
+        actor=Actor(id="catalog", role="system"),
+    )
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, value=event.to_bytes(), key=event.subject.encode())
+    finally:
+        await producer.stop()
 
 
 def _wait_for(predicate, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
@@ -103,10 +129,23 @@ def test_every_event_arrives_once_in_effect_despite_sigkills(
         **event_store_env,
         "MOTCUA_STATE_DIR": str(tmp_path / "state"),
         "MOTCUA_DOSSIER_TOPIC_PREFIX": f"{run_id}.",
+        "MOTCUA_DOSSIER_MONGO_DATABASE": f"{run_id}_dossier",
+        "MOTCUA_DOSSIER_CONSUMER_GROUP": f"{run_id}-dossier",
         "MOTCUA_NOTIFY_TOPIC_PREFIX": f"{run_id}.",
         "MOTCUA_NOTIFY_MONGO_DATABASE": run_id,
         "MOTCUA_NOTIFY_CONSUMER_GROUP": run_id,
     }
+    worker = ServiceProcess("services.dossier.worker", env, "MOTCUA_DOSSIER_WORKER_PORT",
+                            tmp_path).start()
+    try:
+        asyncio.run(_publish_procedure(engines.kafka_bootstrap_servers,
+                                       f"{run_id}.motcua.catalog.events"))
+        db_dossier = MongoClient(engines.mongo_url)[f"{run_id}_dossier"]
+        _wait_for(lambda: db_dossier.procedures.count_documents({}) == 1, 60,
+                  "the procedure to reach the dossier service")
+    except BaseException:
+        worker.stop()
+        raise
     api = ServiceProcess("services.dossier", env, "MOTCUA_DOSSIER_PORT", tmp_path).start()
     relay = ServiceProcess("services.dossier.relay", env, "MOTCUA_DOSSIER_RELAY_PORT", tmp_path)
     notify = ServiceProcess("services.notify", env, "MOTCUA_NOTIFY_PORT", tmp_path)
@@ -176,5 +215,5 @@ def test_every_event_arrives_once_in_effect_despite_sigkills(
         assert db.notifications.count_documents({}) == 2 * DOSSIERS
         assert sum(len(messages_to(engines.maildir, email)) for _, _, email in filed) == deliveries
     finally:
-        for process in (notify, relay, api):
+        for process in (notify, relay, api, worker):
             process.stop()

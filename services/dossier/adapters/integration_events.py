@@ -28,7 +28,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def to_integration_event(domain_event: DomainEventProtocol) -> IntegrationEvent:
+def to_integration_event(domain_event: DomainEventProtocol) -> IntegrationEvent | None:
+    """The published form of a dossier's event; None for the code index's own events."""
+    if not type(domain_event).__qualname__.startswith("Dossier."):
+        return None
     fields = vars(domain_event)
     subject = str(domain_event.originator_id)
     return IntegrationEvent(

@@ -1,28 +1,32 @@
-"""Domain errors → problem+json, in one place."""
+"""Domain and store errors → problem+json, in one place."""
 
+from eventsourcing.persistence import IntegrityError
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from services.dossier.application.dossiers import DossierNotFoundError
+from services.dossier.application.dossiers import DossierNotFoundError, FormInvalidError
 from services.dossier.domain import errors
 from shared.problems import problem_response
-
-_STATUS = {
-    errors.NotOwnerError: 403,
-    errors.InvalidTransitionError: 409,
-    errors.OnlineFilingNotAllowedError: 422,
-}
 
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(errors.DossierError)
     async def _domain(request: Request, exc: errors.DossierError) -> JSONResponse:
-        return problem_response(
-            _STATUS.get(type(exc), 400), exc.type, exc.detail, instance=request.url.path
-        )
+        extra = {"errors": exc.problems} if isinstance(exc, FormInvalidError) else {}
+        return problem_response(exc.status, exc.type, exc.detail, instance=request.url.path,
+                                **extra)
 
     @app.exception_handler(DossierNotFoundError)
     async def _missing(request: Request, exc: DossierNotFoundError) -> JSONResponse:
         return problem_response(
             404, "dossier-not-found", "Không tìm thấy hồ sơ.", instance=request.url.path
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def _conflict(request: Request, exc: IntegrityError) -> JSONResponse:
+        # two writers of the same version: the second one is refused, nothing half-written
+        return problem_response(
+            409, "dossier-concurrent-change",
+            "Hồ sơ vừa được người khác thay đổi, vui lòng tải lại và thử lại.",
+            instance=request.url.path,
         )

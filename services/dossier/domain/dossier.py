@@ -401,6 +401,24 @@ class Dossier(Aggregate):
             raise errors.InvalidInputError("Vui lòng đính kèm kết quả giải quyết.")
         fee_due = self.procedure_version_info.fee_total if self.payment is None else 0
         self._approved(actor=actor.model_dump(), result=result, fee_due=fee_due, at=now)
+        if fee_due:
+            procedure = self.procedure_version_info
+            self._payment_requested(
+                actor=actor.model_dump(), dossier_id=str(self.id), code=self.code or "",
+                procedure_code=procedure.code, procedure_version=procedure.version,
+                agency_code=self.agency_code, payer_id=self.owner_id,
+                service_level=procedure.service_level,
+                fees=[{"code": f.code, "name": f.name, "amount": f.amount}
+                      for f in procedure.fees],
+                total=fee_due,
+            )
+
+    @event("PaymentRequested")
+    def _payment_requested(self, actor: dict[str, Any], dossier_id: str, code: str,
+                           procedure_code: str, procedure_version: int, agency_code: str,
+                           payer_id: str, service_level: int, fees: list[dict[str, Any]],
+                           total: int) -> None:
+        """Published for the payment service (docs/events.md, Dossier → payment)."""
 
     @event("Approved")
     def _approved(self, actor: dict[str, Any], result: dict[str, Any], fee_due: int,

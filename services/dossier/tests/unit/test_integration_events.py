@@ -1,8 +1,10 @@
 """Dossier domain events become integration events with stable ids."""
 
+import uuid
 from datetime import timedelta
 
 from services.dossier.adapters.integration_events import to_integration_event
+from services.dossier.application.dossiers import DossierCode
 from services.dossier.tests.unit.builders import OWNER, T0, draft
 from shared.events.envelope import IntegrationEvent
 
@@ -10,7 +12,9 @@ from shared.events.envelope import IntegrationEvent
 def test_created_and_submitted_translate_to_dossier_events() -> None:
     dossier = draft()
     dossier.submit(OWNER, T0 + timedelta(hours=1))
-    created, *_, submitted = (to_integration_event(e) for e in dossier.collect_events())
+    translated = [to_integration_event(e) for e in dossier.collect_events()]
+    created, *_, submitted = [e for e in translated if e is not None]
+    assert len(translated) == 4
 
     assert created.type == "vn.motcua.dossier.created"
     assert created.subject == str(dossier.id)
@@ -25,3 +29,8 @@ def test_created_and_submitted_translate_to_dossier_events() -> None:
     assert len(submitted.data["prev_hash"]) == 64
     assert submitted.id == IntegrationEvent.stable_id(str(dossier.id), 4)
     assert IntegrationEvent.from_bytes(submitted.to_bytes()) == submitted
+
+
+def test_the_code_index_is_not_published() -> None:
+    index = DossierCode("NB.HOALU-261120-ABCD1234X", uuid.uuid4())
+    assert [to_integration_event(e) for e in index.collect_events()] == [None]

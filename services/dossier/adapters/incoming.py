@@ -1,0 +1,82 @@
+"""What the dossier worker does with other services' events.
+
+- catalog: ``procedure_published`` / ``procedure_withdrawn`` / ``calendar_updated``
+  into the local ``procedures`` and ``calendar`` collections (version-guarded by
+  the envelope's sequence, so redelivery and reordering are harmless);
+- payment: ``order_paid`` moves an awaiting-payment dossier on (the aggregate
+  refuses a second application of the same order).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from services.dossier.adapters.procedures import CALENDAR, PROCEDURES
+from services.dossier.application.dossiers import DossierApplication, DossierNotFoundError
+from services.dossier.domain.errors import DossierError
+from shared.events.envelope import IntegrationEvent
+from shared.mongo import apply_versioned
+
+log = logging.getLogger(__name__)
+
+
+class IncomingEvents:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], dossiers: DossierApplication) -> None:
+        self.db = db
+        self.dossiers = dossiers
+
+    async def handle(self, event: IntegrationEvent) -> None:
+        kind = event.type.rsplit(".", 1)[-1]
+        if event.context == "catalog":
+            await self._catalog(kind, event)
+        elif event.context == "payment" and kind == "order_paid":
+            await self._order_paid(event)
+
+    async def _catalog(self, kind: str, event: IntegrationEvent) -> None:
+        data = event.data
+        if kind == "procedure_published":
+            doc = {k: v for k, v in data.items() if k not in ("form_schema", "form_ui")}
+            # keys such as "$schema" are not valid MongoDB field names: keep the schema as JSON
+            doc["form_schema_json"] = json.dumps(data.get("form_schema") or {})
+            await apply_versioned(self.db[PROCEDURES], f"{data['code']}@{data['version']}",
+                                  event.sequence, {**_storable(doc), "withdrawn": False})
+        elif kind == "procedure_withdrawn":
+            await apply_versioned(self.db[PROCEDURES], f"{data['code']}@{data['version']}",
+                                  event.sequence, {"withdrawn": True})
+        elif kind == "calendar_updated":
+            await apply_versioned(self.db[CALENDAR], event.subject, event.sequence, {
+                "year": data.get("year"), "days_off": data.get("days_off") or [],
+                "working_days": data.get("working_days") or [],
+            })
+
+    async def _order_paid(self, event: IntegrationEvent) -> None:
+        data = event.data
+        try:
+            applied = await asyncio.to_thread(
+                self.dossiers.record_payment, UUID(str(data["dossier_id"])),
+                str(data["order_id"]), int(data["amount"]),
+                datetime.fromisoformat(str(data["paid_at"])),
+            )
+        except (DossierNotFoundError, DossierError) as error:
+            # not ours to retry: log and move on (the payment service reconciles)
+            log.warning("payment not applied", extra={"event_id": str(event.id),
+                                                      "error": type(error).__name__})
+            return
+        log.info("payment applied" if applied else "payment already applied",
+                 extra={"dossier_id": data["dossier_id"]})
+
+
+def _storable(value: Any) -> Any:
+    """Field names MongoDB-protocol servers accept: no leading "$", no "."."""
+    if isinstance(value, dict):
+        return {k.replace("$", "＄").replace(".", "．"): _storable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    return value

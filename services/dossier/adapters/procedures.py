@@ -1,0 +1,59 @@
+"""Published procedures and the working-day calendar, kept in the dossier's own MongoDB.
+
+The worker writes them from the catalog's events (:mod:`catalog_events`); the
+API reads them here, synchronously (it runs in FastAPI's thread pool beside
+the synchronous event store), with a short cache so a burst of drafts does
+not query MongoDB each time. The dossier service keeps working while catalog
+is down: it never calls catalog.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date
+from typing import Any
+
+from pymongo import DESCENDING, MongoClient
+
+from services.dossier.domain.procedure import ProcedureVersion
+from shared.workdays import WorkCalendar
+
+PROCEDURES = "procedures"
+CALENDAR = "calendar"
+
+
+class MongoProcedures:
+    def __init__(self, url: str, database: str, cache_seconds: float = 5.0) -> None:
+        self.client: MongoClient[dict[str, Any]] = MongoClient(
+            url, tz_aware=True, serverSelectionTimeoutMS=5000
+        )
+        self.db = self.client[database]
+        self.cache_seconds = cache_seconds
+        self._calendar: tuple[float, WorkCalendar] | None = None
+
+    def get(self, code: str, version: int | None = None) -> ProcedureVersion | None:
+        query: dict[str, Any] = {"code": code, "withdrawn": {"$ne": True}}
+        if version is not None:
+            query["version"] = version
+        found = self.db[PROCEDURES].find_one(query, sort=[("version", DESCENDING)])
+        if found is None:
+            return None
+        found["form_schema"] = json.loads(found.get("form_schema_json") or "{}")
+        return ProcedureVersion.from_data(found)
+
+    def calendar(self) -> WorkCalendar:
+        cached = self._calendar
+        if cached and time.monotonic() - cached[0] < self.cache_seconds:
+            return cached[1]
+        days_off: set[date] = set()
+        working: set[date] = set()
+        for doc in self.db[CALENDAR].find({}):
+            days_off.update(date.fromisoformat(d) for d in doc.get("days_off") or [])
+            working.update(date.fromisoformat(d) for d in doc.get("working_days") or [])
+        calendar = WorkCalendar(frozenset(days_off), frozenset(working))
+        self._calendar = (time.monotonic(), calendar)
+        return calendar
+
+    def close(self) -> None:
+        self.client.close()

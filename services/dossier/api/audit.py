@@ -1,0 +1,87 @@
+"""The auditor's API under /api/v1/audit: read-only replay and integrity checks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter
+
+from services.dossier.api.deps import Dossiers
+from services.dossier.api.views import dossier_view, iso
+from services.dossier.application.dossiers import DossierApplication, DossierNotFoundError
+from services.dossier.domain.chain import event_hash
+from shared.events.envelope import Actor
+from shared.http.actor import CurrentActor
+from shared.problems import ProblemError
+
+router = APIRouter(prefix="/api/v1/audit/dossiers", tags=["audit"])
+
+
+def _auditor(actor: Actor) -> None:
+    if actor.role not in ("auditor", "admin"):
+        raise ProblemError(403, "audit-forbidden", "Chỉ kiểm tra viên được xem nhật ký kiểm toán.")
+
+
+def _resolve(app: DossierApplication, ref: str) -> UUID:
+    try:
+        return UUID(ref)
+    except ValueError:
+        return app.find_by_code(ref)
+
+
+def event_record(e: Any) -> dict[str, Any]:
+    fields = {k: v for k, v in vars(e).items()
+              if k not in ("originator_id", "originator_version", "timestamp", "originator_topic")}
+    return {"sequence": e.originator_version, "type": type(e).__name__,
+            "time": iso(e.timestamp), "hash": event_hash(e), "data": _plain(fields)}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, UUID):
+        return str(value)
+    return value
+
+
+@router.get("/{ref}/events")
+def events(ref: str, actor: CurrentActor, app: Dossiers) -> dict[str, Any]:
+    _auditor(actor)
+    dossier_id = _resolve(app, ref)
+    found = app.stored_events(dossier_id)
+    if not found:
+        raise DossierNotFoundError
+    return {"dossier_id": str(dossier_id), "events": [event_record(e) for e in found]}
+
+
+@router.get("/{ref}/state")
+def state_as_of(ref: str, at: datetime, actor: CurrentActor, app: Dossiers) -> dict[str, Any]:
+    _auditor(actor)
+    if at.tzinfo is None:
+        raise ProblemError(422, "time-without-zone", "Thời điểm phải có múi giờ (ví dụ +07:00).")
+    dossier = app.state_as_of(_resolve(app, ref), at)
+    if dossier is None:
+        raise ProblemError(404, "dossier-not-yet", "Hồ sơ chưa tồn tại tại thời điểm này.")
+    return {"as_of": at.isoformat(), "dossier": dossier_view(dossier, internal=True)}
+
+
+@router.get("/{ref}/verify")
+def verify(ref: str, actor: CurrentActor, app: Dossiers) -> dict[str, Any]:
+    _auditor(actor)
+    return app.verify_chain(_resolve(app, ref)).as_dict()
+
+
+@router.get("/{ref}/export")
+def export(ref: str, actor: CurrentActor, app: Dossiers) -> dict[str, Any]:
+    _auditor(actor)
+    dossier_id = _resolve(app, ref)
+    dossier = app.get_for(dossier_id, actor)
+    return {"dossier": dossier_view(dossier, internal=True),
+            "chain": app.verify_chain(dossier_id).as_dict(),
+            "events": [event_record(e) for e in app.stored_events(dossier_id)]}

@@ -1,0 +1,150 @@
+"""The citizen's API under /api/v1/dossiers. Routes are sync: the event store is."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from pydantic import BaseModel, Field
+
+from services.dossier.api.deps import Dossiers
+from services.dossier.api.timeline import timeline
+from services.dossier.api.views import dossier_view
+from shared.blobstore import MAX_BYTES, BlobError, BlobTooLargeError, sniff_content_type
+from shared.http.actor import CurrentActor
+from shared.problems import ProblemError
+
+router = APIRouter(prefix="/api/v1/dossiers", tags=["dossiers"])
+
+
+class DraftRequest(BaseModel):
+    procedure_code: str = Field(min_length=1, max_length=64)
+    procedure_version: int | None = Field(None, ge=1)
+    agency_code: str = Field(pattern=r"^[A-Za-z0-9.]{1,32}$")
+    form: dict[str, Any] = Field(default_factory=dict)
+
+
+class FormRequest(BaseModel):
+    form: dict[str, Any]
+
+
+class WalletDocumentRequest(BaseModel):
+    document_code: str = Field(min_length=1, max_length=64)
+    wallet_document_id: str = Field(min_length=1, max_length=64)
+
+
+class Answer(BaseModel):
+    document_code: str = Field(min_length=1, max_length=64)
+    attachment_ids: list[str] = Field(default_factory=list, max_length=20)
+    note: str = Field("", max_length=2000)
+
+
+class SupplementRequest(BaseModel):
+    answers: list[Answer] = Field(min_length=1, max_length=50)
+
+
+class ReasonRequest(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class RatingRequest(BaseModel):
+    score: int = Field(ge=1, le=5)
+    comment: str = Field("", max_length=1000)
+
+
+@router.post("", status_code=201)
+def start_draft(body: DraftRequest, actor: CurrentActor, app: Dossiers) -> dict[str, str]:
+    dossier_id = app.start_draft(actor, **body.model_dump())
+    return {"id": str(dossier_id), "status": "draft"}
+
+
+@router.get("")
+def my_dossiers(actor: CurrentActor, request: Request) -> dict[str, Any]:
+    lister = getattr(request.app.state, "my_dossiers", None)
+    if lister is None:
+        raise ProblemError(503, "read-model-unavailable",
+                           "Danh sách hồ sơ tạm thời chưa sẵn sàng.")
+    return {"items": lister(actor.id)}
+
+
+@router.get("/{dossier_id}")
+def view(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> dict[str, Any]:
+    return dossier_view(app.get_for(dossier_id, actor), internal=actor.role != "citizen")
+
+
+@router.get("/{dossier_id}/timeline")
+def dossier_timeline(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> dict[str, Any]:
+    app.get_for(dossier_id, actor)
+    internal = actor.role in ("officer", "auditor", "admin")
+    return {"steps": timeline(app.stored_events(dossier_id), internal=internal)}
+
+
+@router.put("/{dossier_id}/form")
+def save_form(dossier_id: UUID, body: FormRequest, actor: CurrentActor,
+              app: Dossiers) -> dict[str, Any]:
+    return {"version": app.save_form(dossier_id, actor, body.form)}
+
+
+@router.post("/{dossier_id}/attachments", status_code=201)
+def upload(dossier_id: UUID, actor: CurrentActor, app: Dossiers, request: Request,
+           file: Annotated[UploadFile, File()],
+           document_code: Annotated[str, Form(min_length=1, max_length=64)]) -> dict[str, Any]:
+    app.get_for(dossier_id, actor)  # refuse before storing anything
+    data = file.file.read(MAX_BYTES + 1)
+    try:
+        sha256 = request.app.state.blobs.put(data)
+    except BlobTooLargeError:
+        raise ProblemError(413, "attachment-too-large",
+                           "Tệp đính kèm vượt quá dung lượng cho phép.") from None
+    except BlobError:
+        raise ProblemError(415, "attachment-type-not-allowed",
+                           "Chỉ chấp nhận tệp PDF, JPEG hoặc PNG.") from None
+    attachment = {
+        "id": uuid.uuid4().hex[:12], "document_code": document_code,
+        "name": (file.filename or "tep-dinh-kem")[:200], "content_type":
+        sniff_content_type(data), "size": len(data), "sha256": sha256, "source": "upload",
+    }
+    version = app.add_attachment(dossier_id, actor, attachment)
+    return {**attachment, "version": version}
+
+
+@router.post("/{dossier_id}/wallet-documents", status_code=201)
+def link_wallet_document(dossier_id: UUID, body: WalletDocumentRequest, actor: CurrentActor,
+                         app: Dossiers) -> dict[str, Any]:
+    attachment = {"id": uuid.uuid4().hex[:12], "document_code": body.document_code,
+                  "wallet_document_id": body.wallet_document_id, "source": "wallet"}
+    version = app.add_attachment(dossier_id, actor, attachment)
+    return {**attachment, "version": version}
+
+
+@router.delete("/{dossier_id}/attachments/{attachment_id}")
+def remove_attachment(dossier_id: UUID, attachment_id: str, actor: CurrentActor,
+                      app: Dossiers) -> dict[str, Any]:
+    return {"version": app.remove_attachment(dossier_id, actor, attachment_id)}
+
+
+@router.post("/{dossier_id}/submit")
+def submit(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> dict[str, str]:
+    code = app.submit(dossier_id, actor)
+    return {"id": str(dossier_id), "code": code, "status": "submitted"}
+
+
+@router.post("/{dossier_id}/supplement")
+def supplement(dossier_id: UUID, body: SupplementRequest, actor: CurrentActor,
+               app: Dossiers) -> dict[str, Any]:
+    answers = [a.model_dump() for a in body.answers]
+    return {"version": app.supplement(dossier_id, actor, answers)}
+
+
+@router.post("/{dossier_id}/withdraw")
+def withdraw(dossier_id: UUID, body: ReasonRequest, actor: CurrentActor,
+             app: Dossiers) -> dict[str, Any]:
+    return {"version": app.withdraw(dossier_id, actor, body.reason)}
+
+
+@router.post("/{dossier_id}/rating")
+def rate(dossier_id: UUID, body: RatingRequest, actor: CurrentActor,
+         app: Dossiers) -> dict[str, Any]:
+    return {"version": app.rate(dossier_id, actor, body.score, body.comment)}

@@ -1,0 +1,108 @@
+"""The officer's API under /api/v1/officer: one route per action on a dossier.
+
+The aggregate decides whether this officer (agency, duties) may act in this state.
+"""
+
+
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from services.dossier.api.deps import Dossiers
+from services.dossier.api.views import dossier_view, national_export
+from shared.http.actor import CurrentActor
+
+router = APIRouter(prefix="/api/v1/officer/dossiers", tags=["officer"])
+Text = Field(min_length=1, max_length=2000)
+
+
+class Empty(BaseModel):
+    pass
+
+
+class ReasonBody(BaseModel):
+    reason: str = Text
+
+
+class Item(BaseModel):
+    document_code: str = Field(min_length=1, max_length=64)
+    reason: str = Text
+
+
+class SupplementBody(BaseModel):
+    items: list[Item] = Field(min_length=1, max_length=50)
+    reason: str = Text
+
+
+class AssignBody(BaseModel):
+    officer_id: str = Field(min_length=1, max_length=64)
+    note: str = Field("", max_length=2000)
+
+
+class TransferBody(BaseModel):
+    to_agency: str = Field(pattern=r"^[A-Za-z0-9.]{1,32}$")
+    reason: str = Text
+
+
+class OpinionBody(BaseModel):
+    opinion: str = Text
+
+
+class ProposeBody(BaseModel):
+    decision: Literal["approve", "reject"]
+    note: str = Text
+
+
+class ApproveBody(BaseModel):
+    result: dict[str, Any] = Field(min_length=1)
+
+
+class ExtendBody(BaseModel):
+    reason: str = Text
+    new_appointment_at: datetime
+
+
+class ReturnBody(BaseModel):
+    channel: Literal["office", "post", "online"]
+
+
+BODIES: dict[str, type[BaseModel]] = {
+    "accept": Empty, "reject-at-reception": ReasonBody, "request-supplement": SupplementBody,
+    "start-processing": Empty, "assign": AssignBody, "transfer": TransferBody,
+    "opinions": OpinionBody, "propose": ProposeBody, "approve": ApproveBody,
+    "reject": ReasonBody, "extend": ExtendBody, "return-result": ReturnBody,
+}
+ACTIONS = {"opinions": "add_opinion"}
+
+
+@router.get("/{dossier_id}")
+def view(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> dict[str, Any]:
+    return dossier_view(app.get_for(dossier_id, actor), internal=True)
+
+
+@router.get("/{dossier_id}/national-export")
+def export(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> dict[str, Any]:
+    return national_export(app.get_for(dossier_id, actor))
+
+
+def _route(path: str, body_type: type[BaseModel]) -> None:
+    action = ACTIONS.get(path, path.replace("-", "_"))
+
+    def act(dossier_id: UUID, body: body_type, actor: CurrentActor,  # type: ignore[valid-type]
+            app: Dossiers) -> dict[str, Any]:
+        params = body.model_dump()  # type: ignore[attr-defined]
+        if "items" in params:
+            params["items"] = list(params["items"])
+        version = app.officer_action(dossier_id, actor, action, **params)
+        dossier = app.get_for(dossier_id, actor)
+        return {"id": str(dossier_id), "status": dossier.status.value, "version": version}
+
+    act.__name__ = action
+    router.add_api_route(f"/{{dossier_id}}/{path}", act, methods=["POST"], name=action)
+
+
+for _path, _body in BODIES.items():
+    _route(_path, _body)

@@ -1,0 +1,70 @@
+"""A dossier's events as steps people read: Vietnamese label, local time, who, why, files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.dossier.api.views import iso, local
+
+# event type -> (label, shown to the citizen)
+STEPS: dict[str, tuple[str, bool]] = {
+    "Created": ("Tạo hồ sơ nháp", True),
+    "FormSaved": ("Cập nhật tờ khai", True),
+    "AttachmentAdded": ("Đính kèm giấy tờ", True),
+    "AttachmentRemoved": ("Gỡ giấy tờ đính kèm", True),
+    "Submitted": ("Nộp hồ sơ", True),
+    "Accepted": ("Tiếp nhận hồ sơ, hẹn ngày trả kết quả", True),
+    "RejectedAtReception": ("Từ chối tiếp nhận", True),
+    "SupplementRequested": ("Yêu cầu bổ sung hồ sơ", True),
+    "Supplemented": ("Công dân bổ sung hồ sơ", True),
+    "ProcessingStarted": ("Bắt đầu xử lý", True),
+    "Assigned": ("Phân công cán bộ xử lý", False),
+    "Transferred": ("Chuyển xử lý", True),
+    "OpinionAdded": ("Ý kiến nội bộ", False),
+    "Proposed": ("Đề xuất kết quả", False),
+    "Approved": ("Phê duyệt kết quả", True),
+    "PaymentRequested": ("Yêu cầu nộp phí, lệ phí", True),
+    "Rejected": ("Từ chối giải quyết", True),
+    "Extended": ("Gia hạn, hẹn lại ngày trả kết quả", True),
+    "PaymentReceived": ("Đã nộp phí, lệ phí", True),
+    "ResultReturned": ("Trả kết quả", True),
+    "Withdrawn": ("Rút hồ sơ", True),
+    "Rated": ("Đánh giá mức độ hài lòng", True),
+}
+ROLE_LABELS = {"citizen": "Công dân", "organisation": "Tổ chức", "officer": "Cán bộ",
+               "system": "Hệ thống", "auditor": "Kiểm tra viên", "admin": "Quản trị"}
+
+
+def _files(fields: dict[str, Any]) -> list[dict[str, Any]]:
+    if "attachment" in fields:
+        a = fields["attachment"]
+        return [{k: a.get(k) for k in ("name", "content_type", "size", "sha256")}]
+    if fields.get("result", {}).get("sha256") if isinstance(fields.get("result"), dict) else None:
+        r = fields["result"]
+        return [{k: r.get(k) for k in ("name", "content_type", "size", "sha256")}]
+    return []
+
+
+def timeline(events: list[Any], *, internal: bool) -> list[dict[str, Any]]:
+    steps = []
+    for e in events:
+        kind = type(e).__name__
+        label, public = STEPS.get(kind, (kind, False))
+        if not (public or internal):
+            continue
+        fields = vars(e)
+        actor = fields.get("actor") or {}
+        step: dict[str, Any] = {
+            "sequence": e.originator_version, "event": kind, "label": label,
+            "time": iso(e.timestamp), "time_local": local(e.timestamp),
+            "actor_role": actor.get("role"), "actor_role_label": ROLE_LABELS.get(
+                actor.get("role", ""), actor.get("role")),
+            "agency": actor.get("agency"), "reason": fields.get("reason"),
+            "files": _files(fields),
+        }
+        if internal:
+            step["actor_id"] = actor.get("id")
+            step["officer_roles"] = actor.get("officer_roles")
+            step["note"] = fields.get("note") or fields.get("opinion")
+        steps.append(step)
+    return steps

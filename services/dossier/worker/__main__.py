@@ -1,0 +1,3 @@
+from services.dossier.worker.main import main
+
+main()
