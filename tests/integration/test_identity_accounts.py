@@ -19,6 +19,8 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from pymongo import MongoClient
 
 from services.identity.adapters.signing import SigningKey
+from services.identity.seed import DEMO_PASSWORD, demo_accounts, seed_demo
+from services.identity.settings import IdentitySettings
 from services.identity.tests.integration.suite import PASSWORD, PORTAL, Suite, start_suite
 from tests.support.engines import Engines
 
@@ -257,6 +259,48 @@ def test_document_wallet_keeps_files_and_hides_them_from_others(suite: Suite) ->
     _problem(exe, 415, "file-type-not-allowed")
     assert api.delete(f"/api/v1/me/documents/{doc['id']}", headers=owner).status_code == 204
     assert api.get("/api/v1/me/documents", headers=owner).json()["items"] == []
+
+
+def test_demo_seed_and_staff_accounts_carry_agency_and_roles(suite: Suite) -> None:
+    settings = IdentitySettings(mongo_url=suite.engines.mongo_url,
+                                mongo_database=suite.identity_db,
+                                data_dir=suite.state / "identity")
+    first = asyncio.run(seed_demo(settings))
+    assert first.startswith(f"{len(demo_accounts())} demo account(s) created")
+    assert asyncio.run(seed_demo(settings)).startswith("0 demo account(s) created")
+    suite.remember(DEMO_PASSWORD)
+
+    admin = suite.login("admin@motcua.local", DEMO_PASSWORD)
+    assert admin.status_code == 200, admin.text
+    as_admin = {"Authorization": f"Bearer {admin.json()['access_token']}"}
+    email = suite.email("officer")
+    officer_password = "Cán bộ một cửa Hoa Lư 1"
+    suite.remember(officer_password)
+    created = suite.api.post("/api/v1/admin/accounts", headers=as_admin, json={
+        "kind": "officer", "email": email, "full_name": "Phạm Văn Tiếp", "password":
+        officer_password, "agency_code": "NB.HOALU", "officer_roles": ["receiver", "processor"]})
+    assert created.status_code == 201, created.text
+    login = suite.login(email, officer_password)
+    assert login.status_code == 200, login.text
+    claims = jwt.decode(login.json()["access_token"], options={"verify_signature": False})
+    assert (claims["role"], claims["agency"], claims["officer_roles"]) == (
+        "officer", "NB.HOALU", ["processor", "receiver"])
+    me = suite.api.get("/api/v1/me",
+                       headers={"Authorization": f"Bearer {login.json()['access_token']}"})
+    assert me.json()["agency_code"] == "NB.HOALU" and me.json()["kind"] == "officer"
+
+    agency_admin = suite.login("agencyadmin.stp@motcua.local", DEMO_PASSWORD).json()
+    as_agency_admin = {"Authorization": f"Bearer {agency_admin['access_token']}"}
+    staff = {"kind": "officer", "full_name": "Lê Thị Xử", "password": officer_password,
+             "officer_roles": ["processor"]}
+    own = suite.api.post("/api/v1/admin/accounts", headers=as_agency_admin,
+                         json={**staff, "email": suite.email("stp"), "agency_code": "NB.STP"})
+    assert own.status_code == 201, own.text
+    _problem(suite.api.post("/api/v1/admin/accounts", headers=as_agency_admin, json={
+        **staff, "email": suite.email("hl"), "agency_code": "NB.HOALU"}), 403, "forbidden")
+    _, citizen = suite.active_citizen("not-admin")
+    _problem(suite.api.post("/api/v1/admin/accounts", headers=citizen, json={
+        **staff, "email": suite.email("c"), "agency_code": "NB.STP"}), 403, "forbidden")
 
 
 async def _identity_events(bootstrap: str, topic: str) -> list[bytes]:
