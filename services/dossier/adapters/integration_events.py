@@ -8,6 +8,7 @@ from typing import Any
 
 from eventsourcing.domain import DomainEventProtocol
 
+from services.dossier.domain.filing import Filing
 from shared.events.envelope import Actor, IntegrationEvent
 
 SOURCE = "/motcua/dossier"
@@ -30,7 +31,7 @@ def _plain(value: Any) -> Any:
 
 def to_integration_event(domain_event: DomainEventProtocol) -> IntegrationEvent | None:
     """The published form of a dossier's event; None for the code index's own events."""
-    if not type(domain_event).__qualname__.startswith("Dossier."):
+    if not isinstance(domain_event, Filing.Event):
         return None
     fields = vars(domain_event)
     subject = str(domain_event.originator_id)
