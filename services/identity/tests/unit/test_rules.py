@@ -1,0 +1,115 @@
+"""Domain rules without I/O: formats, password policy, throttling, captcha, tokens."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from services.identity.adapters.common_passwords import common_passwords
+from services.identity.domain.captcha import WORDS, check_answer, new_challenge
+from services.identity.domain.errors import CaptchaError, InvalidFieldError, WeakPasswordError
+from services.identity.domain.passwords import PasswordPolicy
+from services.identity.domain.throttle import ThrottlePolicy
+from services.identity.domain.tokens import new_token, token_hash
+from services.identity.domain.validation import (
+    check_national_id,
+    check_phone,
+    check_tax_code,
+    normalise_email,
+    tax_code_check_digit,
+)
+
+NOW = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
+
+
+def test_emails_are_unique_case_insensitively() -> None:
+    assert normalise_email(" Hoa.Nguyen@Example.VN ") == ("Hoa.Nguyen@Example.VN",
+                                                          "hoa.nguyen@example.vn")
+    for bad in ("hoa", "hoa@", "@example.vn", "hoa@example", "a b@example.vn"):
+        with pytest.raises(InvalidFieldError):
+            normalise_email(bad)
+
+
+def test_national_id_checks_province_and_birth_year() -> None:
+    assert check_national_id("037190000123", date(1990, 5, 17)) == "037190000123"
+    assert check_national_id("001305000001", date(2005, 1, 1))  # century digit 3: 2000s
+    for bad in ("03719000012", "0371900001234", "03719000012a", "003190000123"):
+        with pytest.raises(InvalidFieldError):
+            check_national_id(bad)
+    with pytest.raises(InvalidFieldError, match="birth_year"):
+        check_national_id("037190000123", date(1991, 1, 1))
+
+
+def test_tax_code_check_digit() -> None:
+    assert tax_code_check_digit("010010910") == 6
+    assert check_tax_code("0100109106") == "0100109106"
+    assert check_tax_code("0100109106-001") == "0100109106-001"
+    for bad in ("0100109105", "010010910", "0100109106-01", "01001091066"):
+        with pytest.raises(InvalidFieldError):
+            check_tax_code(bad)
+
+
+def test_phone_numbers_are_normalised() -> None:
+    assert check_phone("+84 912 345 678") == "0912345678"
+    with pytest.raises(InvalidFieldError):
+        check_phone("0123")
+
+
+POLICY = PasswordPolicy(common_passwords())
+
+
+def test_the_shipped_common_password_list_is_real() -> None:
+    assert len(common_passwords()) > 19_000
+    assert {"password", "123456", "qwerty", "iloveyou"} <= common_passwords()
+
+
+@pytest.mark.parametrize(("password", "reason"), [
+    ("ngắn7", "too_short"), ("x" * 129, "too_long"), ("Password1", "common"),
+    ("  qwerty123 ", "common"), ("hoa.nguyen", "contextual"),
+])
+def test_weak_passwords_are_refused(password: str, reason: str) -> None:
+    with pytest.raises(WeakPasswordError) as error:
+        POLICY.check(password, ["hoa.nguyen", "hoa.nguyen@example.vn"])
+    assert error.value.reason == reason
+
+
+def test_long_passphrases_without_composition_rules_are_accepted() -> None:
+    assert POLICY.check("x" * 64) == "x" * 64
+    assert POLICY.check("tất cả chữ thường") == "tất cả chữ thường"
+    decomposed = unicodedata.normalize("NFD", "mật khẩu dài")
+    assert POLICY.check(decomposed) == unicodedata.normalize("NFC", decomposed)
+
+
+def test_throttling_slows_then_locks_well_before_100_failures() -> None:
+    policy = ThrottlePolicy()
+    waits = [policy.wait_after(n) for n in range(1, 12)]
+    assert waits[:3] == [(0.0, False)] * 3
+    assert [w for w, _ in waits[3:9]] == [1, 2, 4, 8, 16, 32]
+    assert waits[9] == (900.0, True) and waits[10] == (900.0, True)
+
+
+def test_captcha_needs_the_right_answer_before_expiry() -> None:
+    key = b"k" * 32
+    challenge = new_challenge(key, NOW)
+    a, b = challenge.question.lower().split(" bằng ")[0].split(" cộng ")
+    answer = str(WORDS.index(a) + WORDS.index(b))
+    nonce, _ = check_answer(key, challenge.token, answer, NOW)
+    assert nonce
+    for token, given, when in (
+        (challenge.token, str(int(answer) + 1), NOW),
+        (challenge.token, answer, NOW + timedelta(minutes=11)),
+        (challenge.token + "x", answer, NOW),
+    ):
+        with pytest.raises(CaptchaError):
+            check_answer(key, token, given, when)
+    with pytest.raises(CaptchaError):
+        check_answer(b"other" * 8, challenge.token, answer, NOW)
+
+
+def test_tokens_are_random_and_stored_as_hashes() -> None:
+    tokens = {new_token() for _ in range(100)}
+    assert len(tokens) == 100 and all(len(t) >= 43 for t in tokens)  # 256 bits
+    token = next(iter(tokens))
+    assert token_hash(token) != token and len(token_hash(token)) == 64
