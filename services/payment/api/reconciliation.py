@@ -37,4 +37,5 @@ def reconciliation(actor: CurrentActor, request: Request,
         raise ProblemError(502, "payment-provider-unavailable",
                            "Không lấy được báo cáo từ cổng thanh toán, vui lòng thử lại sau.",
                            ) from None
-    return {"date": date, **reconcile(payments(request), transactions)}
+    agency = None if actor.role == "admin" else actor.agency
+    return {"date": date, **reconcile(payments(request), transactions, agency)}

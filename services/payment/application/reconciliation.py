@@ -19,12 +19,16 @@ KINDS = {
 }
 
 
-def reconcile(payments: PaymentApplication, transactions: list[dict[str, Any]]) -> dict[str, Any]:
+def reconcile(payments: PaymentApplication, transactions: list[dict[str, Any]],
+              agency: str | None = None) -> dict[str, Any]:
+    """Compare; with ``agency``, only that agency's orders count (an agency administrator
+    does not see other agencies' payments; references that are not ours are kept)."""
     mismatches: list[dict[str, Any]] = []
 
     def flag(ref: str, kind: str, **facts: Any) -> None:
         mismatches.append({"txn_ref": ref, "kind": kind, "detail": KINDS[kind], **facts})
 
+    checked: list[str] = []
     for txn in transactions:
         ref = str(txn["vnp_TxnRef"])
         provider_paid = txn["vnp_TransactionStatus"] == "00"
@@ -33,10 +37,14 @@ def reconcile(payments: PaymentApplication, transactions: list[dict[str, Any]]) 
             order = payments.order(uuid.UUID(hex=ref[:32]))
         except (ValueError, OrderNotFoundError):
             flag(ref, "unknown_reference", provider_amount=amount)
+            checked.append(ref)
+            continue
+        if agency is not None and order.agency_code != agency:
             continue
         attempt = order.attempts.get(ref)
         if attempt is None:
             flag(ref, "unknown_reference", provider_amount=amount)
+            checked.append(ref)
             continue
         ours_paid = attempt["status"] == AttemptStatus.SUCCEEDED
         if amount != attempt["amount"]:
@@ -49,6 +57,7 @@ def reconcile(payments: PaymentApplication, transactions: list[dict[str, Any]]) 
         if ours_paid and refunded != order.refunded_amount:
             flag(ref, "refund_mismatch", provider_refunded=refunded,
                  our_refunded=order.refunded_amount)
+        checked.append(ref)
     flagged = {m["txn_ref"] for m in mismatches}
-    return {"checked": len(transactions), "matched": len(transactions) - len(flagged),
+    return {"checked": len(checked), "matched": len(set(checked) - flagged),
             "mismatches": mismatches}
