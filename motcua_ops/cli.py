@@ -24,6 +24,11 @@ engines_app = typer.Typer(
     help="Only the engines: Kafka, FerretDB, PostgreSQL, SMTP sink.", no_args_is_help=True
 )
 app.add_typer(engines_app, name="engines")
+audit_app = typer.Typer(help="Dossier audit: replay and verify the event history.",
+                        no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+projections_app = typer.Typer(help="Read models.", no_args_is_help=True)
+app.add_typer(projections_app, name="projections")
 
 T = TypeVar("T")
 PORTAL = "Cổng thông tin (portal)"
@@ -141,6 +146,42 @@ def seed(demo: bool = typer.Option(False, "--demo", help="Seed the demo data set
         info("nothing to do: pass --demo")
         return
     guarded(lambda: seed_demo(state_dir()))
+
+
+@audit_app.command("replay")
+def audit_replay(
+    code: str, at: str = typer.Option(None, "--at", help="ISO time with zone; default now.")
+) -> None:
+    """A dossier's state as of a moment and its events, as JSON."""
+    from services.dossier.audit_cli import replay
+
+    status, text = replay(code, at)
+    print(text)
+    raise typer.Exit(status)
+
+
+@audit_app.command("verify")
+def audit_verify(code: str) -> None:
+    """Check a dossier's hash chain; exits 1 if an event was altered."""
+    from services.dossier.audit_cli import verify
+
+    status, text = verify(code)
+    print(text)
+    raise typer.Exit(status)
+
+
+@projections_app.command("rebuild")
+def projections_rebuild(
+    service: str, database: str = typer.Option(None, "--database", help="Target database.")
+) -> None:
+    """Drop a service's read models and project every event again."""
+    if service != "dossier":
+        error(f"no read models to rebuild for {service!r} (known: dossier)")
+        raise typer.Exit(2)
+    from services.dossier.projections.cli import main as rebuild
+
+    argv = ["rebuild", *(["--database", database] if database else [])]
+    raise typer.Exit(rebuild(argv))
 
 
 if __name__ == "__main__":

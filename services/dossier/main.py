@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from services.dossier.adapters.procedures import MongoProcedures
+from services.dossier.adapters.queries import ReadModels
 from services.dossier.api import audit, citizen, errors, lookup, officer
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.settings import DossierSettings
@@ -38,7 +39,9 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
     app.state.dossiers = dossiers
     app.state.settings = settings
     app.state.blobs = LocalBlobStore(settings.blob_root())
+    app.state.read_models = ReadModels(procedures.db)
     errors.install(app)
+    app.include_router(officer.queues)  # before /{dossier_id} routes of the same prefix
     for module in (citizen, officer, audit, lookup):
         app.include_router(module.router)
     return app

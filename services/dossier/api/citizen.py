@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from services.dossier.api.deps import Dossiers
@@ -61,12 +61,13 @@ def start_draft(body: DraftRequest, actor: CurrentActor, app: Dossiers) -> dict[
 
 
 @router.get("")
-def my_dossiers(actor: CurrentActor, request: Request) -> dict[str, Any]:
-    lister = getattr(request.app.state, "my_dossiers", None)
-    if lister is None:
-        raise ProblemError(503, "read-model-unavailable",
-                           "Danh sách hồ sơ tạm thời chưa sẵn sàng.")
-    return {"items": lister(actor.id)}
+def my_dossiers(actor: CurrentActor, request: Request,
+                page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+                size: Annotated[int, Query(ge=1, le=100)] = 20,
+                q: Annotated[str, Query(max_length=100)] = "") -> dict[str, Any]:
+    """The caller's dossiers, newest change first (read model: may lag a moment)."""
+    found: dict[str, Any] = request.app.state.read_models.my_dossiers(actor.id, page, size, q)
+    return found
 
 
 @router.get("/{dossier_id}")

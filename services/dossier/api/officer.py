@@ -5,15 +5,17 @@ The aggregate decides whether this officer (agency, duties) may act in this stat
 
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from services.dossier.api.deps import Dossiers
 from services.dossier.api.views import dossier_view, national_export
+from shared.events.envelope import Actor
 from shared.http.actor import CurrentActor
+from shared.problems import ProblemError
 
 router = APIRouter(prefix="/api/v1/officer/dossiers", tags=["officer"])
 Text = Field(min_length=1, max_length=2000)
@@ -76,6 +78,35 @@ BODIES: dict[str, type[BaseModel]] = {
     "reject": ReasonBody, "extend": ExtendBody, "return-result": ReturnBody,
 }
 ACTIONS = {"opinions": "add_opinion"}
+
+
+queues = APIRouter(prefix="/api/v1/officer/queues", tags=["officer"])
+
+
+def _officer_agency(actor: Actor) -> str:
+    if actor.role != "officer" or not actor.agency:
+        raise ProblemError(403, "officer-only", "Chỉ cán bộ của cơ quan mới xem được hàng đợi.")
+    return actor.agency
+
+
+@queues.get("")
+def queue_counts(actor: CurrentActor, request: Request, app: Dossiers) -> dict[str, Any]:
+    agency = _officer_agency(actor)
+    counts: dict[str, int] = request.app.state.read_models.counts(
+        agency, app.clock(), app.procedures.calendar())
+    return {"agency": agency, "counts": counts}
+
+
+@queues.get("/{queue}")
+def work_queue(queue: Literal["to_receive", "in_processing", "due_soon", "overdue",
+                              "waiting_for_citizen"],
+               actor: CurrentActor, request: Request, app: Dossiers,
+               page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+               size: Annotated[int, Query(ge=1, le=100)] = 20) -> dict[str, Any]:
+    agency = _officer_agency(actor)
+    found: dict[str, Any] = request.app.state.read_models.queue(
+        agency, queue, app.clock(), app.procedures.calendar(), page, size)
+    return found
 
 
 @router.get("/{dossier_id}")

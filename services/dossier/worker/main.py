@@ -1,12 +1,16 @@
 """The dossier worker: ``python -m services.dossier.worker``.
 
 Consumes catalog events (procedures, calendar) and payment events into the
-dossier service. Several instances share the consumer group.
+dossier service (several instances share the consumer group), and runs the
+read-model projector over the dossier event store (its position is one MongoDB
+document and its writes are version-guarded, so a second instance only repeats
+work harmlessly).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,12 +18,15 @@ from fastapi import FastAPI
 
 from services.dossier.adapters.incoming import IncomingEvents
 from services.dossier.application.dossiers import DossierApplication
+from services.dossier.projections.projector import Projector, open_projector
 from services.dossier.settings import DossierSettings
 from shared.events.topics import events_topic
 from shared.http.app import create_app, serve
 from shared.kafka.consumer import IdempotentConsumer
 from shared.kafka.topics import ensure_topics
 from shared.mongo import make_client
+
+log = logging.getLogger(__name__)
 
 
 def build_app(settings: DossierSettings | None = None) -> FastAPI:
@@ -30,10 +37,12 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
     mongo = make_client(settings.require("mongo_url"))
     db = mongo[settings.mongo_database]
     state: dict[str, asyncio.Task[None]] = {}
+    projector, close_projector = open_projector(settings)
 
     async def consuming() -> None:
-        if "task" not in state or state["task"].done():
-            raise RuntimeError("consumer is not running")
+        for name in ("task", "projector"):
+            if name not in state or state[name].done():
+                raise RuntimeError(f"{name} is not running")
 
     async def mongo_ping() -> None:
         await db.command("ping")
@@ -46,18 +55,34 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
             handler=IncomingEvents(db, dossiers).handle,
         )
         await consumer.start()
+        await asyncio.to_thread(projector.ensure_indexes)
         state["task"] = asyncio.create_task(consumer.run())
+        state["projector"] = asyncio.create_task(_project_forever(projector))
         try:
             yield
         finally:
-            state["task"].cancel()
-            await asyncio.gather(state["task"], return_exceptions=True)
+            for task in state.values():
+                task.cancel()
+            await asyncio.gather(*state.values(), return_exceptions=True)
             await consumer.stop()
+            close_projector()
             await mongo.close()
             dossiers.close()
 
     return create_app("dossier-worker", readiness={"kafka": consuming, "mongo": mongo_ping},
                       lifespan=lifespan)
+
+
+async def _project_forever(projector: Projector, idle_seconds: float = 0.2) -> None:
+    while True:
+        try:
+            read = await asyncio.to_thread(projector.run_once)
+        except Exception:
+            log.exception("projector failed; retrying")
+            await asyncio.sleep(1.0)
+            continue
+        if not read:
+            await asyncio.sleep(idle_seconds)
 
 
 def main() -> None:

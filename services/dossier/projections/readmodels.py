@@ -1,0 +1,47 @@
+"""What the read models hold for one dossier, derived from its state and events only.
+
+Because every document is a function of the dossier at a version, projecting live
+and rebuilding from zero give the same documents.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from services.dossier.api.timeline import timeline
+from services.dossier.domain.dossier import Dossier
+from services.dossier.domain.status import FINAL, LABELS, NATIONAL_CODES, Status
+
+LIST = "dossier_list"
+TIMELINES = "timelines"
+POSITIONS = "projection_positions"
+NAME_FIELDS = ("ho_ten", "ho_ten_nguoi_yeu_cau", "ho_ten_tre", "ten_to_chuc")
+ACTIVE = [s.value for s in Status if s not in FINAL and s is not Status.DRAFT]
+
+
+def folded(value: str) -> str:
+    """Lower case without diacritics, for search (FerretDB has no $text)."""
+    decomposed = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").lower()
+
+
+def list_entry(d: Dossier) -> dict[str, Any]:
+    applicant = next((str(d.form[k]) for k in NAME_FIELDS if d.form.get(k)), "")
+    return {
+        "owner_id": d.owner_id, "code": d.code, "status": d.status.value,
+        "status_label": LABELS[d.status], "national_status_code": NATIONAL_CODES[d.status],
+        "procedure_code": d.procedure_code, "procedure_name": d.procedure.get("name"),
+        "agency_code": d.agency_code, "handling_agency": d.handling_agency,
+        "agencies": sorted(d.agencies), "assignee": d.assignee, "applicant": applicant,
+        "search": folded(" ".join(filter(None, [d.code, applicant, d.procedure.get("name")]))),
+        "created_at": d.created_on, "updated_at": d.modified_on,
+        "submitted_at": d.submitted_at, "accepted_at": d.accepted_at,
+        "appointment_at": d.appointment_at, "completed_at": d.completed_at,
+        "clock_paused": d.clock_paused, "fee_due": d.fee_due,
+    }
+
+
+def timeline_entry(events: list[Any]) -> dict[str, Any]:
+    return {"steps": timeline(events, internal=True),
+            "public_steps": timeline(events, internal=False)}

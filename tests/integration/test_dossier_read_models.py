@@ -1,0 +1,139 @@
+"""Read models on the real engines: the citizen's list, the agency's work queues, a
+rebuild from zero equal to the live projection, and the audit CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from pymongo import MongoClient
+
+from tests.integration.test_dossier_lifecycle_api import (
+    AGENCY,
+    PDF,
+    PROCEDURE,
+    _event,
+    _eventually,
+    _ok,
+    _publish,
+    citizen,
+    officer,
+)
+from tests.support.engines import Engines
+from tests.support.processes import ROOT, ServiceProcess
+
+pytestmark = pytest.mark.integration
+
+
+def _file(client: httpx.Client, who: dict[str, str], name: str, last4: str) -> tuple[str, str]:
+    created = _ok(client.post("/api/v1/dossiers", headers=who, json={
+        "procedure_code": "1.001193", "agency_code": AGENCY,
+        "form": {"ho_ten_tre": name, "so_dinh_danh": "03620100" + last4}}), 201)
+    base = f"/api/v1/dossiers/{created['id']}"
+    _ok(client.post(f"{base}/attachments", headers=who, data={"document_code": "giay_chung_sinh"},
+                    files={"file": ("gcs.pdf", PDF, "application/pdf")}), 201)
+    _ok(client.post(f"{base}/wallet-documents", headers=who,
+                    json={"document_code": "cccd", "wallet_document_id": "doc-9"}), 201)
+    return created["id"], _ok(client.post(f"{base}/submit", headers=who))["code"]
+
+
+def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "motcua_ops.cli", *args], cwd=ROOT,
+                          env={**os.environ, **env}, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+def _snapshot(db: Any) -> dict[str, list[dict[str, Any]]]:
+    return {name: sorted(db[name].find({}), key=lambda d: d["_id"])
+            for name in ("dossier_list", "timelines")}
+
+
+def test_lists_queues_rebuild_and_audit_cli(engines: Engines, event_store_env: dict[str, str],
+                                            run_id: str, tmp_path: Path) -> None:
+    env = {**engines.env(), **event_store_env, "MOTCUA_STATE_DIR": str(tmp_path / "state"),
+           "MOTCUA_DOSSIER_TOPIC_PREFIX": f"{run_id}.", "MOTCUA_DOSSIER_MONGO_DATABASE": run_id,
+           "MOTCUA_DOSSIER_CONSUMER_GROUP": run_id}
+    worker = ServiceProcess("services.dossier.worker", env, "MOTCUA_DOSSIER_WORKER_PORT",
+                            tmp_path).start()
+    api = ServiceProcess("services.dossier", env, "MOTCUA_DOSSIER_PORT", tmp_path)
+    mongo: MongoClient[dict[str, Any]] = MongoClient(engines.mongo_url, tz_aware=True)
+    try:
+        api.start()
+        fast = {**PROCEDURE, "time_limit_days": 1}
+        asyncio.run(_publish(engines.kafka_bootstrap_servers, f"{run_id}.motcua.catalog.events",
+                             _event("catalog", "procedure_published", "1.001193", fast)))
+        db = mongo[run_id]
+        _eventually(lambda: db.procedures.count_documents({}) == 1, "the procedure")
+        an, binh = citizen(f"{run_id}-an"), citizen(f"{run_id}-binh")
+        with httpx.Client(base_url=api.url, timeout=30) as client:
+            first, _ = _file(client, an, "Trần Gia An", "1111")
+            second, code = _file(client, an, "Trần Gia Bảo", "2222")
+            third, _ = _file(client, binh, "Lê Bình", "3333")
+            act = "/api/v1/officer/dossiers"
+            _ok(client.post(f"{act}/{second}/accept", headers=officer(), json={}))
+            _ok(client.post(f"{act}/{third}/request-supplement", headers=officer(), json={
+                "items": [{"document_code": "cccd", "reason": "Hết hạn"}], "reason": "Bổ sung"}))
+
+            def settled() -> bool:
+                versions = {d["_id"]: d["version"] for d in db.dossier_list.find({})}
+                wanted = {i: len(_ok(client.get(f"/api/v1/audit/dossiers/{i}/events", headers={
+                    "X-Motcua-User-Id": "a", "X-Motcua-Role": "auditor"}))["events"])
+                    for i in (first, second, third)}
+                return versions == wanted
+
+            _eventually(settled, "the projector to catch up")
+
+            mine = _ok(client.get("/api/v1/dossiers", headers=an))
+            assert {d["id"] for d in mine["items"]} == {first, second} and mine["total"] == 2
+            assert mine["items"][0]["id"] == second  # most recently changed first
+            found = _ok(client.get("/api/v1/dossiers", headers=an, params={"q": "bao"}))
+            assert [d["id"] for d in found["items"]] == [second]  # diacritics ignored
+            assert _ok(client.get("/api/v1/dossiers", headers=binh))["total"] == 1
+            paged = _ok(client.get("/api/v1/dossiers", headers=an, params={"size": 1, "page": 2}))
+            assert [d["id"] for d in paged["items"]] == [first]
+
+            def queue(name: str, agency: str = AGENCY) -> set[str]:
+                body = _ok(client.get(f"/api/v1/officer/queues/{name}",
+                                      headers=officer(agency)))
+                return {d["id"] for d in body["items"]}
+
+            assert queue("to_receive") == {first}
+            assert queue("in_processing") == {second}
+            assert queue("due_soon") == {second}  # 1 working day: due within 2
+            assert queue("overdue") == set()
+            assert queue("waiting_for_citizen") == {third}
+            assert queue("to_receive", "NB.STP") == set()
+            counts = _ok(client.get("/api/v1/officer/queues", headers=officer()))["counts"]
+            assert counts == {"to_receive": 1, "in_processing": 1, "due_soon": 1,
+                              "overdue": 0, "waiting_for_citizen": 1}
+            assert client.get("/api/v1/officer/queues/to_receive",
+                              headers=an).status_code == 403
+
+        rebuilt = _cli(env, "projections", "rebuild", "dossier", "--database",
+                       f"{run_id}_rebuilt")
+        assert rebuilt.returncode == 0, rebuilt.stderr
+        assert _snapshot(mongo[f"{run_id}_rebuilt"]) == _snapshot(db)
+
+        verified = _cli(env, "audit", "verify", code)
+        assert verified.returncode == 0, verified.stderr
+        assert json.loads(verified.stdout)["valid"] is True
+        replayed = _cli(env, "audit", "replay", code)
+        assert replayed.returncode == 0, replayed.stderr
+        assert json.loads(replayed.stdout)["dossier"]["status"] == "accepted"
+        before = _cli(env, "audit", "replay", code, "--at", "2000-01-01T00:00:00+07:00")
+        assert json.loads(before.stdout)["dossier"] is None
+        assert _cli(env, "audit", "verify", "NB.HOALU-000000-00000000X").returncode == 1
+        time.sleep(0)
+    finally:
+        api.stop()
+        worker.stop()
+        mongo.drop_database(f"{run_id}_rebuilt")
+        mongo.close()
