@@ -5,13 +5,14 @@ paid through a payment event; refusals as problem+json; a tampered stored event 
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import sqlite3
 import threading
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import httpx
 import psycopg
 import pytest
 from aiokafka import AIOKafkaProducer
+from pypdf import PdfReader
 
 from shared.events.envelope import Actor, IntegrationEvent
 from tests.support.engines import Engines
@@ -172,6 +174,7 @@ def test_a_dossier_from_draft_to_completed_on_the_real_engines(
             _ok(client.put(f"{base}/form", headers=owner, json={"form": {
                 "ho_ten_tre": "Nguyễn Minh Khôi", "so_dinh_danh": "036201001234"}}))
 
+            assert client.get(f"{base}/receipt.pdf", headers=owner).status_code == 409
             missing = client.post(f"{base}/submit", headers=owner)
             assert missing.status_code == 422 and "Giấy chứng sinh" in missing.json()["detail"]
             refused = client.post(f"{base}/attachments", headers=owner,
@@ -212,7 +215,21 @@ def test_a_dossier_from_draft_to_completed_on_the_real_engines(
             assert sorted(results) == [200, 409]
 
             act = f"/api/v1/officer/dossiers/{dossier_id}"
+            receipt = client.get(f"{base}/receipt.pdf", headers=owner)
+            assert receipt.status_code == 200 and receipt.content.startswith(b"%PDF")
+            receipt_text = PdfReader(io.BytesIO(receipt.content)).pages[0].extract_text()
+            assert code in receipt_text and "HẸN TRẢ KẾT QUẢ" in receipt_text
             _ok(client.post(f"{act}/start-processing", headers=officer(), json={}))
+            appointment = datetime.fromisoformat(_ok(client.get(base, headers=owner))
+                                                 ["appointment_at"])
+            _ok(client.post(f"{act}/extend", headers=officer(), json={
+                "reason": "Cần xác minh thêm", "new_appointment_at":
+                (appointment + timedelta(days=5)).isoformat()}))
+            letter = client.get(f"{base}/extensions/1/letter.pdf", headers=owner)
+            assert letter.status_code == 200
+            assert "XIN LỖI" in PdfReader(io.BytesIO(letter.content)).pages[0].extract_text()
+            assert client.get(f"{base}/extensions/2/letter.pdf",
+                              headers=owner).status_code == 404
             _ok(client.post(f"{act}/request-supplement", headers=officer(), json={
                 "items": [{"document_code": "giay_chung_sinh", "reason": "Ảnh chụp bị mờ"}],
                 "reason": "Giấy tờ chưa rõ"}))

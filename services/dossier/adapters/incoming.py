@@ -18,7 +18,7 @@ from uuid import UUID
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.dossier.adapters.procedures import CALENDAR, PROCEDURES
+from services.dossier.adapters.procedures import AGENCIES, CALENDAR, PROCEDURES
 from services.dossier.application.dossiers import DossierApplication, DossierNotFoundError
 from services.dossier.domain.errors import DossierError
 from shared.events.envelope import IntegrationEvent
@@ -50,6 +50,11 @@ class IncomingEvents:
         elif kind == "procedure_withdrawn":
             await apply_versioned(self.db[PROCEDURES], f"{data['code']}@{data['version']}",
                                   event.sequence, {"withdrawn": True})
+        elif kind == "agency_saved":
+            await apply_versioned(self.db[AGENCIES], str(data["code"]), event.sequence, {
+                "name": data.get("name"), "parent_code": data.get("parent_code"),
+                "tier": data.get("tier"), "retired": bool(data.get("retired")),
+            })
         elif kind == "calendar_updated":
             await apply_versioned(self.db[CALENDAR], event.subject, event.sequence, {
                 "year": data.get("year"), "days_off": data.get("days_off") or [],

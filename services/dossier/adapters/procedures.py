@@ -21,6 +21,7 @@ from shared.workdays import WorkCalendar
 
 PROCEDURES = "procedures"
 CALENDAR = "calendar"
+AGENCIES = "agencies"
 
 
 class MongoProcedures:
@@ -41,6 +42,10 @@ class MongoProcedures:
             return None
         found["form_schema"] = json.loads(found.get("form_schema_json") or "{}")
         return ProcedureVersion.from_data(found)
+
+    def agency_name(self, code: str) -> str:
+        found = self.db[AGENCIES].find_one({"_id": code})
+        return str(found["name"]) if found and found.get("name") else code
 
     def calendar(self) -> WorkCalendar:
         cached = self._calendar

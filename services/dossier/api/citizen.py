@@ -6,9 +6,10 @@ import uuid
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
+from services.dossier.adapters import letters
 from services.dossier.api.deps import Dossiers
 from services.dossier.api.timeline import timeline
 from services.dossier.api.views import dossier_view
@@ -149,3 +150,32 @@ def withdraw(dossier_id: UUID, body: ReasonRequest, actor: CurrentActor,
 def rate(dossier_id: UUID, body: RatingRequest, actor: CurrentActor,
          app: Dossiers) -> dict[str, Any]:
     return {"version": app.rate(dossier_id, actor, body.score, body.comment)}
+
+
+@router.get("/{dossier_id}/receipt.pdf")
+def receipt(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> Response:
+    """«Giấy tiếp nhận hồ sơ và hẹn trả kết quả», once the dossier was accepted."""
+    dossier = app.get_for(dossier_id, actor)
+    if dossier.accepted_at is None:
+        raise ProblemError(409, "receipt-not-issued", "Hồ sơ chưa được tiếp nhận nên chưa có "
+                           "giấy tiếp nhận.")
+    agency = app.procedures.agency_name(dossier.agency_code)
+    title, lines = letters.receipt_lines(dossier, agency)
+    return _pdf(letters.render(title, lines, agency), f"giay-tiep-nhan-{dossier.code}.pdf")
+
+
+@router.get("/{dossier_id}/extensions/{number}/letter.pdf")
+def apology_letter(dossier_id: UUID, number: Annotated[int, Path(ge=1, le=100)],
+                   actor: CurrentActor, app: Dossiers) -> Response:
+    """«Phiếu xin lỗi và hẹn lại ngày trả kết quả» of the dossier's n-th extension."""
+    dossier = app.get_for(dossier_id, actor)
+    if number > len(dossier.extensions):
+        raise ProblemError(404, "extension-not-found", "Hồ sơ không có lần gia hạn này.")
+    agency = app.procedures.agency_name(dossier.handling_agency)
+    title, lines = letters.apology_lines(dossier, number - 1, agency)
+    return _pdf(letters.render(title, lines, agency), f"phieu-xin-loi-{dossier.code}-{number}.pdf")
+
+
+def _pdf(content: bytes, filename: str) -> Response:
+    return Response(content, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{filename}"'})

@@ -17,11 +17,17 @@ class ProcedureCatalog(Protocol):
 
     def calendar(self) -> WorkCalendar: ...
 
+    def agency_name(self, code: str) -> str: ...
+
 
 @dataclass
 class InMemoryProcedures:
     procedures: dict[tuple[str, int], ProcedureVersion] = field(default_factory=dict)
     work_calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    agencies: dict[str, str] = field(default_factory=dict)
+
+    def agency_name(self, code: str) -> str:
+        return self.agencies.get(code, code)
 
     def add(self, procedure: ProcedureVersion) -> None:
         self.procedures[(procedure.code, procedure.version)] = procedure
