@@ -5,6 +5,7 @@ reaches Kafka for the dossier, and the receipt is a PDF with the amount in words
 
 from __future__ import annotations
 
+import asyncio
 import io
 import time
 import uuid
@@ -24,6 +25,7 @@ from services.payment.tests.integration.support import (
     citizen,
     distinct_ids,
     payment_suite,
+    read_topic,
     result_params,
     wait_for,
 )
@@ -188,3 +190,19 @@ def test_a_failed_payment_leaves_the_order_payable(suite: PaymentSuite) -> None:
                  == "failed", 30, "the failure IPN")
         view = suite.order(api, payer, order["id"])
         assert view["status"] == "pending" and view["attempts"][0]["reason"] == "failed"
+
+
+def test_a_payment_request_whose_fees_do_not_add_up_opens_no_order(suite: PaymentSuite) -> None:
+    payer = f"citizen-{uuid.uuid4().hex[:8]}"
+    bad = [{"code": "LP", "name": "Lệ phí", "amount": 10_000},
+           {"code": "PHI", "name": "Phí", "amount": -1}]
+    dossier_id, _ = suite.request_payment(payer=payer, fees=bad)
+    good_id, _ = suite.request_payment(payer=payer, amount=5_000)
+    with suite.client() as api:
+        suite.order_of(api, payer, good_id)  # the worker went on past the bad one
+        parked = wait_for(lambda: [e for e in asyncio.run(read_topic(
+            suite.engines.kafka_bootstrap_servers, f"{suite.dossier_topic}.dlq"))
+            if e.subject == dossier_id], 60, "the bad request in the DLQ")
+        assert len(parked) == 1
+        listed = api.get("/api/v1/payments/orders", headers=citizen(payer)).json()["items"]
+        assert [o["dossier_id"] for o in listed] == [good_id]

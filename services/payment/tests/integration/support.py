@@ -137,7 +137,7 @@ class PaymentSuite:
         return response.json()  # type: ignore[no-any-return]
 
     def payment_events(self, order_id: str | None = None) -> list[IntegrationEvent]:
-        events = asyncio.run(_read_topic(self.engines.kafka_bootstrap_servers,
+        events = asyncio.run(read_topic(self.engines.kafka_bootstrap_servers,
                                          self.payment_topic))
         return [e for e in events if order_id is None or e.subject == order_id]
 
@@ -185,7 +185,7 @@ async def _publish(bootstrap: str, topic: str, event: IntegrationEvent) -> None:
         await producer.stop()
 
 
-async def _read_topic(bootstrap: str, topic: str) -> list[IntegrationEvent]:
+async def read_topic(bootstrap: str, topic: str) -> list[IntegrationEvent]:
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None,
                                 auto_offset_reset="earliest", enable_auto_commit=False)
     await consumer.start()
