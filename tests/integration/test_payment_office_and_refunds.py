@@ -172,3 +172,30 @@ def test_reconciliation_flags_a_payment_the_provider_took_but_we_never_recorded(
         assert not [m for m in report["mismatches"] if m["txn_ref"] == attempt["attempt_id"]]
         assert api.get("/api/v1/payments/reconciliation", headers=citizen(payer),
                        params={"date": day}).status_code == 403
+
+
+def test_an_officer_cancels_a_pending_order(suite: PaymentSuite) -> None:
+    payer = f"citizen-{uuid.uuid4().hex[:8]}"
+    dossier_id, _ = suite.request_payment(payer=payer, amount=30_000)
+    clerk = officer("officer-9", AGENCY, "receiver")
+    with suite.client() as api:
+        order = suite.order_of(api, payer, dossier_id)
+        path = f"/api/v1/payments/orders/{order['id']}/cancel"
+        assert _post(api, path, citizen(payer), {"reason": "Không muốn nộp"}
+                     ).status_code == 403
+        blank = _post(api, path, clerk, {"reason": " "})
+        assert blank.status_code == 422
+        assert blank.headers["content-type"] == "application/problem+json"
+        done = _post(api, path, clerk, {"reason": "Miễn lệ phí theo quy định"})
+        assert done.status_code == 200, done.text
+        view = suite.order(api, payer, order["id"])
+        assert (view["status"], view["status_label"]) == ("cancelled", "Đã hủy")
+        late = _post(api, f"/api/v1/payments/orders/{order['id']}/checkout", citizen(payer),
+                     {"method": "vnpay", "accept_terms": True})
+        assert late.status_code == 409
+        cancelled = wait_for(lambda: [e for e in suite.payment_events(order["id"])
+                                      if e.type.endswith("order_cancelled")], 30,
+                             "order_cancelled")
+        assert cancelled[0].data == {"order_id": order["id"], "dossier_id": dossier_id,
+                                     "reason": "Miễn lệ phí theo quy định"}
+        assert cancelled[0].actor.id == "officer-9"

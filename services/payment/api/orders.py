@@ -27,8 +27,9 @@ from shared.problems import ProblemError
 router = APIRouter(prefix="/api/v1/payments", tags=["payments"])
 
 
-def _nfc(value: str) -> str:
-    return unicodedata.normalize("NFC", value).strip()
+def _nfc(value: object) -> object:
+    """Text people read is stored NFC, trimmed (before the length check)."""
+    return unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else value
 
 
 class CheckoutRequest(BaseModel):
@@ -45,13 +46,13 @@ class RefundRequest(BaseModel):
     amount: int = Field(gt=0)
     reason: str = Field(min_length=3, max_length=500)
 
-    _nfc = field_validator("reason")(_nfc)
+    _nfc = field_validator("reason", mode="before")(_nfc)
 
 
 class CancelRequest(BaseModel):
     reason: str = Field(min_length=3, max_length=500)
 
-    _nfc = field_validator("reason")(_nfc)
+    _nfc = field_validator("reason", mode="before")(_nfc)
 
 
 @router.get("/orders")
