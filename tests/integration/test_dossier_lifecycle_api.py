@@ -81,6 +81,14 @@ def _event(context: str, kind: str, subject: str, data: dict[str, Any]) -> Integ
     )
 
 
+def wallet_document(account_id: str, document_id: str) -> IntegrationEvent:
+    return _event("identity", "document_added", account_id, {
+        "account_id": account_id, "document_id": document_id, "type": "cccd",
+        "number": "036201001234", "issued_on": "2021-05-01", "issuer": "Bộ Công an",
+        "file": {"name": "cccd.pdf", "content_type": "application/pdf", "size": 1000,
+                 "sha256": "ab" * 32}})
+
+
 def _eventually(check: Callable[[], Any], what: str, timeout: float = 60) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -186,12 +194,22 @@ def test_a_dossier_from_draft_to_completed_on_the_real_engines(
                                      files={"file": ("giay-chung-sinh.pdf", PDF, "text/plain")}),
                          201)
             assert upload["content_type"] == "application/pdf" and upload["size"] == len(PDF)
-            _ok(client.post(f"{base}/wallet-documents", headers=owner,
-                            json={"document_code": "cccd", "wallet_document_id": "doc-1"}), 201)
+            # the citizen's identity card, from their wallet (identity's event): cited, not copied
+            asyncio.run(_publish(bootstrap, f"{run_id}.motcua.identity.events",
+                                 wallet_document(owner["X-Motcua-User-Id"], "doc-1")))
+            link = {"document_code": "cccd", "wallet_document_id": "doc-1"}
+            _eventually(lambda: client.post(f"{base}/wallet-documents", headers=owner,
+                                            json=link).status_code == 201,
+                        "the wallet document to arrive from identity")
             code = _ok(client.post(f"{base}/submit", headers=owner))["code"]
 
             # another citizen: as if it did not exist; another agency's officer: forbidden
             assert client.get(base, headers=other).status_code == 404
+            other_draft = _ok(client.post("/api/v1/dossiers", headers=other, json=draft), 201)
+            stolen = client.post(f"/api/v1/dossiers/{other_draft['id']}/wallet-documents",
+                                 headers=other, json=link)
+            assert stolen.status_code == 422  # someone else's wallet document
+            assert stolen.json()["type"].endswith("wallet-document-invalid")
             foreign = client.post(f"/api/v1/officer/dossiers/{dossier_id}/accept",
                                   headers=officer("NB.STP"), json={})
             assert foreign.status_code == 403

@@ -26,6 +26,7 @@ from tests.integration.test_dossier_lifecycle_api import (
     _publish,
     citizen,
     officer,
+    wallet_document,
 )
 from tests.support.engines import Engines
 from tests.support.processes import ROOT, ServiceProcess
@@ -40,8 +41,9 @@ def _file(client: httpx.Client, who: dict[str, str], name: str, last4: str) -> t
     base = f"/api/v1/dossiers/{created['id']}"
     _ok(client.post(f"{base}/attachments", headers=who, data={"document_code": "giay_chung_sinh"},
                     files={"file": ("gcs.pdf", PDF, "application/pdf")}), 201)
-    _ok(client.post(f"{base}/wallet-documents", headers=who,
-                    json={"document_code": "cccd", "wallet_document_id": "doc-9"}), 201)
+    link = {"document_code": "cccd", "wallet_document_id": f"doc-{who['X-Motcua-User-Id']}"}
+    _eventually(lambda: client.post(f"{base}/wallet-documents", headers=who,
+                                    json=link).status_code == 201, "the wallet document")
     return created["id"], _ok(client.post(f"{base}/submit", headers=who))["code"]
 
 
@@ -73,6 +75,11 @@ def test_lists_queues_rebuild_and_audit_cli(engines: Engines, event_store_env: d
         db = mongo[run_id]
         _eventually(lambda: db.procedures.count_documents({}) == 1, "the procedure")
         an, binh = citizen(f"{run_id}-an"), citizen(f"{run_id}-binh")
+        for who in (an, binh):
+            account = who["X-Motcua-User-Id"]
+            asyncio.run(_publish(engines.kafka_bootstrap_servers,
+                                 f"{run_id}.motcua.identity.events",
+                                 wallet_document(account, f"doc-{account}")))
         with httpx.Client(base_url=api.url, timeout=30) as client:
             first, _ = _file(client, an, "Trần Gia An", "1111")
             second, code = _file(client, an, "Trần Gia Bảo", "2222")

@@ -3,6 +3,8 @@
 - catalog: ``procedure_published`` / ``procedure_withdrawn`` / ``calendar_updated``
   into the local ``procedures`` and ``calendar`` collections (version-guarded by
   the envelope's sequence, so redelivery and reordering are harmless);
+- identity: ``document_added`` / ``document_removed``: which wallet document
+  belongs to whom (a reference a dossier may cite, no bytes copied);
 - payment: ``order_paid`` moves an awaiting-payment dossier on (the aggregate
   refuses a second application of the same order).
 """
@@ -18,7 +20,7 @@ from uuid import UUID
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.dossier.adapters.procedures import AGENCIES, CALENDAR, PROCEDURES
+from services.dossier.adapters.procedures import AGENCIES, CALENDAR, PROCEDURES, WALLET
 from services.dossier.application.dossiers import DossierApplication, DossierNotFoundError
 from services.dossier.domain.errors import DossierError
 from shared.events.envelope import IntegrationEvent
@@ -36,6 +38,8 @@ class IncomingEvents:
         kind = event.type.rsplit(".", 1)[-1]
         if event.context == "catalog":
             await self._catalog(kind, event)
+        elif event.context == "identity" and kind in ("document_added", "document_removed"):
+            await self._wallet(kind, event)
         elif event.context == "payment" and kind == "order_paid":
             await self._order_paid(event)
 
@@ -60,6 +64,19 @@ class IncomingEvents:
                 "year": data.get("year"), "days_off": data.get("days_off") or [],
                 "working_days": data.get("working_days") or [],
             })
+
+    async def _wallet(self, kind: str, event: IntegrationEvent) -> None:
+        """Who owns which wallet document, and of what type: references, never bytes."""
+        data = event.data
+        changes: dict[str, Any] = {"account_id": str(data["account_id"]),
+                                   "removed": kind == "document_removed"}
+        if kind == "document_added":
+            file = data.get("file") or {}
+            changes.update(type=data.get("type"), number=data.get("number"),
+                           issued_on=data.get("issued_on"), issuer=data.get("issuer"),
+                           file={k: file.get(k) for k in ("name", "content_type", "size",
+                                                            "sha256")})
+        await apply_versioned(self.db[WALLET], str(data["document_id"]), event.sequence, changes)
 
     async def _order_paid(self, event: IntegrationEvent) -> None:
         data = event.data

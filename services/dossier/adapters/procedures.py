@@ -22,6 +22,7 @@ from shared.workdays import WorkCalendar
 PROCEDURES = "procedures"
 CALENDAR = "calendar"
 AGENCIES = "agencies"
+WALLET = "wallet_documents"
 
 
 class MongoProcedures:
@@ -42,6 +43,10 @@ class MongoProcedures:
             return None
         found["form_schema"] = json.loads(found.get("form_schema_json") or "{}")
         return ProcedureVersion.from_data(found)
+
+    def wallet_document(self, document_id: str) -> dict[str, Any] | None:
+        found = self.db[WALLET].find_one({"_id": document_id, "removed": {"$ne": True}})
+        return dict(found) if found else None
 
     def agency_name(self, code: str) -> str:
         found = self.db[AGENCIES].find_one({"_id": code})

@@ -115,9 +115,8 @@ def upload(dossier_id: UUID, actor: CurrentActor, app: Dossiers, request: Reques
 @router.post("/{dossier_id}/wallet-documents", status_code=201)
 def link_wallet_document(dossier_id: UUID, body: WalletDocumentRequest, actor: CurrentActor,
                          app: Dossiers) -> dict[str, Any]:
-    attachment = {"id": uuid.uuid4().hex[:12], "document_code": body.document_code,
-                  "wallet_document_id": body.wallet_document_id, "source": "wallet"}
-    version = app.add_attachment(dossier_id, actor, attachment)
+    version, attachment = app.link_wallet_document(dossier_id, actor, body.document_code,
+                                                   body.wallet_document_id)
     return {**attachment, "version": version}
 
 

@@ -46,6 +46,12 @@ class ProcedureUnknownError(errors.DossierError):
     status = 422
 
 
+class WalletDocumentError(errors.DossierError):
+    type = "wallet-document-invalid"
+    detail = "Giấy tờ trong kho dữ liệu không dùng được cho hồ sơ này."
+    status = 422
+
+
 class DossierCode(Aggregate):
     """Index from a dossier code to its dossier, saved atomically with the submission:
     a second dossier can never get the same code."""
@@ -94,6 +100,26 @@ class DossierApplication(Application[UUID]):
 
     def add_attachment(self, dossier_id: UUID, actor: Actor, attachment: dict[str, Any]) -> int:
         return self._act(dossier_id, actor, lambda d: d.add_attachment(actor, attachment))
+
+    def link_wallet_document(self, dossier_id: UUID, actor: Actor, document_code: str,
+                             wallet_document_id: str) -> tuple[int, dict[str, Any]]:
+        """Cite a document of the caller's wallet for a required document: checked to be
+        theirs and of a type the procedure accepts; only the reference is recorded."""
+        found = self.procedures.wallet_document(wallet_document_id)
+        if found is None or found.get("account_id") != actor.id:
+            raise WalletDocumentError("Không tìm thấy giấy tờ này trong kho dữ liệu của bạn.")
+        attachment = {"id": uuid.uuid4().hex[:12], "document_code": document_code,
+                      "source": "wallet", "wallet_document_id": wallet_document_id,
+                      "type": found.get("type"), "number": found.get("number"),
+                      "name": (found.get("file") or {}).get("name")}
+
+        def change(d: Dossier) -> None:
+            required = d.procedure_version_info.document(document_code)
+            if required is not None and found.get("type") not in required.wallet_types:
+                raise WalletDocumentError("Giấy tờ trong kho không thuộc loại thủ tục yêu cầu.")
+            d.add_attachment(actor, attachment)
+
+        return self._act(dossier_id, actor, change), attachment
 
     def remove_attachment(self, dossier_id: UUID, actor: Actor, attachment_id: str) -> int:
         return self._act(dossier_id, actor, lambda d: d.remove_attachment(actor, attachment_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from services.dossier.domain.procedure import ProcedureVersion
 from shared.workdays import WorkCalendar
@@ -19,12 +19,19 @@ class ProcedureCatalog(Protocol):
 
     def agency_name(self, code: str) -> str: ...
 
+    def wallet_document(self, document_id: str) -> dict[str, Any] | None:
+        """{account_id, type, number, ...} of a citizen's wallet document, if it exists."""
+
 
 @dataclass
 class InMemoryProcedures:
     procedures: dict[tuple[str, int], ProcedureVersion] = field(default_factory=dict)
     work_calendar: WorkCalendar = field(default_factory=WorkCalendar)
     agencies: dict[str, str] = field(default_factory=dict)
+    wallet: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def wallet_document(self, document_id: str) -> dict[str, Any] | None:
+        return self.wallet.get(document_id)
 
     def agency_name(self, code: str) -> str:
         return self.agencies.get(code, code)

@@ -1,6 +1,7 @@
 """The dossier worker: ``python -m services.dossier.worker``.
 
-Consumes catalog events (procedures, calendar) and payment events into the
+Consumes catalog (procedures, agencies, calendar), identity (wallet document
+references) and payment events into the
 dossier service (several instances share the consumer group), and runs the
 read-model projector over the dossier event store (its position is one MongoDB
 document and its writes are version-guarded, so a second instance only repeats
@@ -32,7 +33,7 @@ log = logging.getLogger(__name__)
 def build_app(settings: DossierSettings | None = None) -> FastAPI:
     settings = settings or DossierSettings()
     bootstrap = settings.require("kafka_bootstrap_servers")
-    topics = [events_topic(c, settings.topic_prefix) for c in ("catalog", "payment")]
+    topics = [events_topic(c, settings.topic_prefix) for c in ("catalog", "identity", "payment")]
     dossiers = DossierApplication(env=settings.eventstore_env())
     mongo = make_client(settings.require("mongo_url"))
     db = mongo[settings.mongo_database]

@@ -11,6 +11,7 @@ from services.dossier.application.dossiers import (
     DossierNotFoundError,
     FormInvalidError,
     ProcedureUnknownError,
+    WalletDocumentError,
 )
 from services.dossier.application.ports import InMemoryProcedures
 from services.dossier.domain import errors
@@ -120,3 +121,22 @@ def test_a_payment_is_applied_once(app: DossierApplication) -> None:
     assert app.record_payment(dossier_id, "order-1", 8000, paid_at) is True
     assert app.record_payment(dossier_id, "order-1", 8000, paid_at) is False
     assert app.get_for(dossier_id, OWNER).status.value == "result_ready"
+
+
+def test_a_wallet_document_is_cited_only_by_its_owner_and_for_its_type(
+    app: DossierApplication,
+) -> None:
+    procedures = app.procedures
+    assert isinstance(procedures, InMemoryProcedures)
+    procedures.wallet["doc-1"] = {"account_id": OWNER.id, "type": "cccd", "number": "0362"}
+    procedures.wallet["doc-2"] = {"account_id": OWNER.id, "type": "ho_chieu"}
+    procedures.wallet["doc-3"] = {"account_id": OTHER_CITIZEN.id, "type": "cccd"}
+    dossier_id = app.start_draft(OWNER, procedure_code="1.001193", agency_code=AGENCY,
+                                 form={"ho_ten": "Phạm Thị Dung"})
+    for document_id in ("doc-2", "doc-3", "doc-missing"):
+        with pytest.raises(WalletDocumentError):
+            app.link_wallet_document(dossier_id, OWNER, "cccd", document_id)
+    _, cited = app.link_wallet_document(dossier_id, OWNER, "cccd", "doc-1")
+    stored = app.get_for(dossier_id, OWNER).attachments[cited["id"]]
+    assert stored["source"] == "wallet" and stored["wallet_document_id"] == "doc-1"
+    assert "sha256" not in stored  # a reference, not a copy
