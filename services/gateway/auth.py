@@ -35,6 +35,12 @@ async def caller_headers(request: Request, verifier: TokenVerifier) -> dict[str,
     try:
         claims = await verifier.verify(token.strip())
     except TokenError as error:
+        if error.reason == "jwks_unavailable":  # identity is down: not the caller's fault
+            raise ProblemError(
+                503, "service-unavailable",
+                "Dịch vụ đăng nhập tạm thời không phản hồi, vui lòng thử lại sau.",
+                headers={"Retry-After": "5"},
+            ) from None
         raise _unauthenticated(error.reason) from None
     return claims.headers()
 

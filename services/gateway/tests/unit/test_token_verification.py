@@ -107,3 +107,17 @@ def test_unknown_kids_do_not_flood_identity(gateway: httpx.Client, jwks_calls: l
                                headers={"Authorization": f"Bearer {_token(OTHER)}"})
         assert response.status_code == 401
     assert len(jwks_calls) - before <= 1
+
+
+def test_tokens_cannot_be_checked_while_identity_is_down_so_503() -> None:
+    with serving(echo_app("dossier")) as echo:
+        settings = GatewaySettings(
+            **{f"{name}_url": echo for name in SERVICES},
+            jwks_url="http://127.0.0.1:9/.well-known/jwks.json",
+        )
+        with serving(build_app(settings)) as url, httpx.Client(base_url=url) as client:
+            response = client.get("/api/v1/dossiers",
+                                  headers={"Authorization": f"Bearer {_token()}"})
+            assert response.status_code == 503
+            assert response.json()["type"].endswith("/service-unavailable")
+            assert client.get("/api/v1/dossiers").status_code == 200  # anonymous still pass
