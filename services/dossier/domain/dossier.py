@@ -79,6 +79,7 @@ class Dossier(Filing):
         self.supplements.append({
             "round": round, "items": items, "reason": reason, "requested_at": at,
             "resume_status": self.status.value, "attachments_before": sorted(self.attachments),
+            "form_before": dict(self.form),
         })
         self.status = Status.SUPPLEMENT_REQUESTED
 

@@ -238,18 +238,27 @@ class Filing(Aggregate):
                   "attachment_ids": list(a.get("attachment_ids") or []),
                   "note": text(a.get("note") or "", "ghi chú", required=False)}
                  for a in answers]
+        before = set(request["attachments_before"])
+        form_before: dict[str, Any] = request.get("form_before") or {}
+        changes = {  # what the officer sees changed in this round
+            "attachments_added": sorted(set(self.attachments) - before),
+            "attachments_removed": sorted(before - set(self.attachments)),
+            "form_fields_changed": sorted(k for k in {*form_before, *self.form}
+                                          if form_before.get(k) != self.form.get(k)),
+        }
         self._supplemented(actor=actor.model_dump(), round=request["round"], answers=clean,
-                           at=now, paused_working_days=paused,
+                           changes=changes, at=now, paused_working_days=paused,
                            previous_appointment_at=self.appointment_at,
                            appointment_at=appointment)
 
     @event("Supplemented")
     def _supplemented(self, actor: dict[str, Any], round: int, answers: list[dict[str, Any]],
-                      at: datetime, paused_working_days: int,
+                      changes: dict[str, list[str]], at: datetime, paused_working_days: int,
                       previous_appointment_at: datetime | None,
                       appointment_at: datetime | None) -> None:
         request = self.supplements[-1]
-        request.update(answers=answers, answered_at=at, paused_working_days=paused_working_days,
+        request.update(answers=answers, changes=changes, answered_at=at,
+                       paused_working_days=paused_working_days,
                        previous_appointment_at=previous_appointment_at,
                        appointment_at=appointment_at)
         self.appointment_at = appointment_at

@@ -83,6 +83,17 @@ def test_a_supplement_pauses_the_clock_and_moves_the_appointment() -> None:
     round_ = dossier.supplements[-1]
     assert round_["round"] == 1 and round_["paused_working_days"] == 2
     assert round_["previous_appointment_at"] == appointment
+    assert round_["changes"] == {"attachments_added": ["a2"], "attachments_removed": [],
+                                 "form_fields_changed": []}
+
+
+def test_the_officer_sees_what_changed_in_a_supplement_round() -> None:
+    dossier = in_state(Status.SUBMITTED)
+    dossier.request_supplement(RECEIVER, [{"document_code": "form", "reason": "Sai tên"}],
+                               "Sửa tờ khai", T0)
+    dossier.save_form(OWNER, {"ho_ten": "Nguyễn Văn Ân", "email": "an@example.vn"})
+    dossier.supplement(OWNER, [{"document_code": "form", "note": "Đã sửa"}], T0, CALENDAR)
+    assert dossier.supplements[0]["changes"]["form_fields_changed"] == ["email", "ho_ten"]
 
 
 def test_every_item_of_a_supplement_request_must_be_answered() -> None:
