@@ -3,8 +3,6 @@ report of every transaction for reconciliation (the sandbox's own format, signed
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -15,17 +13,6 @@ from fastapi.responses import JSONResponse
 from services.payment.adapters.vnpay import protocol
 from services.payment.sandbox.store import SandboxStore, Txn
 from services.payment.settings import PaymentSettings
-
-REPORT_REQUEST = ("vnp_RequestId", "vnp_TmnCode", "vnp_Date")
-
-
-def report_digest(transactions: list[dict[str, Any]]) -> str:
-    return hashlib.sha256(json.dumps(transactions, sort_keys=True).encode()).hexdigest()
-
-
-def report_response_fields(body: dict[str, Any]) -> list[object]:
-    return [body.get("vnp_ResponseId"), body.get("vnp_ResponseCode"), body.get("vnp_TmnCode"),
-            body.get("vnp_Date"), report_digest(body.get("transactions", []))]
 
 
 def txn_summary(txn: Txn) -> dict[str, Any]:
@@ -87,7 +74,7 @@ def install_merchant_api(app: FastAPI, settings: PaymentSettings, store: Sandbox
     @app.post("/merchant_webapi/api/report")
     async def report(request: Request) -> JSONResponse:
         body = await request.json()
-        if not protocol.verify_fields(body, REPORT_REQUEST, secret):
+        if not protocol.verify_fields(body, protocol.REPORT_REQUEST, secret):
             return JSONResponse({"vnp_ResponseCode": "97", "vnp_Message": "Invalid Checksum"})
         day = str(body.get("vnp_Date", ""))
         transactions = [txn_summary(t) for t in store.on_day(settings.vnpay_tmn_code, day)]
@@ -96,5 +83,6 @@ def install_merchant_api(app: FastAPI, settings: PaymentSettings, store: Sandbox
             "vnp_TmnCode": settings.vnpay_tmn_code, "vnp_Date": day,
             "transactions": transactions,
         }
-        result["vnp_SecureHash"] = protocol.sign_pipe(report_response_fields(result), secret)
+        result["vnp_SecureHash"] = protocol.sign_pipe(protocol.report_response_fields(result),
+                                                      secret)
         return JSONResponse(result)

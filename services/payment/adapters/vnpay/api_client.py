@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -9,7 +10,6 @@ from typing import Any
 import httpx
 
 from services.payment.adapters.vnpay import protocol
-from services.payment.sandbox.merchant_api import REPORT_REQUEST, report_response_fields
 
 
 class ProviderError(Exception):
@@ -46,10 +46,11 @@ class VnpayApi:
     def report(self, day: str) -> list[dict[str, Any]]:
         """Every transaction of a GMT+7 day (``yyyyMMdd``), as the provider has them."""
         body = {"vnp_RequestId": uuid.uuid4().hex, "vnp_TmnCode": self.tmn_code, "vnp_Date": day}
-        body["vnp_SecureHash"] = protocol.sign_fields(body, REPORT_REQUEST, self.secret)
+        body["vnp_SecureHash"] = protocol.sign_fields(body, protocol.REPORT_REQUEST, self.secret)
         answer = self._post(self.report_url, body)
-        signed = protocol.sign_pipe(report_response_fields(answer), self.secret)
-        if answer.get("vnp_SecureHash") != signed or answer.get("vnp_ResponseCode") != "00":
+        signed = protocol.sign_pipe(protocol.report_response_fields(answer), self.secret)
+        genuine = hmac.compare_digest(str(answer.get("vnp_SecureHash", "")), signed)
+        if not genuine or answer.get("vnp_ResponseCode") != "00":
             raise ProviderError("report refused or not signed")
         return list(answer["transactions"])
 

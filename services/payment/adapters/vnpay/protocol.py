@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 from urllib.parse import quote_plus, urlencode
 
 VERSION = "2.1.0"
@@ -106,3 +108,15 @@ def sign_fields(body: Mapping[str, object], fields: Iterable[str], secret: str) 
 def verify_fields(body: Mapping[str, object], fields: Iterable[str], secret: str) -> bool:
     given = str(body.get("vnp_SecureHash", "")).lower()
     return bool(given) and hmac.compare_digest(given, sign_fields(body, fields, secret))
+
+
+# The sandbox's daily report (reconciliation; VNPay's own is a file): request fields, and
+# the response signed over its id, code, terminal, day and a digest of the transactions.
+REPORT_REQUEST = ("vnp_RequestId", "vnp_TmnCode", "vnp_Date")
+
+
+def report_response_fields(body: Mapping[str, Any]) -> list[object]:
+    digest = hashlib.sha256(
+        json.dumps(body.get("transactions", []), sort_keys=True).encode()).hexdigest()
+    return [body.get("vnp_ResponseId"), body.get("vnp_ResponseCode"), body.get("vnp_TmnCode"),
+            body.get("vnp_Date"), digest]
