@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import jwt
 import pytest
 from aiokafka import AIOKafkaConsumer
@@ -203,6 +204,22 @@ def test_wrong_passwords_are_throttled_then_the_account_is_locked(suite: Suite) 
     locked = suite.login(email, PASSWORD)
     _problem(locked, 429, "account-locked")
     assert 60 < int(locked.headers["Retry-After"]) <= 120
+
+
+def test_failed_logins_are_limited_per_client_address(suite: Suite) -> None:
+    """Straight to identity (as the gateway on loopback would forward): the address is the
+    last X-Forwarded-For entry, and 50 failures from it within 15 minutes close it."""
+    identity = next(p for p in suite.processes if p.module == "services.identity")
+    with httpx.Client(base_url=identity.url, timeout=30) as direct:
+        def attempt(address: str) -> httpx.Response:
+            return direct.post("/api/v1/auth/login", headers={
+                "X-Forwarded-For": f"10.0.0.1, {address}"},
+                json={"email": suite.email("ghost"), "password": "đoán bừa mật khẩu"})
+
+        statuses = [attempt("198.51.100.7").status_code for _ in range(50)]
+        assert statuses == [401] * 50
+        _problem(attempt("198.51.100.7"), 429, "too-many-requests")
+        _problem(attempt("198.51.100.8"), 401, "invalid-credentials")
 
 
 def _signed(key: Ed25519PrivateKey, kid: str, **claims: object) -> str:
