@@ -48,7 +48,7 @@ def receipt_lines(order: FeeOrder) -> list[tuple[str, str]]:
         ("Thủ tục", f"{order.procedure_code} {order.procedure_name}".strip()),
         ("Cơ quan thu", order.agency_code),
     ]
-    lines += [(f"Khoản thu: {item['name'] or item['code']}", format_vnd(item["amount"]))
+    lines += [("Khoản thu", f"{item['name'] or item['code']}: {format_vnd(item['amount'])}")
               for item in order.items]
     lines += [
         ("Số tiền", format_vnd(amount)),
