@@ -13,6 +13,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from services.catalog.adapters.procedure_store import ProcedureStore, TemplateStore
 from services.catalog.adapters.records import RecordStore
+from services.catalog.adapters.search_index import SearchIndex
 from services.catalog.api import calendar, procedures, registry
 from services.catalog.api import errors as api_errors
 from services.catalog.api.deps import Catalog
@@ -37,9 +38,10 @@ def build_catalog(db: AsyncDatabase[dict[str, Any]]) -> Catalog:
     """The use cases over one database (also what the demo seed and the benchmark use)."""
     registry_ = Registry(RecordStore(db["agencies"]), RecordStore(db["fields"]))
     store = ProcedureStore(db)
-    procedures_ = Procedures(store, registry_)
+    index = SearchIndex(db)
+    procedures_ = Procedures(store, registry_, index.changed)
     return Catalog(
-        procedures=procedures_, registry=registry_, search=Search(store),
+        procedures=procedures_, registry=registry_, search=Search(index),
         templates=Templates(TemplateStore(db), procedures_),
         calendar=Calendar(RecordStore(db["calendars"])),
     )

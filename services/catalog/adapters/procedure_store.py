@@ -45,7 +45,7 @@ class ProcedureStore:
         await self.collection.insert_one({
             "_id": code, "seq": 0, "status": "draft", "listed": False,
             "draft": draft, "draft_revision": 1, "published_revision": 0,
-            "current_version": 0, "current": None, "versions": [], "withdrawn_versions": [],
+            "current_version": 0, "versions": [], "withdrawn_versions": [],
             "history": [history], OUTBOX: [], "created_at": now, "updated_at": now,
         })
 
@@ -65,7 +65,7 @@ class ProcedureStore:
         update["$push"].update({"versions": snapshot, "history": history})
         update["$set"] = {
             "seq": seq + 1, "status": "published", "listed": True,
-            "current_version": snapshot["version"], "current": snapshot,
+            "current_version": snapshot["version"],
             "published_revision": revision, "updated_at": now, **listing,
         }
         result = await self.collection.update_one(
@@ -81,19 +81,6 @@ class ProcedureStore:
         result = await self.collection.update_one(
             {"_id": code, "seq": seq, "status": "published"}, update)
         return result.modified_count == 1
-
-    async def candidates(self, terms: list[str], filters: Doc, limit: int) -> list[Doc]:
-        query = {"listed": True, **filters}
-        if terms:
-            query["s_keys"] = {"$all": terms}
-        cursor = self.collection.find(query, {"card": 1, "s_keywords": 1}).limit(limit)
-        return await cursor.to_list()
-
-    async def page(self, filters: Doc, skip: int, limit: int) -> tuple[list[Doc], int]:
-        query = {"listed": True, **filters}
-        cursor = (self.collection.find(query, {"card": 1}).sort("s_name", ASCENDING)
-                  .skip(skip).limit(limit))
-        return await cursor.to_list(), await self.collection.count_documents(query)
 
 
 class TemplateStore:

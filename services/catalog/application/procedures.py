@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -27,9 +28,12 @@ _RETRY = "Thủ tục vừa được người khác cập nhật, vui lòng tả
 
 
 class Procedures:
-    def __init__(self, store: ProcedureStore, registry: Registry, clock: Clock = utc_now) -> None:
+    def __init__(self, store: ProcedureStore, registry: Registry,
+                 listing_changed: Callable[[], Awaitable[None]],
+                 clock: Clock = utc_now) -> None:
         self.store = store
         self.registry = registry
+        self.listing_changed = listing_changed
         self.clock = clock
 
     async def save_draft(self, content: ProcedureContent, actor: Actor, reason: str = "") -> Doc:
@@ -74,6 +78,7 @@ class Procedures:
         if not await self.store.publish(code, doc["seq"], doc["draft_revision"], snapshot,
                                         listing, entry, event, now):
             raise ConflictError(_RETRY)
+        await self.listing_changed()
         return {"code": code, "version": version, "published_at": now.isoformat()}
 
     async def withdraw(self, code: str, actor: Actor, reason: str) -> Doc:
@@ -86,6 +91,7 @@ class Procedures:
         entry = history_entry("withdrawn", actor, now, reason, version=version)
         if not await self.store.withdraw(code, doc["seq"], version, entry, event, now):
             raise ConflictError(_RETRY)
+        await self.listing_changed()
         return {"code": code, "version": version, "status": "withdrawn"}
 
     async def version(self, code: str, version: int | None = None) -> tuple[ProcedureContent, Doc]:

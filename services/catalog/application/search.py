@@ -1,44 +1,33 @@
-"""Finding procedures as people type: prefixes of folded words in an indexed array
-narrow the candidates in the store; relevance is scored here over those candidates."""
+"""Finding procedures as people type: folded word prefixes narrow the candidates in the
+in-memory index; relevance is scored over those candidates."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from services.catalog.adapters.procedure_store import ProcedureStore
-from services.catalog.domain.relevance import Candidate, rank
+from services.catalog.adapters.search_index import SearchIndex
+from services.catalog.domain.relevance import rank
 from services.catalog.domain.text import query_terms
-
-CANDIDATE_LIMIT = 2000
-MAX_PAGE_SIZE = 100
 
 
 class Search:
-    def __init__(self, store: ProcedureStore) -> None:
-        self.store = store
+    def __init__(self, index: SearchIndex) -> None:
+        self.index = index
 
     async def __call__(self, q: str = "", agency: str | None = None, field: str | None = None,
                        level: int | None = None, page: int = 1,
                        page_size: int = 20) -> dict[str, Any]:
-        filters: dict[str, Any] = {}
-        if agency:
-            filters["agency_codes"] = agency
-        if field:
-            filters["field_code"] = field
-        if level:
-            filters["service_level"] = level
-        skip = (page - 1) * page_size
+        await self.index.fresh()
         terms = query_terms(q)
+        found = self.index.select(terms, agency or None, field or None, level)
+        skip = (page - 1) * page_size
         if not terms:
-            docs, total = await self.store.page(filters, skip, page_size)
-            items = [d["card"] for d in docs]
+            found.sort(key=lambda e: (e.sort_name, e.code))
+            items = [e.card for e in found[skip:skip + page_size]]
         else:
-            docs = await self.store.candidates(terms, filters, CANDIDATE_LIMIT)
-            by_code = {d["_id"]: d for d in docs}
-            ranked = rank(q, [Candidate(d["_id"], d["card"]["name"], tuple(d["s_keywords"]))
-                              for d in docs])
-            total = len(ranked)
-            items = [{**by_code[c.code]["card"], "score": round(s, 2)}
+            by_code = {e.code: e for e in found}
+            ranked = rank(q, [e.candidate for e in found])
+            items = [{**by_code[c.code].card, "score": round(s, 2)}
                      for s, c in ranked[skip:skip + page_size]]
-        return {"items": items, "total": total, "page": page, "page_size": page_size,
+        return {"items": items, "total": len(found), "page": page, "page_size": page_size,
                 "query": q}
