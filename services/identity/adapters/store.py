@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -100,6 +100,14 @@ class AccountStore:
         result = await self.accounts.update_one({"_id": account_id, **(guard or {})},
                                                 {"$set": set_})
         return result.modified_count == 1
+
+    async def count_login_attempt(self, account_id: str, step: int = 1) -> int:
+        """Atomically add ``step`` to the account's failure streak; the new count."""
+        doc = await self.accounts.find_one_and_update(
+            {"_id": account_id}, {"$inc": {"login.failures": step}},
+            return_document=ReturnDocument.AFTER,  # FerretDB 1.24: no projection here
+        )
+        return int(doc["login"]["failures"]) if doc else 1
 
     async def by_id(self, account_id: str) -> Doc | None:
         return await self.accounts.find_one({"_id": account_id}, {OUTBOX: 0})

@@ -57,17 +57,36 @@ async def _check_address(ctx: Identity, address: str, now: datetime) -> None:
         raise TooManyRequestsError(s.address_window_seconds)
 
 
-async def _record_failure(ctx: Identity, account: dict[str, Any] | None, address: str,
-                          now: datetime) -> None:
+async def _record_failure(ctx: Identity, account: dict[str, Any] | None, attempt: int,
+                          address: str, now: datetime) -> None:
     await ctx.store.count_in_window(f"login-ip:{address}", now,
                                     ctx.settings.address_window_seconds)
-    if account is None:
-        return
-    failures = int(account.get("login", {}).get("failures", 0)) + 1
-    wait, _ = ctx.throttle.wait_after(failures)
-    await ctx.store.set_quietly(account["_id"], {
-        "login": {"failures": failures, "not_before": now + timedelta(seconds=wait)},
-    })
+    if account is not None:
+        wait, locked = ctx.throttle.wait_after(attempt)
+        await ctx.store.set_quietly(account["_id"], {
+            "login.not_before": now + timedelta(seconds=wait),
+            **({"login.locked_at_failures": attempt} if locked else {}),
+        })
+
+
+async def _admit(ctx: Identity, account: dict[str, Any], now: datetime) -> int:
+    """Count this attempt as a failure before checking the password (success resets it),
+    so that a burst of parallel guesses cannot all pass the throttle the first failures
+    would have set: past the lock threshold (or, after a served lock, past one more try)
+    the attempt is refused unchecked and its count taken back. Returns the attempt's
+    number in the failure streak."""
+    state = account.get("login", {})
+    if state.get("not_before") and state["not_before"] > now:
+        _, locked = ctx.throttle.wait_after(int(state.get("failures", 0)))
+        raise LoginThrottledError(_seconds_until(state["not_before"], now), locked)
+    attempt = await ctx.store.count_login_attempt(account["_id"])
+    limit = max(ctx.throttle.lock_after, int(state.get("locked_at_failures", 0)) + 1)
+    if attempt > limit:
+        await ctx.store.count_login_attempt(account["_id"], -1)
+        until = now + timedelta(seconds=ctx.throttle.lock_seconds)
+        await ctx.store.set_quietly(account["_id"], {"login.not_before": until})
+        raise LoginThrottledError(_seconds_until(until, now), True)
+    return attempt
 
 
 async def open_session(ctx: Identity, account: dict[str, Any], now: datetime) -> Tokens:
@@ -92,23 +111,21 @@ async def login(ctx: Identity, email: str, password: str, address: str) -> Token
     except InvalidFieldError:
         email_key = ""
     account = await ctx.store.by_email_key(email_key) if email_key else None
-    if account is not None:
-        state = account.get("login", {})
-        if state.get("not_before") and state["not_before"] > now:
-            _, locked = ctx.throttle.wait_after(int(state.get("failures", 0)))
-            raise LoginThrottledError(_seconds_until(state["not_before"], now), locked)
+    attempt = await _admit(ctx, account, now) if account is not None else 0
     stored = account.get("password_hash") if account else None
     if not ctx.hasher.verify(stored, normalise_password(password)):
-        await _record_failure(ctx, account, address, now)
+        await _record_failure(ctx, account, attempt, address, now)
         raise InvalidCredentialsError()
     assert account is not None and stored is not None
+    await ctx.store.set_quietly(account["_id"], {"login": {"failures": 0}})
     if account["status"] == Status.PENDING:
         raise AccountNotActivatedError()
     if account["status"] != Status.ACTIVE:
         raise AccountDisabledError()
-    quiet: dict[str, Any] = {"login": {"failures": 0}, "last_login_at": now}
+    quiet: dict[str, Any] = {"last_login_at": now}
     if ctx.hasher.needs_rehash(stored):
         quiet["password_hash"] = ctx.hasher.hash(normalise_password(password))
+    # Guarded: a password changed meanwhile must not be overwritten by the rehash.
     await ctx.store.set_quietly(account["_id"], quiet, guard={"password_hash": stored})
     return await open_session(ctx, account, now)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from datetime import datetime
 from typing import Any
@@ -37,8 +38,9 @@ class FakeStore:
         self.events += changes
 
     async def by_email_key(self, key: str) -> dict[str, Any] | None:
-        found = [a for a in self.accounts.values() if a["email_key"] == key]
-        return copy.deepcopy(found[0]) if found else None
+        found = [copy.deepcopy(a) for a in self.accounts.values() if a["email_key"] == key]
+        await asyncio.sleep(0)  # let concurrent callers read before anyone writes
+        return found[0] if found else None
 
     async def by_id(self, account_id: str) -> dict[str, Any] | None:
         return copy.deepcopy(self.accounts.get(account_id))
@@ -48,8 +50,18 @@ class FakeStore:
         account = self.accounts[account_id]
         if any(account.get(k) != v for k, v in (guard or {}).items()):
             return False
-        account.update(copy.deepcopy(set_))
+        for path, value in copy.deepcopy(set_).items():
+            target = account
+            *parents, leaf = path.split(".")
+            for name in parents:
+                target = target.setdefault(name, {})
+            target[leaf] = value
         return True
+
+    async def count_login_attempt(self, account_id: str, step: int = 1) -> int:
+        login = self.accounts[account_id].setdefault("login", {})
+        login["failures"] = login.get("failures", 0) + step
+        return int(login["failures"])
 
     async def count_in_window(self, key: str, now: datetime, window_seconds: int,
                               increment: int = 1) -> int:

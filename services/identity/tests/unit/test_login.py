@@ -87,6 +87,40 @@ def test_failures_slow_down_then_lock_and_even_the_right_password_waits(
         attempt(PASSWORD)
     assert locked.value.locked and locked.value.retry_after == 900
     clock.now += timedelta(seconds=900)
+    with pytest.raises(InvalidCredentialsError):  # one more try after a served lock...
+        attempt("sai")
+    with pytest.raises(LoginThrottledError) as again:  # ...and a failure locks again
+        attempt(PASSWORD)
+    assert again.value.locked
+    clock.now += timedelta(seconds=900)
     attempt(PASSWORD)  # the lock is over; success resets the count
     assert store.accounts["a-1"]["login"]["failures"] == 0
-    assert store.counters["login-ip:203.0.113.9"] == 4
+    assert store.counters["login-ip:203.0.113.9"] == 5
+
+
+def test_a_burst_of_parallel_guesses_gets_no_more_tries_than_the_lock_allows(
+    tmp_path: Path,
+) -> None:
+    store, clock = FakeStore(), Clock()
+    hasher = Argon2Hasher()
+    store.accounts["a-1"] = _account(hasher)
+    ctx = _ctx(tmp_path, hasher, store, clock)
+    checked: list[str] = []
+    verify = hasher.verify
+
+    def counting_verify(stored: str | None, password: str) -> bool:
+        checked.append(password)
+        return verify(stored, password)
+
+    hasher.verify = counting_verify  # type: ignore[method-assign]
+
+    async def burst() -> list[BaseException | object]:
+        # Every guess reads the account before any failure is recorded.
+        return await asyncio.gather(
+            *(login(ctx, "hoa@example.vn", f"đoán {i}", "203.0.113.9") for i in range(20)),
+            return_exceptions=True,
+        )
+
+    results = asyncio.run(burst())
+    assert len(checked) == 4  # lock_after: the rest were refused unchecked
+    assert sum(isinstance(r, LoginThrottledError) for r in results) == 16
