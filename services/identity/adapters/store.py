@@ -133,7 +133,10 @@ class AccountStore:
             await self.throttle.update_one({"_id": key}, {"$inc": {"count": increment}})
         return int(doc["count"]) + increment
 
-    async def use_captcha(self, nonce: str, expires_at: datetime) -> bool:
+    async def use_captcha(self, nonce: str, expires_at: datetime, now: datetime) -> bool:
+        """Record a solved challenge; False if it was used before. Expired records go:
+        their challenges fail on expiry anyway."""
+        await self.captchas.delete_many({"expires_at": {"$lt": now}})
         try:
             await self.captchas.insert_one({"_id": nonce, "expires_at": expires_at})
         except DuplicateKeyError:

@@ -58,7 +58,7 @@ async def forgot_password(ctx: Identity, email: str, captcha_token: str,
     one token minted and sealed, one counter written, at most one account update."""
     now = ctx.clock()
     nonce, expires = check_answer(ctx.captcha_key, captcha_token, captcha_answer, now)
-    if not await ctx.store.use_captcha(nonce, expires):
+    if not await ctx.store.use_captcha(nonce, expires, now):
         raise CaptchaError()
     try:
         _, email_key = normalise_email(email)

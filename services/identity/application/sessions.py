@@ -93,6 +93,9 @@ async def open_session(ctx: Identity, account: dict[str, Any], now: datetime) ->
     session_id = str(uuid.uuid4())
     secret = new_token()
     expires = now + ctx.refresh_ttl
+    # The account's sessions that can no longer refresh are of no further use.
+    await ctx.store.sessions.delete_many({"account_id": account["_id"],
+                                          "expires_at": {"$lt": now}})
     await ctx.store.sessions.insert_one({
         "_id": session_id, "account_id": account["_id"], "token_hash": token_hash(secret),
         "previous_hashes": [], "created_at": now, "expires_at": expires, "revoked_at": None,

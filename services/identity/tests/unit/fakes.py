@@ -18,6 +18,11 @@ class FakeCollection:
     async def insert_one(self, doc: dict[str, Any]) -> None:
         self.docs[doc["_id"]] = copy.deepcopy(doc)
 
+    async def delete_many(self, query: dict[str, Any]) -> None:
+        limit = query["expires_at"]["$lt"]
+        self.docs = {k: d for k, d in self.docs.items()
+                     if not (d["account_id"] == query["account_id"] and d["expires_at"] < limit)}
+
     async def find_one(self, query: dict[str, Any]) -> dict[str, Any] | None:
         doc = self.docs.get(query["_id"])
         return copy.deepcopy(doc) if doc else None
