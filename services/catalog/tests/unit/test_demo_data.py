@@ -61,3 +61,13 @@ def test_generated_form_is_a_docx_with_the_title_and_fields() -> None:
         assert "[Content_Types].xml" in archive.namelist()
     assert "TỜ KHAI ĐĂNG KÝ KHAI SINH" in document and "Họ và tên" in document
     assert data == form_docx("Tờ khai đăng ký khai sinh", "Ủy ban nhân dân phường Hoa Lư", schema)
+
+
+# The document types of identity's wallet (services/identity, docs/api.md).
+WALLET_TYPES = {"cccd", "ho_chieu", "giay_khai_sinh", "giay_phep_lai_xe", "so_ho_khau",
+                "bang_tot_nghiep", "giay_chung_nhan_dang_ky_doanh_nghiep", "khac"}
+
+
+def test_documents_name_only_wallet_types_identity_knows() -> None:
+    used = {t for c in _contents() for d in c.required_documents for t in d.wallet_types}
+    assert used and used <= WALLET_TYPES
