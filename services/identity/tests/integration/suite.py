@@ -3,6 +3,7 @@ identity integration tests, plus helpers that act the way a citizen's browser do
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 import uuid
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from aiokafka import AIOKafkaConsumer
+from pymongo import MongoClient
 
 from services.identity.domain.captcha import WORDS
 from tests.support.engines import Engines
@@ -123,3 +126,57 @@ def start_suite(engines: Engines, tmp: Path) -> Suite:
     gateway.start()
     api = httpx.Client(base_url=gateway.url, timeout=30, trust_env=False)
     return Suite(engines, prefix, state, api, [gateway, identity, notify])
+
+
+def problem(response, status: int, type_: str) -> None:  # type: ignore[no-untyped-def]
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"].endswith("/" + type_)
+    assert response.json()["detail"]
+
+
+async def _identity_events(bootstrap: str, topic: str) -> list[bytes]:
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None,
+                                auto_offset_reset="earliest", enable_auto_commit=False)
+    await consumer.start()
+    found: list[bytes] = []
+    try:
+        while batch := await consumer.getmany(timeout_ms=3000):
+            found.extend(r.value for records in batch.values() for r in records)
+    finally:
+        await consumer.stop()
+    return found
+
+
+def assert_no_secrets(suite: Suite) -> None:
+    """Every secret the tests used must appear in no log line and no event. It makes its
+    own register/activate/login/refresh/reset round first, so it also checks on its own."""
+    email, _ = suite.active_citizen("secrets")
+    refreshed = suite.api.post("/api/v1/auth/refresh", json={
+        "refresh_token": suite.login(email).json()["refresh_token"]})
+    suite.remember(refreshed.json()["refresh_token"], refreshed.json()["access_token"])
+    time.sleep(2.1)
+    suite.api.post("/api/v1/auth/password/forgot", json={"email": email,
+                                                         **suite.solve_captcha()})
+    reset_token = suite.link_token(suite.wait_mail(email, 2)[1], "/dat-lai-mat-khau")
+    suite.remember("Mật khẩu mới sau khi quên 42")
+    assert suite.api.post("/api/v1/auth/password/reset", json={
+        "token": reset_token, "new_password": "Mật khẩu mới sau khi quên 42"}).status_code == 200
+    db = MongoClient(suite.engines.mongo_url, tz_aware=True)[suite.identity_db]
+    hashes = {a["password_hash"] for a in db.accounts.find({}, {"password_hash": 1})}
+    for session in db.sessions.find():
+        hashes.add(session["token_hash"])
+        hashes.update(session["previous_hashes"])
+    assert len(suite.secrets) >= 7 and len(hashes) >= 3
+    time.sleep(1)  # the relay publishes within a fraction of a second
+    events = asyncio.run(_identity_events(suite.engines.kafka_bootstrap_servers,
+                                          f"{suite.prefix}.motcua.identity.events"))
+    assert len(events) >= 5
+    text = {"events": b"\n".join(events).decode()}
+    for process in suite.processes:
+        text[process.module] = process.log_path.read_text(errors="replace")
+    assert "vn.motcua.identity.account_registered" in text["events"]
+    for name, content in text.items():
+        assert "$argon2" not in content, name
+        for secret in suite.secrets | hashes:
+            assert secret not in content, f"a secret leaked into {name}"

@@ -1,0 +1,152 @@
+"""Through the gateway on the real engines: the personal document wallet, the
+organisation profile, logout, staff accounts and the demo seed; then no secret in any
+log line or event."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+
+import jwt
+import pytest
+from pymongo import MongoClient
+
+from services.identity.seed import DEMO_PASSWORD, demo_accounts, seed_demo
+from services.identity.settings import IdentitySettings
+from services.identity.tests.integration.suite import (
+    Suite,
+    assert_no_secrets,
+    problem,
+    start_suite,
+)
+from tests.support.engines import Engines
+
+pytestmark = pytest.mark.integration
+
+PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture(scope="module")
+def suite(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
+    started = start_suite(engines, tmp_path_factory.mktemp("identity"))
+    try:
+        yield started
+    finally:
+        started.api.close()
+        for process in started.processes:
+            process.stop()
+
+
+def test_document_wallet_keeps_files_and_hides_them_from_others(suite: Suite) -> None:
+    api = suite.api
+    _, owner = suite.active_citizen("wallet")
+    _, other = suite.active_citizen("other")
+    added = api.post("/api/v1/me/documents", headers=owner, data={
+        "type": "cccd", "number": "037190000123", "issued_on": "2021-06-01",
+        "issuer": "Cục Cảnh sát quản lý hành chính về trật tự xã hội",
+    }, files={"file": ("căn cước.pdf", PDF, "application/pdf")})
+    assert added.status_code == 201, added.text
+    doc = added.json()
+    assert doc["file"]["content_type"] == "application/pdf"
+    assert doc["file"]["size"] == len(PDF)
+    listed = api.get("/api/v1/me/documents", headers=owner).json()["items"]
+    assert [d["id"] for d in listed] == [doc["id"]]
+    file = api.get(f"/api/v1/me/documents/{doc['id']}/file", headers=owner)
+    assert file.status_code == 200 and file.content == PDF
+
+    for method, path in (("GET", ""), ("GET", "/file"), ("DELETE", "")):
+        response = api.request(method, f"/api/v1/me/documents/{doc['id']}{path}", headers=other)
+        problem(response, 404, "not-found")
+    assert api.get("/api/v1/me/documents", headers=other).json()["items"] == []
+
+    exe = api.post("/api/v1/me/documents", headers=owner, data={"type": "cccd", "number": "1"},
+                   files={"file": ("x.pdf", b"MZ\x90\x00" + bytes(60), "application/pdf")})
+    problem(exe, 415, "file-type-not-allowed")
+    assert api.delete(f"/api/v1/me/documents/{doc['id']}", headers=owner).status_code == 204
+    assert api.get("/api/v1/me/documents", headers=owner).json()["items"] == []
+
+
+def test_organisation_profile_is_kept_and_logout_ends_the_session(suite: Suite) -> None:
+    api, email = suite.api, suite.email("congty")
+    unit = {"tax_code": "0100109106", "name": "Công ty TNHH Du lịch Tràng An",
+            "address": "Phường Hoa Lư, tỉnh Ninh Bình", "representative": "Trần Văn Bình"}
+    assert suite.register(email, kind="organisation", organisation=unit).status_code == 201
+    token = suite.link_token(suite.wait_mail(email, 1)[0], "/kich-hoat")
+    assert api.post("/api/v1/auth/activate", json={"token": token}).status_code == 200
+    tokens = suite.login(email).json()
+    bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+    me = api.get("/api/v1/me", headers=bearer).json()
+    assert me["organisation"] == unit
+
+    # notify keeps the account's email for the emails of other contexts.
+    accounts = MongoClient(suite.engines.mongo_url)[f"{suite.prefix}_notify"].accounts
+    deadline = time.monotonic() + 30
+    while (accounts.find_one({"_id": me["id"], "status": "active"}) is None
+           and time.monotonic() < deadline):
+        time.sleep(0.3)
+    projected = accounts.find_one({"_id": me["id"]})
+    assert projected is not None and projected["status"] == "active"
+    assert (projected["email"], projected["kind"]) == (email, "organisation")
+
+    # "Sửa thông tin đơn vị": kept for the next dossier forms.
+    changed = api.patch("/api/v1/me", headers=bearer, json={"organisation": {
+        **unit, "address": "Phường Nam Định, tỉnh Ninh Bình"}, "phone": "0987 654 321"})
+    assert changed.status_code == 200, changed.text
+    me = api.get("/api/v1/me", headers=bearer).json()
+    assert me["organisation"]["address"] == "Phường Nam Định, tỉnh Ninh Bình"
+    assert me["phone"] == "0987654321"
+    problem(api.patch("/api/v1/me", headers=bearer, json={"organisation": {
+        **unit, "tax_code": "0100109105"}}), 422, "validation-error")
+
+    assert api.post("/api/v1/auth/logout",
+                    json={"refresh_token": tokens["refresh_token"]}).status_code == 204
+    problem(api.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}),
+             401, "invalid-refresh-token")
+
+
+def test_demo_seed_and_staff_accounts_carry_agency_and_roles(suite: Suite) -> None:
+    settings = IdentitySettings(mongo_url=suite.engines.mongo_url,
+                                mongo_database=suite.identity_db,
+                                data_dir=suite.state / "identity")
+    first = asyncio.run(seed_demo(settings))
+    assert first.startswith(f"{len(demo_accounts())} demo account(s) created")
+    assert asyncio.run(seed_demo(settings)).startswith("0 demo account(s) created")
+    suite.remember(DEMO_PASSWORD)
+
+    admin = suite.login("admin@motcua.local", DEMO_PASSWORD)
+    assert admin.status_code == 200, admin.text
+    as_admin = {"Authorization": f"Bearer {admin.json()['access_token']}"}
+    email = suite.email("officer")
+    officer_password = "Cán bộ một cửa Hoa Lư 1"
+    suite.remember(officer_password)
+    created = suite.api.post("/api/v1/admin/accounts", headers=as_admin, json={
+        "kind": "officer", "email": email, "full_name": "Phạm Văn Tiếp", "password":
+        officer_password, "agency_code": "NB.HOALU", "officer_roles": ["receiver", "processor"]})
+    assert created.status_code == 201, created.text
+    login = suite.login(email, officer_password)
+    assert login.status_code == 200, login.text
+    claims = jwt.decode(login.json()["access_token"], options={"verify_signature": False})
+    assert (claims["role"], claims["agency"], claims["officer_roles"]) == (
+        "officer", "NB.HOALU", ["processor", "receiver"])
+    me = suite.api.get("/api/v1/me",
+                       headers={"Authorization": f"Bearer {login.json()['access_token']}"})
+    assert me.json()["agency_code"] == "NB.HOALU" and me.json()["kind"] == "officer"
+
+    agency_admin = suite.login("agencyadmin.stp@motcua.local", DEMO_PASSWORD).json()
+    as_agency_admin = {"Authorization": f"Bearer {agency_admin['access_token']}"}
+    staff = {"kind": "officer", "full_name": "Lê Thị Xử", "password": officer_password,
+             "officer_roles": ["processor"]}
+    own = suite.api.post("/api/v1/admin/accounts", headers=as_agency_admin,
+                         json={**staff, "email": suite.email("stp"), "agency_code": "NB.STP"})
+    assert own.status_code == 201, own.text
+    problem(suite.api.post("/api/v1/admin/accounts", headers=as_agency_admin, json={
+        **staff, "email": suite.email("hl"), "agency_code": "NB.HOALU"}), 403, "forbidden")
+    _, citizen = suite.active_citizen("not-admin")
+    problem(suite.api.post("/api/v1/admin/accounts", headers=citizen, json={
+        **staff, "email": suite.email("c"), "agency_code": "NB.STP"}), 403, "forbidden")
+
+
+def test_no_password_token_or_hash_in_logs_or_events(suite: Suite) -> None:
+    """Runs last in this module."""
+    assert_no_secrets(suite)
