@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psycopg
 
+from bench.dossier_common import bench_procedures
 from services.dossier.adapters.integration_events import to_integration_event
 from services.dossier.application.dossiers import DossierApplication
 from shared.events.envelope import Actor
@@ -25,12 +26,12 @@ from shared.settings import ServiceSettings
 
 
 def _fill_store(env: dict[str, str], dossiers: int) -> DossierApplication:
-    app = DossierApplication(env=env)
+    app = DossierApplication(env=env, procedures=bench_procedures())
     for n in range(dossiers):
         actor = Actor(id=f"bench-{n}", role="citizen")
         dossier_id = app.start_draft(
-            actor, procedure_code="1.001193", procedure_version=1, service_level=3,
-            agency_code="NB.HOALU", form={"ho_ten": "Nguyễn Văn A", "email": "a@example.vn"},
+            actor, procedure_code="1.001193", agency_code="NB.HOALU",
+            form={"ho_ten": "Nguyễn Văn A", "email": "a@example.vn"},
         )
         app.submit(dossier_id, actor)
     return app
@@ -81,8 +82,8 @@ def main() -> None:
                              postgres_dsn=settings.postgres_dsn, postgres_schema=schema)
         app = _fill_store(env, args.events // 2)
         events = app.recorder.select_notifications(None, args.events + 1)
-        payloads = [to_integration_event(app.mapper.to_domain_event(n)).to_bytes()
-                    for n in events]
+        translated = [to_integration_event(app.mapper.to_domain_event(n)) for n in events]
+        payloads = [e.to_bytes() for e in translated if e is not None]
         base_topic, relay_topic = f"{run}.baseline", f"{run}.relay"
         asyncio.run(ensure_topics(bootstrap, [base_topic, relay_topic]))
         base_seconds = asyncio.run(_baseline(bootstrap, base_topic, payloads))

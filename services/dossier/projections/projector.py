@@ -76,25 +76,67 @@ class Projector:
         return len(notifications)
 
     def project(self, dossier_id: UUID, version: int) -> None:
+        docs = self.documents(dossier_id, version)
+        if docs is None:
+            return
+        entry, timeline = docs
+        key, at = str(dossier_id), entry["version"]
+        _put(self.db, LIST, key, at, {k: v for k, v in entry.items() if k != "version"})
+        _put(self.db, TIMELINES, key, at, {k: v for k, v in timeline.items() if k != "version"})
+
+    def documents(self, dossier_id: UUID,
+                  version: int | None = None) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The dossier's list entry and timeline at ``version`` (default: latest)."""
         events = list(self.app.events.get(dossier_id, lte=version))
         dossier: Dossier | None = None
         for event in events:
             dossier = event.mutate(dossier)
         if dossier is None:
-            return
+            return None
         key = str(dossier_id)
-        _put(self.db, LIST, key, dossier.version, list_entry(dossier))
-        _put(self.db, TIMELINES, key, dossier.version, timeline_entry(events))
+        return ({"_id": key, **list_entry(dossier), "version": dossier.version},
+                {"_id": key, **timeline_entry(events), "version": dossier.version})
 
-    def rebuild(self) -> int:
-        """Drop the read models and project every event from the start."""
+    def rebuild(self, batch: int = 200) -> int:
+        """Drop the read models and project every dossier from the start.
+
+        Documents are inserted in bulk (each at its dossier's latest version), which
+        MongoDB-protocol servers do far faster than one upsert per event; the position
+        is then set to the last notification read, and live projection carries on.
+        """
         for name in (LIST, TIMELINES, POSITIONS):
             self.db[name].drop()
         self.ensure_indexes()
-        total = 0
-        while read := self.run_once():
-            total += read
-        return total
+        last = self.app.recorder.max_notification_id() or 0
+        dossier_ids: dict[UUID, None] = {}
+        position = 0
+        while position < last:
+            notifications = self.app.recorder.select_notifications(
+                position, self.batch_size, stop=last, inclusive_of_start=False)
+            if not notifications:
+                break
+            for notification in notifications:
+                event = self.app.mapper.to_domain_event(notification)
+                if isinstance(event, Filing.Event):
+                    dossier_ids[event.originator_id] = None
+            position = notifications[-1].id
+        pending: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        for dossier_id in dossier_ids:
+            docs = self.documents(dossier_id)
+            if docs is not None:
+                pending.append(docs)
+            if len(pending) >= batch:
+                self._insert(pending)
+                pending = []
+        self._insert(pending)
+        self.db[POSITIONS].update_one({"_id": NAME}, {"$set": {"position": last}}, upsert=True)
+        self.run_once()  # whatever arrived meanwhile, version-guarded
+        return last
+
+    def _insert(self, docs: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+        if docs:
+            self.db[LIST].insert_many([entry for entry, _ in docs], ordered=False)
+            self.db[TIMELINES].insert_many([timeline for _, timeline in docs], ordered=False)
 
 
 def open_projector(settings: Any, database: str | None = None) -> tuple[Projector, Any]:

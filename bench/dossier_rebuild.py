@@ -1,0 +1,119 @@
+"""Replaying one dossier of 1,000 events, and rebuilding every read model from zero.
+
+    .venv/bin/python -m bench.dossier_rebuild [--events 1000] [--dossiers 10000]
+                                              [--store sqlite|postgres]
+
+1. One dossier with `--events` events: `repository.get` (read, decode, verify nothing,
+   mutate) against the baseline of reading the same stored events (`select_events`).
+2. `--dossiers` dossiers of 4 events each, then `Projector.rebuild` into a fresh MongoDB
+   database (citizen list, queues, timelines) against the baseline of reading and decoding
+   every notification of the store. Needs the engines (`motcua engines up`) for MongoDB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from pymongo import MongoClient
+
+from bench.dossier_common import bench_procedures
+from services.dossier.application.dossiers import DossierApplication
+from services.dossier.domain.chain import verify
+from services.dossier.projections.projector import Projector
+from shared.events.envelope import Actor
+from shared.eventstore import eventstore_env
+from shared.settings import ServiceSettings
+
+OFFICER = Actor(id="bench-officer", role="officer", agency="NB.HOALU",
+                officer_roles=("receiver", "processor"))
+
+
+def _long_dossier(app: DossierApplication, events: int) -> Any:
+    actor = Actor(id="bench-long", role="citizen")
+    dossier_id = app.start_draft(actor, procedure_code="1.001193", agency_code="NB.HOALU",
+                                 form={})
+    dossier = app.repository.get(dossier_id)
+    for n in range(events - 1):
+        dossier.save_form(actor, {"ho_ten": f"Nguyễn Văn {n}"})
+        if n % 100 == 99:
+            app.save(dossier)
+    app.save(dossier)
+    return dossier_id
+
+
+def _many(app: DossierApplication, count: int) -> None:
+    for n in range(count):
+        actor = Actor(id=f"bench-{n % 500}", role="citizen")
+        dossier_id = app.start_draft(actor, procedure_code="1.001193", agency_code="NB.HOALU",
+                                     form={"ho_ten": f"Lê Thị {n}"})
+        app.submit(dossier_id, actor)
+        if n % 2:
+            app.officer_action(dossier_id, OFFICER, "accept")
+
+
+def _timed(action: Any) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = action()
+    return time.perf_counter() - started, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--dossiers", type=int, default=10_000)
+    parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
+    args = parser.parse_args()
+    settings = ServiceSettings()
+    run = "bench" + uuid.uuid4().hex[:8]
+    schema = run if args.store == "postgres" else ""
+    if schema:
+        with psycopg.connect(settings.require("postgres_dsn"), autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+    mongo: MongoClient[dict[str, Any]] = MongoClient(settings.require("mongo_url"),
+                                                     tz_aware=True)
+    rows = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            env = eventstore_env(args.store, sqlite_path=Path(tmp) / "events.db",
+                                 postgres_dsn=settings.postgres_dsn, postgres_schema=schema)
+            app = DossierApplication(env=env, procedures=bench_procedures())
+            long_id = _long_dossier(app, args.events)
+            base, stored = _timed(lambda: app.recorder.select_events(long_id))
+            ours, dossier = _timed(lambda: app.repository.get(long_id))
+            chain, report = _timed(lambda: verify(app.events.get(long_id)))
+            assert dossier.version == args.events == len(stored) and report.valid
+            rows += [(f"baseline: read {args.events} stored events", base),
+                     (f"replay one dossier of {args.events} events", ours),
+                     ("verify its hash chain", chain)]
+            fill, _ = _timed(lambda: _many(app, args.dossiers))
+            total = app.recorder.max_notification_id() or 0
+            base, _ = _timed(lambda: [app.mapper.to_domain_event(n) for n in
+                                      app.recorder.select_notifications(None, total + 1)])
+            projector = Projector(app, mongo[run])
+            ours, read = _timed(projector.rebuild)
+            listed = mongo[run]["dossier_list"].count_documents({})
+            assert read == total and listed == args.dossiers + 1, (read, total, listed)
+            rows += [(f"(setup: {args.dossiers} dossiers, {total} events)", fill),
+                     (f"baseline: read and decode {total} events", base),
+                     (f"rebuild read models of {listed} dossiers", ours)]
+            app.close()
+    finally:
+        mongo.drop_database(run)
+        mongo.close()
+        if schema:
+            with psycopg.connect(settings.require("postgres_dsn"), autocommit=True) as conn:
+                conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    print(f"store: {args.store}")
+    print(f"{'what':<52}{'seconds':>10}")
+    for what, seconds in rows:
+        print(f"{what:<52}{seconds:>10.3f}")
+
+
+if __name__ == "__main__":
+    main()
