@@ -147,6 +147,33 @@ def test_demo_seed_and_staff_accounts_carry_agency_and_roles(suite: Suite) -> No
         **staff, "email": suite.email("c"), "agency_code": "NB.STP"}), 403, "forbidden")
 
 
+def test_authorisation_matrix_of_identity_routes(suite: Suite) -> None:
+    """Every identity route that needs a caller, with every kind of caller."""
+    api = suite.api
+    asyncio.run(seed_demo(IdentitySettings(
+        mongo_url=suite.engines.mongo_url, mongo_database=suite.identity_db,
+        data_dir=suite.state / "identity")))  # idempotent: the staff callers below
+    _, citizen = suite.active_citizen("matrix")
+    callers: dict[str, dict[str, str] | None] = {"anonymous": None, "citizen": citizen}
+    for kind, email in (("officer", "receiver.hoalu@motcua.local"),
+                        ("auditor", "thanhtra@motcua.local"), ("admin", "admin@motcua.local")):
+        token = suite.login(email, DEMO_PASSWORD).json()["access_token"]
+        callers[kind] = {"Authorization": f"Bearer {token}"}
+    staff = {"kind": "auditor", "full_name": "Kiểm tra viên", "password": "Kiểm tra ma trận 1"}
+    expected = {  # route -> status per caller: anonymous, citizen, officer, auditor, admin
+        ("GET", "/api/v1/me"): (401, 200, 200, 200, 200),
+        ("GET", "/api/v1/me/documents"): (401, 200, 403, 403, 403),
+        ("GET", "/api/v1/me/documents/00000000-0000-0000-0000-000000000000"):
+            (401, 404, 403, 403, 403),
+        ("POST", "/api/v1/admin/accounts"): (401, 403, 403, 403, 201),
+    }
+    for (method, path), statuses in expected.items():
+        for (name, headers), status in zip(callers.items(), statuses, strict=True):
+            body = {**staff, "email": suite.email(name)} if method == "POST" else None
+            response = api.request(method, path, headers=headers, json=body)
+            assert response.status_code == status, (method, path, name, response.text)
+
+
 def test_no_password_token_or_hash_in_logs_or_events(suite: Suite) -> None:
     """Runs last in this module."""
     assert_no_secrets(suite)
