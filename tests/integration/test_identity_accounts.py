@@ -233,6 +233,7 @@ def test_tokens_signed_by_another_key_or_expired_are_refused(suite: Suite) -> No
     kid = SigningKey.of(key).kid
     jwks = suite.api.get("/api/v1/.well-known/jwks.json").json()
     assert [k["kid"] for k in jwks["keys"]] == [kid] and "d" not in jwks["keys"][0]
+    assert suite.api.get("/.well-known/jwks.json").json() == jwks
     forged = _signed(Ed25519PrivateKey.generate(), kid, sub=me["id"])
     problem(suite.api.get("/api/v1/me", headers={"Authorization": f"Bearer {forged}"}), 401,
              "invalid-token")
