@@ -5,6 +5,7 @@
   the envelope's sequence, so redelivery and reordering are harmless);
 - identity: ``document_added`` / ``document_removed``: which wallet document
   belongs to whom (a reference a dossier may cite, no bytes copied);
+  ``profile_updated``: an organisation's data, to prefill its forms;
 - payment: ``order_paid`` moves an awaiting-payment dossier on (the aggregate
   refuses a second application of the same order).
 """
@@ -20,7 +21,14 @@ from uuid import UUID
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.dossier.adapters.procedures import AGENCIES, CALENDAR, PROCEDURES, WALLET
+from services.dossier.adapters.procedures import (
+    AGENCIES,
+    CALENDAR,
+    PROCEDURES,
+    PROFILE_FIELDS,
+    PROFILES,
+    WALLET,
+)
 from services.dossier.application.dossiers import DossierApplication, DossierNotFoundError
 from services.dossier.domain.errors import DossierError
 from shared.events.envelope import IntegrationEvent
@@ -40,6 +48,10 @@ class IncomingEvents:
             await self._catalog(kind, event)
         elif event.context == "identity" and kind in ("document_added", "document_removed"):
             await self._wallet(kind, event)
+        elif event.context == "identity" and kind == "profile_updated":
+            fields = {k: event.data[k] for k in PROFILE_FIELDS if k in event.data}
+            await apply_versioned(self.db[PROFILES], str(event.data["account_id"]),
+                                  event.sequence, fields)
         elif event.context == "payment" and kind == "order_paid":
             await self._order_paid(event)
 

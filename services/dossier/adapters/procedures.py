@@ -23,6 +23,8 @@ PROCEDURES = "procedures"
 CALENDAR = "calendar"
 AGENCIES = "agencies"
 WALLET = "wallet_documents"
+PROFILES = "profiles"
+PROFILE_FIELDS = ("tax_code", "name", "address", "representative")
 
 
 class MongoProcedures:
@@ -47,6 +49,10 @@ class MongoProcedures:
     def wallet_document(self, document_id: str) -> dict[str, Any] | None:
         found = self.db[WALLET].find_one({"_id": document_id, "removed": {"$ne": True}})
         return dict(found) if found else None
+
+    def profile(self, account_id: str) -> dict[str, Any]:
+        found = self.db[PROFILES].find_one({"_id": account_id}) or {}
+        return {k: found[k] for k in PROFILE_FIELDS if found.get(k)}
 
     def agency_name(self, code: str) -> str:
         found = self.db[AGENCIES].find_one({"_id": code})

@@ -82,7 +82,7 @@ class DossierApplication(Application[UUID]):
         procedure = self.procedures.get(procedure_code, procedure_version)
         if procedure is None:
             raise ProcedureUnknownError
-        form = normalise(form)
+        form = normalise({**self._prefill(actor, procedure.form_schema), **form})
         self._check_form(procedure.form_schema, form, complete=False)
         dossier = Dossier.start_draft(actor, procedure=procedure, agency_code=agency_code,
                                       form=form)
@@ -204,6 +204,15 @@ class DossierApplication(Application[UUID]):
 
     # -- helpers ---------------------------------------------------------------------
 
+    def _prefill(self, actor: Actor, schema: dict[str, Any]) -> dict[str, Any]:
+        """An organisation's form starts from its identity profile (fields the form has)."""
+        if actor.role != "organisation":
+            return {}
+        profile = self.procedures.profile(actor.id)
+        fields = schema.get("properties") or {}
+        values = {form_key: profile[key] for key, form_key in PREFILL.items() if key in profile}
+        return {k: v for k, v in values.items() if not fields or k in fields}
+
     def _act(self, dossier_id: UUID, actor: Actor, change: Callable[[Dossier], None]) -> int:
         dossier = self._readable(dossier_id, actor)
         change(dossier)
@@ -235,6 +244,10 @@ class DossierApplication(Application[UUID]):
         if problems:
             raise FormInvalidError(problems)
 
+
+# identity profile field -> form field of the catalog's form schemas
+PREFILL = {"name": "ten_to_chuc", "tax_code": "ma_so_thue", "address": "dia_chi",
+           "representative": "nguoi_dai_dien"}
 
 OFFICER_ACTIONS = frozenset({
     "accept", "reject_at_reception", "request_supplement", "start_processing", "assign",

@@ -22,6 +22,9 @@ class ProcedureCatalog(Protocol):
     def wallet_document(self, document_id: str) -> dict[str, Any] | None:
         """{account_id, type, number, ...} of a citizen's wallet document, if it exists."""
 
+    def profile(self, account_id: str) -> dict[str, Any]:
+        """An organisation's profile (tax_code, name, address, representative)."""
+
 
 @dataclass
 class InMemoryProcedures:
@@ -30,8 +33,13 @@ class InMemoryProcedures:
     agencies: dict[str, str] = field(default_factory=dict)
     wallet: dict[str, dict[str, Any]] = field(default_factory=dict)
 
+    profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
+
     def wallet_document(self, document_id: str) -> dict[str, Any] | None:
         return self.wallet.get(document_id)
+
+    def profile(self, account_id: str) -> dict[str, Any]:
+        return self.profiles.get(account_id, {})
 
     def agency_name(self, code: str) -> str:
         return self.agencies.get(code, code)

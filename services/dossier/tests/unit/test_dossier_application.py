@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -25,6 +26,7 @@ from services.dossier.tests.unit.builders import (
     T0,
     uploaded,
 )
+from shared.events.envelope import Actor
 
 
 class Clock:
@@ -140,3 +142,19 @@ def test_a_wallet_document_is_cited_only_by_its_owner_and_for_its_type(
     stored = app.get_for(dossier_id, OWNER).attachments[cited["id"]]
     assert stored["source"] == "wallet" and stored["wallet_document_id"] == "doc-1"
     assert "sha256" not in stored  # a reference, not a copy
+
+
+def test_an_organisation_form_is_prefilled_from_its_profile() -> None:
+    procedures = InMemoryProcedures()
+    schema = {"type": "object", "properties": {
+        "ten_to_chuc": {"type": "string"}, "ma_so_thue": {"type": "string"},
+        "ho_ten": {"type": "string"}}}
+    procedures.add(dataclasses.replace(BIRTH, form_schema=schema))
+    company = Actor(id="org-1", role="organisation")
+    procedures.profiles[company.id] = {"name": "Công ty TNHH Hoa Lư", "tax_code": "2700123456",
+                                       "address": "Ninh Bình"}
+    app = DossierApplication(procedures=procedures)
+    dossier_id = app.start_draft(company, procedure_code="1.001193", agency_code=AGENCY,
+                                 form={"ma_so_thue": "2700999999"})
+    form = app.get_for(dossier_id, company).form
+    assert form == {"ten_to_chuc": "Công ty TNHH Hoa Lư", "ma_so_thue": "2700999999"}
