@@ -28,22 +28,26 @@ from shared.http.app import create_app, serve
 from shared.kafka.producer import make_producer
 from shared.kafka.topics import ensure_topics
 from shared.mongo import make_client
-from shared.mongo_outbox import MongoOutboxRelay
+from shared.mongo_lock import DocumentLocks, LockedMongoOutboxRelay
 
 log = logging.getLogger(__name__)
 OUTBOX_COLLECTIONS = ("procedures", "agencies", "fields", "calendars")
+# Each idle poll makes FerretDB 1.x decode every procedure document (~1.6 ms each);
+# catalog changes are rare, so poll seldom rather than load the shared database.
+RELAY_IDLE_SECONDS = 2.0
 
 
 def build_catalog(db: AsyncDatabase[dict[str, Any]]) -> Catalog:
     """The use cases over one database (also what the demo seed and the benchmark use)."""
-    registry_ = Registry(RecordStore(db["agencies"]), RecordStore(db["fields"]))
+    locks = DocumentLocks(db["locks"])
+    registry_ = Registry(RecordStore(db["agencies"]), RecordStore(db["fields"]), locks)
     store = ProcedureStore(db)
     index = SearchIndex(db)
-    procedures_ = Procedures(store, registry_, index.changed)
+    procedures_ = Procedures(store, registry_, locks, index.changed)
     return Catalog(
         procedures=procedures_, registry=registry_, search=Search(index),
         templates=Templates(TemplateStore(db), procedures_),
-        calendar=Calendar(RecordStore(db["calendars"])),
+        calendar=Calendar(RecordStore(db["calendars"]), locks),
     )
 
 
@@ -59,7 +63,9 @@ async def _relay(settings: CatalogSettings, db: AsyncDatabase[dict[str, Any]],
             await producer.start()
             await ProcedureStore(db).ensure_indexes()
             started.set()
-            relay = MongoOutboxRelay([db[c] for c in OUTBOX_COLLECTIONS], producer, topic)
+            relay = LockedMongoOutboxRelay(
+                [db[c] for c in OUTBOX_COLLECTIONS], producer, topic,
+                DocumentLocks(db["locks"]), idle_seconds=RELAY_IDLE_SECONDS)
             await relay.run()
         except asyncio.CancelledError:
             raise

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import unquote
 
@@ -198,3 +199,48 @@ def test_an_uploaded_template_is_sniffed_and_versioned(catalog: RunningCatalog) 
     download = api.get(f"/api/v1/catalog/procedures/{code}/templates/MAU01")
     assert download.content == pdf and download.headers["content-type"] == "application/pdf"
     assert unquote(download.headers["content-disposition"].split("''")[1]) == "Mẫu số 01.pdf"
+
+
+def test_two_admins_publishing_at_once_make_exactly_one_version(catalog: RunningCatalog) -> None:
+    api, code = catalog.api, "9.000005"
+    assert api.post("/api/v1/catalog/procedures", json=_procedure(code),
+                    headers=ADMIN).status_code == 201
+    path = f"/api/v1/catalog/procedures/{code}/publish"
+    with ThreadPoolExecutor(4) as pool:
+        statuses = sorted(pool.map(lambda _: api.post(path, headers=ADMIN).status_code,
+                                   range(4)))
+    assert statuses == [200, 409, 409, 409]
+    current = api.get(f"/api/v1/catalog/procedures/{code}").json()
+    assert current["version"] == current["latest_version"] == 1
+    events = events_for(catalog, code, 1)
+    assert [e["data"]["version"] for e in events] == [1]
+
+
+def test_concurrent_edits_and_publishing_lose_no_version_and_no_event(
+        catalog: RunningCatalog) -> None:
+    """FerretDB 1.x updates are read-then-replace: without the document locks, a relay's
+    $pullAll racing a publish dropped the publish (shared/mongo_lock.py)."""
+    api, code = catalog.api, "9.000006"
+    assert api.post("/api/v1/catalog/procedures", json=_procedure(code),
+                    headers=ADMIN).status_code == 201
+
+    def cycle(n: int) -> int:
+        saved = api.put(f"/api/v1/catalog/procedures/{code}/draft", headers=ADMIN,
+                        json=_procedure(code, time_limit_days=n + 1))
+        assert saved.status_code == 200, saved.text
+        return api.post(f"/api/v1/catalog/procedures/{code}/publish",
+                        headers=ADMIN).status_code
+
+    with ThreadPoolExecutor(6) as pool:
+        statuses = list(pool.map(cycle, range(12)))
+    assert set(statuses) <= {200, 409}
+    published = statuses.count(200)
+    current = api.get(f"/api/v1/catalog/procedures/{code}").json()
+    assert current["version"] == published >= 1
+    for version in range(1, published + 1):
+        assert api.get(f"/api/v1/catalog/procedures/{code}",
+                       params={"version": version}).status_code == 200
+    events = events_for(catalog, code, published)
+    assert [e["data"]["version"] for e in events] == list(range(1, published + 1))
+    assert [e["sequence"] for e in events] == list(range(1, published + 1))
+    assert events[-1]["data"]["time_limit_days"] == current["time_limit_days"]

@@ -11,6 +11,7 @@ from services.catalog.domain import events
 from services.catalog.domain.calendar import YearOverrides, check_year, work_calendar, year_view
 from services.catalog.domain.errors import ConflictError, InvalidCalendarError
 from shared.events.envelope import Actor
+from shared.mongo_lock import DocumentLocks, lock_key
 from shared.workdays import VIETNAM
 
 MAX_DAYS = 3650
@@ -24,8 +25,9 @@ def _overrides(doc: dict[str, Any] | None, year: int) -> YearOverrides:
 
 
 class Calendar:
-    def __init__(self, store: RecordStore, clock: Clock = utc_now) -> None:
+    def __init__(self, store: RecordStore, locks: DocumentLocks, clock: Clock = utc_now) -> None:
         self.store = store
+        self.locks = locks
         self.clock = clock
 
     async def year(self, year: int) -> dict[str, Any]:
@@ -37,6 +39,12 @@ class Calendar:
         """Replace the year's overrides with the ones the government announced."""
         overrides = YearOverrides.parse(year, days_off, working_days)
         key = f"calendar-{year}"
+        async with self.locks.hold(lock_key("calendars", key)):
+            return await self._save(key, overrides, actor, reason)
+
+    async def _save(self, key: str, overrides: YearOverrides, actor: Actor,
+                    reason: str) -> dict[str, Any]:
+        year = overrides.year
         existing = await self.store.get(key)
         seq = existing["seq"] if existing else 0
         off = sorted(d.isoformat() for d in overrides.days_off)

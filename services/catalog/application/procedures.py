@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from pydantic import ValidationError
@@ -22,23 +23,35 @@ from services.catalog.domain.errors import (
 )
 from services.catalog.domain.model import ProcedureContent
 from shared.events.envelope import Actor
+from shared.mongo_lock import DocumentLocks, lock_key
 
 Doc = dict[str, Any]
 _RETRY = "Thủ tục vừa được người khác cập nhật, vui lòng tải lại và thử lại."
 
 
 class Procedures:
-    def __init__(self, store: ProcedureStore, registry: Registry,
+    def __init__(self, store: ProcedureStore, registry: Registry, locks: DocumentLocks,
                  listing_changed: Callable[[], Awaitable[None]],
                  clock: Clock = utc_now) -> None:
         self.store = store
         self.registry = registry
+        self.locks = locks
         self.listing_changed = listing_changed
         self.clock = clock
 
-    async def save_draft(self, content: ProcedureContent, actor: Actor, reason: str = "") -> Doc:
+    def _lock(self, code: str) -> AbstractAsyncContextManager[None]:
+        """Writers of one procedure document take turns (see shared/mongo_lock.py)."""
+        return self.locks.hold(lock_key("procedures", code))
+
+    async def save_draft(self, content: ProcedureContent, actor: Actor, reason: str = "",
+                         expected_revision: int | None = None) -> Doc:
         """Create the procedure or replace its draft; published versions are untouched."""
         await self._check_references(content)
+        async with self._lock(content.code):
+            return await self._save_draft(content, actor, reason, expected_revision)
+
+    async def _save_draft(self, content: ProcedureContent, actor: Actor, reason: str,
+                          expected_revision: int | None) -> Doc:
         now = self.clock()
         draft = content_to_doc(content)
         doc = await self.store.get(content.code)
@@ -50,16 +63,26 @@ class Procedures:
                 raise ConflictError(_RETRY) from error
             return {"code": content.code, "draft_revision": 1}
         revision = doc["draft_revision"]
+        if expected_revision is not None and revision != expected_revision:
+            raise ConflictError(_RETRY)
         entry = history_entry("draft_saved", actor, now, reason, revision=revision + 1)
         if not await self.store.save_draft(content.code, revision, draft, entry, now):
             raise ConflictError(_RETRY)
         return {"code": content.code, "draft_revision": revision + 1}
 
     async def draft(self, code: str) -> ProcedureContent:
+        content, _ = await self.draft_with_revision(code)
+        return content
+
+    async def draft_with_revision(self, code: str) -> tuple[ProcedureContent, int]:
         doc = await self._doc(code)
-        return content_from_doc(doc["draft"])
+        return content_from_doc(doc["draft"]), doc["draft_revision"]
 
     async def publish(self, code: str, actor: Actor, reason: str = "") -> Doc:
+        async with self._lock(code):
+            return await self._publish(code, actor, reason)
+
+    async def _publish(self, code: str, actor: Actor, reason: str) -> Doc:
         doc = await self._doc(code)
         if doc["status"] == "published" and doc["draft_revision"] == doc["published_revision"]:
             raise NothingToPublishError(
@@ -82,6 +105,10 @@ class Procedures:
         return {"code": code, "version": version, "published_at": now.isoformat()}
 
     async def withdraw(self, code: str, actor: Actor, reason: str) -> Doc:
+        async with self._lock(code):
+            return await self._withdraw(code, actor, reason)
+
+    async def _withdraw(self, code: str, actor: Actor, reason: str) -> Doc:
         doc = await self._doc(code)
         if doc["status"] != "published":
             raise NotPublishedError(f"Thủ tục {code} không có phiên bản đang áp dụng.")

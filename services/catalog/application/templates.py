@@ -59,11 +59,12 @@ class Templates:
     async def attach(self, procedure_code: str, template: TemplateRef, actor: Actor,
                      reason: str = "") -> dict[str, Any]:
         """Add or replace a template in the draft; it appears in the next published version."""
-        draft = await self.procedures.draft(procedure_code)
+        draft, revision = await self.procedures.draft_with_revision(procedure_code)
         kept = [t for t in draft.templates if t.code != template.code]
         content = ProcedureContent.model_validate(
             {**draft.model_dump(), "templates": [*kept, template]})
-        await self.procedures.save_draft(content, actor, reason or f"biểu mẫu {template.code}")
+        await self.procedures.save_draft(content, actor, reason or f"biểu mẫu {template.code}",
+                                         expected_revision=revision)
         return template.model_dump()
 
     async def download(self, procedure_code: str, template_code: str,
