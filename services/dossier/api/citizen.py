@@ -13,6 +13,7 @@ from services.dossier.adapters import letters
 from services.dossier.api.deps import Dossiers
 from services.dossier.api.timeline import timeline
 from services.dossier.api.views import dossier_view
+from services.dossier.domain.errors import NotAllowedError
 from shared.blobstore import MAX_BYTES, BlobError, BlobTooLargeError, sniff_content_type
 from shared.http.actor import CurrentActor
 from shared.problems import ProblemError
@@ -73,7 +74,8 @@ def my_dossiers(actor: CurrentActor, request: Request,
 
 @router.get("/{dossier_id}")
 def view(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> dict[str, Any]:
-    return dossier_view(app.get_for(dossier_id, actor), internal=actor.role != "citizen")
+    internal = actor.role in ("officer", "auditor", "admin")
+    return dossier_view(app.get_for(dossier_id, actor), internal=internal)
 
 
 @router.get("/{dossier_id}/timeline")
@@ -93,7 +95,8 @@ def save_form(dossier_id: UUID, body: FormRequest, actor: CurrentActor,
 def upload(dossier_id: UUID, actor: CurrentActor, app: Dossiers, request: Request,
            file: Annotated[UploadFile, File()],
            document_code: Annotated[str, Form(min_length=1, max_length=64)]) -> dict[str, Any]:
-    app.get_for(dossier_id, actor)  # refuse before storing anything
+    if not app.get_for(dossier_id, actor).is_owner(actor):  # refuse before storing anything
+        raise NotAllowedError("Chỉ người nộp hồ sơ mới đính kèm được giấy tờ.")
     data = file.file.read(MAX_BYTES + 1)
     try:
         sha256 = request.app.state.blobs.put(data)

@@ -105,19 +105,21 @@ class DossierApplication(Application[UUID]):
                              wallet_document_id: str) -> tuple[int, dict[str, Any]]:
         """Cite a document of the caller's wallet for a required document: checked to be
         theirs and of a type the procedure accepts; only the reference is recorded."""
-        found = self.procedures.wallet_document(wallet_document_id)
-        if found is None or found.get("account_id") != actor.id:
-            raise WalletDocumentError("Không tìm thấy giấy tờ này trong kho dữ liệu của bạn.")
-        attachment = {"id": uuid.uuid4().hex[:12], "document_code": document_code,
-                      "source": "wallet", "wallet_document_id": wallet_document_id,
-                      "type": found.get("type"), "number": found.get("number"),
-                      "name": (found.get("file") or {}).get("name")}
+        attachment: dict[str, Any] = {}
 
         def change(d: Dossier) -> None:
+            d.authorise("add_attachment", actor)  # who may, before saying anything else
+            found = self.procedures.wallet_document(wallet_document_id)
+            if found is None or found.get("account_id") != actor.id:
+                raise WalletDocumentError("Không tìm thấy giấy tờ này trong kho dữ liệu của bạn.")
             required = d.procedure_version_info.document(document_code)
             if required is not None and found.get("type") not in required.wallet_types:
                 raise WalletDocumentError("Giấy tờ trong kho không thuộc loại thủ tục yêu cầu.")
-            d.add_attachment(actor, attachment)
+            attachment.update(id=uuid.uuid4().hex[:12], document_code=document_code,
+                              source="wallet", wallet_document_id=wallet_document_id,
+                              type=found.get("type"), number=found.get("number"),
+                              name=(found.get("file") or {}).get("name"))
+            d.add_attachment(actor, dict(attachment))
 
         return self._act(dossier_id, actor, change), attachment
 

@@ -112,6 +112,10 @@ class Filing(Aggregate):
 
     # -- who may act ---------------------------------------------------------------
 
+    def authorise(self, command: str, actor: Actor) -> Party:
+        """Check, without recording anything, that ``actor`` may issue ``command`` now."""
+        return self._authorise(command, actor)
+
     def _authorise(self, command: str, actor: Actor) -> Party:
         """The party ``actor`` acts as: refuses the wrong person first, then the wrong state."""
         sources = RULES[command]
