@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,6 +33,7 @@ def dossier_view(d: Dossier, *, internal: bool) -> dict[str, Any]:
         "submitted_at": iso(d.submitted_at), "accepted_at": iso(d.accepted_at),
         "appointment_at": iso(d.appointment_at), "appointment_local": local(d.appointment_at),
         "completed_at": iso(d.completed_at), "clock_paused": d.clock_paused,
+        "overdue": d.is_overdue(datetime.now(UTC)),
         "supplements": d.supplements, "extensions": d.extensions, "fee_due": d.fee_due,
         "payment": d.payment, "result": d.result, "delivery_channel": d.delivery_channel,
         "rating": d.rating, "closing_reason": d.closing_reason,
