@@ -31,6 +31,7 @@ from services.catalog.domain.text import query_terms
 from services.catalog.seed import load, procedure_content
 from services.catalog.settings import CatalogSettings
 from shared.mongo import make_client
+from shared.mongo_lock import DocumentLocks
 
 QUERIES = ["khai sinh", "Đăng ký khai sinh", "dang ky kinh doanh", "giấy phép xây dựng",
            "so do", "chung thuc ban sao", "ly lich tu phap", "cap doi", "dang", "giay phep",
@@ -114,7 +115,7 @@ async def run(procedures: int, queries: int, concurrency: int) -> None:
         await fill(db, generate(procedures))
         print(f"procedures: {procedures} (loaded in {time.perf_counter() - started:.1f} s), "
               f"queries: {queries} per row, concurrency: {concurrency}")
-        index = SearchIndex(db)
+        index = SearchIndex(db, DocumentLocks(db["locks"]))
         started = time.perf_counter()
         await index.fresh()
         print(f"in-memory index built in {time.perf_counter() - started:.1f} s "

@@ -42,7 +42,7 @@ def build_catalog(db: AsyncDatabase[dict[str, Any]]) -> Catalog:
     locks = DocumentLocks(db["locks"])
     registry_ = Registry(RecordStore(db["agencies"]), RecordStore(db["fields"]), locks)
     store = ProcedureStore(db)
-    index = SearchIndex(db)
+    index = SearchIndex(db, locks)
     procedures_ = Procedures(store, registry_, locks, index.changed)
     return Catalog(
         procedures=procedures_, registry=registry_, search=Search(index),

@@ -7,9 +7,11 @@ import io
 import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+import httpx
 import pytest
 
 from services.catalog.tests.integration.support import (
@@ -244,3 +246,23 @@ def test_concurrent_edits_and_publishing_lose_no_version_and_no_event(
     assert [e["data"]["version"] for e in events] == list(range(1, published + 1))
     assert [e["sequence"] for e in events] == list(range(1, published + 1))
     assert events[-1]["data"]["time_limit_days"] == current["time_limit_days"]
+
+
+def test_every_instance_sees_a_publication_at_once(catalog: RunningCatalog,
+                                                   tmp_path: Path) -> None:
+    other = catalog.another_instance(tmp_path).start()
+    try:
+        with httpx.Client(base_url=other.url, timeout=30) as second:
+            query = {"q": "ban tin thu nghiem lien phien"}
+            assert second.get("/api/v1/catalog/procedures", params=query).json()["total"] == 0
+            code = "9.000007"
+            body = _procedure(code, name="Cấp giấy phép bản tin thử nghiệm liên phiên")
+            catalog.api.post("/api/v1/catalog/procedures", json=body, headers=ADMIN)
+            catalog.api.post(f"/api/v1/catalog/procedures/{code}/publish", headers=ADMIN)
+            found = second.get("/api/v1/catalog/procedures", params=query).json()
+            assert [i["code"] for i in found["items"]] == [code]
+            catalog.api.post(f"/api/v1/catalog/procedures/{code}/withdraw", headers=ADMIN,
+                             json={"reason": "Thử rút"})
+            assert second.get("/api/v1/catalog/procedures", params=query).json()["total"] == 0
+    finally:
+        other.stop()

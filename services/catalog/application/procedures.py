@@ -31,7 +31,7 @@ _RETRY = "Thủ tục vừa được người khác cập nhật, vui lòng tả
 
 class Procedures:
     def __init__(self, store: ProcedureStore, registry: Registry, locks: DocumentLocks,
-                 listing_changed: Callable[[], Awaitable[None]],
+                 listing_changed: Callable[[str], Awaitable[None]],
                  clock: Clock = utc_now) -> None:
         self.store = store
         self.registry = registry
@@ -101,7 +101,7 @@ class Procedures:
         if not await self.store.publish(code, doc["seq"], doc["draft_revision"], snapshot,
                                         listing, entry, event, now):
             raise ConflictError(_RETRY)
-        await self.listing_changed()
+        await self.listing_changed(code)
         return {"code": code, "version": version, "published_at": now.isoformat()}
 
     async def withdraw(self, code: str, actor: Actor, reason: str) -> Doc:
@@ -118,7 +118,7 @@ class Procedures:
         entry = history_entry("withdrawn", actor, now, reason, version=version)
         if not await self.store.withdraw(code, doc["seq"], version, entry, event, now):
             raise ConflictError(_RETRY)
-        await self.listing_changed()
+        await self.listing_changed(code)
         return {"code": code, "version": version, "status": "withdrawn"}
 
     async def version(self, code: str, version: int | None = None) -> tuple[ProcedureContent, Doc]:

@@ -34,6 +34,11 @@ class RunningCatalog:
     engines: Engines
     database: str
     topic: str
+    env: dict[str, str]
+
+    def another_instance(self, log_dir: Path) -> ServiceProcess:
+        """A second catalog process on the same database, as a scaled deployment runs."""
+        return ServiceProcess("services.catalog", self.env, "MOTCUA_CATALOG_PORT", log_dir)
 
 
 async def _seed(mongo_url: str, database: str) -> dict[str, int]:
@@ -50,13 +55,12 @@ def running_catalog(engines: Engines, log_dir: Path, seed: bool = True) -> Itera
     database, prefix = f"catalog_{run}", f"{run}."
     if seed:
         asyncio.run(_seed(engines.mongo_url, database))
-    process = ServiceProcess("services.catalog", {
-        **engines.env(), "MOTCUA_CATALOG_MONGO_DATABASE": database,
-        "MOTCUA_CATALOG_TOPIC_PREFIX": prefix,
-    }, "MOTCUA_CATALOG_PORT", log_dir).start()
+    env = {**engines.env(), "MOTCUA_CATALOG_MONGO_DATABASE": database,
+           "MOTCUA_CATALOG_TOPIC_PREFIX": prefix}
+    process = ServiceProcess("services.catalog", env, "MOTCUA_CATALOG_PORT", log_dir).start()
     try:
         with httpx.Client(base_url=process.url, timeout=30) as api:
-            yield RunningCatalog(api, engines, database, events_topic("catalog", prefix))
+            yield RunningCatalog(api, engines, database, events_topic("catalog", prefix), env)
     finally:
         process.stop()
         with MongoClient(engines.mongo_url) as client:
