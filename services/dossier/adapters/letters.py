@@ -20,7 +20,6 @@ from reportlab.pdfgen.canvas import Canvas
 
 from services.dossier.api.views import local
 from services.dossier.domain.dossier import Dossier
-from services.dossier.projections.readmodels import NAME_FIELDS
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 _fonts: list[str] = []
@@ -41,7 +40,7 @@ def fonts() -> tuple[str, str]:
 
 
 def _applicant(d: Dossier) -> str:
-    return next((str(d.form[k]) for k in NAME_FIELDS if d.form.get(k)), d.owner_id)
+    return d.applicant or d.owner_id
 
 
 def receipt_lines(d: Dossier, agency_name: str) -> tuple[str, list[str]]:

@@ -156,14 +156,16 @@ class Dossier(Filing):
                 service_level=procedure.service_level,
                 fees=[{"code": f.code, "name": f.name, "amount": f.amount}
                       for f in procedure.fees],
-                total=fee_due,
+                total=fee_due, procedure_name=procedure.name, payer_name=self.applicant,
+                reason=f"Phí, lệ phí giải quyết hồ sơ {self.code}",
             )
 
     @event("PaymentRequested")
     def _payment_requested(self, actor: dict[str, Any], dossier_id: str, code: str,
                            procedure_code: str, procedure_version: int, agency_code: str,
                            payer_id: str, service_level: int, fees: list[dict[str, Any]],
-                           total: int) -> None:
+                           total: int, procedure_name: str, payer_name: str,
+                           reason: str) -> None:
         """Published for the payment service (docs/events.md, Dossier → payment)."""
 
     @event("Approved")

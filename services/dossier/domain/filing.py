@@ -26,6 +26,7 @@ from shared.events.envelope import Actor
 from shared.workdays import WorkCalendar
 
 ONLINE_LEVELS = (3, 4)
+NAME_FIELDS = ("ho_ten", "ho_ten_nguoi_yeu_cau", "ho_ten_tre", "ten_to_chuc")
 CITIZEN_ROLES = ("citizen", "organisation")
 
 
@@ -147,6 +148,11 @@ class Filing(Aggregate):
         if not held:
             raise errors.MissingOfficerRoleError
         return held
+
+    @property
+    def applicant(self) -> str:
+        """The applicant's name as the form gives it (for letters and receipts)."""
+        return next((str(self.form[k]) for k in NAME_FIELDS if self.form.get(k)), "")
 
     @property
     def agencies(self) -> frozenset[str]:

@@ -16,7 +16,6 @@ from services.dossier.domain.status import FINAL, LABELS, NATIONAL_CODES, Status
 LIST = "dossier_list"
 TIMELINES = "timelines"
 POSITIONS = "projection_positions"
-NAME_FIELDS = ("ho_ten", "ho_ten_nguoi_yeu_cau", "ho_ten_tre", "ten_to_chuc")
 ACTIVE = [s.value for s in Status if s not in FINAL and s is not Status.DRAFT]
 
 
@@ -27,7 +26,7 @@ def folded(value: str) -> str:
 
 
 def list_entry(d: Dossier) -> dict[str, Any]:
-    applicant = next((str(d.form[k]) for k in NAME_FIELDS if d.form.get(k)), "")
+    applicant = d.applicant
     return {
         "owner_id": d.owner_id, "code": d.code, "status": d.status.value,
         "status_label": LABELS[d.status], "national_status_code": NATIONAL_CODES[d.status],

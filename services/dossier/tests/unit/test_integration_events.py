@@ -5,7 +5,8 @@ from datetime import timedelta
 
 from services.dossier.adapters.integration_events import to_integration_event
 from services.dossier.application.dossiers import DossierCode
-from services.dossier.tests.unit.builders import OWNER, T0, draft
+from services.dossier.domain.status import Status
+from services.dossier.tests.unit.builders import OWNER, T0, draft, in_state
 from shared.events.envelope import IntegrationEvent
 
 
@@ -34,3 +35,19 @@ def test_created_and_submitted_translate_to_dossier_events() -> None:
 def test_the_code_index_is_not_published() -> None:
     index = DossierCode("NB.HOALU-261120-ABCD1234X", uuid.uuid4())
     assert [to_integration_event(e) for e in index.collect_events()] == [None]
+
+
+def test_payment_requested_follows_the_contract_with_the_payment_service() -> None:
+    dossier = in_state(Status.AWAITING_PAYMENT)
+    published = [to_integration_event(e) for e in dossier.collect_events()]
+    requested = next(e for e in published
+                     if e is not None and e.type == "vn.motcua.dossier.payment_requested")
+    data = requested.data
+    assert data["dossier_id"] == str(dossier.id) and data["code"] == dossier.code
+    assert data["procedure_code"] == "1.001193" and data["procedure_version"] == 1
+    assert data["agency_code"] == "NB.HOALU" and data["payer_id"] == OWNER.id
+    assert data["service_level"] == 4 and data["total"] == 8000
+    assert data["fees"] == [{"code": "le_phi", "name": "Lệ phí đăng ký khai sinh",
+                             "amount": 8000}]
+    assert data["payer_name"] == "Nguyễn Văn An"
+    assert data["procedure_name"] == "Đăng ký khai sinh"
