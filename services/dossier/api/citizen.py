@@ -123,6 +123,23 @@ def link_wallet_document(dossier_id: UUID, body: WalletDocumentRequest, actor: C
     return {**attachment, "version": version}
 
 
+@router.get("/{dossier_id}/attachments/{attachment_id}")
+def download(dossier_id: UUID, attachment_id: str, actor: CurrentActor, app: Dossiers,
+             request: Request) -> Response:
+    """An uploaded file, to whoever may read the dossier (owner, its agencies, auditors)."""
+    attachment = app.get_for(dossier_id, actor).attachments.get(attachment_id)
+    if attachment is None or not attachment.get("sha256"):
+        raise ProblemError(404, "attachment-not-found", "Không tìm thấy tệp đính kèm.")
+    try:
+        content = request.app.state.blobs.get(attachment["sha256"])
+    except BlobError:
+        raise ProblemError(404, "attachment-not-found", "Không tìm thấy tệp đính kèm.") from None
+    return Response(content, media_type=attachment.get("content_type") or
+                    "application/octet-stream",
+                    headers={"Content-Disposition": "attachment", "X-Content-Type-Options":
+                             "nosniff"})
+
+
 @router.delete("/{dossier_id}/attachments/{attachment_id}")
 def remove_attachment(dossier_id: UUID, attachment_id: str, actor: CurrentActor,
                       app: Dossiers) -> dict[str, Any]:

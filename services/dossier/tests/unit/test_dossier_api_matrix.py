@@ -3,6 +3,7 @@ problem+json body (no engines: in-memory event store and blob store)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from typing import Any
 from uuid import UUID
@@ -152,6 +153,37 @@ def test_route_answers_each_caller(app: tuple[TestClient, DossierApplication], w
     problem = response.json()
     assert problem["type"].startswith("https://motcua.vn/problems/") and problem["detail"]
     assert dossiers.get_for(dossier_id, OWNER).version == version  # nothing written
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_an_uploaded_file_is_stored_by_content_and_served_to_readers(
+    app: tuple[TestClient, DossierApplication],
+) -> None:
+    client, dossiers = app
+    dossier_id = dossiers.start_draft(OWNER, procedure_code="1.001193", agency_code=AGENCY,
+                                      form={"ho_ten": "Nguyễn Văn An"})
+    base = f"/api/v1/dossiers/{dossier_id}"
+    refused = client.post(f"{base}/attachments", headers=headers(OWNER),
+                          data={"document_code": "giay_chung_sinh"},
+                          files={"file": ("x.pdf", b"GIF89a not a pdf", "application/pdf")})
+    assert refused.status_code == 415
+    sent = client.post(f"{base}/attachments", headers=headers(OWNER),
+                       data={"document_code": "giay_chung_sinh"},
+                       files={"file": ("giấy chứng sinh.pdf", PDF, "text/plain")})
+    assert sent.status_code == 201, sent.text
+    attachment = sent.json()
+    assert attachment["content_type"] == "application/pdf"  # from the bytes, not the client
+    assert attachment["sha256"] == hashlib.sha256(PDF).hexdigest()
+    got = client.get(f"{base}/attachments/{attachment['id']}", headers=headers(OWNER))
+    assert got.status_code == 200 and got.content == PDF
+    assert client.get(f"{base}/attachments/{attachment['id']}",
+                      headers=headers(OTHER_CITIZEN)).status_code == 404
+    officer_upload = client.post(f"{base}/attachments", headers=headers(RECEIVER),
+                                 data={"document_code": "giay_chung_sinh"},
+                                 files={"file": ("y.pdf", PDF + b"1", "application/pdf")})
+    assert officer_upload.status_code == 404  # a draft: not the agency's yet
 
 
 def test_public_lookup_needs_the_second_factor(
