@@ -59,7 +59,8 @@ def test_versions_are_immutable_and_stay_readable(catalog: RunningCatalog) -> No
 
     changed = _procedure(code, time_limit_days=7,
                          fees=[{"code": "LP", "name": "Lệ phí", "amount": 50000}])
-    saved = api.put(f"/api/v1/catalog/procedures/{code}/draft", json=changed, headers=ADMIN)
+    saved = api.put(f"/api/v1/catalog/procedures/{code}/draft", headers=ADMIN,
+                    json={**changed, "reason": "Thông tư mới"})
     assert saved.status_code == 200, saved.text
     current = api.get(f"/api/v1/catalog/procedures/{code}").json()
     assert (current["version"], current["time_limit_days"]) == (1, 10)  # the draft is not live

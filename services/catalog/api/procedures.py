@@ -67,10 +67,11 @@ def content_disposition(filename: str) -> str:
 @router.post("", status_code=201)
 async def create_procedure(catalog: CatalogDep, actor: AdminActor,
                            body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+    reason = str(body.pop("reason", "") or "tạo mới")
     content = parse_content(body)
     if await catalog.procedures.store.get(content.code) is not None:
         raise ConflictError(f"Thủ tục có mã {content.code} đã tồn tại.")
-    return await catalog.procedures.save_draft(content, actor, "tạo mới")
+    return await catalog.procedures.save_draft(content, actor, reason)
 
 
 @router.get("/{code}/draft")
@@ -82,11 +83,12 @@ async def get_draft(catalog: CatalogDep, actor: AdminActor, code: str) -> dict[s
 @router.put("/{code}/draft")
 async def save_draft(catalog: CatalogDep, actor: AdminActor, code: str,
                      body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+    reason = str(body.pop("reason", "") or "")
     content = parse_content({**body, "code": body.get("code", code)})
     if content.code != code:
         raise InvalidProcedureError("Mã thủ tục trong nội dung không khớp với đường dẫn.")
     await catalog.procedures.draft(code)  # 404 unless it exists: creation is POST
-    return await catalog.procedures.save_draft(content, actor, str(body.get("reason", "")))
+    return await catalog.procedures.save_draft(content, actor, reason)
 
 
 @router.post("/{code}/publish")

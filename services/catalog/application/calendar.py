@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from services.catalog.adapters.records import RecordStore
 from services.catalog.application.common import Clock, utc_now
+from services.catalog.application.ports import Locks, RecordRepository
 from services.catalog.domain import events
 from services.catalog.domain.calendar import YearOverrides, check_year, work_calendar, year_view
 from services.catalog.domain.errors import ConflictError, InvalidCalendarError
 from shared.events.envelope import Actor
-from shared.mongo_lock import DocumentLocks, lock_key
+from shared.mongo_lock import lock_key
 from shared.workdays import VIETNAM
 
 MAX_DAYS = 3650
@@ -25,7 +25,7 @@ def _overrides(doc: dict[str, Any] | None, year: int) -> YearOverrides:
 
 
 class Calendar:
-    def __init__(self, store: RecordStore, locks: DocumentLocks, clock: Clock = utc_now) -> None:
+    def __init__(self, store: RecordRepository, locks: Locks, clock: Clock = utc_now) -> None:
         self.store = store
         self.locks = locks
         self.clock = clock

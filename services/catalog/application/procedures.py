@@ -10,8 +10,8 @@ from pydantic import ValidationError
 from pymongo.errors import DuplicateKeyError
 
 from services.catalog.adapters.documents import content_from_doc, content_to_doc, search_fields
-from services.catalog.adapters.procedure_store import ProcedureStore
 from services.catalog.application.common import Clock, history_entry, invalid, utc_now
+from services.catalog.application.ports import Locks, ProcedureRepository
 from services.catalog.application.registry import Registry
 from services.catalog.domain import events
 from services.catalog.domain.errors import (
@@ -23,14 +23,14 @@ from services.catalog.domain.errors import (
 )
 from services.catalog.domain.model import ProcedureContent
 from shared.events.envelope import Actor
-from shared.mongo_lock import DocumentLocks, lock_key
+from shared.mongo_lock import lock_key
 
 Doc = dict[str, Any]
 _RETRY = "Thủ tục vừa được người khác cập nhật, vui lòng tải lại và thử lại."
 
 
 class Procedures:
-    def __init__(self, store: ProcedureStore, registry: Registry, locks: DocumentLocks,
+    def __init__(self, store: ProcedureRepository, registry: Registry, locks: Locks,
                  listing_changed: Callable[[str], Awaitable[None]],
                  clock: Clock = utc_now) -> None:
         self.store = store

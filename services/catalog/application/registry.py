@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.catalog.adapters.records import RecordStore
 from services.catalog.application.common import Clock, utc_now
+from services.catalog.application.ports import Locks, RecordRepository
 from services.catalog.domain import events
 from services.catalog.domain.errors import ConflictError, InvalidAgencyError, NotFoundError
 from services.catalog.domain.model import Agency, ProcedureField
 from shared.events.envelope import Actor
-from shared.mongo_lock import DocumentLocks, lock_key
+from shared.mongo_lock import lock_key
 
 Doc = dict[str, Any]
 _AGENCY_FIELDS = ("code", "name", "tier", "parent_code", "retired", "address", "phone")
@@ -21,7 +21,7 @@ def agency_view(doc: Doc) -> Doc:
 
 
 class Registry:
-    def __init__(self, agencies: RecordStore, fields: RecordStore, locks: DocumentLocks,
+    def __init__(self, agencies: RecordRepository, fields: RecordRepository, locks: Locks,
                  clock: Clock = utc_now) -> None:
         self.agencies = agencies
         self.fields = fields

@@ -7,8 +7,8 @@ from typing import Any
 
 import filetype
 
-from services.catalog.adapters.procedure_store import TemplateStore
 from services.catalog.application.common import Clock, utc_now
+from services.catalog.application.ports import TemplateRepository
 from services.catalog.application.procedures import Procedures
 from services.catalog.domain.errors import InvalidTemplateError, NotFoundError
 from services.catalog.domain.model import ProcedureContent, TemplateRef
@@ -34,7 +34,7 @@ def sniff(content: bytes) -> tuple[str, str]:
 
 
 class Templates:
-    def __init__(self, store: TemplateStore, procedures: Procedures,
+    def __init__(self, store: TemplateRepository, procedures: Procedures,
                  clock: Clock = utc_now) -> None:
         self.store = store
         self.procedures = procedures
