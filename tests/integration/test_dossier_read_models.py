@@ -118,6 +118,14 @@ def test_lists_queues_rebuild_and_audit_cli(engines: Engines, event_store_env: d
             assert queue("overdue") == set()
             assert queue("waiting_for_citizen") == {third}
             assert queue("to_receive", "NB.STP") == set()
+            _ok(client.post(f"{act}/{second}/start-processing",
+                            headers=officer(user="can-bo-7"), json={}))
+            _eventually(lambda: db.dossier_list.find_one({"_id": second})["assignee"]
+                        == "can-bo-7", "the assignment to be projected")
+            for user, expected in (("can-bo-7", [second]), ("can-bo-8", [])):
+                mine = client.get("/api/v1/officer/queues/in_processing",
+                                  headers=officer(user=user), params={"mine": "true"})
+                assert [d["id"] for d in _ok(mine)["items"]] == expected
             counts = _ok(client.get("/api/v1/officer/queues", headers=officer()))["counts"]
             assert counts == {"to_receive": 1, "in_processing": 1, "due_soon": 1,
                               "overdue": 0, "waiting_for_citizen": 1}
@@ -134,7 +142,7 @@ def test_lists_queues_rebuild_and_audit_cli(engines: Engines, event_store_env: d
         assert json.loads(verified.stdout)["valid"] is True
         replayed = _cli(env, "audit", "replay", code)
         assert replayed.returncode == 0, replayed.stderr
-        assert json.loads(replayed.stdout)["dossier"]["status"] == "accepted"
+        assert json.loads(replayed.stdout)["dossier"]["status"] == "in_processing"
         before = _cli(env, "audit", "replay", code, "--at", "2000-01-01T00:00:00+07:00")
         assert json.loads(before.stdout)["dossier"] is None
         assert _cli(env, "audit", "verify", "NB.HOALU-000000-00000000X").returncode == 1

@@ -62,8 +62,10 @@ class ReadModels:
         return self._page(query, [("updated_at", DESCENDING), ("_id", ASCENDING)], page, size)
 
     def queue(self, agency: str, queue: str, now: datetime, calendar: WorkCalendar,
-              page: int, size: int) -> dict[str, Any]:
+              page: int, size: int, assignee: str | None = None) -> dict[str, Any]:
         query, sort = queue_filter(queue, agency, now, calendar)
+        if assignee is not None:
+            query["assignee"] = assignee
         return self._page(query, sort, page, size)
 
     def counts(self, agency: str, now: datetime, calendar: WorkCalendar) -> dict[str, int]:

@@ -102,10 +102,13 @@ def work_queue(queue: Literal["to_receive", "in_processing", "due_soon", "overdu
                               "waiting_for_citizen"],
                actor: CurrentActor, request: Request, app: Dossiers,
                page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-               size: Annotated[int, Query(ge=1, le=100)] = 20) -> dict[str, Any]:
+               size: Annotated[int, Query(ge=1, le=100)] = 20,
+               mine: bool = False) -> dict[str, Any]:
+    """One queue of the caller's agency; ``mine=true``: only dossiers assigned to them."""
     agency = _officer_agency(actor)
     found: dict[str, Any] = request.app.state.read_models.queue(
-        agency, queue, app.clock(), app.procedures.calendar(), page, size)
+        agency, queue, app.clock(), app.procedures.calendar(), page, size,
+        actor.id if mine else None)
     return found
 
 
