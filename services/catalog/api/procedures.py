@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from services.catalog.api.deps import PREFIX, AdminActor, CatalogDep
 from services.catalog.application.procedures import parse_content
 from services.catalog.application.templates import MAX_BYTES
-from services.catalog.domain.errors import ConflictError, InvalidProcedureError
+from services.catalog.domain.errors import InvalidProcedureError
 from services.catalog.domain.text import strip_marks
 from shared.problems import ProblemError
 
@@ -68,10 +68,7 @@ def content_disposition(filename: str) -> str:
 async def create_procedure(catalog: CatalogDep, actor: AdminActor,
                            body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
     reason = str(body.pop("reason", "") or "tạo mới")
-    content = parse_content(body)
-    if await catalog.procedures.store.get(content.code) is not None:
-        raise ConflictError(f"Thủ tục có mã {content.code} đã tồn tại.")
-    return await catalog.procedures.save_draft(content, actor, reason)
+    return await catalog.procedures.create(parse_content(body), actor, reason)
 
 
 @router.get("/{code}/draft")

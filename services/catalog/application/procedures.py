@@ -43,6 +43,14 @@ class Procedures:
         """Writers of one procedure document take turns (see shared/mongo_lock.py)."""
         return self.locks.hold(lock_key("procedures", code))
 
+    async def create(self, content: ProcedureContent, actor: Actor, reason: str) -> Doc:
+        """A new procedure, as a draft: nothing is public until it is published."""
+        await self._check_references(content)
+        async with self._lock(content.code):
+            if await self.store.get(content.code) is not None:
+                raise ConflictError(f"Thủ tục có mã {content.code} đã tồn tại.")
+            return await self._save_draft(content, actor, reason, None)
+
     async def save_draft(self, content: ProcedureContent, actor: Actor, reason: str = "",
                          expected_revision: int | None = None) -> Doc:
         """Create the procedure or replace its draft; published versions are untouched."""
