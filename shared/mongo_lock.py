@@ -12,7 +12,8 @@ lock is a document in a small collection, inserted to take it and deleted to
 release it, with an expiry so a crashed holder does not block forever.
 
 Every writer of a document — use cases and the outbox relay alike — takes the
-document's lock around its read-modify-write (:class:`LockedMongoOutboxRelay`).
+document's lock around its read-modify-write (``shared.mongo_outbox.MongoOutboxRelay``
+does so around its ``$pullAll``).
 Taking over an expired lock is itself not atomic (a crashed holder is rare; the
 window is the takeover itself).
 """
@@ -28,12 +29,8 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from aiokafka import AIOKafkaProducer
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
-
-from shared.events.envelope import IntegrationEvent
-from shared.mongo_outbox import OUTBOX, MongoOutboxRelay
 
 Doc = dict[str, Any]
 
@@ -73,34 +70,6 @@ class DocumentLocks:
             if held is not None and held["expires_at"] < now:  # its holder crashed
                 await self.collection.delete_one({"_id": key, "token": held["token"]})
             return False
-
-
-class LockedMongoOutboxRelay(MongoOutboxRelay):
-    """The in-document outbox relay, taking each document's lock around its ``$pullAll``."""
-
-    def __init__(self, collections: list[AsyncCollection[Doc]], producer: AIOKafkaProducer,
-                 topic: str, locks: DocumentLocks, batch_size: int = 100,
-                 idle_seconds: float = 0.2) -> None:
-        super().__init__(collections, producer, topic, batch_size, idle_seconds)
-        self.locks = locks
-
-    async def relay_once(self) -> int:
-        published = 0
-        for collection in self.collections:
-            pending = collection.find({f"{OUTBOX}.0": {"$exists": True}}, {"_id": 1})
-            ids = [d["_id"] async for d in pending.limit(self.batch_size)]
-            for doc_id in ids:
-                async with self.locks.hold(lock_key(collection.name, doc_id)):
-                    document = await collection.find_one({"_id": doc_id}, {OUTBOX: 1})
-                    entries = (document or {}).get(OUTBOX) or []
-                    if not entries:
-                        continue
-                    await self._publish([IntegrationEvent.model_validate_json(e["event"])
-                                         for e in entries])
-                    await collection.update_one({"_id": doc_id},
-                                                {"$pullAll": {OUTBOX: entries}})
-                    published += len(entries)
-        return published
 
 
 def lock_key(collection: str, doc_id: object) -> str:

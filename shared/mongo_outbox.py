@@ -4,9 +4,14 @@ FerretDB 1.x has no multi-document transactions, so a change and the events it
 causes must be one single-document write: the update that changes a document
 also appends its events to the document's ``_outbox`` array (:func:`outbox_push`).
 :class:`MongoOutboxRelay` publishes pending entries in order and then removes
-exactly those entries with ``$pullAll`` (entries appended meanwhile stay). A
-crash between the broker's acknowledgement and the removal republishes the same
-events with the same ids; consumers de-duplicate on them.
+exactly those entries with ``$pullAll``. A crash between the broker's
+acknowledgement and the removal republishes the same events with the same ids;
+consumers de-duplicate on them.
+
+FerretDB 1.x applies an update as read, modify, write back the whole document,
+not atomically (see :mod:`shared.mongo_lock`): so the relay and every writer of
+an outboxed document take that document's lock, or a concurrent write could
+erase events or be erased.
 
 Entries hold the envelope as a JSON string: event data may carry keys such as
 ``$schema`` that MongoDB-protocol servers refuse as field names.
@@ -23,6 +28,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from shared.events.envelope import IntegrationEvent
 from shared.kafka.producer import record_headers
+from shared.mongo_lock import DocumentLocks, lock_key
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +47,14 @@ class MongoOutboxRelay:
         collections: list[AsyncCollection[dict[str, Any]]],
         producer: AIOKafkaProducer,
         topic: str,
+        locks: DocumentLocks,
         batch_size: int = 100,
         idle_seconds: float = 0.2,
     ) -> None:
         self.collections = collections
         self.producer = producer
         self.topic = topic
+        self.locks = locks
         self.batch_size = batch_size
         self.idle_seconds = idle_seconds
 
@@ -65,15 +73,18 @@ class MongoOutboxRelay:
     async def relay_once(self) -> int:
         published = 0
         for collection in self.collections:
-            pending = collection.find({f"{OUTBOX}.0": {"$exists": True}}, {OUTBOX: 1})
-            async for document in pending.limit(self.batch_size):
-                entries = document[OUTBOX]
-                await self._publish([IntegrationEvent.model_validate_json(e["event"])
-                                     for e in entries])
-                await collection.update_one(
-                    {"_id": document["_id"]}, {"$pullAll": {OUTBOX: entries}}
-                )
-                published += len(entries)
+            pending = collection.find({f"{OUTBOX}.0": {"$exists": True}}, {"_id": 1})
+            ids = [d["_id"] async for d in pending.limit(self.batch_size)]
+            for doc_id in ids:
+                async with self.locks.hold(lock_key(collection.name, doc_id)):
+                    document = await collection.find_one({"_id": doc_id}, {OUTBOX: 1})
+                    entries = (document or {}).get(OUTBOX) or []
+                    if not entries:
+                        continue
+                    await self._publish([IntegrationEvent.model_validate_json(e["event"])
+                                         for e in entries])
+                    await collection.update_one({"_id": doc_id}, {"$pullAll": {OUTBOX: entries}})
+                    published += len(entries)
         return published
 
     async def _publish(self, events: list[IntegrationEvent]) -> None:

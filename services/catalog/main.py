@@ -28,7 +28,8 @@ from shared.http.app import create_app, serve
 from shared.kafka.producer import make_producer
 from shared.kafka.topics import ensure_topics
 from shared.mongo import make_client
-from shared.mongo_lock import DocumentLocks, LockedMongoOutboxRelay
+from shared.mongo_lock import DocumentLocks
+from shared.mongo_outbox import MongoOutboxRelay
 
 log = logging.getLogger(__name__)
 OUTBOX_COLLECTIONS = ("procedures", "agencies", "fields", "calendars")
@@ -63,7 +64,7 @@ async def _relay(settings: CatalogSettings, db: AsyncDatabase[dict[str, Any]],
             await producer.start()
             await ProcedureStore(db).ensure_indexes()
             started.set()
-            relay = LockedMongoOutboxRelay(
+            relay = MongoOutboxRelay(
                 [db[c] for c in OUTBOX_COLLECTIONS], producer, topic,
                 DocumentLocks(db["locks"]), idle_seconds=RELAY_IDLE_SECONDS)
             await relay.run()

@@ -58,7 +58,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
                 log.warning("identity cannot reach its engines yet; retrying", exc_info=True)
                 await asyncio.sleep(2.0)
         try:
-            await MongoOutboxRelay([ctx.store.accounts], producer, topic).run()
+            await MongoOutboxRelay([ctx.store.accounts], producer, topic, ctx.store.locks).run()
         finally:
             await producer.stop()
 

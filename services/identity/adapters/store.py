@@ -2,12 +2,15 @@
 
 Every change to an account is one ``update_one`` guarded by the version it was
 read at; the events it causes are pushed into the same document's outbox in
-that update and numbered from the version (see domain/accounts.py). Sessions
+that update and numbered from the version (see domain/accounts.py). FerretDB
+applies updates non-atomically, so every write to an account document holds
+that document's lock (shared/mongo_lock.py), as the outbox relay does. Sessions
 and throttle counters are not part of any aggregate's history and emit no events.
 """
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,6 +24,7 @@ from services.identity.domain.accounts import identity_event
 from services.identity.domain.errors import EmailTakenError
 from shared.events.envelope import Actor
 from shared.logs import correlation_id
+from shared.mongo_lock import DocumentLocks, lock_key
 from shared.mongo_outbox import OUTBOX, outbox_push
 
 Doc = dict[str, Any]
@@ -40,6 +44,7 @@ class AccountStore:
         self.sessions: AsyncCollection[Doc] = db.sessions
         self.throttle: AsyncCollection[Doc] = db.throttle
         self.captchas: AsyncCollection[Doc] = db.captchas_used
+        self.locks = DocumentLocks(db.locks)
         self.ready = False  # indexes created (the unique email index above all)
 
     async def create_indexes(self) -> None:
@@ -89,25 +94,31 @@ class AccountStore:
             pushes.update(self._events(account["_id"], version + 1, changes, actor, now)["$push"])
         if pushes:
             update["$push"] = pushes
-        result = await self.accounts.update_one(
-            {"_id": account["_id"], "version": version, **(guard or {})}, update
-        )
+        async with self._locked(account["_id"]):
+            result = await self.accounts.update_one(
+                {"_id": account["_id"], "version": version, **(guard or {})}, update
+            )
         return result.modified_count == 1
 
     async def set_quietly(self, account_id: str, set_: dict[str, Any],
                           guard: dict[str, Any] | None = None) -> bool:
         """A change that is bookkeeping, not history (login counters, rehash)."""
-        result = await self.accounts.update_one({"_id": account_id, **(guard or {})},
-                                                {"$set": set_})
+        async with self._locked(account_id):
+            result = await self.accounts.update_one({"_id": account_id, **(guard or {})},
+                                                    {"$set": set_})
         return result.modified_count == 1
 
     async def count_login_attempt(self, account_id: str, step: int = 1) -> int:
         """Atomically add ``step`` to the account's failure streak; the new count."""
-        doc = await self.accounts.find_one_and_update(
-            {"_id": account_id}, {"$inc": {"login.failures": step}},
-            return_document=ReturnDocument.AFTER,  # FerretDB 1.24: no projection here
-        )
+        async with self._locked(account_id):
+            doc = await self.accounts.find_one_and_update(
+                {"_id": account_id}, {"$inc": {"login.failures": step}},
+                return_document=ReturnDocument.AFTER,  # FerretDB 1.24: no projection here
+            )
         return int(doc["login"]["failures"]) if doc else 1
+
+    def _locked(self, account_id: str) -> AbstractAsyncContextManager[None]:
+        return self.locks.hold(lock_key(self.accounts.name, account_id))
 
     async def by_id(self, account_id: str) -> Doc | None:
         return await self.accounts.find_one({"_id": account_id}, {OUTBOX: 0})

@@ -13,6 +13,7 @@ from shared.events.envelope import Actor, IntegrationEvent
 from shared.kafka.producer import make_producer
 from shared.kafka.topics import ensure_topics
 from shared.mongo import make_client
+from shared.mongo_lock import DocumentLocks
 from shared.mongo_outbox import OUTBOX, MongoOutboxRelay, outbox_push
 from tests.support.engines import Engines
 
@@ -50,7 +51,7 @@ async def test_events_written_with_the_change_are_published_in_order_and_removed
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None,
                                 auto_offset_reset="earliest")
     try:
-        relay = MongoOutboxRelay([procedures], producer, topic)
+        relay = MongoOutboxRelay([procedures], producer, topic, DocumentLocks(client[run_id].locks))
         assert await relay.relay_once() == 3
         assert await relay.relay_once() == 0
         assert (await procedures.find_one({"_id": subject}))[OUTBOX] == []
