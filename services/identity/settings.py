@@ -47,7 +47,7 @@ class IdentitySettings(ServiceSettings):
     address_window_seconds: int = Field(900, ge=1, description="That window, in seconds.")
     trusted_proxies: list[str] = Field(
         ["127.0.0.1", "::1"],
-        description="Peers whose X-Forwarded-For is believed (the gateway).",
+        description="Addresses or networks whose X-Forwarded-For is believed (the gateway).",
     )
     link_seal_public_key: str | None = Field(
         None, description="notify's X25519 public key (base64url) sealing emailed links."

@@ -21,3 +21,10 @@ def test_client_address() -> None:
         "203.0.113.9")
     assert client_address(_request("198.51.100.7", "1.2.3.4"), trusted) == "198.51.100.7"
     assert client_address(_request("127.0.0.1", None), trusted) == "127.0.0.1"
+
+
+def test_a_trusted_network_covers_a_container_gateway() -> None:
+    trusted = ["172.16.0.0/12"]
+    assert client_address(_request("172.18.0.5", "203.0.113.9"), trusted) == "203.0.113.9"
+    assert client_address(_request("192.168.1.2", "1.2.3.4"), trusted) == "192.168.1.2"
+    assert client_address(_request("testclient", "1.2.3.4"), trusted) == "testclient"
