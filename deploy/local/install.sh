@@ -16,6 +16,8 @@ if ! command -v java >/dev/null 2>&1 \
   missing+=(openjdk-17-jre-headless)
 fi
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
+[ -x /usr/bin/chromium ] || missing+=(chromium)  # browser tests (Playwright drives it)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if ! compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null; then
   missing+=(postgresql)
   # The launcher runs its own cluster under the state dir: do not create the system one.
