@@ -5,7 +5,7 @@ install:
 	bash deploy/local/install.sh
 
 up: install
-	.venv/bin/motcua up
+	.venv/bin/motcua up --demo
 
 down:
 	.venv/bin/motcua down

@@ -99,6 +99,7 @@ def engines_status() -> None:
 @app.command()
 def up(
     engines_only: bool = typer.Option(False, "--engines-only", help="Do not start services."),
+    demo: bool = typer.Option(False, "--demo", help="Also seed the demo data (idempotent)."),
 ) -> None:
     """Start engines, then services; wait until every service answers /readyz."""
     state = state_dir()
@@ -107,6 +108,8 @@ def up(
         _engines_table(state)
         return
     results = guarded(lambda: start_services(state))
+    if demo and all(r.ok for r in results):
+        guarded(lambda: seed_demo(state))
     _engines_table(state)
     _services_table(state)
     failed = [r for r in results if not r.ok]
