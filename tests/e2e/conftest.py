@@ -1,0 +1,25 @@
+"""End-to-end fixtures: ``suite`` starts every service process once per session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.e2e.suite import Suite, start_suite, stop_suite
+from tests.support.engines import Engines
+
+
+@pytest.fixture(scope="session")
+def suite(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
+    """The whole suite on the session's engines, demo data seeded.
+
+    ``suite.gateway_url`` is the only address tests should call; ``suite.stop(name)``
+    and ``suite.start(name)`` stop and restart one process of motcua_ops' registry
+    (``"catalog"``, ``"dossier-worker"``, ...); ``suite.maildir`` holds the emails.
+    """
+    started = start_suite(engines, tmp_path_factory.mktemp("suite-state"))
+    try:
+        yield started
+    finally:
+        stop_suite(started)
