@@ -13,6 +13,8 @@ SERVICES: dict[str, str] = {
 
 # Path prefix -> service. A prefix matches itself and anything below it
 # ("/api/v1/dossiers" matches "/api/v1/dossiers/1", not "/api/v1/dossiersx").
+# Only prefixes some service serves: anything else is the gateway's own 404.
+# notify's inbox and statistics (issue 7) are routed ahead of their arrival.
 PREFIXES: dict[str, str] = {
     "/api/v1/dossiers": "dossier",
     "/api/v1/officer": "dossier",
@@ -24,12 +26,7 @@ PREFIXES: dict[str, str] = {
     "/api/v1/admin/accounts": "identity",
     "/.well-known": "identity",
     "/api/v1/catalog": "catalog",
-    "/api/v1/procedures": "catalog",
-    "/api/v1/agencies": "catalog",
-    "/api/v1/fields": "catalog",
-    "/api/v1/calendar": "catalog",
     "/api/v1/payments": "payment",
-    "/api/v1/orders": "payment",
     "/api/v1/notifications": "notify",
     "/api/v1/stats": "notify",
 }

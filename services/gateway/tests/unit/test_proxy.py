@@ -25,12 +25,12 @@ PROBLEM = "application/problem+json"
         ("/api/v1/auth/login", "identity"),
         ("/api/v1/me", "identity"),
         ("/.well-known/jwks.json", "identity"),
-        ("/api/v1/procedures/1.001612", "catalog"),
-        ("/api/v1/agencies", "catalog"),
-        ("/api/v1/fields", "catalog"),
-        ("/api/v1/calendar/2025", "catalog"),
-        ("/api/v1/payments/abc/return", "payment"),
-        ("/api/v1/orders", "payment"),
+        ("/api/v1/catalog/procedures/1.001612", "catalog"),
+        ("/api/v1/catalog/agencies", "catalog"),
+        ("/api/v1/payments/vnpay/return", "payment"),
+        ("/api/v1/payments/orders", "payment"),
+        ("/api/v1/officer/queues/to_receive", "dossier"),
+        ("/api/v1/lookup/NB.HOALU-261122-ABCDEFGHJ", "dossier"),
         ("/api/v1/notifications", "notify"),
         ("/api/v1/stats/dossiers", "notify"),
     ],
@@ -44,12 +44,13 @@ def test_each_prefix_reaches_its_service(gateway: httpx.Client, path: str, servi
 
 
 def test_percent_encoding_of_the_path_is_kept(gateway: httpx.Client) -> None:
-    echo = gateway.get("/api/v1/procedures/a%2Fb%20c").json()
-    assert echo["raw_path"] == "/api/v1/procedures/a%2Fb%20c"
+    echo = gateway.get("/api/v1/catalog/procedures/a%2Fb%20c").json()
+    assert echo["raw_path"] == "/api/v1/catalog/procedures/a%2Fb%20c"
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/v1/unknown", "/api/v1/dossiersx", "/api/v1", "/api/v1/dossiers/%2e%2e/me"]
+    "path", ["/api/v1/unknown", "/api/v1/dossiersx", "/api/v1", "/api/v1/dossiers/%2e%2e/me",
+             "/api/v1/procedures", "/api/v1/agencies", "/api/v1/orders"]
 )
 def test_unknown_api_path_is_a_404_problem(
     gateway: httpx.Client, upstreams: Upstreams, path: str
@@ -81,7 +82,7 @@ def test_identity_headers_from_the_caller_never_reach_a_service(gateway: httpx.C
 
 
 def test_the_callers_request_id_is_propagated(gateway: httpx.Client) -> None:
-    response = gateway.get("/api/v1/agencies", headers={"X-Request-ID": "req-42.a:b"})
+    response = gateway.get("/api/v1/catalog/agencies", headers={"X-Request-ID": "req-42.a:b"})
     assert response.json()["headers"]["x-request-id"] == "req-42.a:b"
     assert response.headers["x-request-id"] == "req-42.a:b"
 
@@ -91,13 +92,13 @@ def test_a_fresh_request_id_replaces_a_missing_or_odd_one(
     gateway: httpx.Client, sent: str | None
 ) -> None:
     headers = {"X-Request-ID": sent} if sent is not None else {}
-    response = gateway.get("/api/v1/agencies", headers=headers)
+    response = gateway.get("/api/v1/catalog/agencies", headers=headers)
     generated = response.headers["x-request-id"]
     assert uuid.UUID(generated)
     assert response.json()["headers"]["x-request-id"] == generated
 
 
-@pytest.mark.parametrize("path", ["/api/v1/orders", "/", "/api/v1/unknown", "/healthz"])
+@pytest.mark.parametrize("path", ["/api/v1/payments/orders", "/", "/api/v1/unknown", "/healthz"])
 def test_security_headers_on_every_response(gateway: httpx.Client, path: str) -> None:
     headers = gateway.get(path).headers
     assert headers["content-security-policy"].startswith("default-src 'self'")
@@ -157,7 +158,7 @@ def test_a_service_that_is_down_is_a_prompt_503_with_retry_after(
 
 
 def test_other_services_still_answer_while_one_is_down(gateway_dossier_down: httpx.Client) -> None:
-    assert gateway_dossier_down.get("/api/v1/procedures").json()["service"] == "catalog"
+    assert gateway_dossier_down.get("/api/v1/catalog/procedures").json()["service"] == "catalog"
 
 
 def test_a_service_that_times_out_is_a_503(gateway: httpx.Client) -> None:

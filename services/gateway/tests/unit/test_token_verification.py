@@ -73,7 +73,7 @@ def test_a_valid_token_sets_the_caller_and_replaces_forged_headers(
 
 
 def test_without_a_token_the_request_passes_unauthenticated(gateway: httpx.Client) -> None:
-    headers = gateway.get("/api/v1/procedures", headers={"X-Motcua-User-Id": "x"}).json()[
+    headers = gateway.get("/api/v1/catalog/procedures", headers={"X-Motcua-User-Id": "x"}).json()[
         "headers"]
     assert not {h for h in headers if h.startswith("x-motcua-")}
 
