@@ -50,7 +50,7 @@ def build_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.add_middleware(EdgeMiddleware)
     app.state.client = client
     app.state.upstreams = upstreams
-    app.include_router(portal.router)
+    app.include_router(portal.build_router(client, upstreams, verifier))
 
     # Registered last, so /, /healthz, /readyz and /metrics stay the gateway's own.
     @app.api_route("/{path:path}", methods=METHODS, include_in_schema=False)

@@ -1,0 +1,29 @@
+"""Calls made on behalf of the signed-in viewer, and streaming a file back to the browser."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request, Response
+
+from services.gateway.portal.api import Answer
+from services.gateway.portal.session import Viewer, client_ip
+from services.gateway.portal.web import portal_of, render
+
+FILE_HEADERS = ("content-type", "content-disposition", "etag", "content-length")
+
+
+async def as_viewer(
+    request: Request, viewer: Viewer, method: str, service: str, path: str, **kwargs: Any
+) -> Answer:
+    return await portal_of(request).services.call(
+        method, service, path, caller=viewer.headers(), client_ip=client_ip(request), **kwargs)
+
+
+async def file_response(request: Request, answer: Answer) -> Response:
+    if not answer.ok:
+        return await render(request, "message.html", {
+            "title": "Không tải được tệp", "message": answer.detail}, answer.status)
+    headers = {k: v for k, v in answer.headers.items() if k.lower() in FILE_HEADERS}
+    headers["cache-control"] = "private, no-store"
+    return Response(answer.content, status_code=200, headers=headers)

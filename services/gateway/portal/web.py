@@ -1,0 +1,99 @@
+"""Rendering helpers shared by every page: templates, filters, redirects, login guard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from services.gateway.portal.api import Services
+from services.gateway.portal.session import (
+    Viewer,
+    apply_cookies,
+    csrf_ok,
+    csrf_token,
+    current_viewer,
+)
+from shared.auth import TokenVerifier
+
+VIETNAM = timezone(timedelta(hours=7), "ICT")  # Asia/Ho_Chi_Minh has no daylight saving time
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def vnd(amount: Any) -> str:
+    try:
+        return f"{int(amount):,}".replace(",", ".") + " ₫"
+    except (TypeError, ValueError):
+        return ""
+
+
+def local_time(value: Any, with_time: bool = True) -> str:
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(VIETNAM)
+    return moment.strftime("%H:%M %d/%m/%Y" if with_time else "%d/%m/%Y")
+
+
+templates = Jinja2Templates(directory=TEMPLATES)
+templates.env.filters["vnd"] = vnd
+templates.env.filters["local_time"] = local_time
+templates.env.filters["local_date"] = lambda value: local_time(value, with_time=False)
+
+
+@dataclass(frozen=True)
+class Portal:
+    services: Services
+    verifier: TokenVerifier
+
+    async def viewer(self, request: Request) -> Viewer | None:
+        return await current_viewer(request, self.verifier, self.services)
+
+
+def portal_of(request: Request) -> Portal:
+    portal: Portal = request.state.portal
+    return portal
+
+
+async def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
+) -> Response:
+    viewer = await portal_of(request).viewer(request)
+    values = {"viewer": viewer, "csrf": csrf_token(request), "path": request.url.path}
+    values.update(context or {})
+    response = templates.TemplateResponse(
+        request, template, values, status_code=status, headers={"Cache-Control": "no-store"}
+    )
+    return apply_cookies(request, response)
+
+
+def redirect(request: Request, url: str) -> Response:
+    return apply_cookies(request, RedirectResponse(url, status_code=303))
+
+
+def login_redirect(request: Request) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return redirect(request, f"/dang-nhap?tiep={quote(target, safe='')}")
+
+
+async def posted(request: Request) -> dict[str, Any] | None:
+    """The posted form, or None when its CSRF token does not match the cookie's."""
+    form = await request.form()
+    if not csrf_ok(request, str(form.get("csrf") or request.headers.get("x-csrf-token") or "")):
+        return None
+    return dict(form)
+
+
+def html(body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(body, status_code=status)
