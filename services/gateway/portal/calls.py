@@ -25,5 +25,10 @@ async def file_response(request: Request, answer: Answer) -> Response:
         return await render(request, "message.html", {
             "title": "Không tải được tệp", "message": answer.detail}, answer.status)
     headers = {k: v for k, v in answer.headers.items() if k.lower() in FILE_HEADERS}
+    disposition = headers.get("content-disposition", "")
+    # A download, not the browser's viewer: people keep receipts and results.
+    headers["content-disposition"] = (
+        "attachment" + disposition[len("inline"):] if disposition.startswith("inline")
+        else disposition or "attachment")
     headers["cache-control"] = "private, no-store"
     return Response(answer.content, status_code=200, headers=headers)

@@ -113,10 +113,10 @@ async def _form_page(request: Request, viewer: Viewer, dossier_id: UUID,
             return redirect(request, f"/ho-so/{dossier_id}")
         procedure = await _procedure(request, dossier)
     except ServiceDownError as down:
-        return await render(request, "dossier_form.html", {"down": down.message}, 503)
+        return await render(request, "dossier_form.html", {"service_down": down.message}, 503)
     if procedure is None:
         return await render(request, "dossier_form.html", {
-            "down": "Dịch vụ Danh mục thủ tục hành chính tạm thời không phản hồi, "
+            "service_down": "Dịch vụ Danh mục thủ tục hành chính tạm thời không phản hồi, "
                     "vui lòng thử lại sau."}, 503)
     wallet: list[dict[str, Any]] = []
     try:

@@ -32,7 +32,7 @@ async def supplement_page(request: Request, dossier_id: UUID) -> Response:
     try:
         dossier = await _open_request(request, viewer, dossier_id)
     except ServiceDownError as down:
-        return await render(request, "supplement.html", {"down": down.message}, 503)
+        return await render(request, "supplement.html", {"service_down": down.message}, 503)
     if dossier is None:
         return redirect(request, f"/ho-so/{dossier_id}")
     return await render(request, "supplement.html", {"d": dossier, "s": dossier["supplements"][-1]})
@@ -72,7 +72,7 @@ async def supplement(request: Request, dossier_id: UUID) -> Response:
                                  f"/api/v1/dossiers/{dossier_id}/supplement",
                                  json={"answers": answers})
     except ServiceDownError as down:
-        return await render(request, "supplement.html", {"down": down.message}, 503)
+        return await render(request, "supplement.html", {"service_down": down.message}, 503)
     if not answer.ok:
         return await _again(request, dossier, answer.detail, answer.status)
     return redirect(request, f"/ho-so/{dossier_id}")

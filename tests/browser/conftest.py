@@ -1,0 +1,91 @@
+"""Browser fixtures: Debian's chromium driven by Playwright against the running suite.
+
+The suite is the end-to-end ``suite`` fixture (tests/e2e/conftest.py): every service on
+the session's real engines, demo data seeded. Never ``playwright install``: the browser
+is /usr/bin/chromium (deploy/local/install.sh installs it).
+
+For working on pages, ``MOTCUA_BROWSER_DEV_STATE=<state dir of a running motcua up>``
+points the tests at that suite instead (the stopped-service test is then skipped).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from tests.e2e.conftest import suite  # noqa: F401  (the session's whole suite)
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+@dataclass
+class DevSuite:
+    """A suite started by ``motcua up`` (local work on the pages only)."""
+
+    state_dir: Path
+
+    @property
+    def gateway_url(self) -> str:
+        services = json.loads((self.state_dir / "services.json").read_text())
+        return str(services["gateway"]["url"])
+
+    @property
+    def maildir(self) -> Path:
+        return self.state_dir / "mail"
+
+    def stop(self, name: str) -> None:
+        pytest.skip("stopping a service needs the test session's own suite")
+
+    def start(self, name: str) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def portal(request: pytest.FixtureRequest) -> Any:
+    dev = os.environ.get("MOTCUA_BROWSER_DEV_STATE")
+    if dev:
+        return DevSuite(Path(dev))
+    return request.getfixturevalue("suite")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def new_page(browser: Browser, portal: Any, *, mobile: bool = False) -> tuple[BrowserContext, Page]:
+    context = browser.new_context(
+        base_url=portal.gateway_url, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
+        viewport={"width": 375, "height": 812} if mobile else {"width": 1280, "height": 900},
+        accept_downloads=True,
+    )
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text
+            else None)
+    page.js_errors = errors  # type: ignore[attr-defined]
+    return context, page
+
+
+def shot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
