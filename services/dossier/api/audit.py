@@ -12,6 +12,7 @@ from services.dossier.api.deps import Dossiers
 from services.dossier.api.views import dossier_view, iso
 from services.dossier.application.dossiers import DossierApplication, DossierNotFoundError
 from services.dossier.domain.chain import event_hash
+from shared.events.domain import METADATA, plain_json
 from shared.events.envelope import Actor
 from shared.http.actor import CurrentActor
 from shared.problems import ProblemError
@@ -32,22 +33,9 @@ def _resolve(app: DossierApplication, ref: str) -> UUID:
 
 
 def event_record(e: Any) -> dict[str, Any]:
-    fields = {k: v for k, v in vars(e).items()
-              if k not in ("originator_id", "originator_version", "timestamp", "originator_topic")}
+    fields = {k: v for k, v in vars(e).items() if k not in METADATA}
     return {"sequence": e.originator_version, "type": type(e).__name__,
-            "time": iso(e.timestamp), "hash": event_hash(e), "data": _plain(fields)}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, UUID):
-        return str(value)
-    return value
+            "time": iso(e.timestamp), "hash": event_hash(e), "data": plain_json(fields)}
 
 
 @router.get("/{ref}/events")

@@ -6,14 +6,10 @@ fingerprints and payment URLs stay inside.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from eventsourcing.domain import DomainEventProtocol
 
-from shared.events.envelope import Actor, IntegrationEvent
-
-SOURCE = "/motcua/payment"
+from shared.events.domain import integration_event
+from shared.events.envelope import IntegrationEvent
 
 # domain event class name -> (integration type, contract fields besides order_id)
 CONTRACT: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -28,28 +24,9 @@ CONTRACT: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
 def to_integration_event(domain_event: DomainEventProtocol) -> IntegrationEvent:
     fields = vars(domain_event)
     kind, names = CONTRACT[type(domain_event).__name__]
-    subject = str(domain_event.originator_id)
-    data = {"order_id": subject, **{n: _plain(fields.get(n)) for n in names if n in fields}}
-    return IntegrationEvent(
-        id=IntegrationEvent.stable_id(subject, domain_event.originator_version),
-        source=SOURCE,
-        type=f"vn.motcua.payment.{kind}",
-        subject=subject,
-        time=domain_event.timestamp,
-        data=data,
-        sequence=domain_event.originator_version,
-        actor=Actor(**fields["actor"]),
-    )
+    data = {"order_id": str(domain_event.originator_id),
+            **{n: fields[n] for n in names if n in fields}}
+    return integration_event(domain_event, context="payment", kind=kind, data=data)
