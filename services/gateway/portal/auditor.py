@@ -37,7 +37,8 @@ async def audit(request: Request, ma: str = "", luc: str = "") -> Response:
             at = _moment(luc)
             state = await as_viewer(request, viewer, "GET", "dossier", f"{base}/state",
                                     params={"at": at})
-            context["state"] = state.body if state.ok else None
+            body = state.body if state.ok and isinstance(state.body, dict) else None
+            context["state"] = body.get("dossier") if body else None
             context["state_error"] = None if state.ok else state.detail
     except ServiceDownError as down:
         context["dossier_down"] = down.message

@@ -89,6 +89,11 @@ async def dossier_page(request: Request, dossier_id: UUID, gui: str = "") -> Res
     except ServiceDownError as down:
         return await render(request, "dossier.html", {"dossier_down": down.message}, 503)
     context: dict[str, Any] = {"d": dossier, "steps": (timeline.body or {}).get("steps", [])}
+    try:
+        procedure = await _procedure(request, dossier) or {}
+    except ServiceDownError:
+        procedure = {}  # the codes are shown instead of the names
+    context["documents"] = {d["code"]: d["name"] for d in procedure.get("required_documents") or []}
     if gui and dossier.get("code"):
         context["notice"] = (f"Đã gửi hồ sơ thành công. Mã hồ sơ: {dossier['code']}. "
                              "Vui lòng lưu lại mã để tra cứu.")

@@ -19,6 +19,8 @@ QUEUES = {
     "to_receive": "Chờ tiếp nhận", "in_processing": "Đang xử lý", "due_soon": "Sắp đến hạn",
     "overdue": "Quá hạn", "waiting_for_citizen": "Chờ công dân bổ sung, thanh toán",
 }
+ROLES = {"receiver": "tiếp nhận", "processor": "xử lý", "approver": "phê duyệt",
+         "agency_admin": "quản trị cơ quan"}
 DONE = {
     "accept": "Đã tiếp nhận hồ sơ và cấp giấy hẹn.", "reject-at-reception": "Đã từ chối tiếp nhận.",
     "request-supplement": "Đã gửi yêu cầu bổ sung.", "start-processing": "Đã bắt đầu xử lý.",
@@ -41,7 +43,8 @@ async def queues(request: Request, hang: str = "to_receive", trang: int = 1,
     if viewer is None:
         return login_redirect(request)
     hang = hang if hang in QUEUES else "to_receive"
-    context: dict[str, Any] = {"queues": QUEUES, "queue": hang, "mine": bool(cua_toi)}
+    context: dict[str, Any] = {"queues": QUEUES, "queue": hang, "mine": bool(cua_toi),
+                               "roles": [ROLES.get(r, r) for r in viewer.officer_roles]}
     try:
         counts = await as_viewer(request, viewer, "GET", "dossier", "/api/v1/officer/queues")
         listing = await as_viewer(request, viewer, "GET", "dossier",
@@ -65,7 +68,7 @@ async def dossier(request: Request, dossier_id: UUID, xong: str = "") -> Respons
 
 async def _page(request: Request, viewer: Viewer, dossier_id: UUID,
                 extra: dict[str, Any] | None = None, status: int = 200) -> Response:
-    context: dict[str, Any] = {"roles": set(viewer.officer_roles)}
+    context: dict[str, Any] = {"roles": [ROLES.get(r, r) for r in viewer.officer_roles]}
     try:
         answer = await as_viewer(request, viewer, "GET", "dossier",
                                  f"/api/v1/officer/dossiers/{dossier_id}")
@@ -77,6 +80,7 @@ async def _page(request: Request, viewer: Viewer, dossier_id: UUID,
         context.update(d=answer.body, steps=(timeline.body or {}).get("steps", []))
     except ServiceDownError as down:
         return await render(request, "officer_dossier.html", {"dossier_down": down.message}, 503)
+    context.update(await _procedure_words(request, answer.body))
     try:
         orders = await as_viewer(request, viewer, "GET", "payment", "/api/v1/payments/orders",
                                  params={"dossier_id": str(dossier_id)})
@@ -85,6 +89,23 @@ async def _page(request: Request, viewer: Viewer, dossier_id: UUID,
         context["payment_down"] = down.message
     context.update(extra or {})
     return await render(request, "officer_dossier.html", context, status)
+
+
+async def _procedure_words(request: Request, dossier: dict[str, Any]) -> dict[str, Any]:
+    """Field titles and document names of the dossier's procedure version (codes if the
+    catalog does not answer: the console still works)."""
+    try:
+        answer = await portal_of(request).services.call(
+            "GET", "catalog", f"/api/v1/catalog/procedures/{dossier.get('procedure_code')}",
+            params={"version": dossier.get("procedure_version")})
+    except ServiceDownError as down:
+        return {"labels": {}, "documents": {}, "catalog_down": down.message}
+    procedure = answer.body if answer.ok and isinstance(answer.body, dict) else {}
+    properties = (procedure.get("form_schema") or {}).get("properties") or {}
+    return {
+        "labels": {name: spec.get("title", name) for name, spec in properties.items()},
+        "documents": {d["code"]: d["name"] for d in procedure.get("required_documents") or []},
+    }
 
 
 def _body(action: str, form: dict[str, Any]) -> dict[str, Any]:

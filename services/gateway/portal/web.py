@@ -43,7 +43,7 @@ def local_time(value: Any, with_time: bool = True) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     moment = moment.astimezone(VIETNAM)
-    return moment.strftime("%H:%M %d/%m/%Y" if with_time else "%d/%m/%Y")
+    return moment.strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
 
 
 templates = Jinja2Templates(directory=TEMPLATES)
