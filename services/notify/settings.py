@@ -28,5 +28,27 @@ class NotifySettings(ServiceSettings):
         "as <file>.pub; defaults to $MOTCUA_STATE_DIR/notify/link-seal.key.",
     )
 
+    topic_partitions: int = Field(
+        3, description="Partitions of the consumed topics; faust's tables use the same count."
+    )
+    smtp_attempts: int = Field(4, description="SMTP attempts before an event goes to the DLQ.")
+    smtp_backoff_seconds: float = Field(
+        1.0, description="First pause between SMTP attempts; doubles after each failure."
+    )
+    reminder_interval_seconds: float = Field(
+        60.0, description="How often the deadline-reminder timer looks at open dossiers."
+    )
+    templates_dir: Path | None = Field(
+        None, description="Directory searched before the packaged email templates "
+        "(override one template by giving a file of the same name)."
+    )
+    stream_keepalive_seconds: float = Field(
+        15.0, description="Comment sent on an idle notification stream (the gateway cuts "
+        "idle upstreams at 30 s)."
+    )
+
+    def faust_datadir(self) -> Path:
+        return state_dir() / "notify" / "faust" / self.consumer_group
+
     def seal_key_file(self) -> Path:
         return self.link_seal_key_file or state_dir() / "notify" / "link-seal.key"

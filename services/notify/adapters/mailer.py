@@ -11,7 +11,7 @@ from services.notify.domain.messages import Email
 
 
 def message_id(event_id: str, channel: str = "email") -> str:
-    return f"<{event_id}.{channel}@motcua.local>"
+    return f"<{event_id.replace(':', '.')}.{channel}@motcua.local>"
 
 
 class SmtpMailer:

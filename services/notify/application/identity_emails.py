@@ -14,8 +14,8 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.notify.adapters.delivery import RetryingMailer
 from services.notify.adapters.templates import render
-from services.notify.application.handler import Mailer
 from shared.events.envelope import IntegrationEvent
 from shared.mongo import apply_versioned, insert_once
 from shared.sealing import SealError, open_sealed
@@ -36,7 +36,7 @@ PROJECTED = {
 
 
 class IdentityEmails:
-    def __init__(self, db: AsyncDatabase[dict[str, Any]], mailer: Mailer,
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], mailer: RetryingMailer,
                  seal_key: X25519PrivateKey) -> None:
         self.db = db
         self.mailer = mailer

@@ -1,0 +1,46 @@
+"""SMTP delivery retried with exponential backoff; the last failure is raised as
+``DeliveryError`` so the stream parks the event in its DLQ with the reason."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Protocol
+
+from prometheus_client import Counter
+
+from services.notify.domain.messages import Email
+
+log = logging.getLogger(__name__)
+SENT = Counter("motcua_notify_emails_sent_total", "Emails accepted by the SMTP server")
+FAILED = Counter("motcua_notify_email_failures_total", "Failed SMTP attempts")
+
+
+class Mailer(Protocol):
+    async def send(self, to: str, email: Email, event_id: str) -> None: ...
+
+
+class DeliveryError(Exception):
+    """Every attempt failed; the message says why (the SMTP server's answer)."""
+
+
+class RetryingMailer:
+    def __init__(self, mailer: Mailer, attempts: int = 4, backoff_seconds: float = 0.5) -> None:
+        self.mailer = mailer
+        self.attempts = attempts
+        self.backoff_seconds = backoff_seconds
+
+    async def send(self, to: str, email: Email, key: str) -> None:
+        for attempt in range(1, self.attempts + 1):
+            try:
+                await self.mailer.send(to, email, key)
+            except (OSError, TimeoutError, Exception) as error:  # aiosmtplib raises its own
+                FAILED.inc()
+                if attempt == self.attempts:
+                    raise DeliveryError(f"SMTP: {type(error).__name__}: {error}") from error
+                log.warning("SMTP failed, retrying", extra={"attempt": attempt,
+                                                            "error": str(error)})
+                await asyncio.sleep(self.backoff_seconds * 2 ** (attempt - 1))
+            else:
+                SENT.inc()
+                return

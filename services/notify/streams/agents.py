@@ -1,0 +1,98 @@
+"""Wire the agents, tables and timer of the notify stream application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import faust
+from aiokafka import AIOKafkaProducer
+
+from services.notify.application.identity_emails import IdentityEmails
+from services.notify.application.notices import Notifier
+from services.notify.settings import NotifySettings
+from services.notify.streams import deadlines, stats
+from services.notify.streams.app import EventStream, make_faust_app, topic_names
+from shared.events.envelope import IntegrationEvent
+from shared.kafka.producer import make_producer
+
+JSON = faust.Schema(key_serializer="json", value_serializer="json")  # str keys stay str
+
+
+class NotifyStreams:
+    """The faust app of one notify process; start it inside the running event loop."""
+
+    def __init__(self, settings: NotifySettings, bootstrap: str, notifier: Notifier,
+                 identity: IdentityEmails) -> None:
+        self.settings = settings
+        self.notifier = notifier
+        self.identity = identity
+        self.topics = topic_names(settings)
+        self.app = make_faust_app(settings, bootstrap)
+        self.dlq: AIOKafkaProducer = make_producer(bootstrap)
+        self.stream = EventStream(self.dlq, settings.consumer_group)
+        partitions = settings.topic_partitions
+        self.deadlines = self.app.Table("deadlines", partitions=partitions,
+                                        schema=JSON)
+        self.stats = self.app.Table("stats", partitions=partitions,
+                                    schema=JSON)
+        self.stats_seen = self.app.Table("stats-seen", partitions=partitions,
+                                         schema=JSON)
+        self.reminders = deadlines.Reminders(self.app, self.deadlines, notifier,
+                                             self.topics["dossier"])
+        self._install()
+
+    def _topic(self, name: str, **options: Any) -> faust.TopicT:
+        return self.app.topic(name, value_serializer="raw", key_serializer="raw", **options)
+
+    def _install(self) -> None:
+        app, stream = self.app, self.stream
+        facts = self._topic(f"{self.settings.topic_prefix}motcua.notify.stats-facts",
+                            partitions=self.settings.topic_partitions, internal=True)
+
+        async def dossier_event(event: IntegrationEvent) -> None:
+            current = faust.current_event()
+            row = deadlines.follow(self.deadlines, event, current.message.partition
+                                   if current else -1) or {}
+            await self.notifier.dossier_event(event)
+            for measure in stats.measures_of(event.type, event.data, row):
+                sent = await facts.send(key=stats.stats_key(row).encode(),
+                                        value=stats.fact(event.subject, measure, row))
+                await sent  # delivered before this event's offset may be committed
+
+        async def identity(events: Any) -> None:
+            async for item in events.events():
+                await stream.handle(item.message, self.identity)
+
+        async def dossier(events: Any) -> None:
+            async for item in events.events():
+                await stream.handle(item.message, dossier_event)
+
+        async def payment(events: Any) -> None:
+            async for item in events.events():
+                await stream.handle(item.message, self.notifier.payment_event)
+
+        async def count(events: Any) -> None:
+            async for item in events.events():
+                await stats.count(self.stats_seen, self.stats, self.notifier.db,
+                                  item.key.decode(), item.value)
+
+        app.agent(self._topic(self.topics["identity"]), name="notify-identity")(identity)
+        app.agent(self._topic(self.topics["dossier"]), name="notify-dossier")(dossier)
+        app.agent(self._topic(self.topics["payment"]), name="notify-payment")(payment)
+        app.agent(facts, name="notify-stats")(count)
+        async def remind() -> None:
+            await self.reminders.tick()
+
+        app.timer(self.settings.reminder_interval_seconds, name="notify-reminders")(remind)
+
+    async def start(self) -> None:
+        self.settings.faust_datadir().mkdir(parents=True, exist_ok=True)
+        await self.dlq.start()
+        await self.app.start()
+
+    async def stop(self) -> None:
+        await self.app.stop()
+        await self.dlq.stop()
+
+    def running(self) -> bool:
+        return bool(self.app.started) and not self.app.crashed

@@ -1,0 +1,93 @@
+"""The faust-streaming application: agents on the identity, dossier and payment topics.
+
+At-least-once (faust commits an offset after the agent moved past the event),
+never ``exactly_once``: every effect is idempotent by event id (see
+application/notices.py). An event that cannot be decoded, or whose effect
+still fails after the retries (SMTP down), is parked in the topic's ``.dlq``
+twin with the reason, and the stream goes on; ``motcua dlq replay`` brings it back.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import faust
+from aiokafka import AIOKafkaProducer
+from prometheus_client import Counter
+
+from services.notify.settings import NotifySettings
+from shared.events.envelope import IntegrationEvent
+from shared.events.topics import dlq_topic, events_topic
+from shared.logs import correlation_id
+
+log = logging.getLogger(__name__)
+Handler = Callable[[IntegrationEvent], Awaitable[None]]
+HANDLED = Counter("motcua_notify_events_total", "Events handled by notify", ["type"])
+PARKED = Counter("motcua_notify_dlq_total", "Events parked in a DLQ by notify", ["topic"])
+
+
+def make_faust_app(settings: NotifySettings, bootstrap: str) -> faust.App:
+    brokers = [f"kafka://{server.strip()}" for server in bootstrap.split(",")]
+    return faust.App(
+        settings.consumer_group,
+        broker=brokers,
+        processing_guarantee="at_least_once",
+        value_serializer="raw",
+        key_serializer="raw",
+        topic_partitions=settings.topic_partitions,
+        store="memory://",  # tables are rebuilt from their changelog topics
+        web_enabled=False,  # HTTP is the FastAPI app of the same process
+        consumer_auto_offset_reset="earliest",
+        datadir=str(settings.faust_datadir()),
+        broker_commit_every=100,
+        broker_commit_interval=1.0,
+    )
+
+
+class EventStream:
+    """Decode, handle, and park what fails: the body of every agent."""
+
+    def __init__(self, dlq: AIOKafkaProducer, group: str) -> None:
+        self.dlq = dlq
+        self.group = group
+
+    async def handle(self, message: Any, handler: Handler) -> None:
+        try:
+            event = IntegrationEvent.from_bytes(message.value)
+        except ValueError as error:
+            await self.park(message, f"invalid envelope: {error}")
+            return
+        token = correlation_id.set(event.correlationid or str(event.id))
+        try:
+            await handler(event)
+        except Exception as error:  # already retried where retrying helps (SMTP)
+            log.exception("event failed", extra={"event_id": str(event.id)})
+            await self.park(message, f"{type(error).__name__}: {error}")
+        else:
+            HANDLED.labels(event.type).inc()
+        finally:
+            correlation_id.reset(token)
+
+    async def park(self, message: Any, reason: str) -> None:
+        log.error("parking message in DLQ", extra={"topic": message.topic, "reason": reason})
+        headers = [
+            *_headers(message),
+            ("dlq-reason", reason.encode()[:1000]),
+            ("dlq-source", f"{message.topic}/{message.partition}/{message.offset}".encode()),
+            ("dlq-group", self.group.encode()),
+        ]
+        await self.dlq.send_and_wait(dlq_topic(message.topic), value=message.value,
+                                     key=message.key, headers=headers)
+        PARKED.labels(message.topic).inc()
+
+
+def _headers(message: Any) -> list[tuple[str, bytes]]:
+    headers = message.headers or []
+    items = headers.items() if isinstance(headers, dict) else headers
+    return [(k, v) for k, v in items if not k.startswith("dlq-")]
+
+
+def topic_names(settings: NotifySettings) -> dict[str, str]:
+    return {c: events_topic(c, settings.topic_prefix) for c in ("identity", "dossier", "payment")}

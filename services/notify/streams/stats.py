@@ -1,0 +1,57 @@
+"""Statistics per agency and procedure as faust tables, mirrored into MongoDB for the API.
+
+The dossier agent sends one ``measure`` record per fact (received, on_time, late)
+to an internal topic keyed ``<agency>|<procedure>``, which re-partitions by that
+key; the stats agent counts into the ``stats`` table once per (dossier, measure)
+(the ``stats_seen`` table makes a redelivered fact count once) and writes the
+row's absolute values to MongoDB, which ``GET /api/v1/stats`` reads.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import faust
+from pymongo.asynchronous.database import AsyncDatabase
+
+MEASURES = ("received", "on_time", "late")
+
+
+def measures_of(event_type: str, data: dict[str, Any], row: dict[str, Any]) -> list[str]:
+    kind = event_type.rsplit(".", 1)[-1]
+    if kind == "accepted":
+        return ["received"]
+    if kind == "result_returned":
+        at, due = data.get("at"), row.get("appointment_at")
+        late = bool(at and due and datetime.fromisoformat(at) > datetime.fromisoformat(due))
+        return ["late" if late else "on_time"]
+    return []
+
+
+def stats_key(row: dict[str, Any]) -> str:
+    return f"{row.get('agency_code') or '-'}|{row.get('procedure_code') or '-'}"
+
+
+def fact(dossier_id: str, measure: str, row: dict[str, Any]) -> bytes:
+    return json.dumps({"dossier_id": dossier_id, "measure": measure}).encode()
+
+
+async def count(seen: faust.Table, table: faust.Table, db: AsyncDatabase[dict[str, Any]],
+                key: str, value: bytes) -> None:
+    record = json.loads(value)
+    marker = f"{record['dossier_id']}:{record['measure']}"
+    if seen.get(marker):
+        return
+    row = dict(table.get(key) or dict.fromkeys(MEASURES, 0))
+    row[record["measure"]] = row.get(record["measure"], 0) + 1
+    table[key] = row
+    seen[marker] = True
+    agency, procedure = key.split("|", 1)
+    await db.stats.update_one(
+        {"_id": key},
+        {"$set": {"agency_code": agency, "procedure_code": procedure, **row,
+                  "updated_at": datetime.now(UTC)}},
+        upsert=True,
+    )
