@@ -4,32 +4,63 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
+import uvicorn
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from starlette.middleware.cors import CORSMiddleware
 
 from services.gateway import portal
 from services.gateway.auth import caller_headers
+from services.gateway.counters import mongo_counter
 from services.gateway.edge import EdgeMiddleware
+from services.gateway.openapi import OpenApiMerger
 from services.gateway.proxy import Proxy, make_client
+from services.gateway.ratelimit import Limits, RateLimiter, RateLimitMiddleware
 from services.gateway.routing import service_for
 from services.gateway.settings import GatewaySettings
 from shared.auth import JwksCache, TokenVerifier, http_jwks_fetcher
-from shared.http.app import create_app, serve
+from shared.http.app import create_app
+from shared.logs import configure_logging
 from shared.problems import ProblemError
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+CORS_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"]
+CORS_EXPOSED = ["Retry-After", "X-Request-ID", "Location", "Content-Disposition"]
 
 
-def build_app(settings: GatewaySettings | None = None) -> FastAPI:
+def build_limiter(settings: GatewaySettings) -> tuple[RateLimiter | None, Any]:
+    """The shared-counter rate limiter and its MongoDB client (None, None when off)."""
+    if not settings.rate_limits_enabled:
+        return None, None
+    counter, mongo = mongo_counter(settings.require("mongo_url"), settings.mongo_database,
+                                   settings.rate_window_seconds)
+    limits = Limits(client=settings.rate_client_per_window,
+                    account=settings.rate_account_per_window,
+                    login=settings.rate_login_per_window,
+                    lookup=settings.rate_lookup_per_window,
+                    window_seconds=settings.rate_window_seconds)
+    return RateLimiter(counter, limits), mongo
+
+
+def build_app(settings: GatewaySettings | None = None, *,
+              limiter: RateLimiter | None = None) -> FastAPI:
+    """The gateway; ``limiter`` replaces the one built from settings (tests)."""
     settings = settings or GatewaySettings()
     upstreams = settings.upstreams()
     client = make_client(settings.connect_timeout, settings.upstream_timeout)
-    proxy = Proxy(client, upstreams, settings.max_body_bytes)
+    proxy = Proxy(client, upstreams, settings.max_body_bytes, settings.trusted_proxies)
     verifier = TokenVerifier(
         JwksCache(http_jwks_fetcher(client, settings.resolved_jwks_url())),
         issuer=settings.token_issuer,
         audience=settings.token_audience,
     )
+
+    mongo = None
+    if limiter is None:
+        limiter, mongo = build_limiter(settings)
+    openapi = OpenApiMerger(client, upstreams, settings.openapi_cache_seconds)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -37,6 +68,8 @@ def build_app(settings: GatewaySettings | None = None) -> FastAPI:
             yield
         finally:
             await client.aclose()
+            if mongo is not None:
+                await mongo.close()
 
     # No readiness checks: the gateway keeps no state and answers 503 per service
     # that is down, so one broken service never takes the whole entry point out.
@@ -45,11 +78,26 @@ def build_app(settings: GatewaySettings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
-        openapi_url=None,  # each service documents its own API
+        openapi_url=None,  # the combined document below replaces FastAPI's own
     )
-    app.add_middleware(EdgeMiddleware)
+    # The last added runs first: edge headers on everything, CORS answers preflights
+    # before they count, then the per-address limits.
+    app.add_middleware(RateLimitMiddleware, limiter=limiter,
+                       trusted_proxies=settings.trusted_proxies)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=METHODS, allow_headers=CORS_HEADERS,
+                           expose_headers=CORS_EXPOSED, max_age=600)
+    app.add_middleware(EdgeMiddleware, trusted_proxies=settings.trusted_proxies,
+                       hsts_max_age=settings.hsts_max_age)
     app.state.client = client
     app.state.upstreams = upstreams
+    app.state.rate_limiter = limiter  # the portal may count its signed-in users too
+
+    @app.get("/api/v1/openapi.json", include_in_schema=False)
+    async def combined_openapi() -> JSONResponse:
+        return JSONResponse(await openapi.document(),
+                            headers={"Cache-Control": "public, max-age=60"})
     app.include_router(portal.build_router(client, upstreams, verifier))
 
     # Registered last, so /, /healthz, /readyz and /metrics stay the gateway's own.
@@ -59,6 +107,11 @@ def build_app(settings: GatewaySettings | None = None) -> FastAPI:
         if service is None:
             raise ProblemError(404, "not-found", "Không tìm thấy tài nguyên được yêu cầu.")
         caller = await caller_headers(request, verifier)
+        account = caller.get("x-motcua-user-id")
+        if account and limiter is not None:
+            refused = await limiter.account(account, request.url.path)
+            if refused is not None:
+                return refused
         return await proxy.forward(request, service, caller)
 
     return app
@@ -66,4 +119,8 @@ def build_app(settings: GatewaySettings | None = None) -> FastAPI:
 
 def main() -> None:
     settings = GatewaySettings()
-    serve(build_app(settings), settings, "gateway")
+    configure_logging("gateway", settings.log_level)
+    # uvicorn's own X-Forwarded-* handling would believe any loopback caller; the
+    # gateway decides whom to believe itself (settings.trusted_proxies, forwarded.py).
+    uvicorn.run(build_app(settings), host=settings.host, port=settings.port, log_config=None,
+                access_log=False, proxy_headers=False)

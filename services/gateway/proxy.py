@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 
 import httpx
 from fastapi import Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
+from services.gateway.forwarded import forwarded_chain, is_secure
 from services.gateway.routing import SERVICES
 from shared.logs import correlation_id
 from shared.problems import problem_response
@@ -68,10 +69,12 @@ def make_client(connect_timeout: float, upstream_timeout: float) -> httpx.AsyncC
 
 
 class Proxy:
-    def __init__(self, client: httpx.AsyncClient, upstreams: dict[str, str], max_body: int) -> None:
+    def __init__(self, client: httpx.AsyncClient, upstreams: dict[str, str], max_body: int,
+                 trusted_proxies: Collection[str] = ()) -> None:
         self.client = client
         self.upstreams = upstreams
         self.max_body = max_body
+        self.trusted = frozenset(trusted_proxies)
 
     async def forward(
         self, request: Request, service: str, caller: dict[str, str] | None = None
@@ -127,12 +130,11 @@ class Proxy:
             for name, value in request.headers.items()
             if name not in NOT_FORWARDED and name not in connection_tokens
         ]
-        client_ip = request.client.host if request.client else ""
-        forwarded_for = request.headers.get("x-forwarded-for")
         headers += [
             ("x-request-id", correlation_id.get() or ""),
-            ("x-forwarded-for", f"{forwarded_for}, {client_ip}" if forwarded_for else client_ip),
-            ("x-forwarded-proto", request.url.scheme),
+            ("x-forwarded-for", ", ".join(forwarded_chain(request.scope, self.trusted))),
+            ("x-forwarded-proto",
+             "https" if is_secure(request.scope, self.trusted) else request.url.scheme),
             ("x-forwarded-host", request.headers.get("host", "")),
         ]
         return headers

@@ -44,6 +44,7 @@ def gateway(jwks_calls: list[int]) -> Iterator[httpx.Client]:
         settings = GatewaySettings(
             **{f"{name}_url": echo for name in SERVICES},
             jwks_url=f"{jwks_url}/.well-known/jwks.json",
+            rate_limits_enabled=False,
         )
         with serving(build_app(settings)) as url, httpx.Client(base_url=url) as client:
             yield client
