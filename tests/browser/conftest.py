@@ -59,7 +59,9 @@ def portal(request: pytest.FixtureRequest) -> Any:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def browser(portal: Any) -> Iterator[Browser]:
+    # After the suite: Playwright's sync API keeps an event loop running in this thread,
+    # and the suite's start-up runs its own (asyncio.run).
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:

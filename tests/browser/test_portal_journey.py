@@ -243,8 +243,13 @@ def act(page: Page, action: str, fields: dict[str, str] | None = None) -> None:
     form.locator("button").click()
 
 
-def test_officer_asks_for_a_supplement(browser: Browser, portal: Any, state: dict[str, Any]
-                                       ) -> None:
+def test_officer_asks_for_a_supplement_and_the_bell_rings(
+    browser: Browser, portal: Any, state: dict[str, Any]
+) -> None:
+    watching, watcher = citizen(browser, portal, state)
+    watcher.goto(state["dossier_path"])
+    bell = watcher.locator("#bell-count")
+    before = int(bell.text_content() or "0")
     context, page = officer(browser, portal, "receiver.hoalu@motcua.local")
     expect(page.get_by_role("heading", name=re.compile("Bàn làm việc"))).to_be_visible()
     for _ in range(40):  # the queues are a read model: a moment behind the events
@@ -261,6 +266,14 @@ def test_officer_asks_for_a_supplement(browser: Browser, portal: Any, state: dic
     expect(page.get_by_text("Đã gửi yêu cầu bổ sung.")).to_be_visible()
     expect(page.locator("#dossier-status")).to_have_text("Yêu cầu bổ sung")
     context.close()
+    # The citizen's open page learns it live (notify's stream through the gateway).
+    expect(bell).to_have_text(str(before + 1), timeout=30_000)
+    expect(bell).to_be_visible()
+    shot(watcher, "14a-chuong-thong-bao")
+    watcher.locator("#bell").click()
+    expect(watcher.locator("#inbox")).to_contain_text(state["code"])
+    shot(watcher, "14b-thong-bao")
+    watching.close()
 
 
 def test_citizen_supplements(browser: Browser, portal: Any, state: dict[str, Any],
@@ -271,7 +284,7 @@ def test_citizen_supplements(browser: Browser, portal: Any, state: dict[str, Any
     page.get_by_role("link", name="Bổ sung hồ sơ").click()
     page.set_input_files("#file_TK", str(files["to-khai-bo-sung"]))
     page.fill("#note_TK", "Đã ký lại tờ khai.")
-    shot(page, "14-bo-sung")
+    shot(page, "14c-bo-sung")
     page.get_by_role("button", name="Gửi bổ sung").click()
     expect(page.locator("#dossier-status")).to_have_text("Mới đăng ký")
     context.close()
@@ -330,6 +343,15 @@ def test_citizen_timeline_and_public_lookup_show_the_same_steps(
     expect(result).to_contain_text("Đã trả kết quả")
     expect(result).not_to_contain_text("Nguyễn Thị Hồng Nhung")  # no personal data
     shot(page, "18-tra-cuu")
+    page.goto("/thong-ke")  # notify's projection: a moment behind the events
+    for _ in range(40):
+        if page.locator("#by_procedure").get_by_text("Đăng ký khai sinh").count():
+            break
+        page.wait_for_timeout(500)
+        page.reload()
+    expect(page.locator("#by_agency")).to_contain_text("Hoa Lư")
+    assert int(page.locator("#received").inner_text()) >= 1
+    shot(page, "18a-thong-ke")
     context.close()
 
 

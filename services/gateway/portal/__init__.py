@@ -16,6 +16,7 @@ from services.gateway.portal import (
     account,
     auditor,
     dossiers,
+    notifications,
     officer,
     payments,
     profile,
@@ -41,7 +42,8 @@ def build_router(
         request.state.portal = portal
 
     router = APIRouter(include_in_schema=False, dependencies=[Depends(attach)])
-    for module in (public, account, profile, payments, dossiers, supplement, officer, auditor):
+    for module in (public, account, profile, payments, dossiers, supplement, notifications,
+                   officer, auditor):
         router.include_router(module.router)
 
     @router.get("/static/{name}")

@@ -119,7 +119,34 @@ async def statistics(request: Request) -> Response:
     context: dict[str, Any] = {}
     try:
         answer = await portal_of(request).services.call("GET", "notify", "/api/v1/stats")
-        context["stats"] = answer.body if answer.ok and isinstance(answer.body, dict) else None
+        body = answer.body if answer.ok and isinstance(answer.body, dict) else None
     except ServiceDownError as down:
-        context["notify_down"] = down.message
+        return await render(request, "stats.html", {"notify_down": down.message})
+    if not body or not body.get("items"):
+        return await render(request, "stats.html", {"stats": None})
+    names: dict[str, str] = {}
+    try:  # names are a nicety: codes stand in when the catalog does not answer
+        names.update({a["code"]: a["name"] for a in await _agencies(request)})
+        listing = await _catalog(request, "/api/v1/catalog/procedures", page_size=100)
+        names.update({p["code"]: p["name"] for p in (listing or {}).get("items") or []})
+    except ServiceDownError:
+        pass
+    context["stats"] = {
+        "total": body.get("total") or {},
+        "by_agency": _grouped(body["items"], "agency_code", names),
+        "by_procedure": _grouped(body["items"], "procedure_code", names),
+    }
     return await render(request, "stats.html", context)
+
+
+def _grouped(items: list[dict[str, Any]], key: str, names: dict[str, str]
+             ) -> list[dict[str, Any]]:
+    rows: dict[str, dict[str, Any]] = {}
+    for item in items:
+        code = str(item.get(key))
+        row = rows.setdefault(code, {"code": code, "name": names.get(code, code),
+                                     "received": 0, "on_time": 0, "late": 0})
+        row["received"] += int(item.get("received") or 0)
+        row["on_time"] += int(item.get("completed_on_time") or 0)
+        row["late"] += int(item.get("completed_late") or 0)
+    return sorted(rows.values(), key=lambda r: -r["received"])

@@ -12,7 +12,7 @@ from fastapi import Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from services.gateway.portal.api import Services
+from services.gateway.portal.api import ServiceDownError, Services
 from services.gateway.portal.session import (
     Viewer,
     apply_cookies,
@@ -69,13 +69,26 @@ def portal_of(request: Request) -> Portal:
 async def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
 ) -> Response:
-    viewer = await portal_of(request).viewer(request)
-    values = {"viewer": viewer, "csrf": csrf_token(request), "path": request.url.path}
+    portal = portal_of(request)
+    viewer = await portal.viewer(request)
+    values = {"viewer": viewer, "csrf": csrf_token(request), "path": request.url.path,
+              "unread": await _unread(portal, viewer) if viewer and viewer.is_citizen else 0}
     values.update(context or {})
     response = templates.TemplateResponse(
         request, template, values, status_code=status, headers={"Cache-Control": "no-store"}
     )
     return apply_cookies(request, response)
+
+
+async def _unread(portal: Portal, viewer: Viewer) -> int:
+    """The bell's first count (the page's script then follows the live stream)."""
+    try:
+        answer = await portal.services.call(
+            "GET", "notify", "/api/v1/notifications", caller=viewer.headers(),
+            params={"unread": "true", "limit": 1})
+    except ServiceDownError:
+        return 0
+    return int(answer.body.get("unread") or 0) if answer.ok and isinstance(answer.body, dict) else 0
 
 
 def redirect(request: Request, url: str) -> Response:

@@ -104,20 +104,18 @@ function upload(event, form) {
   xhr.send(new FormData(form));
 }
 
-// The notification bell: live count over Server-Sent Events when notify offers them.
+// The notification bell: live count over Server-Sent Events (notify's stream, the session
+// cookie authenticates it at the gateway).
 (function () {
   var badge = document.getElementById("bell-count");
   if (!badge || !window.EventSource) return;
+  var count = parseInt(badge.textContent, 10) || 0;
   var source = new EventSource("/api/v1/notifications/stream");
-  var count = 0;
-  source.addEventListener("message", function () {
-    count += 1; badge.textContent = String(count); badge.hidden = false;
-  });
-  source.addEventListener("unread", function (e) {
-    var n = parseInt(e.data, 10);
-    if (!isNaN(n)) { count = n; badge.textContent = String(n); badge.hidden = n === 0; }
-  });
-  source.addEventListener("error", function () {
-    if (source.readyState === EventSource.CLOSED) badge.hidden = true;
+  source.addEventListener("notification", function (event) {
+    count += 1;
+    badge.textContent = String(count);
+    badge.hidden = false;
+    var bell = document.getElementById("bell");
+    try { bell.title = JSON.parse(event.data).title || bell.title; } catch (e) { /* keep */ }
   });
 })();
