@@ -26,6 +26,8 @@ async def caller_headers(request: Request, verifier: TokenVerifier) -> dict[str,
         return {}
     authorization = request.headers.get("authorization")
     if authorization is None:
+        authorization = _stream_cookie(request)
+    if authorization is None:
         return {}
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer":
@@ -43,6 +45,20 @@ async def caller_headers(request: Request, verifier: TokenVerifier) -> dict[str,
             ) from None
         raise _unauthenticated(error.reason) from None
     return claims.headers()
+
+
+# The portal's session cookie (services/gateway/portal/session.py) authenticates only the
+# notification stream: EventSource cannot send headers, and a GET there changes nothing,
+# so the cookie opens no door for cross-site requests (SameSite=Lax besides).
+COOKIE_PATHS = frozenset({"/api/v1/notifications/stream"})
+ACCESS_COOKIE = "motcua_access"
+
+
+def _stream_cookie(request: Request) -> str | None:
+    token = request.cookies.get(ACCESS_COOKIE)
+    if token and request.method == "GET" and request.url.path in COOKIE_PATHS:
+        return f"Bearer {token}"
+    return None
 
 
 def _unauthenticated(reason: str) -> ProblemError:
