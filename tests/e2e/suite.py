@@ -106,6 +106,11 @@ def _env(engines: Engines, run_id: str, state_dir: Path) -> dict[str, str]:
         prefix = f"MOTCUA_{context.upper()}_"
         env[prefix + "EVENT_STORE"] = "postgres"
         env[prefix + "POSTGRES_SCHEMA"] = f"{run_id}_{context}"
+    # Every test calls from 127.0.0.1: the per-address limits are raised so a session of
+    # API and browser tests never trips them (services/gateway/tests cover the limits).
+    env["MOTCUA_GATEWAY_RATE_LOGIN_PER_WINDOW"] = "1000"
+    env["MOTCUA_GATEWAY_RATE_LOOKUP_PER_WINDOW"] = "1000"
+    env["MOTCUA_GATEWAY_RATE_CLIENT_PER_WINDOW"] = "20000"
     env["MOTCUA_PAYMENT_SANDBOX_IPN_BACKOFF_SECONDS"] = "0.3"
     env["MOTCUA_PAYMENT_SANDBOX_IPN_ATTEMPTS"] = "12"
     return env

@@ -316,3 +316,24 @@ def test_with_catalog_stopped_its_api_answers_503_and_the_rest_works(suite: Suit
     with suite.client() as anonymous:
         back = anonymous.get(f"/api/v1/catalog/procedures/{BIRTH}")
         assert back.status_code == 200 and back.json()["code"] == BIRTH
+
+
+def test_the_combined_openapi_document_covers_every_service(suite: Suite) -> None:
+    with suite.client() as anonymous:
+        document = ok(anonymous.get("/api/v1/openapi.json"))
+    assert "x-motcua-unavailable" not in document
+    paths = document["paths"]
+    for path in ("/api/v1/auth/login", "/api/v1/me", "/api/v1/catalog/procedures",
+                 "/api/v1/dossiers", "/api/v1/officer/dossiers/{dossier_id}/accept",
+                 "/api/v1/lookup/{code}", "/api/v1/payments/orders/{order_id}/checkout"):
+        assert path in paths, path
+    schemas = document["components"]["schemas"]
+
+    def refs(node: Any) -> list[str]:
+        if isinstance(node, dict):
+            return [node["$ref"]] if "$ref" in node else [r for v in node.values()
+                                                          for r in refs(v)]
+        return [r for v in node for r in refs(v)] if isinstance(node, list) else []
+    missing = {r for r in refs(document) if r.removeprefix("#/components/schemas/")
+               not in schemas}
+    assert not missing  # every reference resolves in the merged document
