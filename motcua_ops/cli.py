@@ -29,6 +29,8 @@ audit_app = typer.Typer(help="Dossier audit: replay and verify the event history
 app.add_typer(audit_app, name="audit")
 projections_app = typer.Typer(help="Read models.", no_args_is_help=True)
 app.add_typer(projections_app, name="projections")
+dlq_app = typer.Typer(help="Dead-letter topics.", no_args_is_help=True)
+app.add_typer(dlq_app, name="dlq")
 
 T = TypeVar("T")
 PORTAL = "Cổng thông tin (portal)"
@@ -185,6 +187,25 @@ def projections_rebuild(
 
     argv = ["rebuild", *(["--database", database] if database else [])]
     raise typer.Exit(rebuild(argv))
+
+
+@dlq_app.command("replay")
+def dlq_replay(
+    topic: str,
+    bootstrap: str = typer.Option(None, "--bootstrap", help="Kafka bootstrap servers "
+                                  "(default: MOTCUA_KAFKA_BOOTSTRAP_SERVERS, else the engines')."),
+) -> None:
+    """Republish the messages parked in TOPIC's .dlq twin to TOPIC."""
+    import asyncio
+    import json
+    import os
+
+    from shared.kafka.dlq import replay
+
+    servers = bootstrap or os.environ.get("MOTCUA_KAFKA_BOOTSTRAP_SERVERS") or json.loads(
+        (state_dir() / "engines.json").read_text())["kafka"]["bootstrap_servers"]
+    count = asyncio.run(replay(servers, topic))
+    info(f"{count} message(s) replayed from {topic.removesuffix('.dlq')}.dlq")
 
 
 if __name__ == "__main__":

@@ -73,9 +73,9 @@ class Notifier:
             await self._mark(entry_id, "no-address")
             return
         greeting = "Quý cán bộ" if notice.audience == "officers" else "Quý công dân"
-        email = render(notice.template, notice.subject, strict=False, greeting=greeting,
-                       portal_url=self.portal_url, dossier_id=dossier.get("_id", ""),
-                       **notice.values)
+        values = {"greeting": greeting, "portal_url": self.portal_url,
+                  "dossier_id": dossier.get("_id", ""), **notice.values}
+        email = render(notice.template, notice.subject, strict=False, **values)
         await self.mailer.send(address, email, entry_id)
         await self._mark(entry_id, "sent")
 

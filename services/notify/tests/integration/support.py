@@ -1,0 +1,159 @@
+"""Helpers of notify's integration tests: events as the other services publish them."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+
+from shared.events.envelope import Actor, IntegrationEvent
+from tests.support.engines import Engines
+from tests.support.processes import ServiceProcess
+
+AGENCY = "NB.HOALU"
+PROCEDURE = {"code": "1.001193", "version": 1, "name": "Đăng ký khai sinh",
+             "service_level": 3, "agency_codes": [AGENCY], "time_limit_days": 3}
+
+
+def notify_env(engines: Engines, run_id: str, tmp_path: Path, **extra: str) -> dict[str, str]:
+    return {
+        **engines.env(),
+        "MOTCUA_STATE_DIR": str(tmp_path / "state"),
+        "MOTCUA_NOTIFY_TOPIC_PREFIX": f"{run_id}.",
+        "MOTCUA_NOTIFY_MONGO_DATABASE": run_id,
+        "MOTCUA_NOTIFY_CONSUMER_GROUP": run_id,
+        "MOTCUA_NOTIFY_SMTP_BACKOFF_SECONDS": "0.2",
+        "MOTCUA_NOTIFY_REMINDER_INTERVAL_SECONDS": "2",
+        **extra,
+    }
+
+
+def start_notify(env: dict[str, str], tmp_path: Path, name: str = "") -> ServiceProcess:
+    logs = tmp_path / (name or "notify")
+    logs.mkdir(exist_ok=True)
+    return ServiceProcess("services.notify", env, "MOTCUA_NOTIFY_PORT", logs).start(90)
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+class Stream:
+    """Events of one aggregate with consecutive sequences and stable ids."""
+
+    def __init__(self, context: str, subject: str | None = None) -> None:
+        self.context = context
+        self.subject = subject or str(uuid.uuid4())
+        self.sequence = 0
+
+    def next(self, kind: str, data: dict[str, Any], actor: Actor | None = None,
+             ) -> IntegrationEvent:
+        self.sequence += 1
+        return IntegrationEvent(
+            id=IntegrationEvent.stable_id(self.subject, self.sequence),
+            source=f"/motcua/{self.context}", type=f"vn.motcua.{self.context}.{kind}",
+            subject=self.subject, time=datetime.now(UTC), data=data, sequence=self.sequence,
+            actor=actor or Actor(id="test", role="system"),
+        )
+
+
+def account(account_id: str, email: str, name: str, kind: str = "citizen",
+            agency: str | None = None) -> IntegrationEvent:
+    data: dict[str, Any] = {"account_id": account_id, "kind": kind, "email": email,
+                            "full_name": name}
+    if agency:
+        data["agency_code"] = agency
+    return Stream("identity", account_id).next("account_registered", data)
+
+
+def created(stream: Stream, owner: str, form_email: str) -> IntegrationEvent:
+    return stream.next("created", {"owner_id": owner, "procedure": PROCEDURE,
+                                   "agency_code": AGENCY, "form": {"email": form_email}})
+
+
+async def publish(bootstrap: str, topic: str, events: list[IntegrationEvent]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        for event in events:
+            await producer.send_and_wait(topic, value=event.to_bytes(),
+                                         key=event.subject.encode())
+    finally:
+        await producer.stop()
+
+
+async def publish_raw(bootstrap: str, topic: str, key: bytes, value: bytes) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, value=value, key=key)
+    finally:
+        await producer.stop()
+
+
+async def records(bootstrap: str, topic: str) -> list[ConsumerRecord]:
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None,
+                                auto_offset_reset="earliest", enable_auto_commit=False)
+    await consumer.start()
+    found: list[ConsumerRecord] = []
+    try:
+        while batch := await consumer.getmany(timeout_ms=3000):
+            for items in batch.values():
+                found.extend(items)
+    finally:
+        await consumer.stop()
+    return found
+
+
+def send(bootstrap: str, topic: str, events: list[IntegrationEvent]) -> None:
+    asyncio.run(publish(bootstrap, topic, events))
+
+
+def later(**delta: float) -> str:
+    return iso(datetime.now(UTC) + timedelta(**delta))
+
+
+def headers(user: str, role: str = "citizen") -> dict[str, str]:
+    return {"X-Motcua-User-Id": user, "X-Motcua-Role": role}
+
+
+async def group_lag(bootstrap: str, topics: list[str], group: str) -> int:
+    """Records of ``topics`` the consumer group has not committed yet."""
+    from aiokafka import TopicPartition
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    probe = AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, group_id=None)
+    await admin.start()
+    await probe.start()
+    try:
+        committed = await admin.list_consumer_group_offsets(group)
+        partitions = [TopicPartition(t, p) for t in topics
+                      for p in probe.partitions_for_topic(t) or ()]
+        ends = await probe.end_offsets(partitions)
+        return sum(end - (committed[tp].offset if tp in committed else 0)
+                   for tp, end in ends.items())
+    finally:
+        await probe.stop()
+        await admin.close()
+
+
+def caught_up(bootstrap: str, run_id: str, contexts: tuple[str, ...] = (
+        "identity", "dossier", "payment")) -> bool:
+    topics = [f"{run_id}.motcua.{c}.events" for c in contexts]
+    return asyncio.run(group_lag(bootstrap, topics, run_id)) == 0

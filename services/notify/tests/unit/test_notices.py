@@ -1,0 +1,71 @@
+"""Which events become which notices, and every notice template renders in Vietnamese."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from services.notify.adapters.templates import render
+from services.notify.domain.deadlines import reminder_due
+from services.notify.domain.kinds import (
+    dossier_notices,
+    local_time,
+    money,
+    payment_notices,
+    reminder_notices,
+)
+from shared.workdays import WorkCalendar
+
+AT = "2026-11-23T01:00:00+00:00"
+CASES = [
+    ("vn.motcua.dossier.submitted", {"code": "C1", "at": AT}),
+    ("vn.motcua.dossier.accepted", {"at": AT, "appointment_at": AT}),
+    ("vn.motcua.dossier.supplement_requested", {"reason": "Thiếu giấy tờ", "items": [
+        {"document_code": "GCS", "name": "Giấy chứng sinh"}], "round": 1}),
+    ("vn.motcua.dossier.supplemented", {"round": 1, "appointment_at": AT}),
+    ("vn.motcua.dossier.rejected", {"reason": "Không đủ điều kiện"}),
+    ("vn.motcua.dossier.rejected_at_reception", {"reason": "Sai thẩm quyền"}),
+    ("vn.motcua.dossier.approved", {"fee_due": 0}),
+    ("vn.motcua.dossier.payment_received", {"order_id": "o", "amount": 1}),
+    ("vn.motcua.dossier.result_returned", {"channel": "office"}),
+    ("vn.motcua.dossier.withdrawn", {"reason": "Nộp nhầm"}),
+]
+
+
+def _all_notices():  # type: ignore[no-untyped-def]
+    for event_type, data in CASES:
+        yield from dossier_notices(event_type, data, "C1")
+    yield from payment_notices("vn.motcua.payment.order_created", {
+        "amount": 50000, "items": [{"name": "Lệ phí", "amount": 50000}]}, "C1")
+    yield from payment_notices("vn.motcua.payment.order_paid", {
+        "amount": 50000, "paid_at": AT, "receipt_no": "BL-1", "order_id": "o"}, "C1")
+    for kind in ("deadline_approaching", "deadline_overdue"):
+        yield from reminder_notices(kind, "C1", AT)
+
+
+def test_every_notice_renders_text_and_html_with_the_code() -> None:
+    notices = list(_all_notices())
+    assert len({n.kind for n in notices}) == 13
+    for notice in notices:
+        email = render(notice.template, notice.subject, strict=False, greeting="Quý công dân",
+                       portal_url="https://p.vn", dossier_id="d1", **notice.values)
+        assert "C1" in email.subject and "C1" in email.body, notice.kind
+        assert email.html is not None and "C1" in email.html
+        assert "Kính gửi Quý công dân" in email.body
+
+
+def test_approval_with_a_fee_waits_for_the_payment() -> None:
+    assert dossier_notices("vn.motcua.dossier.approved", {"fee_due": 8000}, "C1") == []
+    assert dossier_notices("vn.motcua.dossier.form_saved", {}, "C1") == []
+
+
+def test_vietnamese_time_and_money() -> None:
+    assert local_time(AT) == "08:00 ngày 23/11/2026"
+    assert money(1250000) == "1.250.000 đồng"
+
+
+def test_reminders_two_working_days_before_and_when_overdue() -> None:
+    calendar = WorkCalendar()
+    monday = datetime(2026, 11, 23, 2, tzinfo=UTC)
+    assert reminder_due(monday, monday + timedelta(days=7), calendar) is None
+    assert reminder_due(monday, monday + timedelta(days=2), calendar) == "deadline_approaching"
+    assert reminder_due(monday, monday - timedelta(minutes=1), calendar) == "deadline_overdue"
