@@ -162,6 +162,13 @@ def test_birth_registration_from_registration_to_the_result(suite: Suite) -> Non
             "items": [{"document_code": "GCS", "reason": "Ảnh chụp giấy chứng sinh bị mờ"}],
             "reason": "Giấy chứng sinh chưa rõ, đề nghị chụp lại"}))
         story.look("supplement_requested")
+
+        def supplement_email() -> str | None:
+            return next((text_of(m) for m in mails(suite, person.email)
+                         if code in str(m["Subject"]) and "bổ sung" in str(m["Subject"])),
+                        None)
+        asked = wait_until(supplement_email, 60, "the email asking for a supplement")
+        assert "Giấy chứng sinh chưa rõ, đề nghị chụp lại" in asked
         again = upload(citizen, dossier_id, "GCS", "giay-chung-sinh-ro.pdf", pdf("gcs-2"))
         ok(citizen.post(f"{base}/supplement", json={"answers": [
             {"document_code": "GCS", "attachment_ids": [again["id"]],
@@ -191,6 +198,21 @@ def test_birth_registration_from_registration_to_the_result(suite: Suite) -> Non
         dossier = ok(citizen.get(base))
         assert dossier["status"] == "completed" and dossier["result"]["number"] == (
             "KS-2026-000123")
+
+        # the bell: one notification per step that concerns the citizen, newest first
+        wanted = ["dossier_submitted", "supplement_requested", "dossier_accepted",
+                  "result_ready", "dossier_completed"]
+
+        def bell() -> list[dict[str, Any]] | None:
+            inbox = ok(citizen.get("/api/v1/notifications"))["items"]
+            mine = [n for n in inbox if n["dossier_id"] == dossier_id]
+            return mine if set(wanted) <= {n["kind"] for n in mine} else None
+        inbox = wait_until(bell, 60, "the citizen's notifications")
+        kinds = [n["kind"] for n in reversed(inbox) if n["kind"] in wanted]
+        assert kinds == wanted and all(not n["read"] for n in inbox)
+        unread = ok(citizen.get("/api/v1/notifications"))["unread"]
+        ok(citizen.post(f"/api/v1/notifications/{inbox[0]['id']}/read"))
+        assert ok(citizen.get("/api/v1/notifications"))["unread"] == unread - 1
 
         steps = the_three_views_agree(suite, citizen, dossier_id, story, {"Proposed"})
         labels = [s["label"] for s in steps]
@@ -269,6 +291,15 @@ def test_a_level4_fee_paid_at_the_sandbox(suite: Suite) -> None:
 
         ok(receiver.post(f"{officer}/return-result", json={"channel": "online"}))
         story.look("completed")
+
+        def told() -> bool:  # the fee due and its receipt, by email and on the bell
+            subjects = [str(m["Subject"]) for m in mails(suite, person.email)]
+            kinds = {n["kind"] for n in ok(citizen.get("/api/v1/notifications"))["items"]}
+            return {"payment_due", "payment_received"} <= kinds and all(
+                any(s.startswith(f"[Một Cửa] {start} hồ sơ {code}") for s in subjects)
+                for start in ("Thanh toán phí, lệ phí", "Biên lai thanh toán"))
+        wait_until(told, 60, "the payment notifications")
+
         steps = the_three_views_agree(suite, citizen, dossier_id, story, {"Proposed"})
         events = [s["event"] for s in steps]
         assert events.index("PaymentRequested") < events.index("PaymentReceived") < (
