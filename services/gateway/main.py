@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -25,6 +26,8 @@ from shared.http.app import create_app
 from shared.logs import configure_logging
 from shared.problems import ProblemError
 
+log = logging.getLogger(__name__)
+
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 CORS_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"]
 CORS_EXPOSED = ["Retry-After", "X-Request-ID", "Location", "Content-Disposition"]
@@ -34,7 +37,11 @@ def build_limiter(settings: GatewaySettings) -> tuple[RateLimiter | None, Any]:
     """The shared-counter rate limiter and its MongoDB client (None, None when off)."""
     if not settings.rate_limits_enabled:
         return None, None
-    counter, mongo = mongo_counter(settings.require("mongo_url"), settings.mongo_database,
+    if not settings.mongo_url:
+        log.warning("rate limits are OFF: no MongoDB configured for their counters "
+                    "(set MOTCUA_MONGO_URL, or MOTCUA_GATEWAY_RATE_LIMITS_ENABLED=false)")
+        return None, None
+    counter, mongo = mongo_counter(settings.mongo_url, settings.mongo_database,
                                    settings.rate_window_seconds)
     limits = Limits(client=settings.rate_client_per_window,
                     account=settings.rate_account_per_window,

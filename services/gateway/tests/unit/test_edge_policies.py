@@ -213,3 +213,12 @@ def test_merge_names_unavailable_services_and_shares_identical_schemas() -> None
     merged = merge({"dossier": doc, "catalog": doc}, ["payment"])
     assert merged["components"]["schemas"] == same
     assert merged["x-motcua-unavailable"] == ["payment"]
+
+
+def test_without_a_mongodb_address_the_gateway_starts_without_limits(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    monkeypatch.delenv("MOTCUA_MONGO_URL", raising=False)
+    monkeypatch.setenv("MOTCUA_STATE_DIR", str(tmp_path))  # no engines.json there
+    settings = GatewaySettings(**{f"{name}_url": "http://127.0.0.1:9" for name in SERVICES})
+    assert settings.mongo_url is None
+    assert build_app(settings).state.rate_limiter is None
