@@ -18,20 +18,39 @@ def source_of(dlq: str) -> str:
     return dlq.removesuffix(DLQ_SUFFIX)
 
 
+async def _partitions(bootstrap_servers: str, topic: str) -> set[int]:
+    probe = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap_servers, group_id=None)
+    await probe.start()
+    try:
+        return probe.partitions_for_topic(topic) or set()
+    finally:
+        await probe.stop()
+
+
 async def replay(bootstrap_servers: str, topic: str, group: str = "motcua-dlq-replay",
                  idle_ms: int = 3000) -> int:
     """Replay ``topic``'s DLQ (``topic`` may name either twin); returns how many."""
     dlq = topic if topic.endswith(DLQ_SUFFIX) else topic + DLQ_SUFFIX
     target = source_of(dlq)
-    consumer = AIOKafkaConsumer(dlq, bootstrap_servers=bootstrap_servers, group_id=group,
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=group,
                                 enable_auto_commit=False, auto_offset_reset="earliest")
     producer = make_producer(bootstrap_servers)
     await consumer.start()
     await producer.start()
     replayed = 0
     try:
-        while batch := await consumer.getmany(timeout_ms=idle_ms, max_records=200):
+        partitions = [TopicPartition(dlq, p) for p in await _partitions(bootstrap_servers, dlq)]
+        consumer.assign(partitions)
+        # Only what was parked before this run: a message that fails again is parked
+        # again behind this mark, and replaying it in the same run would never end.
+        ends = await consumer.end_offsets(partitions)
+        while [tp for tp, end in ends.items() if await consumer.position(tp) < end]:
+            batch = await consumer.getmany(timeout_ms=idle_ms, max_records=200)
             for tp, records in batch.items():
+                records = [r for r in records if r.offset < ends[tp]]
+                if not records:
+                    consumer.pause(tp)
+                    continue
                 for record in records:
                     headers = [(k, v) for k, v in record.headers or ()
                                if not k.startswith("dlq-")]

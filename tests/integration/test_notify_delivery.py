@@ -1,0 +1,103 @@
+"""SMTP outage: the email waits in the DLQ and `motcua dlq replay` delivers it once the
+server is back (delayed, not lost); a poison message is parked and the stream goes on."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pymongo import MongoClient
+
+from services.notify.tests.integration.support import (
+    Stream,
+    account,
+    created,
+    later,
+    notify_env,
+    publish_raw,
+    records,
+    send,
+    start_notify,
+    wait_for,
+)
+from tests.support.engines import Engines
+from tests.support.mail import messages_to
+from tests.support.processes import ROOT, free_port, wait_for_port
+
+pytestmark = pytest.mark.integration
+
+
+def _dlq_reasons(bootstrap: str, topic: str) -> list[str]:
+    found = asyncio.run(records(bootstrap, f"{topic}.dlq"))
+    return [dict(r.headers)["dlq-reason"].decode() for r in found]
+
+
+def test_smtp_outage_delays_the_email_and_poison_goes_to_the_dlq(
+    engines: Engines, run_id: str, tmp_path: Path
+) -> None:
+    bootstrap = engines.kafka_bootstrap_servers
+    port, maildir = free_port(), tmp_path / "mail"
+    env = notify_env(engines, run_id, tmp_path, MOTCUA_SMTP_PORT=str(port),
+                     MOTCUA_NOTIFY_SMTP_ATTEMPTS="3")
+    notify = start_notify(env, tmp_path)
+    sink: subprocess.Popen[bytes] | None = None
+    db = MongoClient(engines.mongo_url, tz_aware=True)[run_id]
+    topic = f"{run_id}.motcua.dossier.events"
+    owner, email = f"{run_id}-owner", f"{run_id}@example.vn"
+    try:
+        send(bootstrap, f"{run_id}.motcua.identity.events", [account(owner, email, "Lê Văn An")])
+        wait_for(lambda: db.accounts.count_documents({}) == 1, 60, "the account projection")
+        dossier = Stream("dossier")
+        send(bootstrap, topic, [created(dossier, owner, email)])
+        asyncio.run(publish_raw(bootstrap, topic, dossier.subject.encode(), b"{not json"))
+        send(bootstrap, topic, [dossier.next("submitted", {"code": "HL-OUTAGE", "at": later()})])
+
+        wait_for(lambda: len(_dlq_reasons(bootstrap, topic)) == 2, 90, "two parked messages")
+        poison, smtp = _dlq_reasons(bootstrap, topic)
+        assert poison.startswith("invalid envelope")
+        assert smtp.startswith("DeliveryError: SMTP")
+        entry = db.notifications.find_one({"kind": "dossier_submitted"})
+        assert entry is not None and entry["email_status"] == "pending"  # in-app already there
+
+        # The stream went on past both: a later dossier's in-app entry arrives.
+        later_dossier = Stream("dossier", dossier.subject + "-2")
+        send(bootstrap, topic, [created(later_dossier, owner, email)])
+        wait_for(lambda: db.notifications.count_documents({"subject": later_dossier.subject}),
+                 60, "the next event after the parked ones")
+
+        sink = subprocess.Popen(
+            [sys.executable, "-m", "motcua_ops.smtp_sink", "--host", "127.0.0.1",
+             "--port", str(port), "--maildir", str(maildir)], cwd=ROOT,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_port("127.0.0.1", port)
+        replay = subprocess.run(
+            [str(Path(sys.executable).parent / "motcua"), "dlq", "replay", topic], cwd=ROOT,
+            env={**os.environ, "MOTCUA_KAFKA_BOOTSTRAP_SERVERS": bootstrap},
+            capture_output=True, text=True, timeout=120, check=False)
+        assert replay.returncode == 0, replay.stderr
+        assert "2 message(s) replayed" in replay.stdout
+
+        wait_for(lambda: messages_to(maildir, email), 60, "the delayed email")
+        wait_for(lambda: len(_dlq_reasons(bootstrap, topic)) == 3, 60,
+                 "the poison message to be parked again")
+        [mail] = messages_to(maildir, email)
+        assert "HL-OUTAGE" in mail["Subject"]
+        assert mail["Message-ID"] == f"<{entry['_id']}.email@motcua.local>"
+        assert db.notifications.find_one({"_id": entry["_id"]})["email_status"] == "sent"
+        # A second replay replays only what was parked since: the poison, not the email.
+        again = subprocess.run(
+            [str(Path(sys.executable).parent / "motcua"), "dlq", "replay", topic], cwd=ROOT,
+            env={**os.environ, "MOTCUA_KAFKA_BOOTSTRAP_SERVERS": bootstrap},
+            capture_output=True, text=True, timeout=120, check=False)
+        assert "1 message(s) replayed" in again.stdout
+        wait_for(lambda: len(_dlq_reasons(bootstrap, topic)) == 4, 60, "poison parked again")
+        assert len(messages_to(maildir, email)) == 1
+    finally:
+        notify.stop()
+        if sink is not None:
+            sink.terminate()
+            sink.wait(10)
