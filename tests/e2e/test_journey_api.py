@@ -351,7 +351,12 @@ def test_with_catalog_stopped_its_api_answers_503_and_the_rest_works(suite: Suit
 
 def test_the_combined_openapi_document_covers_every_service(suite: Suite) -> None:
     with suite.client() as anonymous:
-        document = ok(anonymous.get("/api/v1/openapi.json"))
+        response = anonymous.get("/api/v1/openapi.json", headers={"X-Request-ID": "e2e-42"})
+        document = ok(response)
+    assert response.headers["x-request-id"] == "e2e-42"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert "strict-transport-security" not in response.headers  # plain HTTP here
     assert "x-motcua-unavailable" not in document
     paths = document["paths"]
     for path in ("/api/v1/auth/login", "/api/v1/me", "/api/v1/catalog/procedures",
