@@ -22,6 +22,9 @@ from tests.support.mail import messages_to
 DEMO_PASSWORD = "Demo Một Cửa 2025"  # README.md "Demo accounts"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PROBLEM = "application/problem+json"
+WARD = "NB.HOALU"  # Phường Hoa Lư, whose demo officers act below
+BIRTH = "1.001193"  # Đăng ký khai sinh (level 4, lệ phí 0 đồng in the demo)
+EXTRACT = "1.004873"  # Cấp bản sao trích lục hộ tịch (level 4, 8.000 đồng)
 
 
 def ok(response: httpx.Response, status: int = 200) -> Any:
@@ -188,3 +191,9 @@ def pay_at_the_sandbox(payment_url: str) -> httpx.Response:
                                 data={"token": token.group(1), "action": "pay"})
         assert redirect.status_code == 302, redirect.text
         return redirect
+
+
+def applicant(person_name: str, national_id: str, email: str) -> dict[str, Any]:
+    return {"ho_ten": person_name, "so_dinh_danh": national_id, "ngay_sinh": "1990-03-04",
+            "noi_cu_tru": "Tổ 5, phường Hoa Lư, tỉnh Ninh Bình",
+            "so_dien_thoai": "0912345678", "email": email}
