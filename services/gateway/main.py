@@ -105,6 +105,7 @@ def build_app(settings: GatewaySettings | None = None, *,
     async def combined_openapi() -> JSONResponse:
         return JSONResponse(await openapi.document(),
                             headers={"Cache-Control": "public, max-age=60"})
+
     app.include_router(portal.build_router(client, upstreams, verifier))
 
     # Registered last, so /, /healthz, /readyz and /metrics stay the gateway's own.
