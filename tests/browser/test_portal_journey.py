@@ -199,6 +199,7 @@ def test_search_khai_sinh_and_file_the_dossier_online(
     wallet = page.locator("#doc-GTTT form.wallet")
     expect(wallet.locator("select")).to_contain_text(state["national_id"])
     wallet.get_by_role("button", name="Dùng giấy tờ này").click()
+    expect(wallet.locator(".upload-msg")).to_have_text("Đã dùng giấy tờ trong kho.")
     expect(page.locator("#doc-GTTT .attached li")).to_have_count(1)
     shot(page, "09-to-khai-dinh-kem")
     page.get_by_role("button", name="Gửi đi").click()
@@ -386,6 +387,97 @@ def test_auditor_replays_the_dossier(browser: Browser, portal: Any, state: dict[
     page.fill("#luc", "2020-01-01T00:00:00")
     page.get_by_role("button", name="Xem").click()
     expect(page.locator(".notice.err")).to_contain_text("chưa tồn tại")
+    context.close()
+
+
+def test_a_fee_is_paid_online_under_giao_dich(
+    browser: Browser, portal: Any, state: dict[str, Any], files: dict[str, Path]
+) -> None:
+    """«Cấp Giấy xác nhận tình trạng hôn nhân» (level 4, 3.000 ₫) at Phường Hoa Lư."""
+    context, page = citizen(browser, portal, state)
+    page.goto("/nop-ho-so")
+    page.select_option("#co_quan", "NB.HOALU")
+    page.get_by_role("button", name="Xem dịch vụ công").click()
+    shot(page, "22-nop-ho-so-chon-co-quan")
+    row = page.locator("tr").filter(has_text="Cấp Giấy xác nhận tình trạng hôn nhân")
+    row.get_by_role("link", name=re.compile("Đăng ký trực tuyến")).click()
+    page.get_by_role("button", name="Đăng ký trực tuyến").click()
+    for name, value in {"ho_ten": "Nguyễn Thị Hồng Nhung", "so_dinh_danh": state["national_id"],
+                        "noi_cu_tru": "Phường Hoa Lư, tỉnh Ninh Bình",
+                        "so_dien_thoai": "0912345678", "email": state["email"],
+                        "muc_dich": "Đăng ký kết hôn"}.items():
+        page.fill(f"#f_{name}", value)
+    page.select_option("#f_tinh_trang", "Chưa kết hôn")
+    upload = page.locator("#doc-TK form[data-upload]")
+    upload.locator("input[type=file]").set_input_files(str(files["to-khai"]))
+    upload.get_by_role("button", name="Tải lên").click()
+    expect(upload.locator(".upload-msg")).to_contain_text("Đã tải lên")
+    wallet = page.locator("#doc-GTTT form.wallet")
+    wallet.get_by_role("button", name="Dùng giấy tờ này").click()
+    expect(wallet.locator(".upload-msg")).to_have_text("Đã dùng giấy tờ trong kho.")
+    expect(page.locator("#f_muc_dich")).to_have_value("Đăng ký kết hôn")  # nothing typed lost
+    page.get_by_role("button", name="Gửi đi").click()
+    expect(page.locator(".notice.ok")).to_contain_text("Mã hồ sơ:")
+    paid = {"code": page.locator("#dossier-code").inner_text().strip(),
+            "dossier_path": page.url.split("?")[0].replace(portal.gateway_url, "")}
+    context.close()
+
+    for email, actions in (("receiver.hoalu@motcua.local", [("accept", {})]),
+                           ("processor.hoalu@motcua.local", [
+                               ("start-processing", {}),
+                               ("propose", {"decision": "approve", "note": "Đủ điều kiện."})]),
+                           ("approver.hoalu@motcua.local", [
+                               ("approve", {"result_number": "XNHN-45/2026"})])):
+        context, page = officer(browser, portal, email)
+        open_in_console(page, paid)
+        for action, fields in actions:
+            act(page, action, fields)
+            expect(page.locator(".notice.ok")).to_be_visible()
+        context.close()
+
+    context, page = citizen(browser, portal, state)
+    page.goto(paid["dossier_path"])
+    expect(page.locator("#dossier-status")).to_have_text("Chờ thanh toán")
+    page.goto("/trang-ca-nhan")
+    page.locator(".tabs").get_by_role("link", name="Giao dịch").click()
+    for _ in range(40):  # payment opens the fee order from the dossier's event
+        if page.locator("#orders tr").filter(has_text=paid["code"]).count():
+            break
+        page.wait_for_timeout(500)
+        page.reload()
+    order = page.locator("#orders tr").filter(has_text=paid["code"])
+    expect(order).to_contain_text("3.000 ₫")
+    shot(page, "23-giao-dich")
+    order.get_by_role("link", name="Thanh toán").click()
+    page.get_by_role("button", name="Tiếp tục thanh toán").click()  # terms not yet accepted
+    expect(page.get_by_role("heading", name=re.compile("Thanh toán lệ phí"))).to_be_visible()
+    page.get_by_label(re.compile("Tôi cam kết")).check()
+    shot(page, "24-thanh-toan")
+    page.get_by_role("button", name="Tiếp tục thanh toán").click()
+    shot(page, "24a-chuyen-cong-thanh-toan")
+    page.locator("#pay-link").click()  # to the provider (the VNPay sandbox)
+    page.get_by_role("button", name=re.compile("^Thanh toán")).first.click()
+    # Back at the merchant: paid, or paid at the provider with the signed IPN on its way.
+    expect(page.get_by_role("heading", name=re.compile(
+        "^(Thanh toán thành công|Đang chờ xác nhận)$"))).to_be_visible()
+    shot(page, "25-thanh-toan-thanh-cong")
+    page.goto("/giao-dich")
+    for _ in range(40):
+        if page.locator("#orders tr").filter(has_text=paid["code"]).filter(
+                has_text="Đã thanh toán").count():
+            break
+        page.wait_for_timeout(500)
+        page.reload()
+    order = page.locator("#orders tr").filter(has_text=paid["code"])
+    with page.expect_download() as receipt:
+        order.get_by_role("link", name=re.compile("Biên lai")).click()
+    assert receipt.value.path().read_bytes().startswith(b"%PDF")
+    for _ in range(40):  # the dossier learns of the payment from payment's event
+        page.goto(paid["dossier_path"])
+        if page.locator("#dossier-status").inner_text() == "Đã có kết quả":
+            break
+        page.wait_for_timeout(500)
+    expect(page.locator("#dossier-status")).to_have_text("Đã có kết quả")
     context.close()
 
 

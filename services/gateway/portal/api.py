@@ -88,15 +88,17 @@ class Services:
         *,
         caller: dict[str, str] | None = None,
         client_ip: str = "",
+        headers: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> Answer:
-        headers = {"x-request-id": correlation_id.get() or "", "accept": "application/json"}
+        sent = {"x-request-id": correlation_id.get() or "", "accept": "application/json",
+                **(headers or {})}
         if client_ip:
-            headers["x-forwarded-for"] = client_ip
-        headers.update(caller or {})
+            sent["x-forwarded-for"] = client_ip
+        sent.update(caller or {})
         try:
             response = await self.client.request(
-                method, self.upstreams[service] + path, headers=headers, **kwargs
+                method, self.upstreams[service] + path, headers=sent, **kwargs
             )
         except httpx.TransportError as error:
             log.warning("portal: %s failed: %r", service, error, extra={"upstream": service})

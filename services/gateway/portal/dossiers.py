@@ -241,14 +241,21 @@ async def cite_wallet(request: Request, dossier_id: UUID) -> Response:
         return redirect(request, f"/ho-so/{dossier_id}/khai")
     body = {"document_code": str(form.get("document_code") or ""),
             "wallet_document_id": str(form.get("wallet_document_id") or "")}
+    wants_json = "application/json" in request.headers.get("accept", "")
     try:
         answer = await as_viewer(request, viewer, "POST", "dossier",
                                  f"/api/v1/dossiers/{dossier_id}/wallet-documents", json=body)
     except ServiceDownError as down:
+        if wants_json:
+            return _upload_refused(request, True, dossier_id, down.message, 503)
         return await _form_page(request, viewer, dossier_id, {"error": down.message}, 503)
     if not answer.ok:
+        if wants_json:
+            return _upload_refused(request, True, dossier_id, answer.detail, answer.status)
         return await _form_page(request, viewer, dossier_id, {"error": answer.detail},
                                 answer.status)
+    if wants_json:  # the page stays, with what the person typed in the form
+        return JSONResponse(answer.body, status_code=201)
     return redirect(request, f"/ho-so/{dossier_id}/khai")
 
 

@@ -157,7 +157,9 @@ async def act(request: Request, dossier_id: UUID, action: str) -> Response:
                 request, viewer, "POST", "payment",
                 f"/api/v1/payments/orders/{form.get('order_id')}/office-payment",
                 json={"receipt_no": str(form.get("receipt_no") or "").strip(),
-                      "amount": int(str(form.get("amount") or "0") or 0)})
+                      "amount": int(str(form.get("amount") or "0") or 0)},
+                headers={"idempotency-key": f"office-{form.get('order_id')}-"
+                                            f"{str(form.get('receipt_no') or '').strip()}"[:128]})
         else:
             answer = await as_viewer(request, viewer, "POST", "dossier",
                                      f"/api/v1/officer/dossiers/{dossier_id}/{action}",

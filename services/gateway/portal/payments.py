@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Request, Response
 
@@ -40,7 +41,7 @@ async def order(request: Request, order_id: UUID) -> Response:
         return await render(request, "order.html", {"payment_down": down.message}, 503)
     if not answer.ok:
         return await render(request, "order.html", {"error": answer.detail}, answer.status)
-    return await render(request, "order.html", {"o": answer.body})
+    return await render(request, "order.html", {"o": answer.body, "key": uuid4().hex})
 
 
 @router.post("/giao-dich/{order_id}")
@@ -55,7 +56,8 @@ async def checkout(request: Request, order_id: UUID) -> Response:
     try:
         answer = await as_viewer(
             request, viewer, "POST", "payment", f"/api/v1/payments/orders/{order_id}/checkout",
-            json={"method": str(form.get("method") or "vnpay"), "accept_terms": True})
+            json={"method": str(form.get("method") or "vnpay"), "accept_terms": True},
+            headers={"idempotency-key": _key(form)})
     except ServiceDownError as down:
         return await render(request, "order.html", {"payment_down": down.message}, 503)
     if not answer.ok:
@@ -71,7 +73,13 @@ async def order_with(request: Request, order_id: UUID, error: str, status: int =
     answer = await as_viewer(request, viewer, "GET", "payment",
                              f"/api/v1/payments/orders/{order_id}")
     return await render(request, "order.html", {"o": answer.body if answer.ok else None,
-                                                "error": error}, status)
+                                                "error": error, "key": uuid4().hex}, status)
+
+
+def _key(form: dict[str, Any]) -> str:
+    """The form's own key: submitting the same form twice starts one payment attempt."""
+    key = str(form.get("key") or "")
+    return key if re.fullmatch(r"[0-9a-f]{32}", key) else uuid4().hex
 
 
 @router.get("/giao-dich/{order_id}/bien-lai.pdf")

@@ -65,6 +65,8 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   } else if (form.hasAttribute("data-upload")) {
     upload(event, form);
+  } else if (form.hasAttribute("data-wallet")) {
+    cite(event, form);
   }
   if (form.dataset) form.dataset.submitting = "";
 });
@@ -93,8 +95,7 @@ function upload(event, form) {
     if (xhr.status >= 200 && xhr.status < 300) {
       bar.value = 100;
       message.textContent = "Đã tải lên: " + (body.name || file.name);
-      var list = document.querySelector('[data-list-for="' + form.querySelector("[name=document_code]").value + '"]');
-      if (list) { var li = document.createElement("li"); li.textContent = body.name || file.name; list.appendChild(li); }
+      attached(form, body.name || file.name);
       input.value = "";
     } else {
       message.textContent = body.detail || "Tải tệp không thành công, vui lòng thử lại.";
@@ -102,6 +103,36 @@ function upload(event, form) {
   });
   xhr.addEventListener("error", function () { message.textContent = "Mất kết nối, vui lòng thử lại."; });
   xhr.send(new FormData(form));
+}
+
+function attached(form, name) {
+  var code = form.querySelector("[name=document_code]").value;
+  var list = document.querySelector('[data-list-for="' + code + '"]');
+  if (list) { var li = document.createElement("li"); li.textContent = name; list.appendChild(li); }
+}
+
+// A wallet document cited without leaving the page (what was typed in the form stays).
+function cite(event, form) {
+  if (!window.XMLHttpRequest) return;
+  event.preventDefault();
+  var message = form.querySelector(".upload-msg");
+  var select = form.querySelector("select");
+  var xhr = new XMLHttpRequest();
+  xhr.open("POST", form.action);
+  xhr.setRequestHeader("Accept", "application/json");
+  xhr.setRequestHeader("Content-Type", "application/x-www-form-urlencoded");
+  xhr.addEventListener("load", function () {
+    var body = {};
+    try { body = JSON.parse(xhr.responseText); } catch (e) { body = {}; }
+    if (xhr.status >= 200 && xhr.status < 300) {
+      message.textContent = "Đã dùng giấy tờ trong kho.";
+      attached(form, body.name || select.options[select.selectedIndex].text);
+    } else {
+      message.textContent = body.detail || "Không dùng được giấy tờ này, vui lòng thử lại.";
+    }
+  });
+  xhr.addEventListener("error", function () { message.textContent = "Mất kết nối, vui lòng thử lại."; });
+  xhr.send(new URLSearchParams(new FormData(form)).toString());
 }
 
 // The notification bell: live count over Server-Sent Events (notify's stream, the session
