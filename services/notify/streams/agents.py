@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import faust
@@ -49,10 +50,8 @@ class NotifyStreams:
         facts = self._topic(f"{self.settings.topic_prefix}motcua.notify.stats-facts",
                             partitions=self.settings.topic_partitions, internal=True)
 
-        async def dossier_event(event: IntegrationEvent) -> None:
-            current = faust.current_event()
-            row = deadlines.follow(self.deadlines, event, current.message.partition
-                                   if current else -1) or {}
+        async def dossier_event(event: IntegrationEvent, partition: int) -> None:
+            row = deadlines.follow(self.deadlines, event, partition) or {}
             await self.notifier.dossier_event(event)
             for measure in stats.measures_of(event.type, event.data, row):
                 sent = await facts.send(key=stats.stats_key(row).encode(),
@@ -65,7 +64,8 @@ class NotifyStreams:
 
         async def dossier(events: Any) -> None:
             async for item in events.events():
-                await stream.handle(item.message, dossier_event)
+                partition = item.message.partition
+                await stream.handle(item.message, partial(dossier_event, partition=partition))
 
         async def payment(events: Any) -> None:
             async for item in events.events():
