@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests.e2e.conftest import suite  # noqa: F401  (the session's whole suite)
+from tests.e2e.journey import pdf
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -42,6 +45,9 @@ class DevSuite:
     @property
     def maildir(self) -> Path:
         return self.state_dir / "mail"
+
+    def client(self, **kwargs: Any) -> httpx.Client:
+        return httpx.Client(base_url=self.gateway_url, trust_env=False, timeout=30, **kwargs)
 
     def stop(self, name: str) -> None:
         pytest.skip("stopping a service needs the test session's own suite")
@@ -84,6 +90,16 @@ def new_page(browser: Browser, portal: Any, *, mobile: bool = False) -> tuple[Br
             else None)
     page.js_errors = errors  # type: ignore[attr-defined]
     return context, page
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("files")
+    made = {}
+    for tag in ("to-khai", "giay-chung-sinh", "cccd", "to-khai-bo-sung"):
+        made[tag] = folder / f"{tag}.pdf"
+        made[tag].write_bytes(pdf(tag + uuid.uuid4().hex))
+    return made
 
 
 def shot(page: Page, name: str) -> Path:

@@ -19,8 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import new_page, shot
-from tests.e2e.journey import DEMO_PASSWORD, pdf
-from tests.support.mail import messages_to
+from tests.browser.steps import act, log_in, mailed_link, officer, open_in_console
 
 pytestmark = pytest.mark.integration
 PASSWORD = "Khai sinh cho bé Na 2025"
@@ -31,36 +30,6 @@ def state() -> dict[str, Any]:
     unique = uuid.uuid4().hex[:8]
     return {"email": f"nhung-{unique}@congdan.example.vn",
             "national_id": "0371900" + str(uuid.uuid4().int)[:5]}
-
-
-@pytest.fixture(scope="module")
-def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("files")
-    made = {}
-    for tag in ("to-khai", "giay-chung-sinh", "cccd", "to-khai-bo-sung"):
-        made[tag] = folder / f"{tag}.pdf"
-        made[tag].write_bytes(pdf(tag + uuid.uuid4().hex))
-    return made
-
-
-def log_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto("/dang-nhap")
-    page.fill("#f-email", email)
-    page.fill("#f-password", password)
-    page.click("form[action='/dang-nhap'] button")
-    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
-
-
-def activation_link(maildir: Path, email: str, page: Page) -> str:
-    for _ in range(120):
-        for message in messages_to(maildir, email):
-            body = message.get_body(preferencelist=("plain", "html"))
-            found = re.search(r"https?://\S+/kich-hoat\?token=[A-Za-z0-9_\-]+",
-                              str(body.get_content() if body else ""))
-            if found:
-                return found.group(0)
-        page.wait_for_timeout(500)
-    raise AssertionError(f"no activation email to {email}")
 
 
 def test_home_page_offers_register_login_search_and_lookup(browser: Browser, portal: Any) -> None:
@@ -104,7 +73,7 @@ def test_register_activate_from_the_email_and_log_in(
     page.fill("#f-password2", PASSWORD)
     page.click("form[action='/dang-ky'] button")
     expect(page.get_by_role("heading", name="Đăng ký thành công")).to_be_visible()
-    link = activation_link(portal.maildir, state["email"], page)
+    link = mailed_link(portal.maildir, state["email"], page, "/kich-hoat")
     assert link.startswith(portal.gateway_url + "/kich-hoat?token=")
     page.goto(link)
     shot(page, "03-kich-hoat")
@@ -214,34 +183,6 @@ def test_search_khai_sinh_and_file_the_dossier_online(
     expect(page.locator("#my-dossiers")).to_contain_text(state["code"])
     shot(page, "11-quan-ly-ho-so")
     context.close()
-
-
-def officer(browser: Browser, portal: Any, email: str) -> tuple[Any, Page]:
-    context, page = new_page(browser, portal)
-    log_in(page, email)
-    return context, page
-
-
-def open_in_console(page: Page, state: dict[str, Any], queue: str | None = None) -> None:
-    if queue:
-        page.goto(f"/can-bo?hang={queue}")
-        page.locator("#queue").get_by_role("link", name=state["code"]).click()
-    else:
-        page.goto("/can-bo" + state["dossier_path"])
-    expect(page.get_by_role("heading", name=re.compile(re.escape(state["code"])))).to_be_visible()
-
-
-def act(page: Page, action: str, fields: dict[str, str] | None = None) -> None:
-    form = page.locator(f"form[data-action='{action}']").first
-    for name, value in (fields or {}).items():
-        target = form.locator(f"[name='{name}']")
-        if target.evaluate("e => e.type") == "checkbox":
-            target.check()
-        elif target.evaluate("e => e.tagName") == "SELECT":
-            target.select_option(value)
-        else:
-            target.fill(value)
-    form.locator("button").click()
 
 
 def test_officer_asks_for_a_supplement_and_the_bell_rings(

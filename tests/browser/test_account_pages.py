@@ -1,0 +1,87 @@
+"""«Trang cá nhân» password change and «Quên mật khẩu» in the browser: the captcha in
+Vietnamese words, the emailed reset link, the new password works and the old one not."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.browser.conftest import new_page, shot
+from tests.browser.steps import log_in, mailed_link
+from tests.e2e.journey import Person, new_citizen, register_and_activate
+
+pytestmark = pytest.mark.integration
+WORDS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười")
+
+
+@pytest.fixture(scope="module")
+def person(portal: Any) -> Person:
+    someone = new_citizen("matkhau")
+    register_and_activate(portal, someone).close()
+    registered[someone.email] = time.monotonic()
+    return someone
+
+
+registered: dict[str, float] = {}
+LINK_INTERVAL = 61  # identity sends an account at most one emailed link a minute
+
+
+def test_change_password_on_the_personal_page(browser: Browser, portal: Any,
+                                              person: Person) -> None:
+    context, page = new_page(browser, portal)
+    log_in(page, person.email, person.password)
+    page.goto("/trang-ca-nhan")
+    page.fill("#f-current_password", "không phải mật khẩu này")
+    page.fill("#f-new_password", "Mật khẩu mới của Nhung 1")
+    page.fill("#f-new_password2", "Mật khẩu mới của Nhung 1")
+    page.get_by_role("button", name="Đổi mật khẩu").click()
+    expect(page.locator(".notice.err")).to_be_visible()
+    page.fill("#f-current_password", person.password)
+    page.fill("#f-new_password", "ngắn")
+    page.fill("#f-new_password2", "ngắn")
+    page.get_by_role("button", name="Đổi mật khẩu").click()
+    expect(page.locator("[data-error-for=new_password]")).to_have_text(
+        "Mật khẩu phải có ít nhất 8 ký tự.")
+    page.fill("#f-new_password", "Mật khẩu mới của Nhung 1")
+    page.fill("#f-new_password2", "Mật khẩu mới của Nhung 1")
+    page.get_by_role("button", name="Đổi mật khẩu").click()
+    expect(page.get_by_text("Đã đổi mật khẩu.")).to_be_visible()
+    page.get_by_role("button", name="Đăng xuất").click()
+    expect(page.get_by_role("navigation", name="Tài khoản").get_by_role(
+        "link", name="Đăng nhập")).to_be_visible()
+    person.password = "Mật khẩu mới của Nhung 1"
+    log_in(page, person.email, person.password)
+    context.close()
+
+
+def test_forgotten_password_reset_from_the_email(browser: Browser, portal: Any,
+                                                 person: Person) -> None:
+    context, page = new_page(browser, portal)
+    page.goto("/dang-nhap")
+    page.get_by_role("link", name="Quên mật khẩu?").click()
+    question = page.locator("label[for=f-captcha]").inner_text().lower()
+    found = re.search(r"([^\s:]+) cộng ([^\s]+) bằng", question)
+    assert found, question
+    page.fill("#f-email", person.email)
+    page.fill("#f-captcha", str(WORDS.index(found.group(1)) + WORDS.index(found.group(2))))
+    shot(page, "32-quen-mat-khau")
+    time.sleep(max(0.0, LINK_INTERVAL - (time.monotonic() - registered[person.email])))
+    page.get_by_role("button", name="Gửi yêu cầu").click()
+    expect(page.get_by_role("heading", name="Đã gửi yêu cầu")).to_be_visible()
+    link = mailed_link(portal.maildir, person.email, page, "/dat-lai-mat-khau")
+    page.goto(link)
+    page.fill("#f-new_password", "Đặt lại mật khẩu Nhung 2")
+    page.fill("#f-new_password2", "Đặt lại mật khẩu Nhung 2")
+    page.get_by_role("button", name="Đặt lại mật khẩu").click()
+    expect(page.get_by_text("Mật khẩu đã được đặt lại. Mời bạn đăng nhập.")).to_be_visible()
+    page.goto(link)  # a reset link works once
+    page.fill("#f-new_password", "Lần thứ hai không được 3")
+    page.fill("#f-new_password2", "Lần thứ hai không được 3")
+    page.get_by_role("button", name="Đặt lại mật khẩu").click()
+    expect(page.locator(".notice.err")).to_be_visible()
+    log_in(page, person.email, "Đặt lại mật khẩu Nhung 2")
+    context.close()

@@ -1,0 +1,112 @@
+"""The officer console's other actions in the browser: refusal at reception, internal
+opinion, extension with a new appointment, refusal with a reason, an action outside
+one's duty refused in Vietnamese; the citizen sees the outcome and the reason."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import new_page, shot
+from tests.browser.steps import act, file_khai_sinh, log_in, officer, open_in_console
+from tests.e2e.journey import Person, new_citizen, register_and_activate
+
+pytestmark = pytest.mark.integration
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@pytest.fixture(scope="module")
+def person(portal: Any) -> Person:
+    someone = new_citizen("canbo")
+    register_and_activate(portal, someone).close()
+    return someone
+
+
+def citizen_page(browser: Browser, portal: Any, person: Person) -> tuple[Any, Page]:
+    context, page = new_page(browser, portal)
+    log_in(page, person.email, person.password)
+    return context, page
+
+
+def wait_in_queue(page: Page, code: str) -> None:
+    for _ in range(40):  # the queues are a read model: a moment behind the events
+        page.goto("/can-bo?hang=to_receive")
+        if page.locator("#queue").get_by_text(code).count():
+            return
+        page.wait_for_timeout(500)
+    raise AssertionError(f"{code} never reached the queue")
+
+
+def test_refused_at_reception_with_a_reason(
+    browser: Browser, portal: Any, person: Person, files: dict[str, Path]
+) -> None:
+    context, page = citizen_page(browser, portal, person)
+    dossier = file_khai_sinh(page, portal, person.national_id, person.email, files)
+    context.close()
+
+    context, page = officer(browser, portal, "receiver.hoalu@motcua.local")
+    wait_in_queue(page, dossier["code"])
+    open_in_console(page, dossier, "to_receive")
+    act(page, "reject-at-reception", {"reason": "Giấy chứng sinh không đúng người khai."})
+    expect(page.get_by_text("Đã từ chối tiếp nhận.")).to_be_visible()
+    expect(page.locator("#dossier-status")).to_have_text("Từ chối tiếp nhận")
+    expect(page.locator("#actions form")).to_have_count(0)  # nothing left to do
+    context.close()
+
+    context, page = citizen_page(browser, portal, person)
+    page.goto(dossier["dossier_path"])
+    expect(page.locator("#dossier-status")).to_have_text("Từ chối tiếp nhận")
+    expect(page.locator("#timeline")).to_contain_text("Giấy chứng sinh không đúng người khai.")
+    context.close()
+
+
+def test_opinion_extension_and_refusal_by_the_approver(
+    browser: Browser, portal: Any, person: Person, files: dict[str, Path]
+) -> None:
+    context, page = citizen_page(browser, portal, person)
+    dossier = file_khai_sinh(page, portal, person.national_id, person.email, files)
+    context.close()
+
+    context, page = officer(browser, portal, "receiver.hoalu@motcua.local")
+    wait_in_queue(page, dossier["code"])
+    open_in_console(page, dossier)
+    act(page, "accept")
+    expect(page.locator("#dossier-status")).to_have_text("Đã tiếp nhận")
+    context.close()
+
+    context, page = officer(browser, portal, "processor.hoalu@motcua.local")
+    open_in_console(page, dossier)
+    act(page, "start-processing")
+    act(page, "opinions", {"opinion": "Cần xác minh thêm với cơ sở y tế."})
+    expect(page.get_by_text("Đã ghi ý kiến.")).to_be_visible()
+    act(page, "approve", {"result_number": "KS-999/2026"})  # not a processor's duty
+    expect(page.locator(".notice.err")).to_be_visible()
+    expect(page.locator("#dossier-status")).to_have_text("Đang xử lý")
+    shot(page, "30-can-bo-khong-du-quyen")
+    context.close()
+
+    context, page = officer(browser, portal, "approver.hoalu@motcua.local")
+    open_in_console(page, dossier)
+    later = (datetime.now(UTC) + timedelta(days=20)).astimezone(VIETNAM).strftime(
+        "%Y-%m-%dT%H:%M")
+    act(page, "extend", {"new_appointment_at": later,
+                         "reason": "Chờ kết quả xác minh của cơ sở y tế."})
+    expect(page.get_by_text("Đã gia hạn.")).to_be_visible()
+    expect(page.locator("#timeline")).to_contain_text("Gia hạn, hẹn lại ngày trả kết quả")
+    act(page, "reject", {"reason": "Cơ sở y tế không xác nhận việc sinh."})
+    expect(page.locator("#dossier-status")).to_have_text("Từ chối giải quyết")
+    shot(page, "31-can-bo-tu-choi")
+    context.close()
+
+    context, page = citizen_page(browser, portal, person)
+    page.goto(dossier["dossier_path"])
+    expect(page.locator("#dossier-status")).to_have_text("Từ chối giải quyết")
+    timeline = page.locator("#timeline")
+    expect(timeline).to_contain_text("Cơ sở y tế không xác nhận việc sinh.")
+    expect(timeline).not_to_contain_text("Cần xác minh thêm")  # internal opinions stay inside
+    context.close()
