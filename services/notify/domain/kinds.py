@@ -30,6 +30,7 @@ KINDS: dict[str, str] = {
     "deadline_approaching": "Sắp đến hạn xử lý",
     "deadline_overdue": "Hồ sơ quá hạn",
     "dossier_withdrawn": "Hồ sơ đã rút",
+    "dossier_extended": "Gia hạn giải quyết hồ sơ",
 }
 
 
@@ -95,6 +96,11 @@ def dossier_notices(event_type: str, data: dict[str, Any], code: str) -> list[No
     if kind == "result_returned":
         return [Notice("dossier_completed", "owner", f"Hồ sơ {code} đã được trả kết quả.",
                        "dossier_completed", f"[Một Cửa] Hồ sơ {code} đã hoàn thành", values)]
+    if kind == "extended":
+        values["appointment"] = local_time(data.get("appointment_at"))
+        return [Notice("dossier_extended", "owner",
+                       f"Hồ sơ {code} được gia hạn đến {values['appointment']}.",
+                       "dossier_extended", f"[Một Cửa] Gia hạn giải quyết hồ sơ {code}", values)]
     if kind == "withdrawn":
         return [Notice("dossier_withdrawn", "officers", f"Hồ sơ {code} đã được công dân rút.",
                        "dossier_withdrawn", f"[Một Cửa] Hồ sơ {code} đã được rút", values)]

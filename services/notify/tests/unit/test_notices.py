@@ -28,6 +28,7 @@ CASES = [
     ("vn.motcua.dossier.payment_received", {"order_id": "o", "amount": 1}),
     ("vn.motcua.dossier.result_returned", {"channel": "office"}),
     ("vn.motcua.dossier.withdrawn", {"reason": "Nộp nhầm"}),
+    ("vn.motcua.dossier.extended", {"reason": "Chờ xác minh", "appointment_at": AT}),
 ]
 
 
@@ -44,7 +45,7 @@ def _all_notices():  # type: ignore[no-untyped-def]
 
 def test_every_notice_renders_text_and_html_with_the_code() -> None:
     notices = list(_all_notices())
-    assert len({n.kind for n in notices}) == 13
+    assert len({n.kind for n in notices}) == 14
     for notice in notices:
         email = render(notice.template, notice.subject, strict=False, greeting="Quý công dân",
                        portal_url="https://p.vn", dossier_id="d1", **notice.values)
