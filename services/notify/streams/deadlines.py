@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import MutableMapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,8 +30,9 @@ REMINDER_NAMESPACE = uuid.UUID("0d4f6a59-22c3-5d7e-9f3b-8e2a1c6b4d70")
 CLOSED = {"result_returned", "rejected", "rejected_at_reception", "withdrawn"}
 
 
-def follow(table: faust.Table, event: IntegrationEvent, partition: int) -> dict[str, Any] | None:
-    """Update the dossier's row from one event; returns the row (None once closed)."""
+def follow(table: MutableMapping[str, Any], event: IntegrationEvent,
+           partition: int) -> dict[str, Any] | None:
+    """Update the dossier's row from one event (a faust table or any mapping)."""
     kind = event.type.rsplit(".", 1)[-1]
     row = dict(table.get(event.subject) or {})
     if row.get("sequence", 0) >= event.sequence:

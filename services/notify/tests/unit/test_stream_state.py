@@ -1,0 +1,47 @@
+"""The deadline rows and statistics facts the agents derive from dossier events."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from services.notify.streams.deadlines import follow, reminder_id
+from services.notify.streams.stats import measures_of, stats_key
+from shared.events.envelope import Actor, IntegrationEvent
+
+DUE = "2026-12-01T02:00:00+00:00"
+
+
+def _event(sequence: int, kind: str, **data: Any) -> IntegrationEvent:
+    return IntegrationEvent(
+        id=IntegrationEvent.stable_id("d1", sequence), source="/motcua/dossier",
+        type=f"vn.motcua.dossier.{kind}", subject="d1", time=datetime.now(UTC), data=data,
+        sequence=sequence, actor=Actor(id="x", role="system"))
+
+
+def test_a_row_follows_the_dossier_and_ignores_redelivery() -> None:
+    table: dict[str, Any] = {}
+    follow(table, _event(1, "created", owner_id="u1", agency_code="NB.HOALU",
+                         procedure={"code": "1.001193"}), 2)
+    follow(table, _event(2, "accepted", appointment_at=DUE), 2)
+    follow(table, _event(3, "transferred", to_agency="NB.STP"), 2)
+    row = follow(table, _event(2, "accepted", appointment_at="2030-01-01T00:00:00+00:00"), 2)
+    assert row is not None and row["appointment_at"] == DUE and row["agency_code"] == "NB.STP"
+    assert stats_key(row) == "NB.STP|1.001193" and row["partition"] == 2
+    closed = follow(table, _event(4, "result_returned", at=DUE), 2)
+    assert closed is not None and closed["closed"] is True
+
+
+def test_completion_is_on_time_up_to_the_appointment_and_late_after() -> None:
+    row = {"appointment_at": DUE}
+    assert measures_of("vn.motcua.dossier.accepted", {}, row) == ["received"]
+    assert measures_of("vn.motcua.dossier.result_returned", {"at": DUE}, row) == ["on_time"]
+    assert measures_of("vn.motcua.dossier.result_returned",
+                       {"at": "2026-12-01T02:00:01+00:00"}, row) == ["late"]
+    assert measures_of("vn.motcua.dossier.submitted", {}, row) == []
+
+
+def test_a_reminder_id_changes_with_the_appointment() -> None:
+    assert reminder_id("d1", "deadline_overdue", DUE) == reminder_id("d1", "deadline_overdue", DUE)
+    assert reminder_id("d1", "deadline_overdue", DUE) != reminder_id(
+        "d1", "deadline_overdue", "2026-12-02T02:00:00+00:00")
