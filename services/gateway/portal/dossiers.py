@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from services.gateway.portal import forms
 from services.gateway.portal.api import Answer, ServiceDownError
 from services.gateway.portal.calls import as_viewer, file_response
+from services.gateway.portal.profile import DOCUMENT_TYPES
 from services.gateway.portal.session import Viewer, csrf_ok
 from services.gateway.portal.web import login_redirect, portal_of, posted, redirect, render
 
@@ -130,7 +131,7 @@ async def _form_page(request: Request, viewer: Viewer, dossier_id: UUID,
     except ServiceDownError:
         pass
     context: dict[str, Any] = {
-        "d": dossier, "p": procedure, "wallet": wallet, "errors": {},
+        "d": dossier, "p": procedure, "wallet": wallet, "errors": {}, "types": DOCUMENT_TYPES,
         "fields": forms.fields_of(procedure.get("form_schema") or {}, procedure.get("form_ui")),
         "values": dossier.get("form") or {},
     }
