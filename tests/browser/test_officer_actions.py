@@ -4,6 +4,7 @@ one's duty refused in Vietnamese; the citizen sees the outcome and the reason.""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -109,4 +110,8 @@ def test_opinion_extension_and_refusal_by_the_approver(
     timeline = page.locator("#timeline")
     expect(timeline).to_contain_text("Cơ sở y tế không xác nhận việc sinh.")
     expect(timeline).not_to_contain_text("Cần xác minh thêm")  # internal opinions stay inside
+    with page.expect_download() as letter:
+        page.get_by_role("link", name=re.compile("Phiếu xin lỗi")).click()
+    assert letter.value.path().read_bytes().startswith(b"%PDF")
+    shot(page, "33-cong-dan-bi-tu-choi")
     context.close()

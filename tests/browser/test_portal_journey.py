@@ -277,6 +277,15 @@ def test_citizen_timeline_and_public_lookup_show_the_same_steps(
     steps = page.locator("#timeline li strong").all_inner_texts()
     assert in_order(JOURNEY, steps), steps
     shot(page, "17-dong-thoi-gian")
+    phone, small = new_page(browser, portal, mobile=True)  # the same pages on a phone
+    phone.add_cookies(state["cookies"])
+    for path, name in ((state["dossier_path"], "17a-dong-thoi-gian-dien-thoai"),
+                       ("/ho-so", "17b-quan-ly-ho-so-dien-thoai"),
+                       ("/thu-tuc/1.001193", "17c-thu-tuc-dien-thoai")):
+        small.goto(path)
+        assert small.evaluate("document.documentElement.scrollWidth") <= 375, path
+        shot(small, name)
+    phone.close()
     page.goto("/")
     page.fill("#lk-ma", state["code"])
     page.fill("#lk-cccd", state["national_id"][-4:])

@@ -277,3 +277,14 @@ async def receipt(request: Request, dossier_id: UUID) -> Response:
         return login_redirect(request)
     return await file_response(request, await as_viewer(
         request, viewer, "GET", "dossier", f"/api/v1/dossiers/{dossier_id}/receipt.pdf"))
+
+
+@router.get("/ho-so/{dossier_id}/gia-han/{number}.pdf")
+async def extension_letter(request: Request, dossier_id: UUID, number: int) -> Response:
+    """«Phiếu xin lỗi và hẹn lại ngày trả kết quả» of the n-th extension."""
+    viewer = await portal_of(request).viewer(request)
+    if viewer is None:
+        return login_redirect(request)
+    return await file_response(request, await as_viewer(
+        request, viewer, "GET", "dossier",
+        f"/api/v1/dossiers/{dossier_id}/extensions/{number}/letter.pdf"))
