@@ -115,3 +115,18 @@ def test_opinion_extension_and_refusal_by_the_approver(
     assert letter.value.path().read_bytes().startswith(b"%PDF")
     shot(page, "33-cong-dan-bi-tu-choi")
     context.close()
+
+
+def test_the_citizen_withdraws_a_dossier_with_a_reason(
+    browser: Browser, portal: Any, person: Person, files: dict[str, Path]
+) -> None:
+    context, page = citizen_page(browser, portal, person)
+    dossier = file_khai_sinh(page, portal, person.national_id, person.email, files)
+    page.locator("details.withdraw summary").click()
+    page.fill("#withdraw-reason", "Gia đình đã đăng ký tại nơi khác.")
+    page.get_by_role("button", name="Xác nhận rút hồ sơ").click()
+    expect(page.locator("#dossier-status")).to_have_text("Đã rút hồ sơ")
+    expect(page.locator("#timeline")).to_contain_text("Gia đình đã đăng ký tại nơi khác.")
+    expect(page.locator("details.withdraw")).to_have_count(0)
+    assert dossier["code"] in page.locator("#dossier-code").inner_text()
+    context.close()

@@ -1,4 +1,5 @@
-"""The citizen answers a supplement request («Bổ sung hồ sơ»): a file or a note per item."""
+"""The citizen answers a supplement request («Bổ sung hồ sơ»): a file or a note per item;
+or withdraws the dossier («Rút hồ sơ») before a result."""
 
 from __future__ import annotations
 
@@ -81,3 +82,24 @@ async def supplement(request: Request, dossier_id: UUID) -> Response:
 async def _again(request: Request, dossier: dict[str, Any], error: str, status: int) -> Response:
     return await render(request, "supplement.html", {
         "d": dossier, "s": dossier["supplements"][-1], "error": error}, status)
+
+
+@router.post("/ho-so/{dossier_id}/rut")
+async def withdraw(request: Request, dossier_id: UUID) -> Response:
+    viewer = await portal_of(request).viewer(request)
+    if viewer is None or not viewer.is_citizen:
+        return login_redirect(request)
+    form = await request.form()
+    if csrf_ok(request, str(form.get("csrf") or "")):
+        try:
+            answer = await as_viewer(request, viewer, "POST", "dossier",
+                                     f"/api/v1/dossiers/{dossier_id}/withdraw",
+                                     json={"reason": str(form.get("reason") or "").strip()})
+        except ServiceDownError as down:
+            return await render(request, "message.html", {
+                "title": "Chưa rút được hồ sơ", "message": down.message}, 503)
+        if not answer.ok:
+            return await render(request, "message.html", {
+                "title": "Chưa rút được hồ sơ", "message": answer.detail,
+                "link": f"/ho-so/{dossier_id}", "link_label": "Quay lại hồ sơ"}, answer.status)
+    return redirect(request, f"/ho-so/{dossier_id}")
