@@ -15,7 +15,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import new_page, shot
 from tests.browser.steps import act, file_khai_sinh, log_in, officer, open_in_console
-from tests.e2e.journey import Person, new_citizen, register_and_activate
+from tests.e2e.journey import Person, new_citizen, ok, pdf, register_and_activate, upload
+from tests.e2e.journey import log_in as log_in_api
 
 pytestmark = pytest.mark.integration
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -129,4 +130,56 @@ def test_the_citizen_withdraws_a_dossier_with_a_reason(
     expect(page.locator("#timeline")).to_contain_text("Gia đình đã đăng ký tại nơi khác.")
     expect(page.locator("details.withdraw")).to_have_count(0)
     assert dossier["code"] in page.locator("#dossier-code").inner_text()
+    context.close()
+
+
+def test_a_level_3_fee_is_recorded_at_the_office(
+    browser: Browser, portal: Any, person: Person
+) -> None:
+    """«Đăng ký lại khai sinh» (level 3, 5.000 ₫ paid at the office): the citizen's part
+    through the API, the officers' in the console, the office payment recorded there."""
+    citizen = log_in_api(portal, person.email, person.password)
+    created = ok(citizen.post("/api/v1/dossiers", json={
+        "procedure_code": "1.004746", "agency_code": "NB.HOALU", "form": {
+            "ho_ten": "Nguyễn Thị Hồng Nhung", "so_dinh_danh": person.national_id,
+            "noi_cu_tru": "Phường Hoa Lư, tỉnh Ninh Bình", "so_dien_thoai": "0912345678",
+            "email": person.email, "noi_dang_ky_truoc": "UBND xã Ninh Hải (cũ)"}}), 201)
+    for code in ("TK", "BANSAO", "GTTT"):
+        upload(citizen, created["id"], code, f"{code}.pdf", pdf(code + person.email))
+    sent = ok(citizen.post(f"/api/v1/dossiers/{created['id']}/submit"))
+    citizen.close()
+    dossier = {"code": sent["code"], "dossier_path": f"/ho-so/{created['id']}"}
+
+    for email, actions in (("receiver.hoalu@motcua.local", [("accept", {})]),
+                           ("processor.hoalu@motcua.local", [
+                               ("start-processing", {}),
+                               ("propose", {"decision": "approve", "note": "Đủ điều kiện."})]),
+                           ("approver.hoalu@motcua.local", [
+                               ("approve", {"result_number": "KSL-7/2026"})])):
+        context, page = officer(browser, portal, email)
+        open_in_console(page, dossier)
+        for action, fields in actions:
+            act(page, action, fields)
+            expect(page.locator(".notice.ok")).to_be_visible()
+        context.close()
+
+    context, page = officer(browser, portal, "receiver.hoalu@motcua.local")
+    for _ in range(40):  # payment opens the order from the dossier's event
+        open_in_console(page, dossier)
+        if page.locator("form[data-action='office-payment']").count():
+            break
+        page.wait_for_timeout(500)
+    expect(page.locator("#dossier-status")).to_have_text("Chờ thanh toán")
+    expect(page.locator("form[data-action='office-payment']")).to_contain_text("5.000 ₫")
+    act(page, "office-payment", {"receipt_no": "BL-0000123"})
+    expect(page.get_by_text("Đã ghi nhận thu phí tại quầy.")).to_be_visible()
+    for _ in range(40):  # the dossier learns of the payment from payment's event
+        open_in_console(page, dossier)
+        if page.locator("#dossier-status").inner_text() == "Đã có kết quả":
+            break
+        page.wait_for_timeout(500)
+    expect(page.locator("#dossier-status")).to_have_text("Đã có kết quả")
+    shot(page, "34-can-bo-thu-phi-tai-quay")
+    act(page, "return-result", {"channel": "office"})
+    expect(page.locator("#dossier-status")).to_have_text("Đã trả kết quả")
     context.close()
