@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from typing import Any
 
 import pytest
@@ -84,4 +85,36 @@ def test_forgotten_password_reset_from_the_email(browser: Browser, portal: Any,
     page.get_by_role("button", name="Đặt lại mật khẩu").click()
     expect(page.locator(".notice.err")).to_be_visible()
     log_in(page, person.email, "Đặt lại mật khẩu Nhung 2")
+    context.close()
+
+
+def test_an_organisation_registers_with_its_unit(browser: Browser, portal: Any) -> None:
+    email = f"congty-{uuid.uuid4().hex[:8]}@doanhnghiep.example.vn"
+    password = "Công ty Tràng An 2025"
+    context, page = new_page(browser, portal)
+    page.goto("/dang-ky")
+    expect(page.locator("[data-for-kind=organisation]")).to_be_hidden()
+    page.get_by_label("Tổ chức, doanh nghiệp").check()
+    page.fill("#f-full_name", "Phạm Văn Tràng")
+    page.fill("#f-email", email)
+    page.fill("#f-org_name", "Công ty TNHH Du lịch Tràng An")
+    page.fill("#f-org_tax_code", "2700785410")  # wrong check digit
+    page.fill("#f-org_address", "Phường Hoa Lư, tỉnh Ninh Bình")
+    page.fill("#f-org_representative", "Phạm Văn Tràng")
+    page.fill("#f-password", password)
+    page.fill("#f-password2", password)
+    page.click("form[action='/dang-ky'] button")
+    expect(page.locator("[data-error-for=org_tax_code]")).to_have_text("Mã số thuế không hợp lệ.")
+    shot(page, "35-dang-ky-to-chuc-loi")
+    page.fill("#f-org_tax_code", "2700785413")
+    page.fill("#f-password", password)
+    page.fill("#f-password2", password)
+    page.click("form[action='/dang-ky'] button")
+    expect(page.get_by_role("heading", name="Đăng ký thành công")).to_be_visible()
+    page.goto(mailed_link(portal.maildir, email, page, "/kich-hoat"))
+    page.get_by_role("button", name="Kích hoạt tài khoản").click()
+    log_in(page, email, password)
+    page.goto("/trang-ca-nhan")
+    expect(page.locator("#f-org_tax_code")).to_have_value("2700785413")
+    expect(page.locator("#f-org_name")).to_have_value("Công ty TNHH Du lịch Tràng An")
     context.close()

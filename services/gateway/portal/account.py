@@ -56,6 +56,10 @@ async def register(request: Request) -> Response:
             ("email", "full_name", "phone", "national_id", "date_of_birth", "address")}
     body = {k: v for k, v in body.items() if v}
     body["password"] = str(form.get("password") or "")
+    if form.get("kind") == "organisation":  # «Tổ chức, doanh nghiệp»: the unit's data too
+        body["kind"] = "organisation"
+        body["organisation"] = {k: str(form.get(f"org_{k}") or "").strip()
+                                for k in ("tax_code", "name", "address", "representative")}
     context: dict[str, Any] = {"form": form, "errors": errors}
     if errors:
         return await render(request, "register.html", context, 422)

@@ -59,12 +59,16 @@ class Answer:
         items = self.body.get("errors") if isinstance(self.body, dict) else None
         for item in items or []:
             if isinstance(item, dict) and item.get("field"):
-                name = str(item["field"]).split(".")[-1].lstrip("/")
+                path = str(item["field"]).replace("/", ".").strip(".").split(".")
+                # identity names organisation fields "organisation.tax_code": the form's org_…
+                name = f"org_{path[-1]}" if (path[0] == "organisation" and len(path) > 1) \
+                    or path[-1] in ORGANISATION_ONLY else path[-1]
                 errors[name] = str(item.get("message") or FIELD_CODES.get(
                     str(item.get("code")), "Giá trị không hợp lệ."))
         return errors
 
 
+ORGANISATION_ONLY = frozenset({"tax_code", "representative"})
 FIELD_CODES = {
     "invalid_email": "Địa chỉ thư điện tử không hợp lệ.",
     "invalid_national_id": "Số định danh cá nhân phải gồm 12 chữ số.",

@@ -135,6 +135,23 @@ function cite(event, form) {
   xhr.send(new URLSearchParams(new FormData(form)).toString());
 }
 
+// Registration: the unit's fields only for «Tổ chức, doanh nghiệp».
+(function () {
+  var box = document.querySelector("[data-for-kind=organisation]");
+  if (!box) return;
+  function sync() {
+    var chosen = document.getElementById("kind-organisation").checked;
+    box.hidden = !chosen;
+    Array.prototype.forEach.call(box.querySelectorAll("input"), function (input) {
+      input.required = chosen;
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("input[name=kind]"), function (radio) {
+    radio.addEventListener("change", sync);
+  });
+  sync();
+})();
+
 // The notification bell: live count over Server-Sent Events (notify's stream, the session
 // cookie authenticates it at the gateway).
 (function () {
