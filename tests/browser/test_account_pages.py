@@ -118,3 +118,24 @@ def test_an_organisation_registers_with_its_unit(browser: Browser, portal: Any) 
     expect(page.locator("#f-org_tax_code")).to_have_value("2700785413")
     expect(page.locator("#f-org_name")).to_have_value("Công ty TNHH Du lịch Tràng An")
     context.close()
+
+
+def test_an_expired_access_token_is_refreshed_server_side(browser: Browser, portal: Any,
+                                                         person: Person) -> None:
+    context, page = new_page(browser, portal)
+    log_in(page, person.email, person.password)
+    cookies = {c["name"]: c for c in context.cookies()}
+    assert cookies["motcua_access"]["httpOnly"] and cookies["motcua_refresh"]["httpOnly"]
+    assert cookies["motcua_access"]["sameSite"] == "Lax"
+    stale = {**cookies["motcua_access"], "value": "het-han." + cookies["motcua_access"]["value"]}
+    context.add_cookies([stale])
+    page.goto("/ho-so")
+    expect(page.get_by_role("heading", name="QUẢN LÝ HỒ SƠ")).to_be_visible()
+    renewed = {c["name"]: c for c in context.cookies()}
+    assert renewed["motcua_access"]["value"] not in (stale["value"],
+                                                     cookies["motcua_access"]["value"])
+    assert renewed["motcua_refresh"]["value"] != cookies["motcua_refresh"]["value"]  # rotated
+    context.clear_cookies()
+    page.goto("/ho-so")
+    expect(page).to_have_url(re.compile(r"/dang-nhap\?tiep=%2Fho-so$"))
+    context.close()
