@@ -183,3 +183,55 @@ def test_a_level_3_fee_is_recorded_at_the_office(
     act(page, "return-result", {"channel": "office"})
     expect(page.locator("#dossier-status")).to_have_text("Đã trả kết quả")
     context.close()
+
+
+def test_assignment_and_transfer_to_another_agency(browser: Browser, portal: Any,
+                                                   person: Person) -> None:
+    citizen = log_in_api(portal, person.email, person.password)
+    created = ok(citizen.post("/api/v1/dossiers", json={
+        "procedure_code": "1.004746", "agency_code": "NB.HOALU", "form": {
+            "ho_ten": "Nguyễn Thị Hồng Nhung", "so_dinh_danh": person.national_id,
+            "noi_cu_tru": "Phường Hoa Lư, tỉnh Ninh Bình", "so_dien_thoai": "0912345678",
+            "email": person.email, "noi_dang_ky_truoc": "UBND xã Ninh Hải (cũ)"}}), 201)
+    for code in ("TK", "BANSAO", "GTTT"):
+        upload(citizen, created["id"], code, f"{code}.pdf", pdf(code + "chuyen" + person.email))
+    sent = ok(citizen.post(f"/api/v1/dossiers/{created['id']}/submit"))
+    citizen.close()
+    dossier = {"code": sent["code"], "dossier_path": f"/ho-so/{created['id']}"}
+    processor = log_in_api(portal, "processor.hoalu@motcua.local")
+    processor_id = ok(processor.get("/api/v1/me"))["id"]
+    processor.close()
+
+    context, page = officer(browser, portal, "receiver.hoalu@motcua.local")
+    open_in_console(page, dossier)
+    act(page, "accept")
+    context.close()
+    context, page = officer(browser, portal, "agencyadmin.hoalu@motcua.local")
+    open_in_console(page, dossier)
+    act(page, "assign", {"officer_id": processor_id, "note": "Chị Hoa xử lý."})
+    expect(page.get_by_text("Đã phân công.")).to_be_visible()
+    expect(page.locator("#timeline")).to_contain_text("Phân công cán bộ xử lý")
+    context.close()
+    context, page = officer(browser, portal, "processor.hoalu@motcua.local")
+    page.goto("/can-bo?hang=in_processing&cua_toi=1")  # «Chỉ hồ sơ được giao cho tôi»
+    for _ in range(40):
+        if page.locator("#queue").get_by_text(dossier["code"]).count():
+            break
+        page.wait_for_timeout(500)
+        page.reload()
+    expect(page.locator("#queue")).to_contain_text(dossier["code"])
+    open_in_console(page, dossier)
+    expect(page.locator("#dossier-status")).to_have_text("Đang xử lý")  # assigned = taken up
+    context.close()
+    context, page = officer(browser, portal, "agencyadmin.hoalu@motcua.local")
+    open_in_console(page, dossier)
+    act(page, "transfer", {"to_agency": "NB.STP", "reason": "Cần Sở Tư pháp xác minh."})
+    expect(page.get_by_text("Đã chuyển hồ sơ.")).to_be_visible()
+    expect(page.locator("#timeline")).to_contain_text("Cần Sở Tư pháp xác minh.")
+    context.close()
+    context, page = officer(browser, portal, "processor.stp@motcua.local")
+    open_in_console(page, dossier)  # the handling agency now may act
+    expect(page.locator("#dossier-status")).to_have_text("Đang xử lý")
+    expect(page.locator("form[data-action='propose']")).to_be_visible()
+    shot(page, "36-can-bo-so-tu-phap")
+    context.close()
