@@ -23,6 +23,7 @@ from services.notify.tests.integration.support import (
     start_notify,
     wait_for,
 )
+from shared.events.envelope import IntegrationEvent
 from tests.support.engines import Engines
 from tests.support.mail import messages_to
 
@@ -60,6 +61,22 @@ def test_the_stream_delivers_a_new_notification_to_a_connected_client(
         listener.join(45)
         assert received and received[0]["title"] == "Đã tạo hồ sơ nháp."
         assert received[0]["dossier_id"] == dossier.subject and received[0]["read"] is False
+        # Missed while disconnected: a reconnection with Last-Event-ID gets it.
+        missed = Stream("dossier")
+        send(engines.kafka_bootstrap_servers, f"{run_id}.motcua.dossier.events",
+             [created(missed, owner, f"{run_id}@example.vn")])
+        wait_for(lambda: httpx.get(f"{notify.url}/api/v1/notifications", headers=headers(owner),
+                                   timeout=5).json()["unread"] == 2, 30, "the missed one")
+        time.sleep(1.5)
+        with httpx.stream("GET", f"{notify.url}/api/v1/notifications/stream", timeout=30,
+                          headers={**headers(owner), "Last-Event-ID": str(received[0]["id"])}
+                          ) as response:
+            ids = []
+            for line in response.iter_lines():
+                if line.startswith("id: "):
+                    ids.append(line[4:])
+                    break
+        assert ids == [str(IntegrationEvent.stable_id(missed.subject, 1))]
         unauthenticated = httpx.get(f"{notify.url}/api/v1/notifications/stream", timeout=5)
         assert unauthenticated.status_code == 401
     finally:

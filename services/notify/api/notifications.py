@@ -93,9 +93,15 @@ async def stream(request: Request, actor: CurrentActor) -> StreamingResponse:
     db = request.app.state.db
     keepalive = request.app.state.settings.stream_keepalive_seconds
 
+    resume = request.headers.get("last-event-id")
+    last = (await db.notifications.find_one({"_id": resume, "user_id": actor.id})
+            if resume else None)
+
     async def events() -> AsyncIterator[str]:
-        since = datetime.now(UTC) - timedelta(seconds=2)  # clocks of writers differ a little
-        seen: set[str] = {
+        # A reconnecting EventSource sends Last-Event-ID: resume after that entry;
+        # otherwise start now (minus a little: the writers' clocks differ slightly).
+        since = last["recorded_at"] if last else datetime.now(UTC) - timedelta(seconds=2)
+        seen: set[str] = {last["_id"]} if last else {
             e["_id"] async for e in db.notifications.find(
                 {"user_id": actor.id, "recorded_at": {"$gte": since}}, {"_id": 1})}
         quiet = 0.0

@@ -84,8 +84,10 @@ class Notifier:
             owner = dossier.get("owner_id")
             if not owner:
                 return []
+            if dossier.get("contact_email"):  # the address filled in the form (seed 003)
+                return [(owner, dossier["contact_email"])]
             account = await self.db.accounts.find_one({"_id": owner}) or {}
-            return [(owner, account.get("email") or dossier.get("contact_email"))]
+            return [(owner, account.get("email"))]
         agency = dossier.get("agency_code")
         if not agency:
             return []
