@@ -95,6 +95,7 @@ async def dossier_page(request: Request, dossier_id: UUID, gui: str = "") -> Res
     except ServiceDownError:
         procedure = {}  # the codes are shown instead of the names
     context["documents"] = {d["code"]: d["name"] for d in procedure.get("required_documents") or []}
+    context["agencies"] = {a["code"]: a["name"] for a in procedure.get("agencies") or []}
     if gui and dossier.get("code"):
         context["notice"] = (f"Đã gửi hồ sơ thành công. Mã hồ sơ: {dossier['code']}. "
                              "Vui lòng lưu lại mã để tra cứu.")

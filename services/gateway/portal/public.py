@@ -104,6 +104,8 @@ async def lookup(request: Request, ma: str = "", cccd: str = "") -> Response:
                 params={"id_last4": cccd.strip()})
             if answer.ok:
                 context["found"] = answer.body
+                context["agency_name"] = await _agency_name(
+                    request, str(answer.body.get("agency_code") or ""))
             else:
                 context["not_found"] = answer.detail if answer.status != 404 else (
                     "Không tìm thấy hồ sơ với mã và số giấy tờ đã nhập.")
@@ -112,6 +114,15 @@ async def lookup(request: Request, ma: str = "", cccd: str = "") -> Response:
     elif ma.strip():
         context["need_last4"] = True
     return await render(request, "lookup.html", context)
+
+
+async def _agency_name(request: Request, code: str) -> str | None:
+    """A nicety: without the catalog the code stands in for the name."""
+    try:
+        agency = await _catalog(request, f"/api/v1/catalog/agencies/{quote(code, safe='')}")
+    except ServiceDownError:
+        return None
+    return str(agency["name"]) if agency and agency.get("name") else None
 
 
 @router.get("/thong-ke")
