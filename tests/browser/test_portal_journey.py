@@ -199,6 +199,8 @@ def test_officer_asks_for_a_supplement_and_the_bell_rings(
             break
         page.wait_for_timeout(500)
         page.reload()
+    expect(page.locator("#q-to_receive .badge")).not_to_have_text("0")
+    expect(page.locator("#queue")).to_contain_text("Nguyễn Thị Hồng Nhung")  # the applicant
     shot(page, "12-can-bo-hang-doi")
     open_in_console(page, state, "to_receive")
     shot(page, "13-can-bo-ho-so")

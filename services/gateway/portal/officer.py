@@ -51,7 +51,8 @@ async def queues(request: Request, hang: str = "to_receive", trang: int = 1,
                                   f"/api/v1/officer/queues/{hang}",
                                   params={"page": max(trang, 1), "size": 20,
                                           "mine": "true" if cua_toi else "false"})
-        context["counts"] = counts.body if counts.ok and isinstance(counts.body, dict) else {}
+        body = counts.body if counts.ok and isinstance(counts.body, dict) else {}
+        context["counts"] = body.get("counts") or {}
         context["result"] = listing.body if listing.ok else {"items": [], "total": 0}
     except ServiceDownError as down:
         context["dossier_down"] = down.message
