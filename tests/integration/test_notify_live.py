@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -24,6 +25,7 @@ from services.notify.tests.integration.support import (
     wait_for,
 )
 from shared.events.envelope import IntegrationEvent
+from shared.workdays import VIETNAM, WorkCalendar
 from tests.support.engines import Engines
 from tests.support.mail import messages_to
 
@@ -120,5 +122,44 @@ def test_deadline_reminders_for_officers_and_the_overdue_citizen(
         assert len(subjects(officer_email)) == 2 and len(subjects(owner_email)) == 1
         kinds = {e["kind"] for e in db.notifications.find({"user_id": officer})}
         assert {"deadline_approaching", "deadline_overdue"} <= kinds
+    finally:
+        notify.stop()
+
+
+def test_a_day_off_from_the_catalog_brings_the_reminder_forward(
+    engines: Engines, run_id: str, tmp_path: Path
+) -> None:
+    bootstrap = engines.kafka_bootstrap_servers
+    owner, officer = f"{run_id}-owner", f"{run_id}-officer"
+    officer_email = f"{run_id}-cb@example.vn"
+    notify = start_notify(notify_env(engines, run_id, tmp_path), tmp_path)
+    db = MongoClient(engines.mongo_url, tz_aware=True)[run_id]
+    try:
+        send(bootstrap, f"{run_id}.motcua.identity.events",
+             [account(officer, officer_email, "Đỗ Minh", "officer", AGENCY)])
+        wait_for(lambda: db.accounts.count_documents({}) == 1, 60, "the account")
+        now = datetime.now(UTC)
+        base = WorkCalendar()
+        appointment = base.add_working_days(now + timedelta(minutes=5), 3)  # 3 working days
+        dossier = Stream("dossier")
+        send(bootstrap, f"{run_id}.motcua.dossier.events", [
+            created(dossier, owner, f"{run_id}@example.vn"),
+            dossier.next("submitted", {"code": "HL-CAL", "at": later()}),
+            dossier.next("accepted", {"at": later(), "appointment_at": appointment.isoformat()})])
+        wait_for(lambda: db.notifications.count_documents({"kind": "dossier_new"}), 60,
+                 "the dossier to be followed")
+        time.sleep(5)  # two reminder ticks: 3 working days ahead is not yet "approaching"
+        assert db.notifications.count_documents({"kind": "deadline_approaching"}) == 0
+
+        day = now.astimezone(VIETNAM).date() + timedelta(days=1)
+        while not base.is_working_day(day):
+            day += timedelta(days=1)
+        calendar = Stream("catalog", f"calendar-{day.year}")
+        send(bootstrap, f"{run_id}.motcua.catalog.events", [calendar.next(
+            "calendar_updated", {"year": day.year, "days_off": [day.isoformat()],
+                                 "working_days": [], "reason": "Nghỉ bù"})])
+        wait_for(lambda: any("HL-CAL sắp đến hạn" in str(m["Subject"])
+                             for m in messages_to(engines.maildir, officer_email)), 60,
+                 "the reminder brought forward by the day off")
     finally:
         notify.stop()

@@ -1,17 +1,45 @@
-"""Email over SMTP with a Message-ID derived from the event id (stable across retries)."""
+"""Email over SMTP with a Message-ID derived from the event id (stable across retries).
+
+The message is flattened here rather than by aiosmtplib: the standard library's
+default folding of a long Vietnamese Subject can put the space between two words
+outside the RFC 2047 encoded-words, where readers drop it ("sắp đến hạn" arrives as
+"sắp đếnhạn"). Without folding each header is one encoded line (well under the 998
+limit), and the bodies are quoted-printable so the message is 7-bit clean.
+"""
 
 from __future__ import annotations
 
 from email.message import EmailMessage
-from email.utils import formatdate
+from email.policy import SMTP
+from email.utils import formatdate, parseaddr
 
 import aiosmtplib
 
 from services.notify.domain.messages import Email
 
+UNFOLDED = SMTP.clone(max_line_length=None)
+
 
 def message_id(event_id: str, channel: str = "email") -> str:
     return f"<{event_id.replace(':', '.')}.{channel}@motcua.local>"
+
+
+def build_message(sender: str, to: str, email: Email, event_id: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = email.subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = message_id(event_id)
+    message.set_content(email.body, charset="utf-8", cte="quoted-printable")
+    if email.html is not None:
+        message.add_alternative(email.html, subtype="html", charset="utf-8",
+                                cte="quoted-printable")
+    return message
+
+
+def flatten(message: EmailMessage) -> bytes:
+    return message.as_bytes(policy=UNFOLDED)
 
 
 class SmtpMailer:
@@ -21,13 +49,6 @@ class SmtpMailer:
         self.sender = sender
 
     async def send(self, to: str, email: Email, event_id: str) -> None:
-        message = EmailMessage()
-        message["From"] = self.sender
-        message["To"] = to
-        message["Subject"] = email.subject
-        message["Date"] = formatdate(localtime=False)
-        message["Message-ID"] = message_id(event_id)
-        message.set_content(email.body, charset="utf-8")
-        if email.html is not None:
-            message.add_alternative(email.html, subtype="html", charset="utf-8")
-        await aiosmtplib.send(message, hostname=self.host, port=self.port, timeout=10)
+        raw = flatten(build_message(self.sender, to, email, event_id))
+        await aiosmtplib.send(raw, sender=parseaddr(self.sender)[1], recipients=[to],
+                              hostname=self.host, port=self.port, timeout=10)

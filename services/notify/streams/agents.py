@@ -8,6 +8,7 @@ from typing import Any
 import faust
 from aiokafka import AIOKafkaProducer
 
+from services.notify.application.calendar import CalendarOverrides
 from services.notify.application.identity_emails import IdentityEmails
 from services.notify.application.notices import Notifier
 from services.notify.settings import NotifySettings
@@ -38,9 +39,12 @@ class NotifyStreams:
                                     schema=JSON)
         self.stats_seen = self.app.Table("stats-seen", partitions=partitions,
                                          schema=JSON)
+        self.overrides = CalendarOverrides(notifier.db)
         self.reminders = deadlines.Reminders(self.app, self.deadlines, notifier,
-                                             self.topics["dossier"])
+                                             self.topics["dossier"], self.overrides.calendar)
         self._install()
+        self.ready = False
+        self.app.on_startup_finished = self._recovered
 
     def _topic(self, name: str, **options: Any) -> faust.TopicT:
         return self.app.topic(name, value_serializer="raw", key_serializer="raw", **options)
@@ -71,6 +75,10 @@ class NotifyStreams:
             async for item in events.events():
                 await stream.handle(item.message, self.notifier.payment_event)
 
+        async def catalog(events: Any) -> None:
+            async for item in events.events():
+                await stream.handle(item.message, self.overrides)
+
         async def count(events: Any) -> None:
             async for item in events.events():
                 await stats.count(self.stats_seen, self.stats, self.notifier.db,
@@ -79,11 +87,15 @@ class NotifyStreams:
         app.agent(self._topic(self.topics["identity"]), name="notify-identity")(identity)
         app.agent(self._topic(self.topics["dossier"]), name="notify-dossier")(dossier)
         app.agent(self._topic(self.topics["payment"]), name="notify-payment")(payment)
+        app.agent(self._topic(self.topics["catalog"]), name="notify-catalog")(catalog)
         app.agent(facts, name="notify-stats")(count)
         async def remind() -> None:
             await self.reminders.tick()
 
         app.timer(self.settings.reminder_interval_seconds, name="notify-reminders")(remind)
+
+    async def _recovered(self) -> None:
+        self.ready = True  # partitions assigned and tables recovered: events flow
 
     async def start(self) -> None:
         self.settings.faust_datadir().mkdir(parents=True, exist_ok=True)
@@ -95,4 +107,4 @@ class NotifyStreams:
         await self.dlq.stop()
 
     def running(self) -> bool:
-        return bool(self.app.started) and not self.app.crashed
+        return self.ready and bool(self.app.started) and not self.app.crashed

@@ -90,4 +90,5 @@ def _headers(message: Any) -> list[tuple[str, bytes]]:
 
 
 def topic_names(settings: NotifySettings) -> dict[str, str]:
-    return {c: events_topic(c, settings.topic_prefix) for c in ("identity", "dossier", "payment")}
+    contexts = ("identity", "dossier", "payment", "catalog")
+    return {c: events_topic(c, settings.topic_prefix) for c in contexts}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -59,17 +59,18 @@ def reminder_id(dossier_id: str, kind: str, appointment_at: str) -> str:
 
 class Reminders:
     def __init__(self, app: faust.App, table: faust.Table, notifier: Notifier,
-                 dossier_topic: str, calendar: WorkCalendar | None = None) -> None:
+                 dossier_topic: str, calendar: Callable[[], Awaitable[WorkCalendar]]) -> None:
         self.app = app
         self.table = table
         self.notifier = notifier
         self.dossier_topic = dossier_topic
-        self.calendar = calendar or WorkCalendar()
+        self.calendar = calendar
         self.sent: set[str] = set()  # in-process shortcut; the inbox is the real guard
 
     async def tick(self, now: datetime | None = None) -> None:
         now = now or datetime.now(UTC)
         owned = self.app.consumer.assignment() if self.app.consumer else set()
+        calendar = await self.calendar()
         for dossier_id, row in list(self.table.items()):
             if row.get("closed") or row.get("status") == "supplement_requested":
                 continue
@@ -78,7 +79,7 @@ class Reminders:
             appointment = row.get("appointment_at")
             if not appointment:
                 continue
-            kind = reminder_due(now, datetime.fromisoformat(appointment), self.calendar)
+            kind = reminder_due(now, datetime.fromisoformat(appointment), calendar)
             if kind is None:
                 continue
             source = reminder_id(dossier_id, kind, appointment)
