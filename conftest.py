@@ -1,1 +1,1 @@
-pytest_plugins = ["tests.support.engines"]
+pytest_plugins = ["tests.support.engines", "tests.e2e.plugin"]

@@ -1,6 +1,6 @@
 """Browser fixtures: Debian's chromium driven by Playwright against the running suite.
 
-The suite is the end-to-end ``suite`` fixture (tests/e2e/conftest.py): every service on
+The suite is the end-to-end ``suite`` fixture (tests/e2e/plugin.py): every service on
 the session's real engines, demo data seeded. Never ``playwright install``: the browser
 is /usr/bin/chromium (deploy/local/install.sh installs it).
 
@@ -22,7 +22,6 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from tests.e2e.conftest import suite  # noqa: F401  (the session's whole suite)
 from tests.e2e.journey import pdf
 
 CHROMIUM = "/usr/bin/chromium"

@@ -2,7 +2,7 @@
 (motcua_ops/services.py), on the test session's engines, in its own state directory,
 with its own topic prefix, MongoDB databases and PostgreSQL schemas, demo data seeded.
 
-Used by the ``suite`` fixture (tests/e2e/conftest.py): the API journey and the
+Used by the ``suite`` fixture (tests/e2e/plugin.py): the API journey and the
 browser tests drive it through the gateway only.
 """
 

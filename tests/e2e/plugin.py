@@ -1,4 +1,8 @@
-"""End-to-end fixtures: ``suite`` starts every service process once per session."""
+"""The ``suite`` fixture: every service process, started once per test session.
+
+A plugin named in the root conftest.py, so the end-to-end and the browser tests
+share one suite rather than each starting their own.
+"""
 
 from __future__ import annotations
 
