@@ -63,10 +63,11 @@ def portal(request: pytest.FixtureRequest) -> Any:
     return request.getfixturevalue("suite")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(portal: Any) -> Iterator[Browser]:
     # After the suite: Playwright's sync API keeps an event loop running in this thread,
-    # and the suite's start-up runs its own (asyncio.run).
+    # and the suite's start-up runs its own (asyncio.run). Package scope closes it when
+    # the browser tests end, so the tests after them may run event loops again.
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
