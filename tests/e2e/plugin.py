@@ -27,3 +27,13 @@ def suite(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         yield started
     finally:
         stop_suite(started)
+
+
+WHOLE_SUITE_TESTS = ("tests/e2e/", "tests/browser/")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the tests on the whole suite last: the suite stays up until the session
+    ends, and its dozen idle processes would otherwise load the 2-core machine under
+    every integration test that starts processes of its own."""
+    items.sort(key=lambda item: any(p in item.nodeid for p in WHOLE_SUITE_TESTS))
