@@ -136,24 +136,22 @@ def test_every_event_arrives_once_in_effect_despite_sigkills(
         "MOTCUA_NOTIFY_CONSUMER_GROUP": run_id,
     }
     worker = ServiceProcess("services.dossier.worker", env, "MOTCUA_DOSSIER_WORKER_PORT",
-                            tmp_path).start()
+                            tmp_path)
+    api = ServiceProcess("services.dossier", env, "MOTCUA_DOSSIER_PORT", tmp_path)
+    relay = ServiceProcess("services.dossier.relay", env, "MOTCUA_DOSSIER_RELAY_PORT", tmp_path)
+    notify = ServiceProcess("services.notify", env, "MOTCUA_NOTIFY_PORT", tmp_path)
+    kills = {"relay": 0, "notify": 0}
+    filed: list[tuple[str, str, str]] = []
     try:
+        worker.start()
         asyncio.run(_publish_procedure(engines.kafka_bootstrap_servers,
                                        f"{run_id}.motcua.catalog.events"))
         db_dossier = MongoClient(engines.mongo_url)[f"{run_id}_dossier"]
         _wait_for(lambda: db_dossier.procedures.count_documents({}) == 1, 60,
                   "the procedure to reach the dossier service")
-    except BaseException:
-        worker.stop()
-        raise
-    api = ServiceProcess("services.dossier", env, "MOTCUA_DOSSIER_PORT", tmp_path).start()
-    relay = ServiceProcess("services.dossier.relay", env, "MOTCUA_DOSSIER_RELAY_PORT", tmp_path)
-    notify = ServiceProcess("services.notify", env, "MOTCUA_NOTIFY_PORT", tmp_path)
-    relay.start()
-    notify.start()
-    kills = {"relay": 0, "notify": 0}
-    filed: list[tuple[str, str, str]] = []
-    try:
+        api.start()
+        relay.start()
+        notify.start()
         with httpx.Client(base_url=api.url, timeout=30) as client:
             for index in range(DOSSIERS):
                 filed.append(_file_and_submit(client, run_id, index))

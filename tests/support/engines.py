@@ -98,3 +98,10 @@ def engines() -> Iterator[Engines]:
 def run_id() -> str:
     """A fresh name for this test's topics, databases and schemas."""
     return "t" + uuid.uuid4().hex[:12]
+
+
+def pytest_sessionfinish() -> None:
+    """No service process outlives the test session, even after a failing test."""
+    from tests.support.processes import stop_leftovers
+
+    stop_leftovers()

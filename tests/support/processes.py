@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
 
@@ -32,7 +33,12 @@ def wait_for_port(host: str, port: int, timeout: float = 30.0) -> None:
 
 
 class ServiceProcess:
-    """One ``python -m <module>`` process with its own port and log file."""
+    """One ``python -m <module>`` process with its own port and log file.
+
+    Every started process is remembered, so the test session stops any that a
+    failing test left running (``stop_leftovers``)."""
+
+    started: ClassVar[list[ServiceProcess]] = []
 
     def __init__(self, module: str, env: dict[str, str], port_var: str, log_dir: Path) -> None:
         self.module = module
@@ -51,6 +57,7 @@ class ServiceProcess:
             [sys.executable, "-m", self.module], cwd=ROOT, env=self.env,
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
+        ServiceProcess.started.append(self)
         self.wait_ready(timeout)
         return self
 
@@ -89,3 +96,9 @@ class ServiceProcess:
         if not self.log_path.exists():
             return ""
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def stop_leftovers() -> None:
+    for process in ServiceProcess.started:
+        process.stop()
+    ServiceProcess.started.clear()
