@@ -14,12 +14,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka import AIOKafkaProducer, ConsumerRecord
 from pymongo import MongoClient
 
 from shared.events.envelope import Actor, IntegrationEvent
 from tests.support.engines import Engines
+from tests.support.kafka import group_lag, wait_for
+from tests.support.kafka import records as topic_records
 from tests.support.mail import messages_to
 from tests.support.processes import ServiceProcess
 
@@ -71,31 +72,6 @@ async def _publish_procedure(bootstrap: str, topic: str) -> None:
         await producer.stop()
 
 
-def _wait_for(predicate, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
-    """A liveness bound, generous for a loaded 2-core machine (a SIGKILLed faust
-    worker's group rejoins and restores its tables before it consumes again)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-async def _topic_records(bootstrap: str, topic: str) -> list[ConsumerRecord]:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None,
-                                auto_offset_reset="earliest", enable_auto_commit=False)
-    await consumer.start()
-    found: list[ConsumerRecord] = []
-    try:
-        while batch := await consumer.getmany(timeout_ms=3000):
-            for records in batch.values():
-                found.extend(records)
-    finally:
-        await consumer.stop()
-    return found
-
-
 async def _republish(bootstrap: str, topic: str, records: list[ConsumerRecord]) -> None:
     """What a relay does when it crashes after publishing but before its tracking write."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
@@ -105,22 +81,6 @@ async def _republish(bootstrap: str, topic: str, records: list[ConsumerRecord]) 
             await producer.send_and_wait(topic, value=record.value, key=record.key)
     finally:
         await producer.stop()
-
-
-async def _group_lag(bootstrap: str, topic: str, group: str) -> int:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    probe = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
-    await admin.start()
-    await probe.start()
-    try:
-        committed = await admin.list_consumer_group_offsets(group)
-        partitions = [TopicPartition(topic, p) for p in probe.partitions_for_topic(topic) or ()]
-        ends = await probe.end_offsets(partitions)
-        return sum(end - (committed[tp].offset if tp in committed else 0)
-                   for tp, end in ends.items())
-    finally:
-        await probe.stop()
-        await admin.close()
 
 
 def test_every_event_arrives_once_in_effect_despite_sigkills(
@@ -149,7 +109,7 @@ def test_every_event_arrives_once_in_effect_despite_sigkills(
         asyncio.run(_publish_procedure(engines.kafka_bootstrap_servers,
                                        f"{run_id}.motcua.catalog.events"))
         db_dossier = MongoClient(engines.mongo_url)[f"{run_id}_dossier"]
-        _wait_for(lambda: db_dossier.procedures.count_documents({}) == 1, 60,
+        wait_for(lambda: db_dossier.procedures.count_documents({}) == 1, 60,
                   "the procedure to reach the dossier service")
         api.start()
         relay.start()
@@ -175,7 +135,7 @@ def test_every_event_arrives_once_in_effect_despite_sigkills(
             str(IntegrationEvent.stable_id(dossier_id, seq))
             for dossier_id, _, _ in filed for seq in (1, 2)
         }
-        _wait_for(lambda: db.notifications.count_documents({"email_status": {"$ne": "pending"}})
+        wait_for(lambda: db.notifications.count_documents({"email_status": {"$ne": "pending"}})
                   >= len(expected_ids), 300, "every notification to be handled")
         # a short grace period: anything still in flight would show up as a duplicate
         time.sleep(2)
@@ -204,13 +164,13 @@ def test_every_event_arrives_once_in_effect_despite_sigkills(
         assert deliveries <= DOSSIERS + kills["notify"]
 
         bootstrap, topic = engines.kafka_bootstrap_servers, f"{run_id}.motcua.dossier.events"
-        records = asyncio.run(_topic_records(bootstrap, topic))
+        records = asyncio.run(topic_records(bootstrap, topic))
         published = {str(IntegrationEvent.from_bytes(r.value).id) for r in records}
         assert published == expected_ids  # nothing lost on the way to Kafka
 
         # Every event delivered a second time changes nothing.
         asyncio.run(_republish(bootstrap, topic, records))
-        _wait_for(lambda: asyncio.run(_group_lag(bootstrap, topic, run_id)) == 0, 180,
+        wait_for(lambda: asyncio.run(group_lag(bootstrap, [topic], run_id)) == 0, 180,
                   "notify to consume the redelivered events")
         assert db.notifications.count_documents({}) == 2 * DOSSIERS
         assert sum(len(messages_to(engines.maildir, email)) for _, _, email in filed) == deliveries

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka import AIOKafkaProducer
 
 from shared.events.envelope import Actor, IntegrationEvent
 from tests.support.engines import Engines
+from tests.support.kafka import group_lag, records, wait_for  # noqa: F401 (used by tests)
 from tests.support.processes import ServiceProcess
 
 AGENCY = "NB.HOALU"
@@ -38,15 +37,6 @@ def start_notify(env: dict[str, str], tmp_path: Path, name: str = "") -> Service
     logs = tmp_path / (name or "notify")
     logs.mkdir(exist_ok=True)
     return ServiceProcess("services.notify", env, "MOTCUA_NOTIFY_PORT", logs).start(90)
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def iso(moment: datetime) -> str:
@@ -106,20 +96,6 @@ async def publish_raw(bootstrap: str, topic: str, key: bytes, value: bytes) -> N
         await producer.stop()
 
 
-async def records(bootstrap: str, topic: str) -> list[ConsumerRecord]:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None,
-                                auto_offset_reset="earliest", enable_auto_commit=False)
-    await consumer.start()
-    found: list[ConsumerRecord] = []
-    try:
-        while batch := await consumer.getmany(timeout_ms=3000):
-            for items in batch.values():
-                found.extend(items)
-    finally:
-        await consumer.stop()
-    return found
-
-
 def send(bootstrap: str, topic: str, events: list[IntegrationEvent]) -> None:
     asyncio.run(publish(bootstrap, topic, events))
 
@@ -130,27 +106,6 @@ def later(**delta: float) -> str:
 
 def headers(user: str, role: str = "citizen") -> dict[str, str]:
     return {"X-Motcua-User-Id": user, "X-Motcua-Role": role}
-
-
-async def group_lag(bootstrap: str, topics: list[str], group: str) -> int:
-    """Records of ``topics`` the consumer group has not committed yet."""
-    from aiokafka import TopicPartition
-    from aiokafka.admin import AIOKafkaAdminClient
-
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    probe = AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, group_id=None)
-    await admin.start()
-    await probe.start()
-    try:
-        committed = await admin.list_consumer_group_offsets(group)
-        partitions = [TopicPartition(t, p) for t in topics
-                      for p in probe.partitions_for_topic(t) or ()]
-        ends = await probe.end_offsets(partitions)
-        return sum(end - (committed[tp].offset if tp in committed else 0)
-                   for tp, end in ends.items())
-    finally:
-        await probe.stop()
-        await admin.close()
 
 
 def caught_up(bootstrap: str, run_id: str, contexts: tuple[str, ...] = (
