@@ -142,7 +142,7 @@ def test_every_event_arrives_once_in_effect_despite_sigkills(
             for dossier_id, _, _ in filed for seq in (1, 2)
         }
         wait_for(lambda: db.notifications.count_documents({"email_status": {"$ne": "pending"}})
-                  >= len(expected_ids), 300, "every notification to be handled")
+                  >= len(expected_ids), 600, "every notification to be handled")
         # a short grace period: anything still in flight would show up as a duplicate
         time.sleep(2)
 
