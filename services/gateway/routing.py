@@ -24,6 +24,7 @@ PREFIXES: dict[str, str] = {
     "/api/v1/me": "identity",
     "/api/v1/.well-known": "identity",
     "/api/v1/admin/accounts": "identity",
+    "/api/v1/staff": "identity",
     "/.well-known": "identity",
     "/api/v1/catalog": "catalog",
     "/api/v1/payments": "payment",

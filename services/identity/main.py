@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from services.identity.api import admin, auth, documents, errors, me
+from services.identity.api import admin, auth, directory, documents, errors, me
 from services.identity.bootstrap import build_identity
 from services.identity.settings import IdentitySettings
 from shared.auth import JwksCache, TokenVerifier
@@ -79,7 +79,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
         JwksCache(own_jwks), issuer=settings.issuer, audience=settings.audience
     )
     errors.install(app)
-    for router in (auth.router, me.router, documents.router, admin.router):
+    for router in (auth.router, me.router, documents.router, admin.router, directory.router):
         app.include_router(router)
     return app
 

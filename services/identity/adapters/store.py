@@ -129,6 +129,14 @@ class AccountStore:
     async def by_token(self, purpose: str, token_hash: str) -> Doc | None:
         return await self.accounts.find_one({f"{purpose}.token_hash": token_hash}, {OUTBOX: 0})
 
+    async def staff_of(self, agency_code: str, limit: int = 1000) -> list[Doc]:
+        """The officer accounts of one agency (any status), without secrets."""
+        cursor = self.accounts.find(
+            {"kind": "officer", "agency_code": agency_code},
+            {"_id": 1, "profile.full_name": 1, "officer_roles": 1, "status": 1},
+        ).limit(limit)
+        return [doc async for doc in cursor]
+
     # client-address and per-key counters -------------------------------------------------
 
     async def count_in_window(self, key: str, now: datetime, window_seconds: int,
