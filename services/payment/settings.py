@@ -62,6 +62,13 @@ class PaymentSettings(ServiceSettings):
     checkout_ttl_seconds: int = Field(
         900, ge=1, description="How long a payment attempt stays open (vnp_ExpireDate)."
     )
+    order_expiry_days: int = Field(
+        15, ge=0, description="Working days an unpaid order stays payable after it is opened "
+        "(weekends and Vietnam's public holidays skipped); then the worker expires it."
+    )
+    order_expiry_sweep_seconds: float = Field(
+        300, gt=0, description="Pause between the worker's sweeps for expired orders."
+    )
 
     sandbox_port: int = Field(SANDBOX_PORT, description="HTTP port of the VNPay sandbox.")
     sandbox_ipn_url: str = Field(

@@ -21,6 +21,10 @@ CONTRACT: dict[str, tuple[str, tuple[str, ...]]] = {
                             "provider_txn", "attempt_id")),
     "Refunded": ("order_refunded", ("dossier_id", "amount", "reason")),
     "Cancelled": ("order_cancelled", ("dossier_id", "reason")),
+    "Expired": ("order_expired", ("dossier_id", "opened_at", "deadline", "reason")),
+    "PaidAfterClose": ("order_paid_after_close", ("dossier_id", "amount", "paid_at", "method",
+                                                  "receipt_no", "provider_txn", "attempt_id",
+                                                  "closed_as")),
 }
 
 

@@ -62,6 +62,41 @@ class PaymentApplication(Application[UUID]):
                 raise
         return order_id
 
+    def close_for_dossier(self, *, dossier_id: str, closing_sequence: int, event_id: str,
+                          reason: str) -> list[UUID]:
+        """The dossier ended unpaid: cancel its orders still awaiting payment.
+
+        An order is named by its ``payment_requested``'s sequence, which comes before the
+        closing event in the dossier's stream, so its orders are among those ids: found in
+        the event store itself, with no read model lag. Paid orders are left alone.
+        """
+        command = Command(key=f"dossier-event:{event_id}", fingerprint=f"close:{dossier_id}")
+        cancelled = []
+        for sequence in range(1, closing_sequence):
+            order_id = FeeOrder.create_id(dossier_id, sequence)
+            if not self.recorder.select_events(order_id, limit=1):
+                continue
+            if self._change(order_id, lambda order: order.cancel_for_dossier(
+                    SYSTEM, command, reason=reason)):
+                cancelled.append(order_id)
+        return cancelled
+
+    def expire(self, order_id: UUID, *, now: datetime,
+               deadline_of: Callable[[datetime], tuple[datetime, str]]) -> bool:
+        """Expire an order unpaid past its deadline; ``deadline_of(opened at)`` gives the
+        deadline and the reason people read. A concurrent save (another worker's sweep,
+        a payment) wins: the next sweep decides again."""
+        order = self.order(order_id)
+        deadline, reason = deadline_of(order.created_on)
+        if not order.expire(SYSTEM, now=now, deadline=deadline, reason=reason):
+            return False
+        try:
+            self.save(order)
+        except IntegrityError:
+            log.info("order changed while expiring it", extra={"order": str(order_id)})
+            return False
+        return True
+
     # --- queries ---------------------------------------------------------------------
 
     def order(self, order_id: UUID) -> FeeOrder:

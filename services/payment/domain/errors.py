@@ -45,6 +45,17 @@ class AlreadyPaidError(InvalidStateError):
     detail = "Giao dịch này đã được thanh toán."
 
 
+class OrderCancelledError(InvalidStateError):
+    type = "payment-order-cancelled"
+    detail = "Giao dịch đã bị hủy nên không thể thanh toán."
+
+
+class OrderExpiredError(InvalidStateError):
+    type = "payment-order-expired"
+    detail = ("Giao dịch đã hết hạn thanh toán. Vui lòng liên hệ cơ quan giải quyết "
+              "hồ sơ để được hướng dẫn.")
+
+
 class NotPaidError(InvalidStateError):
     type = "payment-not-paid"
     detail = "Giao dịch chưa được thanh toán."

@@ -25,9 +25,12 @@ from services.payment.domain.errors import (
     NotPaidError,
     NotPayerError,
     OnlinePaymentNotAllowedError,
+    OrderCancelledError,
+    OrderExpiredError,
     UnknownMethodError,
 )
 from services.payment.domain.status import (
+    CLOSED,
     ONLINE_METHODS,
     AttemptStatus,
     FailureReason,
@@ -206,6 +209,16 @@ class FeeOrder(Aggregate):
                                  response_code=response_code, provider_txn=provider_txn,
                                  actor=actor.model_dump())
             return "confirmed"
+        if self.status in CLOSED:
+            # Cancelled or expired meanwhile, but the provider took the money: record it
+            # (the provider wins) and owe it back; a refund stays an officer's decision.
+            self._paid_after_close(
+                dossier_id=self.dossier_id, amount=amount, paid_at=paid_at,
+                method=attempt["method"], receipt_no=self._receipt_no(paid_at),
+                provider_txn=provider_txn, attempt_id=attempt_id, bank_code=bank_code,
+                closed_as=OrderStatus(self.status).value, actor=actor.model_dump(),
+            )
+            return "confirmed"
         if self.status != OrderStatus.PENDING:
             return "already_confirmed"
         self._paid(
@@ -225,17 +238,34 @@ class FeeOrder(Aggregate):
               bank_code: str | None, actor: dict[str, Any], command_key: str | None,
               fingerprint: str | None) -> None:
         self.status = OrderStatus.PAID
+        self._record_payment(amount=amount, paid_at=paid_at, method=method,
+                             receipt_no=receipt_no, provider_txn=provider_txn,
+                             attempt_id=attempt_id, bank_code=bank_code, by=actor["id"])
+        self._remember(command_key, fingerprint, {
+            "order_id": str(self.id), "status": self.status.value, "receipt_no": receipt_no,
+        })
+
+    @event("PaidAfterClose")
+    def _paid_after_close(self, dossier_id: str, amount: int, paid_at: datetime, method: str,
+                          receipt_no: str, provider_txn: str | None, attempt_id: str,
+                          bank_code: str | None, closed_as: str,
+                          actor: dict[str, Any]) -> None:
+        self.status = OrderStatus.REFUND_DUE
+        self._record_payment(amount=amount, paid_at=paid_at, method=method,
+                             receipt_no=receipt_no, provider_txn=provider_txn,
+                             attempt_id=attempt_id, bank_code=bank_code, by=actor["id"])
+
+    def _record_payment(self, *, amount: int, paid_at: datetime, method: str,
+                        receipt_no: str, provider_txn: str | None, attempt_id: str | None,
+                        bank_code: str | None, by: str) -> None:
         self.payment = {
             "amount": amount, "paid_at": paid_at.isoformat(), "method": method,
             "receipt_no": receipt_no, "provider_txn": provider_txn, "attempt_id": attempt_id,
-            "bank_code": bank_code, "recorded_by": actor["id"],
+            "bank_code": bank_code, "recorded_by": by,
         }
         if attempt_id is not None:
             self.attempts[attempt_id].update(status=AttemptStatus.SUCCEEDED.value, reason=None,
                                              provider_txn=provider_txn, response_code="00")
-        self._remember(command_key, fingerprint, {
-            "order_id": str(self.id), "status": self.status.value, "receipt_no": receipt_no,
-        })
 
     # --- officer: pay at the office, refund, cancel ----------------------------------------
 
@@ -270,7 +300,7 @@ class FeeOrder(Aggregate):
         self.check_officer(actor)
         if not REFUND_ROLES.intersection(actor.officer_roles):
             raise NotAllowedError("Chỉ lãnh đạo hoặc quản trị của cơ quan được hoàn tiền.")
-        if self.status != OrderStatus.PAID:
+        if self.status not in (OrderStatus.PAID, OrderStatus.REFUND_DUE):
             raise NotPaidError("Chỉ hoàn tiền cho giao dịch đã thanh toán.")
         if type(amount) is not int or not 0 < amount <= self.refundable():
             raise InvalidAmountError(
@@ -304,12 +334,36 @@ class FeeOrder(Aggregate):
                         command_key=command.key, fingerprint=command.fingerprint)
         return self.commands[command.key]["result"]
 
+    def cancel_for_dossier(self, actor: Actor, command: Command, *, reason: str) -> bool:
+        """The dossier ended unpaid (withdrawn, rejected): cancel if still awaiting payment.
+        False when there is nothing to do (paid, refunded, already closed, a redelivery)."""
+        if self.replay(command) is not None or self.status != OrderStatus.PENDING:
+            return False
+        self._cancelled(dossier_id=self.dossier_id, reason=reason, actor=actor.model_dump(),
+                        command_key=command.key, fingerprint=command.fingerprint)
+        return True
+
     @event("Cancelled")
     def _cancelled(self, dossier_id: str, reason: str, actor: dict[str, Any],
                    command_key: str | None, fingerprint: str | None) -> None:
         self.status = OrderStatus.CANCELLED
         self._remember(command_key, fingerprint,
                        {"order_id": str(self.id), "status": self.status.value})
+
+    # --- expiry ----------------------------------------------------------------------------
+
+    def expire(self, actor: Actor, *, now: datetime, deadline: datetime, reason: str) -> bool:
+        """Still unpaid at ``deadline``: the order expires. False when nothing to do."""
+        if self.status != OrderStatus.PENDING or now < deadline:
+            return False
+        self._expired(dossier_id=self.dossier_id, opened_at=self.created_on,
+                      deadline=deadline, reason=reason, actor=actor.model_dump())
+        return True
+
+    @event("Expired")
+    def _expired(self, dossier_id: str, opened_at: datetime, deadline: datetime, reason: str,
+                 actor: dict[str, Any]) -> None:
+        self.status = OrderStatus.EXPIRED
 
     # --- rules ---------------------------------------------------------------------------
 
@@ -328,5 +382,9 @@ class FeeOrder(Aggregate):
         self.check_payer(actor)
 
     def check_status(self, *allowed: OrderStatus) -> None:
-        if self.status not in allowed:
-            raise AlreadyPaidError if self.status == OrderStatus.PAID else InvalidStateError
+        if self.status in allowed:
+            return
+        raise {
+            OrderStatus.PAID: AlreadyPaidError, OrderStatus.REFUND_DUE: AlreadyPaidError,
+            OrderStatus.CANCELLED: OrderCancelledError, OrderStatus.EXPIRED: OrderExpiredError,
+        }.get(OrderStatus(self.status), InvalidStateError)

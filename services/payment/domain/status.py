@@ -9,6 +9,7 @@ class OrderStatus(StrEnum):
     REFUNDED = "refunded"  # fully refunded
     CANCELLED = "cancelled"
     EXPIRED = "expired"
+    REFUND_DUE = "refund_due"  # paid after it was cancelled or expired: the money goes back
 
 
 class AttemptStatus(StrEnum):
@@ -29,6 +30,7 @@ ORDER_LABELS = {
     OrderStatus.REFUNDED: "Đã hoàn tiền",
     OrderStatus.CANCELLED: "Đã hủy",
     OrderStatus.EXPIRED: "Hết hạn thanh toán",
+    OrderStatus.REFUND_DUE: "Đã nhận tiền sau khi giao dịch đóng, chờ hoàn tiền",
 }
 PARTLY_REFUNDED_LABEL = "Đã thanh toán, đã hoàn tiền một phần"
 
@@ -50,3 +52,4 @@ METHOD_LABELS = {
     "office": "Nộp trực tiếp tại cơ quan",
 }
 ONLINE_METHODS = ("vnpay_sandbox", "vnpay")
+CLOSED = (OrderStatus.CANCELLED, OrderStatus.EXPIRED)  # ended without being paid

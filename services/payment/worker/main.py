@@ -1,14 +1,17 @@
 """The payment worker as its own process: ``python -m services.payment.worker``.
 
-It consumes dossier events (``payment_requested`` opens a fee order), relays the
-event store's notifications to ``motcua.payment.events`` and keeps the MongoDB
-read model. Run exactly one: the relay's and the projection's positions are
-tracking records in the event store (deploy/k8s pins replicas to 1).
+It consumes dossier events (``payment_requested`` opens a fee order; ``withdrawn``,
+``rejected`` and ``rejected_at_reception`` cancel the dossier's unpaid orders), relays
+the event store's notifications to ``motcua.payment.events``, keeps the MongoDB
+read model and sweeps it for orders unpaid past their deadline. Run exactly one: the
+relay's and the projection's positions are tracking records in the event store
+(deploy/k8s pins replicas to 1); the sweep alone would tolerate two.
 """
 
 from __future__ import annotations
 
 import asyncio
+import unicodedata
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
@@ -19,6 +22,7 @@ from services.payment.adapters.integration_events import to_integration_event
 from services.payment.adapters.projection import OrderProjection, ensure_indexes
 from services.payment.application.payments import PaymentApplication
 from services.payment.settings import PaymentSettings
+from services.payment.worker.expiry import ExpirySweep
 from shared.events.envelope import IntegrationEvent
 from shared.events.topics import events_topic
 from shared.http.app import create_app, serve
@@ -29,21 +33,40 @@ from shared.mongo import make_client
 from shared.outbox import OutboxRelay
 
 PAYMENT_REQUESTED = "vn.motcua.dossier.payment_requested"
+CLOSING = {  # the dossier ended unpaid: the reason its orders are cancelled with
+    "vn.motcua.dossier.withdrawn": "Hồ sơ đã được công dân rút",
+    "vn.motcua.dossier.rejected": "Hồ sơ bị từ chối",
+    "vn.motcua.dossier.rejected_at_reception": "Hồ sơ bị từ chối tiếp nhận",
+}
+
+
+def closing_reason(event: IntegrationEvent) -> str:
+    base = CLOSING[event.type]
+    given = str(event.data.get("reason") or "").strip()
+    if event.type == "vn.motcua.dossier.withdrawn" or not given:
+        return base
+    return unicodedata.normalize("NFC", f"{base}: {given}")
 
 
 class DossierEvents:
-    """``payment_requested`` → a fee order; the order id makes a redelivery a no-op."""
+    """``payment_requested`` → a fee order; the order id makes a redelivery a no-op.
+    A closing event cancels the dossier's unpaid orders; a redelivery finds them cancelled."""
 
     def __init__(self, payments: PaymentApplication) -> None:
         self.payments = payments
 
     async def __call__(self, event: IntegrationEvent) -> None:
-        if event.type != PAYMENT_REQUESTED:
-            return
-        await asyncio.to_thread(
-            self.payments.open_order, dossier_id=event.subject,
-            request_sequence=event.sequence, data=event.data, actor=event.actor,
-        )
+        if event.type == PAYMENT_REQUESTED:
+            await asyncio.to_thread(
+                self.payments.open_order, dossier_id=event.subject,
+                request_sequence=event.sequence, data=event.data, actor=event.actor,
+            )
+        elif event.type in CLOSING:
+            await asyncio.to_thread(
+                self.payments.close_for_dossier, dossier_id=event.subject,
+                closing_sequence=event.sequence, event_id=str(event.id),
+                reason=closing_reason(event),
+            )
 
 
 def build_app(settings: PaymentSettings | None = None) -> FastAPI:
@@ -79,6 +102,8 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
             "relay": OutboxRelay(payments, to_integration_event, producer, out_topic).run(),
             "consumer": consumer.run(),
             "projection": OrderProjection(payments, db).run(),
+            "expiry": ExpirySweep(payments, db, days=settings.order_expiry_days,
+                                  interval_seconds=settings.order_expiry_sweep_seconds).run(),
         }
         tasks.update({name: asyncio.create_task(job) for name, job in jobs.items()})
         try:
