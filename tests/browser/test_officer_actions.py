@@ -208,8 +208,13 @@ def test_assignment_and_transfer_to_another_agency(browser: Browser, portal: Any
     context.close()
     context, page = officer(browser, portal, "agencyadmin.hoalu@motcua.local")
     open_in_console(page, dossier)
-    act(page, "assign", {"officer_id": processor_id, "note": "Chị Hoa xử lý."})
+    picker = page.locator("form[data-action='assign'] select[name='officer_id']")
+    expect(picker.locator("option")).to_contain_text(["— Chọn cán bộ —"])  # no id to type
+    picked = picker.select_option(label="Cán bộ xử lý NB.HOALU (xử lý)")
+    assert picked == [processor_id]
+    act(page, "assign", {"note": "Chị Hoa xử lý."})
     expect(page.get_by_text("Đã phân công.")).to_be_visible()
+    expect(page.locator("#assignee")).to_have_text("Cán bộ xử lý NB.HOALU")
     expect(page.locator("#timeline")).to_contain_text("Phân công cán bộ xử lý")
     context.close()
     context, page = officer(browser, portal, "processor.hoalu@motcua.local")

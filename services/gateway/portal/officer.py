@@ -21,6 +21,7 @@ QUEUES = {
 }
 ROLES = {"receiver": "tiếp nhận", "processor": "xử lý", "approver": "phê duyệt",
          "agency_admin": "quản trị cơ quan"}
+ASSIGNABLE = ("accepted", "in_processing")
 DONE = {
     "accept": "Đã tiếp nhận hồ sơ và cấp giấy hẹn.", "reject-at-reception": "Đã từ chối tiếp nhận.",
     "request-supplement": "Đã gửi yêu cầu bổ sung.", "start-processing": "Đã bắt đầu xử lý.",
@@ -82,6 +83,8 @@ async def _page(request: Request, viewer: Viewer, dossier_id: UUID,
     except ServiceDownError as down:
         return await render(request, "officer_dossier.html", {"dossier_down": down.message}, 503)
     context.update(await _procedure_words(request, answer.body))
+    if answer.body.get("status") in ASSIGNABLE or answer.body.get("assignee"):
+        context.update(await _staff(request, viewer))
     try:
         orders = await as_viewer(request, viewer, "GET", "payment", "/api/v1/payments/orders",
                                  params={"dossier_id": str(dossier_id)})
@@ -90,6 +93,24 @@ async def _page(request: Request, viewer: Viewer, dossier_id: UUID,
         context["payment_down"] = down.message
     context.update(extra or {})
     return await render(request, "officer_dossier.html", context, status)
+
+
+async def _staff(request: Request, viewer: Viewer) -> dict[str, Any]:
+    """The active staff of the officer's agency for the assignee picker, and every staff
+    name by id (the assignee is shown by name). Without identity the console falls back
+    to typing the officer's account id."""
+    try:
+        answer = await as_viewer(request, viewer, "GET", "identity", "/api/v1/staff")
+    except ServiceDownError as down:
+        return {"staff": [], "staff_down": down.message}
+    if not answer.ok or not isinstance(answer.body, dict):
+        return {"staff": [], "staff_down": answer.detail}
+    items = [s for s in answer.body.get("items") or [] if isinstance(s, dict)]
+    return {
+        "staff": [dict(s, duties=", ".join(ROLES.get(r, r) for r in s.get("officer_roles", [])))
+                  for s in items if s.get("active")],
+        "staff_names": {s.get("id"): s.get("full_name") for s in items},
+    }
 
 
 async def _procedure_words(request: Request, dossier: dict[str, Any]) -> dict[str, Any]:
