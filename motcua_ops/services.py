@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -100,6 +101,9 @@ def start_services(
         urls = {s.name: f"http://127.0.0.1:{ports[s.name]}" for s in specs}
         env = {"MOTCUA_STATE_DIR": str(paths.state)}
         env.update({s.url_env: urls[s.name] for s in specs})
+        if "gateway" in urls and "MOTCUA_PAYMENT_VNPAY_RETURN_URL" not in os.environ:
+            # the provider sends the payer back to the portal, wherever the gateway listens
+            env["MOTCUA_PAYMENT_VNPAY_RETURN_URL"] = f"{urls['gateway']}/thanh-toan/ket-qua"
         results: dict[str, ServiceResult] = {}
         for spec in specs:
             results[spec.name] = _start_one(spec, paths, recorded, ports, urls[spec.name], env)

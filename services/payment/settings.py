@@ -56,8 +56,10 @@ class PaymentSettings(ServiceSettings):
         description="Provider's daily transaction report (reconciliation).",
     )
     vnpay_return_url: str = Field(
-        "http://127.0.0.1:8000/api/v1/payments/vnpay/return",
-        description="Where the provider sends the citizen's browser back (vnp_ReturnUrl).",
+        "http://127.0.0.1:8000/thanh-toan/ket-qua",
+        description="Where the provider sends the citizen's browser back (vnp_ReturnUrl): "
+        "the portal's «Kết quả thanh toán» page on the gateway, which shows the order's "
+        "state (the IPN alone confirms payments). `motcua up` sets it to its gateway.",
     )
     checkout_ttl_seconds: int = Field(
         900, ge=1, description="How long a payment attempt stays open (vnp_ExpireDate)."

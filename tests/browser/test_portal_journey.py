@@ -409,10 +409,21 @@ def test_a_fee_is_paid_online_under_giao_dich(
     shot(page, "24a-chuyen-cong-thanh-toan")
     page.locator("#pay-link").click()  # to the provider (the VNPay sandbox)
     page.get_by_role("button", name=re.compile("^Thanh toán")).first.click()
-    # Back at the merchant: paid, or paid at the provider with the signed IPN on its way.
-    expect(page.get_by_role("heading", name=re.compile(
-        "^(Thanh toán thành công|Đang chờ xác nhận)$"))).to_be_visible()
+    # Back at the portal's own page: paid, or paid at the provider with the signed IPN
+    # on its way (the page refreshes itself until the order says so).
+    expect(page).to_have_url(re.compile(r"/thanh-toan/ket-qua\?.*vnp_TxnRef="))
+    expect(page.locator("#payment-outcome")).to_have_text(
+        re.compile("^(Đã thanh toán|Đang chờ xác nhận)$"))
+    expect(page.locator("#payment-outcome")).to_have_text("Đã thanh toán", timeout=30_000)
+    expect(page.locator("#payment-dossier")).to_have_text(paid["code"])
+    expect(page.locator("#payment-amount")).to_have_text("3.000 ₫")
+    expect(page.locator("#payment-receipt-no")).not_to_be_empty()
+    expect(page.get_by_role("link", name="Xem hồ sơ")).to_have_attribute(
+        "href", paid["dossier_path"])
     shot(page, "25-thanh-toan-thanh-cong")
+    with page.expect_download() as receipt:
+        page.get_by_role("link", name=re.compile("Tải biên lai")).click()
+    assert receipt.value.path().read_bytes().startswith(b"%PDF")
     page.goto("/giao-dich")
     for _ in range(40):
         if page.locator("#orders tr").filter(has_text=paid["code"]).filter(

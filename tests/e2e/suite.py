@@ -127,7 +127,7 @@ def _wire(processes: dict[str, ServiceProcess], specs: list[ServiceSpec]) -> dic
         "MOTCUA_PAYMENT_VNPAY_PAYMENT_URL": f"{sandbox}/paymentv2/vpcpay.html",
         "MOTCUA_PAYMENT_VNPAY_API_URL": f"{sandbox}/merchant_webapi/api/transaction",
         "MOTCUA_PAYMENT_VNPAY_REPORT_URL": f"{sandbox}/merchant_webapi/api/report",
-        "MOTCUA_PAYMENT_VNPAY_RETURN_URL": f"{gateway}/api/v1/payments/vnpay/return",
+        "MOTCUA_PAYMENT_VNPAY_RETURN_URL": f"{gateway}/thanh-toan/ket-qua",
         "MOTCUA_PAYMENT_SANDBOX_IPN_URL": f"{gateway}/api/v1/payments/vnpay/ipn",
     })
     for spec in specs:  # each process keeps its own port variable

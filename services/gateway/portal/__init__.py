@@ -18,6 +18,7 @@ from services.gateway.portal import (
     dossiers,
     notifications,
     officer,
+    payment_result,
     payments,
     profile,
     public,
@@ -42,8 +43,8 @@ def build_router(
         request.state.portal = portal
 
     router = APIRouter(include_in_schema=False, dependencies=[Depends(attach)])
-    for module in (public, account, profile, payments, dossiers, supplement, notifications,
-                   officer, auditor):
+    for module in (public, account, profile, payments, payment_result, dossiers, supplement,
+                   notifications, officer, auditor):
         router.include_router(module.router)
 
     @router.get("/static/{name}")

@@ -91,10 +91,13 @@ def browser_return(request: Request) -> HTMLResponse:
 
 def _page(title: str, text: str, *, status: int, order_id: str = "",
           state: str = "") -> HTMLResponse:
+    """The page of a return URL configured here (the portal's «Kết quả thanh toán»,
+    /thanh-toan/ket-qua, is the default): its links lead to the portal's pages."""
+    link = f"/giao-dich/{order_id}" if order_id else "/giao-dich"
     body = f"""<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><title>{html.escape(title)} — Một Cửa</title></head>
 <body><main data-order-id="{html.escape(order_id)}" data-order-status="{html.escape(state)}">
 <h1>{html.escape(title)}</h1><p>{html.escape(text)}</p>
-<p><a href="/">Về trang chủ</a> · <a href="/api/v1/payments/orders">Giao dịch của tôi</a></p>
+<p><a href="/">Về trang chủ</a> · <a href="{html.escape(link)}">Giao dịch của tôi</a></p>
 </main></body></html>"""
     return HTMLResponse(body, status_code=status)
