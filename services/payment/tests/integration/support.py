@@ -95,9 +95,10 @@ class PaymentSuite:
 
     def request_payment(self, *, payer: str, amount: int = 150_000, level: int = 4,
                         agency: str = "HN.TP", sequence: int = 7,
-                        fees: list[dict[str, Any]] | None = None) -> tuple[str, str]:
+                        fees: list[dict[str, Any]] | None = None,
+                        dossier_id: str | None = None) -> tuple[str, str]:
         """Publish a dossier's ``payment_requested``; returns (dossier id, dossier code)."""
-        dossier_id = str(uuid.uuid4())
+        dossier_id = dossier_id or str(uuid.uuid4())
         code = f"HNTP-261122-{uuid.uuid4().hex[:9].upper()}"
         fees = fees or [{"code": "LP", "name": "Lệ phí cấp giấy phép", "amount": amount}]
         event = IntegrationEvent(
@@ -112,6 +113,17 @@ class PaymentSuite:
         )
         asyncio.run(_publish(self.engines.kafka_bootstrap_servers, self.dossier_topic, event))
         return dossier_id, code
+
+    def dossier_event(self, dossier_id: str, kind: str, sequence: int,
+                      data: dict[str, Any], actor: Actor | None = None) -> IntegrationEvent:
+        """Publish one more event of a dossier (``withdrawn``, ``rejected``...)."""
+        event = IntegrationEvent(
+            id=IntegrationEvent.stable_id(dossier_id, sequence), source="/motcua/dossier",
+            type=f"vn.motcua.dossier.{kind}", subject=dossier_id, time=datetime.now(UTC),
+            sequence=sequence, actor=actor or Actor(id="officer-1", role="officer"), data=data,
+        )
+        asyncio.run(_publish(self.engines.kafka_bootstrap_servers, self.dossier_topic, event))
+        return event
 
     def order_of(self, client: httpx.Client, payer: str, dossier_id: str) -> dict[str, Any]:
         """Wait until the worker opened and projected the dossier's order."""
