@@ -27,7 +27,6 @@ from tests.support.processes import ServiceProcess
 pytestmark = pytest.mark.integration
 
 DOSSIERS = 30
-GROUP_SESSION_SECONDS = 12  # notify's faust session timeout (10 s) and a margin
 
 
 def _headers(user: str) -> dict[str, str]:
@@ -126,14 +125,9 @@ def test_every_event_arrives_once_in_effect_despite_sigkills(
                 if index == 18:
                     notify.kill()
                     relay.kill()
-                    killed_at = time.monotonic()
                     kills["notify"] += 1
                     kills["relay"] += 1
                 if index == 22:
-                    # A faust worker that joins while its SIGKILLed predecessor is still
-                    # a group member sometimes never consumes (an open liveness problem,
-                    # issue 7); restart once the broker has dropped the dead member.
-                    time.sleep(max(0.0, killed_at + GROUP_SESSION_SECONDS - time.monotonic()))
                     notify.start()
                     relay.start()
         db = MongoClient(engines.mongo_url, tz_aware=True)[run_id]
@@ -142,7 +136,7 @@ def test_every_event_arrives_once_in_effect_despite_sigkills(
             for dossier_id, _, _ in filed for seq in (1, 2)
         }
         wait_for(lambda: db.notifications.count_documents({"email_status": {"$ne": "pending"}})
-                  >= len(expected_ids), 600, "every notification to be handled")
+                  >= len(expected_ids), 240, "every notification to be handled")
         # a short grace period: anything still in flight would show up as a duplicate
         time.sleep(2)
 

@@ -18,6 +18,7 @@ from aiokafka import AIOKafkaProducer
 from prometheus_client import Counter
 
 from services.notify.settings import NotifySettings
+from services.notify.streams.consumer import GaplessConsumer
 from shared.events.envelope import IntegrationEvent
 from shared.events.topics import dlq_topic, events_topic
 from shared.logs import correlation_id
@@ -30,7 +31,7 @@ PARKED = Counter("motcua_notify_dlq_total", "Events parked in a DLQ by notify", 
 
 def make_faust_app(settings: NotifySettings, bootstrap: str) -> faust.App:
     brokers = [f"kafka://{server.strip()}" for server in bootstrap.split(",")]
-    return faust.App(
+    app = faust.App(
         settings.consumer_group,
         broker=brokers,
         processing_guarantee="at_least_once",
@@ -47,6 +48,8 @@ def make_faust_app(settings: NotifySettings, bootstrap: str) -> faust.App:
         broker_session_timeout=10.0,
         broker_heartbeat_interval=3.0,
     )
+    app.transport.Consumer = GaplessConsumer  # see streams/consumer.py
+    return app
 
 
 class EventStream:
