@@ -42,6 +42,7 @@ def _text(message: EmailMessage) -> str:
 def _lifecycle(run_id: str, owner: str, form_email: str) -> tuple[list, list, str, str]:  # type: ignore[type-arg]
     code, code2 = f"HL-{run_id[-6:]}-A", f"HL-{run_id[-6:]}-B"
     one, two, order = Stream("dossier"), Stream("dossier"), Stream("payment")
+    expired, late = Stream("payment"), Stream("payment")
     dossier = [
         created(one, owner, form_email),
         one.next("submitted", {"code": code, "at": later()}),
@@ -70,6 +71,13 @@ def _lifecycle(run_id: str, owner: str, form_email: str) -> tuple[list, list, st
         order.next("order_paid", {
             "order_id": order.subject, "dossier_id": one.subject, "amount": 8000,
             "paid_at": later(), "method": "vnpay_sandbox", "receipt_no": "BL-0001"}),
+        expired.next("order_expired", {
+            "order_id": expired.subject, "dossier_id": two.subject, "opened_at": later(),
+            "deadline": later(days=21), "reason": "Quá hạn thanh toán: 15 ngày làm việc"}),
+        late.next("order_paid_after_close", {
+            "order_id": late.subject, "dossier_id": two.subject, "amount": 8000,
+            "paid_at": later(), "method": "vnpay_sandbox", "receipt_no": "BL-0002",
+            "closed_as": "cancelled"}),
     ]
     return dossier, payment, code, code2
 
@@ -84,7 +92,10 @@ OWNER_EMAILS = [
     ("payment_due", "Thanh toán phí, lệ phí", "8.000 đồng"),
     ("payment_received", "Biên lai thanh toán", "BL-0001"),
     ("dossier_rejected", "bị từ chối tiếp nhận", "Không thuộc thẩm quyền của phường"),
+    ("payment_expired", "Hết hạn thanh toán", "Quá hạn thanh toán: 15 ngày làm việc"),
+    ("payment_refund_due", "sẽ được hoàn lại", "BL-0002"),
 ]
+SECOND_DOSSIER = {"dossier_rejected", "payment_expired", "payment_refund_due"}
 
 
 def test_each_event_kind_gives_its_email_and_inbox_entry_once(
@@ -104,6 +115,9 @@ def test_each_event_kind_gives_its_email_and_inbox_entry_once(
         wait_for(lambda: db.accounts.count_documents({}) == 2, 60, "the accounts projection")
         dossier, payment, code, code2 = _lifecycle(run_id, owner, owner_email)
         send(bootstrap, f"{run_id}.motcua.dossier.events", dossier)
+        # payment events name the dossier; its owner comes from notify's dossier projection
+        wait_for(lambda: db.dossiers.count_documents({"owner_id": owner}) == 2, 60,
+                 "the dossiers projection")
         send(bootstrap, f"{run_id}.motcua.payment.events", payment)
         owner_count = len(OWNER_EMAILS) + 1  # the second dossier's "submitted" too
         expected = owner_count + 3  # officer: two new dossiers, one supplement
@@ -115,7 +129,7 @@ def test_each_event_kind_gives_its_email_and_inbox_entry_once(
         assert not messages_to(engines.maildir, account_email)
         entries = {(e["kind"], e["code"]): e for e in db.notifications.find({"user_id": owner})}
         for kind, subject_words, body_words in OWNER_EMAILS:
-            wanted_code = code2 if kind == "dossier_rejected" else code
+            wanted_code = code2 if kind in SECOND_DOSSIER else code
             entry = entries[kind, wanted_code]
             [mail] = [m for m in mails
                       if m["Message-ID"] == f"<{entry['_id']}.email@motcua.local>"]

@@ -27,6 +27,8 @@ KINDS: dict[str, str] = {
     "dossier_completed": "Đã trả kết quả",
     "payment_due": "Phí, lệ phí cần thanh toán",
     "payment_received": "Đã nhận thanh toán",
+    "payment_expired": "Giao dịch thanh toán hết hạn",
+    "payment_refund_due": "Tiền nhận sau khi giao dịch đã đóng, chờ hoàn",
     "deadline_approaching": "Sắp đến hạn xử lý",
     "deadline_overdue": "Hồ sơ quá hạn",
     "dossier_withdrawn": "Hồ sơ đã rút",
@@ -122,6 +124,18 @@ def payment_notices(event_type: str, data: dict[str, Any], code: str) -> list[No
         return [Notice("payment_received", "owner",
                        f"Đã nhận {values['amount_text']} cho hồ sơ {code}.", "payment_received",
                        f"[Một Cửa] Biên lai thanh toán hồ sơ {code}", values)]
+    if kind == "order_expired":
+        values["deadline_text"] = local_time(data.get("deadline"))
+        return [Notice("payment_expired", "owner",
+                       f"Giao dịch thanh toán hồ sơ {code} đã hết hạn.", "payment_expired",
+                       f"[Một Cửa] Hết hạn thanh toán hồ sơ {code}", values)]
+    if kind == "order_paid_after_close":
+        values["amount_text"] = money(int(data.get("amount", 0)))
+        values["paid"] = local_time(data.get("paid_at"))
+        return [Notice("payment_refund_due", "owner",
+                       f"Đã nhận {values['amount_text']} cho hồ sơ {code} sau khi giao dịch "
+                       "đã đóng; khoản tiền sẽ được hoàn lại.", "payment_refund_due",
+                       f"[Một Cửa] Khoản thanh toán hồ sơ {code} sẽ được hoàn lại", values)]
     return []
 
 

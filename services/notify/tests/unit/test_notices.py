@@ -39,13 +39,18 @@ def _all_notices():  # type: ignore[no-untyped-def]
         "amount": 50000, "items": [{"name": "Lệ phí", "amount": 50000}]}, "C1")
     yield from payment_notices("vn.motcua.payment.order_paid", {
         "amount": 50000, "paid_at": AT, "receipt_no": "BL-1", "order_id": "o"}, "C1")
+    yield from payment_notices("vn.motcua.payment.order_expired", {
+        "order_id": "o", "deadline": AT, "reason": "Quá hạn thanh toán"}, "C1")
+    yield from payment_notices("vn.motcua.payment.order_paid_after_close", {
+        "amount": 50000, "paid_at": AT, "receipt_no": "BL-2", "order_id": "o",
+        "closed_as": "cancelled"}, "C1")
     for kind in ("deadline_approaching", "deadline_overdue"):
         yield from reminder_notices(kind, "C1", AT)
 
 
 def test_every_notice_renders_text_and_html_with_the_code() -> None:
     notices = list(_all_notices())
-    assert len({n.kind for n in notices}) == 14
+    assert len({n.kind for n in notices}) == 16
     for notice in notices:
         email = render(notice.template, notice.subject, strict=False, greeting="Quý công dân",
                        portal_url="https://p.vn", dossier_id="d1", **notice.values)
@@ -70,3 +75,13 @@ def test_reminders_two_working_days_before_and_when_overdue() -> None:
     assert reminder_due(monday, monday + timedelta(days=7), calendar) is None
     assert reminder_due(monday, monday + timedelta(days=2), calendar) == "deadline_approaching"
     assert reminder_due(monday, monday - timedelta(minutes=1), calendar) == "deadline_overdue"
+
+
+def test_a_payment_after_the_order_closed_tells_the_owner_it_will_be_refunded() -> None:
+    [notice] = payment_notices("vn.motcua.payment.order_paid_after_close", {
+        "amount": 50000, "paid_at": AT, "receipt_no": "BL-2", "order_id": "o"}, "C1")
+    assert (notice.kind, notice.audience) == ("payment_refund_due", "owner")
+    assert "hoàn lại" in notice.title and "50.000" in notice.title
+    email = render(notice.template, notice.subject, strict=False, greeting="Quý công dân",
+                   portal_url="https://p.vn", dossier_id="d1", **notice.values)
+    assert "https://p.vn/giao-dich/o" in email.body and "BL-2" in email.body
