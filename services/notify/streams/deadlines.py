@@ -72,7 +72,10 @@ class Reminders:
         owned = self.app.consumer.assignment() if self.app.consumer else set()
         calendar = await self.calendar()
         for dossier_id, row in list(self.table.items()):
-            if row.get("closed") or row.get("status") == "supplement_requested":
+            if row.get("closed"):
+                self._forget(dossier_id, row)
+                continue
+            if row.get("status") == "supplement_requested":
                 continue
             if TP(self.dossier_topic, row.get("partition", -1)) not in owned:
                 continue
@@ -90,3 +93,10 @@ class Reminders:
             await self.notifier.deliver(source, f"vn.motcua.notify.{kind}", now, dossier,
                                         notices)
             self.sent.add(source)
+
+    def _forget(self, dossier_id: str, row: dict[str, Any]) -> None:
+        """A closed dossier gets no more reminders: drop its ids from the shortcut."""
+        appointment = row.get("appointment_at")
+        if appointment:
+            for kind in ("deadline_approaching", "deadline_overdue"):
+                self.sent.discard(reminder_id(dossier_id, kind, appointment))

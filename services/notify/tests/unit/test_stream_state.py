@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
-from services.notify.streams.deadlines import follow, reminder_id
+from faust.types import TP
+
+from services.notify.streams.deadlines import Reminders, follow, reminder_id
 from services.notify.streams.stats import measures_of, stats_key
 from shared.events.envelope import Actor, IntegrationEvent
+from shared.workdays import WorkCalendar
 
 DUE = "2026-12-01T02:00:00+00:00"
 
@@ -45,3 +50,33 @@ def test_a_reminder_id_changes_with_the_appointment() -> None:
     assert reminder_id("d1", "deadline_overdue", DUE) == reminder_id("d1", "deadline_overdue", DUE)
     assert reminder_id("d1", "deadline_overdue", DUE) != reminder_id(
         "d1", "deadline_overdue", "2026-12-02T02:00:00+00:00")
+
+
+class _Notifier:
+    def __init__(self) -> None:
+        self.sources: list[str] = []
+
+    async def deliver(self, source: str, *_: Any) -> None:
+        self.sources.append(source)
+
+
+def test_a_reminder_goes_once_and_a_closed_dossier_is_forgotten() -> None:
+    async def calendar() -> WorkCalendar:
+        return WorkCalendar()
+
+    table: dict[str, dict[str, Any]] = {}
+    follow(table, _event(1, "created", owner_id="u", agency_code="NB.HOALU"), 0)
+    follow(table, _event(2, "accepted", code="C1", appointment_at=DUE), 0)
+    app = SimpleNamespace(consumer=SimpleNamespace(assignment=lambda: {TP("dossiers", 0)}))
+    notifier = _Notifier()
+    reminders = Reminders(app, table, notifier, "dossiers", calendar)  # type: ignore[arg-type]
+    after = datetime(2026, 12, 2, tzinfo=UTC)
+
+    asyncio.run(reminders.tick(after))
+    asyncio.run(reminders.tick(after))
+    overdue = reminder_id("d1", "deadline_overdue", DUE)
+    assert notifier.sources == [overdue] and reminders.sent == {overdue}
+
+    follow(table, _event(3, "result_returned", at=DUE), 0)
+    asyncio.run(reminders.tick(after))
+    assert notifier.sources == [overdue] and reminders.sent == set()
