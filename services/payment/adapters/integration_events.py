@@ -25,6 +25,9 @@ CONTRACT: dict[str, tuple[str, tuple[str, ...]]] = {
     "PaidAfterClose": ("order_paid_after_close", ("dossier_id", "amount", "paid_at", "method",
                                                   "receipt_no", "provider_txn", "attempt_id",
                                                   "closed_as")),
+    "PaidTwice": ("order_paid_twice", ("dossier_id", "amount", "paid_at", "method",
+                                       "provider_txn", "attempt_id", "receipt_no",
+                                       "refund_due")),
 }
 
 

@@ -20,7 +20,6 @@ from services.payment.adapters.vnpay.merchant import VnpayMerchant
 from services.payment.api.deps import IdempotencyKey, client_ip, command, payments, settings
 from services.payment.api.reconciliation import provider_api
 from services.payment.domain.errors import NotPaidError
-from services.payment.domain.order import FeeOrder
 from shared.http.actor import CurrentActor
 from shared.problems import ProblemError
 
@@ -118,14 +117,13 @@ def refund(order_id: UUID, body: RefundRequest, actor: CurrentActor, request: Re
            idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
     api = provider_api(request)
 
-    def at_provider(order: FeeOrder, amount: int, request_id: UUID) -> str:
-        assert order.payment is not None
+    def at_provider(payment: dict[str, Any], amount: int, request_id: UUID) -> str:
         try:
             return api.refund(
-                request_id=request_id, txn_ref=order.payment["attempt_id"],
-                transaction_no=order.payment["provider_txn"] or "", amount=amount,
-                full=amount == order.payment["amount"],
-                paid_at=datetime.fromisoformat(order.payment["paid_at"]),
+                request_id=request_id, txn_ref=payment["attempt_id"],
+                transaction_no=payment["provider_txn"] or "", amount=amount,
+                full=amount == payment["amount"],
+                paid_at=datetime.fromisoformat(payment["paid_at"]),
                 created_by=actor.id, client_ip=client_ip(request))
         except ProviderError:
             raise ProblemError(502, "payment-provider-refused",

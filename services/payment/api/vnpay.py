@@ -74,7 +74,13 @@ def browser_return(request: Request) -> HTMLResponse:
     except OrderNotFoundError:
         return _page("Không tìm thấy giao dịch", "Giao dịch không tồn tại.", status=404)
     attempt: dict[str, Any] = order.attempts.get(note.attempt_id, {})
-    if order.status == OrderStatus.PAID and order.payment is not None:
+    twice = next((p for p in order.extra_payments if p["attempt_id"] == note.attempt_id), None)
+    if twice is not None and order.payment is not None:
+        title = "Hồ sơ đã được thanh toán trước đó"
+        text = (f"Khoản phí của hồ sơ {order.dossier_code} đã được thanh toán trước đó (biên "
+                f"lai số {order.payment['receipt_no']}). Khoản vừa nộp "
+                f"{format_vnd(twice['amount'])} được ghi nhận và sẽ được hoàn lại cho bạn.")
+    elif order.status == OrderStatus.PAID and order.payment is not None:
         title = "Thanh toán thành công"
         text = (f"Đã nhận {format_vnd(order.amount)} cho hồ sơ {order.dossier_code}. "
                 f"Số biên lai: {order.payment['receipt_no']}.")

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 SYSTEM = Actor(id="payment", role="system")
 CONFLICT_RETRIES = 10
-ProviderRefund = Callable[[FeeOrder, int, UUID], str]
+ProviderRefund = Callable[[dict[str, Any], int, UUID], str]  # (payment, amount, request id)
 
 
 class PaymentApplication(Application[UUID]):
@@ -158,14 +158,15 @@ class PaymentApplication(Application[UUID]):
     def refund(self, order_id: UUID, actor: Actor, command: Command, *, amount: int,
                reason: str, provider: ProviderRefund | None = None) -> dict[str, Any]:
         """Refund; an online payment is refunded at the provider first (same request id on
-        every retry, so the provider refunds once), then recorded."""
+        every retry, so the provider refunds once), then recorded. A payment owed back
+        (taken after the order was paid) is the one refunded first."""
         def apply(order: FeeOrder) -> dict[str, Any]:
             if (done := order.replay(command)) is not None:
                 return done
             order.check_refund_allowed(actor, amount)
-            online = order.payment is not None and order.payment.get("attempt_id")
-            ref = provider(order, amount, uuid5(order.id, command.key)) if (
-                online and provider) else None
+            source, ref = order.refund_source(), None
+            if provider is not None and source is not None and source.get("attempt_id"):
+                ref = provider(source, amount, uuid5(order.id, command.key))
             return order.refund(actor, command, amount=amount, reason=reason, provider_ref=ref)
 
         return self._change(order_id, apply, visible_to=actor)

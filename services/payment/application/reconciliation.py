@@ -8,6 +8,7 @@ from typing import Any
 from services.payment.adapters.vnpay import protocol
 from services.payment.application.payments import PaymentApplication
 from services.payment.domain.errors import OrderNotFoundError
+from services.payment.domain.order import FeeOrder
 from services.payment.domain.status import AttemptStatus
 
 KINDS = {
@@ -17,6 +18,13 @@ KINDS = {
     "amount_mismatch": "Số tiền tại cổng thanh toán khác số tiền của đơn hàng.",
     "refund_mismatch": "Số tiền đã hoàn tại cổng thanh toán khác số tiền hệ thống đã hoàn.",
 }
+
+
+def _refunded_of(order: FeeOrder, ref: str) -> int:
+    """What we refunded of the provider transaction ``ref``: a payment owed back (taken
+    after the order was paid) has its own; the order's payment has the rest."""
+    extras = {p["attempt_id"]: int(p["refunded"]) for p in order.extra_payments}
+    return extras.get(ref, order.refunded_amount - sum(extras.values()))
 
 
 def reconcile(payments: PaymentApplication, transactions: list[dict[str, Any]],
@@ -54,9 +62,10 @@ def reconcile(payments: PaymentApplication, transactions: list[dict[str, Any]],
         elif ours_paid and not provider_paid:
             flag(ref, "recorded_not_paid", order_id=str(order.id), amount=amount)
         refunded = protocol.from_vnp_amount(str(txn.get("vnp_RefundedAmount", "0"))) or 0
-        if ours_paid and refunded != order.refunded_amount:
+        ours_refunded = _refunded_of(order, ref)
+        if ours_paid and refunded != ours_refunded:
             flag(ref, "refund_mismatch", provider_refunded=refunded,
-                 our_refunded=order.refunded_amount)
+                 our_refunded=ours_refunded)
         checked.append(ref)
     flagged = {m["txn_ref"] for m in mismatches}
     return {"checked": len(checked), "matched": len(set(checked) - flagged),

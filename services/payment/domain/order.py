@@ -92,6 +92,9 @@ class FeeOrder(Aggregate):
         self.payment: dict[str, Any] | None = None
         self.refunds: list[dict[str, Any]] = []
         self.refunded_amount = 0
+        # Online payments taken once the order was already paid: kept and owed back.
+        self.extra_payments: list[dict[str, Any]] = []
+        self.refund_due = 0
 
     @classmethod
     def request(cls, actor: Actor, *, items: list[dict[str, Any]], total: int,
@@ -187,7 +190,8 @@ class FeeOrder(Aggregate):
                        provider_txn: str, bank_code: str, paid_at: datetime) -> str:
         """Apply a verified notification. Returns ``confirmed``, ``duplicate`` (this very
         notification was applied before), ``already_confirmed``, ``unknown_attempt`` or
-        ``invalid_amount``; only ``confirmed`` recorded an event."""
+        ``invalid_amount``; only ``confirmed`` recorded an event. A success on an order
+        already paid another way is ``confirmed`` too: kept as a payment owed back."""
         attempt = self.attempts.get(attempt_id)
         if attempt is None:
             return "unknown_attempt"
@@ -220,7 +224,16 @@ class FeeOrder(Aggregate):
             )
             return "confirmed"
         if self.status != OrderStatus.PENDING:
-            return "already_confirmed"
+            # Already paid another way (at the office, another attempt) and the provider
+            # took the money again: keep it and owe it back. The order stays paid and its
+            # receipt valid, so the dossier does not move again.
+            self._paid_twice(
+                dossier_id=self.dossier_id, amount=amount, paid_at=paid_at,
+                method=attempt["method"], provider_txn=provider_txn, attempt_id=attempt_id,
+                bank_code=bank_code, receipt_no=self.payment["receipt_no"] if self.payment
+                else None, refund_due=self.refund_due + amount, actor=actor.model_dump(),
+            )
+            return "confirmed"
         self._paid(
             dossier_id=self.dossier_id, amount=amount, paid_at=paid_at,
             method=attempt["method"], receipt_no=self._receipt_no(paid_at),
@@ -254,6 +267,19 @@ class FeeOrder(Aggregate):
         self._record_payment(amount=amount, paid_at=paid_at, method=method,
                              receipt_no=receipt_no, provider_txn=provider_txn,
                              attempt_id=attempt_id, bank_code=bank_code, by=actor["id"])
+
+    @event("PaidTwice")
+    def _paid_twice(self, dossier_id: str, amount: int, paid_at: datetime, method: str,
+                    provider_txn: str, attempt_id: str, bank_code: str | None,
+                    receipt_no: str | None, refund_due: int, actor: dict[str, Any]) -> None:
+        self.extra_payments.append({
+            "amount": amount, "paid_at": paid_at.isoformat(), "method": method,
+            "provider_txn": provider_txn, "attempt_id": attempt_id, "bank_code": bank_code,
+            "refunded": 0,
+        })
+        self.refund_due = refund_due
+        self.attempts[attempt_id].update(status=AttemptStatus.SUCCEEDED.value, reason=None,
+                                         provider_txn=provider_txn, response_code="00")
 
     def _record_payment(self, *, amount: int, paid_at: datetime, method: str,
                         receipt_no: str, provider_txn: str | None, attempt_id: str | None,
@@ -300,22 +326,37 @@ class FeeOrder(Aggregate):
         self.check_officer(actor)
         if not REFUND_ROLES.intersection(actor.officer_roles):
             raise NotAllowedError("Chỉ lãnh đạo hoặc quản trị của cơ quan được hoàn tiền.")
-        if self.status not in (OrderStatus.PAID, OrderStatus.REFUND_DUE):
+        if self.status not in (OrderStatus.PAID, OrderStatus.REFUND_DUE) and not self.refund_due:
             raise NotPaidError("Chỉ hoàn tiền cho giao dịch đã thanh toán.")
-        if type(amount) is not int or not 0 < amount <= self.refundable():
+        owed = next((_owed(p) for p in self.extra_payments if _owed(p)), 0)
+        limit = owed or self.refundable()
+        if type(amount) is not int or not 0 < amount <= limit:
+            which = " (khoản nộp trùng)" if owed else ""
             raise InvalidAmountError(
-                f"Số tiền hoàn phải từ 1 đến {self.refundable():,} đồng.".replace(",", ".")
+                f"Số tiền hoàn phải từ 1 đến {limit:,} đồng{which}.".replace(",", ".")
             )
 
     def refundable(self) -> int:
         paid = self.payment["amount"] if self.payment else 0
-        return int(paid - self.refunded_amount)
+        extra = sum(p["amount"] for p in self.extra_payments)
+        return int(paid + extra - self.refunded_amount)
+
+    def refund_source(self) -> dict[str, Any] | None:
+        """The payment the next refund gives back: money owed back first (oldest first),
+        then the order's payment."""
+        return next((p for p in self.extra_payments if _owed(p)), self.payment)
 
     @event("Refunded")
     def _refunded(self, dossier_id: str, amount: int, reason: str, provider_ref: str | None,
                   actor: dict[str, Any], command_key: str | None,
                   fingerprint: str | None) -> None:
         self.refunded_amount += amount
+        left = amount
+        for extra in self.extra_payments:  # what is owed back is refunded first
+            taken = min(left, _owed(extra))
+            extra["refunded"] += taken
+            left -= taken
+        self.refund_due = sum(_owed(p) for p in self.extra_payments)
         self.refunds.append({"amount": amount, "reason": reason, "provider_ref": provider_ref,
                              "by": actor["id"]})
         if self.refundable() == 0:
@@ -388,3 +429,8 @@ class FeeOrder(Aggregate):
             OrderStatus.PAID: AlreadyPaidError, OrderStatus.REFUND_DUE: AlreadyPaidError,
             OrderStatus.CANCELLED: OrderCancelledError, OrderStatus.EXPIRED: OrderExpiredError,
         }.get(OrderStatus(self.status), InvalidStateError)
+
+
+def _owed(payment: dict[str, Any] | None) -> int:
+    """What is still owed back of an extra payment."""
+    return int(payment["amount"] - payment["refunded"]) if payment else 0

@@ -33,6 +33,8 @@ ORDER_LABELS = {
     OrderStatus.REFUND_DUE: "Đã nhận tiền sau khi giao dịch đóng, chờ hoàn tiền",
 }
 PARTLY_REFUNDED_LABEL = "Đã thanh toán, đã hoàn tiền một phần"
+PAID_TWICE_LABEL = "Đã thanh toán; có khoản nộp trùng chờ hoàn tiền"
+PAID_TWICE_REFUNDED_LABEL = "Đã thanh toán; khoản nộp trùng đã được hoàn"
 
 ATTEMPT_LABELS = {
     AttemptStatus.STARTED: "Đang chờ thanh toán",

@@ -10,6 +10,8 @@ from services.payment.domain.status import (
     FAILURE_LABELS,
     METHOD_LABELS,
     ORDER_LABELS,
+    PAID_TWICE_LABEL,
+    PAID_TWICE_REFUNDED_LABEL,
     PARTLY_REFUNDED_LABEL,
     AttemptStatus,
     FailureReason,
@@ -18,8 +20,15 @@ from services.payment.domain.status import (
 
 
 def status_label(order: FeeOrder) -> str:
-    if order.status == OrderStatus.PAID and order.refunded_amount:
-        return PARTLY_REFUNDED_LABEL
+    if order.refund_due:
+        return PAID_TWICE_LABEL if order.status == OrderStatus.PAID else (
+            f"{ORDER_LABELS[OrderStatus(order.status)]}; có khoản nộp trùng chờ hoàn tiền")
+    if order.status == OrderStatus.PAID:
+        extra_refunded = sum(p["refunded"] for p in order.extra_payments)
+        if order.refunded_amount > extra_refunded:
+            return PARTLY_REFUNDED_LABEL
+        if extra_refunded:
+            return PAID_TWICE_REFUNDED_LABEL
     return ORDER_LABELS[OrderStatus(order.status)]
 
 
@@ -52,6 +61,9 @@ def order_view(order: FeeOrder) -> dict[str, Any]:
         "status_label": status_label(order),
         "attempts": [attempt_view(a) for a in order.attempts.values()],
         "payment": payment,
+        "extra_payments": [{**p, "method_label": METHOD_LABELS.get(p["method"], p["method"])}
+                           for p in order.extra_payments],
+        "refund_due": order.refund_due,
         "refunded_amount": order.refunded_amount,
         "refunds": order.refunds,
         "created_at": order.created_on.isoformat(),
