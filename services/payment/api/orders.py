@@ -59,9 +59,11 @@ async def list_orders(
     actor: CurrentActor, request: Request,
     dossier_id: Annotated[str | None, Query(max_length=64)] = None,
     status: Annotated[str | None, Query(max_length=16)] = None,
+    refund_due: bool = False,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> dict[str, Any]:
-    """The caller's orders (a citizen's "Giao dịch"), or an officer's agency's orders."""
+    """The caller's orders (a citizen's "Giao dịch"), or an officer's agency's orders;
+    ``refund_due=true``: only those holding money paid twice, still owed back."""
     query: dict[str, Any] = (
         {"agency_code": actor.agency} if actor.role == "officer" and actor.agency
         else {"payer_id": actor.id}
@@ -70,6 +72,8 @@ async def list_orders(
         query["dossier_id"] = dossier_id
     if status:
         query["status"] = status
+    if refund_due:
+        query["refund_due"] = {"$gt": 0}
     cursor = request.app.state.db.orders.find(query, {"_id": 0}).sort("created_at", -1)
     return {"items": await cursor.to_list(limit)}
 

@@ -88,6 +88,11 @@ def test_an_online_payment_of_an_order_paid_at_the_office_is_kept_and_refunded(
         page = api.get("/api/v1/payments/vnpay/return", params=params)
         assert "đã được thanh toán trước đó" in page.text and "hoàn lại" in page.text
 
+        clerk = officer("officer-7", AGENCY, "receiver")
+        owing = api.get("/api/v1/payments/orders", headers=clerk,
+                        params={"refund_due": "true"}).json()["items"]
+        assert [o["id"] for o in owing] == [order_id]  # what the agency still owes back
+
         wait_for(lambda: "order_paid_twice" in _kinds(suite, order_id), 60,
                  "order_paid_twice on the payment topic")
         events = suite.payment_events(order_id)
@@ -122,3 +127,9 @@ def test_an_online_payment_of_an_order_paid_at_the_office_is_kept_and_refunded(
         wait_for(lambda: "order_refunded" in _kinds(suite, order_id), 60,
                  "order_refunded on the payment topic")
         assert _kinds(suite, order_id).count("order_paid") == 1
+
+        def settled() -> bool:
+            return not api.get("/api/v1/payments/orders", headers=clerk,
+                               params={"refund_due": "true"}).json()["items"]
+
+        wait_for(settled, 60, "nothing left owed back in the read model")
