@@ -166,6 +166,8 @@ def test_authorisation_matrix_of_identity_routes(suite: Suite) -> None:
         ("GET", "/api/v1/me/documents/00000000-0000-0000-0000-000000000000"):
             (401, 404, 403, 403, 403),
         ("POST", "/api/v1/admin/accounts"): (401, 403, 403, 403, 201),
+        ("GET", "/api/v1/staff?agency_code=NB.HOALU"): (401, 403, 200, 403, 200),
+        ("GET", "/api/v1/staff?agency_code=NB.PHULY"): (401, 403, 403, 403, 200),
     }
     for (method, path), statuses in expected.items():
         for (name, headers), status in zip(callers.items(), statuses, strict=True):
