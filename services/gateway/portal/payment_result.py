@@ -33,6 +33,17 @@ def outcome(order: dict[str, Any], reference: str) -> dict[str, Any]:
     """What to tell the payer, from the order's state only (never the query string)."""
     attempt = next((a for a in order.get("attempts") or []
                     if str(a.get("attempt_id", "")).lower() == reference.lower()), None)
+    extra = next((p for p in order.get("extra_payments") or []
+                  if str(p.get("attempt_id", "")).lower() == reference.lower()), None)
+    if extra is not None:  # this attempt paid a fee that was already paid
+        return {"state": "refund", "title": "Khoản nộp trùng sẽ được hoàn lại",
+                "text": "Phí, lệ phí của hồ sơ đã được thanh toán trước đó, nên khoản tiền "
+                        "vừa nộp sẽ được cơ quan giải quyết hoàn lại. Biên lai đã cấp vẫn "
+                        "có giá trị."}
+    if order.get("status") == "refund_due":
+        return {"state": "refund", "title": order.get("status_label") or "Chờ hoàn tiền",
+                "text": "Giao dịch đã đóng trước khi cổng thanh toán xác nhận, nên khoản tiền "
+                        "vừa nộp sẽ được cơ quan giải quyết hoàn lại."}
     if order.get("status") == "paid" and order.get("payment"):
         return {"state": "paid", "title": "Đã thanh toán",
                 "text": "Khoản phí, lệ phí của hồ sơ đã được thanh toán thành công."}

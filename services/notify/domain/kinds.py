@@ -129,12 +129,14 @@ def payment_notices(event_type: str, data: dict[str, Any], code: str) -> list[No
         return [Notice("payment_expired", "owner",
                        f"Giao dịch thanh toán hồ sơ {code} đã hết hạn.", "payment_expired",
                        f"[Một Cửa] Hết hạn thanh toán hồ sơ {code}", values)]
-    if kind == "order_paid_after_close":
+    if kind in ("order_paid_after_close", "order_paid_twice"):
         values["amount_text"] = money(int(data.get("amount", 0)))
         values["paid"] = local_time(data.get("paid_at"))
+        values["why"] = ("phí, lệ phí của hồ sơ đã được thanh toán trước đó"
+                         if kind == "order_paid_twice" else "giao dịch thanh toán đã đóng")
         return [Notice("payment_refund_due", "owner",
-                       f"Đã nhận {values['amount_text']} cho hồ sơ {code} sau khi giao dịch "
-                       "đã đóng; khoản tiền sẽ được hoàn lại.", "payment_refund_due",
+                       f"Đã nhận {values['amount_text']} cho hồ sơ {code} nhưng "
+                       f"{values['why']}; khoản tiền sẽ được hoàn lại.", "payment_refund_due",
                        f"[Một Cửa] Khoản thanh toán hồ sơ {code} sẽ được hoàn lại", values)]
     return []
 

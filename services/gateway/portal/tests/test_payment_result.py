@@ -39,3 +39,13 @@ def test_paid_waiting_and_failed_come_from_the_order() -> None:
         "state"] == "waiting"
     assert outcome(order("expired", [failed]), REF)["state"] == "closed"
     assert outcome(order("paid", []), REF)["state"] == "waiting"  # paid without its payment yet
+
+
+def test_a_payment_that_must_be_given_back_says_so() -> None:
+    paid_twice = {**order("paid", [], {"receipt_no": "BL-1"}),
+                  "extra_payments": [{"attempt_id": REF, "amount": 3000}], "refund_due": 3000}
+    shown = outcome(paid_twice, REF)
+    assert shown["state"] == "refund" and "hoàn lại" in shown["text"]
+    # the attempt that paid first still reads as paid
+    assert outcome(paid_twice, ORDER.hex + "001")["state"] == "paid"
+    assert outcome(order("refund_due", [], {"receipt_no": "BL-2"}), REF)["state"] == "refund"

@@ -85,3 +85,14 @@ def test_a_payment_after_the_order_closed_tells_the_owner_it_will_be_refunded() 
     email = render(notice.template, notice.subject, strict=False, greeting="Quý công dân",
                    portal_url="https://p.vn", dossier_id="d1", **notice.values)
     assert "https://p.vn/giao-dich/o" in email.body and "BL-2" in email.body
+    assert "giao dịch thanh toán đã đóng" in email.body
+
+
+def test_a_second_payment_of_a_paid_fee_tells_the_owner_it_will_be_refunded() -> None:
+    [notice] = payment_notices("vn.motcua.payment.order_paid_twice", {
+        "amount": 50000, "paid_at": AT, "receipt_no": "BL-1", "order_id": "o",
+        "refund_due": 50000}, "C1")
+    assert (notice.kind, notice.audience) == ("payment_refund_due", "owner")
+    email = render(notice.template, notice.subject, strict=False, greeting="Quý công dân",
+                   portal_url="https://p.vn", dossier_id="d1", **notice.values)
+    assert "đã được thanh toán trước đó" in email.body and "50.000" in email.body
