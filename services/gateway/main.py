@@ -18,7 +18,12 @@ from services.gateway.counters import mongo_counter
 from services.gateway.edge import EdgeMiddleware
 from services.gateway.openapi import OpenApiMerger
 from services.gateway.proxy import Proxy, make_client
-from services.gateway.ratelimit import Limits, RateLimiter, RateLimitMiddleware
+from services.gateway.ratelimit import (
+    AccountLimitedError,
+    Limits,
+    RateLimiter,
+    RateLimitMiddleware,
+)
 from services.gateway.routing import service_for
 from services.gateway.settings import GatewaySettings
 from shared.auth import JwksCache, TokenVerifier, http_jwks_fetcher
@@ -99,7 +104,11 @@ def build_app(settings: GatewaySettings | None = None, *,
                        hsts_max_age=settings.hsts_max_age)
     app.state.client = client
     app.state.upstreams = upstreams
-    app.state.rate_limiter = limiter  # the portal may count its signed-in users too
+    app.state.rate_limiter = limiter  # the portal counts its signed-in viewers too
+
+    @app.exception_handler(AccountLimitedError)
+    async def account_limited(request: Request, error: AccountLimitedError) -> Response:
+        return error.response
 
     @app.get("/api/v1/openapi.json", include_in_schema=False)
     async def combined_openapi() -> JSONResponse:

@@ -7,8 +7,9 @@ and none keeps state of its own. Four limits:
 - ``client``: every request of one client address (health and static files excepted);
 - ``login``: sign-in, registration, activation and password forms, per address, stricter;
 - ``lookup``: the public dossier lookup without login, per address, stricter;
-- ``account``: every API request of one signed-in account, whatever its address
-  (checked after the access token verified, see main.py).
+- ``account``: every API request and portal page of one signed-in account, whatever
+  its address (checked once the access token or the portal's session cookie verified:
+  main.py, portal/web.py).
 """
 
 from __future__ import annotations
@@ -110,10 +111,19 @@ class RateLimiter:
                 exceeded = (name, retry)
         return exceeded
 
-    async def account(self, account_id: str, path: str) -> Response | None:
+    async def account(self, account_id: str, path: str, wants_html: bool = False,
+                      ) -> Response | None:
         """The 429 for a signed-in account over its limit, else None."""
         found = await self.over([("account", f"account:{account_id}")])
-        return too_many(found[0], found[1], path, False) if found else None
+        return too_many(found[0], found[1], path, wants_html) if found else None
+
+
+class AccountLimitedError(Exception):
+    """A portal page's signed-in viewer is over the account limit: answer ``response``."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__("account rate limit")
+        self.response = response
 
 
 class RateLimitMiddleware:

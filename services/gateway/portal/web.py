@@ -20,6 +20,7 @@ from services.gateway.portal.session import (
     csrf_token,
     current_viewer,
 )
+from services.gateway.ratelimit import AccountLimitedError
 from shared.auth import TokenVerifier
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")  # Asia/Ho_Chi_Minh has no daylight saving time
@@ -58,7 +59,14 @@ class Portal:
     verifier: TokenVerifier
 
     async def viewer(self, request: Request) -> Viewer | None:
-        return await current_viewer(request, self.verifier, self.services)
+        viewer = await current_viewer(request, self.verifier, self.services)
+        if viewer is not None and not getattr(request.state, "account_counted", False):
+            request.state.account_counted = True  # one page, one count
+            limiter = getattr(request.app.state, "rate_limiter", None)
+            refused = limiter and await limiter.account(viewer.id, request.url.path, True)
+            if refused:
+                raise AccountLimitedError(refused)
+        return viewer
 
 
 def portal_of(request: Request) -> Portal:

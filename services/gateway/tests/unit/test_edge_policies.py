@@ -145,6 +145,17 @@ def test_a_signed_in_account_is_limited_whatever_its_address() -> None:
         assert gateway.get("/api/v1/dossiers", headers=other).status_code == 200
 
 
+def test_a_signed_in_portal_viewer_counts_against_the_account_limit() -> None:
+    with _gateway(account=2) as (gateway, counter):
+        cookie = {"Cookie": f"motcua_access={_token('acc-9')}"}
+        pages = [gateway.get("/", headers={**cookie, "Accept": "text/html"}) for _ in range(3)]
+        assert [p.status_code for p in pages] == [200, 200, 429]
+        assert counter.counts["account:acc-9"] == 3  # one count per page, however rendered
+        assert "Tài khoản của bạn gửi quá nhiều yêu cầu" in pages[2].text
+        assert pages[2].headers["retry-after"] == "43"
+        assert gateway.get("/", headers={"Accept": "text/html"}).status_code == 200
+
+
 def test_cors_allows_only_configured_origins() -> None:
     with _gateway(cors_origins=["https://dichvucong.ninhbinh.gov.vn"]) as (gateway, counter):
         preflight = gateway.options("/api/v1/dossiers", headers={
