@@ -1,4 +1,4 @@
-"""Fixed-window request counters shared by every gateway instance, in MongoDB.
+"""Sliding-window request counters shared by every gateway instance, in MongoDB.
 
 A counted request *claims a slot*: it inserts the document ``<key>|<window>|<n>``.
 Inserting a unique ``_id`` is atomic on MongoDB and on FerretDB 1.x alike (an ``$inc``
@@ -9,6 +9,13 @@ document (``$max`` of the slots claimed) tells where to start, so a request usua
 needs one read and one insert. Old windows are deleted by whichever instance first
 sees a new window (FerretDB 1.x has no TTL indexes).
 
+The window slides: the previous window's count, weighted by how much of it still
+overlaps the last ``window_seconds``, takes slots from the current one (the
+"sliding window counter" approximation). A burst at the end of one window and
+another at the start of the next therefore no longer pass twice the limit. The
+previous count is read from its hint, which may lag the slots actually claimed by
+up to ``HINT_EVERY - 1`` (the hint is exact at the limit).
+
 If MongoDB does not answer, requests are let through (and logged) for a while rather
 than the whole entry point failing with it.
 """
@@ -17,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Callable
 from contextlib import suppress
@@ -48,19 +56,25 @@ class MongoWindowCounter:
             return None
         window = int(now // self.window_seconds)
         retry_after = (window + 1) * self.window_seconds - now
+        overlap = 1 - (now / self.window_seconds - window)  # of the previous window
         try:
             self._prune(window)
-            return None if await self._claim(key, window, limit) else retry_after
+            previous = await self._count(f"{key}|{window - 1}")
+            allowed = limit - math.floor(previous * overlap)
+            return None if await self._claim(key, window, allowed) else retry_after
         except PyMongoError as error:
             self._open_until = now + FAIL_OPEN_SECONDS
             log.warning("rate-limit counters unavailable, not limiting for %.0fs: %r",
                         FAIL_OPEN_SECONDS, error)
             return None
 
+    async def _count(self, base: str) -> int:
+        hint = await self.slots.find_one({"_id": f"{base}|hint"}, {"n": 1})
+        return int(hint["n"]) if hint else 0
+
     async def _claim(self, key: str, window: int, limit: int) -> bool:
         base = f"{key}|{window}"
-        hint = await self.slots.find_one({"_id": f"{base}|hint"}, {"n": 1})
-        slot = int(hint["n"]) + 1 if hint else 1
+        slot = await self._count(base) + 1
         while slot <= limit:
             try:
                 await self.slots.insert_one({"_id": f"{base}|{slot}", "w": window})
@@ -88,7 +102,7 @@ class MongoWindowCounter:
 
     async def _delete_before(self, window: int) -> None:
         try:
-            await self.slots.delete_many({"w": {"$lt": window}})
+            await self.slots.delete_many({"w": {"$lt": window - 1}})  # the last one weighs
         except PyMongoError as error:
             log.warning("could not prune old rate-limit windows: %r", error)
 

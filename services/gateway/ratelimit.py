@@ -1,6 +1,6 @@
 """Rate limits at the edge: which requests count against which limit, and the 429.
 
-Fixed one-minute windows (the length is a setting) counted in MongoDB
+Sliding one-minute windows (the length is a setting) counted in MongoDB
 (:mod:`services.gateway.counters`), so every gateway instance sees the same counts
 and none keeps state of its own. Four limits:
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from pymongo import MongoClient
 
-from services.gateway.counters import mongo_counter
+from services.gateway.counters import MongoWindowCounter, mongo_counter
 from services.gateway.main import build_app
 from services.gateway.routing import SERVICES
 from services.gateway.settings import GatewaySettings
@@ -46,6 +46,29 @@ def test_concurrent_hits_are_counted_exactly(engines: Engines, database: str) ->
     assert sum(r is None for r in results) == 20  # FerretDB's $inc would let ~3x through
     refused = [r for r in results if r is not None]
     assert len(refused) == 30 and all(0 < r <= 60 for r in refused)
+
+
+def test_the_window_slides_so_two_bursts_across_a_boundary_pass_the_limit_once(
+    engines: Engines, database: str
+) -> None:
+    now = [600.0 * 60 + 59]  # the last second of a window, on a clock of our own
+
+    async def burst(count: int) -> int:
+        counter, mongo = mongo_counter(engines.mongo_url, database, 60)
+        counter = MongoWindowCounter(counter.slots, 60, clock=lambda: now[0])
+        try:
+            results = [await counter.hit("client:198.51.100.9", 20) for _ in range(count)]
+            return sum(r is None for r in results)
+        finally:
+            await mongo.close()
+
+    assert asyncio.run(burst(25)) == 20
+    now[0] += 1.5  # half a second into the next window: the last one still weighs 59/60
+    assert asyncio.run(burst(25)) == 1  # a fixed window would let 20 more through
+    now[0] += 29.5  # halfway: half of the previous window's 20 has slid out
+    assert asyncio.run(burst(25)) == 9  # 20 - 10 - the 1 already let through
+    now[0] += 60  # a full window later only this window's 10 weigh, by half
+    assert asyncio.run(burst(25)) == 15
 
 
 def test_two_gateway_instances_share_one_limit(engines: Engines, database: str) -> None:
