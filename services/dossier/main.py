@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from services.dossier.adapters.procedures import MongoProcedures
 from services.dossier.adapters.queries import ReadModels
-from services.dossier.api import audit, citizen, errors, lookup, officer
+from services.dossier.api import audit, citizen, errors, lookup, officer, result
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.settings import DossierSettings
 from shared.blobstore import LocalBlobStore
@@ -42,7 +42,8 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
     app.state.read_models = ReadModels(procedures.db)
     errors.install(app)
     app.include_router(officer.queues)  # before /{dossier_id} routes of the same prefix
-    for module in (citizen, officer, audit, lookup):
+    app.include_router(result.officer_router)
+    for module in (citizen, officer, audit, lookup, result):
         app.include_router(module.router)
     return app
 

@@ -74,10 +74,10 @@ class ReturnBody(BaseModel):
 BODIES: dict[str, type[BaseModel]] = {
     "accept": Empty, "reject-at-reception": ReasonBody, "request-supplement": SupplementBody,
     "start-processing": Empty, "assign": AssignBody, "transfer": TransferBody,
-    "opinions": OpinionBody, "propose": ProposeBody, "approve": ApproveBody,
+    "opinions": OpinionBody, "propose": ProposeBody,
     "reject": ReasonBody, "extend": ExtendBody, "return-result": ReturnBody,
 }
-ACTIONS = {"opinions": "add_opinion"}
+ACTIONS = {"opinions": "add_opinion"}  # "approve" (JSON or multipart): api/result.py
 
 
 queues = APIRouter(prefix="/api/v1/officer/queues", tags=["officer"])

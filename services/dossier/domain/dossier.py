@@ -12,6 +12,7 @@ from eventsourcing.domain import event
 
 from services.dossier.domain import errors
 from services.dossier.domain.filing import CITIZEN_ROLES, ONLINE_LEVELS, Filing, text
+from services.dossier.domain.result import checked_result, downloadable_result
 from services.dossier.domain.status import Status
 from shared.events.envelope import Actor
 from shared.workdays import WorkCalendar
@@ -138,13 +139,15 @@ class Dossier(Filing):
         self.proposal = {"decision": decision, "note": note, "by": actor["id"], "at": at}
 
     def approve(self, actor: Actor, result: dict[str, Any], now: datetime) -> None:
-        """Sign the result (a document: {name, content_type, size, sha256} or a number);
-        the fee, if any is still due, must be paid before the result is ready."""
+        """Sign the result ({number, note} and/or ``document``: the uploaded file's
+        {name, content_type, size, sha256}, never its bytes); the fee, if any is still
+        due, must be paid before the result is ready."""
         self._authorise("approve", actor)
         if self.proposal is None:
             raise errors.InvalidTransitionError("Hồ sơ chưa có đề xuất của cán bộ xử lý.")
         if not result:
             raise errors.InvalidInputError("Vui lòng đính kèm kết quả giải quyết.")
+        result = checked_result(result)
         fee_due = self.procedure_version_info.fee_total if self.payment is None else 0
         self._approved(actor=actor.model_dump(), result=result, fee_due=fee_due, at=now)
         if fee_due:
@@ -174,6 +177,11 @@ class Dossier(Filing):
         self.result = result
         self.fee_due = fee_due
         self.status = Status.AWAITING_PAYMENT if fee_due > 0 else Status.RESULT_READY
+
+    def result_document_for(self, actor: Actor) -> dict[str, Any]:
+        """The result file's descriptor if ``actor`` may download it now (see :mod:`result`)."""
+        return downloadable_result(self.status, self.result, actor, owner=self.is_owner(actor),
+                                   agencies=self.agencies)
 
     def reject(self, actor: Actor, reason: str, now: datetime) -> None:
         self._authorise("reject", actor)

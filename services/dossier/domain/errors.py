@@ -72,3 +72,9 @@ class AlreadyRatedError(DossierError):
     type = "dossier-already-rated"
     detail = "Bạn đã đánh giá hồ sơ này."
     status = 409
+
+
+class ResultNotFoundError(DossierError):
+    type = "result-not-found"
+    detail = "Hồ sơ chưa có tệp kết quả giải quyết để tải."
+    status = 404

@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from services.dossier.api import audit, citizen, errors, lookup, officer
+from services.dossier.api import audit, citizen, errors, lookup, officer, result
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.application.ports import InMemoryProcedures
 from services.dossier.tests.unit.builders import (
@@ -60,7 +60,8 @@ def app() -> Iterator[tuple[TestClient, DossierApplication]]:
     api.state.dossiers = dossiers
     api.state.blobs = InMemoryBlobStore()
     errors.install(api)
-    for module in (citizen, officer, audit, lookup):
+    api.include_router(result.officer_router)
+    for module in (citizen, officer, audit, lookup, result):
         api.include_router(module.router)
     with TestClient(api) as client:
         yield client, dossiers

@@ -1,0 +1,112 @@
+"""The result document: the approver approves with the result file (multipart) or with
+the result's data alone (JSON); whoever may read it downloads the file.
+
+Order of the approve with a file: authorise (approver of the dossier's agency, dossier
+in processing), then store the blob, then record ``Approved`` with the file's
+descriptor. A blob stored without an event (e.g. a concurrent change) is harmless:
+blobs are content-addressed and only reachable through a dossier's record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+from fastapi import APIRouter, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile
+
+from services.dossier.api.deps import Dossiers
+from services.dossier.api.officer import ApproveBody, _staff
+from services.dossier.domain.result import file_name
+from shared.blobstore import MAX_BYTES, BlobError, BlobTooLargeError, sniff_content_type
+from shared.events.envelope import Actor
+from shared.http.actor import CurrentActor
+from shared.problems import ProblemError
+
+officer_router = APIRouter(prefix="/api/v1/officer/dossiers", tags=["officer"])
+router = APIRouter(prefix="/api/v1/dossiers", tags=["dossiers"])
+NOT_FOUND = "Không tìm thấy tệp kết quả giải quyết."
+
+
+@officer_router.post("/{dossier_id}/approve")
+async def approve(dossier_id: UUID, request: Request, actor: CurrentActor,
+                  app: Dossiers) -> dict[str, Any]:
+    """JSON ``{"result": {...}}``, or multipart: ``file`` (PDF/JPEG/PNG, optional),
+    ``result_number``, ``result_note``."""
+    _staff(actor)
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        result = await _multipart_result(dossier_id, request, actor, app)
+    else:
+        result = _json_result(await request.body())
+    version = await asyncio.to_thread(app.officer_action, dossier_id, actor, "approve",
+                                      result=result)
+    dossier = await asyncio.to_thread(app.get_for, dossier_id, actor)
+    return {"id": str(dossier_id), "status": dossier.status.value, "version": version,
+            "result": dossier.result}
+
+
+def _json_result(raw: bytes) -> dict[str, Any]:
+    try:
+        body = ApproveBody.model_validate(json.loads(raw or b"{}"))
+    except (ValueError, ValidationError) as exc:
+        errors = exc.errors() if isinstance(exc, ValidationError) else [
+            {"loc": ("body",), "type": "json_invalid", "msg": "invalid JSON"}]
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in errors]) \
+            from None
+    if "document" in body.result:
+        raise ProblemError(422, "result-file-required",
+                           "Tệp kết quả phải được tải lên cùng yêu cầu phê duyệt "
+                           "(multipart/form-data, trường «file»).")
+    return body.result
+
+
+async def _multipart_result(dossier_id: UUID, request: Request, actor: Actor,
+                            app: Dossiers) -> dict[str, Any]:
+    dossier = await asyncio.to_thread(app.get_for, dossier_id, actor)
+    dossier.authorise("approve", actor)  # refuse before storing anything
+    form = await request.form(max_files=1, max_fields=10)
+    fields = {k: str(form.get(k) or "").strip()[:2000] for k in ("result_number", "result_note")}
+    result: dict[str, Any] = {k: v for k, v in (("number", fields["result_number"]),
+                                                 ("note", fields["result_note"])) if v}
+    upload = form.get("file")
+    if isinstance(upload, UploadFile) and upload.filename:
+        data = await upload.read(MAX_BYTES + 1)
+        try:
+            sha256 = await asyncio.to_thread(request.app.state.blobs.put, data)
+        except BlobTooLargeError:
+            raise ProblemError(413, "attachment-too-large",
+                               "Tệp kết quả vượt quá dung lượng cho phép.") from None
+        except BlobError:
+            raise ProblemError(415, "attachment-type-not-allowed",
+                               "Chỉ chấp nhận tệp PDF, JPEG hoặc PNG.") from None
+        result["document"] = {"name": file_name(upload.filename),
+                              "content_type": sniff_content_type(data), "size": len(data),
+                              "sha256": sha256}
+    return result
+
+
+@router.get("/{dossier_id}/result")
+def download(dossier_id: UUID, actor: CurrentActor, app: Dossiers, request: Request) -> Response:
+    """The result file: to the owner once the result is ready, to the agency's officers
+    and auditors once approved; ``result-not-found`` before."""
+    document = app.get_for(dossier_id, actor).result_document_for(actor)
+    try:
+        content = request.app.state.blobs.get(document["sha256"])
+    except BlobError:
+        raise ProblemError(404, "result-not-found", NOT_FOUND) from None
+    return Response(content, media_type=document["content_type"], headers={
+        "Content-Disposition": content_disposition(document["name"]),
+        "X-Content-Type-Options": "nosniff", "ETag": f'"{document["sha256"]}"',
+        "Cache-Control": "private, no-store"})
+
+
+def content_disposition(filename: str) -> str:
+    """RFC 6266 with the RFC 5987 UTF-8 name, and an ASCII fallback for old clients."""
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_"
+                       for c in filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
