@@ -134,10 +134,13 @@ def test_the_citizen_withdraws_a_dossier_with_a_reason(
 
 
 def test_a_level_3_fee_is_recorded_at_the_office(
-    browser: Browser, portal: Any, person: Person
+    browser: Browser, portal: Any, person: Person, tmp_path: Path
 ) -> None:
     """«Đăng ký lại khai sinh» (level 3, 5.000 ₫ paid at the office): the citizen's part
-    through the API, the officers' in the console, the office payment recorded there."""
+    through the API, the officers' in the console (the approver attaches the signed
+    result PDF), the office payment recorded there."""
+    result_pdf = tmp_path / "trich-luc-dang-ky-lai.pdf"
+    result_pdf.write_bytes(pdf("ket-qua-" + person.email))
     citizen = log_in_api(portal, person.email, person.password)
     created = ok(citizen.post("/api/v1/dossiers", json={
         "procedure_code": "1.004746", "agency_code": "NB.HOALU", "form": {
@@ -159,6 +162,9 @@ def test_a_level_3_fee_is_recorded_at_the_office(
         context, page = officer(browser, portal, email)
         open_in_console(page, dossier)
         for action, fields in actions:
+            if action == "approve":
+                page.locator("form[data-action='approve'] [name='result_file']").set_input_files(
+                    str(result_pdf))
             act(page, action, fields)
             expect(page.locator(".notice.ok")).to_be_visible()
         context.close()
@@ -171,6 +177,9 @@ def test_a_level_3_fee_is_recorded_at_the_office(
         page.wait_for_timeout(500)
     expect(page.locator("#dossier-status")).to_have_text("Chờ thanh toán")
     expect(page.locator("form[data-action='office-payment']")).to_contain_text("5.000 ₫")
+    with page.expect_download() as result_file:  # the agency has it before the fee
+        page.locator("#result-file").click()
+    assert result_file.value.path().read_bytes() == result_pdf.read_bytes()
     act(page, "office-payment", {"receipt_no": "BL-0000123"})
     expect(page.get_by_text("Đã ghi nhận thu phí tại quầy.")).to_be_visible()
     for _ in range(40):  # the dossier learns of the payment from payment's event

@@ -10,6 +10,7 @@ The tests of this module run in order and share one dossier.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from pathlib import Path
@@ -20,6 +21,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import new_page, shot
 from tests.browser.steps import act, log_in, mailed_link, officer, open_in_console
+from tests.e2e.journey import pdf
 
 pytestmark = pytest.mark.integration
 PASSWORD = "Khai sinh cho bé Na 2025"
@@ -235,7 +237,7 @@ def test_citizen_supplements(browser: Browser, portal: Any, state: dict[str, Any
 
 
 def test_officers_accept_process_approve_and_return_the_result(
-    browser: Browser, portal: Any, state: dict[str, Any]
+    browser: Browser, portal: Any, state: dict[str, Any], tmp_path: Path
 ) -> None:
     context, page = officer(browser, portal, "receiver.hoalu@motcua.local")
     open_in_console(page, state)
@@ -258,6 +260,11 @@ def test_officers_accept_process_approve_and_return_the_result(
 
     context, page = officer(browser, portal, "approver.hoalu@motcua.local")
     open_in_console(page, state)
+    result_pdf = tmp_path / "giay-khai-sinh.pdf"
+    result_pdf.write_bytes(pdf("ket-qua-" + state["code"]))
+    state["result_sha256"] = hashlib.sha256(result_pdf.read_bytes()).hexdigest()
+    page.locator("form[data-action='approve'] [name='result_file']").set_input_files(
+        str(result_pdf))
     act(page, "approve", {"result_number": "KS-123/2026"})
     expect(page.get_by_text("Đã phê duyệt")).to_be_visible()
     expect(page.locator("#dossier-status")).to_have_text("Đã có kết quả")
@@ -278,6 +285,11 @@ def test_citizen_timeline_and_public_lookup_show_the_same_steps(
     page.goto(state["dossier_path"])
     steps = page.locator("#timeline li strong").all_inner_texts()
     assert in_order(JOURNEY, steps), steps
+    with page.expect_download() as result_file:  # «Tải kết quả giải quyết»
+        page.get_by_role("link", name=re.compile("Tải kết quả giải quyết")).click()
+    content = result_file.value.path().read_bytes()
+    assert content.startswith(b"%PDF")
+    assert hashlib.sha256(content).hexdigest() == state["result_sha256"]
     shot(page, "17-dong-thoi-gian")
     phone, small = new_page(browser, portal, mobile=True)  # the same pages on a phone
     phone.add_cookies(state["cookies"])

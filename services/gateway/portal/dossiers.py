@@ -289,3 +289,18 @@ async def extension_letter(request: Request, dossier_id: UUID, number: int) -> R
     return await file_response(request, await as_viewer(
         request, viewer, "GET", "dossier",
         f"/api/v1/dossiers/{dossier_id}/extensions/{number}/letter.pdf"))
+
+
+@router.get("/ho-so/{dossier_id}/ket-qua")
+async def result_file(request: Request, dossier_id: UUID) -> Response:
+    """«Tải kết quả giải quyết»: the approver's result file, as the viewer may see it."""
+    viewer = await portal_of(request).viewer(request)
+    if viewer is None:
+        return login_redirect(request)
+    try:
+        answer = await as_viewer(request, viewer, "GET", "dossier",
+                                 f"/api/v1/dossiers/{dossier_id}/result")
+    except ServiceDownError as down:
+        return await render(request, "message.html", {"title": "Không tải được tệp",
+                                                      "message": down.message}, 503)
+    return await file_response(request, answer)

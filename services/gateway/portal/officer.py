@@ -8,8 +8,9 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
+from starlette.datastructures import UploadFile
 
-from services.gateway.portal.api import ServiceDownError
+from services.gateway.portal.api import Answer, ServiceDownError
 from services.gateway.portal.calls import as_viewer
 from services.gateway.portal.session import Viewer
 from services.gateway.portal.web import VIETNAM, login_redirect, portal_of, posted, redirect, render
@@ -164,6 +165,24 @@ def _local_to_iso(value: str) -> str:
         return value
 
 
+def _chosen_file(form: dict[str, Any]) -> UploadFile | None:
+    file = form.get("result_file")
+    return file if isinstance(file, UploadFile) and file.filename else None
+
+
+async def _approve_with_file(request: Request, viewer: Viewer, dossier_id: UUID,
+                             form: dict[str, Any]) -> Answer:
+    """The result file goes to the dossier service with the approval, in one request."""
+    file = _chosen_file(form)
+    assert file is not None
+    content = await file.read()
+    fields = {k: str(form.get(k) or "").strip() for k in ("result_number", "result_note")}
+    return await as_viewer(request, viewer, "POST", "dossier",
+                           f"/api/v1/officer/dossiers/{dossier_id}/approve", data=fields,
+                           files={"file": (file.filename, content,
+                                           file.content_type or "application/octet-stream")})
+
+
 @router.post("/can-bo/ho-so/{dossier_id}/{action}")
 async def act(request: Request, dossier_id: UUID, action: str) -> Response:
     viewer = await _officer(request)
@@ -182,6 +201,8 @@ async def act(request: Request, dossier_id: UUID, action: str) -> Response:
                       "amount": int(str(form.get("amount") or "0") or 0)},
                 headers={"idempotency-key": f"office-{form.get('order_id')}-"
                                             f"{str(form.get('receipt_no') or '').strip()}"[:128]})
+        elif action == "approve" and _chosen_file(form) is not None:
+            answer = await _approve_with_file(request, viewer, dossier_id, form)
         else:
             answer = await as_viewer(request, viewer, "POST", "dossier",
                                      f"/api/v1/officer/dossiers/{dossier_id}/{action}",
