@@ -39,9 +39,10 @@ def _files(fields: dict[str, Any]) -> list[dict[str, Any]]:
     if "attachment" in fields:
         a = fields["attachment"]
         return [{k: a.get(k) for k in ("name", "content_type", "size", "sha256")}]
-    if fields.get("result", {}).get("sha256") if isinstance(fields.get("result"), dict) else None:
-        r = fields["result"]
-        return [{k: r.get(k) for k in ("name", "content_type", "size", "sha256")}]
+    result = fields.get("result") if isinstance(fields.get("result"), dict) else {}
+    for r in (result.get("document"), result):  # the result file (or an older flat shape)
+        if isinstance(r, dict) and r.get("sha256"):
+            return [{k: r.get(k) for k in ("name", "content_type", "size", "sha256")}]
     return []
 
 

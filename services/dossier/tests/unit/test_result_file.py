@@ -206,3 +206,12 @@ def test_json_cannot_claim_a_document_that_was_not_uploaded(api: Any) -> None:
     assert broken.headers["content-type"].startswith("application/problem+json")
     plain = client.post(path, headers=headers(APPROVER), json={"result": {"number": "KS-9"}})
     assert plain.status_code == 200 and plain.json()["status"] == "awaiting_payment"
+
+
+def test_the_timeline_names_the_result_file(api: Any) -> None:
+    client, dossiers, _ = api
+    dossier_id = _processing(dossiers)
+    assert _approve(client, dossier_id, APPROVER).status_code == 200
+    steps = client.get(f"/api/v1/dossiers/{dossier_id}/timeline", headers=headers(OWNER))
+    approval = next(s for s in steps.json()["steps"] if s["event"] == "Approved")
+    assert approval["files"] == [DOCUMENT]
