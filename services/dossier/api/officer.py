@@ -112,20 +112,20 @@ def work_queue(queue: Literal["to_receive", "in_processing", "due_soon", "overdu
     return found
 
 
-def _staff(actor: Actor) -> None:
+def require_staff(actor: Actor) -> None:
     if actor.role not in ("officer", "auditor", "admin"):
         raise ProblemError(403, "officer-only", "Chức năng này dành cho cán bộ.")
 
 
 @router.get("/{dossier_id}")
 def view(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> dict[str, Any]:
-    _staff(actor)
+    require_staff(actor)
     return dossier_view(app.get_for(dossier_id, actor), internal=True)
 
 
 @router.get("/{dossier_id}/national-export")
 def export(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> dict[str, Any]:
-    _staff(actor)
+    require_staff(actor)
     return national_export(app.get_for(dossier_id, actor))
 
 
@@ -134,7 +134,7 @@ def _route(path: str, body_type: type[BaseModel]) -> None:
 
     def act(dossier_id: UUID, body: body_type, actor: CurrentActor,  # type: ignore[valid-type]
             app: Dossiers) -> dict[str, Any]:
-        _staff(actor)
+        require_staff(actor)
         params = body.model_dump()  # type: ignore[attr-defined]
         if "items" in params:
             params["items"] = list(params["items"])

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from services.dossier.api.deps import Dossiers
-from services.dossier.api.officer import ApproveBody, _staff
+from services.dossier.api.officer import ApproveBody, require_staff
 from services.dossier.domain.result import file_name
 from shared.blobstore import MAX_BYTES, BlobError, BlobTooLargeError, sniff_content_type
 from shared.events.envelope import Actor
@@ -38,7 +38,7 @@ async def approve(dossier_id: UUID, request: Request, actor: CurrentActor,
                   app: Dossiers) -> dict[str, Any]:
     """JSON ``{"result": {...}}``, or multipart: ``file`` (PDF/JPEG/PNG, optional),
     ``result_number``, ``result_note``."""
-    _staff(actor)
+    require_staff(actor)
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         result = await _multipart_result(dossier_id, request, actor, app)
     else:
