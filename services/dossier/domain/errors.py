@@ -32,6 +32,12 @@ class MissingOfficerRoleError(DossierError):
     status = 403
 
 
+class NotAssigneeError(DossierError):
+    type = "dossier-not-assignee"
+    detail = "Hồ sơ đã được phân công cho cán bộ xử lý khác."
+    status = 403
+
+
 class NotAllowedError(DossierError):
     type = "dossier-not-allowed"
     detail = "Vai trò của bạn không được thực hiện thao tác này trên hồ sơ."

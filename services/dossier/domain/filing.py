@@ -127,6 +127,8 @@ class Filing(Aggregate):
         usable = held & allowed_here
         if not usable:
             raise errors.MissingOfficerRoleError
+        if usable == {Party.PROCESSOR} and self.assignee not in (None, actor.id):
+            raise errors.NotAssigneeError  # a processor works on what is assigned to them
         return min(usable)
 
     def _parties(self, actor: Actor, parties: frozenset[Party]) -> frozenset[Party]:

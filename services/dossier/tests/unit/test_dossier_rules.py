@@ -26,6 +26,7 @@ from services.dossier.tests.unit.builders import (
     SYSTEM,
     T0,
     in_state,
+    officer,
     uploaded,
 )
 from shared.events.envelope import Actor
@@ -120,3 +121,17 @@ def test_after_a_transfer_the_receiving_agency_may_act() -> None:
     dossier.transfer(ADMIN, "NB.STP", "Chuyển Sở Tư pháp", T)
     dossier.add_opinion(FOREIGN, "Sở Tư pháp đồng ý", T)
     assert dossier.opinions[-1]["by"] == FOREIGN.id
+
+
+def test_a_processor_works_only_on_what_is_assigned_to_them() -> None:
+    dossier = in_state(Status.IN_PROCESSING)
+    dossier.assign(ADMIN, "processor-2", T)
+    version = dossier.version
+    with pytest.raises(errors.NotAssigneeError):
+        dossier.propose(PROCESSOR, "approve", "Đủ điều kiện", T)
+    with pytest.raises(errors.NotAssigneeError):
+        dossier.add_opinion(PROCESSOR, "Đồng ý", T)
+    assert dossier.version == version  # nothing recorded
+    dossier.add_opinion(APPROVER, "Đồng ý", T)  # the approver is not bound to the assignee
+    dossier.propose(officer("processor", officer_id="processor-2"), "approve", "Đủ", T)
+    assert dossier.proposal is not None
