@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Query, Request, Response
 from pydantic import BaseModel, Field
@@ -12,7 +11,7 @@ from services.catalog.api.deps import PREFIX, AdminActor, CatalogDep
 from services.catalog.application.procedures import parse_content
 from services.catalog.application.templates import MAX_BYTES
 from services.catalog.domain.errors import InvalidProcedureError
-from services.catalog.domain.text import strip_marks
+from shared.http.download import content_disposition
 from shared.problems import ProblemError
 
 router = APIRouter(prefix=f"{PREFIX}/procedures", tags=["procedures"])
@@ -55,13 +54,6 @@ async def download_template(catalog: CatalogDep, code: str, template_code: str,
         "Cache-Control": "public, max-age=86400, immutable",  # bytes are content-addressed
         "ETag": f'"{ref.sha256}"',
     })
-
-
-def content_disposition(filename: str) -> str:
-    """RFC 6266 with the RFC 5987 UTF-8 name, and an ASCII fallback for old clients."""
-    fallback = "".join(c if c.isascii() and c not in '"\\' and c.isprintable() else "_"
-                       for c in strip_marks(filename))
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 @router.post("", status_code=201)

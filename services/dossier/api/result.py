@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 from typing import Any
-from urllib.parse import quote
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
@@ -26,6 +25,7 @@ from services.dossier.domain.result import file_name
 from shared.blobstore import MAX_BYTES, BlobError, BlobTooLargeError, sniff_content_type
 from shared.events.envelope import Actor
 from shared.http.actor import CurrentActor
+from shared.http.download import content_disposition
 from shared.problems import ProblemError
 
 officer_router = APIRouter(prefix="/api/v1/officer/dossiers", tags=["officer"])
@@ -103,10 +103,3 @@ def download(dossier_id: UUID, actor: CurrentActor, app: Dossiers, request: Requ
         "Content-Disposition": content_disposition(document["name"]),
         "X-Content-Type-Options": "nosniff", "ETag": f'"{document["sha256"]}"',
         "Cache-Control": "private, no-store"})
-
-
-def content_disposition(filename: str) -> str:
-    """RFC 6266 with the RFC 5987 UTF-8 name, and an ASCII fallback for old clients."""
-    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_"
-                       for c in filename)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Response, UploadFile
 
 from services.identity.api.deps import Ctx
 from services.identity.application import documents
 from shared.http.actor import CurrentActor
+from shared.http.download import content_disposition
 
 router = APIRouter(prefix="/api/v1/me/documents", tags=["documents"])
 
@@ -45,9 +45,8 @@ async def get_document(document_id: str, actor: CurrentActor, ctx: Ctx) -> dict[
 @router.get("/{document_id}/file")
 async def get_file(document_id: str, actor: CurrentActor, ctx: Ctx) -> Response:
     doc, data = await documents.document_file(ctx, actor.id, document_id)
-    name = quote(doc["file"]["name"])
     return Response(data, media_type=doc["file"]["content_type"], headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{name}",
+        "Content-Disposition": content_disposition(doc["file"]["name"]),
         "Cache-Control": "private, no-store",
     })
 
