@@ -11,11 +11,15 @@ a worker SIGKILLed and restarted under load lost 8 of 60 dossier events):
 - ``_new_offset`` commits the first run of acknowledged offsets even when the
   run starts one past the committed offset.
 
+- faust empties the agents' queues whenever flow resumes (after every rebalance
+  and table recovery), dropping records already handed over.
+
 This consumer keeps, per partition of an acknowledged topic, the next offset an
 agent must see. A record beyond it makes the consumer seek back and drop the
 rest of the batch, so the skipped records are fetched again; a record below it
-was delivered already. Offsets are committed only from the committed offset
-on, without holes. Redelivery is harmless: every notify effect is idempotent.
+was delivered already. When faust empties the queues, every partition is sought
+back to its committed offset. Offsets are committed only from the committed
+offset on, without holes. Redelivery is harmless: every notify effect is idempotent.
 Upstream: faust-streaming/faust#175, robinhood/faust#458 and #681.
 """
 
@@ -38,6 +42,27 @@ class GaplessConsumer(driver.Consumer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._next_offset: dict[TP, int] = {}
+        flow_control = self.app.flow_control
+        clear_queues = flow_control.clear
+
+        def clear() -> None:  # faust empties the agents' queues on every flow resume
+            clear_queues()
+            self._rewind_to_committed()
+
+        flow_control.clear = clear  # type: ignore[method-assign]
+
+    def _rewind_to_committed(self) -> None:
+        """Records handed to an agent's queue and dropped from it are fetched again."""
+        if not self._next_offset:
+            return
+        assigned = self.assignment()
+        for tp, handed in list(self._next_offset.items()):
+            committed = self._committed_offset.get(tp)
+            if tp not in assigned or committed is None or handed <= committed:
+                continue
+            self._thread.seek(tp, committed)
+            self._read_offset[tp] = committed or None
+            self._next_offset[tp] = committed
 
     async def perform_seek(self) -> None:
         await super().perform_seek()

@@ -9,6 +9,7 @@ faust's own consumer marks the skipped offsets as a gap and commits past them.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import faust
@@ -41,45 +42,88 @@ async def _until(predicate: object, what: str, timeout: float = 60) -> None:
         await asyncio.sleep(0.2)
 
 
-async def _scenario(bootstrap: str, run_id: str, datadir: Path) -> list[int]:
-    topic = f"{run_id}.gapless"
-    await ensure_topics(bootstrap, [topic], partitions=1)
-    app = faust.App(run_id, broker=f"kafka://{bootstrap}", store="memory://",
-                    web_enabled=False, consumer_auto_offset_reset="earliest",
-                    value_serializer="raw", topic_partitions=1, datadir=str(datadir),
-                    broker_commit_interval=0.5)
-    app.transport.Consumer = GaplessConsumer
-    seen: list[int] = []
+class Harness:
+    """One faust app with notify's consumer and one agent that records what it sees."""
 
-    async def collect(stream: faust.StreamT) -> None:
-        async for event in stream.events():
-            seen.append(int(event.value))
+    def __init__(self, bootstrap: str, run_id: str, datadir: Path) -> None:
+        self.bootstrap, self.group, self.topic = bootstrap, run_id, f"{run_id}.gapless"
+        self.app = faust.App(run_id, broker=f"kafka://{bootstrap}", store="memory://",
+                             web_enabled=False, consumer_auto_offset_reset="earliest",
+                             value_serializer="raw", topic_partitions=1,
+                             datadir=str(datadir), broker_commit_interval=0.5)
+        self.app.transport.Consumer = GaplessConsumer
+        self.seen: list[int] = []
+        self.gate = asyncio.Event()
+        self.gate.set()
 
-    app.agent(app.topic(topic, value_serializer="raw"), name="collect")(collect)
-    await app.start()
-    try:
-        await _until(lambda: app.consumer.assignment(), "the partition to be assigned")
-        await _produce(bootstrap, topic, range(0, 5))
-        await _until(lambda: len(seen) == 5, "the first records")
-        # The client moves past offsets 5..7 without faust handing them to the agent.
-        app.consumer._thread.seek(faust.types.TP(topic, 0), 8)
-        await _produce(bootstrap, topic, range(5, 15))
-        await _until(lambda: len(seen) >= 15, "every record")
+        async def collect(stream: faust.StreamT) -> None:
+            async for event in stream.events():
+                await self.gate.wait()
+                self.seen.append(int(event.value))
+
+        self.app.agent(self.app.topic(self.topic, value_serializer="raw"),
+                       name="collect")(collect)
+
+    async def start(self) -> None:
+        await ensure_topics(self.bootstrap, [self.topic], partitions=1)
+        await self.app.start()
+        await _until(lambda: self.app.consumer.assignment(), "the partition to be assigned")
+
+    async def produce(self, values: range) -> None:
+        await _produce(self.bootstrap, self.topic, values)
+
+    async def all_committed(self) -> None:
         lag = -1
         for _ in range(100):  # a liveness bound on the commit, not a speed assertion
-            lag = await group_lag(bootstrap, [topic], run_id)
+            lag = await group_lag(self.bootstrap, [self.topic], self.group)
             if lag == 0:
-                break
+                return
             await asyncio.sleep(0.3)
-        assert lag == 0, f"{lag} records left uncommitted"
-    finally:
-        await app.stop()
-    return seen
+        raise AssertionError(f"{lag} records left uncommitted")
+
+
+async def _skipped_by_the_client(harness: Harness) -> None:
+    await harness.produce(range(0, 5))
+    await _until(lambda: len(harness.seen) == 5, "the first records")
+    # The client moves past offsets 5..7 without faust handing them to the agent.
+    harness.app.consumer._thread.seek(faust.types.TP(harness.topic, 0), 8)
+    await harness.produce(range(5, 15))
+
+
+async def _dropped_from_the_queue(harness: Harness) -> None:
+    harness.gate.clear()  # the agent holds its first record; the rest wait in its queue
+    await harness.produce(range(0, 15))
+    await _until(lambda: harness.app.consumer._next_offset.get(
+        faust.types.TP(harness.topic, 0)) == 15, "every record handed to the agent's queue")
+    harness.app.flow_control.resume()  # what faust does after a rebalance: queues emptied
+    harness.gate.set()
+
+
+def _run(engines: Engines, run_id: str, datadir: Path,
+         scenario: Callable[[Harness], Awaitable[None]]) -> list[int]:
+    async def main() -> list[int]:
+        harness = Harness(engines.kafka_bootstrap_servers, run_id, datadir)
+        await harness.start()
+        try:
+            await scenario(harness)
+            await _until(lambda: len(set(harness.seen)) >= 15, "every record")
+            await harness.all_committed()
+        finally:
+            await harness.app.stop()
+        return harness.seen
+
+    return asyncio.run(main())
 
 
 def test_records_the_client_skipped_are_fetched_again_and_committed_in_order(
     engines: Engines, run_id: str, tmp_path: Path
 ) -> None:
-    bootstrap = engines.kafka_bootstrap_servers
-    seen = asyncio.run(_scenario(bootstrap, run_id, tmp_path / "faust"))
-    assert seen == list(range(15))
+    assert _run(engines, run_id, tmp_path, _skipped_by_the_client) == list(range(15))
+
+
+def test_records_faust_dropped_from_the_agents_queue_are_fetched_again(
+    engines: Engines, run_id: str, tmp_path: Path
+) -> None:
+    seen = _run(engines, run_id, tmp_path, _dropped_from_the_queue)
+    assert sorted(set(seen)) == list(range(15))
+    assert seen == sorted(seen)  # in order: redelivered from the committed offset
