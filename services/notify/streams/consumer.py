@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Set
 from typing import Any, cast
 
@@ -36,12 +37,15 @@ from faust.types import TP, Message
 from mode import Service, ServiceT
 
 log = logging.getLogger(__name__)
+STALL_SECONDS = 120.0
+STALL_CHECK_SECONDS = 10.0
 
 
 class GaplessConsumer(driver.Consumer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._next_offset: dict[TP, int] = {}
+        self._since: dict[TP, tuple[int, float]] = {}  # committed offset, since when
         flow_control = self.app.flow_control
         clear_queues = flow_control.clear
 
@@ -51,7 +55,7 @@ class GaplessConsumer(driver.Consumer):
 
         flow_control.clear = clear  # type: ignore[method-assign]
 
-    def _rewind_to_committed(self) -> None:
+    def _rewind_to_committed(self, only: set[TP] | None = None) -> None:
         """Records handed to an agent's queue and dropped from it are fetched again."""
         if not self._next_offset:
             return
@@ -60,9 +64,34 @@ class GaplessConsumer(driver.Consumer):
             committed = self._committed_offset.get(tp)
             if tp not in assigned or committed is None or handed <= committed:
                 continue
+            if only is not None and tp not in only:
+                continue
             self._thread.seek(tp, committed)
             self._read_offset[tp] = committed or None
             self._next_offset[tp] = committed
+
+    @Service.timer(STALL_CHECK_SECONDS)
+    async def _rewind_stalled(self) -> None:
+        """The safety net for any other way a handed-over record gets lost: a partition
+        whose committed offset has not moved for ``STALL_SECONDS`` while records beyond
+        it were handed over is fetched again from there (longer than SMTP's retries)."""
+        now = time.monotonic()
+        stalled: set[TP] = set()
+        for tp, handed in list(self._next_offset.items()):
+            committed = self._committed_offset.get(tp)
+            if committed is None or handed <= committed:
+                self._since.pop(tp, None)
+                continue
+            since = self._since.setdefault(tp, (committed, now))
+            if since[0] != committed:
+                self._since[tp] = (committed, now)
+            elif now - since[1] >= STALL_SECONDS:
+                stalled.add(tp)
+                self._since.pop(tp, None)
+        if stalled:
+            log.warning("partitions stalled at their committed offset; rewinding",
+                        extra={"partitions": sorted(str(tp) for tp in stalled)})
+            self._rewind_to_committed(stalled)
 
     async def perform_seek(self) -> None:
         await super().perform_seek()

@@ -16,6 +16,7 @@ import faust
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from services.notify.streams import consumer
 from services.notify.streams.consumer import GaplessConsumer
 from shared.kafka.topics import ensure_topics
 from tests.support.engines import Engines
@@ -127,3 +128,21 @@ def test_records_faust_dropped_from_the_agents_queue_are_fetched_again(
     seen = _run(engines, run_id, tmp_path, _dropped_from_the_queue)
     assert sorted(set(seen)) == list(range(15))
     assert seen == sorted(seen)  # in order: redelivered from the committed offset
+
+
+async def _lost_some_other_way(harness: Harness) -> None:
+    harness.gate.clear()
+    await harness.produce(range(0, 15))
+    await _until(lambda: harness.app.consumer._next_offset.get(
+        faust.types.TP(harness.topic, 0)) == 15, "every record handed to the agent's queue")
+    for queue in harness.app.flow_control._queues:  # behind the consumer's back
+        queue.clear()
+    harness.gate.set()
+
+
+def test_a_partition_stalled_at_its_committed_offset_is_fetched_again(
+    engines: Engines, run_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(consumer, "STALL_SECONDS", 1.0)  # checked every 10 s
+    seen = _run(engines, run_id, tmp_path, _lost_some_other_way)
+    assert sorted(set(seen)) == list(range(15))
