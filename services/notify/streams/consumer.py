@@ -37,8 +37,8 @@ from faust.types import TP, Message
 from mode import Service, ServiceT
 
 log = logging.getLogger(__name__)
-STALL_SECONDS = 120.0
-STALL_CHECK_SECONDS = 10.0
+STALL_SECONDS = 60.0
+STALL_CHECK_SECONDS = 5.0
 
 
 class GaplessConsumer(driver.Consumer):

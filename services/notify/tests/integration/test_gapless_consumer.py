@@ -143,6 +143,6 @@ async def _lost_some_other_way(harness: Harness) -> None:
 def test_a_partition_stalled_at_its_committed_offset_is_fetched_again(
     engines: Engines, run_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(consumer, "STALL_SECONDS", 1.0)  # checked every 10 s
+    monkeypatch.setattr(consumer, "STALL_SECONDS", 1.0)  # checked every 5 s
     seen = _run(engines, run_id, tmp_path, _lost_some_other_way)
     assert sorted(set(seen)) == list(range(15))
