@@ -6,9 +6,9 @@ from typing import Any
 
 from fastapi import Request, Response
 
-from services.gateway.portal.api import Answer
+from services.gateway.portal.api import Answer, ServiceDownError
 from services.gateway.portal.session import Viewer, client_ip
-from services.gateway.portal.web import portal_of, render
+from services.gateway.portal.web import login_redirect, portal_of, render
 
 FILE_HEADERS = ("content-type", "content-disposition", "etag", "content-length")
 
@@ -32,3 +32,16 @@ async def file_response(request: Request, answer: Answer) -> Response:
         else disposition or "attachment")
     headers["cache-control"] = "private, no-store"
     return Response(answer.content, status_code=200, headers=headers)
+
+
+async def download(request: Request, service: str, path: str) -> Response:
+    """A file the signed-in viewer may read from ``service``, as a download."""
+    viewer = await portal_of(request).viewer(request)
+    if viewer is None:
+        return login_redirect(request)
+    try:
+        answer = await as_viewer(request, viewer, "GET", service, path)
+    except ServiceDownError as down:
+        return await render(request, "message.html", {"title": "Không tải được tệp",
+                                                      "message": down.message}, 503)
+    return await file_response(request, answer)

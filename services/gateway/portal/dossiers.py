@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from services.gateway.portal import forms
 from services.gateway.portal.api import Answer, ServiceDownError
-from services.gateway.portal.calls import as_viewer, file_response
+from services.gateway.portal.calls import as_viewer, download
 from services.gateway.portal.profile import DOCUMENT_TYPES
 from services.gateway.portal.session import Viewer, csrf_ok
 from services.gateway.portal.web import login_redirect, portal_of, posted, redirect, render
@@ -262,45 +262,24 @@ async def cite_wallet(request: Request, dossier_id: UUID) -> Response:
 
 
 @router.get("/ho-so/{dossier_id}/tep/{attachment_id}")
-async def download(request: Request, dossier_id: UUID, attachment_id: str) -> Response:
-    viewer = await portal_of(request).viewer(request)
-    if viewer is None:
-        return login_redirect(request)
-    return await file_response(request, await as_viewer(
-        request, viewer, "GET", "dossier",
-        f"/api/v1/dossiers/{dossier_id}/attachments/{attachment_id}"))
+async def attachment(request: Request, dossier_id: UUID, attachment_id: str) -> Response:
+    return await download(request, "dossier",
+                          f"/api/v1/dossiers/{dossier_id}/attachments/{attachment_id}")
 
 
 @router.get("/ho-so/{dossier_id}/giay-tiep-nhan.pdf")
 async def receipt(request: Request, dossier_id: UUID) -> Response:
-    viewer = await portal_of(request).viewer(request)
-    if viewer is None:
-        return login_redirect(request)
-    return await file_response(request, await as_viewer(
-        request, viewer, "GET", "dossier", f"/api/v1/dossiers/{dossier_id}/receipt.pdf"))
+    return await download(request, "dossier", f"/api/v1/dossiers/{dossier_id}/receipt.pdf")
 
 
 @router.get("/ho-so/{dossier_id}/gia-han/{number}.pdf")
 async def extension_letter(request: Request, dossier_id: UUID, number: int) -> Response:
     """«Phiếu xin lỗi và hẹn lại ngày trả kết quả» of the n-th extension."""
-    viewer = await portal_of(request).viewer(request)
-    if viewer is None:
-        return login_redirect(request)
-    return await file_response(request, await as_viewer(
-        request, viewer, "GET", "dossier",
-        f"/api/v1/dossiers/{dossier_id}/extensions/{number}/letter.pdf"))
+    return await download(request, "dossier",
+                          f"/api/v1/dossiers/{dossier_id}/extensions/{number}/letter.pdf")
 
 
 @router.get("/ho-so/{dossier_id}/ket-qua")
 async def result_file(request: Request, dossier_id: UUID) -> Response:
     """«Tải kết quả giải quyết»: the approver's result file, as the viewer may see it."""
-    viewer = await portal_of(request).viewer(request)
-    if viewer is None:
-        return login_redirect(request)
-    try:
-        answer = await as_viewer(request, viewer, "GET", "dossier",
-                                 f"/api/v1/dossiers/{dossier_id}/result")
-    except ServiceDownError as down:
-        return await render(request, "message.html", {"title": "Không tải được tệp",
-                                                      "message": down.message}, 503)
-    return await file_response(request, answer)
+    return await download(request, "dossier", f"/api/v1/dossiers/{dossier_id}/result")

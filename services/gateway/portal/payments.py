@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, Request, Response
 
 from services.gateway.portal.api import ServiceDownError
-from services.gateway.portal.calls import as_viewer, file_response
+from services.gateway.portal.calls import as_viewer, download
 from services.gateway.portal.web import login_redirect, portal_of, posted, render
 
 router = APIRouter()
@@ -84,8 +84,4 @@ def _key(form: dict[str, Any]) -> str:
 
 @router.get("/giao-dich/{order_id}/bien-lai.pdf")
 async def receipt(request: Request, order_id: UUID) -> Response:
-    viewer = await portal_of(request).viewer(request)
-    if viewer is None:
-        return login_redirect(request)
-    return await file_response(request, await as_viewer(
-        request, viewer, "GET", "payment", f"/api/v1/payments/orders/{order_id}/receipt"))
+    return await download(request, "payment", f"/api/v1/payments/orders/{order_id}/receipt")
