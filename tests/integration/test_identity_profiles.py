@@ -17,6 +17,7 @@ from services.identity.settings import IdentitySettings
 from services.identity.tests.integration.suite import (
     Suite,
     assert_no_secrets,
+    events_of,
     problem,
     start_suite,
 )
@@ -145,6 +146,83 @@ def test_demo_seed_and_staff_accounts_carry_agency_and_roles(suite: Suite) -> No
     _, citizen = suite.active_citizen("not-admin")
     problem(suite.api.post("/api/v1/admin/accounts", headers=citizen, json={
         **staff, "email": suite.email("c"), "agency_code": "NB.STP"}), 403, "forbidden")
+
+
+def test_disabling_an_account_ends_its_sessions_until_it_is_enabled(suite: Suite) -> None:
+    api = suite.api
+    asyncio.run(seed_demo(IdentitySettings(
+        mongo_url=suite.engines.mongo_url, mongo_database=suite.identity_db,
+        data_dir=suite.state / "identity")))  # idempotent: the admins below
+    password = "Cán bộ sắp nghỉ việc 1"
+    suite.remember(password)
+    admin = suite.login("admin@motcua.local", DEMO_PASSWORD).json()
+    as_admin = {"Authorization": f"Bearer {admin['access_token']}"}
+    email = suite.email("leaving")
+    created = api.post("/api/v1/admin/accounts", headers=as_admin, json={
+        "kind": "officer", "email": email, "full_name": "Đỗ Văn Nghỉ", "password": password,
+        "agency_code": "NB.STP", "officer_roles": ["processor"]})
+    assert created.status_code == 201, created.text
+    officer_id = created.json()["id"]
+    session = suite.login(email, password).json()
+    disable = f"/api/v1/admin/accounts/{officer_id}/disable"
+    enable = f"/api/v1/admin/accounts/{officer_id}/enable"
+    reason = {"reason": "Chuyển công tác sang đơn vị khác"}
+
+    # Who may: not the officer, not a citizen, not another agency's admin (who does not
+    # even learn the account exists); a reason is required.
+    as_officer = {"Authorization": f"Bearer {session['access_token']}"}
+    problem(api.post(disable, headers=as_officer, json=reason), 403, "forbidden")
+    _, citizen = suite.active_citizen("disabler")
+    problem(api.post(disable, headers=citizen, json=reason), 403, "forbidden")
+    hoalu_admin = _agency_admin(suite, "NB.HOALU")
+    problem(api.post(disable, headers=hoalu_admin, json=reason), 404, "not-found")
+    problem(api.post(disable, headers=as_admin, json={"reason": " "}), 422, "validation-error")
+    problem(api.post(f"/api/v1/admin/accounts/{admin_id(admin)}/disable", headers=as_admin,
+                     json=reason), 403, "forbidden")
+
+    stp_admin = suite.login("agencyadmin.stp@motcua.local", DEMO_PASSWORD).json()
+    as_stp_admin = {"Authorization": f"Bearer {stp_admin['access_token']}"}
+    done = api.post(disable, headers=as_stp_admin, json=reason)
+    assert done.status_code == 200 and done.json()["status"] == "disabled", done.text
+    problem(suite.login(email, password), 403, "account-disabled")
+    problem(api.post("/api/v1/auth/refresh", json={"refresh_token": session["refresh_token"]}),
+            401, "invalid-refresh-token")
+    staff = api.get("/api/v1/staff", headers=as_stp_admin).json()["items"]
+    assert [s["active"] for s in staff if s["id"] == officer_id] == [False]
+    # Asked twice, recorded once.
+    assert api.post(disable, headers=as_admin, json=reason).json()["status"] == "disabled"
+
+    again = api.post(enable, headers=as_admin, json={"reason": "Trở lại làm việc"})
+    assert again.status_code == 200 and again.json()["status"] == "active", again.text
+    assert suite.login(email, password).status_code == 200
+
+    changes = [(e.type.rsplit(".", 1)[-1], e.data.get("reason"), e.actor.id)
+               for e in events_of(suite, officer_id)]
+    assert changes[-2:] == [
+        ("account_disabled", reason["reason"], stp_admin_id(stp_admin)),
+        ("account_enabled", "Trở lại làm việc", admin_id(admin)),
+    ]
+
+
+def admin_id(tokens: dict[str, str]) -> str:
+    return str(jwt.decode(tokens["access_token"], options={"verify_signature": False})["sub"])
+
+
+stp_admin_id = admin_id
+
+
+def _agency_admin(suite: Suite, agency: str) -> dict[str, str]:
+    """A fresh agency admin of ``agency``, created by the system admin."""
+    admin = suite.login("admin@motcua.local", DEMO_PASSWORD).json()
+    password = "Quản trị đơn vị khác 1"
+    suite.remember(password)
+    email = suite.email(f"aa-{agency.lower()}")
+    created = suite.api.post("/api/v1/admin/accounts", headers={
+        "Authorization": f"Bearer {admin['access_token']}"}, json={
+        "kind": "officer", "email": email, "full_name": "Quản Trị Viên", "password": password,
+        "agency_code": agency, "officer_roles": ["agency_admin"]})
+    assert created.status_code == 201, created.text
+    return {"Authorization": f"Bearer {suite.login(email, password).json()['access_token']}"}
 
 
 def test_authorisation_matrix_of_identity_routes(suite: Suite) -> None:

@@ -30,3 +30,21 @@ async def create(body: StaffIn, actor: CurrentActor, ctx: Ctx) -> dict[str, Any]
         agency_code=body.agency_code, officer_roles=tuple(body.officer_roles),
     ))
     return {"id": account_id, "kind": body.kind, "status": "active"}
+
+
+class StatusIn(BaseModel):
+    reason: str = Field(max_length=1000)
+
+
+@router.post("/{account_id}/disable")
+async def disable(account_id: str, body: StatusIn, actor: CurrentActor,
+                  ctx: Ctx) -> dict[str, Any]:
+    status = await staff.set_enabled(ctx, actor, account_id, False, body.reason)
+    return {"id": account_id, "status": status}
+
+
+@router.post("/{account_id}/enable")
+async def enable(account_id: str, body: StatusIn, actor: CurrentActor,
+                 ctx: Ctx) -> dict[str, Any]:
+    status = await staff.set_enabled(ctx, actor, account_id, True, body.reason)
+    return {"id": account_id, "status": status}

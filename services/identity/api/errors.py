@@ -15,6 +15,7 @@ FIELD_CODES = {
     "national_id_birth_year_mismatch": "Số định danh cá nhân không khớp với năm sinh.",
     "invalid_tax_code": "Mã số thuế không hợp lệ.",
     "invalid_phone": "Số điện thoại không hợp lệ.",
+    "invalid_reason": "Vui lòng nêu lý do (từ 3 đến 500 ký tự).",
 }
 WEAK = {
     "too_short": "Mật khẩu phải có ít nhất 8 ký tự.",

@@ -17,6 +17,7 @@ from aiokafka import AIOKafkaConsumer
 from pymongo import MongoClient
 
 from services.identity.domain.captcha import WORDS
+from shared.events.envelope import IntegrationEvent
 from tests.support.engines import Engines
 from tests.support.mail import messages_to
 from tests.support.processes import ServiceProcess, free_port
@@ -148,6 +149,15 @@ async def _identity_events(bootstrap: str, topic: str) -> list[bytes]:
     finally:
         await consumer.stop()
     return found
+
+
+def events_of(suite: Suite, account_id: str) -> list[IntegrationEvent]:
+    """The account's events on the identity topic, in order."""
+    time.sleep(1)  # the relay publishes within a fraction of a second
+    values = asyncio.run(_identity_events(suite.engines.kafka_bootstrap_servers,
+                                          f"{suite.prefix}.motcua.identity.events"))
+    events = [IntegrationEvent.model_validate_json(v) for v in values]
+    return sorted((e for e in events if e.subject == account_id), key=lambda e: e.sequence)
 
 
 def assert_no_secrets(suite: Suite) -> None:
