@@ -81,6 +81,14 @@ def form(spec: list[Any],
     return schema, {"order": order, "widgets": widgets}
 
 
+def fee_line(raw: list[Any]) -> dict[str, Any]:
+    """``[code, name, VND, rule?, {quantity_field, free_units, …}?]``."""
+    options = raw[-1] if isinstance(raw[-1], dict) else {}
+    plain = raw[:-1] if options else raw
+    return {"code": plain[0], "name": plain[1], "amount": plain[2],
+            "rule": plain[3] if len(plain) > 3 else None, **options}
+
+
 def procedure_content(raw: dict[str, Any], meta: dict[str, Any],
                       templates: list[TemplateRef]) -> ProcedureContent:
     schema, ui = form(raw["form"], meta["form_groups"])
@@ -90,8 +98,7 @@ def procedure_content(raw: dict[str, Any], meta: dict[str, Any],
          "wallet_types": d[4] if len(d) > 4 else [], "required": d[5] if len(d) > 5 else True}
         for d in raw["documents"]
     ]
-    fees = [{"code": f[0], "name": f[1], "amount": f[2], "rule": f[3] if len(f) > 3 else None}
-            for f in raw["fees"]]
+    fees = [fee_line(f) for f in raw["fees"]]
     return ProcedureContent(
         code=raw["code"], name=raw["name"], field_code=raw["field"],
         service_level=raw["level"], government_level=raw["gov"],

@@ -21,10 +21,11 @@ def content_to_doc(content: ProcedureContent) -> dict[str, Any]:
 
 
 def content_from_doc(doc: dict[str, Any]) -> ProcedureContent:
+    """A stored draft or version; one stored before fee rules loads as it was."""
     data = dict(doc)
     for key in _AS_JSON:
         data[key] = json.loads(data.pop(f"{key}_json"))
-    return ProcedureContent.model_validate(data)
+    return ProcedureContent.model_validate(data, context={"stored": True})
 
 
 def search_fields(content: ProcedureContent, version: int, field_name: str) -> dict[str, Any]:
@@ -50,5 +51,6 @@ def card(content: ProcedureContent, version: int) -> dict[str, Any]:
         "mode": content.mode, "agency_codes": content.agency_codes,
         "government_level": content.government_level,
         "time_limit_days": content.time_limit_days,
-        "fee_total": sum(f.amount for f in content.fees if f.rule is None),
+        "fee_total": sum(f.amount for f in content.fees
+                         if f.rule is None and f.applies_if is None),
     }

@@ -21,7 +21,7 @@ from services.catalog.domain.errors import (
     NothingToPublishError,
     NotPublishedError,
 )
-from services.catalog.domain.model import ProcedureContent
+from services.catalog.domain.model import FeeRuleError, ProcedureContent, check_fee_fields
 from shared.events.envelope import Actor
 from shared.mongo_lock import lock_key
 
@@ -96,6 +96,10 @@ class Procedures:
             raise NothingToPublishError(
                 f"Bản nháp của thủ tục {code} không có thay đổi so với phiên bản đang áp dụng.")
         content = content_from_doc(doc["draft"])
+        try:  # a draft saved before fee rules must name its count fields now
+            check_fee_fields(content.fees, content.form_schema["properties"])
+        except FeeRuleError as error:
+            raise InvalidProcedureError(str(error)) from error
         await self._check_references(content)
         field = await self.registry.field(content.field_code)
         version = doc["current_version"] + 1
@@ -182,5 +186,8 @@ def parse_content(data: Doc) -> ProcedureContent:
     try:
         return ProcedureContent.model_validate(data)
     except ValidationError as error:
-        raise invalid(error, InvalidProcedureError,
-                      "Nội dung thủ tục không hợp lệ, vui lòng kiểm tra lại.") from error
+        fee_errors = [e["ctx"]["error"] for e in error.errors()
+                      if isinstance(e.get("ctx", {}).get("error"), FeeRuleError)]
+        detail = (str(fee_errors[0]) if fee_errors
+                  else "Nội dung thủ tục không hợp lệ, vui lòng kiểm tra lại.")
+        raise invalid(error, InvalidProcedureError, detail) from error

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from services.catalog.domain.text import nfc
 
@@ -76,11 +83,49 @@ class RequiredDocument(_Model):
     note: str | None = Field(None, max_length=500)
 
 
+FORM_FIELD = r"^[A-Za-z_][A-Za-z0-9_]{0,63}$"
+MAX_VND = 10_000_000_000
+
+
+class FeeRuleError(ValueError):
+    """A fee line that cannot be computed from the form; the message is Vietnamese."""
+
+
 class Fee(_Model):
+    """One fee line. ``rule`` null: a fixed amount. Otherwise ``amount`` is the unit price
+    and the count comes from the integer form field ``quantity_field``: units
+    ``free_units + 1 .. max_units`` are charged, capped at ``max_amount``, all of it times
+    ``multiplier_field`` (e.g. pages of each copy × copies). ``applies_if`` names a boolean
+    form field the line depends on; when it applies it ``replaces`` another line."""
+
     code: str = Field(pattern=CODE)
     name: str = Field(min_length=2, max_length=300)
-    amount: int = Field(ge=0, le=10_000_000_000, description="VND")
+    amount: int = Field(ge=0, le=MAX_VND, description="VND; the unit price of a rule line")
     rule: FeeRule | None = None
+    quantity_field: str | None = Field(None, pattern=FORM_FIELD)
+    multiplier_field: str | None = Field(None, pattern=FORM_FIELD)
+    free_units: int = Field(0, ge=0, le=100_000)
+    max_units: int | None = Field(None, ge=1, le=100_000)
+    max_amount: int | None = Field(None, ge=0, le=MAX_VND)
+    applies_if: str | None = Field(None, pattern=FORM_FIELD)
+    replaces: str | None = Field(None, pattern=CODE)
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Fee:
+        counted = (self.quantity_field, self.multiplier_field, self.max_units, self.max_amount)
+        if self.rule is None and (any(v is not None for v in counted) or self.free_units):
+            raise FeeRuleError(
+                f"Khoản phí «{self.code}» là mức thu cố định: chỉ khoản tính theo số lượng "
+                "(rule) mới có trường số lượng, số đơn vị miễn phí, tối đa hoặc mức trần.")
+        if self.max_units is not None and self.max_units <= self.free_units:
+            raise FeeRuleError(f"Khoản phí «{self.code}»: số đơn vị tính phí tối đa phải lớn "
+                               "hơn số đơn vị được miễn phí.")
+        if self.replaces is not None and self.applies_if is None:
+            raise FeeRuleError(f"Khoản phí «{self.code}» chỉ thay thế «{self.replaces}» khi "
+                               "có điều kiện áp dụng (applies_if).")
+        if self.replaces == self.code:
+            raise FeeRuleError(f"Khoản phí «{self.code}» không thể thay thế chính nó.")
+        return self
 
 
 class TemplateRef(_Model):
@@ -141,6 +186,14 @@ class ProcedureContent(_Model):
         return schema
 
     @model_validator(mode="after")
+    def _fees_computable(self, info: ValidationInfo) -> ProcedureContent:
+        """Every form field a fee line reads exists with the right type. Versions stored
+        before fee rules (a rule line without its count field) still load as stored."""
+        stored = bool(info.context and info.context.get("stored"))
+        check_fee_fields(self.fees, self.form_schema.get("properties", {}), stored=stored)
+        return self
+
+    @model_validator(mode="after")
     def _consistent(self) -> ProcedureContent:
         codes = [d.code for d in self.required_documents]
         if len(codes) != len(set(codes)):
@@ -152,3 +205,28 @@ class ProcedureContent(_Model):
         if "online" in self.result_delivery and self.service_level < 4:
             raise ValueError("online result delivery needs service level 4")
         return self
+
+
+_FIELD_TYPES = {"integer": "số nguyên", "boolean": "ô đánh dấu (đúng/sai)"}
+
+
+def check_fee_fields(fees: list[Fee], properties: dict[str, Any], *, stored: bool = False) -> None:
+    codes = {f.code for f in fees}
+    for fee in fees:
+        if fee.rule is not None and fee.quantity_field is None and not stored:
+            raise FeeRuleError(f"Khoản phí «{fee.code}» tính theo số lượng phải nêu trường "
+                               "của tờ khai chứa số lượng (quantity_field).")
+        if fee.replaces is not None and fee.replaces not in codes:
+            raise FeeRuleError(f"Khoản phí «{fee.code}» thay thế khoản «{fee.replaces}» không "
+                               "có trong danh sách phí của thủ tục.")
+        for name, kind in ((fee.quantity_field, "integer"), (fee.multiplier_field, "integer"),
+                           (fee.applies_if, "boolean")):
+            if name is None:
+                continue
+            prop = properties.get(name)
+            if not isinstance(prop, dict):
+                raise FeeRuleError(f"Khoản phí «{fee.code}» dùng trường «{name}» không có "
+                                   "trong tờ khai.")
+            if prop.get("type") != kind:
+                raise FeeRuleError(f"Khoản phí «{fee.code}»: trường «{name}» của tờ khai "
+                                   f"phải là {_FIELD_TYPES[kind]}.")

@@ -38,10 +38,18 @@ def dossier_view(d: Dossier, *, internal: bool) -> dict[str, Any]:
         "payment": d.payment, "result": d.result, "delivery_channel": d.delivery_channel,
         "rating": d.rating, "closing_reason": d.closing_reason,
         "missing_documents": d.missing_documents(),
+        "fee_estimate": fee_estimate(d),
     }
     if internal:
         view.update(assignee=d.assignee, proposal=d.proposal, opinions=d.opinions)
     return view
+
+
+def fee_estimate(d: Dossier) -> dict[str, Any]:
+    """«Phí, lệ phí dự kiến»: the procedure's fee rules applied to the dossier's form."""
+    lines = d.procedure_version_info.fee_lines(d.form)
+    return {"lines": [line.as_dict() for line in lines],
+            "total": sum(line.amount for line in lines)}
 
 
 def public_view(d: Dossier) -> dict[str, Any]:
@@ -57,7 +65,7 @@ def public_view(d: Dossier) -> dict[str, Any]:
 
 def national_export(d: Dossier) -> dict[str, Any]:
     """The national portal's synchronisation shape for one dossier."""
-    fees = d.procedure.get("fees") or []
+    fees = d.procedure_version_info.fee_lines(d.form)
     return {
         "MaHoSo": d.code,
         "MaTTHC": d.procedure_code,
@@ -67,8 +75,9 @@ def national_export(d: Dossier) -> dict[str, Any]:
         "NgayTra": iso(d.completed_at),
         "KenhThucHien": 2,  # 1 trực tiếp, 2 trực tuyến, 3 bưu chính
         "HinhThucTra": d.delivery_channel,
-        "LePhi": [{"MaPhiLePhi": f.get("code"), "TenPhiLePhi": f.get("name"),
-                   "SoTien": f.get("amount")} for f in fees],
+        "LePhi": [{"MaPhiLePhi": f.code, "TenPhiLePhi": f.name, "DonGia": f.unit_amount,
+                   "SoLuong": f.quantity, "SoTien": f.amount} for f in fees],
+        "TongTienPhiLePhi": sum(f.amount for f in fees),
         "DaThanhToan": d.payment is not None,
         "DanhSachBoSung": [
             {"LanBoSung": s["round"], "NgayYeuCau": iso(s["requested_at"]),

@@ -148,17 +148,17 @@ class Dossier(Filing):
         if not result:
             raise errors.InvalidInputError("Vui lòng đính kèm kết quả giải quyết.")
         result = checked_result(result)
-        fee_due = self.procedure_version_info.fee_total if self.payment is None else 0
+        procedure = self.procedure_version_info
+        lines = procedure.fee_lines(self.form) if self.payment is None else []
+        fee_due = sum(line.amount for line in lines)
         self._approved(actor=actor.model_dump(), result=result, fee_due=fee_due, at=now)
         if fee_due:
-            procedure = self.procedure_version_info
             self._payment_requested(
                 actor=actor.model_dump(), dossier_id=str(self.id), code=self.code or "",
                 procedure_code=procedure.code, procedure_version=procedure.version,
                 agency_code=self.agency_code, payer_id=self.owner_id,
                 service_level=procedure.service_level,
-                fees=[{"code": f.code, "name": f.name, "amount": f.amount}
-                      for f in procedure.fees],
+                fees=[line.as_dict() for line in lines if line.amount > 0],
                 total=fee_due, procedure_name=procedure.name, payer_name=self.applicant,
                 reason=f"Phí, lệ phí giải quyết hồ sơ {self.code}",
             )

@@ -48,6 +48,7 @@ def test_payment_requested_follows_the_contract_with_the_payment_service() -> No
     assert data["agency_code"] == "NB.HOALU" and data["payer_id"] == OWNER.id
     assert data["service_level"] == 4 and data["total"] == 8000
     assert data["fees"] == [{"code": "le_phi", "name": "Lệ phí đăng ký khai sinh",
-                             "amount": 8000}]
+                             "unit_amount": 8000, "quantity": 1, "amount": 8000,
+                             "rule": None}]
     assert data["payer_name"] == "Nguyễn Văn An"
     assert data["procedure_name"] == "Đăng ký khai sinh"
