@@ -249,3 +249,55 @@ def test_assignment_and_transfer_to_another_agency(browser: Browser, portal: Any
     expect(page.locator("form[data-action='propose']")).to_be_visible()
     shot(page, "36-can-bo-so-tu-phap")
     context.close()
+
+
+def test_an_agency_admin_creates_disables_and_enables_an_officer(
+    browser: Browser, portal: Any
+) -> None:
+    email = f"canbo.moi.{datetime.now(UTC):%H%M%S%f}@motcua.local"
+    password = "Cán bộ mới của sở 2026"
+    context, page = officer(browser, portal, "agencyadmin.stp@motcua.local")
+    page.goto("/can-bo")
+    page.locator("#staff-link").click()
+    expect(page.get_by_role("heading", name=re.compile("Cán bộ của cơ quan"))).to_be_visible()
+    new = page.locator("#new-officer")
+    new.get_by_label("Họ và tên").fill("Trần Thị Mới")
+    new.get_by_label("Thư điện tử").fill(email)
+    new.get_by_label("Mật khẩu ban đầu").fill("12345678")  # among the most common
+    new.get_by_label("xử lý").check()
+    new.get_by_role("button", name="Tạo tài khoản").click()
+    expect(page.locator(".notice.err")).to_contain_text("phổ biến")
+    expect(new.get_by_label("Họ và tên")).to_have_value("Trần Thị Mới")  # kept, not retyped
+    new.get_by_label("Mật khẩu ban đầu").fill(password)
+    new.get_by_role("button", name="Tạo tài khoản").click()
+    expect(page.get_by_text("Đã tạo tài khoản cán bộ.")).to_be_visible()
+    row = page.locator("#staff tr[data-staff='Trần Thị Mới']")
+    expect(row.locator(".staff-status")).to_have_text("Đang hoạt động")
+    expect(row).to_contain_text("xử lý")
+
+    row.get_by_placeholder("Lý do").fill("Nghỉ hưu theo chế độ")
+    row.get_by_role("button", name="Khóa tài khoản").click()
+    expect(page.get_by_text("Đã khóa tài khoản.")).to_be_visible()
+    expect(row.locator(".staff-status")).to_have_text("Đã khóa")
+    shot(page, "34-quan-tri-can-bo")
+
+    locked_out, login_page = new_page(browser, portal)
+    login_page.goto("/dang-nhap")
+    login_page.fill("#f-email", email)
+    login_page.fill("#f-password", password)
+    login_page.click("form[action='/dang-nhap'] button")
+    expect(login_page.get_by_text("Tài khoản đã bị khóa.")).to_be_visible()
+    locked_out.close()
+
+    row.get_by_placeholder("Lý do").fill("Được gọi trở lại công tác")
+    row.get_by_role("button", name="Mở khóa").click()
+    expect(row.locator(".staff-status")).to_have_text("Đang hoạt động")
+    context.close()
+    context, page = new_page(browser, portal)
+    log_in(page, email, password)  # asserts the officer is signed in
+    context.close()
+
+    context, page = officer(browser, portal, "processor.stp@motcua.local")
+    assert page.goto("/can-bo/nhan-su").status == 403  # not an agency admin
+    expect(page.get_by_text("Chỉ cán bộ quản trị của cơ quan")).to_be_visible()
+    context.close()

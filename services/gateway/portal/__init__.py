@@ -22,6 +22,7 @@ from services.gateway.portal import (
     payments,
     profile,
     public,
+    staff,
     supplement,
 )
 from services.gateway.portal.api import Services
@@ -44,7 +45,7 @@ def build_router(
 
     router = APIRouter(include_in_schema=False, dependencies=[Depends(attach)])
     for module in (public, account, profile, payments, payment_result, dossiers, supplement,
-                   notifications, officer, auditor):
+                   notifications, officer, staff, auditor):
         router.include_router(module.router)
 
     @router.get("/static/{name}")
