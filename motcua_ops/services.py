@@ -14,7 +14,9 @@ from motcua_ops import procs
 from motcua_ops.paths import REPO_ROOT, Paths, child_env
 from motcua_ops.ports import pick_port, port_is_free
 from motcua_ops.state import (
+    engine_state_path,
     load_services,
+    read_json,
     recorded_ports,
     service_state_path,
     state_lock,
@@ -99,7 +101,7 @@ def start_services(
             for s in specs
         }
         urls = {s.name: f"http://127.0.0.1:{ports[s.name]}" for s in specs}
-        env = {"MOTCUA_STATE_DIR": str(paths.state)}
+        env = {"MOTCUA_STATE_DIR": str(paths.state), **blob_store_env(paths.state)}
         env.update({s.url_env: urls[s.name] for s in specs})
         if "gateway" in urls and "MOTCUA_PAYMENT_VNPAY_RETURN_URL" not in os.environ:
             # the provider sends the payer back to the portal, wherever the gateway listens
@@ -120,6 +122,27 @@ def start_services(
                 recorded[result.name]["pid"] = None
         write_json(path, recorded)
     return [results[s.name] for s in specs]
+
+
+# The services that keep files (attachments, results, the document wallet).
+BLOB_SERVICES = ("dossier", "identity")
+
+
+def blob_store_env(state: Path) -> dict[str, str]:
+    """The launcher's S3 engine (versitygw) as the file store of the services with files,
+    as a province would run them. A service whose ``MOTCUA_<SERVICE>_BLOB_S3_URL`` is in
+    the environment keeps that (set it empty for local disk)."""
+    s3 = read_json(engine_state_path(state)).get("s3")
+    if not s3:
+        return {}
+    env = {}
+    for service in BLOB_SERVICES:
+        prefix = f"MOTCUA_{service.upper()}_BLOB_S3_"
+        if prefix + "URL" not in os.environ:
+            env.update({prefix + "URL": s3["url"], prefix + "REGION": s3["region"],
+                        prefix + "ACCESS_KEY": s3["access_key"],
+                        prefix + "SECRET_KEY": s3["secret_key"]})
+    return env
 
 
 def _start_one(

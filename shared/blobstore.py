@@ -1,4 +1,5 @@
-"""Content-addressed file storage: a port, a local-disk adapter and an in-memory fake.
+"""Content-addressed file storage: a port, a local-disk adapter and an in-memory fake
+(the S3 adapter is in :mod:`shared.blobstore_s3`).
 
 A blob is named by the SHA-256 of its bytes, so storing the same file twice
 keeps one copy and a name can never point at different content. The content
@@ -45,6 +46,11 @@ class BlobTypeNotAllowedError(BlobError):
 
 class BlobNotFoundError(BlobError):
     pass
+
+
+class BlobUnavailableError(BlobError):
+    """The store cannot be reached or refuses us (down, timeout, bad keys): try again
+    later; the APIs answer 503. Nothing was stored."""
 
 
 @dataclass(frozen=True)

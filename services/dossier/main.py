@@ -13,7 +13,6 @@ from services.dossier.adapters.queries import ReadModels
 from services.dossier.api import audit, citizen, errors, lookup, officer, result
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.settings import DossierSettings
-from shared.blobstore import LocalBlobStore
 from shared.http.app import create_app, serve
 
 
@@ -38,7 +37,7 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
                      lifespan=lifespan)
     app.state.dossiers = dossiers
     app.state.settings = settings
-    app.state.blobs = LocalBlobStore(settings.blob_root())
+    app.state.blobs = settings.blob_store(settings.blob_root())
     app.state.read_models = ReadModels(procedures.db)
     errors.install(app)
     app.include_router(officer.queues)  # before /{dossier_id} routes of the same prefix

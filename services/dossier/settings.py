@@ -6,11 +6,12 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from shared.blob_settings import BUCKET_PATTERN, BlobSettings
 from shared.eventstore import eventstore_env
 from shared.settings import ServiceSettings, state_dir
 
 
-class DossierSettings(ServiceSettings):
+class DossierSettings(ServiceSettings, BlobSettings):
     model_config = SettingsConfigDict(env_prefix="MOTCUA_DOSSIER_")
 
     event_store: Literal["sqlite", "postgres"] = Field(
@@ -30,6 +31,10 @@ class DossierSettings(ServiceSettings):
     )
     blob_dir: Path | None = Field(
         None, description="Attachment store directory; default $MOTCUA_STATE_DIR/dossier/blobs."
+    )
+    blob_s3_bucket: str = Field(
+        "motcua-dossier", pattern=BUCKET_PATTERN,
+        description="Bucket of attachments and result files when BLOB_S3_URL is set.",
     )
 
     def eventstore_env(self) -> dict[str, str]:

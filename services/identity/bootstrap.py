@@ -18,7 +18,6 @@ from services.identity.application.context import Identity, LinkSealer
 from services.identity.domain.passwords import PasswordPolicy
 from services.identity.domain.throttle import ThrottlePolicy
 from services.identity.settings import IdentitySettings
-from shared.blobstore import LocalBlobStore
 
 
 def _secret_file(path: Path) -> bytes:
@@ -45,7 +44,7 @@ def build_identity(settings: IdentitySettings, db: AsyncDatabase[dict[str, Any]]
         issuer=TokenIssuer(keys, settings.issuer, settings.audience,
                            timedelta(minutes=settings.access_token_minutes)),
         sealer=LinkSealer(settings.link_seal_public_key, settings.seal_key_file()),
-        blobs=LocalBlobStore(data / "blobs", max_bytes=settings.max_document_bytes),
+        blobs=settings.blob_store(data / "blobs", max_bytes=settings.max_document_bytes),
         captcha_key=(settings.captcha_secret.encode() if settings.captcha_secret
                      else _secret_file(data / "captcha.key")),
         throttle=ThrottlePolicy(settings.login_free_failures, settings.login_base_delay_seconds,

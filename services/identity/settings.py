@@ -5,10 +5,11 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from shared.blob_settings import BUCKET_PATTERN, BlobSettings
 from shared.settings import ServiceSettings, state_dir
 
 
-class IdentitySettings(ServiceSettings):
+class IdentitySettings(ServiceSettings, BlobSettings):
     model_config = SettingsConfigDict(env_prefix="MOTCUA_IDENTITY_")
 
     mongo_database: str = Field("motcua_identity", description="MongoDB database of identity.")
@@ -61,6 +62,10 @@ class IdentitySettings(ServiceSettings):
     )
     max_document_bytes: int = Field(
         10 * 1024 * 1024, gt=0, description="Largest personal document file."
+    )
+    blob_s3_bucket: str = Field(
+        "motcua-identity", pattern=BUCKET_PATTERN,
+        description="Bucket of the document wallet's files when BLOB_S3_URL is set.",
     )
 
     def resolved_data_dir(self) -> Path:

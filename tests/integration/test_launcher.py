@@ -24,6 +24,7 @@ from pymongo import MongoClient
 
 from motcua_ops import procs
 from motcua_ops.engines import ensure_engines, stop_engines
+from motcua_ops.engines.s3 import s3_client
 from motcua_ops.paths import REPO_ROOT
 from motcua_ops.services import SERVICES
 from motcua_ops.state import engine_state_path, load_engines
@@ -35,6 +36,7 @@ MARKERS = {
     "mongo": "ferretdb",
     "postgres": "postgres",
     "smtp": "motcua_ops.smtp_sink",
+    "s3": "versitygw",
 }
 
 
@@ -86,7 +88,7 @@ def test_engines_up_answer_and_down_leaves_nothing(tmp_path: Path) -> None:
     state = tmp_path / "state"
     try:
         engines = ensure_engines(state)
-        assert set(engines) == {"kafka", "mongo", "postgres", "smtp"}
+        assert set(engines) == {"kafka", "mongo", "postgres", "smtp", "s3"}
         assert load_engines(state) == engines
         assert engine_state_path(state).exists()
         for name, entry in engines.items():
@@ -108,6 +110,13 @@ def test_engines_up_answer_and_down_leaves_nothing(tmp_path: Path) -> None:
         with smtplib.SMTP(engines["smtp"]["host"], engines["smtp"]["port"], timeout=10) as smtp:
             smtp.send_message(message)
         assert len(list(Path(engines["smtp"]["maildir"]).glob("*.eml"))) == 1
+
+        s3 = s3_client(engines["s3"])
+        s3.create_bucket(Bucket="launcher-test")
+        s3.put_object(Bucket="launcher-test", Key="ho-so.txt", Body="Hồ sơ".encode())
+        assert s3.get_object(Bucket="launcher-test", Key="ho-so.txt")["Body"].read() == (
+            "Hồ sơ".encode())
+        s3.close()
 
         again = ensure_engines(state)  # idempotent: same processes, same addresses
         assert again == engines
@@ -134,6 +143,10 @@ def test_engines_up_answer_and_down_leaves_nothing(tmp_path: Path) -> None:
         }
         with MongoClient(restarted["mongo"]["url"], serverSelectionTimeoutMS=5000) as mongo:
             assert mongo["launcher_test"]["docs"].count_documents({}) == 1
+        s3 = s3_client(restarted["s3"])
+        assert [o["Key"] for o in s3.list_objects_v2(Bucket="launcher-test")["Contents"]] == [
+            "ho-so.txt"]
+        s3.close()
     finally:
         stop_engines(state)
     assert our_processes(state) == []

@@ -1,7 +1,8 @@
 """Where integration tests find the engines, in DESIGN.md's order.
 
 1. Addresses given in the environment (MOTCUA_KAFKA_BOOTSTRAP_SERVERS,
-   MOTCUA_MONGO_URL, MOTCUA_POSTGRES_DSN, MOTCUA_SMTP_HOST/PORT/MAILDIR).
+   MOTCUA_MONGO_URL, MOTCUA_POSTGRES_DSN, MOTCUA_SMTP_HOST/PORT/MAILDIR; optionally
+   MOTCUA_S3_URL/_ACCESS_KEY/_SECRET_KEY for an S3-compatible store).
 2. Else containers, where a Docker engine answers.
 3. Else the local launcher (real processes on 127.0.0.1).
 
@@ -33,15 +34,27 @@ class Engines:
     smtp_host: str
     smtp_port: int
     maildir: Path
+    # the S3-compatible file store (versitygw from the launcher); "" where there is none
+    s3_url: str = ""
+    s3_access_key: str = ""
+    s3_secret_key: str = ""
+    s3_region: str = "us-east-1"
 
     def env(self) -> dict[str, str]:
-        return {
+        env = {
             "MOTCUA_KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap_servers,
             "MOTCUA_MONGO_URL": self.mongo_url,
             "MOTCUA_POSTGRES_DSN": self.postgres_dsn,
             "MOTCUA_SMTP_HOST": self.smtp_host,
             "MOTCUA_SMTP_PORT": str(self.smtp_port),
         }
+        if self.s3_url:  # the services with files keep them there, as `motcua up` does
+            for service in ("DOSSIER", "IDENTITY"):
+                prefix = f"MOTCUA_{service}_BLOB_S3_"
+                env.update({prefix + "URL": self.s3_url, prefix + "REGION": self.s3_region,
+                            prefix + "ACCESS_KEY": self.s3_access_key,
+                            prefix + "SECRET_KEY": self.s3_secret_key})
+        return env
 
 
 def _from_environment() -> Engines | None:
@@ -51,6 +64,8 @@ def _from_environment() -> Engines | None:
         os.environ["MOTCUA_KAFKA_BOOTSTRAP_SERVERS"], os.environ["MOTCUA_MONGO_URL"],
         os.environ["MOTCUA_POSTGRES_DSN"], os.environ["MOTCUA_SMTP_HOST"],
         int(os.environ["MOTCUA_SMTP_PORT"]), Path(os.environ["MOTCUA_SMTP_MAILDIR"]),
+        os.environ.get("MOTCUA_S3_URL", ""), os.environ.get("MOTCUA_S3_ACCESS_KEY", ""),
+        os.environ.get("MOTCUA_S3_SECRET_KEY", ""),
     )
 
 
@@ -72,7 +87,8 @@ def _from_launcher() -> Iterator[Engines]:
         yield Engines(
             state["kafka"]["bootstrap_servers"], state["mongo"]["url"],
             state["postgres"]["dsn"], state["smtp"]["host"], int(state["smtp"]["port"]),
-            Path(state["smtp"]["maildir"]),
+            Path(state["smtp"]["maildir"]), state["s3"]["url"], state["s3"]["access_key"],
+            state["s3"]["secret_key"], state["s3"]["region"],
         )
     finally:
         if not were_running:

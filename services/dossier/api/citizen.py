@@ -14,7 +14,13 @@ from services.dossier.api.deps import Dossiers
 from services.dossier.api.timeline import timeline
 from services.dossier.api.views import dossier_view
 from services.dossier.domain.errors import NotAllowedError
-from shared.blobstore import MAX_BYTES, BlobError, BlobTooLargeError, sniff_content_type
+from shared.blobstore import (
+    MAX_BYTES,
+    BlobError,
+    BlobTooLargeError,
+    BlobUnavailableError,
+    sniff_content_type,
+)
 from shared.http.actor import CurrentActor
 from shared.problems import ProblemError
 
@@ -103,6 +109,8 @@ def upload(dossier_id: UUID, actor: CurrentActor, app: Dossiers, request: Reques
     except BlobTooLargeError:
         raise ProblemError(413, "attachment-too-large",
                            "Tệp đính kèm vượt quá dung lượng cho phép.") from None
+    except BlobUnavailableError:
+        raise  # 503 (api/errors.py), not a refusal of the file
     except BlobError:
         raise ProblemError(415, "attachment-type-not-allowed",
                            "Chỉ chấp nhận tệp PDF, JPEG hoặc PNG.") from None
@@ -132,6 +140,8 @@ def download(dossier_id: UUID, attachment_id: str, actor: CurrentActor, app: Dos
         raise ProblemError(404, "attachment-not-found", "Không tìm thấy tệp đính kèm.")
     try:
         content = request.app.state.blobs.get(attachment["sha256"])
+    except BlobUnavailableError:
+        raise  # 503 (api/errors.py), not a refusal of the file
     except BlobError:
         raise ProblemError(404, "attachment-not-found", "Không tìm thấy tệp đính kèm.") from None
     return Response(content, media_type=attachment.get("content_type") or

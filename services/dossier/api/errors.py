@@ -6,6 +6,7 @@ from fastapi.responses import JSONResponse
 
 from services.dossier.application.dossiers import DossierNotFoundError, FormInvalidError
 from services.dossier.domain import errors
+from shared.blobstore import BlobUnavailableError
 from shared.problems import problem_response
 
 
@@ -29,4 +30,13 @@ def install(app: FastAPI) -> None:
             409, "dossier-concurrent-change",
             "Hồ sơ vừa được người khác thay đổi, vui lòng tải lại và thử lại.",
             instance=request.url.path,
+        )
+
+    @app.exception_handler(BlobUnavailableError)
+    async def _blobs_unavailable(request: Request, exc: BlobUnavailableError) -> JSONResponse:
+        # the file store is down or refuses us: nothing was stored, the user may retry
+        return problem_response(
+            503, "file-store-unavailable",
+            "Kho lưu trữ tệp tạm thời không truy cập được, vui lòng thử lại sau ít phút.",
+            instance=request.url.path, headers={"Retry-After": "5"},
         )

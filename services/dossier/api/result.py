@@ -22,7 +22,13 @@ from starlette.datastructures import UploadFile
 from services.dossier.api.deps import Dossiers
 from services.dossier.api.officer import ApproveBody, require_staff
 from services.dossier.domain.result import file_name
-from shared.blobstore import MAX_BYTES, BlobError, BlobTooLargeError, sniff_content_type
+from shared.blobstore import (
+    MAX_BYTES,
+    BlobError,
+    BlobTooLargeError,
+    BlobUnavailableError,
+    sniff_content_type,
+)
 from shared.events.envelope import Actor
 from shared.http.actor import CurrentActor
 from shared.http.download import content_disposition
@@ -81,6 +87,8 @@ async def _multipart_result(dossier_id: UUID, request: Request, actor: Actor,
         except BlobTooLargeError:
             raise ProblemError(413, "attachment-too-large",
                                "Tệp kết quả vượt quá dung lượng cho phép.") from None
+        except BlobUnavailableError:
+            raise  # 503 (api/errors.py), not a refusal of the file
         except BlobError:
             raise ProblemError(415, "attachment-type-not-allowed",
                                "Chỉ chấp nhận tệp PDF, JPEG hoặc PNG.") from None
@@ -97,6 +105,8 @@ def download(dossier_id: UUID, actor: CurrentActor, app: Dossiers, request: Requ
     document = app.get_for(dossier_id, actor).result_document_for(actor)
     try:
         content = request.app.state.blobs.get(document["sha256"])
+    except BlobUnavailableError:
+        raise  # 503 (api/errors.py), not a refusal of the file
     except BlobError:
         raise ProblemError(404, "result-not-found", NOT_FOUND) from None
     return Response(content, media_type=document["content_type"], headers={

@@ -6,7 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from services.identity.domain import errors as e
-from shared.blobstore import BlobError, BlobTooLargeError
+from shared.blobstore import BlobError, BlobTooLargeError, BlobUnavailableError
 from shared.problems import problem_response
 
 FIELD_CODES = {
@@ -82,6 +82,10 @@ def to_problem(request: Request, error: Exception) -> JSONResponse:
             return _problem(request, 503, "service-unavailable",
                             "Dịch vụ gửi thư tạm thời chưa sẵn sàng, vui lòng thử lại sau.",
                             {"Retry-After": "5"})
+        case BlobUnavailableError():
+            return _problem(request, 503, "file-store-unavailable",
+                            "Kho lưu trữ tệp tạm thời không truy cập được, vui lòng thử lại "
+                            "sau ít phút.", {"Retry-After": "5"})
         case BlobTooLargeError(limit=limit):
             return _problem(request, 413, "file-too-large",
                             f"Tệp đính kèm vượt quá {limit // (1024 * 1024)} MiB.")
