@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from reportlab.lib.pagesizes import A5
@@ -36,6 +37,14 @@ def _fonts() -> tuple[str, str]:
     return _registered[0], _registered[1]
 
 
+def item_text(item: dict[str, Any]) -> str:
+    """«Phí cấp bản sao (3 × 8.000 đồng): 24.000 đồng»; a fixed fee shows only its amount."""
+    name = item["name"] or item["code"]
+    if item.get("quantity", 1) != 1:
+        name += f" ({item['quantity']} × {format_vnd(item['unit_amount'])})"
+    return f"{name}: {format_vnd(item['amount'])}"
+
+
 def receipt_lines(order: FeeOrder) -> list[tuple[str, str]]:
     """The receipt's content, also what tests compare with the PDF's text."""
     assert order.payment is not None
@@ -48,8 +57,7 @@ def receipt_lines(order: FeeOrder) -> list[tuple[str, str]]:
         ("Thủ tục", f"{order.procedure_code} {order.procedure_name}".strip()),
         ("Cơ quan thu", order.agency_code),
     ]
-    lines += [("Khoản thu", f"{item['name'] or item['code']}: {format_vnd(item['amount'])}")
-              for item in order.items]
+    lines += [("Khoản thu", item_text(item)) for item in order.items]
     lines += [
         ("Số tiền", format_vnd(amount)),
         ("Bằng chữ", vnd_in_words(amount)),

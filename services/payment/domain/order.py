@@ -108,7 +108,7 @@ class FeeOrder(Aggregate):
         if not fields.get("payer_id"):
             raise InvalidFeeRequestError("Thiếu người nộp phí.")
         clean = [{"code": str(i.get("code", "")), "name": str(i.get("name", "")),
-                  "amount": int(i["amount"])} for i in items]
+                  "amount": int(i["amount"]), **_counted(i)} for i in items]
         return cls(items=clean, amount=total, actor=actor.model_dump(), **fields)
 
     # --- idempotency -----------------------------------------------------------------
@@ -434,3 +434,12 @@ class FeeOrder(Aggregate):
 def _owed(payment: dict[str, Any] | None) -> int:
     """What is still owed back of an extra payment."""
     return int(payment["amount"] - payment["refunded"]) if payment else 0
+
+
+def _counted(item: dict[str, Any]) -> dict[str, int]:
+    """A line computed from a count (``quantity`` units of ``unit_amount``) keeps both for
+    the receipt; other extra keys of the request are not kept."""
+    quantity, unit = item.get("quantity"), item.get("unit_amount")
+    if type(quantity) is int and type(unit) is int and quantity > 0 and unit > 0:
+        return {"quantity": quantity, "unit_amount": unit}
+    return {}
