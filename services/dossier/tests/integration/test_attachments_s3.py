@@ -1,0 +1,133 @@
+"""Attachments through the dossier HTTP API land in an S3 bucket (a real versitygw) and
+come back identical; a stopped S3 server is a 503 problem, nothing half-written."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from pymongo import AsyncMongoClient
+
+from services.dossier.adapters.incoming import IncomingEvents
+from shared.blobstore_s3 import s3_client
+from shared.events.envelope import Actor, IntegrationEvent
+from tests.support.engines import Engines
+from tests.support.processes import ServiceProcess
+from tests.support.s3 import private_s3
+
+pytestmark = pytest.mark.integration
+
+AGENCY = "NB.HOALU"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452") + b"\x00" * 32
+PROCEDURE = {
+    "code": "1.001193", "version": 1, "name": "Đăng ký khai sinh", "field_code": "HT",
+    "service_level": 4, "mode": "toan_trinh", "agency_codes": [AGENCY],
+    "government_level": "commune", "steps": ["Nộp hồ sơ"],
+    "required_documents": [
+        {"code": "giay_chung_sinh", "name": "Giấy chứng sinh", "originals": 1, "copies": 0,
+         "required": True, "wallet_types": []},
+    ],
+    "form_schema": {"type": "object", "properties": {"ho_ten_tre": {"type": "string"}}},
+    "form_ui": {}, "time_limit_days": 3, "fees": [], "result_delivery": ["office"],
+    "legal_basis": ["Luật Hộ tịch 2014"],
+}
+
+
+async def _publish_procedure(mongo_url: str, database: str) -> None:
+    """What the dossier worker does with catalog's procedure_published (its own code)."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_url, tz_aware=True)
+    try:
+        event = IntegrationEvent(
+            id=uuid.uuid4(), source="/motcua/catalog", type="vn.motcua.catalog.procedure_published",
+            subject=PROCEDURE["code"], time=datetime.now(UTC), data=PROCEDURE, sequence=1,
+            actor=Actor(id="catalog", role="system"))
+        await IncomingEvents(client[database], dossiers=None).handle(event)  # type: ignore[arg-type]
+    finally:
+        await client.close()
+
+
+def _upload(client: httpx.Client, base: str, owner: dict[str, str], data: bytes,
+            name: str = "giay-chung-sinh.pdf") -> httpx.Response:
+    return client.post(f"{base}/attachments", headers=owner,
+                       data={"document_code": "giay_chung_sinh"},
+                       files={"file": (name, data, "application/octet-stream")})
+
+
+def test_attachments_live_in_s3_and_a_stopped_store_is_a_503(
+    engines: Engines, run_id: str, tmp_path: Path
+) -> None:
+    asyncio.run(_publish_procedure(engines.mongo_url, run_id))
+    with private_s3(tmp_path / "s3") as s3:
+        bucket = f"{run_id}-files"
+        env = {**engines.env(), **s3.env("dossier"), "MOTCUA_STATE_DIR": str(tmp_path / "state"),
+               "MOTCUA_DOSSIER_EVENT_STORE": "sqlite", "MOTCUA_DOSSIER_MONGO_DATABASE": run_id,
+               "MOTCUA_DOSSIER_SQLITE_PATH": str(tmp_path / "events.db"),
+               "MOTCUA_DOSSIER_BLOB_S3_BUCKET": bucket}
+        api = ServiceProcess("services.dossier", env, "MOTCUA_DOSSIER_PORT", tmp_path).start()
+        objects = s3_client(s3.entry["url"], s3.entry["access_key"], s3.entry["secret_key"])
+
+        def keys() -> list[str]:
+            listing = objects.list_objects_v2(Bucket=bucket)
+            return sorted(o["Key"] for o in listing.get("Contents", []))
+
+        owner = {"X-Motcua-User-Id": f"{run_id}-cong-dan", "X-Motcua-Role": "citizen"}
+        try:
+            with httpx.Client(base_url=api.url, timeout=60, trust_env=False) as client:
+                created = client.post("/api/v1/dossiers", headers=owner, json={
+                    "procedure_code": "1.001193", "agency_code": AGENCY,
+                    "form": {"ho_ten_tre": "Nguyễn Minh Khôi"}})
+                assert created.status_code == 201, created.text
+                base = f"/api/v1/dossiers/{created.json()['id']}"
+
+                refused = _upload(client, base, owner, b"MZ\x90\x00" + b"\x00" * 60, "a.pdf")
+                assert refused.status_code == 415
+                with pytest.raises(Exception, match="NoSuchBucket"):
+                    keys()  # refused before anything was sent: not even the bucket exists
+
+                uploaded = _upload(client, base, owner, PDF)
+                assert uploaded.status_code == 201, uploaded.text
+                attachment = uploaded.json()
+                digest = hashlib.sha256(PDF).hexdigest()
+                assert attachment["sha256"] == digest
+                assert keys() == [f"{digest[:2]}/{digest}"]  # the bucket, made on first use
+                stored = objects.get_object(Bucket=bucket, Key=f"{digest[:2]}/{digest}")
+                assert stored["Body"].read() == PDF
+                assert stored["ContentType"] == "application/pdf"
+                assert not (tmp_path / "state" / "dossier" / "blobs").exists()  # not on disk
+
+                download = client.get(f"{base}/attachments/{attachment['id']}", headers=owner)
+                assert download.status_code == 200 and download.content == PDF
+                again = _upload(client, base, owner, PDF, "ban-sao.pdf")  # same bytes
+                assert again.status_code == 201 and keys() == [f"{digest[:2]}/{digest}"]
+
+                s3.stop()
+                before = client.get(base, headers=owner).json()
+                down = _upload(client, base, owner, PNG, "anh.png")
+                assert down.status_code == 503, down.text
+                assert down.headers["content-type"].startswith("application/problem+json")
+                problem = down.json()
+                assert problem["type"].endswith("/file-store-unavailable")
+                assert "Kho lưu trữ tệp tạm thời không truy cập được" in problem["detail"]
+                assert down.headers["retry-after"] == "5"
+                after = client.get(base, headers=owner).json()
+                assert after["version"] == before["version"]  # no attachment recorded
+                assert after["attachments"] == before["attachments"]
+                gone = client.get(f"{base}/attachments/{attachment['id']}", headers=owner)
+                assert gone.status_code == 503
+                assert gone.json()["type"].endswith("/file-store-unavailable")
+
+                s3.start()
+                back = _upload(client, base, owner, PNG, "anh.png")
+                assert back.status_code == 201, back.text
+                assert len(keys()) == 2
+                assert client.get(f"{base}/attachments/{attachment['id']}",
+                                  headers=owner).content == PDF
+        finally:
+            api.stop()
