@@ -53,4 +53,5 @@ def card(content: ProcedureContent, version: int) -> dict[str, Any]:
         "time_limit_days": content.time_limit_days,
         "fee_total": sum(f.amount for f in content.fees
                          if f.rule is None and f.applies_if is None),
+        "fee_counted": any(f.rule is not None for f in content.fees),
     }

@@ -45,6 +45,7 @@ def test_a_version_with_rules_keeps_them_in_what_it_publishes() -> None:
         "so_luong", 2, None)
     assert content_from_doc(content_to_doc(content)) == content
     assert card(content, 1)["fee_total"] == 200000  # fixed, unconditional lines only
+    assert card(content, 1)["fee_counted"] is True
 
 
 @pytest.mark.parametrize(("fees", "detail"), [
