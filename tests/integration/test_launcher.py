@@ -168,6 +168,10 @@ def test_suite_up_serves_every_service_and_down_leaves_nothing(tmp_path: Path) -
                 "gateway"} <= set(services)
         for name, entry in services.items():
             assert httpx.get(f"{entry['url']}/readyz", timeout=10).status_code == 200, name
+        s3_url = load_engines(state)["s3"]["url"]
+        for name in ("dossier", "identity"):  # files go to the S3 engine, as in a province
+            environ = Path(f"/proc/{services[name]['pid']}/environ").read_bytes().split(b"\0")
+            assert f"MOTCUA_{name.upper()}_BLOB_S3_URL={s3_url}".encode() in environ, name
         landing = httpx.get(f"http://127.0.0.1:{gateway_port}/", timeout=10)
         assert "Cổng dịch vụ công Một Cửa" in landing.text
         assert cli(state, "status").returncode == 0
