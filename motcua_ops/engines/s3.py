@@ -16,7 +16,6 @@ from typing import Any, ClassVar
 
 from motcua_ops import procs
 from motcua_ops.engines.base import Engine, Entry
-from motcua_ops.engines.ferretdb import GO_PACKAGE
 from motcua_ops.engines.tools import find_tool
 from motcua_ops.ui import step
 
@@ -24,6 +23,7 @@ MODULE = "github.com/versity/versitygw/cmd/versitygw"
 VERSION = "v1.8.0"
 REGION = "us-east-1"
 ACCESS_KEY = "motcua"
+GO_PACKAGE = "the Go toolchain >= 1.25 (https://go.dev/dl)"  # versitygw's go.mod
 
 
 class S3Gateway(Engine):
@@ -56,7 +56,7 @@ class S3Gateway(Engine):
         go = find_tool("go", GO_PACKAGE)
         self.binary.parent.mkdir(parents=True, exist_ok=True)
         build = self.home / VERSION / "gobin"
-        # GOTOOLCHAIN=local: never download another toolchain (versitygw needs Go >= 1.25)
+        # GOTOOLCHAIN=local: never download another toolchain
         env = {**os.environ, "GOTOOLCHAIN": "local", "GOBIN": str(build), "CGO_ENABLED": "0"}
         with step(f"building versitygw {VERSION} with Go (about a minute)"):
             procs.run(
