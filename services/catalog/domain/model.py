@@ -12,8 +12,10 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     ValidationInfo,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -87,6 +89,9 @@ FORM_FIELD = r"^[A-Za-z_][A-Za-z0-9_]{0,63}$"
 MAX_VND = 10_000_000_000
 
 
+_FEE_CORE = ("code", "name", "amount", "rule")
+
+
 class FeeRuleError(ValueError):
     """A fee line that cannot be computed from the form; the message is Vietnamese."""
 
@@ -109,6 +114,13 @@ class Fee(_Model):
     max_amount: int | None = Field(None, ge=0, le=MAX_VND)
     applies_if: str | None = Field(None, pattern=FORM_FIELD)
     replaces: str | None = Field(None, pattern=CODE)
+
+    @model_serializer(mode="wrap")
+    def _only_rules_in_use(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A fixed line still reads {code, name, amount, rule}: rule options only when set."""
+        data: dict[str, Any] = handler(self)
+        return {k: v for k, v in data.items()
+                if k in _FEE_CORE or v != type(self).model_fields[k].default}
 
     @model_validator(mode="after")
     def _coherent(self) -> Fee:
