@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 
 from motcua_ops import procs
+from motcua_ops.blob_copy import copy_local_blobs
 from motcua_ops.paths import REPO_ROOT, Paths, child_env
 from motcua_ops.ports import pick_port, port_is_free
 from motcua_ops.state import (
@@ -101,7 +102,9 @@ def start_services(
             for s in specs
         }
         urls = {s.name: f"http://127.0.0.1:{ports[s.name]}" for s in specs}
-        env = {"MOTCUA_STATE_DIR": str(paths.state), **blob_store_env(paths.state)}
+        blobs = blob_store_env(paths.state)
+        copy_local_blobs(paths.state, blobs)  # files kept on disk before S3 stay reachable
+        env = {"MOTCUA_STATE_DIR": str(paths.state), **blobs}
         env.update({s.url_env: urls[s.name] for s in specs})
         if "gateway" in urls and "MOTCUA_PAYMENT_VNPAY_RETURN_URL" not in os.environ:
             # the provider sends the payer back to the portal, wherever the gateway listens
