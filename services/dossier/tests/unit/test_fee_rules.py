@@ -170,3 +170,44 @@ def test_the_dossier_view_and_the_national_export_show_the_computed_fee() -> Non
     assert exported["LePhi"] == [{"MaPhiLePhi": "PHI", "TenPhiLePhi":
                                   "Phí cấp bản sao trích lục hộ tịch", "DonGia": 8000,
                                   "SoLuong": 3, "SoTien": 24000}]
+
+
+RULES = st.sampled_from([None, "per_copy", "per_page", "per_item"])
+
+
+@st.composite
+def fee_lists(draw: st.DrawFn) -> tuple[Fee, ...]:
+    codes = draw(st.lists(st.sampled_from(["A", "B", "C", "D"]), min_size=1, max_size=4,
+                          unique=True))
+    fees = []
+    for code in codes:
+        rule = draw(RULES)
+        counted = rule is not None
+        free = draw(st.integers(0, 3)) if counted else 0
+        fees.append(Fee(
+            code, f"Phí {code}", draw(st.integers(0, 500_000)), rule,
+            quantity_field=draw(st.sampled_from(["n", "m"])) if counted else None,
+            multiplier_field=draw(st.sampled_from([None, "m"])) if counted else None,
+            free_units=free,
+            max_units=draw(st.one_of(st.none(), st.integers(free + 1, 10))) if counted else None,
+            max_amount=draw(st.one_of(st.none(), st.integers(0, 1_000_000))) if counted else None,
+            applies_if=draw(st.sampled_from([None, "x"])),
+            replaces=draw(st.one_of(st.none(), st.sampled_from(codes)))))
+    return tuple(fees)
+
+
+@given(fees=fee_lists(), n=st.integers(-3, 30), m=st.integers(-3, 30), x=st.booleans())
+def test_any_rules_give_lines_that_add_up_and_never_exceed_their_count(
+        fees: tuple[Fee, ...], n: int, m: int, x: bool) -> None:
+    lines, fee_total = compute_fees(fees, {"n": n, "m": m, "x": x})
+    assert fee_total == sum(line.amount for line in lines) >= 0
+    by_code = {fee.code: fee for fee in fees}
+    charged = {line.code for line in lines}
+    for line in lines:
+        fee = by_code[line.code]
+        assert fee.applies_if is None or x  # a condition not met charges nothing
+        assert 0 <= line.amount <= line.unit_amount * line.quantity
+        assert line.quantity > 0
+    for fee in fees:
+        if fee.replaces and fee.replaces != fee.code and fee.code in charged:
+            assert fee.replaces not in charged  # an applying line replaces the other

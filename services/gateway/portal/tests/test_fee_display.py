@@ -45,3 +45,7 @@ def test_a_dossier_shows_the_estimated_lines_and_total() -> None:
     assert "Phí thêm: 2 × 5.000 ₫/bản = 10.000 ₫" in html and "Phí giảm: 100.000 ₫" in html
     assert _render('{% from "_fees.html" import fee_estimate %}{{ fee_estimate(e) }}',
                    e={"lines": [], "total": 0}).strip() == ""
+    free = _render('{% from "_fees.html" import fee_estimate %}{{ fee_estimate(e) }}',
+                   e={"lines": [{"code": "LP", "name": "Lệ phí", "unit_amount": 0,
+                                 "quantity": 1, "amount": 0, "rule": None}], "total": 0})
+    assert "Không thu phí, lệ phí" in free and "0 ₫" not in free
