@@ -109,12 +109,20 @@ def dossier_notices(event_type: str, data: dict[str, Any], code: str) -> list[No
     return []
 
 
+def fee_item(item: dict[str, Any]) -> str:
+    """«Phí thêm (2 × 5.000 đồng): 10.000 đồng» for a counted line, else name: amount."""
+    count = ""
+    if item.get("quantity") and item.get("unit_amount"):
+        count = f" ({int(item['quantity'])} × {money(int(item['unit_amount']))})"
+    return f"{item['name']}{count}: {money(int(item['amount']))}"
+
+
 def payment_notices(event_type: str, data: dict[str, Any], code: str) -> list[Notice]:
     kind = event_type.rsplit(".", 1)[-1]
     values = {"code": code, **{k: v for k, v in data.items() if isinstance(v, str | int)}}
     if kind == "order_created":
         values["amount_text"] = money(int(data.get("amount", 0)))
-        values["items"] = [f"{i['name']}: {money(int(i['amount']))}" for i in data.get("items", [])]
+        values["items"] = [fee_item(i) for i in data.get("items", [])]
         return [Notice("payment_due", "owner",
                        f"Hồ sơ {code} cần thanh toán {values['amount_text']}.", "payment_due",
                        f"[Một Cửa] Thanh toán phí, lệ phí hồ sơ {code}", values)]

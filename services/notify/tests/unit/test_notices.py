@@ -96,3 +96,13 @@ def test_a_second_payment_of_a_paid_fee_tells_the_owner_it_will_be_refunded() ->
     email = render(notice.template, notice.subject, strict=False, greeting="Quý công dân",
                    portal_url="https://p.vn", dossier_id="d1", **notice.values)
     assert "đã được thanh toán trước đó" in email.body and "50.000" in email.body
+
+
+def test_the_payment_email_lists_counted_fee_lines_with_their_count() -> None:
+    [notice] = payment_notices("vn.motcua.payment.order_created", {"amount": 110000, "items": [
+        {"name": "Phí đối với sinh viên", "amount": 100000},
+        {"name": "Phí cấp từ Phiếu thứ 3", "amount": 10000, "quantity": 2,
+         "unit_amount": 5000}]}, "C1")
+    assert notice.values["items"] == [
+        "Phí đối với sinh viên: 100.000 đồng",
+        "Phí cấp từ Phiếu thứ 3 (2 × 5.000 đồng): 10.000 đồng"]
