@@ -9,9 +9,11 @@ local dates in Asia/Ho_Chi_Minh.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -65,3 +67,14 @@ class WorkCalendar:
             self.is_working_day(first + timedelta(days=n))
             for n in range(1, (last - first).days + 1)
         )
+
+
+def calendar_from(years: Iterable[Mapping[str, Any]]) -> WorkCalendar:
+    """The calendar with the overrides of catalog's ``calendar_updated`` events, as each
+    consuming service keeps them (one document per year: ``days_off``, ``working_days``)."""
+    days_off: set[date] = set()
+    working: set[date] = set()
+    for doc in years:
+        days_off.update(date.fromisoformat(d) for d in doc.get("days_off") or [])
+        working.update(date.fromisoformat(d) for d in doc.get("working_days") or [])
+    return WorkCalendar(frozenset(days_off), frozenset(working))

@@ -13,6 +13,7 @@ from services.payment.adapters.projection import ensure_indexes
 from services.payment.api import errors, orders, reconciliation, vnpay
 from services.payment.application.payments import PaymentApplication
 from services.payment.settings import PaymentSettings
+from shared.calendar_overrides import CalendarOverrides
 from shared.http.app import create_app, serve
 from shared.mongo import make_client
 
@@ -46,6 +47,7 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
     app.state.payments = payments
     app.state.settings = settings
     app.state.db = db
+    app.state.calendar = CalendarOverrides(db)
     errors.install(app)
     app.include_router(orders.router)
     app.include_router(vnpay.router)

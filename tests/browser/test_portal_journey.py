@@ -411,10 +411,12 @@ def test_a_fee_is_paid_online_under_giao_dich(
         page.reload()
     order = page.locator("#orders tr").filter(has_text=paid["code"])
     expect(order).to_contain_text("3.000 ₫")
+    expect(order).to_contain_text("Hạn thanh toán")
     shot(page, "23-giao-dich")
     order.get_by_role("link", name="Thanh toán").click()
     page.get_by_role("button", name="Tiếp tục thanh toán").click()  # terms not yet accepted
     expect(page.get_by_role("heading", name=re.compile("Thanh toán lệ phí"))).to_be_visible()
+    expect(page.locator("#pay-by")).to_have_text(re.compile(r"\d{2}/\d{2}/\d{4}"))
     page.get_by_label(re.compile("Tôi cam kết")).check()
     shot(page, "24-thanh-toan")
     page.get_by_role("button", name="Tiếp tục thanh toán").click()

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import date
 from typing import Any
 
 from pymongo import DESCENDING, MongoClient
 
 from services.dossier.domain.procedure import ProcedureVersion
-from shared.workdays import WorkCalendar
+from shared.workdays import WorkCalendar, calendar_from
 
 PROCEDURES = "procedures"
 CALENDAR = "calendar"
@@ -62,12 +61,7 @@ class MongoProcedures:
         cached = self._calendar
         if cached and time.monotonic() - cached[0] < self.cache_seconds:
             return cached[1]
-        days_off: set[date] = set()
-        working: set[date] = set()
-        for doc in self.db[CALENDAR].find({}):
-            days_off.update(date.fromisoformat(d) for d in doc.get("days_off") or [])
-            working.update(date.fromisoformat(d) for d in doc.get("working_days") or [])
-        calendar = WorkCalendar(frozenset(days_off), frozenset(working))
+        calendar = calendar_from(self.db[CALENDAR].find({}))
         self._calendar = (time.monotonic(), calendar)
         return calendar
 

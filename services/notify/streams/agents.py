@@ -8,12 +8,12 @@ from typing import Any
 import faust
 from aiokafka import AIOKafkaProducer
 
-from services.notify.application.calendar import CalendarOverrides
 from services.notify.application.identity_emails import IdentityEmails
 from services.notify.application.notices import Notifier
 from services.notify.settings import NotifySettings
 from services.notify.streams import deadlines, stats
 from services.notify.streams.app import EventStream, make_faust_app, topic_names
+from shared.calendar_overrides import CalendarOverrides
 from shared.events.envelope import IntegrationEvent
 from shared.kafka.producer import make_producer
 

@@ -6,6 +6,7 @@ Command routes are sync because the `eventsourcing` library is (FastAPI's thread
 
 from __future__ import annotations
 
+import asyncio
 import unicodedata
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -19,7 +20,9 @@ from services.payment.adapters.vnpay.api_client import ProviderError
 from services.payment.adapters.vnpay.merchant import VnpayMerchant
 from services.payment.api.deps import IdempotencyKey, client_ip, command, payments, settings
 from services.payment.api.reconciliation import provider_api
+from services.payment.domain.deadline import PaymentTerm
 from services.payment.domain.errors import NotPaidError
+from services.payment.domain.status import OrderStatus
 from shared.http.actor import CurrentActor
 from shared.problems import ProblemError
 
@@ -75,12 +78,25 @@ async def list_orders(
     if refund_due:
         query["refund_due"] = {"$gt": 0}
     cursor = request.app.state.db.orders.find(query, {"_id": 0}).sort("created_at", -1)
-    return {"items": await cursor.to_list(limit)}
+    return {"items": await with_deadline(request, await cursor.to_list(limit))}
 
 
 @router.get("/orders/{order_id}")
-def get_order(order_id: UUID, actor: CurrentActor, request: Request) -> dict[str, Any]:
-    return payments(request).view(order_id, actor)
+async def get_order(order_id: UUID, actor: CurrentActor, request: Request) -> dict[str, Any]:
+    view = await asyncio.to_thread(payments(request).view, order_id, actor)
+    return (await with_deadline(request, [view]))[0]
+
+
+async def with_deadline(request: Request, orders: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Unpaid orders get ``pay_by``: when they lapse («Hạn thanh toán»)."""
+    pending = [o for o in orders if o.get("status") == OrderStatus.PENDING.value]
+    if pending:
+        term = PaymentTerm(settings(request).order_expiry_days,
+                           await request.app.state.calendar.calendar())
+        for order in pending:
+            opened = datetime.fromisoformat(order["created_at"])
+            order["pay_by"] = term.deadline(opened).isoformat()
+    return orders
 
 
 @router.post("/orders/{order_id}/checkout", status_code=201)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -17,9 +18,10 @@ from uuid import UUID
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.payment.application.payments import PaymentApplication
+from services.payment.domain.deadline import PaymentTerm
 from services.payment.domain.errors import OrderNotFoundError
 from services.payment.domain.status import OrderStatus
-from shared.workdays import VIETNAM, WorkCalendar
+from shared.workdays import WorkCalendar
 
 log = logging.getLogger(__name__)
 
@@ -27,20 +29,12 @@ log = logging.getLogger(__name__)
 class ExpirySweep:
     def __init__(self, app: PaymentApplication, db: AsyncDatabase[dict[str, Any]], *,
                  days: int, interval_seconds: float,
-                 calendar: WorkCalendar | None = None) -> None:
+                 calendar: Callable[[], Awaitable[WorkCalendar]]) -> None:
         self.app = app
         self.db = db
         self.days = days
         self.interval_seconds = interval_seconds
-        self.calendar = calendar or WorkCalendar()
-
-    def deadline(self, opened_at: datetime) -> datetime:
-        return self.calendar.add_working_days(opened_at, self.days)
-
-    def reason(self, deadline: datetime) -> str:
-        local = deadline.astimezone(VIETNAM)
-        return (f"Quá hạn thanh toán: {self.days} ngày làm việc kể từ khi mở giao dịch "
-                f"(hạn {local:%H:%M ngày %d/%m/%Y}).")
+        self.calendar = calendar  # read at each sweep: the catalog may announce days off
 
     async def run(self) -> None:
         while True:
@@ -58,11 +52,13 @@ class ExpirySweep:
             {"status": OrderStatus.PENDING.value, "created_at": {"$lte": cutoff}},
             {"_id": 0, "id": 1},
         ).sort("created_at", 1)
+        term = PaymentTerm(self.days, await self.calendar())
         expired = []
         async for doc in cursor:
             order_id = doc["id"]
             try:
-                done = await asyncio.to_thread(self._expire, order_id, now)
+                done = await asyncio.to_thread(self.app.expire, UUID(order_id), now=now,
+                                               deadline_of=term.deadline_of)
             except OrderNotFoundError:
                 continue
             if done:
@@ -70,10 +66,3 @@ class ExpirySweep:
         if expired:
             log.info("orders expired", extra={"count": len(expired)})
         return expired
-
-    def deadline_of(self, opened_at: datetime) -> tuple[datetime, str]:
-        deadline = self.deadline(opened_at)
-        return deadline, self.reason(deadline)
-
-    def _expire(self, order_id: str, now: datetime) -> bool:
-        return self.app.expire(UUID(order_id), now=now, deadline_of=self.deadline_of)

@@ -1,7 +1,8 @@
 """The payment worker as its own process: ``python -m services.payment.worker``.
 
 It consumes dossier events (``payment_requested`` opens a fee order; ``withdrawn``,
-``rejected`` and ``rejected_at_reception`` cancel the dossier's unpaid orders), relays
+``rejected`` and ``rejected_at_reception`` cancel the dossier's unpaid orders) and
+catalog's calendar overrides, relays
 the event store's notifications to ``motcua.payment.events``, keeps the MongoDB
 read model and sweeps it for orders unpaid past their deadline. Run exactly one: the
 relay's and the projection's positions are tracking records in the event store
@@ -23,6 +24,7 @@ from services.payment.adapters.projection import OrderProjection, ensure_indexes
 from services.payment.application.payments import PaymentApplication
 from services.payment.settings import PaymentSettings
 from services.payment.worker.expiry import ExpirySweep
+from shared.calendar_overrides import CALENDAR_UPDATED, CalendarOverrides
 from shared.events.envelope import IntegrationEvent
 from shared.events.topics import events_topic
 from shared.http.app import create_app, serve
@@ -48,15 +50,19 @@ def closing_reason(event: IntegrationEvent) -> str:
     return unicodedata.normalize("NFC", f"{base}: {given}")
 
 
-class DossierEvents:
+class IncomingEvents:
     """``payment_requested`` → a fee order; the order id makes a redelivery a no-op.
-    A closing event cancels the dossier's unpaid orders; a redelivery finds them cancelled."""
+    A closing event cancels the dossier's unpaid orders; a redelivery finds them cancelled.
+    Catalog's ``calendar_updated`` keeps the working-day overrides for payment deadlines."""
 
-    def __init__(self, payments: PaymentApplication) -> None:
+    def __init__(self, payments: PaymentApplication, calendar: CalendarOverrides) -> None:
         self.payments = payments
+        self.calendar = calendar
 
     async def __call__(self, event: IntegrationEvent) -> None:
-        if event.type == PAYMENT_REQUESTED:
+        if event.type == CALENDAR_UPDATED:
+            await self.calendar(event)
+        elif event.type == PAYMENT_REQUESTED:
             await asyncio.to_thread(
                 self.payments.open_order, dossier_id=event.subject,
                 request_sequence=event.sequence, data=event.data, actor=event.actor,
@@ -75,7 +81,8 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
     client = make_client(settings.require("mongo_url"))
     db = client[settings.mongo_database]
     out_topic = events_topic("payment", settings.topic_prefix)
-    in_topic = events_topic("dossier", settings.topic_prefix)
+    in_topics = [events_topic(name, settings.topic_prefix) for name in ("dossier", "catalog")]
+    calendar = CalendarOverrides(db)
     payments = PaymentApplication(env=settings.eventstore_env())
     tasks: dict[str, asyncio.Task[None]] = {}
 
@@ -89,12 +96,12 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await ensure_topics(bootstrap, [out_topic, in_topic])
+        await ensure_topics(bootstrap, [out_topic, *in_topics])
         await ensure_indexes(db)
         producer = make_producer(bootstrap)  # aiokafka objects need the running loop
         consumer = IdempotentConsumer(
-            bootstrap_servers=bootstrap, topics=[in_topic], group_id=settings.consumer_group,
-            handler=DossierEvents(payments),
+            bootstrap_servers=bootstrap, topics=in_topics, group_id=settings.consumer_group,
+            handler=IncomingEvents(payments, calendar),
         )
         await producer.start()
         await consumer.start()
@@ -103,7 +110,8 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
             "consumer": consumer.run(),
             "projection": OrderProjection(payments, db).run(),
             "expiry": ExpirySweep(payments, db, days=settings.order_expiry_days,
-                                  interval_seconds=settings.order_expiry_sweep_seconds).run(),
+                                  interval_seconds=settings.order_expiry_sweep_seconds,
+                                  calendar=calendar.calendar).run(),
         }
         tasks.update({name: asyncio.create_task(job) for name, job in jobs.items()})
         try:

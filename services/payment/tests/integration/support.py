@@ -111,7 +111,7 @@ class PaymentSuite:
                   "service_level": level, "fees": fees,
                   "total": sum(int(f["amount"]) for f in fees)},
         )
-        asyncio.run(_publish(self.engines.kafka_bootstrap_servers, self.dossier_topic, event))
+        asyncio.run(publish_to(self.engines.kafka_bootstrap_servers, self.dossier_topic, event))
         return dossier_id, code
 
     def dossier_event(self, dossier_id: str, kind: str, sequence: int,
@@ -122,7 +122,7 @@ class PaymentSuite:
             type=f"vn.motcua.dossier.{kind}", subject=dossier_id, time=datetime.now(UTC),
             sequence=sequence, actor=actor or Actor(id="officer-1", role="officer"), data=data,
         )
-        asyncio.run(_publish(self.engines.kafka_bootstrap_servers, self.dossier_topic, event))
+        asyncio.run(publish_to(self.engines.kafka_bootstrap_servers, self.dossier_topic, event))
         return event
 
     def order_of(self, client: httpx.Client, payer: str, dossier_id: str) -> dict[str, Any]:
@@ -188,7 +188,7 @@ def distinct_ids(events: list[IntegrationEvent], kind: str) -> set[str]:
     return {str(e.id) for e in events if e.type == f"vn.motcua.payment.{kind}"}
 
 
-async def _publish(bootstrap: str, topic: str, event: IntegrationEvent) -> None:
+async def publish_to(bootstrap: str, topic: str, event: IntegrationEvent) -> None:
     producer = make_producer(bootstrap)
     await producer.start()
     try:

@@ -5,6 +5,7 @@ expires (``order_expired``) and refuses checkout."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -20,10 +21,12 @@ from services.payment.tests.integration.support import (
     citizen,
     officer,
     payment_suite,
+    publish_to,
     result_params,
     wait_for,
 )
-from shared.events.envelope import Actor
+from shared.events.envelope import Actor, IntegrationEvent
+from shared.workdays import VIETNAM, WorkCalendar
 from tests.support.engines import Engines
 
 pytestmark = pytest.mark.integration
@@ -181,3 +184,39 @@ def test_an_order_unpaid_past_its_deadline_expires(engines: Engines, tmp_path: P
             assert "hết hạn thanh toán" in refused.json()["detail"]
             assert suite.order(api, payer, paid["id"])["status"] == "paid"
             assert "order_expired" not in _kinds(suite, paid["id"])
+
+
+def test_the_payment_deadline_follows_the_days_off_the_catalog_announces(
+        suite: PaymentSuite) -> None:
+    payer = f"citizen-{uuid.uuid4().hex[:8]}"
+    dossier_id, _ = suite.request_payment(payer=payer)
+    with suite.client() as api:
+        listed = suite.order_of(api, payer, dossier_id)
+        opened = datetime.fromisoformat(listed["created_at"])
+        expected = WorkCalendar().add_working_days(opened, 15)  # the default term
+        assert datetime.fromisoformat(listed["pay_by"]) == expected
+        view = suite.order(api, payer, listed["id"])
+        assert datetime.fromisoformat(view["pay_by"]) == expected
+
+        # The government moves a day off onto the deadline's date: one working day later.
+        day = expected.astimezone(VIETNAM).date()
+        year = day.year
+        event = IntegrationEvent(
+            id=IntegrationEvent.stable_id(f"calendar-{year}", 1), source="/motcua/catalog",
+            type="vn.motcua.catalog.calendar_updated", subject=f"calendar-{year}",
+            time=datetime.now(UTC), sequence=1, actor=Actor(id="admin-1", role="admin"),
+            data={"year": year, "days_off": [day.isoformat()], "working_days": [],
+                  "reason": "Nghỉ bù theo thông báo của Chính phủ"})
+        asyncio.run(publish_to(suite.engines.kafka_bootstrap_servers,
+                               f"{suite.run_id}.motcua.catalog.events", event))
+        later = WorkCalendar(days_off=frozenset({day})).add_working_days(opened, 15)
+        assert later > expected
+        wait_for(lambda: datetime.fromisoformat(
+            suite.order(api, payer, listed["id"])["pay_by"]) == later, 60,
+            "the announced day off in the payment deadline")
+        paid = api.post(f"/api/v1/payments/orders/{listed['id']}/office-payment",
+                        headers={**officer("officer-7", AGENCY, "receiver"),
+                                 "Idempotency-Key": uuid.uuid4().hex},
+                        json={"receipt_no": "0000779", "amount": listed["amount"]})
+        assert paid.status_code == 200, paid.text
+        assert "pay_by" not in suite.order(api, payer, listed["id"])  # nothing left to pay

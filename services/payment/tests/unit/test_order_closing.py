@@ -147,15 +147,20 @@ def test_two_sweeps_of_one_order_expire_it_once() -> None:
     assert stored.status == OrderStatus.EXPIRED and stored.version == 2
 
 
-def test_the_deadline_counts_working_days_in_vietnam() -> None:
-    from services.payment.worker.expiry import ExpirySweep
+def test_the_deadline_counts_working_days_in_vietnam_with_announced_days_off() -> None:
+    from datetime import date
 
-    sweep = ExpirySweep(PaymentApplication(), None, days=1, interval_seconds=1)  # type: ignore[arg-type]
+    from services.payment.domain.deadline import PaymentTerm
+    from shared.workdays import WorkCalendar
+
     friday = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # 10:00 in Hà Nội
-    deadline, reason = sweep.deadline_of(friday)
+    deadline, reason = PaymentTerm(1, WorkCalendar()).deadline_of(friday)
     assert deadline == datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # Monday
     assert reason == ("Quá hạn thanh toán: 1 ngày làm việc kể từ khi mở giao dịch "
                       "(hạn 10:00 ngày 23/11/2026).")
+    # Tuesday 24/11 is Vietnam Culture Day; a day off announced for Monday: Wednesday.
+    announced = WorkCalendar(days_off=frozenset({date(2026, 11, 23)}))
+    assert PaymentTerm(1, announced).deadline(friday) == datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
 
 
 def test_the_cancellation_reason_names_why_the_dossier_closed() -> None:
