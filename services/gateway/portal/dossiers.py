@@ -193,10 +193,12 @@ async def upload(request: Request, dossier_id: UUID) -> Response:
     wants_json = "application/json" in request.headers.get("accept", "")
     form = await request.form()
     if viewer is None or not _csrf(request, form):
-        return _upload_refused(request, wants_json, dossier_id, CSRF_EXPIRED, 403)
+        return await _upload_refused(request, viewer, wants_json, dossier_id, CSRF_EXPIRED,
+                                     403)
     file = form.get("file")
     if file is None or isinstance(file, str) or not file.filename:
-        return _upload_refused(request, wants_json, dossier_id, "Vui lòng chọn tệp.", 422)
+        return await _upload_refused(request, viewer, wants_json, dossier_id,
+                                     "Vui lòng chọn tệp.", 422)
     content = await file.read()
     try:
         answer = await as_viewer(
@@ -205,9 +207,10 @@ async def upload(request: Request, dossier_id: UUID) -> Response:
             files={"file": (file.filename, content,
                             file.content_type or "application/octet-stream")})
     except ServiceDownError as down:
-        return _upload_refused(request, wants_json, dossier_id, down.message, 503)
+        return await _upload_refused(request, viewer, wants_json, dossier_id, down.message, 503)
     if not answer.ok:
-        return _upload_refused(request, wants_json, dossier_id, answer.detail, answer.status)
+        return await _upload_refused(request, viewer, wants_json, dossier_id, answer.detail,
+                                     answer.status)
     if wants_json:
         return JSONResponse(answer.body, status_code=201)
     return redirect(request, f"/ho-so/{dossier_id}/khai")
@@ -217,12 +220,15 @@ def _csrf(request: Request, form: Any) -> bool:
     return csrf_ok(request, str(form.get("csrf") or request.headers.get("x-csrf-token") or ""))
 
 
-def _upload_refused(request: Request, wants_json: bool, dossier_id: UUID, detail: str,
-                    status: int) -> Response:
+async def _upload_refused(request: Request, viewer: Viewer | None, wants_json: bool,
+                          dossier_id: UUID, detail: str, status: int) -> Response:
+    """XHR callers get the detail as JSON; a plain form gets the form page saying why."""
     if wants_json:
         return JSONResponse({"detail": detail}, status_code=status,
                             media_type="application/problem+json")
-    return redirect(request, f"/ho-so/{dossier_id}/khai?loi={status}")
+    if viewer is None:
+        return login_redirect(request)
+    return await _form_page(request, viewer, dossier_id, {"error": detail}, status)
 
 
 @router.post("/ho-so/{dossier_id}/tep/{attachment_id}/xoa")

@@ -1,0 +1,49 @@
+"""«Đính kèm» without JavaScript: a plain form posts the file; a refused file brings the
+form back with the reason in Vietnamese (not a silent redirect), a good one is listed."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from tests.e2e.journey import EXTRACT, WARD, applicant, new_citizen, ok, pdf, register_and_activate
+from tests.e2e.portal import portal_session
+from tests.e2e.suite import Suite
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_refused_file_is_explained_on_the_form_page(suite: Suite) -> None:
+    person = new_citizen("dinh-kem")
+    citizen = register_and_activate(suite, person)
+    browser = portal_session(suite, person.email, person.password)
+    try:
+        form = {**applicant(person.full_name, person.national_id, person.email),
+                "loai_trich_luc": "Khai sinh", "ho_ten_nguoi_duoc_cap": "Trần Minh Khôi",
+                "so_ban": 1}
+        dossier_id = ok(citizen.post("/api/v1/dossiers", json={
+            "procedure_code": EXTRACT, "agency_code": WARD, "form": form}), 201)["id"]
+        page = browser.get(f"/ho-so/{dossier_id}/khai")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        assert page.status_code == 200 and csrf, page.text
+
+        def attach(name: str, content: bytes) -> tuple[int, str]:
+            sent = browser.post(f"/ho-so/{dossier_id}/tep",
+                                data={"csrf": csrf.group(1), "document_code": "TK"},
+                                files={"file": (name, content, "application/pdf")})
+            return sent.status_code, html.unescape(sent.text)
+
+        status, text = attach("to-khai.pdf", b"just text pretending to be a PDF")
+        assert status == 415
+        assert 'class="notice err"' in text and "Chỉ chấp nhận tệp PDF" in text, text
+        assert ok(citizen.get(f"/api/v1/dossiers/{dossier_id}"))["attachments"] == []
+
+        status, _ = attach("to-khai.pdf", pdf("dinh-kem" + person.email))
+        assert status == 303
+        listed = ok(citizen.get(f"/api/v1/dossiers/{dossier_id}"))["attachments"]
+        assert [a["name"] for a in listed] == ["to-khai.pdf"]
+    finally:
+        browser.close()
+        citizen.close()
