@@ -6,7 +6,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from services.identity.domain import errors as e
-from shared.blobstore import BlobError, BlobTooLargeError, BlobUnavailableError
+from shared.blobstore import (
+    BlobError,
+    BlobNotFoundError,
+    BlobTooLargeError,
+    BlobUnavailableError,
+)
 from shared.problems import problem_response
 
 FIELD_CODES = {
@@ -89,6 +94,8 @@ def to_problem(request: Request, error: Exception) -> JSONResponse:
         case BlobTooLargeError(limit=limit):
             return _problem(request, 413, "file-too-large",
                             f"Tệp đính kèm vượt quá {limit // (1024 * 1024)} MiB.")
+        case BlobNotFoundError():  # the document's file is not in the store
+            return _problem(request, 404, "not-found", "Không tìm thấy tệp của giấy tờ này.")
         case BlobError():
             return _problem(request, 415, "file-type-not-allowed",
                             "Chỉ chấp nhận tệp PDF, JPEG hoặc PNG.")

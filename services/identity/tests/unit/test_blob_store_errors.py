@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from services.identity.api import errors
-from shared.blobstore import BlobTypeNotAllowedError, BlobUnavailableError
+from shared.blobstore import BlobNotFoundError, BlobTypeNotAllowedError, BlobUnavailableError
 
 
 def _client(error: Exception) -> TestClient:
@@ -38,3 +38,9 @@ def test_a_refused_file_is_still_415() -> None:
         "/api/v1/me/documents")
     assert response.status_code == 415
     assert response.json()["type"].endswith("/file-type-not-allowed")
+
+
+def test_a_file_missing_from_the_store_is_404_not_a_refused_type() -> None:
+    response = _client(BlobNotFoundError("ab" * 32)).post("/api/v1/me/documents")
+    assert response.status_code == 404
+    assert response.json()["type"].endswith("/not-found")
