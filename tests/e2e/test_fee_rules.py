@@ -48,6 +48,8 @@ def test_the_reduced_fee_and_extra_copies_make_the_payment_order(suite: Suite) -
             ("PHI_SV", 1, 100000), ("PHI_THEM", 2, 10000)]
         page = browser.get(f"/ho-so/{dossier_id}")
         assert "Phí, lệ phí dự kiến" in page.text and "110.000 ₫" in page.text
+        page = browser.get(f"/ho-so/{dossier_id}/khai")  # the form page, before sending
+        assert 'id="fee-card"' in page.text and "110.000 ₫" in page.text
         ok(citizen.post(f"/api/v1/dossiers/{dossier_id}/submit"))
 
         officer = f"/api/v1/officer/dossiers/{dossier_id}"
