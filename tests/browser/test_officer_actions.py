@@ -279,7 +279,7 @@ def test_an_agency_admin_creates_disables_and_enables_an_officer(
     row.get_by_role("button", name="Khóa tài khoản").click()
     expect(page.get_by_text("Đã khóa tài khoản.")).to_be_visible()
     expect(row.locator(".staff-status")).to_have_text("Đã khóa")
-    shot(page, "34-quan-tri-can-bo")
+    shot(page, "37-quan-tri-can-bo")
 
     locked_out, login_page = new_page(browser, portal)
     login_page.goto("/dang-nhap")
