@@ -17,7 +17,7 @@ router = APIRouter()
 LEVELS = {1: "Mức độ 1", 2: "Mức độ 2", 3: "Một phần (mức độ 3)", 4: "Toàn trình (mức độ 4)"}
 GOV_LEVELS = {"central": "Trung ương", "province": "Cấp tỉnh", "commune": "Cấp xã"}
 DELIVERY = {"office": "Tại Bộ phận Một cửa", "post": "Qua dịch vụ bưu chính",
-            "online": "Bản điện tử trên Cổng"}
+            "online": "Bản điện tử trên Cổng dịch vụ công"}
 
 
 async def _catalog(request: Request, path: str, **params: Any) -> Any:
