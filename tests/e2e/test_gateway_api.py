@@ -10,12 +10,10 @@ import pytest
 
 from tests.e2e.journey import (
     BIRTH,
-    EXTRACT,
     PROBLEM,
-    WARD,
     add_wallet_document,
-    applicant,
     cite_wallet_document,
+    extract_draft,
     log_in,
     lookup,
     new_citizen,
@@ -49,11 +47,7 @@ def test_with_catalog_stopped_its_api_answers_503_and_the_rest_works(suite: Suit
         # the public lookup do not need catalog
         again = log_in(suite, person.email, person.password)
         again.close()
-        form = {**applicant(person.full_name, person.national_id, person.email),
-                "loai_trich_luc": "Khai sinh", "ho_ten_nguoi_duoc_cap": person.full_name,
-                "so_ban": 1}
-        dossier_id = ok(citizen.post("/api/v1/dossiers", json={
-            "procedure_code": EXTRACT, "agency_code": WARD, "form": form}), 201)["id"]
+        dossier_id = extract_draft(citizen, person)
         upload(citizen, dossier_id, "TK", "to-khai.pdf", pdf(f"tk-{dossier_id}"))
         cite_wallet_document(citizen, dossier_id, "GTTT",
                              add_wallet_document(citizen, person.national_id))

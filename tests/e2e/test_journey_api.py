@@ -24,6 +24,7 @@ from tests.e2e.journey import (
     add_wallet_document,
     applicant,
     cite_wallet_document,
+    extract_draft,
     log_in,
     lookup,
     mails,
@@ -234,11 +235,7 @@ def test_a_level4_fee_paid_at_the_sandbox(suite: Suite) -> None:
         procedure = ok(citizen.get(f"/api/v1/catalog/procedures/{EXTRACT}"))
         assert procedure["service_level"] == 4 and procedure["fees"][0]["amount"] == 8000
 
-        form = {**applicant(person.full_name, person.national_id, person.email),
-                "loai_trich_luc": "Khai sinh", "ho_ten_nguoi_duoc_cap": "Trần Minh Khôi",
-                "so_ban": 1}
-        dossier_id = ok(citizen.post("/api/v1/dossiers", json={
-            "procedure_code": EXTRACT, "agency_code": WARD, "form": form}), 201)["id"]
+        dossier_id = extract_draft(citizen, person)
         base = f"/api/v1/dossiers/{dossier_id}"
         upload(citizen, dossier_id, "TK", "to-khai-trich-luc.pdf", pdf("tk-trich-luc"))
         cite_wallet_document(citizen, dossier_id, "GTTT",

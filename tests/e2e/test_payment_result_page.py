@@ -14,11 +14,9 @@ from typing import Any
 import pytest
 
 from tests.e2e.journey import (
-    EXTRACT,
-    WARD,
     add_wallet_document,
-    applicant,
     cite_wallet_document,
+    extract_draft,
     log_in,
     new_citizen,
     ok,
@@ -49,11 +47,7 @@ def test_the_provider_sends_the_payer_back_to_the_portal_result_page(suite: Suit
     register_and_activate(suite, stranger).close()
     other = portal_session(suite, stranger.email, stranger.password)
     try:
-        form = {**applicant(person.full_name, person.national_id, person.email),
-                "loai_trich_luc": "Khai sinh", "ho_ten_nguoi_duoc_cap": "Trần Minh Khôi",
-                "so_ban": 1}
-        dossier_id = ok(citizen.post("/api/v1/dossiers", json={
-            "procedure_code": EXTRACT, "agency_code": WARD, "form": form}), 201)["id"]
+        dossier_id = extract_draft(citizen, person)
         upload(citizen, dossier_id, "TK", "to-khai.pdf", pdf("tk-ket-qua" + person.email))
         cite_wallet_document(citizen, dossier_id, "GTTT",
                              add_wallet_document(citizen, person.national_id))

@@ -8,7 +8,13 @@ import re
 
 import pytest
 
-from tests.e2e.journey import EXTRACT, WARD, applicant, new_citizen, ok, pdf, register_and_activate
+from tests.e2e.journey import (
+    extract_draft,
+    new_citizen,
+    ok,
+    pdf,
+    register_and_activate,
+)
 from tests.e2e.portal import portal_session
 from tests.e2e.suite import Suite
 
@@ -20,11 +26,7 @@ def test_a_refused_file_is_explained_on_the_form_page(suite: Suite) -> None:
     citizen = register_and_activate(suite, person)
     browser = portal_session(suite, person.email, person.password)
     try:
-        form = {**applicant(person.full_name, person.national_id, person.email),
-                "loai_trich_luc": "Khai sinh", "ho_ten_nguoi_duoc_cap": "Trần Minh Khôi",
-                "so_ban": 1}
-        dossier_id = ok(citizen.post("/api/v1/dossiers", json={
-            "procedure_code": EXTRACT, "agency_code": WARD, "form": form}), 201)["id"]
+        dossier_id = extract_draft(citizen, person)
         page = browser.get(f"/ho-so/{dossier_id}/khai")
         csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
         assert page.status_code == 200 and csrf, page.text

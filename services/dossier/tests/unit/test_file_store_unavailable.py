@@ -7,17 +7,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from services.dossier.api import citizen, errors, officer, result
 from services.dossier.application.dossiers import DossierApplication
-from services.dossier.application.ports import InMemoryProcedures
-from services.dossier.tests.unit.builders import AGENCY, APPROVER, BIRTH, OWNER
+from services.dossier.tests.unit.builders import AGENCY, APPROVER, OWNER
+from services.dossier.tests.unit.files_api import files_api
 from services.dossier.tests.unit.test_dossier_api_matrix import headers
 from services.dossier.tests.unit.test_result_file import PDF, _approve, _processing
 from shared.blobstore import BlobUnavailableError, InMemoryBlobStore, check_blob
-from shared.http.app import create_app
 
 
 class FlakyStore(InMemoryBlobStore):
@@ -39,17 +36,8 @@ class FlakyStore(InMemoryBlobStore):
 
 @pytest.fixture
 def api() -> Iterator[tuple[TestClient, DossierApplication, FlakyStore]]:
-    procedures = InMemoryProcedures()
-    procedures.add(BIRTH)
-    dossiers = DossierApplication(procedures=procedures)
-    app: FastAPI = create_app("dossier-test")
-    app.state.dossiers = dossiers
-    app.state.blobs = blobs = FlakyStore()
-    errors.install(app)
-    app.include_router(result.officer_router)
-    for module in (citizen, officer, result):
-        app.include_router(module.router)
-    with TestClient(app) as client:
+    blobs = FlakyStore()
+    with files_api(blobs) as (client, dossiers):
         yield client, dossiers, blobs
 
 

@@ -11,12 +11,9 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from services.dossier.api import citizen, errors, officer, result
 from services.dossier.application.dossiers import DossierApplication
-from services.dossier.application.ports import InMemoryProcedures
 from services.dossier.domain import errors as domain_errors
 from services.dossier.domain.result import checked_result, file_name
 from services.dossier.domain.status import Status
@@ -24,7 +21,6 @@ from services.dossier.tests.unit.builders import (
     AGENCY,
     APPROVER,
     AUDITOR,
-    BIRTH,
     FOREIGN,
     OTHER_CITIZEN,
     OWNER,
@@ -35,9 +31,9 @@ from services.dossier.tests.unit.builders import (
     in_state,
     uploaded,
 )
+from services.dossier.tests.unit.files_api import files_api
 from services.dossier.tests.unit.test_dossier_api_matrix import headers
 from shared.blobstore import InMemoryBlobStore
-from shared.http.app import create_app
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n% ket qua\n"
 DOCUMENT = {"name": "Giấy khai sinh.pdf", "content_type": "application/pdf", "size": len(PDF),
@@ -111,17 +107,8 @@ def test_no_file_no_download() -> None:
 
 @pytest.fixture
 def api() -> Iterator[tuple[TestClient, DossierApplication, InMemoryBlobStore]]:
-    procedures = InMemoryProcedures()
-    procedures.add(BIRTH)
-    dossiers = DossierApplication(procedures=procedures)
-    app: FastAPI = create_app("dossier-test")
-    app.state.dossiers = dossiers
-    app.state.blobs = blobs = InMemoryBlobStore()
-    errors.install(app)
-    app.include_router(result.officer_router)
-    for module in (citizen, officer, result):
-        app.include_router(module.router)
-    with TestClient(app) as client:
+    blobs = InMemoryBlobStore()
+    with files_api(blobs) as (client, dossiers):
         yield client, dossiers, blobs
 
 
