@@ -42,6 +42,10 @@ ATTEMPT_LABELS = {
     AttemptStatus.FAILED: "Không thành công",
 }
 
+# A started attempt of an order that no longer takes payment (paid another way, cancelled,
+# expired): the payer should not finish it; money taken anyway is recorded and owed back.
+STOPPED_ATTEMPT_LABEL = "Đã dừng: giao dịch không còn nhận thanh toán"
+
 FAILURE_LABELS = {
     FailureReason.CANCELLED: "Người nộp đã hủy giao dịch",
     FailureReason.EXPIRED: "Giao dịch hết hạn chờ thanh toán",

@@ -13,6 +13,7 @@ from services.payment.domain.status import (
     PAID_TWICE_LABEL,
     PAID_TWICE_REFUNDED_LABEL,
     PARTLY_REFUNDED_LABEL,
+    STOPPED_ATTEMPT_LABEL,
     AttemptStatus,
     FailureReason,
     OrderStatus,
@@ -32,10 +33,12 @@ def status_label(order: FeeOrder) -> str:
     return ORDER_LABELS[OrderStatus(order.status)]
 
 
-def attempt_view(attempt: dict[str, Any]) -> dict[str, Any]:
+def attempt_view(attempt: dict[str, Any], order_status: str) -> dict[str, Any]:
     label = ATTEMPT_LABELS[AttemptStatus(attempt["status"])]
     if attempt["reason"]:
         label = FAILURE_LABELS[FailureReason(attempt["reason"])]
+    elif attempt["status"] == AttemptStatus.STARTED and order_status != OrderStatus.PENDING:
+        label = STOPPED_ATTEMPT_LABEL
     return {**attempt, "status_label": label,
             "method_label": METHOD_LABELS.get(attempt["method"], attempt["method"])}
 
@@ -59,7 +62,7 @@ def order_view(order: FeeOrder) -> dict[str, Any]:
         "currency": "VND",
         "status": str(order.status),
         "status_label": status_label(order),
-        "attempts": [attempt_view(a) for a in order.attempts.values()],
+        "attempts": [attempt_view(a, order.status) for a in order.attempts.values()],
         "payment": payment,
         "extra_payments": [{**p, "method_label": METHOD_LABELS.get(p["method"], p["method"])}
                            for p in order.extra_payments],

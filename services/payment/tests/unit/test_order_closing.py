@@ -35,12 +35,16 @@ def _expire(o: FeeOrder, now: datetime = LATER, deadline: datetime = NOW) -> boo
 
 def test_a_closed_dossier_cancels_its_unpaid_order_once() -> None:
     o = order()
+    start(o)  # the payer opened the provider's page and left it
+    assert order_view(o)["attempts"][0]["status_label"] == "Đang chờ thanh toán"
     assert o.cancel_for_dossier(SYSTEM, CLOSE, reason="Hồ sơ đã được công dân rút")
     assert o.status == OrderStatus.CANCELLED
-    assert order_view(o)["status_label"] == "Đã hủy"
+    view = order_view(o)
+    assert view["status_label"] == "Đã hủy"
+    assert view["attempts"][0]["status_label"] == "Đã dừng: giao dịch không còn nhận thanh toán"
     assert not o.cancel_for_dossier(SYSTEM, CLOSE, reason="Hồ sơ đã được công dân rút")
     events = list(o.collect_events())
-    assert [type(e).__name__ for e in events] == ["Created", "Cancelled"]
+    assert [type(e).__name__ for e in events] == ["Created", "AttemptStarted", "Cancelled"]
     published = to_integration_event(events[-1])
     assert published.type == "vn.motcua.payment.order_cancelled"
     assert published.data == {"order_id": str(o.id), "dossier_id": "d-1",
