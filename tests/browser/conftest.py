@@ -5,7 +5,8 @@ the session's real engines, demo data seeded. Never ``playwright install``: the 
 is /usr/bin/chromium (deploy/local/install.sh installs it).
 
 For working on pages, ``MOTCUA_BROWSER_DEV_STATE=<state dir of a running motcua up>``
-points the tests at that suite instead (the stopped-service test is then skipped).
+points the tests at that suite instead; the stopped-service test then stops and starts
+that suite's process through the launcher.
 """
 
 from __future__ import annotations
@@ -22,12 +23,17 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from motcua_ops.services import SERVICES, ServiceSpec, start_services, stop_services
 from tests.e2e.journey import pdf
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+def spec_of(name: str) -> ServiceSpec:
+    return next(spec for spec in SERVICES if spec.name == name)
 
 
 @dataclass
@@ -49,10 +55,11 @@ class DevSuite:
         return httpx.Client(base_url=self.gateway_url, trust_env=False, timeout=30, **kwargs)
 
     def stop(self, name: str) -> None:
-        pytest.skip("stopping a service needs the test session's own suite")
+        assert stop_services(self.state_dir, [spec_of(name)]) == [name], f"{name} not running"
 
     def start(self, name: str) -> None:
-        pass
+        [result] = start_services(self.state_dir, [spec_of(name)])
+        assert result.ok, result
 
 
 @pytest.fixture(scope="session")
