@@ -11,16 +11,11 @@ from pydantic import BaseModel, Field
 
 from services.dossier.adapters import letters
 from services.dossier.api.deps import Dossiers
+from services.dossier.api.files import store_file
 from services.dossier.api.timeline import timeline
 from services.dossier.api.views import dossier_view
 from services.dossier.domain.errors import NotAllowedError
-from shared.blobstore import (
-    MAX_BYTES,
-    BlobError,
-    BlobTooLargeError,
-    BlobUnavailableError,
-    sniff_content_type,
-)
+from shared.blobstore import MAX_BYTES, BlobNotFoundError
 from shared.http.actor import CurrentActor
 from shared.problems import ProblemError
 
@@ -104,20 +99,10 @@ def upload(dossier_id: UUID, actor: CurrentActor, app: Dossiers, request: Reques
     if not app.get_for(dossier_id, actor).is_owner(actor):  # refuse before storing anything
         raise NotAllowedError("Chỉ người nộp hồ sơ mới đính kèm được giấy tờ.")
     data = file.file.read(MAX_BYTES + 1)
-    try:
-        sha256 = request.app.state.blobs.put(data)
-    except BlobTooLargeError:
-        raise ProblemError(413, "attachment-too-large",
-                           "Tệp đính kèm vượt quá dung lượng cho phép.") from None
-    except BlobUnavailableError:
-        raise  # 503 (api/errors.py), not a refusal of the file
-    except BlobError:
-        raise ProblemError(415, "attachment-type-not-allowed",
-                           "Chỉ chấp nhận tệp PDF, JPEG hoặc PNG.") from None
+    stored = store_file(request.app.state.blobs, data, "Tệp đính kèm")
     attachment = {
         "id": uuid.uuid4().hex[:12], "document_code": document_code,
-        "name": (file.filename or "tep-dinh-kem")[:200], "content_type":
-        sniff_content_type(data), "size": len(data), "sha256": sha256, "source": "upload",
+        "name": (file.filename or "tep-dinh-kem")[:200], **stored, "source": "upload",
     }
     version = app.add_attachment(dossier_id, actor, attachment)
     return {**attachment, "version": version}
@@ -140,9 +125,7 @@ def download(dossier_id: UUID, attachment_id: str, actor: CurrentActor, app: Dos
         raise ProblemError(404, "attachment-not-found", "Không tìm thấy tệp đính kèm.")
     try:
         content = request.app.state.blobs.get(attachment["sha256"])
-    except BlobUnavailableError:
-        raise  # 503 (api/errors.py), not a refusal of the file
-    except BlobError:
+    except BlobNotFoundError:
         raise ProblemError(404, "attachment-not-found", "Không tìm thấy tệp đính kèm.") from None
     return Response(content, media_type=attachment.get("content_type") or
                     "application/octet-stream",

@@ -20,15 +20,10 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from services.dossier.api.deps import Dossiers
+from services.dossier.api.files import store_file
 from services.dossier.api.officer import ApproveBody, require_staff
 from services.dossier.domain.result import file_name
-from shared.blobstore import (
-    MAX_BYTES,
-    BlobError,
-    BlobTooLargeError,
-    BlobUnavailableError,
-    sniff_content_type,
-)
+from shared.blobstore import MAX_BYTES, BlobNotFoundError
 from shared.events.envelope import Actor
 from shared.http.actor import CurrentActor
 from shared.http.download import content_disposition
@@ -82,19 +77,9 @@ async def _multipart_result(dossier_id: UUID, request: Request, actor: Actor,
     upload = form.get("file")
     if isinstance(upload, UploadFile) and upload.filename:
         data = await upload.read(MAX_BYTES + 1)
-        try:
-            sha256 = await asyncio.to_thread(request.app.state.blobs.put, data)
-        except BlobTooLargeError:
-            raise ProblemError(413, "attachment-too-large",
-                               "Tệp kết quả vượt quá dung lượng cho phép.") from None
-        except BlobUnavailableError:
-            raise  # 503 (api/errors.py), not a refusal of the file
-        except BlobError:
-            raise ProblemError(415, "attachment-type-not-allowed",
-                               "Chỉ chấp nhận tệp PDF, JPEG hoặc PNG.") from None
-        result["document"] = {"name": file_name(upload.filename),
-                              "content_type": sniff_content_type(data), "size": len(data),
-                              "sha256": sha256}
+        stored = await asyncio.to_thread(store_file, request.app.state.blobs, data,
+                                         "Tệp kết quả")
+        result["document"] = {"name": file_name(upload.filename), **stored}
     return result
 
 
@@ -105,9 +90,7 @@ def download(dossier_id: UUID, actor: CurrentActor, app: Dossiers, request: Requ
     document = app.get_for(dossier_id, actor).result_document_for(actor)
     try:
         content = request.app.state.blobs.get(document["sha256"])
-    except BlobUnavailableError:
-        raise  # 503 (api/errors.py), not a refusal of the file
-    except BlobError:
+    except BlobNotFoundError:
         raise ProblemError(404, "result-not-found", NOT_FOUND) from None
     return Response(content, media_type=document["content_type"], headers={
         "Content-Disposition": content_disposition(document["name"]),
