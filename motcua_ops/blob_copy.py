@@ -1,7 +1,8 @@
 """Files a state dir kept on local disk before `motcua up` gave the services the S3 engine:
 copied into the services' buckets (and left on disk), so their downloads keep working.
 
-Idempotent and cheap once done: a file already in the bucket is only asked about (HEAD).
+Idempotent and cheap once done: a file already in the bucket is only asked about (HEAD),
+not read again.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def copy_local_blobs(state: Path, env: dict[str, str]) -> dict[str, int]:
     """Copy each service's local files into the bucket ``env`` gives it; return how many
     files each service has in its bucket now. A store that cannot be reached is reported
     and skipped (the service then answers 503 for files, and the next `up` tries again)."""
-    from shared.blobstore import ALLOWED_TYPES, BlobError, BlobUnavailableError
+    from shared.blobstore import ALLOWED_TYPES, BlobTypeNotAllowedError, BlobUnavailableError
     from shared.blobstore_s3 import S3BlobStore, s3_client
 
     copied: dict[str, int] = {}
@@ -63,15 +64,16 @@ def copy_local_blobs(state: Path, env: dict[str, str]) -> dict[str, int]:
         count = 0
         try:
             for path in files:
+                if store.exists(path.name):  # copied by an earlier `up`: not read again
+                    count += 1
+                    continue
                 data = path.read_bytes()
                 if hashlib.sha256(data).hexdigest() != path.name:
                     warn(f"{home.service}: {path} does not match its name; not copied")
                     continue
                 try:
                     store.put(data)
-                except BlobUnavailableError:
-                    raise
-                except BlobError as error:
+                except BlobTypeNotAllowedError as error:
                     warn(f"{home.service}: {path} not copied: {error}")
                     continue
                 count += 1
