@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.dossier.domain.dossier import Dossier
+from services.dossier.domain.procedure import compute_fees
 from services.dossier.domain.status import LABELS, NATIONAL_CODES
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -47,9 +48,9 @@ def dossier_view(d: Dossier, *, internal: bool) -> dict[str, Any]:
 
 def fee_estimate(d: Dossier) -> dict[str, Any]:
     """«Phí, lệ phí dự kiến»: the procedure's fee rules applied to the dossier's form."""
-    lines = d.procedure_version_info.fee_lines(d.form)
-    return {"lines": [line.as_dict() for line in lines],
-            "total": sum(line.amount for line in lines)}
+    version = d.procedure_version_info
+    lines, total = compute_fees(version.fees, d.form)
+    return {"lines": [line.as_dict() for line in lines], "total": total}
 
 
 def public_view(d: Dossier) -> dict[str, Any]:
