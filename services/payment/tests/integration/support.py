@@ -148,6 +148,20 @@ class PaymentSuite:
         assert response.status_code == 201, response.text
         return response.json()  # type: ignore[no-any-return]
 
+    def pay_at_office(self, client: httpx.Client, order_id: str, receipt_no: str,
+                      amount: int) -> None:
+        """A receiver of ``HN.TP`` records the fee paid at the counter."""
+        response = client.post(
+            f"/api/v1/payments/orders/{order_id}/office-payment",
+            headers={**officer("officer-7", "HN.TP", "receiver"),
+                     "Idempotency-Key": uuid.uuid4().hex},
+            json={"receipt_no": receipt_no, "amount": amount})
+        assert response.status_code == 200, response.text
+
+    def kinds(self, order_id: str) -> list[str]:
+        """The order's event kinds on the payment topic (``order_paid``...)."""
+        return [e.type.rsplit(".", 1)[1] for e in self.payment_events(order_id)]
+
     def payment_events(self, order_id: str | None = None) -> list[IntegrationEvent]:
         events = asyncio.run(read_topic(self.engines.kafka_bootstrap_servers,
                                          self.payment_topic))

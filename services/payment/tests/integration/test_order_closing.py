@@ -49,10 +49,6 @@ def _status(suite: PaymentSuite, api: httpx.Client, payer: str, order_id: str,
     return wait_for(reached, 60, f"order {order_id} {status} in the read model")  # type: ignore[no-any-return]
 
 
-def _kinds(suite: PaymentSuite, order_id: str) -> list[str]:
-    return [e.type.rsplit(".", 1)[1] for e in suite.payment_events(order_id)]
-
-
 def _checkout(api: httpx.Client, payer: str, order_id: str) -> httpx.Response:
     return api.post(f"/api/v1/payments/orders/{order_id}/checkout",
                     headers={**citizen(payer), "Idempotency-Key": uuid.uuid4().hex},
@@ -103,9 +99,9 @@ def test_a_withdrawn_dossier_cancels_its_unpaid_order_and_a_late_payment_is_owed
             return row[0] if row else None
 
         assert wait_for(sandbox_answer, 30, "the sandbox's IPN answer") == "00"
-        wait_for(lambda: "order_paid_after_close" in _kinds(suite, order["id"]), 60,
+        wait_for(lambda: "order_paid_after_close" in suite.kinds(order["id"]), 60,
                  "order_paid_after_close on the payment topic")
-        kinds = _kinds(suite, order["id"])
+        kinds = suite.kinds(order["id"])
         assert "order_paid" not in kinds  # the dossier must not move on
         assert kinds.count("order_cancelled") == 1
 
@@ -132,21 +128,17 @@ def test_a_rejected_dossier_cancels_what_is_unpaid_and_leaves_what_is_paid(
 
         orders = {o["amount"]: o for o in wait_for(both, 60, "the dossier's two orders")}
         paid, unpaid = orders[50_000], orders[70_000]
-        cash = api.post(f"/api/v1/payments/orders/{paid['id']}/office-payment",
-                        headers={**officer("officer-7", AGENCY, "receiver"),
-                                 "Idempotency-Key": uuid.uuid4().hex},
-                        json={"receipt_no": "0000777", "amount": 50_000})
-        assert cash.status_code == 200, cash.text
+        suite.pay_at_office(api, paid["id"], "0000777", 50_000)
         rejected = {"reason": "Thiếu bản vẽ thiết kế", "at": datetime.now(UTC).isoformat()}
         suite.dossier_event(dossier_id, "rejected", 12, rejected)
         _status(suite, api, payer, str(unpaid["id"]), "cancelled")
-        wait_for(lambda: "order_cancelled" in _kinds(suite, str(unpaid["id"])), 60,
+        wait_for(lambda: "order_cancelled" in suite.kinds(str(unpaid["id"])), 60,
                  "order_cancelled on the payment topic")
         events = suite.payment_events(str(unpaid["id"]))
         assert [e.data["reason"] for e in events if e.type == CANCELLED] == [
             "Hồ sơ bị từ chối: Thiếu bản vẽ thiết kế"]
         # The same closing event saw the paid order and left it alone.
-        assert _kinds(suite, str(paid["id"])) == ["order_created", "order_paid"]
+        assert suite.kinds(str(paid["id"])) == ["order_created", "order_paid"]
         assert suite.order(api, payer, str(paid["id"]))["status"] == "paid"
 
 
@@ -158,11 +150,7 @@ def test_an_order_unpaid_past_its_deadline_expires(engines: Engines, tmp_path: P
         with suite.client() as api:
             late = suite.order_of(api, payer, late_dossier)
             paid = suite.order_of(api, payer, paid_dossier)
-            assert api.post(f"/api/v1/payments/orders/{paid['id']}/office-payment",
-                            headers={**officer("officer-7", AGENCY, "receiver"),
-                                     "Idempotency-Key": uuid.uuid4().hex},
-                            json={"receipt_no": "0000778", "amount": 50_000}
-                            ).status_code == 200
+            suite.pay_at_office(api, paid["id"], "0000778", 50_000)
             # The default 15 working days are far off: nothing expires.
             assert suite.order(api, payer, late["id"])["status"] == "pending"
             # The same worker restarted with a zero-day deadline: its sweep finds them.
@@ -172,7 +160,7 @@ def test_an_order_unpaid_past_its_deadline_expires(engines: Engines, tmp_path: P
             suite.worker.start(timeout=90)
             view = _status(suite, api, payer, late["id"], "expired")
             assert view["status_label"] == "Hết hạn thanh toán"
-            wait_for(lambda: "order_expired" in _kinds(suite, late["id"]), 60,
+            wait_for(lambda: "order_expired" in suite.kinds(late["id"]), 60,
                      "order_expired on the payment topic")
             expired = [e for e in suite.payment_events(late["id"])
                        if e.type == "vn.motcua.payment.order_expired"]
@@ -183,7 +171,7 @@ def test_an_order_unpaid_past_its_deadline_expires(engines: Engines, tmp_path: P
             assert refused.json()["type"].endswith("payment-order-expired")
             assert "hết hạn thanh toán" in refused.json()["detail"]
             assert suite.order(api, payer, paid["id"])["status"] == "paid"
-            assert "order_expired" not in _kinds(suite, paid["id"])
+            assert "order_expired" not in suite.kinds(paid["id"])
 
 
 def test_the_payment_deadline_follows_the_days_off_the_catalog_announces(
@@ -214,9 +202,5 @@ def test_the_payment_deadline_follows_the_days_off_the_catalog_announces(
         wait_for(lambda: datetime.fromisoformat(
             suite.order(api, payer, listed["id"])["pay_by"]) == later, 60,
             "the announced day off in the payment deadline")
-        paid = api.post(f"/api/v1/payments/orders/{listed['id']}/office-payment",
-                        headers={**officer("officer-7", AGENCY, "receiver"),
-                                 "Idempotency-Key": uuid.uuid4().hex},
-                        json={"receipt_no": "0000779", "amount": listed["amount"]})
-        assert paid.status_code == 200, paid.text
+        suite.pay_at_office(api, listed["id"], "0000779", listed["amount"])
         assert "pay_by" not in suite.order(api, payer, listed["id"])  # nothing left to pay

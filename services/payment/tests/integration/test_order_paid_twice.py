@@ -34,10 +34,6 @@ def suite(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         yield started
 
 
-def _kinds(suite: PaymentSuite, order_id: str) -> list[str]:
-    return [e.type.rsplit(".", 1)[1] for e in suite.payment_events(order_id)]
-
-
 def _sandbox(suite: PaymentSuite, txn_ref: str) -> tuple[Any, ...] | None:
     with sqlite3.connect(suite.env["MOTCUA_PAYMENT_SANDBOX_DB_PATH"]) as db:
         row = db.execute("SELECT ipn_answer, refunded FROM txns WHERE txn_ref = ?",
@@ -54,11 +50,7 @@ def test_an_online_payment_of_an_order_paid_at_the_office_is_kept_and_refunded(
         order = suite.order_of(api, payer, dossier_id)
         order_id = str(order["id"])
         payment_url = suite.checkout(api, payer, order_id)["payment_url"]
-        cash = api.post(f"/api/v1/payments/orders/{order_id}/office-payment",
-                        headers={**officer("officer-7", AGENCY, "receiver"),
-                                 "Idempotency-Key": uuid.uuid4().hex},
-                        json={"receipt_no": "0000901", "amount": 150_000})
-        assert cash.status_code == 200, cash.text
+        suite.pay_at_office(api, order_id, "0000901", 150_000)
 
         # The payer still had the provider's page open and paid there too.
         redirect = browser_pays(payment_url)
@@ -93,7 +85,7 @@ def test_an_online_payment_of_an_order_paid_at_the_office_is_kept_and_refunded(
                         params={"refund_due": "true"}).json()["items"]
         assert [o["id"] for o in owing] == [order_id]  # what the agency still owes back
 
-        wait_for(lambda: "order_paid_twice" in _kinds(suite, order_id), 60,
+        wait_for(lambda: "order_paid_twice" in suite.kinds(order_id), 60,
                  "order_paid_twice on the payment topic")
         events = suite.payment_events(order_id)
         assert len(distinct_ids(events, "order_paid")) == 1  # the dossier moves on once
@@ -124,9 +116,9 @@ def test_an_online_payment_of_an_order_paid_at_the_office_is_kept_and_refunded(
         assert (view["status"], view["refund_due"]) == ("paid", 0)
         assert view["refunds"][0]["provider_ref"]
         assert view["status_label"] == "Đã thanh toán; khoản nộp trùng đã được hoàn"
-        wait_for(lambda: "order_refunded" in _kinds(suite, order_id), 60,
+        wait_for(lambda: "order_refunded" in suite.kinds(order_id), 60,
                  "order_refunded on the payment topic")
-        assert _kinds(suite, order_id).count("order_paid") == 1
+        assert suite.kinds(order_id).count("order_paid") == 1
 
         def settled() -> bool:
             return not api.get("/api/v1/payments/orders", headers=clerk,
