@@ -4,7 +4,10 @@ Each service subclasses :class:`ServiceSettings` with its own env prefix
 (``MOTCUA_<SERVICE>_``). Engine addresses come, in order, from the service's
 own variable, the suite-wide variable (``MOTCUA_KAFKA_BOOTSTRAP_SERVERS``,
 ``MOTCUA_MONGO_URL``, ``MOTCUA_POSTGRES_DSN``, ``MOTCUA_SMTP_HOST``/``_PORT``)
-and the local launcher's state file ``$MOTCUA_STATE_DIR/engines.json``.
+and the local launcher's state file ``$MOTCUA_STATE_DIR/engines.json``. There the
+launcher keeps one PostgreSQL role per service (``postgres.services.<name>.dsn``): a
+service started by ``motcua up`` connects as its own role, which owns its own schema
+and cannot read another service's.
 """
 
 from __future__ import annotations
@@ -56,19 +59,36 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap_servers: str | None = Field(None, description="Kafka bootstrap servers.")
     mongo_url: str | None = Field(None, description="MongoDB-protocol server URL.")
     mongo_database: str = Field("motcua", description="MongoDB database name.")
-    postgres_dsn: str | None = Field(None, description="PostgreSQL DSN (event stores).")
+    postgres_dsn: str | None = Field(None, description="PostgreSQL DSN of this service's role.")
+    postgres_schema: str = Field(
+        "", pattern=r"^[a-z_][a-z0-9_]{0,62}$|^$",
+        description="PostgreSQL schema of every table of this service; default its name.")
     smtp_host: str | None = Field(None, description="SMTP server host.")
     smtp_port: int | None = Field(None, description="SMTP server port.")
+
+    @classmethod
+    def service_name(cls) -> str:
+        """``dossier`` for ``MOTCUA_DOSSIER_``: the service's schema and role name."""
+        prefix = str(cls.model_config.get("env_prefix") or "MOTCUA_SERVICE_")
+        return prefix.removeprefix("MOTCUA_").rstrip("_").lower()
 
     @model_validator(mode="before")
     @classmethod
     def _fill_engines(cls, values: dict[str, Any]) -> dict[str, Any]:
+        if values.get("postgres_dsn") is None and "MOTCUA_POSTGRES_DSN" not in os.environ:
+            own = engines_state().get("postgres", {}).get("services", {})
+            dsn = own.get(cls.service_name(), {}).get("dsn")
+            if dsn:
+                values["postgres_dsn"] = dsn
         for field, (engine, key) in _ENGINE_FIELDS.items():
             if values.get(field) is None:
                 value = _engine_value(engine, key, f"MOTCUA_{field.upper()}")
                 if value is not None:
                     values[field] = value
         return values
+
+    def pg_schema(self) -> str:
+        return self.postgres_schema or self.service_name()
 
     def require(self, field: str) -> Any:
         value = getattr(self, field)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import pwd
 import re
+import secrets
 import stat
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from motcua_ops import procs
 from motcua_ops.engines.base import Engine, Entry
@@ -16,6 +18,10 @@ from motcua_ops.errors import EngineError, MissingPrerequisite
 from motcua_ops.ui import info, step
 
 USER = PASSWORD = DBNAME = "motcua"
+# One role and one schema per service: a service connects as motcua_<name>, owns the
+# schema <name> and has no privilege on any other service's schema.
+SERVICE_ROLES = ("identity", "catalog", "dossier", "payment", "notify", "gateway")
+EXTENSIONS = ("unaccent", "pg_trgm")  # catalog search; in `public`, usable by every role
 SOCKET_PATH_MAX = 100  # sun_path is 108 bytes including "/.s.PGSQL.<port>"
 
 
@@ -55,8 +61,14 @@ class Postgres(Engine):
 
     def entry(self, ports: dict[str, int]) -> Entry:
         port = ports["port"]
+        services = {
+            name: {"role": f"motcua_{name}", "schema": name,
+                   "dsn": f"postgresql://motcua_{name}:{password}@127.0.0.1:{port}/{DBNAME}"}
+            for name, password in self._role_passwords().items()
+        }
         return {
             "dsn": f"postgresql://{USER}:{PASSWORD}@127.0.0.1:{port}/{DBNAME}",
+            "services": services,
             "host": "127.0.0.1",
             "port": port,
             "user": USER,
@@ -64,6 +76,17 @@ class Postgres(Engine):
             "dbname": DBNAME,
             "pid": None,
         }
+
+    def _role_passwords(self) -> dict[str, str]:
+        """Each service role's password, made once and kept (0600) beside the cluster."""
+        path = self.data_dir / "roles.json"
+        known = json.loads(path.read_text()) if path.exists() else {}
+        if set(SERVICE_ROLES) - set(known):
+            known = {name: known.get(name) or secrets.token_urlsafe(18) for name in SERVICE_ROLES}
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(known))
+            path.chmod(0o600)
+        return known
 
     @property
     def pgdata(self) -> Path:
@@ -145,7 +168,8 @@ class Postgres(Engine):
         return _select_one(entry["dsn"])
 
     def after_ready(self, entry: Entry) -> None:
-        """Create the `motcua` database once (initdb only creates `postgres`)."""
+        """Create the `motcua` database (initdb only creates `postgres`), the extensions,
+        and each service's role and schema; idempotent."""
         import psycopg
 
         admin = entry["dsn"].rsplit("/", 1)[0] + "/postgres"
@@ -154,6 +178,33 @@ class Postgres(Engine):
             if row.fetchone() is None:
                 conn.execute(f'CREATE DATABASE "{DBNAME}" OWNER "{USER}"')
                 info(f"created PostgreSQL database {DBNAME}")
+        with psycopg.connect(entry["dsn"], autocommit=True, connect_timeout=5) as conn:
+            provision_roles(conn, entry.get("services") or {})
+
+
+def provision_roles(conn: Any, services: dict[str, dict[str, str]]) -> None:
+    """Extensions in `public`; per service a login role (its password from its DSN) that
+    owns its schema and may create more (tests' schemas), and nothing else."""
+    from psycopg import sql
+    from psycopg.conninfo import conninfo_to_dict
+
+    for extension in EXTENSIONS:
+        conn.execute(sql.SQL("CREATE EXTENSION IF NOT EXISTS {} SCHEMA public").format(
+            sql.Identifier(extension)))
+    for name, service in services.items():
+        role, schema = sql.Identifier(service["role"]), sql.Identifier(service["schema"])
+        password = conninfo_to_dict(service["dsn"])["password"]
+        exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s",
+                              (service["role"],)).fetchone()
+        verb = "ALTER" if exists else "CREATE"
+        conn.execute(sql.SQL(verb + " ROLE {} LOGIN PASSWORD {}").format(
+            role, sql.Literal(password)))
+        conn.execute(sql.SQL("GRANT CONNECT, CREATE ON DATABASE {} TO {}").format(
+            sql.Identifier(DBNAME), role))
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {} AUTHORIZATION {}").format(
+            schema, role))
+        if not exists:
+            info(f"created PostgreSQL role {service['role']}, owner of schema {name}")
 
     def stop(self, entry: Entry) -> bool:
         if not self.running(entry):

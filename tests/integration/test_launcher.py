@@ -103,6 +103,7 @@ def test_engines_up_answer_and_down_leaves_nothing(tmp_path: Path) -> None:
 
         with psycopg.connect(engines["postgres"]["dsn"]) as conn:
             assert conn.execute("SELECT current_database(), 1").fetchone() == ("motcua", 1)
+        assert_each_service_owns_only_its_schema(engines["postgres"]["services"])
 
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = "a@x.vn", "b@x.vn", "Thử"
@@ -151,6 +152,20 @@ def test_engines_up_answer_and_down_leaves_nothing(tmp_path: Path) -> None:
         stop_engines(state)
     assert our_processes(state) == []
     assert cli(state, "engines", "down").returncode == 0  # idempotent
+
+
+def assert_each_service_owns_only_its_schema(services: dict[str, dict[str, str]]) -> None:
+    assert set(services) == {"identity", "catalog", "dossier", "payment", "notify", "gateway"}
+    with psycopg.connect(services["dossier"]["dsn"], autocommit=True) as dossier:
+        dossier.execute("CREATE TABLE dossier.secret (ho_ten text)")
+        dossier.execute("INSERT INTO dossier.secret VALUES ('Nguyễn Văn A')")
+        assert dossier.execute("SELECT unaccent('Hồ sơ')").fetchone() == ("Ho so",)
+    with psycopg.connect(services["identity"]["dsn"], autocommit=True) as identity:
+        identity.execute("CREATE TABLE identity.own (id int)")  # its own schema: allowed
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            identity.execute("SELECT * FROM dossier.secret")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            identity.execute("CREATE TABLE dossier.intruder (id int)")
 
 
 def test_suite_up_serves_every_service_and_down_leaves_nothing(tmp_path: Path) -> None:
