@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from psycopg_pool import AsyncConnectionPool
 from shared.events.envelope import Actor, IntegrationEvent
 from shared.kafka.producer import make_producer
 from shared.kafka.topics import ensure_topics
+from shared.pg.calendar import CalendarOverrides, add_calendar_table
 from shared.pg.effects import first_time, upsert_versioned
 from shared.pg.listen import Listener, notify
 from shared.pg.migrate import differences, migrate
@@ -35,6 +36,7 @@ MIGRATIONS = Path(__file__).parent / "pg_migrations"
 def metadata() -> sa.MetaData:
     declared = sa.MetaData()
     add_common_tables(declared)
+    add_calendar_table(declared)
     sa.Table("notes", declared, sa.Column("id", sa.Text, primary_key=True),
              sa.Column("version", sa.Integer, nullable=False),
              sa.Column("title", sa.Text, nullable=False))
@@ -167,3 +169,21 @@ async def test_a_listener_wakes_on_commit_and_times_out_otherwise(
         assert await listener.wait(5.0) == ["a", "b"]
     finally:
         await listener.close()
+
+
+async def test_calendar_overrides_follow_the_newest_calendar_event(
+        pool: AsyncConnectionPool[Any]) -> None:
+    overrides = CalendarOverrides(pool)
+
+    def updated(sequence: int, days_off: list[str]) -> IntegrationEvent:
+        return IntegrationEvent(
+            id=IntegrationEvent.stable_id("calendar-2027", sequence), source="/motcua/catalog",
+            type="vn.motcua.catalog.calendar_updated", subject="calendar-2027",
+            time=datetime.now(UTC), sequence=sequence, actor=Actor(id="admin", role="admin"),
+            data={"year": 2027, "days_off": days_off, "working_days": []})
+
+    await overrides(updated(2, ["2027-04-30", "2027-05-03"]))
+    await overrides(updated(1, ["2027-04-30"]))  # older, arrived late: ignored
+    calendar = await overrides.calendar()
+    assert not calendar.is_working_day(date(2027, 5, 3))
+    assert calendar.is_working_day(date(2027, 5, 4))
