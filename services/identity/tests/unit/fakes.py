@@ -1,4 +1,5 @@
-"""In-memory fakes of identity's store, for use-case tests without MongoDB."""
+"""In-memory fakes of identity's store (adapters/store.py), for use-case tests without
+PostgreSQL: the same methods, the same answers."""
 
 from __future__ import annotations
 
@@ -11,30 +12,13 @@ from services.identity.adapters.store import Change
 from shared.events.envelope import Actor
 
 
-class FakeCollection:
-    def __init__(self) -> None:
-        self.docs: dict[str, dict[str, Any]] = {}
-
-    async def insert_one(self, doc: dict[str, Any]) -> None:
-        self.docs[doc["_id"]] = copy.deepcopy(doc)
-
-    async def delete_many(self, query: dict[str, Any]) -> None:
-        limit = query["expires_at"]["$lt"]
-        self.docs = {k: d for k, d in self.docs.items()
-                     if not (d["account_id"] == query["account_id"] and d["expires_at"] < limit)}
-
-    async def find_one(self, query: dict[str, Any]) -> dict[str, Any] | None:
-        doc = self.docs.get(query["_id"])
-        return copy.deepcopy(doc) if doc else None
-
-
 class FakeStore:
     """The subset of AccountStore the session use cases call."""
 
     def __init__(self) -> None:
         self.accounts: dict[str, dict[str, Any]] = {}
         self.events: list[Change] = []
-        self.sessions = FakeCollection()
+        self.sessions: dict[str, dict[str, Any]] = {}
         self.counters: dict[str, int] = {}
 
     async def insert(self, account: dict[str, Any], changes: list[Change], actor: Actor,
@@ -67,6 +51,34 @@ class FakeStore:
         login = self.accounts[account_id].setdefault("login", {})
         login["failures"] = login.get("failures", 0) + step
         return int(login["failures"])
+
+    async def open_session(self, session: dict[str, Any], now: datetime) -> None:
+        self.sessions = {k: v for k, v in self.sessions.items()
+                         if not (v["account_id"] == session["account_id"]
+                                 and v["expires_at"] < now)}
+        self.sessions[session["id"]] = {**copy.deepcopy(session), "previous_hashes": [],
+                                        "rotated_at": None, "revoked_at": None}
+
+    async def session(self, session_id: str) -> dict[str, Any] | None:
+        return copy.deepcopy(self.sessions.get(session_id))
+
+    async def rotate_session(self, session_id: str, presented: str, new_hash: str,
+                             now: datetime) -> bool:
+        session = self.sessions.get(session_id)
+        if session is None or session["token_hash"] != presented or session["revoked_at"]:
+            return False
+        session["previous_hashes"].append(presented)
+        session.update(token_hash=new_hash, rotated_at=now)
+        return True
+
+    async def revoke_sessions(self, now: datetime, *, account_id: str | None = None,
+                              session_id: str | None = None, keep: str | None = None) -> int:
+        ended = [s for s in self.sessions.values()
+                 if (s["id"] == session_id or s["account_id"] == account_id)
+                 and s["id"] != keep and s["revoked_at"] is None]
+        for session in ended:
+            session["revoked_at"] = now
+        return len(ended)
 
     async def count_in_window(self, key: str, now: datetime, window_seconds: int,
                               increment: int = 1) -> int:
