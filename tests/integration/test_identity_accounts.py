@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -242,6 +243,25 @@ def test_tokens_signed_by_another_key_or_expired_are_refused(suite: Suite) -> No
     fresh = _signed(key, kid, sub=me["id"], role="citizen")
     assert suite.api.get("/api/v1/me",
                          headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
+
+
+def test_concurrent_registrations_of_one_email_make_exactly_one_account(suite: Suite) -> None:
+    email = suite.email("same")
+    body = {"email": email, "password": PASSWORD, "full_name": "Nguyễn Thị Hoa"}
+
+    def register(spelling: str) -> httpx.Response:
+        with httpx.Client(base_url=suite.api.base_url, timeout=30, trust_env=False) as api:
+            return api.post("/api/v1/auth/register", json={**body, "email": spelling})
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        answers = list(pool.map(register, [email, email.upper(), email]))
+    assert sorted(a.status_code for a in answers) == [201, 409, 409], [a.text for a in answers]
+    for answer in answers:
+        if answer.status_code == 409:
+            problem(answer, 409, "email-taken")
+    with suite.db() as db:
+        rows = db.execute("SELECT id FROM accounts WHERE email_key = %s", (email,)).fetchall()
+    assert [r["id"] for r in rows] == [a.json()["id"] for a in answers if a.status_code == 201]
 
 
 def test_no_password_token_or_hash_in_logs_or_events(suite: Suite) -> None:
