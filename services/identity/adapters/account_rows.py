@@ -111,7 +111,7 @@ def touched(dotted_paths: Iterable[str]) -> tuple[list[str], bool]:
         if path[0] not in _TOP:
             data = True
             continue
-        hit = [c for c, p in COLUMNS.items() if p[:len(path)] == path or path[:len(p)] == p]
+        hit = [c for c, p in COLUMNS.items() if p[:len(path)] == path]  # a column or a group
         if not hit:
             raise ValueError(f"no column holds {dotted!r}")
         columns += [c for c in hit if c not in columns]

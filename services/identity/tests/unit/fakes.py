@@ -8,26 +8,30 @@ import copy
 from datetime import datetime
 from typing import Any
 
+from services.identity.adapters.account_rows import QUIET, apply, get, touched
 from services.identity.adapters.store import Change
 from shared.events.envelope import Actor
 
 
 class FakeStore:
-    """The subset of AccountStore the session use cases call."""
+    """AccountStore in memory: the same methods (test_store_port.py keeps them in step),
+    changes applied with the store's own dotted-path rules, events kept as changes."""
 
     def __init__(self) -> None:
         self.accounts: dict[str, dict[str, Any]] = {}
         self.events: list[Change] = []
         self.sessions: dict[str, dict[str, Any]] = {}
         self.counters: dict[str, int] = {}
+        self.captchas: dict[str, datetime] = {}
 
     async def insert(self, account: dict[str, Any], changes: list[Change], actor: Actor,
                      now: datetime) -> None:
         self.accounts[account["_id"]] = {**copy.deepcopy(account), "version": len(changes)}
         self.events += changes
 
-    async def by_email_key(self, key: str) -> dict[str, Any] | None:
-        found = [copy.deepcopy(a) for a in self.accounts.values() if a["email_key"] == key]
+    async def by_email_key(self, email_key: str) -> dict[str, Any] | None:
+        found = [copy.deepcopy(a) for a in self.accounts.values()
+                 if a["email_key"] == email_key]
         await asyncio.sleep(0)  # let concurrent callers read before anyone writes
         return found[0] if found else None
 
@@ -36,18 +40,45 @@ class FakeStore:
 
     async def set_quietly(self, account_id: str, set_: dict[str, Any],
                           guard: dict[str, Any] | None = None) -> bool:
-        account = self.accounts[account_id]
-        if any(account.get(k) != v for k, v in (guard or {}).items()):
+        columns, data = touched(set_)
+        if data or not set(columns) <= QUIET:
+            raise ValueError(f"not bookkeeping: {sorted(set_)}")
+        account = self.accounts.get(account_id)
+        if account is None or any(get(account, tuple(k.split("."))) != v
+                                  for k, v in (guard or {}).items()):
             return False
-        for path, value in copy.deepcopy(set_).items():
-            target = account
-            *parents, leaf = path.split(".")
-            for name in parents:
-                target = target.setdefault(name, {})
-            target[leaf] = value
+        self.accounts[account_id] = apply(account, set_)
         return True
 
+    async def update(self, account: dict[str, Any], changes: list[Change], actor: Actor,
+                     now: datetime, *, set_: dict[str, Any] | None = None,
+                     unset: list[str] | None = None, push: dict[str, Any] | None = None,
+                     guard: dict[str, Any] | None = None) -> bool:
+        stored = self.accounts.get(account["_id"])
+        if stored is None or stored["version"] != account["version"] or any(
+                get(stored, tuple(k.split("."))) != v for k, v in (guard or {}).items()):
+            return False
+        changed = apply(stored, set_, unset or [], push)
+        changed["version"] = account["version"] + len(changes)
+        self.accounts[account["_id"]] = changed
+        self.events += changes
+        return True
+
+    async def by_token(self, purpose: str, token_hash: str) -> dict[str, Any] | None:
+        found = [a for a in self.accounts.values()
+                 if (a.get(purpose) or {}).get("token_hash") == token_hash]
+        return copy.deepcopy(found[0]) if found else None
+
+    async def staff_of(self, agency_code: str, limit: int = 1000) -> list[dict[str, Any]]:
+        return [{"_id": a["_id"], "status": a["status"],
+                 "profile": {"full_name": a.get("profile", {}).get("full_name", "")},
+                 "officer_roles": a.get("officer_roles", [])}
+                for a in self.accounts.values()
+                if a["kind"] == "officer" and a.get("agency_code") == agency_code][:limit]
+
     async def count_login_attempt(self, account_id: str, step: int = 1) -> int:
+        if account_id not in self.accounts:
+            return 1
         login = self.accounts[account_id].setdefault("login", {})
         login["failures"] = login.get("failures", 0) + step
         return int(login["failures"])
@@ -84,3 +115,10 @@ class FakeStore:
                               increment: int = 1) -> int:
         self.counters[key] = self.counters.get(key, 0) + increment
         return self.counters[key]
+
+    async def use_captcha(self, nonce: str, expires_at: datetime, now: datetime) -> bool:
+        self.captchas = {n: e for n, e in self.captchas.items() if e >= now}
+        if nonce in self.captchas:
+            return False
+        self.captchas[nonce] = expires_at
+        return True
