@@ -30,6 +30,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
     store = AccountStore()
     ctx = build_identity(settings, store)
     bootstrap = settings.require("kafka_bootstrap_servers")
+    dsn = settings.require("postgres_dsn")  # unset is a mistake, not an outage: fail now
     state: dict[str, Any] = {}
 
     async def own_jwks() -> dict[str, Any]:
@@ -59,7 +60,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
             except Exception:
                 log.warning("identity cannot reach its engines yet; retrying", exc_info=True)
                 await asyncio.sleep(2.0)
-        listener = Listener(settings.require("postgres_dsn"), [CHANNEL])
+        listener = Listener(dsn, [CHANNEL])
         state["relaying"] = True
         try:
             await PgOutboxRelay(state["pool"], producer, topic, listener=listener).run()
