@@ -25,9 +25,7 @@ def suite(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     try:
         yield started
     finally:
-        started.api.close()
-        for process in started.processes:
-            process.stop()
+        started.stop()
 
 
 def test_a_logged_in_citizen_gets_a_live_notification_after_the_idle_cut(
