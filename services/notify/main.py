@@ -85,20 +85,22 @@ def build_app(settings: NotifySettings | None = None) -> FastAPI:
         await ensure_topics(bootstrap, list(topic_names(settings).values()),
                             partitions=settings.topic_partitions)
         pool = await open_async_pool(dsn, schema, name="notify")
-        hub = InboxHub(dsn, inbox_channel(schema))
+        channel = inbox_channel(schema)
+        hub = InboxHub(dsn, channel)
         hub.start()
         state["pool"] = app.state.pool = pool
         app.state.hub = hub
-        channel = inbox_channel(schema)
         notifier = Notifier(pool, mailer, settings.portal_url, channel)
         identity_emails = IdentityEmails(pool, mailer, seal_key)
         streams = NotifyStreams(settings, bootstrap, notifier, identity_emails, pool)
         try:
             await streams.start()  # faust objects bind to the running loop
             state["streams"] = streams
-            yield
+            try:
+                yield
+            finally:
+                await streams.stop()
         finally:
-            await streams.stop()
             await hub.stop()
             await pool.close()
 
