@@ -37,6 +37,7 @@ def suite(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         started.api.close()
         for process in started.processes:
             process.stop()
+        NotifyStore(engines.postgres_dsn, f"{started.prefix}_notify").drop()
 
 
 def test_document_wallet_keeps_files_and_hides_them_from_others(suite: Suite) -> None:
