@@ -33,7 +33,7 @@ from tests.support.processes import ROOT, ServiceProcess
 CONTEXTS = ("identity", "catalog", "dossier", "payment", "notify", "gateway")
 EVENT_CONTEXTS = ("identity", "catalog", "dossier", "payment")
 EVENT_SOURCED = ("dossier", "payment")
-ON_POSTGRES = (*EVENT_SOURCED, "identity")  # each in its own schema of this run
+ON_POSTGRES = (*EVENT_SOURCED, "identity", "notify")  # each in its own schema of this run
 DEMO_PROCEDURE = "1.001193"
 
 
@@ -101,7 +101,8 @@ def _env(engines: Engines, run_id: str, state_dir: Path) -> dict[str, str]:
     for context in CONTEXTS:
         prefix = f"MOTCUA_{context.upper()}_"
         env[prefix + "TOPIC_PREFIX"] = f"{run_id}."
-        env[prefix + "MONGO_DATABASE"] = f"{run_id}_{context}"
+        if context not in ON_POSTGRES:
+            env[prefix + "MONGO_DATABASE"] = f"{run_id}_{context}"
         env[prefix + "CONSUMER_GROUP"] = f"{run_id}-{context}"
     for context in EVENT_SOURCED:
         env[f"MOTCUA_{context.upper()}_EVENT_STORE"] = "postgres"
@@ -207,7 +208,7 @@ def stop_suite(suite: Suite) -> None:
     finally:
         mongo: MongoClient[dict[str, Any]] = MongoClient(suite.engines.mongo_url)
         try:
-            for context in CONTEXTS:
+            for context in set(CONTEXTS) - set(ON_POSTGRES):
                 mongo.drop_database(suite.mongo_database(context))
         finally:
             mongo.close()

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 
 import jwt
 import pytest
-from pymongo import MongoClient
 
 from services.identity.seed import DEMO_PASSWORD, demo_accounts, seed_demo
 from services.identity.tests.integration.suite import (
@@ -20,6 +19,7 @@ from services.identity.tests.integration.suite import (
     problem,
     start_suite,
 )
+from services.notify.tests.integration.support import NotifyStore
 from tests.support.engines import Engines
 
 pytestmark = pytest.mark.integration
@@ -34,6 +34,7 @@ def suite(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         yield started
     finally:
         started.stop()
+        NotifyStore(engines.postgres_dsn, f"{started.prefix}_notify").drop()
 
 
 def test_document_wallet_keeps_files_and_hides_them_from_others(suite: Suite) -> None:
@@ -78,12 +79,12 @@ def test_organisation_profile_is_kept_and_logout_ends_the_session(suite: Suite) 
     assert me["organisation"] == unit
 
     # notify keeps the account's email for the emails of other contexts.
-    accounts = MongoClient(suite.engines.mongo_url)[f"{suite.prefix}_notify"].accounts
+    accounts = NotifyStore(suite.engines.postgres_dsn, f"{suite.prefix}_notify")
     deadline = time.monotonic() + 30
-    while (accounts.find_one({"_id": me["id"], "status": "active"}) is None
+    while (accounts.find_one("accounts", id=me["id"], status="active") is None
            and time.monotonic() < deadline):
         time.sleep(0.3)
-    projected = accounts.find_one({"_id": me["id"]})
+    projected = accounts.find_one("accounts", id=me["id"])
     assert projected is not None and projected["status"] == "active"
     assert (projected["email"], projected["kind"]) == (email, "organisation")
 

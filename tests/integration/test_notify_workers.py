@@ -10,7 +10,6 @@ from pathlib import Path
 import httpx
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
-from pymongo import MongoClient
 
 from services.notify.tests.integration.support import (
     Stream,
@@ -18,6 +17,7 @@ from services.notify.tests.integration.support import (
     created,
     later,
     notify_env,
+    notify_store,
     send,
     start_notify,
     wait_for,
@@ -75,8 +75,7 @@ def test_two_workers_split_the_partitions_and_send_each_email_once(
         wait_for(lambda: caught_up(bootstrap, run_id, ("dossier",)), 60, "both to commit")
         time.sleep(2)
 
-        db = MongoClient(engines.mongo_url, tz_aware=True)[run_id]
-        assert db.notifications.count_documents({}) == 2 * DOSSIERS
+        assert notify_store(engines, run_id).count("notifications") == 2 * DOSSIERS
         for _, code, email in filed:
             [mail] = messages_to(engines.maildir, email)
             assert code in mail["Subject"]
@@ -87,3 +86,4 @@ def test_two_workers_split_the_partitions_and_send_each_email_once(
         first.stop()
         if second is not None:
             second.stop()
+        notify_store(engines, run_id).drop()

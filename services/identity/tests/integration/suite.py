@@ -131,7 +131,7 @@ def start_suite(engines: Engines, tmp: Path) -> Suite:
         "MOTCUA_IDENTITY_LOGIN_LOCK_AFTER": "4",
         "MOTCUA_IDENTITY_LOGIN_LOCK_SECONDS": "120",
         "MOTCUA_NOTIFY_TOPIC_PREFIX": f"{prefix}.",
-        "MOTCUA_NOTIFY_MONGO_DATABASE": f"{prefix}_notify",
+        "MOTCUA_NOTIFY_POSTGRES_SCHEMA": f"{prefix}_notify",
         "MOTCUA_NOTIFY_CONSUMER_GROUP": prefix,
     }
     logs = tmp / "logs"
