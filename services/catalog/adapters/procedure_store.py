@@ -77,17 +77,23 @@ class ProcedureStore:
             await _history(conn, code, history)
         return True
 
-    async def save_draft(self, code: str, revision: int, draft: Doc, history: Doc,
-                         now: datetime) -> bool:
-        async with self.pool.connection() as conn, conn.transaction():
-            cur = await conn.execute(
-                "UPDATE procedures SET draft = %s, draft_revision = draft_revision + 1,"
-                " updated_at = %s WHERE code = %s AND draft_revision = %s",
-                (jsonb(draft), now, code, revision))
-            if cur.rowcount != 1:
-                return False
-            await _history(conn, code, history)
-        return True
+    async def save_draft(self, code: str, revision: int | None, draft: Doc, history: Doc,
+                         now: datetime) -> int | None:
+        """The draft's new revision, None if ``revision`` is no longer the draft's (without
+        one, the last save wins); its audit entry records the revision."""
+        guard = "" if revision is None else " AND draft_revision = %(revision)s"
+        async with self.pool.connection() as conn:
+            row = await (await conn.execute(
+                "WITH saved AS (UPDATE procedures SET draft = %(draft)s,"
+                " draft_revision = draft_revision + 1, updated_at = %(now)s"
+                " WHERE code = %(code)s" + guard + " RETURNING draft_revision)"
+                " INSERT INTO procedure_history (code, at, entry)"
+                " SELECT %(code)s, %(now)s, %(entry)s::jsonb"
+                " || jsonb_build_object('revision', draft_revision) FROM saved"
+                " RETURNING (entry ->> 'revision')::int AS revision",
+                {"draft": jsonb(draft), "now": now, "code": code, "revision": revision,
+                 "entry": jsonb(history)})).fetchone()
+        return None if row is None else row["revision"]  # type: ignore[no-any-return]
 
     async def publish(self, code: str, seq: int, revision: int, snapshot: Doc,
                       listing: Doc, history: Doc, event: IntegrationEvent,

@@ -59,10 +59,13 @@ class Procedures:
         revision = doc["draft_revision"]
         if expected_revision is not None and revision != expected_revision:
             raise ConflictError(_RETRY)
-        entry = history_entry("draft_saved", actor, now, reason, revision=revision + 1)
-        if not await self.store.save_draft(content.code, revision, draft, entry, now):
+        # without an expected revision the last save wins, as when two tabs save in turn
+        saved = await self.store.save_draft(content.code, expected_revision, draft,
+                                            history_entry("draft_saved", actor, now, reason),
+                                            now)
+        if saved is None:
             raise ConflictError(_RETRY)
-        return {"code": content.code, "draft_revision": revision + 1}
+        return {"code": content.code, "draft_revision": saved}
 
     async def draft(self, code: str) -> ProcedureContent:
         content, _ = await self.draft_with_revision(code)

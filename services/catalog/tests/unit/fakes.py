@@ -39,14 +39,14 @@ class FakeProcedures:
                            "current_version": 0, "versions": [], "history": [history]}
         return True
 
-    async def save_draft(self, code: str, revision: int, draft: Doc, history: Doc,
-                         now: datetime) -> bool:
+    async def save_draft(self, code: str, revision: int | None, draft: Doc, history: Doc,
+                         now: datetime) -> int | None:
         doc = self.docs[code]
-        if doc["draft_revision"] != revision:
-            return False
-        doc.update(draft=draft, draft_revision=revision + 1)
-        doc["history"].append(history)
-        return True
+        if revision is not None and doc["draft_revision"] != revision:
+            return None
+        doc.update(draft=draft, draft_revision=doc["draft_revision"] + 1)
+        doc["history"].append({**history, "revision": doc["draft_revision"]})
+        return doc["draft_revision"]  # type: ignore[no-any-return]
 
     async def publish(self, code: str, seq: int, revision: int, snapshot: Doc, listing: Doc,
                       history: Doc, event: IntegrationEvent, now: datetime) -> bool:
