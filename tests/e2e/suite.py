@@ -33,6 +33,7 @@ from tests.support.processes import ROOT, ServiceProcess
 CONTEXTS = ("identity", "catalog", "dossier", "payment", "notify", "gateway")
 EVENT_CONTEXTS = ("identity", "catalog", "dossier", "payment")
 EVENT_SOURCED = ("dossier", "payment")
+PG_STORES = ("catalog",)  # services whose whole state is in their own PostgreSQL schema
 DEMO_PROCEDURE = "1.001193"
 
 
@@ -106,6 +107,8 @@ def _env(engines: Engines, run_id: str, state_dir: Path) -> dict[str, str]:
         prefix = f"MOTCUA_{context.upper()}_"
         env[prefix + "EVENT_STORE"] = "postgres"
         env[prefix + "POSTGRES_SCHEMA"] = f"{run_id}_{context}"
+    for context in PG_STORES:
+        env[f"MOTCUA_{context.upper()}_POSTGRES_SCHEMA"] = f"{run_id}_{context}"
     # Every test calls from 127.0.0.1: the per-address limits are raised so a session of
     # API and browser tests never trips them (services/gateway/tests cover the limits).
     env["MOTCUA_GATEWAY_RATE_LOGIN_PER_WINDOW"] = "1000"
@@ -137,7 +140,7 @@ def _wire(processes: dict[str, ServiceProcess], specs: list[ServiceSpec]) -> dic
 
 def _schemas(engines: Engines, run_id: str, action: str) -> None:
     with psycopg.connect(engines.postgres_dsn, autocommit=True) as conn:
-        for context in EVENT_SOURCED:
+        for context in (*EVENT_SOURCED, *PG_STORES):
             if action == "create":
                 conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{run_id}_{context}"')
             else:

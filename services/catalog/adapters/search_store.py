@@ -101,13 +101,20 @@ class ProcedureSearch:
         if level is not None:
             params["level"] = level
             where.append(sql.SQL("service_level = %(level)s"))
-        if query.terms:
-            params["words"] = " ".join(query.terms)
-            score = _score(query, params)
-            order = sql.SQL("score DESC, similarity(s_name, %(words)s) DESC, {}").format(_BY_NAME)
-        else:
-            score, order = sql.SQL("NULL::float8"), _BY_NAME
+        if not query.terms:
+            return sql.SQL(
+                "SELECT card, NULL::float8 AS score, count(*) OVER () AS total FROM procedures"
+                " WHERE {where} ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s").format(
+                where=sql.SQL(" AND ").join(where), order=_BY_NAME), params
+        # The similarity only orders ties: computed for the rows that can reach the page
+        # (every row scoring at least the page's last), not for every match.
+        params.update(words=" ".join(query.terms), upto=offset + limit)
         return sql.SQL(
-            "SELECT card, {score} AS score, count(*) OVER () AS total FROM procedures"
-            " WHERE {where} ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s").format(
-            score=score, where=sql.SQL(" AND ").join(where), order=order), params
+            "SELECT card, score, total FROM ("
+            " SELECT card, s_name, code, {score} AS score, count(*) OVER () AS total"
+            " FROM procedures WHERE {where}"
+            " ORDER BY score DESC FETCH FIRST %(upto)s ROWS WITH TIES) AS best"
+            " ORDER BY score DESC, similarity(s_name, %(words)s) DESC, {order}"
+            " LIMIT %(limit)s OFFSET %(offset)s").format(
+            score=_score(query, params), where=sql.SQL(" AND ").join(where),
+            order=_BY_NAME), params
