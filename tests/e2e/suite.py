@@ -101,7 +101,8 @@ def _env(engines: Engines, run_id: str, state_dir: Path) -> dict[str, str]:
     for context in CONTEXTS:
         prefix = f"MOTCUA_{context.upper()}_"
         env[prefix + "TOPIC_PREFIX"] = f"{run_id}."
-        env[prefix + "MONGO_DATABASE"] = f"{run_id}_{context}"
+        if context not in PG_STORES:
+            env[prefix + "MONGO_DATABASE"] = f"{run_id}_{context}"
         env[prefix + "CONSUMER_GROUP"] = f"{run_id}-{context}"
     for context in EVENT_SOURCED:
         prefix = f"MOTCUA_{context.upper()}_"
@@ -209,7 +210,7 @@ def stop_suite(suite: Suite) -> None:
     finally:
         mongo: MongoClient[dict[str, Any]] = MongoClient(suite.engines.mongo_url)
         try:
-            for context in CONTEXTS:
+            for context in set(CONTEXTS) - set(PG_STORES):
                 mongo.drop_database(suite.mongo_database(context))
         finally:
             mongo.close()
