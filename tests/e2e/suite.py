@@ -33,7 +33,8 @@ from tests.support.processes import ROOT, ServiceProcess
 CONTEXTS = ("identity", "catalog", "dossier", "payment", "notify", "gateway")
 EVENT_CONTEXTS = ("identity", "catalog", "dossier", "payment")
 EVENT_SOURCED = ("dossier", "payment")
-ON_POSTGRES = (*EVENT_SOURCED, "identity", "notify")  # each in its own schema of this run
+# each in its own schema of this run
+ON_POSTGRES = (*EVENT_SOURCED, "identity", "notify", "catalog")
 DEMO_PROCEDURE = "1.001193"
 
 
