@@ -102,8 +102,7 @@ def _env(engines: Engines, run_id: str, state_dir: Path) -> dict[str, str]:
     for context in CONTEXTS:
         prefix = f"MOTCUA_{context.upper()}_"
         env[prefix + "TOPIC_PREFIX"] = f"{run_id}."
-        if context not in ON_POSTGRES:
-            env[prefix + "MONGO_DATABASE"] = f"{run_id}_{context}"
+        env[prefix + "MONGO_DATABASE"] = f"{run_id}_{context}"  # until the last leaves it
         env[prefix + "CONSUMER_GROUP"] = f"{run_id}-{context}"
     for context in EVENT_SOURCED:
         env[f"MOTCUA_{context.upper()}_EVENT_STORE"] = "postgres"
@@ -209,7 +208,7 @@ def stop_suite(suite: Suite) -> None:
     finally:
         mongo: MongoClient[dict[str, Any]] = MongoClient(suite.engines.mongo_url)
         try:
-            for context in set(CONTEXTS) - set(ON_POSTGRES):
+            for context in CONTEXTS:
                 mongo.drop_database(suite.mongo_database(context))
         finally:
             mongo.close()
