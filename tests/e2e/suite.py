@@ -32,7 +32,8 @@ from tests.support.processes import ROOT, ServiceProcess
 
 CONTEXTS = ("identity", "catalog", "dossier", "payment", "notify", "gateway")
 EVENT_CONTEXTS = ("identity", "catalog", "dossier", "payment")
-EVENT_SOURCED = ("dossier", "payment")
+MONGO_CONTEXTS = ("identity", "catalog", "dossier", "notify")  # still on the document store
+PG_CONTEXTS = ("dossier", "payment", "gateway")  # a PostgreSQL schema each
 DEMO_PROCEDURE = "1.001193"
 
 
@@ -100,12 +101,12 @@ def _env(engines: Engines, run_id: str, state_dir: Path) -> dict[str, str]:
     for context in CONTEXTS:
         prefix = f"MOTCUA_{context.upper()}_"
         env[prefix + "TOPIC_PREFIX"] = f"{run_id}."
-        env[prefix + "MONGO_DATABASE"] = f"{run_id}_{context}"
         env[prefix + "CONSUMER_GROUP"] = f"{run_id}-{context}"
-    for context in EVENT_SOURCED:
-        prefix = f"MOTCUA_{context.upper()}_"
-        env[prefix + "EVENT_STORE"] = "postgres"
-        env[prefix + "POSTGRES_SCHEMA"] = f"{run_id}_{context}"
+    for context in MONGO_CONTEXTS:
+        env[f"MOTCUA_{context.upper()}_MONGO_DATABASE"] = f"{run_id}_{context}"
+    env["MOTCUA_DOSSIER_EVENT_STORE"] = "postgres"
+    for context in PG_CONTEXTS:
+        env[f"MOTCUA_{context.upper()}_POSTGRES_SCHEMA"] = f"{run_id}_{context}"
     # Every test calls from 127.0.0.1: the per-address limits are raised so a session of
     # API and browser tests never trips them (services/gateway/tests cover the limits).
     env["MOTCUA_GATEWAY_RATE_LOGIN_PER_WINDOW"] = "1000"
@@ -137,7 +138,7 @@ def _wire(processes: dict[str, ServiceProcess], specs: list[ServiceSpec]) -> dic
 
 def _schemas(engines: Engines, run_id: str, action: str) -> None:
     with psycopg.connect(engines.postgres_dsn, autocommit=True) as conn:
-        for context in EVENT_SOURCED:
+        for context in PG_CONTEXTS:
             if action == "create":
                 conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{run_id}_{context}"')
             else:
@@ -206,7 +207,7 @@ def stop_suite(suite: Suite) -> None:
     finally:
         mongo: MongoClient[dict[str, Any]] = MongoClient(suite.engines.mongo_url)
         try:
-            for context in CONTEXTS:
+            for context in MONGO_CONTEXTS:
                 mongo.drop_database(suite.mongo_database(context))
         finally:
             mongo.close()
