@@ -9,6 +9,8 @@ Every query filters and sorts on real columns with an index per access path
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -72,11 +74,30 @@ async def set_position(conn: psycopg.AsyncConnection[Any], name: str, position: 
                        (position, name))
 
 
+def encode_cursor(view: dict[str, Any]) -> str:
+    """Where the next page starts: after this order (created_at, id), opaque to callers."""
+    raw = f"{view['created_at']}|{view['id']}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    """(created_at, id) of a cursor; ValueError if it is not one of ours."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        created_at, order_id = raw.split("|", 1)
+        return datetime.fromisoformat(created_at), order_id
+    except (binascii.Error, UnicodeDecodeError) as error:
+        raise ValueError(str(error)) from None
+
+
 async def list_orders(pool: AsyncConnectionPool[Any], *, payer_id: str | None = None,
                       agency_code: str | None = None, dossier_id: str | None = None,
                       status: str | None = None, refund_due: bool = False,
-                      limit: int = 50) -> list[dict[str, Any]]:
-    """Newest first, one payer's or one agency's (exactly one of the two is given)."""
+                      after: tuple[datetime, str] | None = None,
+                      limit: int = 50) -> tuple[list[dict[str, Any]], str | None]:
+    """One payer's or one agency's orders (exactly one of the two is given), newest
+    first, from ``after`` on (keyset: a deep page costs what the first does); the page
+    and the cursor of the next one (None on the last page)."""
     owner = ("payer_id", payer_id) if payer_id is not None else ("agency_code", agency_code)
     filters = [sql.SQL("{} = %s").format(sql.Identifier(owner[0]))]
     params: list[Any] = [owner[1]]
@@ -86,11 +107,16 @@ async def list_orders(pool: AsyncConnectionPool[Any], *, payer_id: str | None = 
             params.append(value)
     if refund_due:
         filters.append(sql.SQL("refund_due > 0"))
+    if after is not None:
+        filters.append(sql.SQL("(created_at, id) < (%s, %s)"))
+        params.extend(after)
     query = sql.SQL("SELECT view FROM orders WHERE {} ORDER BY created_at DESC, id DESC"
                     " LIMIT %s").format(sql.SQL(" AND ").join(filters))
     async with pool.connection() as conn:
-        cur = await conn.execute(query, [*params, limit])
-        return [row["view"] for row in await cur.fetchall()]
+        cur = await conn.execute(query, [*params, limit + 1])
+        views = [row["view"] for row in await cur.fetchall()]
+    more = len(views) > limit
+    return views[:limit], encode_cursor(views[limit - 1]) if more else None
 
 
 async def pending_opened_before(pool: AsyncConnectionPool[Any], cutoff: datetime) -> list[str]:
