@@ -13,9 +13,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from services.payment.adapters.store import open_store, ping
+from services.payment.adapters.store import build_payments, open_store, ping
 from services.payment.api import errors, orders, reconciliation, vnpay
-from services.payment.application.payments import PaymentApplication
 from services.payment.settings import PaymentSettings
 from shared.http.app import create_app, serve
 from shared.pg.calendar import CalendarOverrides
@@ -34,8 +33,7 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = await open_store(settings, "payment")
         try:
-            payments = await asyncio.to_thread(
-                PaymentApplication, env=settings.eventstore_env())
+            payments = await build_payments(settings)
         except BaseException:
             await pool.close()
             raise

@@ -21,6 +21,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
 from services.payment.adapters.tables import metadata
+from services.payment.application.payments import PaymentApplication
 from services.payment.migrations import MIGRATIONS_DIR
 from services.payment.settings import PaymentSettings
 from shared.pg.effects import upsert_versioned_sql
@@ -36,6 +37,20 @@ async def open_store(settings: PaymentSettings, name: str) -> AsyncConnectionPoo
     dsn, schema = settings.require("postgres_dsn"), settings.pg_schema()
     await asyncio.to_thread(migrate, dsn, schema, MIGRATIONS_DIR, metadata)
     return await open_async_pool(dsn, schema, name=name)
+
+
+async def build_payments(settings: PaymentSettings) -> PaymentApplication:
+    """The event-sourced application on payment's schema. The library creates its own
+    tables (``CREATE ... IF NOT EXISTS``, which races when the API and the worker start
+    together): under the schema's migration lock, one process at a time."""
+    dsn, schema = settings.require("postgres_dsn"), settings.pg_schema()
+
+    def build() -> PaymentApplication:
+        with psycopg.connect(dsn, autocommit=True) as conn:  # the lock ends with it
+            conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (f"motcua-migrate:{schema}",))
+            return PaymentApplication(env=settings.eventstore_env())
+
+    return await asyncio.to_thread(build)
 
 
 async def ping(pool: AsyncConnectionPool[Any]) -> None:

@@ -22,7 +22,7 @@ from fastapi import FastAPI
 
 from services.payment.adapters.integration_events import to_integration_event
 from services.payment.adapters.projection import OrderProjection
-from services.payment.adapters.store import open_store, ping
+from services.payment.adapters.store import build_payments, open_store, ping
 from services.payment.application.payments import PaymentApplication
 from services.payment.settings import PaymentSettings
 from services.payment.worker.expiry import ExpirySweep
@@ -97,8 +97,7 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
         pool = await open_store(settings, "payment-worker")
         app.state.pool = pool
         try:
-            payments = await asyncio.to_thread(
-                PaymentApplication, env=settings.eventstore_env())
+            payments = await build_payments(settings)
         except BaseException:
             await pool.close()
             raise
