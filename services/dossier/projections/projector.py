@@ -1,91 +1,85 @@
-"""Follows the dossier application's notification log into the MongoDB read models.
+"""Follows the dossier application's notification log into the read-model tables.
 
-Position: one document in ``projection_positions``, written after a batch's
-documents. A crash between the two re-projects the batch, harmlessly: every
-write is guarded by the dossier's version. Synchronous (the event store is);
+Exactly-once: a batch's view updates and the projector's position (its row in
+``projection_tracking``) commit in ONE transaction; the row is locked first, so a
+second worker waits and then carries on from the committed position. Every row is
+also guarded by the dossier's version, so a rebuild racing the live projector
+cannot write an older state over a newer one. Synchronous (the event store is);
 the worker runs it in a thread.
 """
 
 from __future__ import annotations
 
 import logging
-from contextlib import suppress
+from collections.abc import Callable, Iterable
 from typing import Any
 from uuid import UUID
 
-from pymongo import ASCENDING, MongoClient
-from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
+import psycopg
+from psycopg.types.json import Jsonb
+from psycopg_pool import ConnectionPool
 
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.filing import Filing
-from services.dossier.projections.readmodels import (
-    LIST,
-    POSITIONS,
-    TIMELINES,
-    list_entry,
-    timeline_entry,
-)
+from services.dossier.projections.readmodels import list_entry, timeline_entry
+from services.dossier.settings import DossierSettings
+from services.dossier.store import migrate_store, open_store_pool
+from shared.pg.effects import upsert_versioned_sql
 
 log = logging.getLogger(__name__)
 NAME = "dossier-read-models"
+Conn = psycopg.Connection[Any]
+Rows = tuple[str, int, dict[str, Any], dict[str, Any]]  # id, version, list entry, timeline
 
-
-def _put(db: Database[dict[str, Any]], collection: str, doc_id: str, version: int,
-         changes: dict[str, Any]) -> None:
-    with suppress(DuplicateKeyError):  # already at this version or newer
-        db[collection].update_one({"_id": doc_id, "version": {"$lt": version}},
-                                  {"$set": {**changes, "version": version}}, upsert=True)
+LIST_COLUMNS = ["owner_id", "code", "status", "status_label", "national_status_code",
+                "procedure_code", "procedure_name", "agency_code", "handling_agency",
+                "agencies", "assignee", "applicant", "search", "created_at", "updated_at",
+                "submitted_at", "accepted_at", "appointment_at", "completed_at",
+                "clock_paused", "fee_due"]
+PUT_LIST = upsert_versioned_sql("dossier_list", "id", LIST_COLUMNS)
+PUT_TIMELINE = upsert_versioned_sql("timelines", "id", ["steps", "public_steps"])
+# the queue rows are a function of the list row as it stands (whichever write won)
+DROP_QUEUE = "DELETE FROM dossier_queue WHERE id = %s"
+FILL_QUEUE = (
+    "INSERT INTO dossier_queue (agency, id, status, assignee, appointment_at, submitted_at,"
+    " updated_at) SELECT DISTINCT unnest(agencies), id, status, assignee, appointment_at,"
+    " submitted_at, updated_at FROM dossier_list WHERE id = %s AND status <> 'draft'")
 
 
 class Projector:
-    def __init__(self, app: DossierApplication, db: Database[dict[str, Any]],
+    def __init__(self, app: DossierApplication, pool: ConnectionPool[Any],
                  batch_size: int = 500) -> None:
         self.app = app
-        self.db = db
+        self.pool = pool
         self.batch_size = batch_size
 
-    def ensure_indexes(self) -> None:
-        self.db[LIST].create_index([("owner_id", ASCENDING), ("updated_at", ASCENDING)])
-        self.db[LIST].create_index([("agencies", ASCENDING), ("status", ASCENDING),
-                                    ("appointment_at", ASCENDING)])
-        self.db[LIST].create_index([("code", ASCENDING)])
-
     def position(self) -> int:
-        found = self.db[POSITIONS].find_one({"_id": NAME})
-        return int(found["position"]) if found else 0
+        with self.pool.connection() as conn:
+            row = conn.execute("SELECT position FROM projection_tracking WHERE name = %s",
+                               (NAME,)).fetchone()
+        return int(row["position"]) if row else 0
 
     def run_once(self) -> int:
-        """Project the next batch; returns how many notifications it read."""
-        start = self.position()
-        notifications = self.app.recorder.select_notifications(
-            start, self.batch_size, inclusive_of_start=False)
-        if not notifications:
-            return 0
-        touched: dict[UUID, int] = {}
-        for notification in notifications:
-            event = self.app.mapper.to_domain_event(notification)
-            if isinstance(event, Filing.Event):
-                touched[event.originator_id] = max(touched.get(event.originator_id, 0),
-                                                   event.originator_version)
-        for dossier_id, version in touched.items():
-            self.project(dossier_id, version)
-        self.db[POSITIONS].update_one({"_id": NAME},
-                                      {"$set": {"position": notifications[-1].id}}, upsert=True)
+        """Project the next batch in one transaction; returns how many notifications it
+        read."""
+        with self.pool.connection() as conn, conn.transaction():
+            start = _lock_position(conn)
+            notifications = self.app.recorder.select_notifications(
+                start, self.batch_size, inclusive_of_start=False)
+            if not notifications:
+                return 0
+            touched: dict[UUID, int] = {}
+            for notification in notifications:
+                event = self.app.mapper.to_domain_event(notification)
+                if isinstance(event, Filing.Event):
+                    touched[event.originator_id] = max(touched.get(event.originator_id, 0),
+                                                       event.originator_version)
+            write(conn, (r for i, v in touched.items() if (r := self.rows(i, v)) is not None))
+            _set_position(conn, notifications[-1].id)
         return len(notifications)
 
-    def project(self, dossier_id: UUID, version: int) -> None:
-        docs = self.documents(dossier_id, version)
-        if docs is None:
-            return
-        entry, timeline = docs
-        key, at = str(dossier_id), entry["version"]
-        _put(self.db, LIST, key, at, {k: v for k, v in entry.items() if k != "version"})
-        _put(self.db, TIMELINES, key, at, {k: v for k, v in timeline.items() if k != "version"})
-
-    def documents(self, dossier_id: UUID,
-                  version: int | None = None) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    def rows(self, dossier_id: UUID, version: int | None = None) -> Rows | None:
         """The dossier's list entry and timeline at ``version`` (default: latest)."""
         events = list(self.app.events.get(dossier_id, lte=version))
         dossier: Dossier | None = None
@@ -93,22 +87,24 @@ class Projector:
             dossier = event.mutate(dossier)
         if dossier is None:
             return None
-        key = str(dossier_id)
-        return ({"_id": key, **list_entry(dossier), "version": dossier.version},
-                {"_id": key, **timeline_entry(events), "version": dossier.version})
+        return str(dossier_id), dossier.version, list_entry(dossier), timeline_entry(events)
 
-    def rebuild(self, batch: int = 200) -> int:
-        """Drop the read models and project every dossier from the start.
+    def rebuild(self) -> int:
+        """Empty the read models and project every dossier from the start, in one
+        transaction (readers see the old rows until it commits; the live projector
+        waits on the tracking row), then carry on live. Returns the last position."""
+        with self.pool.connection() as conn, conn.transaction():
+            _lock_position(conn)
+            for table in ("dossier_queue", "timelines", "dossier_list"):
+                conn.execute(f"DELETE FROM {table}")  # not TRUNCATE: readers are not blocked
+            last = self.app.recorder.max_notification_id() or 0
+            write(conn, (r for i in self._dossier_ids(last) if (r := self.rows(i)) is not None))
+            _set_position(conn, last)
+        self.run_once()  # whatever arrived meanwhile
+        return last
 
-        Documents are inserted in bulk (each at its dossier's latest version), which
-        MongoDB-protocol servers do far faster than one upsert per event; the position
-        is then set to the last notification read, and live projection carries on.
-        """
-        for name in (LIST, TIMELINES, POSITIONS):
-            self.db[name].drop()
-        self.ensure_indexes()
-        last = self.app.recorder.max_notification_id() or 0
-        dossier_ids: dict[UUID, None] = {}
+    def _dossier_ids(self, last: int) -> Iterable[UUID]:
+        seen: dict[UUID, None] = {}
         position = 0
         while position < last:
             notifications = self.app.recorder.select_notifications(
@@ -118,36 +114,59 @@ class Projector:
             for notification in notifications:
                 event = self.app.mapper.to_domain_event(notification)
                 if isinstance(event, Filing.Event):
-                    dossier_ids[event.originator_id] = None
+                    seen[event.originator_id] = None
             position = notifications[-1].id
-        pending: list[tuple[dict[str, Any], dict[str, Any]]] = []
-        for dossier_id in dossier_ids:
-            docs = self.documents(dossier_id)
-            if docs is not None:
-                pending.append(docs)
-            if len(pending) >= batch:
-                self._insert(pending)
-                pending = []
-        self._insert(pending)
-        self.db[POSITIONS].update_one({"_id": NAME}, {"$set": {"position": last}}, upsert=True)
-        self.run_once()  # whatever arrived meanwhile, version-guarded
-        return last
-
-    def _insert(self, docs: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
-        if docs:
-            self.db[LIST].insert_many([entry for entry, _ in docs], ordered=False)
-            self.db[TIMELINES].insert_many([timeline for _, timeline in docs], ordered=False)
+        return seen
 
 
-def open_projector(settings: Any, database: str | None = None) -> tuple[Projector, Any]:
-    """A projector on the configured event store and MongoDB; returns it and a closer."""
+def write(conn: Conn, rows: Iterable[Rows], chunk: int = 200) -> int:
+    """Version-guarded upserts of list, queue and timeline rows, pipelined in chunks."""
+    written = 0
+    pending: list[Rows] = []
+    for row in rows:
+        pending.append(row)
+        if len(pending) >= chunk:
+            written += _write(conn, pending)
+            pending = []
+    return written + _write(conn, pending)
+
+
+def _write(conn: Conn, rows: list[Rows]) -> int:
+    if not rows:
+        return 0
+    with conn.pipeline(), conn.cursor() as cur:
+        for key, version, entry, timeline in rows:
+            cur.execute(PUT_LIST, [key, version, *(entry[c] for c in LIST_COLUMNS)])
+            cur.execute(DROP_QUEUE, (key,))
+            cur.execute(FILL_QUEUE, (key,))
+            cur.execute(PUT_TIMELINE, [key, version, Jsonb(timeline["steps"]),
+                                       Jsonb(timeline["public_steps"])])
+    return len(rows)
+
+
+def _lock_position(conn: Conn) -> int:
+    conn.execute("INSERT INTO projection_tracking (name, position) VALUES (%s, 0)"
+                 " ON CONFLICT (name) DO NOTHING", (NAME,))
+    row = conn.execute("SELECT position FROM projection_tracking WHERE name = %s FOR UPDATE",
+                       (NAME,)).fetchone()
+    return int(row["position"]) if row else 0
+
+
+def _set_position(conn: Conn, position: int) -> None:
+    conn.execute("UPDATE projection_tracking SET position = %s WHERE name = %s",
+                 (position, NAME))
+
+
+def open_projector(settings: DossierSettings,
+                   schema: str | None = None) -> tuple[Projector, Callable[[], None]]:
+    """A projector on the configured event store, writing the read models of ``schema``
+    (default: the service's own), migrated first; returns it and a closer."""
+    target = migrate_store(settings, schema)
     app = DossierApplication(env=settings.eventstore_env())
-    client: MongoClient[dict[str, Any]] = MongoClient(settings.require("mongo_url"),
-                                                      tz_aware=True)
-    projector = Projector(app, client[database or settings.mongo_database])
+    pool = open_store_pool(settings, target, max_size=2, name="dossier-projector")
 
     def close() -> None:
-        client.close()
+        pool.close()
         app.close()
 
-    return projector, close
+    return Projector(app, pool), close
