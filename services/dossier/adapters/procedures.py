@@ -44,7 +44,9 @@ class PgProcedures:
             return cached[1]
         found = self._load(code, version)
         if found is not None:  # an unknown code is asked again: it may be published soon
-            self._procedures[key] = (time.monotonic(), found)
+            entry = (time.monotonic(), found)
+            self._procedures[key] = entry
+            self._procedures[(code, found.version)] = entry  # the latest is also exact
         return found
 
     def _load(self, code: str, version: int | None) -> ProcedureVersion | None:
