@@ -10,12 +10,16 @@ the worker runs it in a thread.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 from uuid import UUID
 
 import psycopg
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.utils import resolve_topic
+from psycopg import sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
@@ -37,8 +41,9 @@ LIST_COLUMNS = ["owner_id", "code", "status", "status_label", "national_status_c
                 "agencies", "assignee", "applicant", "search", "created_at", "updated_at",
                 "submitted_at", "accepted_at", "appointment_at", "completed_at",
                 "clock_paused", "fee_due"]
-PUT_LIST = upsert_versioned_sql("dossier_list", "id", LIST_COLUMNS)
-PUT_TIMELINE = upsert_versioned_sql("timelines", "id", ["steps", "public_steps"])
+# rendered once: composing the statement again for every row costs more than running it
+PUT_LIST = upsert_versioned_sql("dossier_list", "id", LIST_COLUMNS).as_string()
+PUT_TIMELINE = upsert_versioned_sql("timelines", "id", ["steps", "public_steps"]).as_string()
 # the queue rows are a function of the list row as it stands (whichever write won)
 DROP_QUEUE = "DELETE FROM dossier_queue WHERE id = %s"
 FILL_QUEUE = (
@@ -71,23 +76,42 @@ class Projector:
                 return 0
             touched: dict[UUID, int] = {}
             for notification in notifications:
-                event = self.app.mapper.to_domain_event(notification)
-                if isinstance(event, Filing.Event):
-                    touched[event.originator_id] = max(touched.get(event.originator_id, 0),
-                                                       event.originator_version)
-            write(conn, (r for i, v in touched.items() if (r := self.rows(i, v)) is not None))
+                if _is_filing(notification.topic):
+                    touched[notification.originator_id] = max(  # type: ignore[index]
+                        touched.get(notification.originator_id, 0),  # type: ignore[arg-type]
+                        notification.originator_version)
+            write(conn, self._rows(conn, touched))
             _set_position(conn, notifications[-1].id)
         return len(notifications)
 
     def rows(self, dossier_id: UUID, version: int | None = None) -> Rows | None:
         """The dossier's list entry and timeline at ``version`` (default: latest)."""
-        events = list(self.app.events.get(dossier_id, lte=version))
-        dossier: Dossier | None = None
-        for event in events:
-            dossier = event.mutate(dossier)
-        if dossier is None:
-            return None
-        return str(dossier_id), dossier.version, list_entry(dossier), timeline_entry(events)
+        return _project(dossier_id, list(self.app.events.get(dossier_id, lte=version)))
+
+    def _rows(self, conn: Conn, versions: dict[UUID, int | None],
+              chunk: int = 500) -> Iterable[Rows]:
+        """The rows of these dossiers at these versions (None: latest), their events read
+        ``chunk`` dossiers per query from the event store's table (in this database)."""
+        recorder: Any = self.app.recorder
+        table = sql.Identifier(recorder.datastore.schema, recorder.events_table_name)
+        query = sql.SQL(
+            "SELECT originator_id, originator_version, topic, state FROM {} WHERE"
+            " originator_id = ANY(%s) ORDER BY originator_id, originator_version").format(table)
+        ids = list(versions)
+        for start in range(0, len(ids), chunk):
+            events: dict[UUID, list[Any]] = {}
+            for row in conn.execute(query, (ids[start:start + chunk],)):
+                limit = versions[row["originator_id"]]
+                if limit is None or row["originator_version"] <= limit:
+                    events.setdefault(row["originator_id"], []).append(
+                        self.app.mapper.to_domain_event(StoredEvent(
+                            originator_id=row["originator_id"],
+                            originator_version=row["originator_version"],
+                            topic=row["topic"], state=bytes(row["state"]))))
+            for dossier_id, found in events.items():
+                projected = _project(dossier_id, found)
+                if projected is not None:
+                    yield projected
 
     def rebuild(self) -> int:
         """Empty the read models and project every dossier from the start, in one
@@ -98,7 +122,7 @@ class Projector:
             for table in ("dossier_queue", "timelines", "dossier_list"):
                 conn.execute(f"DELETE FROM {table}")  # not TRUNCATE: readers are not blocked
             last = self.app.recorder.max_notification_id() or 0
-            write(conn, (r for i in self._dossier_ids(last) if (r := self.rows(i)) is not None))
+            copy(conn, self._rows(conn, dict.fromkeys(self._dossier_ids(last))))
             _set_position(conn, last)
         self.run_once()  # whatever arrived meanwhile
         return last
@@ -112,11 +136,26 @@ class Projector:
             if not notifications:
                 break
             for notification in notifications:
-                event = self.app.mapper.to_domain_event(notification)
-                if isinstance(event, Filing.Event):
-                    seen[event.originator_id] = None
+                if _is_filing(notification.topic):
+                    seen[notification.originator_id] = None  # type: ignore[index]
             position = notifications[-1].id
         return seen
+
+
+@functools.cache
+def _is_filing(topic: str) -> bool:
+    """Whether events of this topic belong to a dossier (not, say, its code index)."""
+    found = resolve_topic(topic)
+    return isinstance(found, type) and issubclass(found, Filing.Event)
+
+
+def _project(dossier_id: UUID, events: list[Any]) -> Rows | None:
+    dossier: Dossier | None = None
+    for event in events:
+        dossier = event.mutate(dossier)
+    if dossier is None:
+        return None
+    return str(dossier_id), dossier.version, list_entry(dossier), timeline_entry(events)
 
 
 def write(conn: Conn, rows: Iterable[Rows], chunk: int = 200) -> int:
@@ -141,6 +180,41 @@ def _write(conn: Conn, rows: list[Rows]) -> int:
             cur.execute(FILL_QUEUE, (key,))
             cur.execute(PUT_TIMELINE, [key, version, Jsonb(timeline["steps"]),
                                        Jsonb(timeline["public_steps"])])
+    return len(rows)
+
+
+def copy(conn: Conn, rows: Iterable[Rows], chunk: int = 2000) -> int:
+    """Into emptied tables (a rebuild, holding the tracking row): ``COPY``, no upserts;
+    one table at a time (a connection runs one COPY at once), ``chunk`` dossiers a round."""
+    written = 0
+    pending: list[Rows] = []
+    for row in rows:
+        pending.append(row)
+        if len(pending) >= chunk:
+            written += _copy(conn, pending)
+            pending = []
+    return written + _copy(conn, pending)
+
+
+def _copy(conn: Conn, rows: list[Rows]) -> int:
+    columns = ", ".join(LIST_COLUMNS)
+    with conn.cursor() as cur:
+        with cur.copy(f"COPY dossier_list (id, version, {columns}) FROM STDIN") as out:
+            for key, version, entry, _ in rows:
+                out.write_row([key, version, *(entry[c] for c in LIST_COLUMNS)])
+        with cur.copy("COPY timelines (id, version, steps, public_steps) FROM STDIN") as out:
+            for key, version, _, timeline in rows:
+                out.write_row([key, version, Jsonb(timeline["steps"]),
+                               Jsonb(timeline["public_steps"])])
+        with cur.copy("COPY dossier_queue (agency, id, status, assignee, appointment_at,"
+                      " submitted_at, updated_at) FROM STDIN") as out:
+            for key, _, entry, _ in rows:
+                if entry["status"] == "draft":
+                    continue
+                for agency in dict.fromkeys(entry["agencies"]):
+                    out.write_row([agency, key, entry["status"], entry["assignee"],
+                                   entry["appointment_at"], entry["submitted_at"],
+                                   entry["updated_at"]])
     return len(rows)
 
 
