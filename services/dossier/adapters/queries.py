@@ -4,8 +4,9 @@ Lists are keyset-paginated ("seek method"): a page ends with ``next``, an opaque
 of its last row's sort key; ``after=<cursor>`` reads the following page from the index
 at the cost of page 1, however deep. ``page`` without a cursor still works (OFFSET, for
 links such as the portal's ``?trang=3``). Every list reads one index in its order:
-a citizen's ``(owner_id, updated_at DESC, id DESC)``, a queue's ``(agency, status,
-<queue order>, id)`` on ``dossier_queue`` (one row per agency that sees the dossier).
+a citizen's ``(owner_id, updated_at DESC, id DESC)``, a queue's ``(agency, stage,
+<queue order>, id)`` on ``dossier_queue`` (one row per agency that sees a dossier in a
+queue).
 The sort columns are never null for the statuses of their queue (a dossier is
 submitted, or accepted with an appointment, before it shows there).
 """
@@ -25,8 +26,6 @@ from shared.problems import ProblemError
 from shared.workdays import WorkCalendar
 
 QUEUES = ("to_receive", "in_processing", "due_soon", "overdue", "waiting_for_citizen")
-_WORKING = ["accepted", "in_processing"]
-_WAITING = ["supplement_requested", "awaiting_payment"]
 _SHOWN = ("l.id, l.version, l.owner_id, l.code, l.status, l.status_label,"
           " l.national_status_code, l.procedure_code, l.procedure_name, l.agency_code,"
           " l.handling_agency, l.agencies, l.assignee, l.applicant, l.created_at,"
@@ -66,29 +65,29 @@ def queue_filter(queue: str, now: datetime,
     """One work queue's condition on ``dossier_queue q``, its parameters, and its sort
     column (due soon: within 2 working days)."""
     if queue == "to_receive":
-        return "q.status = 'submitted'", [], "submitted_at"
+        return "q.stage = 'to_receive'", [], "submitted_at"
     if queue == "in_processing":
-        return "q.status = ANY(%s)", [_WORKING], "appointment_at"
+        return "q.stage = 'working'", [], "appointment_at"
     if queue == "due_soon":
         limit = calendar.add_working_days(now, 2)
-        return ("q.status = ANY(%s) AND q.appointment_at >= %s AND q.appointment_at <= %s",
-                [_WORKING, now, limit], "appointment_at")
+        return ("q.stage = 'working' AND q.appointment_at >= %s AND q.appointment_at <= %s",
+                [now, limit], "appointment_at")
     if queue == "overdue":
-        return "q.status = ANY(%s) AND q.appointment_at < %s", [_WORKING, now], "appointment_at"
+        return "q.stage = 'working' AND q.appointment_at < %s", [now], "appointment_at"
     if queue == "waiting_for_citizen":
-        return "q.status = ANY(%s)", [_WAITING], "updated_at"
+        return "q.stage = 'waiting'", [], "updated_at"
     raise ValueError(queue)
 
 
+# one pass over the agency's rows of one index (agency, stage, appointment_at, id)
 COUNTS = """
-SELECT count(*) FILTER (WHERE status = 'submitted') AS to_receive,
-       count(*) FILTER (WHERE status = ANY(%(working)s)) AS in_processing,
-       count(*) FILTER (WHERE status = ANY(%(working)s) AND appointment_at >= %(now)s
+SELECT count(*) FILTER (WHERE stage = 'to_receive') AS to_receive,
+       count(*) FILTER (WHERE stage = 'working') AS in_processing,
+       count(*) FILTER (WHERE stage = 'working' AND appointment_at >= %(now)s
                         AND appointment_at <= %(soon)s) AS due_soon,
-       count(*) FILTER (WHERE status = ANY(%(working)s) AND appointment_at < %(now)s)
-           AS overdue,
-       count(*) FILTER (WHERE status = ANY(%(waiting)s)) AS waiting_for_citizen
-FROM dossier_queue WHERE agency = %(agency)s AND status = ANY(%(statuses)s)
+       count(*) FILTER (WHERE stage = 'working' AND appointment_at < %(now)s) AS overdue,
+       count(*) FILTER (WHERE stage = 'waiting') AS waiting_for_citizen
+FROM dossier_queue WHERE agency = %(agency)s
 """
 
 
@@ -137,9 +136,8 @@ class ReadModels:
         """The five queue counts in one statement over the agency's queue index."""
         with self.pool.connection() as conn:
             row = conn.execute(COUNTS, {
-                "agency": agency, "now": now, "soon": calendar.add_working_days(now, 2),
-                "working": _WORKING, "waiting": _WAITING,
-                "statuses": ["submitted", *_WORKING, *_WAITING]}).fetchone()
+                "agency": agency, "now": now,
+                "soon": calendar.add_working_days(now, 2)}).fetchone()
         return {q: int(row[q]) if row else 0 for q in QUEUES}
 
     def timeline(self, dossier_id: str) -> dict[str, Any] | None:

@@ -49,20 +49,21 @@ dossier_list = sa.Table(
     sa.Index("dossier_list_owner", "owner_id", sa.text("updated_at DESC"), sa.text("id DESC")),
 )
 
-# One row per (dossier, agency that may see it): the officers' queues read these, by
-# the index of their access path (agency and status first, then the queue's order).
+# One row per (dossier in a work queue, agency that sees it): the officers' queues read
+# these by the index of their access path, equality first (agency, stage: to_receive,
+# working or waiting), then the queue's order; dossiers in no queue have no row.
 dossier_queue = sa.Table(
     "dossier_queue", metadata,
     sa.Column("agency", sa.Text, primary_key=True),
     sa.Column("id", sa.Text, primary_key=True),
-    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("stage", sa.Text, nullable=False),  # to_receive, working or waiting
     sa.Column("assignee", sa.Text),
     sa.Column("appointment_at", When),
     sa.Column("submitted_at", When),
     sa.Column("updated_at", When, nullable=False),
-    sa.Index("dossier_queue_due", "agency", "status", "appointment_at", "id"),
-    sa.Index("dossier_queue_submitted", "agency", "status", "submitted_at", "id"),
-    sa.Index("dossier_queue_updated", "agency", "status", "updated_at", "id"),
+    sa.Index("dossier_queue_due", "agency", "stage", "appointment_at", "id"),
+    sa.Index("dossier_queue_submitted", "agency", "stage", "submitted_at", "id"),
+    sa.Index("dossier_queue_updated", "agency", "stage", "updated_at", "id"),
     sa.Index("dossier_queue_dossier", "id"),
 )
 

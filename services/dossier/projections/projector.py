@@ -26,7 +26,7 @@ from psycopg_pool import ConnectionPool
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.filing import Filing
-from services.dossier.projections.readmodels import list_entry, timeline_entry
+from services.dossier.projections.readmodels import STAGES, list_entry, timeline_entry
 from services.dossier.settings import DossierSettings
 from services.dossier.store import migrate_store, open_store_pool
 from shared.pg.effects import upsert_versioned_sql
@@ -46,10 +46,11 @@ PUT_LIST = upsert_versioned_sql("dossier_list", "id", LIST_COLUMNS).as_string()
 PUT_TIMELINE = upsert_versioned_sql("timelines", "id", ["steps", "public_steps"]).as_string()
 # the queue rows are a function of the list row as it stands (whichever write won)
 DROP_QUEUE = "DELETE FROM dossier_queue WHERE id = %s"
+_STAGE = "CASE status " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in STAGES.items()) + " END"
 FILL_QUEUE = (
-    "INSERT INTO dossier_queue (agency, id, status, assignee, appointment_at, submitted_at,"
-    " updated_at) SELECT DISTINCT unnest(agencies), id, status, assignee, appointment_at,"
-    " submitted_at, updated_at FROM dossier_list WHERE id = %s AND status <> 'draft'")
+    "INSERT INTO dossier_queue (agency, id, stage, assignee, appointment_at, submitted_at,"
+    f" updated_at) SELECT DISTINCT unnest(agencies), id, {_STAGE}, assignee, appointment_at,"
+    " submitted_at, updated_at FROM dossier_list WHERE id = %s AND status = ANY(%s)")
 
 
 class Projector:
@@ -177,7 +178,7 @@ def _write(conn: Conn, rows: list[Rows]) -> int:
         for key, version, entry, timeline in rows:
             cur.execute(PUT_LIST, [key, version, *(entry[c] for c in LIST_COLUMNS)])
             cur.execute(DROP_QUEUE, (key,))
-            cur.execute(FILL_QUEUE, (key,))
+            cur.execute(FILL_QUEUE, (key, list(STAGES)))
             cur.execute(PUT_TIMELINE, [key, version, Jsonb(timeline["steps"]),
                                        Jsonb(timeline["public_steps"])])
     return len(rows)
@@ -206,13 +207,14 @@ def _copy(conn: Conn, rows: list[Rows]) -> int:
             for key, version, _, timeline in rows:
                 out.write_row([key, version, Jsonb(timeline["steps"]),
                                Jsonb(timeline["public_steps"])])
-        with cur.copy("COPY dossier_queue (agency, id, status, assignee, appointment_at,"
+        with cur.copy("COPY dossier_queue (agency, id, stage, assignee, appointment_at,"
                       " submitted_at, updated_at) FROM STDIN") as out:
             for key, _, entry, _ in rows:
-                if entry["status"] == "draft":
+                stage = STAGES.get(entry["status"])
+                if stage is None:
                     continue
                 for agency in dict.fromkeys(entry["agencies"]):
-                    out.write_row([agency, key, entry["status"], entry["assignee"],
+                    out.write_row([agency, key, stage, entry["assignee"],
                                    entry["appointment_at"], entry["submitted_at"],
                                    entry["updated_at"]])
     return len(rows)

@@ -18,6 +18,10 @@ QUEUE = "dossier_queue"
 TIMELINES = "timelines"
 TRACKING = "projection_tracking"
 ACTIVE = [s.value for s in Status if s not in FINAL and s is not Status.DRAFT]
+# which officers' queues a status belongs to (a ``dossier_queue`` row per agency); other
+# statuses are in none
+STAGES = {"submitted": "to_receive", "accepted": "working", "in_processing": "working",
+          "supplement_requested": "waiting", "awaiting_payment": "waiting"}
 
 
 def folded(value: str) -> str:

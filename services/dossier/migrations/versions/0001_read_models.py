@@ -49,18 +49,18 @@ def upgrade() -> None:
         "dossier_queue",
         sa.Column("agency", sa.Text, primary_key=True),
         sa.Column("id", sa.Text, primary_key=True),
-        sa.Column("status", sa.Text, nullable=False),
+        sa.Column("stage", sa.Text, nullable=False),
         sa.Column("assignee", sa.Text),
         sa.Column("appointment_at", When),
         sa.Column("submitted_at", When),
         sa.Column("updated_at", When, nullable=False),
     )
     op.create_index("dossier_queue_due", "dossier_queue",
-                    ["agency", "status", "appointment_at", "id"])
+                    ["agency", "stage", "appointment_at", "id"])
     op.create_index("dossier_queue_submitted", "dossier_queue",
-                    ["agency", "status", "submitted_at", "id"])
+                    ["agency", "stage", "submitted_at", "id"])
     op.create_index("dossier_queue_updated", "dossier_queue",
-                    ["agency", "status", "updated_at", "id"])
+                    ["agency", "stage", "updated_at", "id"])
     op.create_index("dossier_queue_dossier", "dossier_queue", ["id"])
     op.create_table(
         "timelines",
