@@ -85,10 +85,6 @@ class Projector:
             _set_position(conn, notifications[-1].id)
         return len(notifications)
 
-    def rows(self, dossier_id: UUID, version: int | None = None) -> Rows | None:
-        """The dossier's list entry and timeline at ``version`` (default: latest)."""
-        return _project(dossier_id, list(self.app.events.get(dossier_id, lte=version)))
-
     def _rows(self, conn: Conn, versions: dict[UUID, int | None],
               chunk: int = 500) -> Iterable[Rows]:
         """The rows of these dossiers at these versions (None: latest), their events read
@@ -123,24 +119,39 @@ class Projector:
             for table in ("dossier_queue", "timelines", "dossier_list"):
                 conn.execute(f"DELETE FROM {table}")  # not TRUNCATE: readers are not blocked
             last = self.app.recorder.max_notification_id() or 0
-            copy(conn, self._rows(conn, dict.fromkeys(self._dossier_ids(last))))
+            copy(conn, self._every_dossier(conn, last))
             _set_position(conn, last)
         self.run_once()  # whatever arrived meanwhile
         return last
 
-    def _dossier_ids(self, last: int) -> Iterable[UUID]:
-        seen: dict[UUID, None] = {}
-        position = 0
-        while position < last:
-            notifications = self.app.recorder.select_notifications(
-                position, self.batch_size, stop=last, inclusive_of_start=False)
-            if not notifications:
-                break
-            for notification in notifications:
-                if _is_filing(notification.topic):
-                    seen[notification.originator_id] = None  # type: ignore[index]
-            position = notifications[-1].id
-        return seen
+    def _every_dossier(self, conn: Conn, last: int) -> Iterable[Rows]:
+        """Every dossier's rows as of notification ``last``: one pass over the event
+        store's table in (originator, version) order (its primary key), streamed by a
+        server-side cursor, each event decoded once."""
+        recorder: Any = self.app.recorder
+        table = sql.Identifier(recorder.datastore.schema, recorder.events_table_name)
+        topics = [r["topic"] for r in conn.execute(
+            sql.SQL("SELECT DISTINCT topic FROM {}").format(table)) if _is_filing(r["topic"])]
+        query = sql.SQL(
+            "SELECT originator_id, originator_version, topic, state FROM {} WHERE"
+            " topic = ANY(%s) AND notification_id <= %s"
+            " ORDER BY originator_id, originator_version").format(table)
+        current: UUID | None = None
+        events: list[Any] = []
+        with conn.cursor(name="dossier-rebuild") as cur:
+            cur.itersize = 5000
+            cur.execute(query, (topics, last))
+            for row in cur:
+                if row["originator_id"] != current:
+                    if current is not None and (done := _project(current, events)):
+                        yield done
+                    current, events = row["originator_id"], []
+                events.append(self.app.mapper.to_domain_event(StoredEvent(
+                    originator_id=row["originator_id"],
+                    originator_version=row["originator_version"],
+                    topic=row["topic"], state=bytes(row["state"]))))
+        if current is not None and (done := _project(current, events)):
+            yield done
 
 
 @functools.cache
