@@ -14,8 +14,10 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
+from psycopg_pool import AsyncConnectionPool
 
 from services.dossier.adapters.incoming import IncomingEvents
 from services.dossier.application.dossiers import DossierApplication
@@ -36,7 +38,7 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
     bootstrap = settings.require("kafka_bootstrap_servers")
     topics = [events_topic(c, settings.topic_prefix) for c in ("catalog", "identity", "payment")]
     state: dict[str, asyncio.Task[None]] = {}
-    held: dict[str, object] = {}
+    held: dict[str, AsyncConnectionPool[Any]] = {}
 
     async def consuming() -> None:
         for name in ("task", "projector"):
@@ -44,8 +46,7 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
                 raise RuntimeError(f"{name} is not running")
 
     async def postgres() -> None:
-        pool = held["pool"]
-        async with pool.connection() as conn:  # type: ignore[attr-defined]
+        async with held["pool"].connection() as conn:
             await conn.execute("SELECT 1")
 
     @asynccontextmanager
