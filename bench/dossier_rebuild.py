@@ -6,9 +6,9 @@
 1. One dossier with `--events` events: `repository.get` (read, decode, verify nothing,
    mutate) and the audit's `state_as_of` its last event against the baseline of reading
    the same stored events (`select_events`); the median of `--repeat` runs each.
-2. `--dossiers` dossiers of 4 events each, then `Projector.rebuild` into a fresh MongoDB
-   database (citizen list, queues, timelines) against the baseline of reading and decoding
-   every notification of the store. Needs the engines (`motcua engines up`) for MongoDB.
+2. `--dossiers` dossiers of 4 events each, then `Projector.rebuild` into a fresh PostgreSQL
+   schema (citizen list, queues, timelines) against the baseline of reading and decoding
+   every notification of the store. Needs the engines (`motcua engines up`) for PostgreSQL.
 """
 
 from __future__ import annotations
@@ -22,14 +22,16 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from pymongo import MongoClient
 
 from bench.dossier_common import bench_procedures
+from services.dossier.adapters.tables import MIGRATIONS, metadata
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.domain.chain import verify
 from services.dossier.projections.projector import Projector
 from shared.events.envelope import Actor
 from shared.eventstore import eventstore_env
+from shared.pg.migrate import migrate
+from shared.pg.pools import open_pool
 from shared.settings import ServiceSettings
 
 OFFICER = Actor(id="bench-officer", role="officer", agency="NB.HOALU",
@@ -80,11 +82,9 @@ def main() -> None:
     settings = ServiceSettings()
     run = "bench" + uuid.uuid4().hex[:8]
     schema = run if args.store == "postgres" else ""
-    if schema:
-        with psycopg.connect(settings.require("postgres_dsn"), autocommit=True) as conn:
-            conn.execute(f'CREATE SCHEMA "{schema}"')
-    mongo: MongoClient[dict[str, Any]] = MongoClient(settings.require("mongo_url"),
-                                                     tz_aware=True)
+    dsn = settings.require("postgres_dsn")
+    migrate(dsn, run, MIGRATIONS, metadata)  # the read models' schema (and the store's)
+    pool = open_pool(dsn, run, max_size=1)
     rows = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
@@ -107,20 +107,19 @@ def main() -> None:
             total = app.recorder.max_notification_id() or 0
             base, _ = _timed(lambda: [app.mapper.to_domain_event(n) for n in
                                       app.recorder.select_notifications(None, total + 1)])
-            projector = Projector(app, mongo[run])
+            projector = Projector(app, pool)
             ours, read = _timed(projector.rebuild)
-            listed = mongo[run]["dossier_list"].count_documents({})
+            with pool.connection() as conn:
+                listed = conn.execute("SELECT count(*) AS n FROM dossier_list").fetchone()["n"]
             assert read == total and listed == args.dossiers + 1, (read, total, listed)
             rows += [(f"(setup: {args.dossiers} dossiers, {total} events)", fill),
                      (f"baseline: read and decode {total} events", base),
                      (f"rebuild read models of {listed} dossiers", ours)]
             app.close()
     finally:
-        mongo.drop_database(run)
-        mongo.close()
-        if schema:
-            with psycopg.connect(settings.require("postgres_dsn"), autocommit=True) as conn:
-                conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        pool.close()
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{run}" CASCADE')
     print(f"store: {args.store}")
     print(f"{'what':<52}{'ms':>10}")
     for what, seconds in rows:

@@ -185,7 +185,8 @@ def audit_verify(code: str) -> None:
 
 @projections_app.command("rebuild")
 def projections_rebuild(
-    service: str, database: str = typer.Option(None, "--database", help="Target database.")
+    service: str,
+    schema: str = typer.Option(None, "--schema", help="Target PostgreSQL schema."),
 ) -> None:
     """Drop a service's read models and project every event again."""
     if service != "dossier":
@@ -193,7 +194,7 @@ def projections_rebuild(
         raise typer.Exit(2)
     from services.dossier.projections.cli import main as rebuild
 
-    argv = ["rebuild", *(["--database", database] if database else [])]
+    argv = ["rebuild", *(["--schema", schema] if schema else [])]
     raise typer.Exit(rebuild(argv))
 
 

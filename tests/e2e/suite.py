@@ -27,6 +27,7 @@ from pymongo import MongoClient
 from motcua_ops.services import SERVICES, ServiceSpec
 from shared.events.topics import events_topic
 from shared.kafka.topics import ensure_topics
+from tests.support.dossier_store import rows
 from tests.support.engines import Engines
 from tests.support.processes import ROOT, ServiceProcess
 
@@ -149,15 +150,11 @@ def _seed(suite: Suite, env: dict[str, str]) -> None:
         timeout=300, check=False,
     )
     assert done.returncode == 0, f"motcua seed --demo failed:\n{done.stdout}\n{done.stderr}"
-    mongo: MongoClient[dict[str, Any]] = MongoClient(suite.engines.mongo_url)
-    try:
-        dossier_db = mongo[suite.mongo_database("dossier")]
-        wait_until(lambda: dossier_db["procedures"].find_one({"code": DEMO_PROCEDURE}),
-                   120, f"dossier to receive procedure {DEMO_PROCEDURE} from catalog")
-        wait_until(lambda: dossier_db["agencies"].find_one({"_id": "NB.HOALU"}),
-                   60, "dossier to receive the demo agencies from catalog")
-    finally:
-        mongo.close()
+    dsn, schema = suite.engines.postgres_dsn, f"{suite.run_id}_dossier"
+    wait_until(lambda: rows(dsn, schema, "procedures", "code = %s", (DEMO_PROCEDURE,)),
+               120, f"dossier to receive procedure {DEMO_PROCEDURE} from catalog")
+    wait_until(lambda: rows(dsn, schema, "agencies", "id = %s", ("NB.HOALU",)),
+               60, "dossier to receive the demo agencies from catalog")
     with suite.client() as api:
         def found() -> bool:
             response = api.get("/api/v1/catalog/procedures", params={"q": "khai sinh"})

@@ -19,6 +19,7 @@ from pymongo import MongoClient
 
 from services.notify.tests.integration.support import notify_store
 from shared.events.envelope import Actor, IntegrationEvent
+from tests.support.dossier_store import rows
 from tests.support.engines import Engines
 from tests.support.kafka import group_lag, wait_for
 from tests.support.kafka import records as topic_records
@@ -93,7 +94,6 @@ def test_every_event_arrives_once_in_effect_despite_sigkills(
         **event_store_env,
         "MOTCUA_STATE_DIR": str(tmp_path / "state"),
         "MOTCUA_DOSSIER_TOPIC_PREFIX": f"{run_id}.",
-        "MOTCUA_DOSSIER_MONGO_DATABASE": f"{run_id}_dossier",
         "MOTCUA_DOSSIER_CONSUMER_GROUP": f"{run_id}-dossier",
         "MOTCUA_NOTIFY_TOPIC_PREFIX": f"{run_id}.",
         "MOTCUA_NOTIFY_POSTGRES_SCHEMA": f"{run_id}_notify",
@@ -110,8 +110,7 @@ def test_every_event_arrives_once_in_effect_despite_sigkills(
         worker.start()
         asyncio.run(_publish_procedure(engines.kafka_bootstrap_servers,
                                        f"{run_id}.motcua.catalog.events"))
-        db_dossier = MongoClient(engines.mongo_url)[f"{run_id}_dossier"]
-        wait_for(lambda: db_dossier.procedures.count_documents({}) == 1, 60,
+        wait_for(lambda: len(rows(engines.postgres_dsn, run_id, "procedures")) == 1, 60,
                   "the procedure to reach the dossier service")
         api.start()
         relay.start()

@@ -1,5 +1,5 @@
-"""A dossier's whole life through the HTTP API on the real engines (SQLite and PostgreSQL
-event stores): the procedure arrives from catalog's topic, a supplement round, the fee
+"""A dossier's whole life through the HTTP API on the real engines (its event store and
+read models in PostgreSQL): the procedure arrives from catalog's topic, a supplement round, the fee
 paid through a payment event; refusals as problem+json; a tampered stored event caught."""
 
 from __future__ import annotations
@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import sqlite3
 import threading
 import time
 import uuid
@@ -113,22 +112,6 @@ def _altered(state: bytes) -> bytes:
 
 def _tamper(store: dict[str, str], engines: Engines, dossier_id: str, version: int) -> None:
     """Change one stored event in place, as someone with database access could."""
-    if store["MOTCUA_DOSSIER_EVENT_STORE"] == "sqlite":
-        with sqlite3.connect(store["MOTCUA_DOSSIER_SQLITE_PATH"]) as conn:
-            tables = [r[0] for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' AND sql LIKE '%state%'"
-                " AND sql LIKE '%originator_version%'")]
-            changed = 0
-            for table in tables:
-                for rowid, state in conn.execute(
-                        f"SELECT rowid, state FROM {table} WHERE originator_version=? "
-                        "AND originator_id IN (?, ?)",
-                        (version, dossier_id, uuid.UUID(dossier_id).hex)).fetchall():
-                    conn.execute(f"UPDATE {table} SET state=? WHERE rowid=?",
-                                 (_altered(bytes(state)), rowid))
-                    changed += 1
-            assert changed == 1
-        return
     schema = store["MOTCUA_DOSSIER_POSTGRES_SCHEMA"]
     with psycopg.connect(engines.postgres_dsn, autocommit=True) as conn:
         tables = [r[0] for r in conn.execute(
@@ -153,8 +136,7 @@ def test_a_dossier_from_draft_to_completed_on_the_real_engines(
     engines: Engines, event_store_env: dict[str, str], run_id: str, tmp_path: Path
 ) -> None:
     env = {**engines.env(), **event_store_env, "MOTCUA_STATE_DIR": str(tmp_path / "state"),
-           "MOTCUA_DOSSIER_TOPIC_PREFIX": f"{run_id}.", "MOTCUA_DOSSIER_MONGO_DATABASE": run_id,
-           "MOTCUA_DOSSIER_CONSUMER_GROUP": run_id}
+           "MOTCUA_DOSSIER_TOPIC_PREFIX": f"{run_id}.", "MOTCUA_DOSSIER_CONSUMER_GROUP": run_id}
     bootstrap = engines.kafka_bootstrap_servers
     worker = ServiceProcess("services.dossier.worker", env, "MOTCUA_DOSSIER_WORKER_PORT",
                             tmp_path)

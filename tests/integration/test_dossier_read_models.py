@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
-from pymongo import MongoClient
 
 from tests.integration.test_dossier_lifecycle_api import (
     AGENCY,
@@ -28,6 +28,7 @@ from tests.integration.test_dossier_lifecycle_api import (
     officer,
     wallet_document,
 )
+from tests.support.dossier_store import rows
 from tests.support.engines import Engines
 from tests.support.processes import ROOT, ServiceProcess
 
@@ -53,27 +54,25 @@ def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
                           timeout=120, check=False)
 
 
-def _snapshot(db: Any) -> dict[str, list[dict[str, Any]]]:
-    return {name: sorted(db[name].find({}), key=lambda d: d["_id"])
-            for name in ("dossier_list", "timelines")}
+def _snapshot(dsn: str, schema: str) -> dict[str, list[dict[str, Any]]]:
+    return {name: rows(dsn, schema, name)
+            for name in ("dossier_list", "dossier_queue", "timelines")}
 
 
 def test_lists_queues_rebuild_and_audit_cli(engines: Engines, event_store_env: dict[str, str],
                                             run_id: str, tmp_path: Path) -> None:
     env = {**engines.env(), **event_store_env, "MOTCUA_STATE_DIR": str(tmp_path / "state"),
-           "MOTCUA_DOSSIER_TOPIC_PREFIX": f"{run_id}.", "MOTCUA_DOSSIER_MONGO_DATABASE": run_id,
-           "MOTCUA_DOSSIER_CONSUMER_GROUP": run_id}
+           "MOTCUA_DOSSIER_TOPIC_PREFIX": f"{run_id}.", "MOTCUA_DOSSIER_CONSUMER_GROUP": run_id}
+    dsn = engines.postgres_dsn
     worker = ServiceProcess("services.dossier.worker", env, "MOTCUA_DOSSIER_WORKER_PORT",
                             tmp_path).start()
     api = ServiceProcess("services.dossier", env, "MOTCUA_DOSSIER_PORT", tmp_path)
-    mongo: MongoClient[dict[str, Any]] = MongoClient(engines.mongo_url, tz_aware=True)
     try:
         api.start()
         fast = {**PROCEDURE, "time_limit_days": 1}
         asyncio.run(_publish(engines.kafka_bootstrap_servers, f"{run_id}.motcua.catalog.events",
                              _event("catalog", "procedure_published", "1.001193", fast)))
-        db = mongo[run_id]
-        _eventually(lambda: db.procedures.count_documents({}) == 1, "the procedure")
+        _eventually(lambda: len(rows(dsn, run_id, "procedures")) == 1, "the procedure")
         an, binh = citizen(f"{run_id}-an"), citizen(f"{run_id}-binh")
         for who in (an, binh):
             account = who["X-Motcua-User-Id"]
@@ -90,7 +89,7 @@ def test_lists_queues_rebuild_and_audit_cli(engines: Engines, event_store_env: d
                 "items": [{"document_code": "cccd", "reason": "Hết hạn"}], "reason": "Bổ sung"}))
 
             def settled() -> bool:
-                versions = {d["_id"]: d["version"] for d in db.dossier_list.find({})}
+                versions = {d["id"]: d["version"] for d in rows(dsn, run_id, "dossier_list")}
                 wanted = {i: len(_ok(client.get(f"/api/v1/audit/dossiers/{i}/events", headers={
                     "X-Motcua-User-Id": "a", "X-Motcua-Role": "auditor"}))["events"])
                     for i in (first, second, third)}
@@ -106,6 +105,14 @@ def test_lists_queues_rebuild_and_audit_cli(engines: Engines, event_store_env: d
             assert _ok(client.get("/api/v1/dossiers", headers=binh))["total"] == 1
             paged = _ok(client.get("/api/v1/dossiers", headers=an, params={"size": 1, "page": 2}))
             assert [d["id"] for d in paged["items"]] == [first]
+            top = _ok(client.get("/api/v1/dossiers", headers=an, params={"size": 1}))
+            assert [d["id"] for d in top["items"]] == [second] and top["next"]
+            seek = _ok(client.get("/api/v1/dossiers", headers=an,
+                                  params={"size": 1, "after": top["next"]}))
+            assert [d["id"] for d in seek["items"]] == [first] and seek["next"] is None
+            bad = client.get("/api/v1/dossiers", headers=an, params={"after": "x"})
+            assert bad.status_code == 400
+            assert bad.headers["content-type"].startswith("application/problem+json")
 
             def queue(name: str, agency: str = AGENCY) -> set[str]:
                 body = _ok(client.get(f"/api/v1/officer/queues/{name}",
@@ -120,8 +127,8 @@ def test_lists_queues_rebuild_and_audit_cli(engines: Engines, event_store_env: d
             assert queue("to_receive", "NB.STP") == set()
             _ok(client.post(f"{act}/{second}/start-processing",
                             headers=officer(user="can-bo-7"), json={}))
-            _eventually(lambda: db.dossier_list.find_one({"_id": second})["assignee"]
-                        == "can-bo-7", "the assignment to be projected")
+            _eventually(lambda: rows(dsn, run_id, "dossier_list", "id = %s", (second,))[0]
+                        ["assignee"] == "can-bo-7", "the assignment to be projected")
             for user, expected in (("can-bo-7", [second]), ("can-bo-8", [])):
                 mine = client.get("/api/v1/officer/queues/in_processing",
                                   headers=officer(user=user), params={"mine": "true"})
@@ -132,10 +139,13 @@ def test_lists_queues_rebuild_and_audit_cli(engines: Engines, event_store_env: d
             assert client.get("/api/v1/officer/queues/to_receive",
                               headers=an).status_code == 403
 
-        rebuilt = _cli(env, "projections", "rebuild", "dossier", "--database",
+        rebuilt = _cli(env, "projections", "rebuild", "dossier", "--schema",
                        f"{run_id}_rebuilt")
         assert rebuilt.returncode == 0, rebuilt.stderr
-        assert _snapshot(mongo[f"{run_id}_rebuilt"]) == _snapshot(db)
+        assert _snapshot(dsn, f"{run_id}_rebuilt") == _snapshot(dsn, run_id)
+        again = _cli(env, "projections", "rebuild", "dossier")  # in place, from zero
+        assert again.returncode == 0, again.stderr
+        assert _snapshot(dsn, run_id) == _snapshot(dsn, f"{run_id}_rebuilt")
 
         verified = _cli(env, "audit", "verify", code)
         assert verified.returncode == 0, verified.stderr
@@ -150,5 +160,5 @@ def test_lists_queues_rebuild_and_audit_cli(engines: Engines, event_store_env: d
     finally:
         api.stop()
         worker.stop()
-        mongo.drop_database(f"{run_id}_rebuilt")
-        mongo.close()
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{run_id}_rebuilt" CASCADE')

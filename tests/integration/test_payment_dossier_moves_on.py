@@ -67,15 +67,12 @@ def _until(check: Callable[[], Any], what: str, timeout: float = 60) -> Any:
     return wait_for(check, timeout, what)
 
 
-def test_paying_through_the_sandbox_moves_the_dossier_on(engines: Engines,
-                                                          tmp_path: Path) -> None:
+def test_paying_through_the_sandbox_moves_the_dossier_on(
+        engines: Engines, event_store_env: dict[str, str], tmp_path: Path) -> None:
     with payment_suite(engines, tmp_path) as suite:
-        env = {**engines.env(), "MOTCUA_STATE_DIR": str(tmp_path / "state"),
+        env = {**engines.env(), **event_store_env, "MOTCUA_STATE_DIR": str(tmp_path / "state"),
                "MOTCUA_DOSSIER_TOPIC_PREFIX": f"{suite.run_id}.",
-               "MOTCUA_DOSSIER_MONGO_DATABASE": f"{suite.run_id}d",
-               "MOTCUA_DOSSIER_CONSUMER_GROUP": f"{suite.run_id}d",
-               "MOTCUA_DOSSIER_EVENT_STORE": "sqlite",
-               "MOTCUA_DOSSIER_SQLITE_PATH": str(tmp_path / "dossier-events.db")}
+               "MOTCUA_DOSSIER_CONSUMER_GROUP": f"{suite.run_id}d"}
         dossier_processes = [
             ServiceProcess("services.dossier.worker", env, "MOTCUA_DOSSIER_WORKER_PORT",
                            tmp_path),

@@ -1,83 +1,93 @@
 """What the dossier worker does with other services' events.
 
-- catalog: ``procedure_published`` / ``procedure_withdrawn`` / ``calendar_updated``
-  into the local ``procedures`` and ``calendar`` collections (version-guarded by
-  the envelope's sequence, so redelivery and reordering are harmless);
+- catalog: ``procedure_published`` / ``procedure_withdrawn`` / ``agency_saved`` /
+  ``calendar_updated`` into the local ``procedures``, ``agencies`` and
+  ``calendar_overrides`` tables (version-guarded by the envelope's sequence, so
+  redelivery and reordering are harmless); a procedure write ``NOTIFY``s the API
+  processes, which drop their cached versions of that code;
 - identity: ``document_added`` / ``document_removed``: which wallet document
   belongs to whom (a reference a dossier may cite, no bytes copied);
   ``profile_updated``: an organisation's data, to prefill its forms;
 - payment: ``order_paid`` moves an awaiting-payment dossier on (the aggregate
   refuses a second application of the same order).
+
+Each effect commits with its event id (:func:`shared.pg.effects.first_time`) in one
+transaction.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from pymongo.asynchronous.database import AsyncDatabase
+import psycopg
+from psycopg.types.json import Jsonb
+from psycopg_pool import AsyncConnectionPool
 
-from services.dossier.adapters.procedures import (
-    AGENCIES,
-    CALENDAR,
-    PROCEDURES,
-    PROFILE_FIELDS,
-    PROFILES,
-    WALLET,
-)
+from services.dossier.adapters.procedures import CHANNEL, PROFILE_FIELDS
 from services.dossier.application.dossiers import DossierApplication, DossierNotFoundError
 from services.dossier.domain.errors import DossierError
 from shared.events.envelope import IntegrationEvent
-from shared.mongo import apply_versioned
+from shared.pg.calendar import TABLE as CALENDAR
+from shared.pg.effects import first_time, upsert_versioned
+from shared.pg.listen import notify
 
 log = logging.getLogger(__name__)
+CONSUMER = "dossier-worker"
+Conn = psycopg.AsyncConnection[Any]
 
 
 class IncomingEvents:
-    def __init__(self, db: AsyncDatabase[dict[str, Any]], dossiers: DossierApplication) -> None:
-        self.db = db
+    def __init__(self, pool: AsyncConnectionPool[Any], dossiers: DossierApplication) -> None:
+        self.pool = pool
         self.dossiers = dossiers
 
     async def handle(self, event: IntegrationEvent) -> None:
         kind = event.type.rsplit(".", 1)[-1]
-        if event.context == "catalog":
-            await self._catalog(kind, event)
-        elif event.context == "identity" and kind in ("document_added", "document_removed"):
-            await self._wallet(kind, event)
-        elif event.context == "identity" and kind == "profile_updated":
-            fields = {k: event.data[k] for k in PROFILE_FIELDS if k in event.data}
-            await apply_versioned(self.db[PROFILES], str(event.data["account_id"]),
-                                  event.sequence, fields)
-        elif event.context == "payment" and kind == "order_paid":
-            await self._order_paid(event)
+        if event.context == "payment":
+            if kind == "order_paid":
+                await self._order_paid(event)
+            return
+        if event.context not in ("catalog", "identity"):
+            return
+        async with self.pool.connection() as conn, conn.transaction():
+            if not await first_time(conn, CONSUMER, str(event.id)):
+                return
+            if event.context == "catalog":
+                await self._catalog(conn, kind, event)
+            elif kind in ("document_added", "document_removed"):
+                await self._wallet(conn, kind, event)
+            elif kind == "profile_updated":
+                fields = {k: event.data[k] for k in PROFILE_FIELDS if k in event.data}
+                await upsert_versioned(conn, "profiles", "id", str(event.data["account_id"]),
+                                       event.sequence, fields)
 
-    async def _catalog(self, kind: str, event: IntegrationEvent) -> None:
+    async def _catalog(self, conn: Conn, kind: str, event: IntegrationEvent) -> None:
         data = event.data
-        if kind == "procedure_published":
-            doc = {k: v for k, v in data.items() if k not in ("form_schema", "form_ui")}
-            # keys such as "$schema" are not valid MongoDB field names: keep the schema as JSON
-            doc["form_schema_json"] = json.dumps(data.get("form_schema") or {})
-            await apply_versioned(self.db[PROCEDURES], f"{data['code']}@{data['version']}",
-                                  event.sequence, {**_storable(doc), "withdrawn": False})
-        elif kind == "procedure_withdrawn":
-            await apply_versioned(self.db[PROCEDURES], f"{data['code']}@{data['version']}",
-                                  event.sequence, {"withdrawn": True})
+        if kind in ("procedure_published", "procedure_withdrawn"):
+            code, number = str(data["code"]), int(data["version"])
+            values: dict[str, Any] = {"code": code, "procedure_version": number,
+                                      "withdrawn": kind == "procedure_withdrawn"}
+            if kind == "procedure_published":
+                values["data"] = Jsonb({k: v for k, v in data.items() if k != "form_ui"})
+            await upsert_versioned(conn, "procedures", "id", f"{code}@{number}",
+                                   event.sequence, values)
+            await notify(conn, CHANNEL, code)
         elif kind == "agency_saved":
-            await apply_versioned(self.db[AGENCIES], str(data["code"]), event.sequence, {
+            await upsert_versioned(conn, "agencies", "id", str(data["code"]), event.sequence, {
                 "name": data.get("name"), "parent_code": data.get("parent_code"),
                 "tier": data.get("tier"), "retired": bool(data.get("retired")),
             })
         elif kind == "calendar_updated":
-            await apply_versioned(self.db[CALENDAR], event.subject, event.sequence, {
-                "year": data.get("year"), "days_off": data.get("days_off") or [],
-                "working_days": data.get("working_days") or [],
+            await upsert_versioned(conn, CALENDAR, "id", event.subject, event.sequence, {
+                "year": data.get("year"), "days_off": Jsonb(data.get("days_off") or []),
+                "working_days": Jsonb(data.get("working_days") or []),
             })
 
-    async def _wallet(self, kind: str, event: IntegrationEvent) -> None:
+    async def _wallet(self, conn: Conn, kind: str, event: IntegrationEvent) -> None:
         """Who owns which wallet document, and of what type: references, never bytes."""
         data = event.data
         changes: dict[str, Any] = {"account_id": str(data["account_id"]),
@@ -86,9 +96,10 @@ class IncomingEvents:
             file = data.get("file") or {}
             changes.update(type=data.get("type"), number=data.get("number"),
                            issued_on=data.get("issued_on"), issuer=data.get("issuer"),
-                           file={k: file.get(k) for k in ("name", "content_type", "size",
-                                                            "sha256")})
-        await apply_versioned(self.db[WALLET], str(data["document_id"]), event.sequence, changes)
+                           file=Jsonb({k: file.get(k) for k in ("name", "content_type", "size",
+                                                               "sha256")}))
+        await upsert_versioned(conn, "wallet_documents", "id", str(data["document_id"]),
+                               event.sequence, changes)
 
     async def _order_paid(self, event: IntegrationEvent) -> None:
         data = event.data
@@ -106,11 +117,3 @@ class IncomingEvents:
         log.info("payment applied" if applied else "payment already applied",
                  extra={"dossier_id": data["dossier_id"]})
 
-
-def _storable(value: Any) -> Any:
-    """Field names MongoDB-protocol servers accept: no leading "$", no "."."""
-    if isinstance(value, dict):
-        return {k.replace("$", "＄").replace(".", "．"): _storable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_storable(v) for v in value]
-    return value

@@ -1,90 +1,169 @@
-"""Reading the MongoDB read models: a citizen's dossiers and an agency's work queues."""
+"""Reading the read models: a citizen's dossiers and an agency's work queues.
+
+Lists are keyset-paginated ("seek method"): a page ends with ``next``, an opaque cursor
+of its last row's sort key; ``after=<cursor>`` reads the following page from the index
+at the cost of page 1, however deep. ``page`` without a cursor still works (OFFSET, for
+links such as the portal's ``?trang=3``). Every list reads one index in its order:
+a citizen's ``(owner_id, updated_at DESC, id DESC)``, a queue's ``(agency, stage,
+<queue order>, id)`` on ``dossier_queue`` (one row per agency that sees a dossier in a
+queue).
+The sort columns are never null for the statuses of their queue (a dossier is
+submitted, or accepted with an appointment, before it shows there).
+"""
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import datetime
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING
-from pymongo.database import Database
+from psycopg_pool import ConnectionPool
 
 from services.dossier.api.views import local
-from services.dossier.projections.readmodels import ACTIVE, LIST, TIMELINES, folded
+from services.dossier.projections.readmodels import ACTIVE, folded
+from shared.problems import ProblemError
 from shared.workdays import WorkCalendar
 
 QUEUES = ("to_receive", "in_processing", "due_soon", "overdue", "waiting_for_citizen")
-_WORKING = ["accepted", "in_processing"]
+_SHOWN = ("l.id, l.version, l.owner_id, l.code, l.status, l.status_label,"
+          " l.national_status_code, l.procedure_code, l.procedure_name, l.agency_code,"
+          " l.handling_agency, l.agencies, l.assignee, l.applicant, l.created_at,"
+          " l.updated_at, l.submitted_at, l.accepted_at, l.appointment_at, l.completed_at,"
+          " l.clock_paused, l.fee_due")
+_TIMES = ("created_at", "updated_at", "submitted_at", "accepted_at", "appointment_at",
+          "completed_at")
 
 
-def _shown(doc: dict[str, Any]) -> dict[str, Any]:
-    doc = dict(doc)
-    doc["id"] = doc.pop("_id")
-    for key in ("created_at", "updated_at", "submitted_at", "accepted_at", "appointment_at",
-                "completed_at"):
+def _shown(row: dict[str, Any]) -> dict[str, Any]:
+    doc = dict(row)
+    for key in _TIMES:
         value = doc.get(key)
         doc[key] = value.isoformat() if isinstance(value, datetime) else value
         if key == "appointment_at":
             doc["appointment_local"] = local(value) if isinstance(value, datetime) else None
-    doc.pop("search", None)
     return doc
 
 
-def queue_filter(queue: str, agency: str, now: datetime,
-                 calendar: WorkCalendar) -> tuple[dict[str, Any], list[tuple[str, int]]]:
-    """The query and sort of one work queue (due soon: within 2 working days)."""
-    base: dict[str, Any] = {"agencies": agency}
-    by_due = [("appointment_at", ASCENDING), ("_id", ASCENDING)]
+def encode_cursor(value: datetime, row_id: str) -> str:
+    raw = json.dumps([value.isoformat(), row_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value, row_id = json.loads(raw)
+        return datetime.fromisoformat(value), str(row_id)
+    except (ValueError, TypeError) as error:
+        raise ProblemError(400, "bad-cursor", "Tham số phân trang không hợp lệ, vui lòng "
+                           "tải lại danh sách từ trang đầu.") from error
+
+
+def queue_filter(queue: str, now: datetime,
+                 calendar: WorkCalendar) -> tuple[str, list[Any], str]:
+    """One work queue's condition on ``dossier_queue q``, its parameters, and its sort
+    column (due soon: within 2 working days)."""
     if queue == "to_receive":
-        return {**base, "status": "submitted"}, [("submitted_at", ASCENDING), ("_id", ASCENDING)]
+        return "q.stage = 'to_receive'", [], "submitted_at"
     if queue == "in_processing":
-        return {**base, "status": {"$in": _WORKING}}, by_due
+        return "q.stage = 'working'", [], "appointment_at"
     if queue == "due_soon":
         limit = calendar.add_working_days(now, 2)
-        return {**base, "status": {"$in": _WORKING},
-                "appointment_at": {"$gte": now, "$lte": limit}}, by_due
+        return ("q.stage = 'working' AND q.appointment_at >= %s AND q.appointment_at <= %s",
+                [now, limit], "appointment_at")
     if queue == "overdue":
-        return {**base, "status": {"$in": _WORKING}, "appointment_at": {"$lt": now}}, by_due
+        return "q.stage = 'working' AND q.appointment_at < %s", [now], "appointment_at"
     if queue == "waiting_for_citizen":
-        return ({**base, "status": {"$in": ["supplement_requested", "awaiting_payment"]}},
-                [("updated_at", ASCENDING), ("_id", ASCENDING)])
+        return "q.stage = 'waiting'", [], "updated_at"
     raise ValueError(queue)
 
 
-class ReadModels:
-    def __init__(self, db: Database[dict[str, Any]]) -> None:
-        self.db = db
+# one pass over the agency's rows of one index (agency, stage, appointment_at, id)
+COUNTS = """
+SELECT count(*) FILTER (WHERE stage = 'to_receive') AS to_receive,
+       count(*) FILTER (WHERE stage = 'working') AS in_processing,
+       count(*) FILTER (WHERE stage = 'working' AND appointment_at >= %(now)s
+                        AND appointment_at <= %(soon)s) AS due_soon,
+       count(*) FILTER (WHERE stage = 'working' AND appointment_at < %(now)s) AS overdue,
+       count(*) FILTER (WHERE stage = 'waiting') AS waiting_for_citizen
+FROM dossier_queue WHERE agency = %(agency)s
+"""
 
-    def my_dossiers(self, owner_id: str, page: int, size: int,
-                    search: str = "") -> dict[str, Any]:
-        query: dict[str, Any] = {"owner_id": owner_id}
+
+class ReadModels:
+    def __init__(self, pool: ConnectionPool[Any]) -> None:
+        self.pool = pool
+
+    def my_dossiers(self, owner_id: str, page: int, size: int, search: str = "",
+                    after: str | None = None) -> dict[str, Any]:
+        where, params = "l.owner_id = %s", [owner_id]
         if search:
-            query["search"] = {"$regex": _escape(folded(search))}
-        return self._page(query, [("updated_at", DESCENDING), ("_id", ASCENDING)], page, size)
+            where += " AND l.search LIKE %s"
+            params.append("%" + _like(folded(search)) + "%")
+        total_sql = f"SELECT count(*) AS n FROM dossier_list l WHERE {where}"
+        total_params = list(params)
+        if after:
+            value, row_id = decode_cursor(after)
+            where += " AND (l.updated_at, l.id) < (%s, %s)"
+            params += [value, row_id]
+        query = (f"SELECT {_SHOWN} FROM dossier_list l WHERE {where}"
+                 " ORDER BY l.updated_at DESC, l.id DESC")
+        with self.pool.connection() as conn:
+            found = self._page(conn, query, params, page, size, after, "updated_at")
+            total = conn.execute(total_sql, total_params).fetchone()
+        # a citizen's own rows only: the count reads the owner index, bounded by them
+        return {**found, "total": int(total["n"]) if total else 0}
 
     def queue(self, agency: str, queue: str, now: datetime, calendar: WorkCalendar,
-              page: int, size: int, assignee: str | None = None) -> dict[str, Any]:
-        query, sort = queue_filter(queue, agency, now, calendar)
+              page: int, size: int, assignee: str | None = None,
+              after: str | None = None) -> dict[str, Any]:
+        condition, extra, column = queue_filter(queue, now, calendar)
+        where, params = f"q.agency = %s AND {condition}", [agency, *extra]
         if assignee is not None:
-            query["assignee"] = assignee
-        return self._page(query, sort, page, size)
+            where += " AND q.assignee = %s"
+            params.append(assignee)
+        if after:
+            value, row_id = decode_cursor(after)
+            where += f" AND (q.{column}, q.id) > (%s, %s)"
+            params += [value, row_id]
+        query = (f"SELECT {_SHOWN} FROM dossier_queue q JOIN dossier_list l ON l.id = q.id"
+                 f" WHERE {where} ORDER BY q.{column}, q.id")
+        with self.pool.connection() as conn:
+            return self._page(conn, query, params, page, size, after, column)
 
     def counts(self, agency: str, now: datetime, calendar: WorkCalendar) -> dict[str, int]:
-        return {q: self.db[LIST].count_documents(queue_filter(q, agency, now, calendar)[0])
-                for q in QUEUES}
+        """The five queue counts in one statement over the agency's queue index."""
+        with self.pool.connection() as conn:
+            row = conn.execute(COUNTS, {
+                "agency": agency, "now": now,
+                "soon": calendar.add_working_days(now, 2)}).fetchone()
+        return {q: int(row[q]) if row else 0 for q in QUEUES}
 
     def timeline(self, dossier_id: str) -> dict[str, Any] | None:
-        return self.db[TIMELINES].find_one({"_id": dossier_id})
+        with self.pool.connection() as conn:
+            row = conn.execute("SELECT id, version, steps, public_steps FROM timelines"
+                               " WHERE id = %s", (dossier_id,)).fetchone()
+        return dict(row) if row else None
 
-    def _page(self, query: dict[str, Any], sort: list[tuple[str, int]], page: int,
-              size: int) -> dict[str, Any]:
-        total = self.db[LIST].count_documents(query)
-        found = self.db[LIST].find(query).sort(sort).skip((page - 1) * size).limit(size)
-        return {"items": [_shown(d) for d in found], "page": page, "size": size,
-                "total": total}
+    @staticmethod
+    def _page(conn: Any, query: str, params: list[Any], page: int, size: int,
+              after: str | None, column: str) -> dict[str, Any]:
+        query += " LIMIT %s"
+        params = [*params, size + 1]  # one more: is there a next page?
+        if not after and page > 1:
+            query += " OFFSET %s"
+            params.append((page - 1) * size)
+        rows = conn.execute(query, params).fetchall()
+        more = len(rows) > size
+        rows = rows[:size]
+        cursor = encode_cursor(rows[-1][column], rows[-1]["id"]) if more and rows else None
+        return {"items": [_shown(r) for r in rows], "page": page, "size": size,
+                "next": cursor}
 
 
-def _escape(text: str) -> str:
-    return "".join("\\" + c if c in r".^$*+?{}[]\|()" else c for c in text)
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 __all__ = ["ACTIVE", "QUEUES", "ReadModels"]

@@ -67,9 +67,12 @@ def start_draft(body: DraftRequest, actor: CurrentActor, app: Dossiers) -> dict[
 def my_dossiers(actor: CurrentActor, request: Request,
                 page: Annotated[int, Query(ge=1, le=10_000)] = 1,
                 size: Annotated[int, Query(ge=1, le=100)] = 20,
-                q: Annotated[str, Query(max_length=100)] = "") -> dict[str, Any]:
-    """The caller's dossiers, newest change first (read model: may lag a moment)."""
-    found: dict[str, Any] = request.app.state.read_models.my_dossiers(actor.id, page, size, q)
+                q: Annotated[str, Query(max_length=100)] = "",
+                after: Annotated[str | None, Query(max_length=200)] = None) -> dict[str, Any]:
+    """The caller's dossiers, newest change first (read model: may lag a moment);
+    ``after``: the ``next`` cursor of the previous page."""
+    found: dict[str, Any] = request.app.state.read_models.my_dossiers(actor.id, page, size, q,
+                                                                      after)
     return found
 
 

@@ -1,6 +1,7 @@
 """Domain and store errors → problem+json, in one place."""
 
-from eventsourcing.persistence import IntegrityError
+import psycopg
+from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
@@ -40,3 +41,14 @@ def install(app: FastAPI) -> None:
             "Kho lưu trữ tệp tạm thời không truy cập được, vui lòng thử lại sau ít phút.",
             instance=request.url.path, headers={"Retry-After": "5"},
         )
+
+    async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # PostgreSQL cannot be reached (or the pool waited too long): nothing was written
+        return problem_response(
+            503, "store-unavailable",
+            "Kho dữ liệu hồ sơ tạm thời không truy cập được, vui lòng thử lại sau ít phút.",
+            instance=request.url.path, headers={"Retry-After": "5"},
+        )
+
+    for error in (psycopg.OperationalError, OperationalError, InterfaceError):
+        app.add_exception_handler(error, _store_unavailable)

@@ -103,12 +103,14 @@ def work_queue(queue: Literal["to_receive", "in_processing", "due_soon", "overdu
                actor: CurrentActor, request: Request, app: Dossiers,
                page: Annotated[int, Query(ge=1, le=10_000)] = 1,
                size: Annotated[int, Query(ge=1, le=100)] = 20,
-               mine: bool = False) -> dict[str, Any]:
-    """One queue of the caller's agency; ``mine=true``: only dossiers assigned to them."""
+               mine: bool = False,
+               after: Annotated[str | None, Query(max_length=200)] = None) -> dict[str, Any]:
+    """One queue of the caller's agency; ``mine=true``: only dossiers assigned to them;
+    ``after``: the ``next`` cursor of the previous page."""
     agency = _officer_agency(actor)
     found: dict[str, Any] = request.app.state.read_models.queue(
         agency, queue, app.clock(), app.procedures.calendar(), page, size,
-        actor.id if mine else None)
+        actor.id if mine else None, after)
     return found
 
 

@@ -12,9 +12,10 @@ from services.dossier.settings import DossierSettings
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="motcua projections")
     parser.add_argument("command", choices=["rebuild"])
-    parser.add_argument("--database", help="MongoDB database (default: the service's own)")
+    parser.add_argument("--schema", help="PostgreSQL schema of the read models to rebuild "
+                        "(default: the service's own; another one is migrated first)")
     args = parser.parse_args(argv)
-    projector, close = open_projector(DossierSettings(), args.database)
+    projector, close = open_projector(DossierSettings(), args.schema)
     try:
         started = time.perf_counter()
         total = projector.rebuild()

@@ -1,153 +1,259 @@
-"""Follows the dossier application's notification log into the MongoDB read models.
+"""Follows the dossier application's notification log into the read-model tables.
 
-Position: one document in ``projection_positions``, written after a batch's
-documents. A crash between the two re-projects the batch, harmlessly: every
-write is guarded by the dossier's version. Synchronous (the event store is);
+Exactly-once: a batch's view updates and the projector's position (its row in
+``projection_tracking``) commit in ONE transaction; the row is locked first, so a
+second worker waits and then carries on from the committed position. Every row is
+also guarded by the dossier's version, so a rebuild racing the live projector
+cannot write an older state over a newer one. Synchronous (the event store is);
 the worker runs it in a thread.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
-from contextlib import suppress
+from collections.abc import Callable, Iterable
 from typing import Any
 from uuid import UUID
 
-from pymongo import ASCENDING, MongoClient
-from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
+import psycopg
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.utils import resolve_topic
+from psycopg import sql
+from psycopg.types.json import Jsonb
+from psycopg_pool import ConnectionPool
 
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.filing import Filing
-from services.dossier.projections.readmodels import (
-    LIST,
-    POSITIONS,
-    TIMELINES,
-    list_entry,
-    timeline_entry,
-)
+from services.dossier.projections.readmodels import STAGES, list_entry, timeline_entry
+from services.dossier.settings import DossierSettings
+from services.dossier.store import migrate_store, open_store_pool
+from shared.pg.effects import upsert_versioned_sql
 
 log = logging.getLogger(__name__)
 NAME = "dossier-read-models"
+Conn = psycopg.Connection[Any]
+Rows = tuple[str, int, dict[str, Any], dict[str, Any]]  # id, version, list entry, timeline
 
-
-def _put(db: Database[dict[str, Any]], collection: str, doc_id: str, version: int,
-         changes: dict[str, Any]) -> None:
-    with suppress(DuplicateKeyError):  # already at this version or newer
-        db[collection].update_one({"_id": doc_id, "version": {"$lt": version}},
-                                  {"$set": {**changes, "version": version}}, upsert=True)
+LIST_COLUMNS = ["owner_id", "code", "status", "status_label", "national_status_code",
+                "procedure_code", "procedure_name", "agency_code", "handling_agency",
+                "agencies", "assignee", "applicant", "search", "created_at", "updated_at",
+                "submitted_at", "accepted_at", "appointment_at", "completed_at",
+                "clock_paused", "fee_due"]
+# rendered once: composing the statement again for every row costs more than running it
+PUT_LIST = upsert_versioned_sql("dossier_list", "id", LIST_COLUMNS).as_string()
+PUT_TIMELINE = upsert_versioned_sql("timelines", "id", ["steps", "public_steps"]).as_string()
+# the queue rows are a function of the list row as it stands (whichever write won)
+DROP_QUEUE = "DELETE FROM dossier_queue WHERE id = %s"
+_STAGE = "CASE status " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in STAGES.items()) + " END"
+FILL_QUEUE = (
+    "INSERT INTO dossier_queue (agency, id, stage, assignee, appointment_at, submitted_at,"
+    f" updated_at) SELECT DISTINCT unnest(agencies), id, {_STAGE}, assignee, appointment_at,"
+    " submitted_at, updated_at FROM dossier_list WHERE id = %s AND status = ANY(%s)")
 
 
 class Projector:
-    def __init__(self, app: DossierApplication, db: Database[dict[str, Any]],
+    def __init__(self, app: DossierApplication, pool: ConnectionPool[Any],
                  batch_size: int = 500) -> None:
         self.app = app
-        self.db = db
+        self.pool = pool
         self.batch_size = batch_size
 
-    def ensure_indexes(self) -> None:
-        self.db[LIST].create_index([("owner_id", ASCENDING), ("updated_at", ASCENDING)])
-        self.db[LIST].create_index([("agencies", ASCENDING), ("status", ASCENDING),
-                                    ("appointment_at", ASCENDING)])
-        self.db[LIST].create_index([("code", ASCENDING)])
-
     def position(self) -> int:
-        found = self.db[POSITIONS].find_one({"_id": NAME})
-        return int(found["position"]) if found else 0
+        with self.pool.connection() as conn:
+            row = conn.execute("SELECT position FROM projection_tracking WHERE name = %s",
+                               (NAME,)).fetchone()
+        return int(row["position"]) if row else 0
 
     def run_once(self) -> int:
-        """Project the next batch; returns how many notifications it read."""
-        start = self.position()
-        notifications = self.app.recorder.select_notifications(
-            start, self.batch_size, inclusive_of_start=False)
-        if not notifications:
-            return 0
-        touched: dict[UUID, int] = {}
-        for notification in notifications:
-            event = self.app.mapper.to_domain_event(notification)
-            if isinstance(event, Filing.Event):
-                touched[event.originator_id] = max(touched.get(event.originator_id, 0),
-                                                   event.originator_version)
-        for dossier_id, version in touched.items():
-            self.project(dossier_id, version)
-        self.db[POSITIONS].update_one({"_id": NAME},
-                                      {"$set": {"position": notifications[-1].id}}, upsert=True)
+        """Project the next batch in one transaction; returns how many notifications it
+        read."""
+        with self.pool.connection() as conn, conn.transaction():
+            start = _lock_position(conn)
+            notifications = self.app.recorder.select_notifications(
+                start, self.batch_size, inclusive_of_start=False)
+            if not notifications:
+                return 0
+            touched: dict[UUID, int] = {}
+            for notification in notifications:
+                if _is_filing(notification.topic):
+                    touched[notification.originator_id] = max(  # type: ignore[index]
+                        touched.get(notification.originator_id, 0),  # type: ignore[arg-type]
+                        notification.originator_version)
+            write(conn, self._rows(conn, touched))
+            _set_position(conn, notifications[-1].id)
         return len(notifications)
 
-    def project(self, dossier_id: UUID, version: int) -> None:
-        docs = self.documents(dossier_id, version)
-        if docs is None:
-            return
-        entry, timeline = docs
-        key, at = str(dossier_id), entry["version"]
-        _put(self.db, LIST, key, at, {k: v for k, v in entry.items() if k != "version"})
-        _put(self.db, TIMELINES, key, at, {k: v for k, v in timeline.items() if k != "version"})
+    def _rows(self, conn: Conn, versions: dict[UUID, int | None],
+              chunk: int = 500) -> Iterable[Rows]:
+        """The rows of these dossiers at these versions (None: latest), their events read
+        ``chunk`` dossiers per query from the event store's table (in this database)."""
+        recorder: Any = self.app.recorder
+        table = sql.Identifier(recorder.datastore.schema, recorder.events_table_name)
+        query = sql.SQL(
+            "SELECT originator_id, originator_version, topic, state FROM {} WHERE"
+            " originator_id = ANY(%s) ORDER BY originator_id, originator_version").format(table)
+        ids = list(versions)
+        for start in range(0, len(ids), chunk):
+            events: dict[UUID, list[Any]] = {}
+            for row in conn.execute(query, (ids[start:start + chunk],)):
+                limit = versions[row["originator_id"]]
+                if limit is None or row["originator_version"] <= limit:
+                    events.setdefault(row["originator_id"], []).append(
+                        self.app.mapper.to_domain_event(StoredEvent(
+                            originator_id=row["originator_id"],
+                            originator_version=row["originator_version"],
+                            topic=row["topic"], state=bytes(row["state"]))))
+            for dossier_id, found in events.items():
+                projected = _project(dossier_id, found)
+                if projected is not None:
+                    yield projected
 
-    def documents(self, dossier_id: UUID,
-                  version: int | None = None) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        """The dossier's list entry and timeline at ``version`` (default: latest)."""
-        events = list(self.app.events.get(dossier_id, lte=version))
-        dossier: Dossier | None = None
-        for event in events:
-            dossier = event.mutate(dossier)
-        if dossier is None:
-            return None
-        key = str(dossier_id)
-        return ({"_id": key, **list_entry(dossier), "version": dossier.version},
-                {"_id": key, **timeline_entry(events), "version": dossier.version})
-
-    def rebuild(self, batch: int = 200) -> int:
-        """Drop the read models and project every dossier from the start.
-
-        Documents are inserted in bulk (each at its dossier's latest version), which
-        MongoDB-protocol servers do far faster than one upsert per event; the position
-        is then set to the last notification read, and live projection carries on.
-        """
-        for name in (LIST, TIMELINES, POSITIONS):
-            self.db[name].drop()
-        self.ensure_indexes()
-        last = self.app.recorder.max_notification_id() or 0
-        dossier_ids: dict[UUID, None] = {}
-        position = 0
-        while position < last:
-            notifications = self.app.recorder.select_notifications(
-                position, self.batch_size, stop=last, inclusive_of_start=False)
-            if not notifications:
-                break
-            for notification in notifications:
-                event = self.app.mapper.to_domain_event(notification)
-                if isinstance(event, Filing.Event):
-                    dossier_ids[event.originator_id] = None
-            position = notifications[-1].id
-        pending: list[tuple[dict[str, Any], dict[str, Any]]] = []
-        for dossier_id in dossier_ids:
-            docs = self.documents(dossier_id)
-            if docs is not None:
-                pending.append(docs)
-            if len(pending) >= batch:
-                self._insert(pending)
-                pending = []
-        self._insert(pending)
-        self.db[POSITIONS].update_one({"_id": NAME}, {"$set": {"position": last}}, upsert=True)
-        self.run_once()  # whatever arrived meanwhile, version-guarded
+    def rebuild(self) -> int:
+        """Empty the read models and project every dossier from the start, in one
+        transaction (readers see the old rows until it commits; the live projector
+        waits on the tracking row), then carry on live. Returns the last position."""
+        with self.pool.connection() as conn, conn.transaction():
+            _lock_position(conn)
+            for table in ("dossier_queue", "timelines", "dossier_list"):
+                conn.execute(f"DELETE FROM {table}")  # not TRUNCATE: readers are not blocked
+            last = self.app.recorder.max_notification_id() or 0
+            copy(conn, self._every_dossier(conn, last))
+            _set_position(conn, last)
+        self.run_once()  # whatever arrived meanwhile
         return last
 
-    def _insert(self, docs: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
-        if docs:
-            self.db[LIST].insert_many([entry for entry, _ in docs], ordered=False)
-            self.db[TIMELINES].insert_many([timeline for _, timeline in docs], ordered=False)
+    def _every_dossier(self, conn: Conn, last: int) -> Iterable[Rows]:
+        """Every dossier's rows as of notification ``last``: one pass over the event
+        store's table in (originator, version) order (its primary key), streamed by a
+        server-side cursor, each event decoded once."""
+        recorder: Any = self.app.recorder
+        table = sql.Identifier(recorder.datastore.schema, recorder.events_table_name)
+        topics = [r["topic"] for r in conn.execute(
+            sql.SQL("SELECT DISTINCT topic FROM {}").format(table)) if _is_filing(r["topic"])]
+        query = sql.SQL(
+            "SELECT originator_id, originator_version, topic, state FROM {} WHERE"
+            " topic = ANY(%s) AND notification_id <= %s"
+            " ORDER BY originator_id, originator_version").format(table)
+        current: UUID | None = None
+        events: list[Any] = []
+        with conn.cursor(name="dossier-rebuild") as cur:
+            cur.itersize = 5000
+            cur.execute(query, (topics, last))
+            for row in cur:
+                if row["originator_id"] != current:
+                    if current is not None and (done := _project(current, events)):
+                        yield done
+                    current, events = row["originator_id"], []
+                events.append(self.app.mapper.to_domain_event(StoredEvent(
+                    originator_id=row["originator_id"],
+                    originator_version=row["originator_version"],
+                    topic=row["topic"], state=bytes(row["state"]))))
+        if current is not None and (done := _project(current, events)):
+            yield done
 
 
-def open_projector(settings: Any, database: str | None = None) -> tuple[Projector, Any]:
-    """A projector on the configured event store and MongoDB; returns it and a closer."""
+@functools.cache
+def _is_filing(topic: str) -> bool:
+    """Whether events of this topic belong to a dossier (not, say, its code index)."""
+    found = resolve_topic(topic)
+    return isinstance(found, type) and issubclass(found, Filing.Event)
+
+
+def _project(dossier_id: UUID, events: list[Any]) -> Rows | None:
+    dossier: Dossier | None = None
+    for event in events:
+        dossier = event.mutate(dossier)
+    if dossier is None:
+        return None
+    return str(dossier_id), dossier.version, list_entry(dossier), timeline_entry(events)
+
+
+def write(conn: Conn, rows: Iterable[Rows], chunk: int = 200) -> int:
+    """Version-guarded upserts of list, queue and timeline rows, pipelined in chunks."""
+    written = 0
+    pending: list[Rows] = []
+    for row in rows:
+        pending.append(row)
+        if len(pending) >= chunk:
+            written += _write(conn, pending)
+            pending = []
+    return written + _write(conn, pending)
+
+
+def _write(conn: Conn, rows: list[Rows]) -> int:
+    if not rows:
+        return 0
+    with conn.pipeline(), conn.cursor() as cur:
+        for key, version, entry, timeline in rows:
+            cur.execute(PUT_LIST, [key, version, *(entry[c] for c in LIST_COLUMNS)])
+            cur.execute(DROP_QUEUE, (key,))
+            cur.execute(FILL_QUEUE, (key, list(STAGES)))
+            cur.execute(PUT_TIMELINE, [key, version, Jsonb(timeline["steps"]),
+                                       Jsonb(timeline["public_steps"])])
+    return len(rows)
+
+
+def copy(conn: Conn, rows: Iterable[Rows], chunk: int = 2000) -> int:
+    """Into emptied tables (a rebuild, holding the tracking row): ``COPY``, no upserts;
+    one table at a time (a connection runs one COPY at once), ``chunk`` dossiers a round."""
+    written = 0
+    pending: list[Rows] = []
+    for row in rows:
+        pending.append(row)
+        if len(pending) >= chunk:
+            written += _copy(conn, pending)
+            pending = []
+    return written + _copy(conn, pending)
+
+
+def _copy(conn: Conn, rows: list[Rows]) -> int:
+    columns = ", ".join(LIST_COLUMNS)
+    with conn.cursor() as cur:
+        with cur.copy(f"COPY dossier_list (id, version, {columns}) FROM STDIN") as out:
+            for key, version, entry, _ in rows:
+                out.write_row([key, version, *(entry[c] for c in LIST_COLUMNS)])
+        with cur.copy("COPY timelines (id, version, steps, public_steps) FROM STDIN") as out:
+            for key, version, _, timeline in rows:
+                out.write_row([key, version, Jsonb(timeline["steps"]),
+                               Jsonb(timeline["public_steps"])])
+        with cur.copy("COPY dossier_queue (agency, id, stage, assignee, appointment_at,"
+                      " submitted_at, updated_at) FROM STDIN") as out:
+            for key, _, entry, _ in rows:
+                stage = STAGES.get(entry["status"])
+                if stage is None:
+                    continue
+                for agency in dict.fromkeys(entry["agencies"]):
+                    out.write_row([agency, key, stage, entry["assignee"],
+                                   entry["appointment_at"], entry["submitted_at"],
+                                   entry["updated_at"]])
+    return len(rows)
+
+
+def _lock_position(conn: Conn) -> int:
+    conn.execute("INSERT INTO projection_tracking (name, position) VALUES (%s, 0)"
+                 " ON CONFLICT (name) DO NOTHING", (NAME,))
+    row = conn.execute("SELECT position FROM projection_tracking WHERE name = %s FOR UPDATE",
+                       (NAME,)).fetchone()
+    return int(row["position"]) if row else 0
+
+
+def _set_position(conn: Conn, position: int) -> None:
+    conn.execute("UPDATE projection_tracking SET position = %s WHERE name = %s",
+                 (position, NAME))
+
+
+def open_projector(settings: DossierSettings,
+                   schema: str | None = None) -> tuple[Projector, Callable[[], None]]:
+    """A projector on the configured event store, writing the read models of ``schema``
+    (default: the service's own), migrated first; returns it and a closer."""
+    target = migrate_store(settings, schema)
     app = DossierApplication(env=settings.eventstore_env())
-    client: MongoClient[dict[str, Any]] = MongoClient(settings.require("mongo_url"),
-                                                      tz_aware=True)
-    projector = Projector(app, client[database or settings.mongo_database])
+    pool = open_store_pool(settings, target, max_size=2, name="dossier-projector")
 
     def close() -> None:
-        client.close()
+        pool.close()
         app.close()
 
-    return projector, close
+    return Projector(app, pool), close

@@ -1,7 +1,7 @@
 """What the read models hold for one dossier, derived from its state and events only.
 
-Because every document is a function of the dossier at a version, projecting live
-and rebuilding from zero give the same documents.
+Because every row is a function of the dossier at a version, projecting live
+and rebuilding from zero give the same rows.
 """
 
 from __future__ import annotations
@@ -14,13 +14,19 @@ from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.status import FINAL, LABELS, NATIONAL_CODES, Status
 
 LIST = "dossier_list"
+QUEUE = "dossier_queue"
 TIMELINES = "timelines"
-POSITIONS = "projection_positions"
+TRACKING = "projection_tracking"
 ACTIVE = [s.value for s in Status if s not in FINAL and s is not Status.DRAFT]
+# which officers' queues a status belongs to (a ``dossier_queue`` row per agency); other
+# statuses are in none
+STAGES = {"submitted": "to_receive", "accepted": "working", "in_processing": "working",
+          "supplement_requested": "waiting", "awaiting_payment": "waiting"}
 
 
 def folded(value: str) -> str:
-    """Lower case without diacritics, for search (FerretDB has no $text)."""
+    """Lower case without diacritics, for search: a citizen's list is searched within
+    their own few rows (the owner index), so a substring match needs no text index."""
     decomposed = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").lower()
 

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from services.dossier.adapters.integration_events import to_integration_event
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.settings import DossierSettings
+from services.dossier.store import migrate_store
 from shared.events.topics import events_topic
 from shared.http.app import create_app, serve
 from shared.kafka.producer import make_producer
@@ -27,18 +28,22 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
     settings = settings or DossierSettings()
     bootstrap = settings.require("kafka_bootstrap_servers")
     topic = events_topic("dossier", settings.topic_prefix)
-    dossiers = DossierApplication(env=settings.eventstore_env())
     state: dict[str, asyncio.Task[None]] = {}
+    held: dict[str, DossierApplication] = {}
 
     async def kafka() -> None:
         if "task" not in state or state["task"].done():
             raise RuntimeError("relay is not running")
 
     async def event_store() -> None:
-        await asyncio.to_thread(dossiers.recorder.max_notification_id)
+        await asyncio.to_thread(held["dossiers"].recorder.max_notification_id)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(migrate_store, settings)  # the schema the event store is in
+        dossiers = await asyncio.to_thread(
+            lambda: DossierApplication(env=settings.eventstore_env()))
+        held["dossiers"] = dossiers
         await ensure_topics(bootstrap, [topic])
         producer = make_producer(bootstrap)  # aiokafka objects need the running loop
         await producer.start()

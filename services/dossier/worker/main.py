@@ -1,11 +1,11 @@
 """The dossier worker: ``python -m services.dossier.worker``.
 
 Consumes catalog (procedures, agencies, calendar), identity (wallet document
-references) and payment events into the
-dossier service (several instances share the consumer group), and runs the
-read-model projector over the dossier event store (its position is one MongoDB
-document and its writes are version-guarded, so a second instance only repeats
-work harmlessly).
+references, profiles) and payment events into the dossier service's schema
+(several instances share the consumer group; each effect commits with its event
+id), and runs the read-model projector over the dossier event store (its position
+commits with the views it covers, under a row lock, so a second instance waits
+rather than repeats).
 """
 
 from __future__ import annotations
@@ -14,18 +14,21 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
+from psycopg_pool import AsyncConnectionPool
 
 from services.dossier.adapters.incoming import IncomingEvents
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.projections.projector import Projector, open_projector
 from services.dossier.settings import DossierSettings
+from services.dossier.store import migrate_store
 from shared.events.topics import events_topic
 from shared.http.app import create_app, serve
 from shared.kafka.consumer import IdempotentConsumer
 from shared.kafka.topics import ensure_topics
-from shared.mongo import make_client
+from shared.pg.pools import open_async_pool
 
 log = logging.getLogger(__name__)
 
@@ -34,29 +37,33 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
     settings = settings or DossierSettings()
     bootstrap = settings.require("kafka_bootstrap_servers")
     topics = [events_topic(c, settings.topic_prefix) for c in ("catalog", "identity", "payment")]
-    dossiers = DossierApplication(env=settings.eventstore_env())
-    mongo = make_client(settings.require("mongo_url"))
-    db = mongo[settings.mongo_database]
     state: dict[str, asyncio.Task[None]] = {}
-    projector, close_projector = open_projector(settings)
+    held: dict[str, AsyncConnectionPool[Any]] = {}
 
     async def consuming() -> None:
         for name in ("task", "projector"):
             if name not in state or state[name].done():
                 raise RuntimeError(f"{name} is not running")
 
-    async def mongo_ping() -> None:
-        await db.command("ping")
+    async def postgres() -> None:
+        async with held["pool"].connection() as conn:
+            await conn.execute("SELECT 1")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(migrate_store, settings)
+        pool = await open_async_pool(settings.require("postgres_dsn"), settings.pg_schema(),
+                                     max_size=4, name="dossier-worker")
+        held["pool"] = pool
+        dossiers = await asyncio.to_thread(
+            lambda: DossierApplication(env=settings.eventstore_env()))
+        projector, close_projector = await asyncio.to_thread(open_projector, settings)
         await ensure_topics(bootstrap, topics)
         consumer = IdempotentConsumer(  # aiokafka objects need the running loop
             bootstrap_servers=bootstrap, topics=topics, group_id=settings.consumer_group,
-            handler=IncomingEvents(db, dossiers).handle,
+            handler=IncomingEvents(pool, dossiers).handle,
         )
         await consumer.start()
-        await asyncio.to_thread(projector.ensure_indexes)
         state["task"] = asyncio.create_task(consumer.run())
         state["projector"] = asyncio.create_task(_project_forever(projector))
         try:
@@ -67,10 +74,10 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
             await asyncio.gather(*state.values(), return_exceptions=True)
             await consumer.stop()
             close_projector()
-            await mongo.close()
+            await pool.close()
             dossiers.close()
 
-    return create_app("dossier-worker", readiness={"kafka": consuming, "mongo": mongo_ping},
+    return create_app("dossier-worker", readiness={"kafka": consuming, "postgres": postgres},
                       lifespan=lifespan)
 
 

@@ -6,17 +6,20 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import httpx
+import psycopg
 import pytest
-from pymongo import AsyncMongoClient
 
 from services.dossier.adapters.incoming import IncomingEvents
+from services.dossier.adapters.tables import MIGRATIONS, metadata
 from shared.blobstore_s3 import s3_client
 from shared.events.envelope import Actor, IntegrationEvent
+from shared.pg.migrate import migrate
+from shared.pg.pools import open_async_pool
 from tests.support.engines import Engines
 from tests.support.processes import ServiceProcess
 from tests.support.s3 import private_s3
@@ -40,17 +43,25 @@ PROCEDURE = {
 }
 
 
-async def _publish_procedure(mongo_url: str, database: str) -> None:
+async def _publish_procedure(dsn: str, schema: str) -> None:
     """What the dossier worker does with catalog's procedure_published (its own code)."""
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_url, tz_aware=True)
+    migrate(dsn, schema, MIGRATIONS, metadata)
+    pool = await open_async_pool(dsn, schema, max_size=1)
     try:
         event = IntegrationEvent(
             id=uuid.uuid4(), source="/motcua/catalog", type="vn.motcua.catalog.procedure_published",
             subject=PROCEDURE["code"], time=datetime.now(UTC), data=PROCEDURE, sequence=1,
             actor=Actor(id="catalog", role="system"))
-        await IncomingEvents(client[database], dossiers=None).handle(event)  # type: ignore[arg-type]
+        await IncomingEvents(pool, dossiers=None).handle(event)  # type: ignore[arg-type]
     finally:
-        await client.close()
+        await pool.close()
+
+
+@pytest.fixture
+def schema(engines: Engines, run_id: str) -> Iterator[str]:
+    yield run_id
+    with psycopg.connect(engines.postgres_dsn, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{run_id}" CASCADE')
 
 
 def _upload(client: httpx.Client, base: str, owner: dict[str, str], data: bytes,
@@ -61,15 +72,13 @@ def _upload(client: httpx.Client, base: str, owner: dict[str, str], data: bytes,
 
 
 def test_attachments_live_in_s3_and_a_stopped_store_is_a_503(
-    engines: Engines, run_id: str, tmp_path: Path
+    engines: Engines, run_id: str, schema: str, tmp_path: Path
 ) -> None:
-    asyncio.run(_publish_procedure(engines.mongo_url, run_id))
+    asyncio.run(_publish_procedure(engines.postgres_dsn, schema))
     with private_s3(tmp_path / "s3") as s3:
         bucket = f"{run_id}-files"
         env = {**engines.env(), **s3.env("dossier"), "MOTCUA_STATE_DIR": str(tmp_path / "state"),
-               "MOTCUA_DOSSIER_EVENT_STORE": "sqlite", "MOTCUA_DOSSIER_MONGO_DATABASE": run_id,
-               "MOTCUA_DOSSIER_SQLITE_PATH": str(tmp_path / "events.db"),
-               "MOTCUA_DOSSIER_BLOB_S3_BUCKET": bucket}
+               "MOTCUA_DOSSIER_POSTGRES_SCHEMA": schema, "MOTCUA_DOSSIER_BLOB_S3_BUCKET": bucket}
         api = ServiceProcess("services.dossier", env, "MOTCUA_DOSSIER_PORT", tmp_path).start()
         objects = s3_client(s3.entry["url"], s3.entry["access_key"], s3.entry["secret_key"])
 

@@ -1,0 +1,26 @@
+"""The dossier service's PostgreSQL schema: migrated at every process's start-up, before
+the event-sourced application is built (the schema must exist for its tables)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg_pool import ConnectionPool
+
+from services.dossier.adapters.tables import MIGRATIONS, metadata
+from services.dossier.settings import DossierSettings
+from shared.pg.migrate import migrate
+from shared.pg.pools import open_pool
+
+
+def migrate_store(settings: DossierSettings, schema: str | None = None) -> str:
+    """Upgrade ``schema`` (default: the service's own) to head; returns its name."""
+    target = schema or settings.pg_schema()
+    migrate(settings.require("postgres_dsn"), target, MIGRATIONS, metadata)
+    return target
+
+
+def open_store_pool(settings: DossierSettings, schema: str | None = None, *,
+                    max_size: int = 10, name: str = "dossier") -> ConnectionPool[Any]:
+    return open_pool(settings.require("postgres_dsn"), schema or settings.pg_schema(),
+                     max_size=max_size, name=name)
