@@ -15,7 +15,6 @@ from pathlib import Path
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer, ConsumerRecord
-from pymongo import MongoClient
 
 from services.notify.tests.integration.support import notify_store
 from shared.events.envelope import Actor, IntegrationEvent
