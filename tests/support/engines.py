@@ -93,8 +93,9 @@ def _from_launcher() -> Iterator[Engines]:
             stop_engines()
 
 
-@pytest.fixture(scope="session")
-def engines() -> Iterator[Engines]:
+@contextmanager
+def find_engines() -> Iterator[Engines]:
+    """The engines in DESIGN.md's order (environment, containers, local launcher)."""
     found = _from_environment()
     if found is not None:
         yield found
@@ -106,6 +107,12 @@ def engines() -> Iterator[Engines]:
     else:
         with _from_launcher() as started:
             yield started
+
+
+@pytest.fixture(scope="session")
+def engines() -> Iterator[Engines]:
+    with find_engines() as found:
+        yield found
 
 
 @pytest.fixture
