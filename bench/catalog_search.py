@@ -1,11 +1,11 @@
-"""Catalog search latency and throughput over 5,000 generated procedures, next to a plain
-indexed find on the same collection, measured in the same run.
+"""Catalog search latency and throughput over 5,000 generated procedures in PostgreSQL,
+next to the bare SQL statement of the same searches, measured in the same run.
 
     .venv/bin/python -m bench.catalog_search [--procedures 5000] [--queries 300]
                                              [--concurrency 4]
 
-Needs the engines of $MOTCUA_STATE_DIR (``.venv/bin/motcua engines up``). Uses a fresh
-database and drops it at the end.
+Needs the engines of $MOTCUA_STATE_DIR (``.venv/bin/motcua engines up``) or
+MOTCUA_POSTGRES_DSN. Uses a fresh schema and drops it at the end.
 """
 
 from __future__ import annotations
@@ -18,20 +18,20 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
 
-from pymongo.asynchronous.database import AsyncDatabase
+import psycopg
 
 from services.catalog.adapters.documents import content_to_doc, search_fields
+from services.catalog.adapters.pg import Pool
 from services.catalog.adapters.procedure_store import ProcedureStore
-from services.catalog.adapters.search_index import SearchIndex
+from services.catalog.adapters.search_store import ProcedureSearch
 from services.catalog.application.search import Search
+from services.catalog.domain import events
 from services.catalog.domain.model import ProcedureContent
-from services.catalog.domain.text import query_terms
-from services.catalog.seed import load, procedure_content
+from services.catalog.domain.text import SearchQuery
+from services.catalog.main import open_store
+from services.catalog.seed import SEED_ACTOR, load, procedure_content
 from services.catalog.settings import CatalogSettings
-from shared.mongo import make_client
-from shared.mongo_lock import DocumentLocks
 
 QUERIES = ["khai sinh", "Đăng ký khai sinh", "dang ky kinh doanh", "giấy phép xây dựng",
            "so do", "chung thuc ban sao", "ly lich tu phap", "cap doi", "dang", "giay phep",
@@ -57,24 +57,30 @@ def generate(count: int) -> list[ProcedureContent]:
     return generated
 
 
-async def fill(db: AsyncDatabase[dict[str, Any]], contents: list[ProcedureContent]) -> None:
-    """The documents publishing writes, inserted in bulk (the use case would take minutes)."""
+async def fill(pool: Pool, contents: list[ProcedureContent], concurrency: int) -> None:
+    """Each procedure created and published through the store's own statements (the same
+    folding and columns as the use case), without the use case's reference checks."""
+    store = ProcedureStore(pool)
+    fields = {f["code"]: f["name"] for f in load("agencies.yaml")["fields"]}
     now = datetime.now(UTC)
-    store = ProcedureStore(db)
-    await store.ensure_indexes()
-    docs = []
-    for content in contents:
-        snapshot = {"version": 1, "published_at": now, "published_by": "bench",
-                    "content": content_to_doc(content)}
-        docs.append({
-            "_id": content.code, "seq": 1, "status": "published", "listed": True,
-            "draft": snapshot["content"], "draft_revision": 1, "published_revision": 1,
-            "current_version": 1, "versions": [snapshot],
-            "withdrawn_versions": [], "history": [], "_outbox": [],
-            **search_fields(content, 1, ""),
-        })
-    for start in range(0, len(docs), 500):
-        await db["procedures"].insert_many(docs[start:start + 500])
+    pending = list(contents)
+
+    async def worker() -> None:
+        while pending:
+            content = pending.pop()
+            draft = content_to_doc(content)
+            entry = {"action": "bench", "by": SEED_ACTOR.id, "at": now}
+            assert await store.create(content.code, draft, entry, now)
+            event = events.procedure_published(events.version_data(content, 1, now), 1,
+                                               SEED_ACTOR, now)
+            snapshot = {"version": 1, "published_at": now, "published_by": SEED_ACTOR.id,
+                        "content": draft}
+            listing = search_fields(content, 1, fields.get(content.field_code, ""))
+            assert await store.publish(content.code, 0, 1, snapshot, listing, entry, event, now)
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    async with pool.connection() as conn:
+        await conn.execute("ANALYZE procedures")
 
 
 async def measure(call: Callable[[str], Awaitable[int]], queries: list[str],
@@ -101,34 +107,44 @@ def _row(name: str, latencies: list[float], seconds: float, hits: int) -> str:
     ordered = sorted(latencies)
     p50 = statistics.median(ordered) * 1000
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
-    return (f"{name:<44}{p50:>9.1f}{p99:>9.1f}{len(latencies) / seconds:>9.1f}"
+    return (f"{name:<46}{p50:>9.1f}{p99:>9.1f}{len(latencies) / seconds:>9.1f}"
             f"{hits / len(latencies):>10.1f}")
 
 
+async def _explain(pool: Pool, query: str) -> None:
+    statement, params = ProcedureSearch.statement(SearchQuery.parse(query), None, None, None,
+                                                  20, 0)
+    async with pool.connection() as conn:
+        plan = await (await conn.execute(
+            psycopg.sql.SQL("EXPLAIN (ANALYZE, BUFFERS) {}").format(statement), params)
+        ).fetchall()
+    print(f"plan of {query!r}:")
+    for row in plan:
+        print("   ", row["QUERY PLAN"])
+
+
 async def run(procedures: int, queries: int, concurrency: int) -> None:
-    settings = CatalogSettings()
-    client = make_client(settings.require("mongo_url"))
-    name = "bench_catalog_" + uuid.uuid4().hex[:8]
-    db = client[name]
+    schema = "bench_catalog_" + uuid.uuid4().hex[:8]
+    settings = CatalogSettings(postgres_schema=schema)
+    pool = await open_store(settings)
     try:
         started = time.perf_counter()
-        await fill(db, generate(procedures))
-        print(f"procedures: {procedures} (loaded in {time.perf_counter() - started:.1f} s), "
-              f"queries: {queries} per row, concurrency: {concurrency}")
-        index = SearchIndex(db, DocumentLocks(db["locks"]))
-        started = time.perf_counter()
-        await index.fresh()
-        print(f"in-memory index built in {time.perf_counter() - started:.1f} s "
-              f"({len(index.postings)} keys)")
-        search = Search(index)
-        collection = db["procedures"]
+        await fill(pool, generate(procedures), concurrency)
+        print(f"procedures: {procedures} (published in {time.perf_counter() - started:.1f} s),"
+              f" queries: {queries} per row, concurrency: {concurrency}")
+        store = ProcedureSearch(pool)
+        search = Search(store)
         mix = [QUERIES[i % len(QUERIES)] for i in range(queries)]
 
-        async def baseline(query: str) -> int:
-            """A plain indexed find: the first query term on the same index, 20 documents."""
-            cursor = collection.find({"listed": True, "s_keys": query_terms(query)[0]},
-                                     {"card": 1}).limit(20)
-            return len(await cursor.to_list())
+        def bare(**filters: object) -> Callable[[str], Awaitable[int]]:
+            async def call(query: str) -> int:
+                """The same statement on a pooled connection: no parsing of results."""
+                statement, params = ProcedureSearch.statement(
+                    SearchQuery.parse(query), filters.get("agency"), None,  # type: ignore[arg-type]
+                    filters.get("level"), 20, 0)  # type: ignore[arg-type]
+                async with pool.connection() as conn:
+                    return len(await (await conn.execute(statement, params)).fetchall())
+            return call
 
         async def full(query: str) -> int:
             return len((await search(query, page_size=20))["items"])
@@ -138,15 +154,21 @@ async def run(procedures: int, queries: int, concurrency: int) -> None:
 
         for query in QUERIES:  # warm-up, and what each query finds
             result = await search(query)
-            print(f"  {query!r}: {result['total']} found")
-        print(f"{'what':<44}{'p50 ms':>9}{'p99 ms':>9}{'q/s':>9}{'results':>10}")
-        for label, call in (("baseline: indexed find, first term, limit 20", baseline),
-                            ("search: all terms, relevance, page of 20", full),
-                            ("search + agency and level filters", filtered)):
+            print(f"  {query!r}: {result['total']} found, first: "
+                  f"{result['items'][0]['name'] if result['items'] else '-'}")
+        await _explain(pool, "dang ky khai s")
+        print(f"{'what':<46}{'p50 ms':>9}{'p99 ms':>9}{'q/s':>9}{'results':>10}")
+        for label, call in (
+                ("baseline: the bare SQL statement, page of 20", bare()),
+                ("search: all terms, relevance, page of 20", full),
+                ("baseline: bare SQL, agency and level filters", bare(agency="NB.HOALU",
+                                                                      level=4)),
+                ("search + agency and level filters", filtered)):
             print(_row(label, *await measure(call, mix, concurrency)))
     finally:
-        await client.drop_database(name)
-        await client.close()
+        await pool.close()
+        with psycopg.connect(settings.require("postgres_dsn"), autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 def main() -> None:

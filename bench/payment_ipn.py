@@ -4,21 +4,20 @@ For N orders with an open attempt: read and verify the signed notification (HMAC
 load the order, apply it, save (the outbox write), then deliver the same notification
 again (the duplicate path). Baseline: saving one small event per order on the same store.
 
-    .venv/bin/python -m bench.payment_ipn [--orders 300] [--store sqlite|postgres]
+    .venv/bin/python -m bench.payment_ipn [--orders 300]
 
-Needs no engine for SQLite; ``--store postgres`` uses the local engines' PostgreSQL.
+On the local engines' PostgreSQL (payment's only event store), in a schema of its own
+dropped at the end.
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 import psycopg
 
@@ -79,36 +78,31 @@ def _report(name: str, samples: list[float]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--orders", type=int, default=300)
-    parser.add_argument("--store", choices=("sqlite", "postgres"), default="sqlite")
     args = parser.parse_args()
     schema = "bench" + uuid.uuid4().hex[:8]
-    dsn = ServiceSettings().postgres_dsn if args.store == "postgres" else None
-    if dsn:
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(f'CREATE SCHEMA "{schema}"')
+    dsn = ServiceSettings().require("postgres_dsn")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            env = eventstore_env(args.store, sqlite_path=Path(tmp) / "events.db",
-                                 postgres_dsn=dsn, postgres_schema=schema)
-            app = PaymentApplication(env=env)
-            opened = [_open(app, n) for n in range(args.orders)]
-            baseline_opened = [_open(app, n + args.orders) for n in range(args.orders)]
-            notes = [_ipn(ref, n) for n, (_, ref) in enumerate(opened)]
-            baseline = _timed([
-                lambda o=o: app.cancel(o, Actor(id="o", role="officer", agency="NB.HOALU"),
-                                       Command("c", "f"), reason="bench")
-                for o, _ in baseline_opened])
-            first = _timed([lambda p=p: _handle(app, p) for p in notes])
-            again = _timed([lambda p=p: _handle(app, p) for p in notes])
-            app.close()
-        print(f"{args.orders} orders, {args.store} event store")
+        env = eventstore_env("postgres", postgres_dsn=dsn, postgres_schema=schema)
+        app = PaymentApplication(env=env)
+        opened = [_open(app, n) for n in range(args.orders)]
+        baseline_opened = [_open(app, n + args.orders) for n in range(args.orders)]
+        notes = [_ipn(ref, n) for n, (_, ref) in enumerate(opened)]
+        baseline = _timed([
+            lambda o=o: app.cancel(o, Actor(id="o", role="officer", agency="NB.HOALU"),
+                                   Command("c", "f"), reason="bench")
+            for o, _ in baseline_opened])
+        first = _timed([lambda p=p: _handle(app, p) for p in notes])
+        again = _timed([lambda p=p: _handle(app, p) for p in notes])
+        app.close()
+        print(f"{args.orders} orders, PostgreSQL event store")
         _report("baseline: load + 1 event", baseline)
         _report("IPN, first delivery", first)
         _report("IPN, duplicate delivery", again)
     finally:
-        if dsn:
-            with psycopg.connect(dsn, autocommit=True) as conn:
-                conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 if __name__ == "__main__":

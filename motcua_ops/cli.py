@@ -63,13 +63,20 @@ def _engines_table(state: Path) -> bool:
 
 
 def _services_table(state: Path) -> bool:
-    table = Table("service", "url", "pid", "state", title="services")
+    # lag: consumers, end offsets minus committed; outbox: notifications not yet relayed
+    table = Table("service", "url", "pid", "state", "lag", "outbox",
+                  title="services")
     all_up = True
     for row in service_status(state):
         all_up &= row.ok
-        table.add_row(row.name, row.url, str(row.pid or "-"), row.state)
+        table.add_row(row.name, row.url, str(row.pid or "-"), row.state,
+                      _count(row.consumer_lag), _count(row.relay_lag))
     console.print(table)
     return all_up
+
+
+def _count(value: int | None) -> str:
+    return "-" if value is None else str(value)
 
 
 def _yes(flag: bool) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 
 from motcua_ops import procs
 from motcua_ops.blob_copy import copy_local_blobs
@@ -70,6 +71,8 @@ class ServiceResult:
     pid: int | None
     state: str  # started | running | missing | failed | stopped
     detail: str = field(default="")
+    consumer_lag: int | None = None  # summed over the process's groups and partitions
+    relay_lag: int | None = None  # its outbox relays: notifications not yet published
 
     @property
     def ok(self) -> bool:
@@ -82,6 +85,27 @@ def http_ok(url: str, timeout: float = 2.0) -> bool:
             return client.get(url).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def process_lag(url: str, timeout: float = 2.0) -> tuple[int | None, int | None]:
+    """(consumer lag, relay lag) totals from a process's /metrics; None for what it lacks."""
+    try:
+        with httpx.Client(trust_env=False, timeout=timeout) as client:
+            response = client.get(f"{url}/metrics")
+    except httpx.HTTPError:
+        return None, None
+    if response.status_code != 200:
+        return None, None
+    return lag_totals(response.text)
+
+
+def lag_totals(metrics: str) -> tuple[int | None, int | None]:
+    """Sums of ``motcua_consumer_lag`` and ``motcua_outbox_lag`` in Prometheus text."""
+    totals: dict[str, int] = {}
+    for family in text_string_to_metric_families(metrics):
+        if family.name in ("motcua_consumer_lag", "motcua_outbox_lag") and family.samples:
+            totals[family.name] = sum(int(sample.value) for sample in family.samples)
+    return totals.get("motcua_consumer_lag"), totals.get("motcua_outbox_lag")
 
 
 def start_services(
@@ -241,7 +265,9 @@ def service_status(
         if not spec.present() and not pid:
             result.append(ServiceResult(spec.name, url, None, "missing"))
         elif procs.pid_alive(pid, spec.marker) and http_ok(f"{url}/healthz"):
-            result.append(ServiceResult(spec.name, url, pid, "running"))
+            consumer, relay = process_lag(url)
+            result.append(ServiceResult(spec.name, url, pid, "running",
+                                        consumer_lag=consumer, relay_lag=relay))
         else:
             result.append(ServiceResult(spec.name, url, pid, "stopped"))
     return result

@@ -30,6 +30,9 @@ Translate = Callable[[DomainEventProtocol], IntegrationEvent | None]
 
 RELAYED = Counter("motcua_outbox_relayed_total", "Events published by the relay", ["topic"])
 POSITION = Gauge("motcua_outbox_position", "Last notification id published", ["relay"])
+# Notification ids, not events: ids may have gaps and include events that are not published.
+LAG = Gauge("motcua_outbox_lag", "Newest notification id minus the relay's position",
+            ["relay"])
 
 
 class OutboxRelay:
@@ -71,7 +74,16 @@ class OutboxRelay:
                 await asyncio.sleep(self.idle_seconds)
 
     async def relay_once(self) -> int:
-        """Publish the next batch; returns how many events it published."""
+        """Publish the next batch; returns how many events it published, 0 when the log
+        holds nothing more to publish. Notifications that are not published (an index
+        aggregate's events) are passed over: the tracking position moves past them."""
+        while True:
+            read, published = await self._relay_batch()
+            if published or not read:
+                return published
+
+    async def _relay_batch(self) -> tuple[int, int]:
+        """(notifications read, events published) for one batch."""
         position = await asyncio.to_thread(self.position)
         notifications = await asyncio.to_thread(
             self.app.recorder.select_notifications,
@@ -80,7 +92,13 @@ class OutboxRelay:
             inclusive_of_start=False,
         )
         if not notifications:
-            return 0
+            LAG.labels(self.name).set(0)
+            return 0, 0
+        last = notifications[-1].id
+        newest = last
+        if len(notifications) == self.batch_size:  # more may wait behind this batch
+            newest = await asyncio.to_thread(self.app.recorder.max_notification_id) or last
+        LAG.labels(self.name).set(newest - position)
         sends = []
         for notification in notifications:
             event = self.translate(self.app.mapper.to_domain_event(notification))
@@ -95,8 +113,8 @@ class OutboxRelay:
                 )
             )
         await asyncio.gather(*sends)
-        last = notifications[-1].id
         await asyncio.to_thread(self.tracking.insert_tracking, Tracking(self.name, last))
-        RELAYED.labels(self.topic).inc(len(notifications))
+        RELAYED.labels(self.topic).inc(len(sends))
         POSITION.labels(self.name).set(last)
-        return len(notifications)
+        LAG.labels(self.name).set(newest - last)
+        return len(notifications), len(sends)

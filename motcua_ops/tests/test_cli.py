@@ -48,6 +48,36 @@ def test_up_status_down(fake_world: Path) -> None:
     assert "nothing was running" in runner.invoke(cli.app, ["down"]).output
 
 
+METRICS = """\
+# TYPE motcua_consumer_lag gauge
+motcua_consumer_lag{group="dossier",partition="0",topic="motcua.payment.events"} 3.0
+motcua_consumer_lag{group="dossier",partition="1",topic="motcua.payment.events"} 4.0
+# TYPE motcua_outbox_lag gauge
+motcua_outbox_lag{relay="kafka-relay:payment:motcua.payment.events"} 2.0
+"""
+
+
+def test_status_shows_each_process_total_consumer_and_relay_lag(fake_world: Path,
+                                                                 monkeypatch) -> None:
+    monkeypatch.setenv("FAKE_METRICS", METRICS)
+    runner = CliRunner()
+    assert runner.invoke(cli.app, ["up"]).exit_code == 0
+    try:
+        status = runner.invoke(cli.app, ["status"])
+        header, row = (next(line for line in status.output.splitlines() if word in line)
+                       for word in ("┃ service", "│ gateway"))
+        assert [cell.strip() for cell in header.split("┃")][4:7] == ["state", "lag", "outbox"]
+        assert [cell.strip() for cell in row.split("│")][4:7] == ["running", "7", "2"], row
+        assert "…" not in row  # fits 80 columns
+    finally:
+        runner.invoke(cli.app, ["down"])
+
+
+def test_a_process_without_consumers_shows_no_lag() -> None:
+    assert services.lag_totals("# TYPE up gauge\nup 1.0\n") == (None, None)
+    assert services.lag_totals(METRICS) == (7, 2)
+
+
 def test_missing_prerequisite_is_one_line_and_exit_2(fake_world: Path, monkeypatch) -> None:
     from motcua_ops.errors import MissingPrerequisite
 

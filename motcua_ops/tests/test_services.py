@@ -17,10 +17,12 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
-        if self.path not in ("/healthz", "/readyz", "/env"):
+        if self.path not in ("/healthz", "/readyz", "/env", "/metrics"):
             self.send_error(404)
             return
         body = json.dumps({k: v for k, v in os.environ.items() if k.startswith("MOTCUA_")})
+        if self.path == "/metrics":
+            body = os.environ.get("FAKE_METRICS", "")
         self.send_response(200)
         self.end_headers()
         self.wfile.write(body.encode())

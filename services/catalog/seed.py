@@ -12,16 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pymongo.asynchronous.database import AsyncDatabase
 
 from services.catalog.adapters.docx_forms import form_docx
+from services.catalog.adapters.pg import Pool
 from services.catalog.api.deps import Catalog
 from services.catalog.domain.errors import NotFoundError
 from services.catalog.domain.model import Agency, ProcedureContent, ProcedureField, TemplateRef
-from services.catalog.main import build_catalog
+from services.catalog.main import build_catalog, open_store
 from services.catalog.settings import CatalogSettings
 from shared.events.envelope import Actor
-from shared.mongo import make_client
 
 DEMO = Path(__file__).parent / "demo"
 SEED_ACTOR = Actor(id="catalog-demo-seed", role="system")
@@ -125,9 +124,8 @@ async def _templates(catalog: Catalog, raw: dict[str, Any], meta: dict[str, Any]
     return [ref]
 
 
-async def seed_into(db: AsyncDatabase[dict[str, Any]]) -> dict[str, int]:
-    catalog = build_catalog(db)
-    await catalog.procedures.store.ensure_indexes()
+async def seed_into(pool: Pool) -> dict[str, int]:
+    catalog = build_catalog(pool)
     meta = load("agencies.yaml")
     for field in meta["fields"]:
         await catalog.registry.save_field(ProcedureField(**field), SEED_ACTOR)
@@ -153,9 +151,8 @@ async def seed_into(db: AsyncDatabase[dict[str, Any]]) -> dict[str, int]:
 
 
 async def seed_demo() -> dict[str, int]:
-    settings = CatalogSettings()
-    client = make_client(settings.require("mongo_url"))
+    pool = await open_store(CatalogSettings())
     try:
-        return await seed_into(client[settings.mongo_database])
+        return await seed_into(pool)
     finally:
-        await client.close()
+        await pool.close()

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
 
 
 class CatalogSettings(ServiceSettings):
-    model_config = SettingsConfigDict(env_prefix="MOTCUA_CATALOG_")
+    """The store is PostgreSQL: ``postgres_dsn`` and the schema ``pg_schema()`` (``catalog``
+    unless ``MOTCUA_CATALOG_POSTGRES_SCHEMA`` says otherwise)."""
 
-    mongo_database: str = Field("motcua_catalog", description="MongoDB database of catalog.")
+    model_config = SettingsConfigDict(env_prefix="MOTCUA_CATALOG_")

@@ -1,22 +1,23 @@
-"""Sliding-window request counters shared by every gateway instance, in MongoDB.
+"""Sliding-window request counters shared by every gateway instance, in PostgreSQL.
 
-A counted request *claims a slot*: it inserts the document ``<key>|<window>|<n>``.
-Inserting a unique ``_id`` is atomic on MongoDB and on FerretDB 1.x alike (an ``$inc``
-is not on FerretDB, which reads and rewrites the document: 50 concurrent increments
-were measured to count 16), so however many instances race, slot n is taken once and
-a request is let through only if it claimed a slot ≤ the limit. A per-window hint
-document (``$max`` of the slots claimed) tells where to start, so a request usually
-needs one read and one insert. Old windows are deleted by whichever instance first
-sees a new window (FerretDB 1.x has no TTL indexes).
+A counted request is ONE statement (:data:`HIT`): it reads the previous window's count,
+works out how many requests the current window may still let through, and increments
+the current window's row only if that leaves it within the limit (``INSERT ... ON
+CONFLICT DO UPDATE ... WHERE ... RETURNING``). PostgreSQL locks the row for the update
+and checks the condition on its newest version, so however many instances race, a
+window never lets more than the limit through; a refused request is not counted.
 
 The window slides: the previous window's count, weighted by how much of it still
-overlaps the last ``window_seconds``, takes slots from the current one (the
-"sliding window counter" approximation). A burst at the end of one window and
-another at the start of the next therefore no longer pass twice the limit. The
-previous count is read from its hint, which may lag the slots actually claimed by
-up to ``HINT_EVERY - 1`` (the hint is exact at the limit).
+overlaps the last ``window_seconds``, takes room from the current one (the "sliding
+window counter" approximation). A burst at the end of one window and another at the
+start of the next therefore do not pass twice the limit. ``Retry-After`` is the time
+until the next request would pass if no other came: while the previous window's
+weight still holds the room, the moment it has slid out enough; else the next window.
 
-If MongoDB does not answer, requests are let through (and logged) for a while rather
+Old windows are deleted by whichever instance first sees a new window, in the
+background (index on ``window_no``: no scan, nothing per request).
+
+If PostgreSQL does not answer, requests are let through (and logged) for a while rather
 than the whole entry point failing with it.
 """
 
@@ -24,73 +25,127 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import time
 from collections.abc import Callable
-from contextlib import suppress
 from typing import Any
 
-from pymongo import AsyncMongoClient
-from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError, PyMongoError
+import psycopg
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from services.gateway.migrations import MIGRATIONS_DIR
+from services.gateway.tables import metadata
+from shared.pg.migrate import migrate
+from shared.pg.pools import connection_kwargs
 
 log = logging.getLogger(__name__)
 
-HINT_EVERY = 4  # slots between two hint updates: the most a request walks past the hint
 FAIL_OPEN_SECONDS = 10.0
+CONNECT_SECONDS = 1.0  # the longest a request waits for the store before it is let through
+STORE_ERRORS = (psycopg.Error, PoolTimeout, OSError)
+
+HIT = """
+WITH previous AS (
+    SELECT coalesce((SELECT hits FROM rate_counters
+                     WHERE key = %(key)s AND window_no = %(window)s - 1), 0) AS hits
+), room AS (
+    SELECT hits AS previous, %(limit)s - floor(hits * %(overlap)s)::integer AS allowed
+    FROM previous
+), claimed AS (
+    INSERT INTO rate_counters AS c (key, window_no, hits)
+    SELECT %(key)s, %(window)s, 1 FROM room WHERE allowed >= 1
+    ON CONFLICT (key, window_no) DO UPDATE SET hits = c.hits + 1
+    WHERE c.hits < (SELECT allowed FROM room)
+    RETURNING c.hits
+)
+SELECT (SELECT hits FROM claimed) AS claimed, room.previous,
+       (SELECT hits FROM rate_counters
+        WHERE key = %(key)s AND window_no = %(window)s) AS current
+FROM room
+"""
 
 
-class MongoWindowCounter:
-    def __init__(self, collection: AsyncCollection[dict[str, Any]], window_seconds: int,
+def retry_after(now: float, window_seconds: int, limit: int, previous: int,
+                current: int) -> float:
+    """Seconds until a request under this key passes, if no other comes meanwhile."""
+    window = int(now // window_seconds)
+    elapsed = now - window * window_seconds
+    room = limit - current
+    if room > 0 and previous > 0:
+        # passes once floor(previous * (1 - t / W)) < room, i.e. previous * (1 - t / W) < room
+        frees_at = window_seconds * (1 - room / previous)
+        if frees_at >= elapsed:
+            return frees_at - elapsed + 1e-6
+    return (window + 1) * window_seconds - now  # the next window: this one's count weighs
+
+
+class PgWindowCounter:
+    def __init__(self, dsn: str, schema: str, window_seconds: int,
                  clock: Callable[[], float] = time.time) -> None:
-        self.slots = collection
+        self.dsn = dsn
+        self.schema = schema
         self.window_seconds = window_seconds
         self.clock = clock
+        self.pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
+            dsn, kwargs={**connection_kwargs(schema), "connect_timeout": 2}, min_size=1,
+            max_size=10, open=False, timeout=CONNECT_SECONDS, name="gateway-rate-limits")
+        self._migrated = False
+        self._migrating: asyncio.Task[None] | None = None
         self._pruned_window = -1
         self._open_until = 0.0
         self._tasks: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        """Migrate the gateway's schema and open the pool; a store that does not answer
+        leaves the limits open until it does (tried again in the background)."""
+        await self._migrate()
+        await self.pool.open(wait=False)
+
+    async def close(self) -> None:
+        for task in [*self._tasks, *([self._migrating] if self._migrating else [])]:
+            task.cancel()
+        await self.pool.close()
+
+    async def _migrate(self) -> None:
+        try:
+            await asyncio.to_thread(migrate, self._migration_dsn(), self.schema,
+                                    MIGRATIONS_DIR, metadata)
+        except Exception as error:
+            self._fail_open(error)
+        else:
+            self._migrated = True
+
+    def _migration_dsn(self) -> str:
+        separator = "&" if "?" in self.dsn else "?"
+        return f"{self.dsn}{separator}connect_timeout=2"
+
+    def _fail_open(self, error: BaseException) -> None:
+        self._open_until = self.clock() + FAIL_OPEN_SECONDS
+        log.warning("rate-limit counters unavailable, not limiting for %.0fs: %r",
+                    FAIL_OPEN_SECONDS, error)
 
     async def hit(self, key: str, limit: int) -> float | None:
         now = self.clock()
         if now < self._open_until:
             return None
+        if not self._migrated:
+            if self._migrating is None or self._migrating.done():
+                self._migrating = asyncio.get_running_loop().create_task(self._migrate())
+            return None
         window = int(now // self.window_seconds)
-        retry_after = (window + 1) * self.window_seconds - now
         overlap = 1 - (now / self.window_seconds - window)  # of the previous window
         try:
             self._prune(window)
-            previous = await self._count(f"{key}|{window - 1}")
-            allowed = limit - math.floor(previous * overlap)
-            return None if await self._claim(key, window, allowed) else retry_after
-        except PyMongoError as error:
-            self._open_until = now + FAIL_OPEN_SECONDS
-            log.warning("rate-limit counters unavailable, not limiting for %.0fs: %r",
-                        FAIL_OPEN_SECONDS, error)
+            async with self.pool.connection() as conn:
+                cur = await conn.execute(HIT, {"key": key, "window": window, "limit": limit,
+                                               "overlap": overlap})
+                row = await cur.fetchone()
+        except STORE_ERRORS as error:
+            self._fail_open(error)
             return None
-
-    async def _count(self, base: str) -> int:
-        hint = await self.slots.find_one({"_id": f"{base}|hint"}, {"n": 1})
-        return int(hint["n"]) if hint else 0
-
-    async def _claim(self, key: str, window: int, limit: int) -> bool:
-        base = f"{key}|{window}"
-        slot = await self._count(base) + 1
-        while slot <= limit:
-            try:
-                await self.slots.insert_one({"_id": f"{base}|{slot}", "w": window})
-            except DuplicateKeyError:
-                slot += 1
-                continue
-            if slot % HINT_EVERY == 0 or slot == limit:
-                await self._raise_hint(base, window, slot)
-            return True
-        return False
-
-    async def _raise_hint(self, base: str, window: int, slot: int) -> None:
-        with suppress(DuplicateKeyError):  # two instances created it at once: one will do
-            await self.slots.update_one({"_id": f"{base}|hint"},
-                                        {"$max": {"n": slot}, "$set": {"w": window}},
-                                        upsert=True)
+        if row is None or row["claimed"] is not None:
+            return None
+        return retry_after(now, self.window_seconds, limit, int(row["previous"]),
+                           int(row["current"] or 0))
 
     def _prune(self, window: int) -> None:
         if window == self._pruned_window:
@@ -102,13 +157,9 @@ class MongoWindowCounter:
 
     async def _delete_before(self, window: int) -> None:
         try:
-            await self.slots.delete_many({"w": {"$lt": window - 1}})  # the last one weighs
-        except PyMongoError as error:
+            async with self.pool.connection() as conn:
+                # the last window still weighs in the sliding count: keep it
+                await conn.execute("DELETE FROM rate_counters WHERE window_no < %s",
+                                   (window - 1,))
+        except STORE_ERRORS as error:
             log.warning("could not prune old rate-limit windows: %r", error)
-
-
-def mongo_counter(url: str, database: str, window_seconds: int
-                  ) -> tuple[MongoWindowCounter, AsyncMongoClient[dict[str, Any]]]:
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
-        url, serverSelectionTimeoutMS=1000, connectTimeoutMS=1000, socketTimeoutMS=2000)
-    return MongoWindowCounter(client[database]["rate_limit_slots"], window_seconds), client

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 import uvicorn
 from fastapi import FastAPI, Request, Response
@@ -14,7 +13,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from services.gateway import portal
 from services.gateway.auth import caller_headers
-from services.gateway.counters import mongo_counter
+from services.gateway.counters import PgWindowCounter
 from services.gateway.edge import EdgeMiddleware
 from services.gateway.openapi import OpenApiMerger
 from services.gateway.proxy import Proxy, make_client
@@ -38,22 +37,24 @@ CORS_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-I
 CORS_EXPOSED = ["Retry-After", "X-Request-ID", "Location", "Content-Disposition"]
 
 
-def build_limiter(settings: GatewaySettings) -> tuple[RateLimiter | None, Any]:
-    """The shared-counter rate limiter and its MongoDB client (None, None when off)."""
+def build_limiter(settings: GatewaySettings
+                  ) -> tuple[RateLimiter | None, PgWindowCounter | None]:
+    """The shared-counter rate limiter and its counter (None, None when off); the counter
+    is started (migrated, its pool opened) in the app's lifespan."""
     if not settings.rate_limits_enabled:
         return None, None
-    if not settings.mongo_url:
-        log.warning("rate limits are OFF: no MongoDB configured for their counters "
-                    "(set MOTCUA_MONGO_URL, or MOTCUA_GATEWAY_RATE_LIMITS_ENABLED=false)")
+    if not settings.postgres_dsn:
+        log.warning("rate limits are OFF: no PostgreSQL configured for their counters "
+                    "(set MOTCUA_POSTGRES_DSN, or MOTCUA_GATEWAY_RATE_LIMITS_ENABLED=false)")
         return None, None
-    counter, mongo = mongo_counter(settings.mongo_url, settings.mongo_database,
-                                   settings.rate_window_seconds)
+    counter = PgWindowCounter(settings.postgres_dsn, settings.pg_schema(),
+                              settings.rate_window_seconds)
     limits = Limits(client=settings.rate_client_per_window,
                     account=settings.rate_account_per_window,
                     login=settings.rate_login_per_window,
                     lookup=settings.rate_lookup_per_window,
                     window_seconds=settings.rate_window_seconds)
-    return RateLimiter(counter, limits), mongo
+    return RateLimiter(counter, limits), counter
 
 
 def build_app(settings: GatewaySettings | None = None, *,
@@ -69,22 +70,25 @@ def build_app(settings: GatewaySettings | None = None, *,
         audience=settings.token_audience,
     )
 
-    mongo = None
+    counter = None
     if limiter is None:
-        limiter, mongo = build_limiter(settings)
+        limiter, counter = build_limiter(settings)
     openapi = OpenApiMerger(client, upstreams, settings.openapi_cache_seconds)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if counter is not None:
+            await counter.start()
         try:
             yield
         finally:
             await client.aclose()
-            if mongo is not None:
-                await mongo.close()
+            if counter is not None:
+                await counter.close()
 
-    # No readiness checks: the gateway keeps no state and answers 503 per service
-    # that is down, so one broken service never takes the whole entry point out.
+    # No readiness checks: the gateway keeps no state but its rate-limit counters, which
+    # fail open, and answers 503 per service that is down, so one broken service (or
+    # the counters' store) never takes the whole entry point out.
     app = create_app(
         "gateway",
         lifespan=lifespan,

@@ -1,8 +1,8 @@
 """Rate limits at the edge: which requests count against which limit, and the 429.
 
-Sliding one-minute windows (the length is a setting) counted in MongoDB
-(:mod:`services.gateway.counters`), so every gateway instance sees the same counts
-and none keeps state of its own. Four limits:
+Sliding one-minute windows (the length is a setting) counted in PostgreSQL, one atomic
+upsert per counted request (:mod:`services.gateway.counters`), so every gateway
+instance sees the same counts and none keeps state of its own. Four limits:
 
 - ``client``: every request of one client address (health and static files excepted);
 - ``login``: sign-in, registration, activation and password forms, per address, stricter;

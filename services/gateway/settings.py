@@ -45,10 +45,9 @@ class GatewaySettings(ServiceSettings):
     openapi_cache_seconds: float = Field(
         60.0, ge=0, description="How long each service's OpenAPI document is reused.")
 
-    mongo_database: str = Field(
-        "motcua_gateway", description="MongoDB database of the shared rate-limit counters.")
     rate_limits_enabled: bool = Field(
-        True, description="Count requests against the limits below (needs MongoDB).")
+        True, description="Count requests against the limits below (in PostgreSQL: "
+        "postgres_dsn, schema pg_schema(), `gateway` by default).")
     rate_window_seconds: int = Field(60, ge=1, description="Length of a counting window.")
     rate_client_per_window: int = Field(
         1200, ge=0, description="Requests per window from one client address (0: no limit).")

@@ -1,23 +1,30 @@
-"""Build the identity use-case context from settings (shared by the app and the seed)."""
+"""Build the identity use-case context from settings (shared by the app and the seed),
+and prepare its store: migrations to head, then a pool."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from pymongo.asynchronous.database import AsyncDatabase
+from psycopg_pool import AsyncConnectionPool
 
 from services.identity.adapters.common_passwords import common_passwords
 from services.identity.adapters.hashing import Argon2Hasher
 from services.identity.adapters.signing import TokenIssuer, load_keys
 from services.identity.adapters.store import AccountStore
+from services.identity.adapters.tables import metadata
 from services.identity.application.context import Identity, LinkSealer
 from services.identity.domain.passwords import PasswordPolicy
 from services.identity.domain.throttle import ThrottlePolicy
 from services.identity.settings import IdentitySettings
+from shared.pg.migrate import migrate
+from shared.pg.pools import open_async_pool
+
+MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def _secret_file(path: Path) -> bytes:
@@ -32,12 +39,13 @@ def _secret_file(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def build_identity(settings: IdentitySettings, db: AsyncDatabase[dict[str, Any]]) -> Identity:
+def build_identity(settings: IdentitySettings, store: AccountStore) -> Identity:
+    """The use cases' context on ``store`` (its pool may be attached later)."""
     data = settings.resolved_data_dir()
     keys = load_keys(data / "keys", settings.signing_key_pem)
     return Identity(
         settings=settings,
-        store=AccountStore(db),
+        store=store,
         hasher=Argon2Hasher(settings.argon2_memory_kib, settings.argon2_time_cost,
                             settings.argon2_parallelism),
         policy=PasswordPolicy(common_passwords()),
@@ -50,3 +58,11 @@ def build_identity(settings: IdentitySettings, db: AsyncDatabase[dict[str, Any]]
         throttle=ThrottlePolicy(settings.login_free_failures, settings.login_base_delay_seconds,
                                 settings.login_lock_after, settings.login_lock_seconds),
     )
+
+
+async def open_store(settings: IdentitySettings) -> AsyncConnectionPool[Any]:
+    """Migrate identity's schema to head, then open its pool (raises while PostgreSQL
+    cannot be reached)."""
+    dsn, schema = settings.require("postgres_dsn"), settings.pg_schema()
+    await asyncio.to_thread(migrate, dsn, schema, MIGRATIONS, metadata)
+    return await open_async_pool(dsn, schema, name="identity")

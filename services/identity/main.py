@@ -10,56 +10,62 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from services.identity.adapters.store import AccountStore
 from services.identity.api import admin, auth, directory, documents, errors, me
-from services.identity.bootstrap import build_identity
+from services.identity.bootstrap import build_identity, open_store
 from services.identity.settings import IdentitySettings
 from shared.auth import JwksCache, TokenVerifier
 from shared.events.topics import events_topic
 from shared.http.app import create_app, serve
 from shared.kafka.producer import make_producer
 from shared.kafka.topics import ensure_topics
-from shared.mongo import make_client
-from shared.mongo_outbox import MongoOutboxRelay
+from shared.pg.listen import Listener
+from shared.pg.outbox import CHANNEL, PgOutboxRelay
 
 log = logging.getLogger(__name__)
 
 
 def build_app(settings: IdentitySettings | None = None) -> FastAPI:
     settings = settings or IdentitySettings()
-    client = make_client(settings.require("mongo_url"))
-    db = client[settings.mongo_database]
-    ctx = build_identity(settings, db)
+    store = AccountStore()
+    ctx = build_identity(settings, store)
     bootstrap = settings.require("kafka_bootstrap_servers")
-    state: dict[str, asyncio.Task[None]] = {}
+    dsn = settings.require("postgres_dsn")  # unset is a mistake, not an outage: fail now
+    state: dict[str, Any] = {}
 
     async def own_jwks() -> dict[str, Any]:
         return ctx.issuer.jwks()
 
-    async def mongo() -> None:
-        await db.command("ping")
+    async def postgres() -> None:
+        await store.ping()
 
     async def relay() -> None:
-        if "relay" not in state or state["relay"].done() or not ctx.store.ready:
+        if "relay" not in state or state["relay"].done() or not state.get("relaying"):
             raise RuntimeError("outbox relay is not running")
 
     async def run_relay() -> None:
-        """Prepare indexes and topic, then relay the outbox; retried until it works,
-        so the process starts (and reports not ready) while an engine is down."""
+        """Migrate, open the pool, prepare the topic, then relay the outbox; retried
+        until it works, so the process starts (and reports not ready) while an engine
+        is down. Requests meanwhile get 503 problems."""
         topic = events_topic("identity", settings.topic_prefix)
         while True:
             try:
-                await ctx.store.create_indexes()
+                if "pool" not in state:
+                    state["pool"] = await open_store(settings)
+                    store.attach(state["pool"])
                 await ensure_topics(bootstrap, [topic])
                 producer = make_producer(bootstrap)
                 await producer.start()
-                ctx.store.ready = True
                 break
             except Exception:
                 log.warning("identity cannot reach its engines yet; retrying", exc_info=True)
                 await asyncio.sleep(2.0)
+        listener = Listener(dsn, [CHANNEL])
+        state["relaying"] = True
         try:
-            await MongoOutboxRelay([ctx.store.accounts], producer, topic, ctx.store.locks).run()
+            await PgOutboxRelay(state["pool"], producer, topic, listener=listener).run()
         finally:
+            await listener.close()
             await producer.stop()
 
     @asynccontextmanager
@@ -70,9 +76,11 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
         finally:
             state["relay"].cancel()
             await asyncio.gather(state["relay"], return_exceptions=True)
-            await client.close()
+            if "pool" in state:
+                await state["pool"].close()
 
-    app = create_app("identity", readiness={"mongo": mongo, "relay": relay}, lifespan=lifespan)
+    app = create_app("identity", readiness={"postgres": postgres, "relay": relay},
+                     lifespan=lifespan)
     app.state.settings = settings
     app.state.identity = ctx
     app.state.verifier = TokenVerifier(

@@ -6,13 +6,13 @@ written in README.md ("Demo accounts") and are for local demos only.
 
 from __future__ import annotations
 
+from services.identity.adapters.store import AccountStore
 from services.identity.application.staff import StaffAccount, create_staff
-from services.identity.bootstrap import build_identity
+from services.identity.bootstrap import build_identity, open_store
 from services.identity.domain.errors import EmailTakenError
 from services.identity.domain.validation import normalise_email
 from services.identity.settings import IdentitySettings
 from shared.events.envelope import Actor
-from shared.mongo import make_client
 
 DEMO_PASSWORD = "Demo Một Cửa 2025"
 OFFICER_ROLES = ("receiver", "processor", "approver")
@@ -36,10 +36,9 @@ def demo_accounts() -> list[StaffAccount]:
 
 async def seed_demo(settings: IdentitySettings | None = None) -> str:
     settings = settings or IdentitySettings()
-    client = make_client(settings.require("mongo_url"))
+    pool = await open_store(settings)
     try:
-        ctx = build_identity(settings, client[settings.mongo_database])
-        await ctx.store.create_indexes()
+        ctx = build_identity(settings, AccountStore(pool))
         seeder = Actor(id="seed", role="system")
         created = 0
         for account in demo_accounts():
@@ -52,4 +51,4 @@ async def seed_demo(settings: IdentitySettings | None = None) -> str:
                 continue  # created concurrently: the same outcome
         return f"{created} demo account(s) created, {len(demo_accounts()) - created} existed"
     finally:
-        await client.close()
+        await pool.close()

@@ -12,7 +12,6 @@ from shared.settings import ServiceSettings, state_dir
 class IdentitySettings(ServiceSettings, BlobSettings):
     model_config = SettingsConfigDict(env_prefix="MOTCUA_IDENTITY_")
 
-    mongo_database: str = Field("motcua_identity", description="MongoDB database of identity.")
     data_dir: Path | None = Field(
         None, description="Keys and blobs; defaults to $MOTCUA_STATE_DIR/identity."
     )

@@ -4,20 +4,29 @@ One process runs both the HTTP API (inbox, SSE, preferences, stats, probes) and
 the faust-streaming worker on the same event loop. Why one process: every
 replica is then a full member of the consumer group (two replicas split the
 partitions), the suite and its deployments keep one process per service, and
-the API reads only MongoDB, never the worker's memory, so nothing couples the two
-but the loop. The faust worker starts in the lifespan and stops before the
-Mongo client closes.
+the API reads only PostgreSQL, never the worker's memory, so nothing couples the
+two but the loop. The lifespan migrates the schema, opens the pool and the inbox
+hub (one LISTEN connection), then starts the faust worker; it stops in reverse.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI
+import psycopg
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from services.notify.adapters.delivery import RetryingMailer
+from services.notify.adapters.live import InboxHub
 from services.notify.adapters.mailer import SmtpMailer
+from services.notify.adapters.store import inbox_channel
+from services.notify.adapters.tables import metadata
 from services.notify.api import notifications, stats
 from services.notify.application.identity_emails import IdentityEmails
 from services.notify.application.notices import Notifier
@@ -26,27 +35,45 @@ from services.notify.streams.agents import NotifyStreams
 from services.notify.streams.app import topic_names
 from shared.http.app import create_app, serve
 from shared.kafka.topics import ensure_topics
-from shared.mongo import make_client
+from shared.pg.migrate import migrate
+from shared.pg.pools import open_async_pool
+from shared.problems import problem_response
 from shared.sealing import load_or_create_private_key, private_key_from_text
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def install_store_errors(app: FastAPI) -> None:
+    """PostgreSQL unreachable at request time: 503 (retry later), not a 500."""
+
+    async def unavailable(request: Request, exc: Exception) -> JSONResponse:
+        return problem_response(
+            503, "service-unavailable",
+            "Dịch vụ tạm thời không sẵn sàng, vui lòng thử lại sau.",
+            instance=request.url.path, headers={"Retry-After": "5"})
+
+    app.add_exception_handler(psycopg.OperationalError, unavailable)
+    app.add_exception_handler(PoolTimeout, unavailable)
 
 
 def build_app(settings: NotifySettings | None = None) -> FastAPI:
     settings = settings or NotifySettings()
     bootstrap = settings.require("kafka_bootstrap_servers")
-    client = make_client(settings.require("mongo_url"))
-    db = client[settings.mongo_database]
+    dsn, schema = settings.require("postgres_dsn"), settings.pg_schema()
     smtp = SmtpMailer(settings.require("smtp_host"), settings.require("smtp_port"),
                       settings.mail_from)
     mailer = RetryingMailer(smtp, settings.smtp_attempts, settings.smtp_backoff_seconds)
     seal_key = (private_key_from_text(settings.link_seal_private_key)
                 if settings.link_seal_private_key
                 else load_or_create_private_key(settings.seal_key_file()))
-    notifier = Notifier(db, mailer, settings.portal_url)
-    identity_emails = IdentityEmails(db, mailer, seal_key)
-    state: dict[str, NotifyStreams] = {}
+    state: dict[str, Any] = {}
 
-    async def mongo() -> None:
-        await db.command("ping")
+    async def postgres() -> None:
+        pool: AsyncConnectionPool[Any] | None = state.get("pool")
+        if pool is None:
+            raise RuntimeError("the store is not open")
+        async with pool.connection() as conn:
+            await conn.execute("SELECT 1")
 
     async def kafka() -> None:
         if "streams" not in state or not state["streams"].running():
@@ -54,21 +81,32 @@ def build_app(settings: NotifySettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(migrate, dsn, schema, MIGRATIONS, metadata)
         await ensure_topics(bootstrap, list(topic_names(settings).values()),
                             partitions=settings.topic_partitions)
-        await db.notifications.create_index([("user_id", 1), ("created_at", -1)])
-        await db.notifications.create_index([("user_id", 1), ("recorded_at", 1)])
-        streams = NotifyStreams(settings, bootstrap, notifier, identity_emails)
-        await streams.start()  # faust objects bind to the running loop
-        state["streams"] = streams
+        pool = await open_async_pool(dsn, schema, name="notify")
+        channel = inbox_channel(schema)
+        hub = InboxHub(dsn, channel)
+        hub.start()
+        state["pool"] = app.state.pool = pool
+        app.state.hub = hub
+        notifier = Notifier(pool, mailer, settings.portal_url, channel)
+        identity_emails = IdentityEmails(pool, mailer, seal_key)
+        streams = NotifyStreams(settings, bootstrap, notifier, identity_emails, pool)
         try:
-            yield
+            await streams.start()  # faust objects bind to the running loop
+            state["streams"] = streams
+            try:
+                yield
+            finally:
+                await streams.stop()
         finally:
-            await streams.stop()
-            await client.close()
+            await hub.stop()
+            await pool.close()
 
-    app = create_app("notify", readiness={"mongo": mongo, "kafka": kafka}, lifespan=lifespan)
-    app.state.db = db
+    app = create_app("notify", readiness={"postgres": postgres, "kafka": kafka},
+                     lifespan=lifespan)
+    install_store_errors(app)
     app.state.settings = settings
     app.include_router(notifications.router)
     app.include_router(stats.router)

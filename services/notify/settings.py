@@ -11,7 +11,6 @@ from shared.settings import ServiceSettings, state_dir
 class NotifySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="MOTCUA_NOTIFY_")
 
-    mongo_database: str = Field("motcua_notify", description="MongoDB database of notify.")
     consumer_group: str = Field("motcua-notify", description="Kafka consumer group id.")
     mail_from: str = Field(
         "Một Cửa <no-reply@motcua.local>", description="Sender of every email."

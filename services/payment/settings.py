@@ -17,7 +17,11 @@ class PaymentSettings(ServiceSettings):
     """Settings of the payment API, its worker and the VNPay-protocol sandbox.
 
     The merchant side and the sandbox read the same terminal code and secret, so
-    switching to the real provider means changing ``vnpay_*`` only.
+    switching to the real provider means changing ``vnpay_*`` only. Everything the
+    service keeps is in PostgreSQL (``postgres_dsn``), in the schema ``pg_schema()``
+    (``payment`` unless ``MOTCUA_PAYMENT_POSTGRES_SCHEMA`` says otherwise): the event
+    store and the read model beside it. The sandbox, standing in for the provider, keeps
+    its own transactions in a file of its own.
     """
 
     model_config = SettingsConfigDict(env_prefix="MOTCUA_PAYMENT_")
@@ -25,14 +29,6 @@ class PaymentSettings(ServiceSettings):
     environment: Literal["development", "production"] = Field(
         "development", description="production refuses default secrets and test failpoints."
     )
-    mongo_database: str = Field("motcua_payment", description="MongoDB database of payment.")
-    event_store: Literal["sqlite", "postgres"] = Field(
-        "sqlite", description="Where payment events are stored."
-    )
-    sqlite_path: Path | None = Field(
-        None, description="SQLite event store file; default $MOTCUA_STATE_DIR/payment/events.db."
-    )
-    postgres_schema: str = Field("", description="PostgreSQL schema for the event store.")
     consumer_group: str = Field("motcua-payment", description="Kafka group of the worker.")
     worker_port: int = Field(0, description="HTTP port (probes) of the payment worker.")
 
@@ -102,12 +98,13 @@ class PaymentSettings(ServiceSettings):
         return self.vnpay_hash_secret.get_secret_value()
 
     def eventstore_env(self) -> dict[str, str]:
-        return eventstore_env(
-            self.event_store,
-            sqlite_path=self.sqlite_path or state_dir() / "payment" / "events.db",
-            postgres_dsn=self.postgres_dsn,
-            postgres_schema=self.postgres_schema,
-        )
+        """The event store: PostgreSQL, in payment's own schema beside its read model."""
+        env = eventstore_env("postgres", postgres_dsn=self.require("postgres_dsn"),
+                             postgres_schema=self.pg_schema())
+        # The library tries a lost connection 10 times, each waiting this long for one:
+        # a PostgreSQL that is down answers 503 well within the gateway's 30 s.
+        env["POSTGRES_CONNECT_TIMEOUT"] = "2"
+        return env
 
     def sandbox_db(self) -> Path:
         path = self.sandbox_db_path or state_dir() / "payment" / "sandbox.db"

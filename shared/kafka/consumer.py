@@ -3,7 +3,8 @@
 The handler must make its effect idempotent by recording the event id in the
 same write as the effect (see :mod:`shared.mongo`). Offsets are committed
 only after the handler succeeded or the message was parked in the DLQ, so a
-crash redelivers rather than loses.
+crash redelivers rather than loses. While it runs, the group's lag per partition
+is on ``/metrics`` (:mod:`shared.kafka.lag`).
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.errors import KafkaError
 from prometheus_client import Counter
 
 from shared.events.envelope import IntegrationEvent
 from shared.events.topics import dlq_topic
+from shared.kafka.lag import LAG_SECONDS, LagGauge
 from shared.kafka.producer import make_producer
 from shared.logs import correlation_id
 
@@ -38,12 +42,15 @@ class IdempotentConsumer:
         handler: Handler,
         max_attempts: int = 5,
         backoff_seconds: float = 0.2,
+        lag_seconds: float = LAG_SECONDS,
     ) -> None:
         self.topics = topics
         self.group_id = group_id
         self.handler = handler
         self.max_attempts = max_attempts
         self.backoff_seconds = backoff_seconds
+        self.lag_seconds = lag_seconds
+        self._lag = LagGauge(group_id)
         self._consumer = AIOKafkaConsumer(
             *topics,
             bootstrap_servers=bootstrap_servers,
@@ -63,13 +70,41 @@ class IdempotentConsumer:
         await self._dlq.stop()
 
     async def run(self) -> None:
-        """Consume until cancelled."""
+        """Consume until cancelled, reporting the lag every ``lag_seconds`` meanwhile."""
+        reporter = asyncio.create_task(self._report_lag())
+        try:
+            while True:
+                batches = await self._consumer.getmany(timeout_ms=500, max_records=100)
+                for tp, records in batches.items():
+                    for record in records:
+                        await self._process(record)
+                    await self._consumer.commit({tp: records[-1].offset + 1})
+        finally:
+            reporter.cancel()
+            with suppress(asyncio.CancelledError):
+                await reporter
+            self._lag.report({})  # no longer this process's to report
+
+    async def lag(self) -> dict[tuple[str, int], int]:
+        """{(topic, partition): end offset - committed offset} for the assigned partitions;
+        a partition the group never committed counts from its first offset."""
+        partitions = sorted(self._consumer.assignment())
+        if not partitions:
+            return {}
+        ends = await self._consumer.end_offsets(partitions)
+        committed = {tp: await self._consumer.committed(tp) for tp in partitions}
+        never = [tp for tp, offset in committed.items() if offset is None]
+        if never:
+            committed.update(await self._consumer.beginning_offsets(never))
+        return {(tp.topic, tp.partition): ends[tp] - (committed[tp] or 0) for tp in partitions}
+
+    async def _report_lag(self) -> None:
         while True:
-            batches = await self._consumer.getmany(timeout_ms=500, max_records=100)
-            for tp, records in batches.items():
-                for record in records:
-                    await self._process(record)
-                await self._consumer.commit({tp: records[-1].offset + 1})
+            try:
+                self._lag.report(await self.lag())
+            except KafkaError as error:  # the broker is away: the next round tries again
+                log.warning("consumer lag not refreshed", extra={"error": str(error)})
+            await asyncio.sleep(self.lag_seconds)
 
     async def _process(self, record: ConsumerRecord) -> None:
         try:

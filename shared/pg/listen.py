@@ -4,6 +4,9 @@ A writer calls :func:`notify` inside its transaction (PostgreSQL delivers the
 notification at commit, once). A :class:`Listener` holds one autocommit connection
 per process; :meth:`Listener.wait` returns the payloads that arrived, or none after
 ``timeout`` (a safety net: a lost connection is reopened on the next wait).
+``on_connect`` runs after each (re)connection has issued its ``LISTEN``s: what was
+notified while no connection listened is lost, so a waiter that must not miss a write
+looks again then.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -24,9 +28,11 @@ async def notify(conn: psycopg.AsyncConnection[Any], channel: str, payload: str 
 
 
 class Listener:
-    def __init__(self, dsn: str, channels: list[str]) -> None:
+    def __init__(self, dsn: str, channels: list[str],
+                 on_connect: Callable[[], None] | None = None) -> None:
         self.dsn = dsn
         self.channels = channels
+        self.on_connect = on_connect
         self._conn: psycopg.AsyncConnection[Any] | None = None
 
     async def _connection(self) -> psycopg.AsyncConnection[Any]:
@@ -35,6 +41,8 @@ class Listener:
             for channel in self.channels:
                 await conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
             self._conn = conn
+            if self.on_connect is not None:
+                self.on_connect()
         return self._conn
 
     async def wait(self, timeout: float) -> list[str]:

@@ -32,7 +32,6 @@ from tests.support.processes import ROOT, ServiceProcess
 
 CONTEXTS = ("identity", "catalog", "dossier", "payment", "notify", "gateway")
 EVENT_CONTEXTS = ("identity", "catalog", "dossier", "payment")
-EVENT_SOURCED = ("dossier", "payment")
 DEMO_PROCEDURE = "1.001193"
 
 
@@ -100,12 +99,10 @@ def _env(engines: Engines, run_id: str, state_dir: Path) -> dict[str, str]:
     for context in CONTEXTS:
         prefix = f"MOTCUA_{context.upper()}_"
         env[prefix + "TOPIC_PREFIX"] = f"{run_id}."
-        env[prefix + "MONGO_DATABASE"] = f"{run_id}_{context}"
+        env[prefix + "MONGO_DATABASE"] = f"{run_id}_{context}"  # until the last leaves it
         env[prefix + "CONSUMER_GROUP"] = f"{run_id}-{context}"
-    for context in EVENT_SOURCED:
-        prefix = f"MOTCUA_{context.upper()}_"
-        env[prefix + "EVENT_STORE"] = "postgres"
-        env[prefix + "POSTGRES_SCHEMA"] = f"{run_id}_{context}"
+        env[prefix + "POSTGRES_SCHEMA"] = f"{run_id}_{context}"  # its own schema of this run
+    env["MOTCUA_DOSSIER_EVENT_STORE"] = "postgres"
     # Every test calls from 127.0.0.1: the per-address limits are raised so a session of
     # API and browser tests never trips them (services/gateway/tests cover the limits).
     env["MOTCUA_GATEWAY_RATE_LOGIN_PER_WINDOW"] = "1000"
@@ -137,7 +134,7 @@ def _wire(processes: dict[str, ServiceProcess], specs: list[ServiceSpec]) -> dic
 
 def _schemas(engines: Engines, run_id: str, action: str) -> None:
     with psycopg.connect(engines.postgres_dsn, autocommit=True) as conn:
-        for context in EVENT_SOURCED:
+        for context in CONTEXTS:
             if action == "create":
                 conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{run_id}_{context}"')
             else:

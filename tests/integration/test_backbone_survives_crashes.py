@@ -1,5 +1,5 @@
 """The walking skeleton on the real engines: dossier → event store → relay → Kafka →
-notify → MongoDB + SMTP, with the relay and the consumer SIGKILLed mid-stream.
+notify → PostgreSQL + SMTP, with the relay and the consumer SIGKILLed mid-stream.
 
 Every event must arrive exactly once in effect: one inbox entry per event, one
 email (by Message-ID) per submitted dossier, nothing lost, nothing doubled.
@@ -17,6 +17,7 @@ import pytest
 from aiokafka import AIOKafkaProducer, ConsumerRecord
 from pymongo import MongoClient
 
+from services.notify.tests.integration.support import notify_store
 from shared.events.envelope import Actor, IntegrationEvent
 from tests.support.engines import Engines
 from tests.support.kafka import group_lag, wait_for
@@ -83,6 +84,7 @@ async def _republish(bootstrap: str, topic: str, records: list[ConsumerRecord]) 
         await producer.stop()
 
 
+@pytest.mark.parametrize("event_store_env", ["postgres"], indirect=True)
 def test_every_event_arrives_once_in_effect_despite_sigkills(
     engines: Engines, event_store_env: dict[str, str], run_id: str, tmp_path: Path
 ) -> None:
@@ -94,7 +96,7 @@ def test_every_event_arrives_once_in_effect_despite_sigkills(
         "MOTCUA_DOSSIER_MONGO_DATABASE": f"{run_id}_dossier",
         "MOTCUA_DOSSIER_CONSUMER_GROUP": f"{run_id}-dossier",
         "MOTCUA_NOTIFY_TOPIC_PREFIX": f"{run_id}.",
-        "MOTCUA_NOTIFY_MONGO_DATABASE": run_id,
+        "MOTCUA_NOTIFY_POSTGRES_SCHEMA": f"{run_id}_notify",
         "MOTCUA_NOTIFY_CONSUMER_GROUP": run_id,
     }
     worker = ServiceProcess("services.dossier.worker", env, "MOTCUA_DOSSIER_WORKER_PORT",
@@ -130,19 +132,20 @@ def test_every_event_arrives_once_in_effect_despite_sigkills(
                 if index == 22:
                     notify.start()
                     relay.start()
-        db = MongoClient(engines.mongo_url, tz_aware=True)[run_id]
+        db = notify_store(engines, f"{run_id}_notify")
         expected_ids = {
             str(IntegrationEvent.stable_id(dossier_id, seq))
             for dossier_id, _, _ in filed for seq in (1, 2)
         }
-        wait_for(lambda: db.notifications.count_documents({"email_status": {"$ne": "pending"}})
+        wait_for(lambda: db.query("SELECT count(*) AS n FROM notifications"
+                                  " WHERE email_status <> 'pending'")[0]["n"]
                   >= len(expected_ids), 240, "every notification to be handled")
         # a short grace period: anything still in flight would show up as a duplicate
         time.sleep(2)
 
-        entries = list(db.notifications.find({}, {"_id": 1, "email_status": 1, "event_type": 1}))
+        entries = db.query("SELECT id, email_status, event_type FROM notifications")
         assert len(entries) == len(expected_ids) == 2 * DOSSIERS
-        assert {e["_id"] for e in entries} == expected_ids
+        assert {e["id"] for e in entries} == expected_ids
         sent = [e for e in entries if e["event_type"] == "vn.motcua.dossier.submitted"]
         assert all(e["email_status"] == "sent" for e in sent) and len(sent) == DOSSIERS
 
@@ -172,8 +175,9 @@ def test_every_event_arrives_once_in_effect_despite_sigkills(
         asyncio.run(_republish(bootstrap, topic, records))
         wait_for(lambda: asyncio.run(group_lag(bootstrap, [topic], run_id)) == 0, 180,
                   "notify to consume the redelivered events")
-        assert db.notifications.count_documents({}) == 2 * DOSSIERS
+        assert db.count("notifications") == 2 * DOSSIERS
         assert sum(len(messages_to(engines.maildir, email)) for _, _, email in filed) == deliveries
     finally:
         for process in (notify, relay, api, worker):
             process.stop()
+        notify_store(engines, f"{run_id}_notify").drop()

@@ -221,8 +221,8 @@ def test_two_admins_publishing_at_once_make_exactly_one_version(catalog: Running
 
 def test_concurrent_edits_and_publishing_lose_no_version_and_no_event(
         catalog: RunningCatalog) -> None:
-    """FerretDB 1.x updates are read-then-replace: without the document locks, a relay's
-    $pullAll racing a publish dropped the publish (shared/mongo_lock.py)."""
+    """Every write is guarded by what its writer read (the draft's revision, ``seq``): a
+    publish that lost a race is a 409, never a version without its event or a gap."""
     api, code = catalog.api, "9.000006"
     assert api.post("/api/v1/catalog/procedures", json=_procedure(code),
                     headers=ADMIN).status_code == 201

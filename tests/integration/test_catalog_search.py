@@ -1,4 +1,4 @@
-"""Citizens find procedures as they type them, on the real MongoDB-protocol server:
+"""Citizens find procedures as they type them, on the real PostgreSQL:
 with or without diacritics, in any case, partial words; filters, paging, relevance."""
 
 from __future__ import annotations

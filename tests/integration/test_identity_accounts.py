@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +16,6 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
-from pymongo import MongoClient
 
 from services.identity.adapters.signing import SigningKey
 from services.identity.tests.integration.suite import (
@@ -38,9 +38,7 @@ def suite(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     try:
         yield started
     finally:
-        started.api.close()
-        for process in started.processes:
-            process.stop()
+        started.stop()
 
 
 def test_register_activate_login_refresh_change_and_reset(suite: Suite) -> None:
@@ -154,10 +152,10 @@ def test_an_expired_reset_link_is_refused(suite: Suite) -> None:
     assert suite.api.post("/api/v1/auth/password/forgot",
                           json={"email": email, **suite.solve_captcha()}).status_code == 202
     token = suite.link_token(suite.wait_mail(email, 2)[1], "/dat-lai-mat-khau")
-    db = MongoClient(suite.engines.mongo_url, tz_aware=True)[suite.identity_db]
     past = datetime.now(UTC) - timedelta(seconds=1)
-    assert db.accounts.update_one({"email_key": email},
-                                  {"$set": {"reset.expires_at": past}}).modified_count == 1
+    with suite.db() as db:
+        assert db.execute("UPDATE accounts SET reset_expires_at = %s WHERE email_key = %s",
+                          (past, email)).rowcount == 1
     problem(suite.api.post("/api/v1/auth/password/reset",
                             json={"token": token, "new_password": "Đêm trăng Tam Cốc 77"}),
              400, "invalid-link-token")
@@ -245,6 +243,25 @@ def test_tokens_signed_by_another_key_or_expired_are_refused(suite: Suite) -> No
     fresh = _signed(key, kid, sub=me["id"], role="citizen")
     assert suite.api.get("/api/v1/me",
                          headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
+
+
+def test_concurrent_registrations_of_one_email_make_exactly_one_account(suite: Suite) -> None:
+    email = suite.email("same")
+    body = {"email": email, "password": PASSWORD, "full_name": "Nguyễn Thị Hoa"}
+
+    def register(spelling: str) -> httpx.Response:
+        with httpx.Client(base_url=suite.api.base_url, timeout=30, trust_env=False) as api:
+            return api.post("/api/v1/auth/register", json={**body, "email": spelling})
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        answers = list(pool.map(register, [email, email.upper(), email]))
+    assert sorted(a.status_code for a in answers) == [201, 409, 409], [a.text for a in answers]
+    for answer in answers:
+        if answer.status_code == 409:
+            problem(answer, 409, "email-taken")
+    with suite.db() as db:
+        rows = db.execute("SELECT id FROM accounts WHERE email_key = %s", (email,)).fetchall()
+    assert [r["id"] for r in rows] == [a.json()["id"] for a in answers if a.status_code == 201]
 
 
 def test_no_password_token_or_hash_in_logs_or_events(suite: Suite) -> None:

@@ -10,10 +10,8 @@ from collections.abc import Iterator
 
 import jwt
 import pytest
-from pymongo import MongoClient
 
 from services.identity.seed import DEMO_PASSWORD, demo_accounts, seed_demo
-from services.identity.settings import IdentitySettings
 from services.identity.tests.integration.suite import (
     Suite,
     assert_no_secrets,
@@ -21,6 +19,7 @@ from services.identity.tests.integration.suite import (
     problem,
     start_suite,
 )
+from services.notify.tests.integration.support import NotifyStore
 from tests.support.engines import Engines
 
 pytestmark = pytest.mark.integration
@@ -34,9 +33,8 @@ def suite(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     try:
         yield started
     finally:
-        started.api.close()
-        for process in started.processes:
-            process.stop()
+        started.stop()
+        NotifyStore(engines.postgres_dsn, f"{started.prefix}_notify").drop()
 
 
 def test_document_wallet_keeps_files_and_hides_them_from_others(suite: Suite) -> None:
@@ -81,12 +79,12 @@ def test_organisation_profile_is_kept_and_logout_ends_the_session(suite: Suite) 
     assert me["organisation"] == unit
 
     # notify keeps the account's email for the emails of other contexts.
-    accounts = MongoClient(suite.engines.mongo_url)[f"{suite.prefix}_notify"].accounts
+    accounts = NotifyStore(suite.engines.postgres_dsn, f"{suite.prefix}_notify")
     deadline = time.monotonic() + 30
-    while (accounts.find_one({"_id": me["id"], "status": "active"}) is None
+    while (accounts.find_one("accounts", id=me["id"], status="active") is None
            and time.monotonic() < deadline):
         time.sleep(0.3)
-    projected = accounts.find_one({"_id": me["id"]})
+    projected = accounts.find_one("accounts", id=me["id"])
     assert projected is not None and projected["status"] == "active"
     assert (projected["email"], projected["kind"]) == (email, "organisation")
 
@@ -107,9 +105,7 @@ def test_organisation_profile_is_kept_and_logout_ends_the_session(suite: Suite) 
 
 
 def test_demo_seed_and_staff_accounts_carry_agency_and_roles(suite: Suite) -> None:
-    settings = IdentitySettings(mongo_url=suite.engines.mongo_url,
-                                mongo_database=suite.identity_db,
-                                data_dir=suite.state / "identity")
+    settings = suite.settings()
     first = asyncio.run(seed_demo(settings))
     assert first.startswith(f"{len(demo_accounts())} demo account(s) created")
     assert asyncio.run(seed_demo(settings)).startswith("0 demo account(s) created")
@@ -150,9 +146,7 @@ def test_demo_seed_and_staff_accounts_carry_agency_and_roles(suite: Suite) -> No
 
 def test_disabling_an_account_ends_its_sessions_until_it_is_enabled(suite: Suite) -> None:
     api = suite.api
-    asyncio.run(seed_demo(IdentitySettings(
-        mongo_url=suite.engines.mongo_url, mongo_database=suite.identity_db,
-        data_dir=suite.state / "identity")))  # idempotent: the admins below
+    asyncio.run(seed_demo(suite.settings()))  # idempotent: the admins below
     password = "Cán bộ sắp nghỉ việc 1"
     suite.remember(password)
     admin = suite.login("admin@motcua.local", DEMO_PASSWORD).json()
@@ -228,9 +222,7 @@ def _agency_admin(suite: Suite, agency: str) -> dict[str, str]:
 def test_authorisation_matrix_of_identity_routes(suite: Suite) -> None:
     """Every identity route that needs a caller, with every kind of caller."""
     api = suite.api
-    asyncio.run(seed_demo(IdentitySettings(
-        mongo_url=suite.engines.mongo_url, mongo_database=suite.identity_db,
-        data_dir=suite.state / "identity")))  # idempotent: the staff callers below
+    asyncio.run(seed_demo(suite.settings()))  # idempotent: the staff callers below
     _, citizen = suite.active_citizen("matrix")
     callers: dict[str, dict[str, str] | None] = {"anonymous": None, "citizen": citizen}
     for kind, email in (("officer", "receiver.hoalu@motcua.local"),

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from pymongo import MongoClient
 
 from services.notify.tests.integration.support import (
     Stream,
@@ -18,6 +17,7 @@ from services.notify.tests.integration.support import (
     created,
     later,
     notify_env,
+    notify_store,
     publish_raw,
     records,
     send,
@@ -45,12 +45,12 @@ def test_smtp_outage_delays_the_email_and_poison_goes_to_the_dlq(
                      MOTCUA_NOTIFY_SMTP_ATTEMPTS="3")
     notify = start_notify(env, tmp_path)
     sink: subprocess.Popen[bytes] | None = None
-    db = MongoClient(engines.mongo_url, tz_aware=True)[run_id]
+    db = notify_store(engines, run_id)
     topic = f"{run_id}.motcua.dossier.events"
     owner, email = f"{run_id}-owner", f"{run_id}@example.vn"
     try:
         send(bootstrap, f"{run_id}.motcua.identity.events", [account(owner, email, "Lê Văn An")])
-        wait_for(lambda: db.accounts.count_documents({}) == 1, 60, "the account projection")
+        wait_for(lambda: db.count("accounts") == 1, 60, "the account projection")
         dossier = Stream("dossier")
         send(bootstrap, topic, [created(dossier, owner, email)])
         asyncio.run(publish_raw(bootstrap, topic, dossier.subject.encode(), b"{not json"))
@@ -60,13 +60,13 @@ def test_smtp_outage_delays_the_email_and_poison_goes_to_the_dlq(
         poison, smtp = _dlq_reasons(bootstrap, topic)
         assert poison.startswith("invalid envelope")
         assert smtp.startswith("DeliveryError: SMTP")
-        entry = db.notifications.find_one({"kind": "dossier_submitted"})
+        entry = db.find_one("notifications", kind="dossier_submitted")
         assert entry is not None and entry["email_status"] == "pending"  # in-app already there
 
         # The stream went on past both: a later dossier's in-app entry arrives.
         later_dossier = Stream("dossier", dossier.subject + "-2")
         send(bootstrap, topic, [created(later_dossier, owner, email)])
-        wait_for(lambda: db.notifications.count_documents({"subject": later_dossier.subject}),
+        wait_for(lambda: db.count("notifications", subject=later_dossier.subject),
                  60, "the next event after the parked ones")
 
         sink = subprocess.Popen(
@@ -86,8 +86,8 @@ def test_smtp_outage_delays_the_email_and_poison_goes_to_the_dlq(
                  "the poison message to be parked again")
         [mail] = messages_to(maildir, email)
         assert "HL-OUTAGE" in mail["Subject"]
-        assert mail["Message-ID"] == f"<{entry['_id']}.email@motcua.local>"
-        assert db.notifications.find_one({"_id": entry["_id"]})["email_status"] == "sent"
+        assert mail["Message-ID"] == f"<{entry['id']}.email@motcua.local>"
+        assert db.find_one("notifications", id=entry["id"])["email_status"] == "sent"
         # A second replay replays only what was parked since: the poison, not the email.
         again = subprocess.run(
             [str(Path(sys.executable).parent / "motcua"), "dlq", "replay", topic], cwd=ROOT,
@@ -98,6 +98,7 @@ def test_smtp_outage_delays_the_email_and_poison_goes_to_the_dlq(
         assert len(messages_to(maildir, email)) == 1
     finally:
         notify.stop()
+        db.drop()
         if sink is not None:
             sink.terminate()
             sink.wait(10)

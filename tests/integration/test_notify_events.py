@@ -10,7 +10,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from pymongo import MongoClient
 
 from services.notify.tests.integration.support import (
     AGENCY,
@@ -21,6 +20,7 @@ from services.notify.tests.integration.support import (
     headers,
     later,
     notify_env,
+    notify_store,
     publish_raw,
     records,
     send,
@@ -107,32 +107,32 @@ def test_each_event_kind_gives_its_email_and_inbox_entry_once(
     owner_email = f"{run_id}-form@example.vn"  # the form's address wins (seed 003)
     env = notify_env(engines, run_id, tmp_path)
     notify = start_notify(env, tmp_path)
-    db = MongoClient(engines.mongo_url, tz_aware=True)[run_id]
+    db = notify_store(engines, run_id)
     try:
         send(bootstrap, f"{run_id}.motcua.identity.events", [
             account(owner, account_email, "Nguyễn Thị Hoa"),
             account(officer, officer_email, "Trần Văn Bình", "officer", AGENCY)])
-        wait_for(lambda: db.accounts.count_documents({}) == 2, 60, "the accounts projection")
+        wait_for(lambda: db.count("accounts") == 2, 60, "the accounts projection")
         dossier, payment, code, code2 = _lifecycle(run_id, owner, owner_email)
         send(bootstrap, f"{run_id}.motcua.dossier.events", dossier)
         # payment events name the dossier; its owner comes from notify's dossier projection
-        wait_for(lambda: db.dossiers.count_documents({"owner_id": owner}) == 2, 60,
+        wait_for(lambda: db.count("dossiers", owner_id=owner) == 2, 60,
                  "the dossiers projection")
         send(bootstrap, f"{run_id}.motcua.payment.events", payment)
         owner_count = len(OWNER_EMAILS) + 1  # the second dossier's "submitted" too
         expected = owner_count + 3  # officer: two new dossiers, one supplement
-        wait_for(lambda: db.notifications.count_documents({"email_status": "sent"}) >= expected,
+        wait_for(lambda: db.count("notifications", email_status="sent") >= expected,
                  90, "every email")
 
         mails = messages_to(engines.maildir, owner_email)
         assert len(mails) == owner_count
         assert not messages_to(engines.maildir, account_email)
-        entries = {(e["kind"], e["code"]): e for e in db.notifications.find({"user_id": owner})}
+        entries = {(e["kind"], e["code"]): e for e in db.find("notifications", user_id=owner)}
         for kind, subject_words, body_words in OWNER_EMAILS:
             wanted_code = code2 if kind in SECOND_DOSSIER else code
             entry = entries[kind, wanted_code]
             [mail] = [m for m in mails
-                      if m["Message-ID"] == f"<{entry['_id']}.email@motcua.local>"]
+                      if m["Message-ID"] == f"<{entry['id']}.email@motcua.local>"]
             assert subject_words in mail["Subject"], (kind, mail["Subject"])
             assert wanted_code in mail["Subject"] and wanted_code in _text(mail)
             assert body_words in _text(mail), kind
@@ -160,7 +160,7 @@ def test_each_event_kind_gives_its_email_and_inbox_entry_once(
             [row] = api.get("/api/v1/stats", params={"agency_code": AGENCY}).json()["items"]
             assert row == {"agency_code": AGENCY, "procedure_code": "1.001193", "received": 1,
                            "completed_on_time": 1, "completed_late": 0, "on_time_ratio": 1.0}
-        entry_count = db.notifications.count_documents({})
+        entry_count = db.count("notifications")
 
         # Redelivery (a relay republishing everything) and a restart change nothing.
         for context in ("dossier", "payment", "identity"):
@@ -179,8 +179,9 @@ def test_each_event_kind_gives_its_email_and_inbox_entry_once(
         time.sleep(2)  # anything still in flight would show up as a duplicate
         assert len(messages_to(engines.maildir, owner_email)) == owner_count + 1
         assert len(messages_to(engines.maildir, officer_email)) == 3 + 1
-        assert db.notifications.count_documents({}) == entry_count + 3
+        assert db.count("notifications") == entry_count + 3
         with httpx.Client(base_url=notify.url, timeout=10) as api:
             assert api.get("/api/v1/stats").json()["total"]["received"] == 1
     finally:
         notify.stop()
+        db.drop()

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from pymongo import MongoClient
 
 from services.notify.tests.integration.support import (
     AGENCY,
@@ -20,6 +19,7 @@ from services.notify.tests.integration.support import (
     headers,
     later,
     notify_env,
+    notify_store,
     send,
     start_notify,
     wait_for,
@@ -83,6 +83,7 @@ def test_the_stream_delivers_a_new_notification_to_a_connected_client(
         assert unauthenticated.status_code == 401
     finally:
         notify.stop()
+        notify_store(engines, run_id).drop()
 
 
 def test_deadline_reminders_for_officers_and_the_overdue_citizen(
@@ -92,12 +93,12 @@ def test_deadline_reminders_for_officers_and_the_overdue_citizen(
     owner, officer = f"{run_id}-owner", f"{run_id}-officer"
     owner_email, officer_email = f"{run_id}-cd@example.vn", f"{run_id}-cb@example.vn"
     notify = start_notify(notify_env(engines, run_id, tmp_path), tmp_path)
-    db = MongoClient(engines.mongo_url, tz_aware=True)[run_id]
+    db = notify_store(engines, run_id)
     try:
         send(bootstrap, f"{run_id}.motcua.identity.events", [
             account(owner, owner_email, "Phạm Thu"),
             account(officer, officer_email, "Đỗ Minh", "officer", AGENCY)])
-        wait_for(lambda: db.accounts.count_documents({}) == 2, 60, "the accounts")
+        wait_for(lambda: db.count("accounts") == 2, 60, "the accounts")
         soon, late, far = Stream("dossier"), Stream("dossier"), Stream("dossier")
         events = []
         for stream, code, appointment in ((soon, "HL-SOON", later(hours=1)),
@@ -120,10 +121,11 @@ def test_deadline_reminders_for_officers_and_the_overdue_citizen(
         # The timer ticks every 2 s: later ticks send nothing again.
         time.sleep(6)
         assert len(subjects(officer_email)) == 2 and len(subjects(owner_email)) == 1
-        kinds = {e["kind"] for e in db.notifications.find({"user_id": officer})}
+        kinds = {e["kind"] for e in db.find("notifications", user_id=officer)}
         assert {"deadline_approaching", "deadline_overdue"} <= kinds
     finally:
         notify.stop()
+        notify_store(engines, run_id).drop()
 
 
 def test_a_day_off_from_the_catalog_brings_the_reminder_forward(
@@ -133,11 +135,11 @@ def test_a_day_off_from_the_catalog_brings_the_reminder_forward(
     owner, officer = f"{run_id}-owner", f"{run_id}-officer"
     officer_email = f"{run_id}-cb@example.vn"
     notify = start_notify(notify_env(engines, run_id, tmp_path), tmp_path)
-    db = MongoClient(engines.mongo_url, tz_aware=True)[run_id]
+    db = notify_store(engines, run_id)
     try:
         send(bootstrap, f"{run_id}.motcua.identity.events",
              [account(officer, officer_email, "Đỗ Minh", "officer", AGENCY)])
-        wait_for(lambda: db.accounts.count_documents({}) == 1, 60, "the account")
+        wait_for(lambda: db.count("accounts") == 1, 60, "the account")
         now = datetime.now(UTC)
         base = WorkCalendar()
         appointment = base.add_working_days(now + timedelta(minutes=5), 3)  # 3 working days
@@ -146,10 +148,10 @@ def test_a_day_off_from_the_catalog_brings_the_reminder_forward(
             created(dossier, owner, f"{run_id}@example.vn"),
             dossier.next("submitted", {"code": "HL-CAL", "at": later()}),
             dossier.next("accepted", {"at": later(), "appointment_at": appointment.isoformat()})])
-        wait_for(lambda: db.notifications.count_documents({"kind": "dossier_new"}), 60,
+        wait_for(lambda: db.count("notifications", kind="dossier_new"), 60,
                  "the dossier to be followed")
         time.sleep(5)  # two reminder ticks: 3 working days ahead is not yet "approaching"
-        assert db.notifications.count_documents({"kind": "deadline_approaching"}) == 0
+        assert db.count("notifications", kind="deadline_approaching") == 0
 
         day = now.astimezone(VIETNAM).date() + timedelta(days=1)
         while not base.is_working_day(day):
@@ -163,3 +165,4 @@ def test_a_day_off_from_the_catalog_brings_the_reminder_forward(
                  "the reminder brought forward by the day off")
     finally:
         notify.stop()
+        notify_store(engines, run_id).drop()

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from services.identity.tests.integration.suite import Suite, start_suite
-from services.notify.tests.integration.support import Stream, created, send
+from services.notify.tests.integration.support import NotifyStore, Stream, created, send
 from tests.support.engines import Engines
 
 pytestmark = pytest.mark.integration
@@ -25,9 +25,8 @@ def suite(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     try:
         yield started
     finally:
-        started.api.close()
-        for process in started.processes:
-            process.stop()
+        started.stop()
+        NotifyStore(engines.postgres_dsn, f"{started.prefix}_notify").drop()
 
 
 def test_a_logged_in_citizen_gets_a_live_notification_after_the_idle_cut(

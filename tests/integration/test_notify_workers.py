@@ -10,14 +10,15 @@ from pathlib import Path
 import httpx
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
-from pymongo import MongoClient
 
+from services.notify.settings import NotifySettings
 from services.notify.tests.integration.support import (
     Stream,
     caught_up,
     created,
     later,
     notify_env,
+    notify_store,
     send,
     start_notify,
     wait_for,
@@ -48,6 +49,14 @@ def _handled(url: str) -> float:
         text, re.MULTILINE))
 
 
+def _lags(url: str, group: str, topic: str) -> dict[str, str]:
+    """{partition: lag} of ``group`` on ``topic`` from one process's /metrics."""
+    text = httpx.get(f"{url}/metrics", timeout=5).text
+    return dict(re.findall(
+        rf'^motcua_consumer_lag\{{group="{group}",partition="(\d+)",'
+        rf'topic="{re.escape(topic)}"\}} ([0-9.]+)$', text, re.MULTILINE))
+
+
 def test_two_workers_split_the_partitions_and_send_each_email_once(
     engines: Engines, run_id: str, tmp_path: Path
 ) -> None:
@@ -73,10 +82,17 @@ def test_two_workers_split_the_partitions_and_send_each_email_once(
         wait_for(lambda: all(messages_to(engines.maildir, e) for _, _, e in filed), 90,
                  "every email")
         wait_for(lambda: caught_up(bootstrap, run_id, ("dossier",)), 60, "both to commit")
+        topic = f"{run_id}.motcua.dossier.events"
+
+        def no_lag() -> bool:  # each worker reports the partitions it holds
+            lags = {**_lags(first.url, run_id, topic), **_lags(second.url, run_id, topic)}
+            partitions = NotifySettings().topic_partitions
+            return len(lags) == partitions and all(float(v) == 0 for v in lags.values())
+
+        wait_for(no_lag, 30, "lag 0 on every partition on the workers' /metrics")
         time.sleep(2)
 
-        db = MongoClient(engines.mongo_url, tz_aware=True)[run_id]
-        assert db.notifications.count_documents({}) == 2 * DOSSIERS
+        assert notify_store(engines, run_id).count("notifications") == 2 * DOSSIERS
         for _, code, email in filed:
             [mail] = messages_to(engines.maildir, email)
             assert code in mail["Subject"]
@@ -87,3 +103,4 @@ def test_two_workers_split_the_partitions_and_send_each_email_once(
         first.stop()
         if second is not None:
             second.stop()
+        notify_store(engines, run_id).drop()

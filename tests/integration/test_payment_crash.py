@@ -1,6 +1,6 @@
 """The payment service dies between storing a verified notification and publishing it:
 after restart there is still exactly one ``order_paid``, counted on the Kafka topic by
-distinct event id and in the event store (SQLite and PostgreSQL stores)."""
+distinct event id and in the event store (PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -38,12 +38,10 @@ def _sandbox_answer(suite: PaymentSuite, txn_ref: str) -> str | None:
     return row[0] if row else None
 
 
-@pytest.mark.parametrize("store", ["sqlite", "postgres"])
 def test_killed_after_a_verified_notification_still_publishes_exactly_one_paid(
-    engines: Engines, tmp_path: Path, store: str
+    engines: Engines, tmp_path: Path
 ) -> None:
-    with payment_suite(engines, tmp_path, store=store,
-                       MOTCUA_PAYMENT_FAILPOINT="after_ipn_saved") as suite:
+    with payment_suite(engines, tmp_path, MOTCUA_PAYMENT_FAILPOINT="after_ipn_saved") as suite:
         payer = f"citizen-{uuid.uuid4().hex[:8]}"
         dossier_id, _ = suite.request_payment(payer=payer, amount=99_000)
         with suite.client() as api:

@@ -1,41 +1,30 @@
-"""How catalogue content is stored: MongoDB-protocol servers refuse field names that
-start with ``$`` or contain ``.``, which JSON Schemas have (``$schema``, ``$defs``),
-so the form schema and its presentation hints are kept as JSON strings."""
+"""How catalogue content is stored: a version's content as JSONB (JSON Schemas' ``$schema``
+and ``$defs`` keys included), and the listing columns publishing writes."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from services.catalog.domain.model import ProcedureContent
-from services.catalog.domain.text import fold, index_keys
-
-_AS_JSON = ("form_schema", "form_ui")
+from services.catalog.domain.text import accented_words
 
 
 def content_to_doc(content: ProcedureContent) -> dict[str, Any]:
-    data = content.model_dump(mode="json")
-    for key in _AS_JSON:
-        data[f"{key}_json"] = json.dumps(data.pop(key), ensure_ascii=False, sort_keys=True)
-    return data
+    return content.model_dump(mode="json")
 
 
 def content_from_doc(doc: dict[str, Any]) -> ProcedureContent:
     """A stored draft or version; one stored before fee rules loads as it was."""
-    data = dict(doc)
-    for key in _AS_JSON:
-        data[key] = json.loads(data.pop(f"{key}_json"))
-    return ProcedureContent.model_validate(data, context={"stored": True})
+    return ProcedureContent.model_validate(doc, context={"stored": True})
 
 
 def search_fields(content: ProcedureContent, version: int, field_name: str) -> dict[str, Any]:
-    """The top-level fields the list and search queries read (published version only)."""
-    keys = set(index_keys(content.name, *content.keywords, field_name, content.code))
-    keys.add(fold(content.code))
+    """What the list and search read of the published version; PostgreSQL folds the texts
+    (``search_words``) when it stores them."""
     return {
-        "s_keys": sorted(keys),
-        "s_name": fold(content.name),
-        "s_keywords": [*content.keywords, field_name],
+        "name": content.name,
+        "keywords": [*content.keywords, field_name],  # the field's name is how people ask too
+        "accented": f" {' '.join(accented_words(content.name))} ",
         "field_code": content.field_code,
         "service_level": content.service_level,
         "agency_codes": content.agency_codes,

@@ -6,12 +6,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from services.catalog.application.common import Clock, utc_now
-from services.catalog.application.ports import Locks, RecordRepository
+from services.catalog.application.ports import RecordRepository
 from services.catalog.domain import events
 from services.catalog.domain.calendar import YearOverrides, check_year, work_calendar, year_view
 from services.catalog.domain.errors import ConflictError, InvalidCalendarError
 from shared.events.envelope import Actor
-from shared.mongo_lock import lock_key
 from shared.workdays import VIETNAM
 
 MAX_DAYS = 3650
@@ -25,9 +24,8 @@ def _overrides(doc: dict[str, Any] | None, year: int) -> YearOverrides:
 
 
 class Calendar:
-    def __init__(self, store: RecordRepository, locks: Locks, clock: Clock = utc_now) -> None:
+    def __init__(self, store: RecordRepository, clock: Clock = utc_now) -> None:
         self.store = store
-        self.locks = locks
         self.clock = clock
 
     async def year(self, year: int) -> dict[str, Any]:
@@ -38,9 +36,7 @@ class Calendar:
                             actor: Actor, reason: str) -> dict[str, Any]:
         """Replace the year's overrides with the ones the government announced."""
         overrides = YearOverrides.parse(year, days_off, working_days)
-        key = f"calendar-{year}"
-        async with self.locks.hold(lock_key("calendars", key)):
-            return await self._save(key, overrides, actor, reason)
+        return await self._save(f"calendar-{year}", overrides, actor, reason)
 
     async def _save(self, key: str, overrides: YearOverrides, actor: Actor,
                     reason: str) -> dict[str, Any]:

@@ -20,7 +20,7 @@ def utc_now() -> datetime:
 
 def history_entry(action: str, actor: Actor, now: datetime, reason: str,
                   **extra: Any) -> dict[str, Any]:
-    """Who did what, when and why: kept on the document for changes that have no event."""
+    """Who did what, when and why: the procedure's history, for changes that have no event."""
     return {"action": action, "by": actor.id, "role": actor.role, "at": now,
             "reason": reason, **extra}
 

@@ -1,12 +1,14 @@
-"""What the use cases need from storage; adapters/ implements them on MongoDB, the unit
-tests with in-memory fakes (services/catalog/tests/unit/fakes.py)."""
+"""What the use cases need from storage; adapters/ implements them on PostgreSQL, the unit
+tests with in-memory fakes (services/catalog/tests/unit/fakes.py). Every write that
+carries an event commits the change and the event together, and returns False when
+the row changed since the caller read it (the use case answers 409)."""
 
 from __future__ import annotations
 
-from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any, Protocol
 
+from services.catalog.domain.text import SearchQuery
 from shared.events.envelope import IntegrationEvent
 
 Doc = dict[str, Any]
@@ -14,10 +16,10 @@ Doc = dict[str, Any]
 
 class ProcedureRepository(Protocol):
     async def get(self, code: str) -> Doc | None: ...
-    async def get_with_versions(self, code: str) -> Doc | None: ...
-    async def create(self, code: str, draft: Doc, history: Doc, now: datetime) -> None: ...
-    async def save_draft(self, code: str, revision: int, draft: Doc, history: Doc,
-                         now: datetime) -> bool: ...
+    async def get_with_version(self, code: str, version: int | None) -> Doc | None: ...
+    async def create(self, code: str, draft: Doc, history: Doc, now: datetime) -> bool: ...
+    async def save_draft(self, code: str, revision: int | None, draft: Doc, history: Doc,
+                         now: datetime) -> int | None: ...
     async def publish(self, code: str, seq: int, revision: int, snapshot: Doc, listing: Doc,
                       history: Doc, event: IntegrationEvent, now: datetime) -> bool: ...
     async def withdraw(self, code: str, seq: int, version: int, history: Doc,
@@ -26,7 +28,8 @@ class ProcedureRepository(Protocol):
 
 class RecordRepository(Protocol):
     async def get(self, key: str) -> Doc | None: ...
-    async def list(self, query: Doc, sort: str = "_id") -> list[Doc]: ...
+    async def get_many(self, keys: list[str]) -> list[Doc]: ...
+    async def list(self, query: Doc) -> list[Doc]: ...
     async def save(self, key: str, seq: int, fields: Doc, event: IntegrationEvent,
                    now: datetime) -> bool: ...
 
@@ -37,9 +40,10 @@ class TemplateRepository(Protocol):
     async def get(self, sha256: str) -> bytes | None: ...
 
 
-class Locks(Protocol):
-    def hold(self, key: str) -> AbstractAsyncContextManager[None]: ...
+class SearchRepository(Protocol):
+    async def search(self, query: SearchQuery, agency: str | None, field: str | None,
+                     level: int | None, limit: int, offset: int) -> tuple[int, list[Doc]]: ...
 
 
-__all__ = ["Locks", "ProcedureRepository", "RecordRepository",
+__all__ = ["ProcedureRepository", "RecordRepository", "SearchRepository",
            "TemplateRepository"]

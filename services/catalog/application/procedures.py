@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from contextlib import AbstractAsyncContextManager
+from datetime import UTC
 from typing import Any
 
 from pydantic import ValidationError
-from pymongo.errors import DuplicateKeyError
 
 from services.catalog.adapters.documents import content_from_doc, content_to_doc, search_fields
 from services.catalog.application.common import Clock, history_entry, invalid, utc_now
-from services.catalog.application.ports import Locks, ProcedureRepository
+from services.catalog.application.ports import ProcedureRepository
 from services.catalog.application.registry import Registry
 from services.catalog.domain import events
 from services.catalog.domain.errors import (
@@ -23,40 +21,30 @@ from services.catalog.domain.errors import (
 )
 from services.catalog.domain.model import FeeRuleError, ProcedureContent, check_fee_fields
 from shared.events.envelope import Actor
-from shared.mongo_lock import lock_key
 
 Doc = dict[str, Any]
 _RETRY = "Thủ tục vừa được người khác cập nhật, vui lòng tải lại và thử lại."
 
 
 class Procedures:
-    def __init__(self, store: ProcedureRepository, registry: Registry, locks: Locks,
-                 listing_changed: Callable[[str], Awaitable[None]],
+    def __init__(self, store: ProcedureRepository, registry: Registry,
                  clock: Clock = utc_now) -> None:
         self.store = store
         self.registry = registry
-        self.locks = locks
-        self.listing_changed = listing_changed
         self.clock = clock
-
-    def _lock(self, code: str) -> AbstractAsyncContextManager[None]:
-        """Writers of one procedure document take turns (see shared/mongo_lock.py)."""
-        return self.locks.hold(lock_key("procedures", code))
 
     async def create(self, content: ProcedureContent, actor: Actor, reason: str) -> Doc:
         """A new procedure, as a draft: nothing is public until it is published."""
         await self._check_references(content)
-        async with self._lock(content.code):
-            if await self.store.get(content.code) is not None:
-                raise ConflictError(f"Thủ tục có mã {content.code} đã tồn tại.")
-            return await self._save_draft(content, actor, reason, None)
+        if await self.store.get(content.code) is not None:
+            raise ConflictError(f"Thủ tục có mã {content.code} đã tồn tại.")
+        return await self._save_draft(content, actor, reason, None)
 
     async def save_draft(self, content: ProcedureContent, actor: Actor, reason: str = "",
                          expected_revision: int | None = None) -> Doc:
         """Create the procedure or replace its draft; published versions are untouched."""
         await self._check_references(content)
-        async with self._lock(content.code):
-            return await self._save_draft(content, actor, reason, expected_revision)
+        return await self._save_draft(content, actor, reason, expected_revision)
 
     async def _save_draft(self, content: ProcedureContent, actor: Actor, reason: str,
                           expected_revision: int | None) -> Doc:
@@ -64,19 +52,20 @@ class Procedures:
         draft = content_to_doc(content)
         doc = await self.store.get(content.code)
         if doc is None:
-            try:
-                await self.store.create(content.code, draft,
-                                        history_entry("created", actor, now, reason), now)
-            except DuplicateKeyError as error:
-                raise ConflictError(_RETRY) from error
+            if not await self.store.create(content.code, draft,
+                                           history_entry("created", actor, now, reason), now):
+                raise ConflictError(_RETRY)
             return {"code": content.code, "draft_revision": 1}
         revision = doc["draft_revision"]
         if expected_revision is not None and revision != expected_revision:
             raise ConflictError(_RETRY)
-        entry = history_entry("draft_saved", actor, now, reason, revision=revision + 1)
-        if not await self.store.save_draft(content.code, revision, draft, entry, now):
+        # without an expected revision the last save wins, as when two tabs save in turn
+        saved = await self.store.save_draft(content.code, expected_revision, draft,
+                                            history_entry("draft_saved", actor, now, reason),
+                                            now)
+        if saved is None:
             raise ConflictError(_RETRY)
-        return {"code": content.code, "draft_revision": revision + 1}
+        return {"code": content.code, "draft_revision": saved}
 
     async def draft(self, code: str) -> ProcedureContent:
         content, _ = await self.draft_with_revision(code)
@@ -87,10 +76,6 @@ class Procedures:
         return content_from_doc(doc["draft"]), doc["draft_revision"]
 
     async def publish(self, code: str, actor: Actor, reason: str = "") -> Doc:
-        async with self._lock(code):
-            return await self._publish(code, actor, reason)
-
-    async def _publish(self, code: str, actor: Actor, reason: str) -> Doc:
         doc = await self._doc(code)
         if doc["status"] == "published" and doc["draft_revision"] == doc["published_revision"]:
             raise NothingToPublishError(
@@ -113,14 +98,9 @@ class Procedures:
         if not await self.store.publish(code, doc["seq"], doc["draft_revision"], snapshot,
                                         listing, entry, event, now):
             raise ConflictError(_RETRY)
-        await self.listing_changed(code)
         return {"code": code, "version": version, "published_at": now.isoformat()}
 
     async def withdraw(self, code: str, actor: Actor, reason: str) -> Doc:
-        async with self._lock(code):
-            return await self._withdraw(code, actor, reason)
-
-    async def _withdraw(self, code: str, actor: Actor, reason: str) -> Doc:
         doc = await self._doc(code)
         if doc["status"] != "published":
             raise NotPublishedError(f"Thủ tục {code} không có phiên bản đang áp dụng.")
@@ -130,30 +110,29 @@ class Procedures:
         entry = history_entry("withdrawn", actor, now, reason, version=version)
         if not await self.store.withdraw(code, doc["seq"], version, entry, event, now):
             raise ConflictError(_RETRY)
-        await self.listing_changed(code)
         return {"code": code, "version": version, "status": "withdrawn"}
 
     async def version(self, code: str, version: int | None = None) -> tuple[ProcedureContent, Doc]:
         """A published version (the current one by default) and its metadata."""
-        doc = await self.store.get_with_versions(code)
-        if doc is None or not doc["versions"]:
+        doc = await self.store.get_with_version(code, version)
+        if doc is None or doc["current_version"] == 0:
             raise NotFoundError(f"Không tìm thấy thủ tục có mã {code}.")
         if version is None:
             if doc["status"] != "published":
                 raise NotFoundError(f"Thủ tục {code} đã bị bãi bỏ hoặc tạm ngừng áp dụng.",
                                     latest_version=doc["current_version"])
             version = doc["current_version"]
-        snapshot = next((s for s in doc["versions"] if s["version"] == version), None)
+        snapshot = doc["snapshot"]
         if snapshot is None:
             raise NotFoundError(f"Thủ tục {code} không có phiên bản {version}.")
-        if version in doc["withdrawn_versions"]:
+        if snapshot["withdrawn_at"] is not None:
             status = "withdrawn"
         elif version == doc["current_version"]:
             status = "current"
         else:
             status = "superseded"
         meta = {"version": version, "status": status, "latest_version": doc["current_version"],
-                "published_at": snapshot["published_at"].isoformat()}
+                "published_at": snapshot["published_at"].astimezone(UTC).isoformat()}
         return content_from_doc(snapshot["content"]), meta
 
     async def public_view(self, code: str, version: int | None = None) -> Doc:
@@ -174,7 +153,7 @@ class Procedures:
     async def _check_references(self, content: ProcedureContent) -> None:
         if await self.registry.field(content.field_code) is None:
             raise InvalidProcedureError(f"Không tìm thấy lĩnh vực có mã {content.field_code}.")
-        agencies = await self.registry.agencies.list({"_id": {"$in": content.agency_codes}})
+        agencies = await self.registry.agencies.get_many(content.agency_codes)
         active = {a["code"] for a in agencies if not a.get("retired")}
         missing = [c for c in content.agency_codes if c not in active]
         if missing:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from services.catalog.application.common import Clock, utc_now
-from services.catalog.application.ports import Locks, RecordRepository
+from services.catalog.application.ports import RecordRepository
 from services.catalog.domain import events
 from services.catalog.domain.errors import ConflictError, InvalidAgencyError, NotFoundError
 from services.catalog.domain.model import Agency, ProcedureField
 from shared.events.envelope import Actor
-from shared.mongo_lock import lock_key
 
 Doc = dict[str, Any]
 _AGENCY_FIELDS = ("code", "name", "tier", "parent_code", "retired", "address", "phone")
@@ -21,11 +20,10 @@ def agency_view(doc: Doc) -> Doc:
 
 
 class Registry:
-    def __init__(self, agencies: RecordRepository, fields: RecordRepository, locks: Locks,
+    def __init__(self, agencies: RecordRepository, fields: RecordRepository,
                  clock: Clock = utc_now) -> None:
         self.agencies = agencies
         self.fields = fields
-        self.locks = locks
         self.clock = clock
 
     async def save_agency(self, agency: Agency, actor: Actor) -> Doc:
@@ -35,10 +33,6 @@ class Registry:
                 raise InvalidAgencyError(f"Không tìm thấy cơ quan cấp trên {agency.parent_code}.")
             if parent["tier"] != "province":
                 raise InvalidAgencyError("Cơ quan cấp trên phải là Ủy ban nhân dân cấp tỉnh.")
-        async with self.locks.hold(lock_key("agencies", agency.code)):
-            return await self._save_agency(agency, actor)
-
-    async def _save_agency(self, agency: Agency, actor: Actor) -> Doc:
         existing = await self.agencies.get(agency.code)
         if existing is not None and agency_view(existing) == agency.model_dump():
             return agency_view(existing)  # nothing changed: no event
@@ -67,14 +61,10 @@ class Registry:
         return [agency_view(d) for d in await self.agencies.list(query)]
 
     async def names(self, codes: list[str]) -> dict[str, str]:
-        docs = await self.agencies.list({"_id": {"$in": codes}})
+        docs = await self.agencies.get_many(codes)
         return {d["code"]: d["name"] for d in docs}
 
     async def save_field(self, field: ProcedureField, actor: Actor) -> Doc:
-        async with self.locks.hold(lock_key("fields", field.code)):
-            return await self._save_field(field, actor)
-
-    async def _save_field(self, field: ProcedureField, actor: Actor) -> Doc:
         existing = await self.fields.get(field.code)
         if existing is not None and existing["name"] == field.name:
             return field.model_dump()

@@ -1,18 +1,19 @@
 """Vietnamese text as people type it: with or without diacritics, in any case.
 
 Search works on a folded form: NFD, combining marks stripped, đ → d, lower
-case. A document is indexed by the prefixes of its folded words, so a query
-matches whole words and words still being typed ("khai s").
+case (PostgreSQL folds the stored procedures the same way with ``unaccent``:
+adapters/search_store.py). A query's folded words match the beginnings of a
+procedure's words, so whole words and words still being typed ("khai s") match.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 _WORD = re.compile(r"[0-9a-z]+")
 _WORD_ACCENTED = re.compile(r"\w+")
-MAX_PREFIX = 24
 
 
 def nfc(text: str) -> str:
@@ -40,19 +41,24 @@ def accented_words(text: str) -> list[str]:
     return _WORD_ACCENTED.findall(unicodedata.normalize("NFC", text).lower())
 
 
-def prefixes(word: str) -> list[str]:
-    return [word[:n] for n in range(1, min(len(word), MAX_PREFIX) + 1)]
-
-
-def index_keys(*texts: str) -> list[str]:
-    """Every prefix of every folded word of ``texts``: what a query term must hit."""
-    keys: set[str] = set()
-    for text in texts:
-        for word in words(text):
-            keys.update(prefixes(word))
-    return sorted(keys)
-
-
 def query_terms(query: str) -> list[str]:
     """The folded words of a query, duplicates removed, order kept."""
-    return list(dict.fromkeys(w[:MAX_PREFIX] for w in words(query)))
+    return list(dict.fromkeys(words(query)))
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A query as search reads it: its folded terms (every one must begin a word of the
+    procedure), the folded whole (an exact procedure code) and the words typed with
+    diacritics, which only then earn the exact spelling a bonus."""
+
+    text: str
+    terms: list[str]
+    folded: str
+    typed_accents: frozenset[str]
+
+    @classmethod
+    def parse(cls, text: str) -> SearchQuery:
+        terms = query_terms(text)
+        typed = frozenset(accented_words(text))
+        return cls(text, terms, fold(text).strip(), typed if typed - set(terms) else frozenset())

@@ -10,10 +10,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from itertools import takewhile
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate, event
 
 from services.dossier.application.forms import form_errors, normalise
@@ -22,6 +23,7 @@ from services.dossier.domain import errors
 from services.dossier.domain.chain import ChainReport, verify
 from services.dossier.domain.dossier import Dossier
 from shared.events.envelope import Actor
+from shared.replay import ReplayingApplication, project
 
 CODE_NAMESPACE = uuid.UUID("3c9f2f5e-8d1a-5b7e-a0c4-1f6e2d9b7a31")
 
@@ -66,7 +68,7 @@ class DossierCode(Aggregate):
         self.dossier_id = dossier_id
 
 
-class DossierApplication(Application[UUID]):
+class DossierApplication(ReplayingApplication):
     name = "dossier"
 
     def __init__(self, *args: Any, procedures: ProcedureCatalog | None = None,
@@ -191,15 +193,10 @@ class DossierApplication(Application[UUID]):
         return list(self.events.get(dossier_id))
 
     def state_as_of(self, dossier_id: UUID, moment: datetime) -> Dossier | None:
-        """The dossier as it was at ``moment`` (None if it did not exist yet)."""
-        version = None
-        for domain_event in self.events.get(dossier_id):
-            if domain_event.timestamp > moment:
-                break
-            version = domain_event.originator_version
-        if version is None:
-            return None
-        return self.repository.get(dossier_id, version=version)
+        """The dossier as it was at ``moment`` (None if it did not exist yet): its events
+        up to that moment replayed in one pass."""
+        up_to_moment = takewhile(lambda e: e.timestamp <= moment, self.events.get(dossier_id))
+        return project(None, up_to_moment)  # type: ignore[no-any-return]
 
     def verify_chain(self, dossier_id: UUID) -> ChainReport:
         return verify(self.events.get(dossier_id))

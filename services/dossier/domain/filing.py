@@ -47,7 +47,10 @@ class Filing(Aggregate):
         prev_hash: str
 
         def apply(self, aggregate: Any) -> None:
-            aggregate.chain_head = event_hash(self)
+            # Only the next event needs the head's hash: hashing every event on replay
+            # was a third of loading a long dossier. verify() recomputes every link.
+            aggregate._head_event = self
+            aggregate._head_hash = None
 
     @event("Created")
     def __init__(
@@ -106,6 +109,13 @@ class Filing(Aggregate):
     @property
     def procedure_version_info(self) -> ProcedureVersion:
         return ProcedureVersion.from_data(self.procedure)
+
+    @property
+    def chain_head(self) -> str:
+        """The hash of the last event applied (the next event's ``prev_hash``)."""
+        if self._head_hash is None:
+            self._head_hash = event_hash(self._head_event)
+        return self._head_hash
 
     def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
         kwargs["prev_hash"] = self.chain_head

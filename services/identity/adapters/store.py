@@ -1,33 +1,39 @@
-"""The accounts, sessions and throttle collections in MongoDB (FerretDB-compatible).
+"""identity's store on PostgreSQL: accounts, sessions, throttle counters, used captchas.
 
-Every change to an account is one ``update_one`` guarded by the version it was
-read at; the events it causes are pushed into the same document's outbox in
-that update and numbered from the version (see domain/accounts.py). FerretDB
-applies updates non-atomically, so every write to an account document holds
-that document's lock (shared/mongo_lock.py), as the outbox relay does. Sessions
-and throttle counters are not part of any aggregate's history and emit no events.
+Every change to an account is one ``UPDATE ... WHERE id = %s AND version = %s`` (the
+version it was read at), and the events it causes go to the outbox in the same
+transaction, numbered from the version (see domain/accounts.py); the relay publishes
+them. A second registration of one email breaks the unique key on ``email_key``.
+Sessions and throttle counters are not part of any account's history and emit no
+events. Until the pool is attached (the engines may be down at start-up), every call
+raises :class:`StoreUnavailableError`.
 """
 
 from __future__ import annotations
 
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pymongo import ASCENDING, ReturnDocument
-from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+import psycopg
+from psycopg import sql
+from psycopg.types.json import Jsonb
+from psycopg_pool import AsyncConnectionPool
 
+from services.identity.adapters.account_rows import QUIET, apply, to_doc, to_row, touched
 from services.identity.domain.accounts import identity_event
 from services.identity.domain.errors import EmailTakenError
-from shared.events.envelope import Actor
+from shared.events.envelope import Actor, IntegrationEvent
 from shared.logs import correlation_id
-from shared.mongo_lock import DocumentLocks, lock_key
-from shared.mongo_outbox import OUTBOX, outbox_push
+from shared.pg.outbox import record_events
 
 Doc = dict[str, Any]
+EMAIL_KEY = "accounts_email_key_unique"
+TOKEN_COLUMNS = {"activation": "activation_token_hash", "reset": "reset_token_hash"}
+
+
+class StoreUnavailableError(Exception):
+    """The database cannot be reached (or is not prepared yet)."""
 
 
 @dataclass(frozen=True)
@@ -38,38 +44,59 @@ class Change:
     data: dict[str, Any]
 
 
-class AccountStore:
-    def __init__(self, db: AsyncDatabase[Doc]) -> None:
-        self.accounts: AsyncCollection[Doc] = db.accounts
-        self.sessions: AsyncCollection[Doc] = db.sessions
-        self.throttle: AsyncCollection[Doc] = db.throttle
-        self.captchas: AsyncCollection[Doc] = db.captchas_used
-        self.locks = DocumentLocks(db.locks)
-        self.ready = False  # indexes created (the unique email index above all)
+def _assignments(values: dict[str, Any]) -> sql.Composed:
+    return sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c)) for c in values)
 
-    async def create_indexes(self) -> None:
-        await self.accounts.create_index([("email_key", ASCENDING)], unique=True)
-        await self.accounts.create_index([("activation.token_hash", ASCENDING)])
-        await self.accounts.create_index([("reset.token_hash", ASCENDING)])
-        await self.accounts.create_index([("kind", ASCENDING), ("agency_code", ASCENDING)])
-        await self.sessions.create_index([("account_id", ASCENDING)])
+
+def _guards(guard: dict[str, Any] | None) -> tuple[sql.Composable, list[Any]]:
+    """``AND column IS NOT DISTINCT FROM %s`` for each guarded path (columns only)."""
+    columns, data = touched(guard or {})
+    if data or len(columns) != len(guard or {}):
+        raise ValueError(f"guards name single columns only: {guard}")
+    clauses = [sql.SQL(" AND {} IS NOT DISTINCT FROM %s").format(sql.Identifier(c))
+               for c in columns]
+    return sql.Composed(clauses), list((guard or {}).values())
+
+
+class AccountStore:
+    def __init__(self, pool: AsyncConnectionPool[Any] | None = None) -> None:
+        self._pool = pool
+
+    def attach(self, pool: AsyncConnectionPool[Any]) -> None:
+        self._pool = pool
+
+    @property
+    def pool(self) -> AsyncConnectionPool[Any]:
+        if self._pool is None:
+            raise StoreUnavailableError("the identity store is not ready yet")
+        return self._pool
+
+    async def ping(self) -> None:
+        async with self.pool.connection() as conn:
+            await conn.execute("SELECT 1")
 
     def _events(self, account_id: str, first: int, changes: list[Change], actor: Actor,
-                now: datetime) -> dict[str, Any]:
-        events = [
+                now: datetime) -> list[IntegrationEvent]:
+        return [
             identity_event(account_id, first + i, c.type, c.data, actor, now, correlation_id.get())
             for i, c in enumerate(changes)
         ]
-        return outbox_push(*events)
 
     async def insert(self, account: Doc, changes: list[Change], actor: Actor,
                      now: datetime) -> None:
-        doc = {**account, "version": len(changes)}
-        events = self._events(account["_id"], 1, changes, actor, now)["$push"][OUTBOX]["$each"]
+        row = to_row({**account, "version": len(changes)})
+        row["data"] = Jsonb(row["data"])
+        query = sql.SQL("INSERT INTO accounts ({}) VALUES ({})").format(
+            sql.SQL(", ").join(map(sql.Identifier, row)),
+            sql.SQL(", ").join(sql.Placeholder() * len(row)))
         try:
-            await self.accounts.insert_one({**doc, OUTBOX: events})
-        except DuplicateKeyError as error:
-            raise EmailTakenError() from error
+            async with self.pool.connection() as conn, conn.transaction():
+                await conn.execute(query, list(row.values()))
+                await record_events(conn, self._events(account["_id"], 1, changes, actor, now))
+        except psycopg.errors.UniqueViolation as error:
+            if error.diag.constraint_name == EMAIL_KEY:
+                raise EmailTakenError() from error
+            raise
 
     async def update(
         self,
@@ -84,80 +111,157 @@ class AccountStore:
         guard: dict[str, Any] | None = None,
     ) -> bool:
         """Apply the change iff the account is still at the version it was read at
-        (and matches ``guard``); False if someone else changed it first."""
+        (and matches ``guard``); False if someone else changed it first. The new
+        ``data`` is computed from the account as read: only a versioned change writes
+        it, so the version check is what keeps a concurrent change from being lost."""
         version = account["version"]
-        update: dict[str, Any] = {"$set": {**(set_ or {}), "version": version + len(changes)}}
-        if unset:
-            update["$unset"] = dict.fromkeys(unset, "")
-        pushes = dict(push or {})
-        if changes:
-            pushes.update(self._events(account["_id"], version + 1, changes, actor, now)["$push"])
-        if pushes:
-            update["$push"] = pushes
-        async with self._locked(account["_id"]):
-            result = await self.accounts.update_one(
-                {"_id": account["_id"], "version": version, **(guard or {})}, update
-            )
-        return result.modified_count == 1
+        columns, data = touched([*(set_ or {}), *(unset or []), *(push or {})])
+        row = to_row(apply(account, set_, unset or [], push))
+        values: dict[str, Any] = {c: row[c] for c in columns}
+        if data:
+            values["data"] = Jsonb(row["data"])
+        values["version"] = version + len(changes)
+        where, guarded = _guards(guard)
+        query = sql.SQL("UPDATE accounts SET {} WHERE id = %s AND version = %s{}").format(
+            _assignments(values), where)
+        async with self.pool.connection() as conn, conn.transaction():
+            cur = await conn.execute(query, [*values.values(), account["_id"], version, *guarded])
+            if cur.rowcount != 1:
+                return False
+            await record_events(conn, self._events(account["_id"], version + 1, changes,
+                                                   actor, now))
+        return True
 
     async def set_quietly(self, account_id: str, set_: dict[str, Any],
                           guard: dict[str, Any] | None = None) -> bool:
-        """A change that is bookkeeping, not history (login counters, rehash)."""
-        async with self._locked(account_id):
-            result = await self.accounts.update_one({"_id": account_id, **(guard or {})},
-                                                    {"$set": set_})
-        return result.modified_count == 1
+        """A change that is bookkeeping, not history (login counters, rehash): only the
+        columns of :data:`QUIET`, each written on its own."""
+        columns, data = touched(set_)
+        if data or not set(columns) <= QUIET:
+            raise ValueError(f"not bookkeeping: {sorted(set_)}")
+        row = to_row(apply({}, set_))
+        values = {c: row[c] for c in columns}
+        where, guarded = _guards(guard)
+        query = sql.SQL("UPDATE accounts SET {} WHERE id = %s{}").format(
+            _assignments(values), where)
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(query, [*values.values(), account_id, *guarded])
+        return cur.rowcount == 1
 
     async def count_login_attempt(self, account_id: str, step: int = 1) -> int:
         """Atomically add ``step`` to the account's failure streak; the new count."""
-        async with self._locked(account_id):
-            doc = await self.accounts.find_one_and_update(
-                {"_id": account_id}, {"$inc": {"login.failures": step}},
-                return_document=ReturnDocument.AFTER,  # FerretDB 1.24: no projection here
-            )
-        return int(doc["login"]["failures"]) if doc else 1
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                "UPDATE accounts SET login_failures = login_failures + %s WHERE id = %s"
+                " RETURNING login_failures", (step, account_id))
+            row = await cur.fetchone()
+        return int(row["login_failures"]) if row else 1
 
-    def _locked(self, account_id: str) -> AbstractAsyncContextManager[None]:
-        return self.locks.hold(lock_key(self.accounts.name, account_id))
+    async def _one(self, column: str, value: str) -> Doc | None:
+        query = sql.SQL("SELECT * FROM accounts WHERE {} = %s").format(sql.Identifier(column))
+        async with self.pool.connection() as conn:
+            row = await (await conn.execute(query, (value,))).fetchone()
+        return to_doc(row) if row else None
 
     async def by_id(self, account_id: str) -> Doc | None:
-        return await self.accounts.find_one({"_id": account_id}, {OUTBOX: 0})
+        return await self._one("id", account_id)
 
     async def by_email_key(self, email_key: str) -> Doc | None:
-        return await self.accounts.find_one({"email_key": email_key}, {OUTBOX: 0})
+        return await self._one("email_key", email_key)
 
     async def by_token(self, purpose: str, token_hash: str) -> Doc | None:
-        return await self.accounts.find_one({f"{purpose}.token_hash": token_hash}, {OUTBOX: 0})
+        return await self._one(TOKEN_COLUMNS[purpose], token_hash)
 
     async def staff_of(self, agency_code: str, limit: int = 1000) -> list[Doc]:
         """The officer accounts of one agency (any status), without secrets."""
-        cursor = self.accounts.find(
-            {"kind": "officer", "agency_code": agency_code},
-            {"_id": 1, "profile.full_name": 1, "officer_roles": 1, "status": 1},
-        ).limit(limit)
-        return [doc async for doc in cursor]
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT id, status, data->'profile'->>'full_name' AS full_name,"
+                " data->'officer_roles' AS officer_roles FROM accounts"
+                " WHERE kind = 'officer' AND agency_code = %s LIMIT %s", (agency_code, limit))
+            rows = await cur.fetchall()
+        return [{"_id": r["id"], "status": r["status"],
+                 "profile": {"full_name": r["full_name"] or ""},
+                 "officer_roles": r["officer_roles"] or []} for r in rows]
+
+    # sessions ----------------------------------------------------------------------------
+
+    async def open_session(self, session: Doc, now: datetime) -> None:
+        """Store a new session; the account's sessions that can no longer refresh go."""
+        async with self.pool.connection() as conn, conn.transaction():
+            await conn.execute("DELETE FROM sessions WHERE account_id = %s AND expires_at < %s",
+                               (session["account_id"], now))
+            await conn.execute(
+                "INSERT INTO sessions (id, account_id, token_hash, created_at, expires_at)"
+                " VALUES (%s, %s, %s, %s, %s)",
+                (session["id"], session["account_id"], session["token_hash"],
+                 session["created_at"], session["expires_at"]))
+
+    async def session(self, session_id: str) -> Doc | None:
+        async with self.pool.connection() as conn:
+            cur = await conn.execute("SELECT * FROM sessions WHERE id = %s", (session_id,))
+            return await cur.fetchone()
+
+    async def rotate_session(self, session_id: str, presented: str, new_hash: str,
+                             now: datetime) -> bool:
+        """Replace the session's token hash iff it is still ``presented`` and the session
+        is not revoked; False if a concurrent refresh won."""
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                "UPDATE sessions SET token_hash = %s, rotated_at = %s,"
+                " previous_hashes = array_append(previous_hashes, token_hash)"
+                " WHERE id = %s AND token_hash = %s AND revoked_at IS NULL",
+                (new_hash, now, session_id, presented))
+        return cur.rowcount == 1
+
+    async def revoke_sessions(self, now: datetime, *, account_id: str | None = None,
+                              session_id: str | None = None, keep: str | None = None) -> int:
+        """Revoke one session, or an account's sessions but ``keep``; how many ended."""
+        if (account_id is None) == (session_id is None):
+            raise ValueError("revoke one session or one account's sessions")
+        column = "account_id" if account_id is not None else "id"
+        query = sql.SQL("UPDATE sessions SET revoked_at = %s WHERE {} = %s"
+                        " AND revoked_at IS NULL AND id IS DISTINCT FROM %s").format(
+            sql.Identifier(column))
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(query, (now, account_id or session_id, keep))
+        return cur.rowcount
 
     # client-address and per-key counters -------------------------------------------------
 
     async def count_in_window(self, key: str, now: datetime, window_seconds: int,
                               increment: int = 1) -> int:
-        """Add ``increment`` to ``key``'s count in its current fixed window; return the count."""
-        doc = await self.throttle.find_one({"_id": key})
-        if doc is None or (now - doc["window_start"]).total_seconds() >= window_seconds:
-            await self.throttle.update_one(
-                {"_id": key}, {"$set": {"window_start": now, "count": increment}}, upsert=True
-            )
-            return increment
-        if increment:
-            await self.throttle.update_one({"_id": key}, {"$inc": {"count": increment}})
-        return int(doc["count"]) + increment
+        """Add ``increment`` to ``key``'s count in its current fixed window (one that
+        started ``window_seconds`` or more ago is over: the count starts again); return
+        the count. One atomic statement; ``increment=0`` only reads."""
+        async with self.pool.connection() as conn:
+            if not increment:
+                cur = await conn.execute(
+                    "SELECT count FROM throttle WHERE key = %s"
+                    " AND window_start > %s - make_interval(secs => %s)",
+                    (key, now, float(window_seconds)))
+            else:
+                cur = await conn.execute(
+                    "INSERT INTO throttle AS t (key, window_start, count) VALUES (%s, %s, %s)"
+                    " ON CONFLICT (key) DO UPDATE SET"
+                    " count = CASE WHEN t.window_start <= EXCLUDED.window_start"
+                    "   - make_interval(secs => %s) THEN EXCLUDED.count"
+                    "   ELSE t.count + EXCLUDED.count END,"
+                    " window_start = CASE WHEN t.window_start <= EXCLUDED.window_start"
+                    "   - make_interval(secs => %s) THEN EXCLUDED.window_start"
+                    "   ELSE t.window_start END"
+                    " RETURNING count", (key, now, increment, float(window_seconds),
+                                            float(window_seconds)))
+            row = await cur.fetchone()
+        return int(row["count"]) if row else 0
 
     async def use_captcha(self, nonce: str, expires_at: datetime, now: datetime) -> bool:
         """Record a solved challenge; False if it was used before. Expired records go:
         their challenges fail on expiry anyway."""
-        await self.captchas.delete_many({"expires_at": {"$lt": now}})
-        try:
-            await self.captchas.insert_one({"_id": nonce, "expires_at": expires_at})
-        except DuplicateKeyError:
-            return False
-        return True
+        async with self.pool.connection() as conn, conn.transaction():
+            await conn.execute("DELETE FROM captchas_used WHERE expires_at < %s", (now,))
+            cur = await conn.execute(
+                "INSERT INTO captchas_used (nonce, expires_at) VALUES (%s, %s)"
+                " ON CONFLICT DO NOTHING", (nonce, expires_at))
+        return cur.rowcount == 1
+

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from psycopg_pool import PoolTimeout
 
+from services.identity.adapters.store import StoreUnavailableError
 from services.identity.domain import errors as e
 from shared.blobstore import (
     BlobError,
@@ -13,6 +18,8 @@ from shared.blobstore import (
     BlobUnavailableError,
 )
 from shared.problems import problem_response
+
+log = logging.getLogger(__name__)
 
 FIELD_CODES = {
     "invalid_email": "Địa chỉ thư điện tử không hợp lệ.",
@@ -102,9 +109,22 @@ def to_problem(request: Request, error: Exception) -> JSONResponse:
     raise error
 
 
+def store_unavailable(request: Request, error: Exception) -> JSONResponse:
+    """PostgreSQL unreachable (or not prepared yet): retry later, never a 500."""
+    log.warning("identity store unavailable: %s", type(error).__name__)
+    return _problem(request, 503, "store-unavailable",
+                    "Hệ thống tạm thời không truy cập được dữ liệu, vui lòng thử lại sau ít phút.",
+                    {"Retry-After": "5"})
+
+
 def install(app: FastAPI) -> None:
     async def handler(request: Request, error: Exception) -> JSONResponse:
         return to_problem(request, error)
 
+    async def unavailable(request: Request, error: Exception) -> JSONResponse:
+        return store_unavailable(request, error)
+
     app.add_exception_handler(e.IdentityError, handler)
     app.add_exception_handler(BlobError, handler)
+    for error in (StoreUnavailableError, PoolTimeout, psycopg.OperationalError):
+        app.add_exception_handler(error, unavailable)

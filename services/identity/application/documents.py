@@ -109,8 +109,7 @@ async def remove_document(ctx: Identity, account_id: str, document_id: str) -> N
     kept = [d for d in account.get("documents", []) if d["id"] != document_id]
     if len(kept) == len(account.get("documents", [])):
         raise DocumentNotFoundError()
-    # The whole array is rewritten (guarded by the version) because FerretDB 1.x's
-    # $pull matches whole values only, not a condition on a field of the element.
+    # The whole list is rewritten, guarded by the version the account was read at.
     done = await ctx.store.update(
         account, [Change("document_removed", {"account_id": account_id,
                                               "document_id": document_id})],

@@ -45,10 +45,7 @@ async def change_password(ctx: Identity, account_id: str, current: str, new: str
     )
     if not done:
         raise InvalidCredentialsError()
-    query: dict[str, Any] = {"account_id": account_id}
-    if keep_session:
-        query["_id"] = {"$ne": keep_session}
-    await revoke_sessions(ctx, query, now)
+    await revoke_sessions(ctx, now, account_id=account_id, keep=keep_session)
 
 
 async def forgot_password(ctx: Identity, email: str, captcha_token: str,
@@ -102,4 +99,4 @@ async def reset_password(ctx: Identity, token: str, new: str) -> None:
     )
     if not done:
         raise InvalidLinkTokenError()
-    await revoke_sessions(ctx, {"account_id": account["_id"]}, now)
+    await revoke_sessions(ctx, now, account_id=account["_id"])

@@ -93,13 +93,10 @@ async def open_session(ctx: Identity, account: dict[str, Any], now: datetime) ->
     session_id = str(uuid.uuid4())
     secret = new_token()
     expires = now + ctx.refresh_ttl
-    # The account's sessions that can no longer refresh are of no further use.
-    await ctx.store.sessions.delete_many({"account_id": account["_id"],
-                                          "expires_at": {"$lt": now}})
-    await ctx.store.sessions.insert_one({
-        "_id": session_id, "account_id": account["_id"], "token_hash": token_hash(secret),
-        "previous_hashes": [], "created_at": now, "expires_at": expires, "revoked_at": None,
-    })
+    await ctx.store.open_session({
+        "id": session_id, "account_id": account["_id"], "token_hash": token_hash(secret),
+        "created_at": now, "expires_at": expires,
+    }, now)
     return Tokens(
         ctx.issuer.access_token(account, session_id, now), f"{session_id}.{secret}",
         int(ctx.issuer.access_ttl.total_seconds()), int(ctx.refresh_ttl.total_seconds()),
@@ -143,24 +140,19 @@ def _split(refresh_token: str) -> tuple[str, str]:
 async def refresh(ctx: Identity, refresh_token: str) -> Tokens:
     now = ctx.clock()
     session_id, secret = _split(refresh_token)
-    session = await ctx.store.sessions.find_one({"_id": session_id})
+    session = await ctx.store.session(session_id)
     if session is None or session["revoked_at"] is not None or session["expires_at"] <= now:
         raise InvalidRefreshTokenError()
     presented = token_hash(secret)
     if not same_hash(presented, session["token_hash"]):
         if presented in session.get("previous_hashes", []):
-            await revoke_sessions(ctx, {"_id": session_id}, now)  # a replayed token
+            await revoke_sessions(ctx, now, session_id=session_id)  # a replayed token
         raise InvalidRefreshTokenError()
     account = await ctx.store.by_id(session["account_id"])
     if account is None or account["status"] != Status.ACTIVE:
         raise InvalidRefreshTokenError()
     new_secret = new_token()
-    rotated = await ctx.store.sessions.update_one(
-        {"_id": session_id, "token_hash": presented, "revoked_at": None},
-        {"$set": {"token_hash": token_hash(new_secret), "rotated_at": now},
-         "$push": {"previous_hashes": presented}},
-    )
-    if rotated.modified_count != 1:
+    if not await ctx.store.rotate_session(session_id, presented, token_hash(new_secret), now):
         raise InvalidRefreshTokenError()  # a concurrent refresh won
     return Tokens(
         ctx.issuer.access_token(account, session_id, now), f"{session_id}.{new_secret}",
@@ -169,11 +161,11 @@ async def refresh(ctx: Identity, refresh_token: str) -> Tokens:
     )
 
 
-async def revoke_sessions(ctx: Identity, query: dict[str, Any], now: datetime) -> int:
-    result = await ctx.store.sessions.update_many(
-        {**query, "revoked_at": None}, {"$set": {"revoked_at": now}}
-    )
-    return result.modified_count
+async def revoke_sessions(ctx: Identity, now: datetime, *, account_id: str | None = None,
+                          session_id: str | None = None, keep: str | None = None) -> int:
+    """End one session, or every session of an account except ``keep``."""
+    return await ctx.store.revoke_sessions(now, account_id=account_id, session_id=session_id,
+                                           keep=keep)
 
 
 async def logout(ctx: Identity, refresh_token: str) -> None:
@@ -182,6 +174,6 @@ async def logout(ctx: Identity, refresh_token: str) -> None:
         session_id, secret = _split(refresh_token)
     except InvalidRefreshTokenError:
         return
-    session = await ctx.store.sessions.find_one({"_id": session_id})
+    session = await ctx.store.session(session_id)
     if session is not None and same_hash(token_hash(secret), session["token_hash"]):
-        await revoke_sessions(ctx, {"_id": session_id}, ctx.clock())
+        await revoke_sessions(ctx, ctx.clock(), session_id=session_id)

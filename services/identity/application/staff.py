@@ -126,7 +126,7 @@ async def set_enabled(ctx: Identity, actor: Actor, account_id: str, enabled: boo
     if not await ctx.store.update(account, [change], actor, now, set_={"status": status.value}):
         raise ConcurrentChangeError()
     if not enabled:
-        await revoke_sessions(ctx, {"account_id": account_id}, now)
+        await revoke_sessions(ctx, now, account_id=account_id)
     return status.value
 
 

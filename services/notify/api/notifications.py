@@ -1,8 +1,16 @@
-"""The caller's inbox: list, mark read, live stream (SSE), email preferences."""
+"""The caller's inbox: list, mark read, live stream (SSE), email preferences.
+
+Every query is by the caller's id on an index of ``notifications`` (see
+adapters/tables.py): the list seeks by (``created_at``, ``id``) from the ``before``
+cursor, the unread count reads the partial index of unread entries, and a live stream
+reads again only when the hub says its user got something (adapters/live.py).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -10,6 +18,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
+from psycopg.types.json import Jsonb
+from psycopg_pool import AsyncConnectionPool
 from pydantic import BaseModel, Field
 
 from services.notify.domain.kinds import KINDS
@@ -17,7 +27,8 @@ from shared.http.actor import CurrentActor
 from shared.problems import ProblemError
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
-POLL_SECONDS = 1.0
+OVERLAP = timedelta(seconds=5)  # a stream re-reads this far back: commits land out of order
+FIELDS = "id, kind, title, subject, code, event_type, read, created_at, recorded_at"
 
 
 class Preferences(BaseModel):
@@ -27,11 +38,30 @@ class Preferences(BaseModel):
 
 def public(entry: dict[str, Any]) -> dict[str, Any]:
     return {
-        "id": entry["_id"], "kind": entry.get("kind"), "title": entry["title"],
+        "id": entry["id"], "kind": entry.get("kind"), "title": entry["title"],
         "dossier_id": entry.get("subject"), "code": entry.get("code"),
         "event_type": entry.get("event_type"), "read": entry["read"],
         "created_at": entry["created_at"].isoformat(),
     }
+
+
+def _pool(request: Request) -> AsyncConnectionPool[Any]:
+    pool: AsyncConnectionPool[Any] = request.app.state.pool
+    return pool
+
+
+def _cursor(entry: dict[str, Any]) -> str:
+    raw = json.dumps([entry["created_at"].isoformat(), entry["id"]]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _after(cursor: str) -> tuple[datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        created_at, entry_id = json.loads(raw)
+        return datetime.fromisoformat(created_at), str(entry_id)
+    except (ValueError, TypeError, binascii.Error) as error:
+        raise ProblemError(422, "invalid-cursor", "Tham số phân trang không hợp lệ.") from error
 
 
 @router.get("")
@@ -39,33 +69,49 @@ async def list_notifications(
     request: Request, actor: CurrentActor,
     unread: Annotated[bool, Query(description="Only unread ones.")] = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    before: Annotated[str | None, Query(max_length=400,
+                                        description="`next` of the previous page.")] = None,
 ) -> dict[str, Any]:
-    db = request.app.state.db
-    query: dict[str, Any] = {"user_id": actor.id}
+    where, params = "user_id = %(user)s", {"user": actor.id, "limit": limit + 1}
     if unread:
-        query["read"] = False
-    cursor = db.notifications.find(query).sort("created_at", -1).limit(limit)
-    items = [public(e) async for e in cursor]
-    unread_count = await db.notifications.count_documents({"user_id": actor.id, "read": False})
-    return {"items": items, "unread": unread_count}
+        where += " AND NOT read"
+    if before:
+        params["at"], params["id"] = _after(before)
+        where += " AND (created_at, id) < (%(at)s, %(id)s)"
+    async with _pool(request).connection() as conn:
+        cur = await conn.execute(f"SELECT {FIELDS} FROM notifications WHERE {where}"
+                                 " ORDER BY created_at DESC, id DESC LIMIT %(limit)s", params)
+        rows = await cur.fetchall()
+        counted = await conn.execute(
+            "SELECT count(*) AS n FROM notifications WHERE user_id = %s AND NOT read",
+            (actor.id,))
+        unread_count = (await counted.fetchone() or {"n": 0})["n"]
+    page = rows[:limit]
+    return {"items": [public(e) for e in page], "unread": unread_count,
+            "next": _cursor(page[-1]) if len(rows) > limit else None}
 
 
 @router.post("/{notification_id}/read")
 async def mark_read(notification_id: str, request: Request, actor: CurrentActor) -> dict[str, Any]:
-    db = request.app.state.db
-    entry = await db.notifications.find_one({"_id": notification_id, "user_id": actor.id})
+    async with _pool(request).connection() as conn:
+        cur = await conn.execute(
+            "WITH marked AS (UPDATE notifications SET read = true, read_at = now()"
+            " WHERE id = %(id)s AND user_id = %(user)s AND NOT read RETURNING id)"
+            f" SELECT {FIELDS} FROM notifications WHERE id = %(id)s AND user_id = %(user)s",
+            {"id": notification_id, "user": actor.id})
+        entry = await cur.fetchone()
     if entry is None:  # someone else's looks the same as none: no existence leak
         raise ProblemError(404, "notification-not-found", "Không tìm thấy thông báo.")
-    if not entry["read"]:
-        await db.notifications.update_one(
-            {"_id": notification_id}, {"$set": {"read": True, "read_at": datetime.now(UTC)}})
     return {**public(entry), "read": True}
 
 
 @router.get("/preferences")
 async def get_preferences(request: Request, actor: CurrentActor) -> dict[str, Any]:
-    prefs = await request.app.state.db.preferences.find_one({"_id": actor.id}) or {}
-    chosen = prefs.get("email", {})
+    async with _pool(request).connection() as conn:
+        cur = await conn.execute("SELECT email FROM preferences WHERE user_id = %s",
+                                 (actor.id,))
+        row = await cur.fetchone()
+    chosen = row["email"] if row else {}
     return {"email": {kind: bool(chosen.get(kind, True)) for kind in KINDS},
             "kinds": KINDS, "in_app": "always"}
 
@@ -77,50 +123,69 @@ async def put_preferences(body: Preferences, request: Request,
     if unknown:
         raise ProblemError(422, "unknown-notification-kind",
                            f"Loại thông báo không tồn tại: {', '.join(unknown)}.", kinds=unknown)
-    db = request.app.state.db
-    current = (await db.preferences.find_one({"_id": actor.id}) or {}).get("email", {})
-    await db.preferences.update_one(
-        {"_id": actor.id},
-        {"$set": {"email": {**current, **body.email}, "updated_at": datetime.now(UTC),
-                  "updated_by": actor.id}},
-        upsert=True)
+    async with _pool(request).connection() as conn:  # merged in one atomic statement
+        await conn.execute(
+            "INSERT INTO preferences AS p (user_id, email, updated_at, updated_by)"
+            " VALUES (%(user)s, %(email)s, now(), %(user)s) ON CONFLICT (user_id) DO UPDATE"
+            " SET email = p.email || EXCLUDED.email, updated_at = EXCLUDED.updated_at,"
+            " updated_by = EXCLUDED.updated_by",
+            {"user": actor.id, "email": Jsonb(body.email)})
     return await get_preferences(request, actor)
+
+
+async def _recorded_since(pool: AsyncConnectionPool[Any], user_id: str,
+                          since: datetime) -> list[dict[str, Any]]:
+    async with pool.connection() as conn:
+        cur = await conn.execute(
+            f"SELECT {FIELDS} FROM notifications WHERE user_id = %s AND recorded_at >= %s"
+            " ORDER BY recorded_at, id", (user_id, since))
+        return await cur.fetchall()
 
 
 @router.get("/stream")
 async def stream(request: Request, actor: CurrentActor) -> StreamingResponse:
     """Server-Sent Events: each new inbox entry as ``event: notification``."""
-    db = request.app.state.db
+    pool = _pool(request)
+    hub = request.app.state.hub
     keepalive = request.app.state.settings.stream_keepalive_seconds
 
     resume = request.headers.get("last-event-id")
-    last = (await db.notifications.find_one({"_id": resume, "user_id": actor.id})
-            if resume else None)
+    last = None
+    if resume:
+        async with pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT id, recorded_at FROM notifications WHERE id = %s AND user_id = %s",
+                (resume, actor.id))
+            last = await cur.fetchone()
 
     async def events() -> AsyncIterator[str]:
-        # A reconnecting EventSource sends Last-Event-ID: resume after that entry;
-        # otherwise start now (minus a little: the writers' clocks differ slightly).
-        since = last["recorded_at"] if last else datetime.now(UTC) - timedelta(seconds=2)
-        seen: set[str] = {last["_id"]} if last else {
-            e["_id"] async for e in db.notifications.find(
-                {"user_id": actor.id, "recorded_at": {"$gte": since}}, {"_id": 1})}
-        quiet = 0.0
-        yield "retry: 3000\n: connected\n\n"
-        while not await request.is_disconnected():
-            found = db.notifications.find(
-                {"user_id": actor.id, "recorded_at": {"$gte": since}}).sort("recorded_at", 1)
-            async for entry in found:
-                if entry["_id"] in seen:
-                    continue
-                seen.add(entry["_id"])
-                quiet = 0.0
-                yield (f"id: {entry['_id']}\nevent: notification\n"
-                       f"data: {json.dumps(public(entry), ensure_ascii=False)}\n\n")
-            await asyncio.sleep(POLL_SECONDS)
-            quiet += POLL_SECONDS
-            if quiet >= keepalive:
-                quiet = 0.0
-                yield ": keep-alive\n\n"
+        wake = hub.subscribe(actor.id)  # before the first read: no write falls in between
+        try:
+            # A reconnecting EventSource sends Last-Event-ID: resume after that entry;
+            # otherwise start now (what is already there is not news).
+            since = last["recorded_at"] if last else datetime.now(UTC) - timedelta(seconds=2)
+            seen: dict[str, datetime] = {last["id"]: since} if last else {
+                e["id"]: e["recorded_at"] for e in await _recorded_since(pool, actor.id, since)}
+            yield "retry: 3000\n: connected\n\n"
+            while True:
+                for entry in await _recorded_since(pool, actor.id, since):
+                    if entry["id"] in seen:
+                        continue
+                    seen[entry["id"]] = entry["recorded_at"]
+                    yield (f"id: {entry['id']}\nevent: notification\n"
+                           f"data: {json.dumps(public(entry), ensure_ascii=False)}\n\n")
+                if seen:  # read only the recent past next time
+                    since = max(since, max(seen.values()) - OVERLAP)
+                    seen = {k: at for k, at in seen.items() if at >= since}
+                while True:  # nothing to read until this user's inbox changes
+                    try:
+                        await asyncio.wait_for(wake.wait(), keepalive)
+                        break
+                    except TimeoutError:
+                        yield ": keep-alive\n\n"
+                wake.clear()
+        finally:
+            hub.unsubscribe(actor.id, wake)
 
     return StreamingResponse(events(), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from psycopg import sql
 
 router = APIRouter(prefix="/api/v1/stats", tags=["stats"])
 
@@ -25,13 +26,17 @@ async def statistics(
     agency_code: Annotated[str | None, Query(max_length=64)] = None,
     procedure_code: Annotated[str | None, Query(max_length=64)] = None,
 ) -> dict[str, Any]:
-    query: dict[str, Any] = {}
-    if agency_code:
-        query["agency_code"] = agency_code
-    if procedure_code:
-        query["procedure_code"] = procedure_code
-    docs = request.app.state.db.stats.find(query).sort("_id", 1)
-    items = [row(d) async for d in docs]
+    conditions, params = [], []
+    for column, value in (("agency_code", agency_code), ("procedure_code", procedure_code)):
+        if value:
+            conditions.append(sql.SQL("{} = %s").format(sql.Identifier(column)))
+            params.append(value)
+    where = sql.SQL(" WHERE ") + sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("")
+    query = sql.SQL("SELECT agency_code, procedure_code, received, on_time, late FROM stats"
+                    "{} ORDER BY key").format(where)
+    async with request.app.state.pool.connection() as conn:
+        cur = await conn.execute(query, params)
+        items = [row(d) for d in await cur.fetchall()]
     totals = row({"agency_code": "*", "procedure_code": "*",
                   **{k: sum(i[f] for i in items) for k, f in (
                       ("received", "received"), ("on_time", "completed_on_time"),

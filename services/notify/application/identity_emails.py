@@ -2,22 +2,25 @@
 
 The links arrive sealed with notify's public key (shared/sealing.py); only this
 process opens them, just before sending, and never logs or stores them. One
-email per event: the delivery record's ``_id`` is the event id, like the inbox.
+email per event: the delivery record's ``id`` is the event id, like the inbox, written
+with the account projection and the processed-event record in one transaction; the
+email goes after it commits.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from pymongo.asynchronous.database import AsyncDatabase
+from psycopg_pool import AsyncConnectionPool
 
+from services.notify.adapters import store
 from services.notify.adapters.delivery import RetryingMailer
 from services.notify.adapters.templates import render
 from shared.events.envelope import IntegrationEvent
-from shared.mongo import apply_versioned, insert_once
+from shared.pg.effects import first_time
 from shared.sealing import SealError, open_sealed
 
 log = logging.getLogger(__name__)
@@ -36,19 +39,24 @@ PROJECTED = {
 
 
 class IdentityEmails:
-    def __init__(self, db: AsyncDatabase[dict[str, Any]], mailer: RetryingMailer,
+    def __init__(self, pool: AsyncConnectionPool[Any], mailer: RetryingMailer,
                  seal_key: X25519PrivateKey) -> None:
-        self.db = db
+        self.pool = pool
         self.mailer = mailer
         self.seal_key = seal_key
 
     async def __call__(self, event: IntegrationEvent) -> None:
-        await self._project(event)
-        if event.type in EMAILS:
-            await self._email_once(event)
+        event_id = str(event.id)
+        async with self.pool.connection() as conn, conn.transaction():
+            if await first_time(conn, "notify-identity", event_id):
+                await self._project(conn, event)
+            pending = event.type in EMAILS and await self._record(conn, event)
+        if pending:
+            await self._email(event)
 
-    async def _project(self, event: IntegrationEvent) -> None:
-        """Keep ``accounts`` (id → email, name) for the emails of other contexts."""
+    async def _project(self, conn: store.Conn, event: IntegrationEvent) -> None:
+        """Keep ``accounts`` (id → email, name, kind, agency) for the emails of other
+        contexts."""
         fields = PROJECTED.get(event.type)
         changes: dict[str, Any] = {}
         if fields:
@@ -58,17 +66,20 @@ class IdentityEmails:
         if event.type == "vn.motcua.identity.account_registered":
             changes.setdefault("status", "pending")
         if changes:
-            await apply_versioned(self.db.accounts, event.subject, event.sequence, changes)
+            await store.project(conn, "accounts", event.subject, event.sequence, changes)
 
-    async def _email_once(self, event: IntegrationEvent) -> None:
+    async def _record(self, conn: store.Conn, event: IntegrationEvent) -> bool:
+        """The delivery record, inserted once; True while its email is still to send."""
+        cur = await conn.execute(
+            "WITH ins AS (INSERT INTO emails (id, event_type, account_id, status, created_at)"
+            " VALUES (%s, %s, %s, 'pending', %s) ON CONFLICT (id) DO NOTHING RETURNING status)"
+            " SELECT status FROM ins UNION ALL SELECT status FROM emails WHERE id = %s",
+            (str(event.id), event.type, event.subject, event.time, str(event.id)))
+        row = await cur.fetchone()
+        return bool(row and row["status"] == "pending")
+
+    async def _email(self, event: IntegrationEvent) -> None:
         event_id = str(event.id)
-        await insert_once(self.db.emails, {
-            "_id": event_id, "event_type": event.type, "account_id": event.subject,
-            "status": "pending", "created_at": event.time,
-        })
-        entry = await self.db.emails.find_one({"_id": event_id})
-        if entry is None or entry["status"] != "pending":
-            return
         try:
             link = open_sealed(self.seal_key, event.data["sealed_link"], event.subject.encode())
         except SealError:
@@ -84,6 +95,6 @@ class IdentityEmails:
         await self._mark(event_id, "sent")
 
     async def _mark(self, event_id: str, status: str) -> None:
-        await self.db.emails.update_one(
-            {"_id": event_id}, {"$set": {"status": status, "sent_at": datetime.now(UTC)}}
-        )
+        async with self.pool.connection() as conn:
+            await conn.execute("UPDATE emails SET status = %s, sent_at = now() WHERE id = %s",
+                               (status, event_id))

@@ -7,15 +7,16 @@ from typing import Any
 
 import faust
 from aiokafka import AIOKafkaProducer
+from psycopg_pool import AsyncConnectionPool
 
 from services.notify.application.identity_emails import IdentityEmails
 from services.notify.application.notices import Notifier
 from services.notify.settings import NotifySettings
 from services.notify.streams import deadlines, stats
 from services.notify.streams.app import EventStream, make_faust_app, topic_names
-from shared.calendar_overrides import CalendarOverrides
 from shared.events.envelope import IntegrationEvent
 from shared.kafka.producer import make_producer
+from shared.pg.calendar import CalendarOverrides
 
 JSON = faust.Schema(key_serializer="json", value_serializer="json")  # str keys stay str
 
@@ -24,8 +25,9 @@ class NotifyStreams:
     """The faust app of one notify process; start it inside the running event loop."""
 
     def __init__(self, settings: NotifySettings, bootstrap: str, notifier: Notifier,
-                 identity: IdentityEmails) -> None:
+                 identity: IdentityEmails, pool: AsyncConnectionPool[Any]) -> None:
         self.settings = settings
+        self.pool = pool
         self.notifier = notifier
         self.identity = identity
         self.topics = topic_names(settings)
@@ -39,7 +41,7 @@ class NotifyStreams:
                                     schema=JSON)
         self.stats_seen = self.app.Table("stats-seen", partitions=partitions,
                                          schema=JSON)
-        self.overrides = CalendarOverrides(notifier.db)
+        self.overrides = CalendarOverrides(pool)
         self.reminders = deadlines.Reminders(self.app, self.deadlines, notifier,
                                              self.topics["dossier"], self.overrides.calendar)
         self._install()
@@ -81,7 +83,7 @@ class NotifyStreams:
 
         async def count(events: Any) -> None:
             async for item in events.events():
-                await stats.count(self.stats_seen, self.stats, self.notifier.db,
+                await stats.count(self.stats_seen, self.stats, self.pool,
                                   item.key.decode(), item.value)
 
         app.agent(self._topic(self.topics["identity"]), name="notify-identity")(identity)

@@ -21,6 +21,9 @@ was delivered already. When faust empties the queues, every partition is sought
 back to its committed offset. Offsets are committed only from the committed
 offset on, without holes. Redelivery is harmless: every notify effect is idempotent.
 Upstream: faust-streaming/faust#175, robinhood/faust#458 and #681.
+
+It also puts the group's lag per partition of the event topics on ``/metrics``
+(:mod:`shared.kafka.lag`).
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ from faust.transport.drivers import aiokafka as driver
 from faust.types import TP, Message
 from mode import Service, ServiceT
 
+from shared.kafka.lag import LAG_SECONDS, LagGauge
+
 log = logging.getLogger(__name__)
 STALL_SECONDS = 60.0
 STALL_CHECK_SECONDS = 5.0
@@ -46,6 +51,7 @@ class GaplessConsumer(driver.Consumer):
         super().__init__(*args, **kwargs)
         self._next_offset: dict[TP, int] = {}
         self._since: dict[TP, tuple[int, float]] = {}  # committed offset, since when
+        self._lag = LagGauge(self.app.conf.id)
         flow_control = self.app.flow_control
         clear_queues = flow_control.clear
 
@@ -92,6 +98,20 @@ class GaplessConsumer(driver.Consumer):
             log.warning("partitions stalled at their committed offset; rewinding",
                         extra={"partitions": sorted(str(tp) for tp in stalled)})
             self._rewind_to_committed(stalled)
+
+    @Service.timer(LAG_SECONDS)
+    async def _report_lag(self) -> None:
+        try:
+            partitions = [tp for tp in self.assignment()
+                          if self.app.topics.acks_enabled_for(tp.topic)]
+            ends = await self.highwaters(*partitions) if partitions else {}
+        except Exception as error:  # a metric never stops the worker
+            log.warning("consumer lag not refreshed", extra={"error": str(error)})
+            return
+        committed = {tp: self._committed_offset.get(tp) for tp in partitions}
+        self._lag.report({(tp.topic, tp.partition): ends[tp] - offset
+                          for tp, offset in committed.items()
+                          if offset is not None and tp in ends})
 
     async def perform_seek(self) -> None:
         await super().perform_seek()

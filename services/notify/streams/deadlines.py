@@ -88,7 +88,7 @@ class Reminders:
             source = reminder_id(dossier_id, kind, appointment)
             if source in self.sent:
                 continue
-            dossier = {"_id": dossier_id, **row}
+            dossier = {"id": dossier_id, **row}
             notices = reminder_notices(kind, row.get("code", ""), appointment)
             await self.notifier.deliver(source, f"vn.motcua.notify.{kind}", now, dossier,
                                         notices)

@@ -1,20 +1,20 @@
-"""Statistics per agency and procedure as faust tables, mirrored into MongoDB for the API.
+"""Statistics per agency and procedure as faust tables, mirrored into PostgreSQL for the API.
 
 The dossier agent sends one ``measure`` record per fact (received, on_time, late)
 to an internal topic keyed ``<agency>|<procedure>``, which re-partitions by that
 key; the stats agent counts into the ``stats`` table once per (dossier, measure)
 (the ``stats_seen`` table makes a redelivered fact count once) and writes the
-row's absolute values to MongoDB, which ``GET /api/v1/stats`` reads.
+row's absolute values to the ``stats`` table (one upsert), which ``GET /api/v1/stats`` reads.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import faust
-from pymongo.asynchronous.database import AsyncDatabase
+from psycopg_pool import AsyncConnectionPool
 
 MEASURES = ("received", "on_time", "late")
 
@@ -38,7 +38,15 @@ def fact(dossier_id: str, measure: str, row: dict[str, Any]) -> bytes:
     return json.dumps({"dossier_id": dossier_id, "measure": measure}).encode()
 
 
-async def count(seen: faust.Table, table: faust.Table, db: AsyncDatabase[dict[str, Any]],
+UPSERT = """
+INSERT INTO stats (key, agency_code, procedure_code, received, on_time, late, updated_at)
+VALUES (%(key)s, %(agency)s, %(procedure)s, %(received)s, %(on_time)s, %(late)s, now())
+ON CONFLICT (key) DO UPDATE SET received = EXCLUDED.received, on_time = EXCLUDED.on_time,
+    late = EXCLUDED.late, updated_at = EXCLUDED.updated_at
+"""
+
+
+async def count(seen: faust.Table, table: faust.Table, pool: AsyncConnectionPool[Any],
                 key: str, value: bytes) -> None:
     record = json.loads(value)
     marker = f"{record['dossier_id']}:{record['measure']}"
@@ -49,9 +57,6 @@ async def count(seen: faust.Table, table: faust.Table, db: AsyncDatabase[dict[st
     table[key] = row
     seen[marker] = True
     agency, procedure = key.split("|", 1)
-    await db.stats.update_one(
-        {"_id": key},
-        {"$set": {"agency_code": agency, "procedure_code": procedure, **row,
-                  "updated_at": datetime.now(UTC)}},
-        upsert=True,
-    )
+    async with pool.connection() as conn:  # absolute values: a repeated write is harmless
+        await conn.execute(UPSERT, {"key": key, "agency": agency, "procedure": procedure,
+                                    **{m: int(row.get(m, 0)) for m in MEASURES}})

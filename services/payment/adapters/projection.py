@@ -1,9 +1,10 @@
-"""The MongoDB read model of orders, fed from the event store's notification log.
+"""The read model of orders (table ``orders``), fed from the event store's notification log.
 
-Position is a tracking record in the event store, written after the MongoDB
-writes; a crash in between re-applies a batch, which the per-document version
-guard turns into no-ops. Each changed order is written whole (its current
-state), so the read model never depends on applying deltas in order.
+Exactly-once: each batch's order rows and the projection's position commit in one
+PostgreSQL transaction, with the position row locked meanwhile (two projectors never
+apply one batch at once). Each changed order is written whole (its current state,
+version-guarded), so the read model never depends on applying deltas in order, and a
+projection restarted anywhere, or from zero, ends with the same rows.
 """
 
 from __future__ import annotations
@@ -11,32 +12,26 @@ from __future__ import annotations
 import asyncio
 import logging
 from typing import Any
+from uuid import UUID
 
-from eventsourcing.persistence import Tracking
-from pymongo.asynchronous.database import AsyncDatabase
+from psycopg_pool import AsyncConnectionPool
 
+from services.payment.adapters.store import locked_position, save_views, set_position
 from services.payment.application.payments import PaymentApplication
 from services.payment.domain.views import order_view
-from shared.mongo import apply_versioned
 
 log = logging.getLogger(__name__)
 
-
-async def ensure_indexes(db: AsyncDatabase[dict[str, Any]]) -> None:
-    await db.orders.create_index([("payer_id", 1), ("created_at", -1)])
-    await db.orders.create_index([("agency_code", 1), ("created_at", -1)])
-    await db.orders.create_index([("dossier_id", 1)])
+NAME = "orders"
 
 
 class OrderProjection:
-    def __init__(self, app: PaymentApplication, db: AsyncDatabase[dict[str, Any]],
+    def __init__(self, app: PaymentApplication, pool: AsyncConnectionPool[Any],
                  batch_size: int = 200, idle_seconds: float = 0.2) -> None:
         self.app = app
-        self.db = db
-        self.name = f"mongo-orders:{db.name}"
+        self.pool = pool
         self.batch_size = batch_size
         self.idle_seconds = idle_seconds
-        self.tracking = app.factory.tracking_recorder()
 
     async def run(self) -> None:
         while True:
@@ -49,19 +44,20 @@ class OrderProjection:
             if not done:
                 await asyncio.sleep(self.idle_seconds)
 
+    def _views(self, order_ids: list[UUID]) -> list[dict[str, Any]]:
+        return [order_view(self.app.repository.get(order_id)) for order_id in order_ids]
+
     async def project_once(self) -> int:
-        position = await asyncio.to_thread(self.tracking.max_tracking_id, self.name) or 0
-        notifications = await asyncio.to_thread(
-            self.app.recorder.select_notifications, position, self.batch_size,
-            inclusive_of_start=False,
-        )
-        if not notifications:
-            return 0
-        for order_id in dict.fromkeys(n.originator_id for n in notifications):
-            order = await asyncio.to_thread(self.app.repository.get, order_id)
-            view = order_view(order)
-            version = view.pop("version")
-            await apply_versioned(self.db.orders, str(order_id), version, view)
-        await asyncio.to_thread(self.tracking.insert_tracking,
-                                Tracking(self.name, notifications[-1].id))
+        """Apply the next batch of notifications; returns how many it covered."""
+        async with self.pool.connection() as conn, conn.transaction():
+            position = await locked_position(conn, NAME)
+            notifications = await asyncio.to_thread(
+                self.app.recorder.select_notifications, position, self.batch_size,
+                inclusive_of_start=False,
+            )
+            if not notifications:
+                return 0
+            order_ids = list(dict.fromkeys(n.originator_id for n in notifications))
+            await save_views(conn, await asyncio.to_thread(self._views, order_ids))
+            await set_position(conn, NAME, notifications[-1].id)
         return len(notifications)

@@ -16,6 +16,8 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field, field_validator
 
 from services.payment.adapters.receipt_pdf import render_receipt
+from services.payment.adapters.store import decode_cursor
+from services.payment.adapters.store import list_orders as list_stored_orders
 from services.payment.adapters.vnpay.api_client import ProviderError
 from services.payment.adapters.vnpay.merchant import VnpayMerchant
 from services.payment.api.deps import IdempotencyKey, client_ip, command, payments, settings
@@ -64,21 +66,23 @@ async def list_orders(
     status: Annotated[str | None, Query(max_length=16)] = None,
     refund_due: bool = False,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    after: Annotated[str | None, Query(max_length=200)] = None,
 ) -> dict[str, Any]:
-    """The caller's orders (a citizen's "Giao dịch"), or an officer's agency's orders;
-    ``refund_due=true``: only those holding money paid twice, still owed back."""
-    query: dict[str, Any] = (
-        {"agency_code": actor.agency} if actor.role == "officer" and actor.agency
-        else {"payer_id": actor.id}
-    )
-    if dossier_id:
-        query["dossier_id"] = dossier_id
-    if status:
-        query["status"] = status
-    if refund_due:
-        query["refund_due"] = {"$gt": 0}
-    cursor = request.app.state.db.orders.find(query, {"_id": 0}).sort("created_at", -1)
-    return {"items": await with_deadline(request, await cursor.to_list(limit))}
+    """The caller's orders (a citizen's "Giao dịch"), or an officer's agency's orders,
+    newest first; ``refund_due=true``: only those holding money paid twice, still owed
+    back. ``next`` is the ``after`` of the following page (null on the last one)."""
+    officer = actor.role == "officer" and bool(actor.agency)
+    try:
+        start = decode_cursor(after) if after else None
+    except ValueError:
+        raise ProblemError(400, "bad-cursor",
+                           "Tham số phân trang không hợp lệ, vui lòng tải lại danh sách.",
+                           ) from None
+    found, following = await list_stored_orders(
+        request.app.state.pool, payer_id=None if officer else actor.id,
+        agency_code=actor.agency if officer else None, dossier_id=dossier_id, status=status,
+        refund_due=refund_due, after=start, limit=limit)
+    return {"items": await with_deadline(request, found), "next": following}
 
 
 @router.get("/orders/{order_id}")

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from uuid import UUID, uuid5
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from services.payment.adapters.vnpay.merchant import Notification, VnpayMerchant
@@ -21,6 +21,7 @@ from services.payment.domain.errors import NotPayerError, OrderNotFoundError
 from services.payment.domain.order import Command, FeeOrder
 from services.payment.domain.views import order_view
 from shared.events.envelope import Actor
+from shared.replay import ReplayingApplication
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -29,7 +30,7 @@ CONFLICT_RETRIES = 10
 ProviderRefund = Callable[[dict[str, Any], int, UUID], str]  # (payment, amount, request id)
 
 
-class PaymentApplication(Application[UUID]):
+class PaymentApplication(ReplayingApplication):
     name = "payment"
 
     # --- from the dossier ------------------------------------------------------------

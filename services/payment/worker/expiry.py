@@ -1,9 +1,9 @@
 """The periodic sweep that expires orders left unpaid past their deadline.
 
-It reads candidates from the MongoDB read model of orders (pending, opened at least
-N calendar days ago: N working days are never shorter), and lets the aggregate
-decide with the exact working-day deadline. Two workers sweeping at once are safe:
-the second save of one order fails on its version and counts as done.
+It reads candidates from the read model of orders (pending, opened at least N calendar
+days ago: N working days are never shorter; index ``orders_by_status_opened``), and
+lets the aggregate decide with the exact working-day deadline. Two workers sweeping at
+once are safe: the second save of one order fails on its version and counts as done.
 """
 
 from __future__ import annotations
@@ -15,23 +15,23 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from pymongo.asynchronous.database import AsyncDatabase
+from psycopg_pool import AsyncConnectionPool
 
+from services.payment.adapters.store import pending_opened_before
 from services.payment.application.payments import PaymentApplication
 from services.payment.domain.deadline import PaymentTerm
 from services.payment.domain.errors import OrderNotFoundError
-from services.payment.domain.status import OrderStatus
 from shared.workdays import WorkCalendar
 
 log = logging.getLogger(__name__)
 
 
 class ExpirySweep:
-    def __init__(self, app: PaymentApplication, db: AsyncDatabase[dict[str, Any]], *,
+    def __init__(self, app: PaymentApplication, pool: AsyncConnectionPool[Any], *,
                  days: int, interval_seconds: float,
                  calendar: Callable[[], Awaitable[WorkCalendar]]) -> None:
         self.app = app
-        self.db = db
+        self.pool = pool
         self.days = days
         self.interval_seconds = interval_seconds
         self.calendar = calendar  # read at each sweep: the catalog may announce days off
@@ -47,15 +47,10 @@ class ExpirySweep:
     async def sweep_once(self, now: datetime | None = None) -> list[str]:
         """Expire every due order; returns the ids this sweep expired."""
         now = now or datetime.now(UTC)
-        cutoff = (now - timedelta(days=self.days)).isoformat(timespec="microseconds")
-        cursor = self.db.orders.find(
-            {"status": OrderStatus.PENDING.value, "created_at": {"$lte": cutoff}},
-            {"_id": 0, "id": 1},
-        ).sort("created_at", 1)
+        candidates = await pending_opened_before(self.pool, now - timedelta(days=self.days))
         term = PaymentTerm(self.days, await self.calendar())
         expired = []
-        async for doc in cursor:
-            order_id = doc["id"]
+        for order_id in candidates:
             try:
                 done = await asyncio.to_thread(self.app.expire, UUID(order_id), now=now,
                                                deadline_of=term.deadline_of)

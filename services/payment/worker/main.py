@@ -3,10 +3,11 @@
 It consumes dossier events (``payment_requested`` opens a fee order; ``withdrawn``,
 ``rejected`` and ``rejected_at_reception`` cancel the dossier's unpaid orders) and
 catalog's calendar overrides, relays
-the event store's notifications to ``motcua.payment.events``, keeps the MongoDB
-read model and sweeps it for orders unpaid past their deadline. Run exactly one: the
-relay's and the projection's positions are tracking records in the event store
-(deploy/k8s pins replicas to 1); the sweep alone would tolerate two.
+the event store's notifications to ``motcua.payment.events``, keeps the read model of
+orders in PostgreSQL and sweeps it for orders unpaid past their deadline. Run exactly
+one: the relay's position is a tracking record in the event store (deploy/k8s pins
+replicas to 1); the projection (its position locked in its own transaction) and the
+sweep alone would tolerate two.
 """
 
 from __future__ import annotations
@@ -20,19 +21,19 @@ from typing import Any
 from fastapi import FastAPI
 
 from services.payment.adapters.integration_events import to_integration_event
-from services.payment.adapters.projection import OrderProjection, ensure_indexes
+from services.payment.adapters.projection import OrderProjection
+from services.payment.adapters.store import build_payments, open_store, ping
 from services.payment.application.payments import PaymentApplication
 from services.payment.settings import PaymentSettings
 from services.payment.worker.expiry import ExpirySweep
-from shared.calendar_overrides import CALENDAR_UPDATED, CalendarOverrides
 from shared.events.envelope import IntegrationEvent
 from shared.events.topics import events_topic
 from shared.http.app import create_app, serve
 from shared.kafka.consumer import IdempotentConsumer
 from shared.kafka.producer import make_producer
 from shared.kafka.topics import ensure_topics
-from shared.mongo import make_client
 from shared.outbox import OutboxRelay
+from shared.pg.calendar import CALENDAR_UPDATED, CalendarOverrides
 
 PAYMENT_REQUESTED = "vn.motcua.dossier.payment_requested"
 CLOSING = {  # the dossier ended unpaid: the reason its orders are cancelled with
@@ -78,12 +79,8 @@ class IncomingEvents:
 def build_app(settings: PaymentSettings | None = None) -> FastAPI:
     settings = settings or PaymentSettings()
     bootstrap = settings.require("kafka_bootstrap_servers")
-    client = make_client(settings.require("mongo_url"))
-    db = client[settings.mongo_database]
     out_topic = events_topic("payment", settings.topic_prefix)
     in_topics = [events_topic(name, settings.topic_prefix) for name in ("dossier", "catalog")]
-    calendar = CalendarOverrides(db)
-    payments = PaymentApplication(env=settings.eventstore_env())
     tasks: dict[str, asyncio.Task[None]] = {}
 
     async def running() -> None:
@@ -91,13 +88,20 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
         if not tasks or stopped:
             raise RuntimeError(f"not running: {stopped or 'all'}")
 
-    async def mongo() -> None:
-        await db.command("ping")
+    async def postgres() -> None:
+        await ping(app.state.pool)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_topics(bootstrap, [out_topic, *in_topics])
-        await ensure_indexes(db)
+        pool = await open_store(settings, "payment-worker")
+        app.state.pool = pool
+        try:
+            payments = await build_payments(settings)
+        except BaseException:
+            await pool.close()
+            raise
+        calendar = CalendarOverrides(pool)
         producer = make_producer(bootstrap)  # aiokafka objects need the running loop
         consumer = IdempotentConsumer(
             bootstrap_servers=bootstrap, topics=in_topics, group_id=settings.consumer_group,
@@ -108,8 +112,8 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
         jobs: dict[str, Coroutine[Any, Any, None]] = {
             "relay": OutboxRelay(payments, to_integration_event, producer, out_topic).run(),
             "consumer": consumer.run(),
-            "projection": OrderProjection(payments, db).run(),
-            "expiry": ExpirySweep(payments, db, days=settings.order_expiry_days,
+            "projection": OrderProjection(payments, pool).run(),
+            "expiry": ExpirySweep(payments, pool, days=settings.order_expiry_days,
                                   interval_seconds=settings.order_expiry_sweep_seconds,
                                   calendar=calendar.calendar).run(),
         }
@@ -123,10 +127,11 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
             await consumer.stop()
             await producer.stop()
             payments.close()
-            await client.close()
+            await pool.close()
 
-    return create_app("payment-worker", readiness={"tasks": running, "mongo": mongo},
-                      lifespan=lifespan)
+    app = create_app("payment-worker", readiness={"tasks": running, "postgres": postgres},
+                     lifespan=lifespan)
+    return app
 
 
 def main() -> None:

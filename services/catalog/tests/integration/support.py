@@ -1,4 +1,4 @@
-"""Start a real catalog process on the test engines, with its own database and topics."""
+"""Start a real catalog process on the test engines, with its own schema and topics."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 from aiokafka import AIOKafkaConsumer
-from pymongo import MongoClient
 
+from services.catalog.main import open_store
 from services.catalog.seed import seed_into
+from services.catalog.settings import CatalogSettings
 from shared.events.topics import events_topic
-from shared.mongo import make_client
 from tests.support.engines import Engines
 from tests.support.processes import ServiceProcess
 
@@ -32,39 +33,45 @@ OFFICER = {"X-Motcua-User-Id": "officer-1", "X-Motcua-Role": "officer",
 class RunningCatalog:
     api: httpx.Client
     engines: Engines
-    database: str
+    schema: str
     topic: str
     env: dict[str, str]
 
     def another_instance(self, log_dir: Path) -> ServiceProcess:
-        """A second catalog process on the same database, as a scaled deployment runs."""
+        """A second catalog process on the same schema, as a scaled deployment runs."""
         return ServiceProcess("services.catalog", self.env, "MOTCUA_CATALOG_PORT", log_dir)
 
 
-async def _seed(mongo_url: str, database: str) -> dict[str, int]:
-    client = make_client(mongo_url)
+async def seed_schema(dsn: str, schema: str) -> dict[str, int]:
+    pool = await open_store(CatalogSettings(postgres_dsn=dsn, postgres_schema=schema))
     try:
-        return await seed_into(client[database])
+        return await seed_into(pool)
     finally:
-        await client.close()
+        await pool.close()
+
+
+def drop_schema(dsn: str, schema: str) -> None:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 @contextmanager
 def running_catalog(engines: Engines, log_dir: Path, seed: bool = True) -> Iterator[RunningCatalog]:
     run = "t" + uuid.uuid4().hex[:12]
-    database, prefix = f"catalog_{run}", f"{run}."
-    if seed:
-        asyncio.run(_seed(engines.mongo_url, database))
-    env = {**engines.env(), "MOTCUA_CATALOG_MONGO_DATABASE": database,
-           "MOTCUA_CATALOG_TOPIC_PREFIX": prefix}
-    process = ServiceProcess("services.catalog", env, "MOTCUA_CATALOG_PORT", log_dir).start()
+    schema, prefix = f"catalog_{run}", f"{run}."
     try:
-        with httpx.Client(base_url=process.url, timeout=30) as api:
-            yield RunningCatalog(api, engines, database, events_topic("catalog", prefix), env)
+        if seed:
+            asyncio.run(seed_schema(engines.postgres_dsn, schema))
+        env = {**engines.env(), "MOTCUA_CATALOG_POSTGRES_SCHEMA": schema,
+               "MOTCUA_CATALOG_TOPIC_PREFIX": prefix}
+        process = ServiceProcess("services.catalog", env, "MOTCUA_CATALOG_PORT", log_dir).start()
+        try:
+            with httpx.Client(base_url=process.url, timeout=30) as api:
+                yield RunningCatalog(api, engines, schema, events_topic("catalog", prefix), env)
+        finally:
+            process.stop()
     finally:
-        process.stop()
-        with MongoClient(engines.mongo_url) as client:
-            client.drop_database(database)
+        drop_schema(engines.postgres_dsn, schema)
 
 
 async def _read(bootstrap: str, topic: str, subject: str) -> list[dict[str, Any]]:

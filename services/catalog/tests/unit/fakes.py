@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
@@ -25,23 +23,30 @@ class FakeProcedures:
     async def get(self, code: str) -> Doc | None:
         return copy.deepcopy(self.docs.get(code))
 
-    async def get_with_versions(self, code: str) -> Doc | None:
-        return await self.get(code)
+    async def get_with_version(self, code: str, version: int | None) -> Doc | None:
+        doc = await self.get(code)
+        if doc is None:
+            return None
+        wanted = doc["current_version"] if version is None else version
+        doc["snapshot"] = next((s for s in doc["versions"] if s["version"] == wanted), None)
+        return doc
 
-    async def create(self, code: str, draft: Doc, history: Doc, now: datetime) -> None:
-        self.docs[code] = {"_id": code, "seq": 0, "status": "draft", "listed": False,
-                           "draft": draft, "draft_revision": 1, "published_revision": 0,
-                           "current_version": 0, "versions": [], "withdrawn_versions": [],
-                           "history": [history]}
-
-    async def save_draft(self, code: str, revision: int, draft: Doc, history: Doc,
-                         now: datetime) -> bool:
-        doc = self.docs[code]
-        if doc["draft_revision"] != revision:
+    async def create(self, code: str, draft: Doc, history: Doc, now: datetime) -> bool:
+        if code in self.docs:
             return False
-        doc.update(draft=draft, draft_revision=revision + 1)
-        doc["history"].append(history)
+        self.docs[code] = {"code": code, "seq": 0, "status": "draft", "listed": False,
+                           "draft": draft, "draft_revision": 1, "published_revision": 0,
+                           "current_version": 0, "versions": [], "history": [history]}
         return True
+
+    async def save_draft(self, code: str, revision: int | None, draft: Doc, history: Doc,
+                         now: datetime) -> int | None:
+        doc = self.docs[code]
+        if revision is not None and doc["draft_revision"] != revision:
+            return None
+        doc.update(draft=draft, draft_revision=doc["draft_revision"] + 1)
+        doc["history"].append({**history, "revision": doc["draft_revision"]})
+        return doc["draft_revision"]  # type: ignore[no-any-return]
 
     async def publish(self, code: str, seq: int, revision: int, snapshot: Doc, listing: Doc,
                       history: Doc, event: IntegrationEvent, now: datetime) -> bool:
@@ -50,7 +55,7 @@ class FakeProcedures:
             return False
         doc.update(seq=seq + 1, status="published", listed=True,
                    current_version=snapshot["version"], published_revision=revision, **listing)
-        doc["versions"].append(snapshot)
+        doc["versions"].append({**snapshot, "withdrawn_at": None})
         self.events.append(event)
         return True
 
@@ -60,7 +65,9 @@ class FakeProcedures:
         if doc["seq"] != seq or doc["status"] != "published":
             return False
         doc.update(seq=seq + 1, status="withdrawn", listed=False)
-        doc["withdrawn_versions"].append(version)
+        for snapshot in doc["versions"]:
+            if snapshot["version"] == version:
+                snapshot["withdrawn_at"] = now
         self.events.append(event)
         return True
 
@@ -73,24 +80,19 @@ class FakeRecords:
     async def get(self, key: str) -> Doc | None:
         return copy.deepcopy(self.docs.get(key))
 
-    async def list(self, query: Doc, sort: str = "_id") -> list[Doc]:
-        def matches(doc: Doc) -> bool:
-            for field, wanted in query.items():
-                value = doc["_id"] if field == "_id" else doc.get(field)
-                if isinstance(wanted, dict) and "$in" in wanted:
-                    if value not in wanted["$in"]:
-                        return False
-                elif value != wanted:
-                    return False
-            return True
-        return [copy.deepcopy(d) for _, d in sorted(self.docs.items()) if matches(d)]
+    async def get_many(self, keys: list[str]) -> list[Doc]:
+        return [copy.deepcopy(d) for k, d in sorted(self.docs.items()) if k in keys]
+
+    async def list(self, query: Doc) -> list[Doc]:
+        return [copy.deepcopy(d) for _, d in sorted(self.docs.items())
+                if all(d.get(field) == wanted for field, wanted in query.items())]
 
     async def save(self, key: str, seq: int, fields: Doc, event: IntegrationEvent,
                    now: datetime) -> bool:
         current = self.docs.get(key, {"seq": 0})
         if current["seq"] != seq:
             return False
-        self.docs[key] = {"_id": key, **fields, "seq": seq + 1}
+        self.docs[key] = {"code": key, **fields, "seq": seq + 1}
         self.events.append(event)
         return True
 
@@ -106,23 +108,11 @@ class FakeTemplates:
         return self.files.get(sha256)
 
 
-class NoLocks:
-    """One event loop, no concurrency in these tests: nothing to serialise."""
-
-    @asynccontextmanager
-    async def hold(self, key: str) -> AsyncIterator[None]:
-        yield
-
-
 class FakeCatalog:
     def __init__(self) -> None:
         self.agencies, self.fields, self.calendars = FakeRecords(), FakeRecords(), FakeRecords()
         self.store, self.files = FakeProcedures(), FakeTemplates()
-        self.listing_changes: list[str] = []
-        self.registry = Registry(self.agencies, self.fields, NoLocks())
-        self.procedures = Procedures(self.store, self.registry, NoLocks(), self._changed)
+        self.registry = Registry(self.agencies, self.fields)
+        self.procedures = Procedures(self.store, self.registry)
         self.templates = Templates(self.files, self.procedures)
-        self.calendar = Calendar(self.calendars, NoLocks())
-
-    async def _changed(self, code: str) -> None:
-        self.listing_changes.append(code)
+        self.calendar = Calendar(self.calendars)

@@ -1,4 +1,5 @@
-"""The catalog process answers health probes and is not ready without MongoDB."""
+"""The catalog process answers health probes and is not ready without PostgreSQL; a request
+while PostgreSQL does not answer is a 503 problem, never a 500."""
 
 from __future__ import annotations
 
@@ -18,26 +19,42 @@ def _closed_port() -> int:
         return sock.getsockname()[1]
 
 
+def _unreachable() -> CatalogSettings:
+    return CatalogSettings(
+        postgres_dsn=f"postgresql://catalog:x@127.0.0.1:{_closed_port()}/motcua",
+        kafka_bootstrap_servers=f"127.0.0.1:{_closed_port()}")
+
+
 def test_settings_read_the_catalog_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MOTCUA_CATALOG_PORT", "8123")
-    monkeypatch.setenv("MOTCUA_CATALOG_MONGO_DATABASE", "other")
+    monkeypatch.setenv("MOTCUA_CATALOG_POSTGRES_SCHEMA", "other")
     settings = CatalogSettings()
-    assert (settings.port, settings.mongo_database) == (8123, "other")
+    assert (settings.port, settings.pg_schema()) == (8123, "other")
 
 
-def test_mongo_database_defaults_to_motcua_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("MOTCUA_CATALOG_MONGO_DATABASE", raising=False)
-    assert CatalogSettings().mongo_database == "motcua_catalog"
+def test_the_schema_defaults_to_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MOTCUA_CATALOG_POSTGRES_SCHEMA", raising=False)
+    assert CatalogSettings().pg_schema() == "catalog"
 
 
-def test_alive_but_not_ready_while_mongo_does_not_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_alive_but_not_ready_while_postgres_does_not_answer(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(http_app, "READINESS_TIMEOUT", 0.5)
-    settings = CatalogSettings(mongo_url=f"mongodb://127.0.0.1:{_closed_port()}/",
-                               kafka_bootstrap_servers=f"127.0.0.1:{_closed_port()}")
-    with TestClient(build_app(settings)) as client:
+    with TestClient(build_app(_unreachable())) as client:
         assert client.get("/healthz").json() == {"status": "ok", "service": "catalog"}
         ready = client.get("/readyz")
         assert ready.status_code == 503
         assert ready.headers["content-type"] == "application/problem+json"
-        assert set(ready.json()["failing"]) == {"mongo", "outbox"}
+        assert set(ready.json()["failing"]) == {"postgres", "outbox"}
         assert client.get("/metrics").status_code == 200
+
+
+def test_requests_answer_503_while_postgres_does_not_answer() -> None:
+    with TestClient(build_app(_unreachable())) as client:
+        for path in ("/api/v1/catalog/procedures", "/api/v1/catalog/procedures/1.001193",
+                     "/api/v1/catalog/agencies"):
+            response = client.get(path, params={"q": "khai sinh"})
+            assert response.status_code == 503, path
+            assert response.headers["content-type"] == "application/problem+json"
+            assert response.headers["retry-after"] == "5"
+            assert "không truy cập được" in response.json()["detail"]

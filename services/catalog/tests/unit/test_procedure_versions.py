@@ -57,7 +57,8 @@ async def test_each_publication_is_a_new_version_and_old_ones_stay() -> None:
         ("vn.motcua.catalog.procedure_published", 1, 1),
         ("vn.motcua.catalog.procedure_published", 2, 2)]
     assert events[1].data["time_limit_days"] == 3 and events[1].actor == ADMIN
-    assert catalog.listing_changes == ["1.001193", "1.001193"]
+    listed = catalog.store.docs["1.001193"]  # the listing follows, in the same write
+    assert (listed["card"]["version"], listed["card"]["time_limit_days"]) == (2, 3)
 
 
 async def test_an_unchanged_draft_is_not_published_twice() -> None:

@@ -1,66 +1,72 @@
-"""Rate limits counted in the real MongoDB-protocol server: exact under concurrency, one
-count for several gateway instances, and the entry point stays open if MongoDB is not."""
+"""Rate limits counted in the real PostgreSQL: exact under concurrency, one count for
+several gateway instances, an accurate Retry-After, the gateway's own migrated schema,
+and the entry point stays open if PostgreSQL is not."""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, asynccontextmanager
 
 import httpx
+import psycopg
 import pytest
-from pymongo import MongoClient
 
-from services.gateway.counters import MongoWindowCounter, mongo_counter
+from services.gateway.counters import PgWindowCounter
 from services.gateway.main import build_app
 from services.gateway.routing import SERVICES
 from services.gateway.settings import GatewaySettings
+from services.gateway.tables import metadata
 from services.gateway.tests.servers import closed_port, echo_app, serving
+from shared.pg.migrate import differences
 from tests.support.engines import Engines
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def database(engines: Engines, run_id: str) -> Iterator[str]:
+def schema(engines: Engines, run_id: str) -> Iterator[str]:
     # The counts below must fall in one 60 s window: not in its last few seconds.
     if time.time() % 60 > 50:
         time.sleep(60.5 - time.time() % 60)
-    yield f"{run_id}_gateway"
-    with MongoClient(engines.mongo_url) as mongo:
-        mongo.drop_database(f"{run_id}_gateway")
+    yield run_id
+    with psycopg.connect(engines.postgres_dsn, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{run_id}" CASCADE')
 
 
-def test_concurrent_hits_are_counted_exactly(engines: Engines, database: str) -> None:
+@asynccontextmanager
+async def started(counter: PgWindowCounter) -> AsyncIterator[PgWindowCounter]:
+    await counter.start()
+    try:
+        yield counter
+    finally:
+        await counter.close()
+
+
+def test_concurrent_hits_are_counted_exactly(engines: Engines, schema: str) -> None:
     async def burst() -> list[float | None]:
-        counter, mongo = mongo_counter(engines.mongo_url, database, 60)
-        try:
+        async with started(PgWindowCounter(engines.postgres_dsn, schema, 60)) as counter:
             return await asyncio.gather(*(counter.hit("login:198.51.100.7", 20)
                                           for _ in range(50)))
-        finally:
-            await mongo.close()
 
     results = asyncio.run(burst())
-    assert sum(r is None for r in results) == 20  # FerretDB's $inc would let ~3x through
+    assert sum(r is None for r in results) == 20
     refused = [r for r in results if r is not None]
     assert len(refused) == 30 and all(0 < r <= 60 for r in refused)
 
 
 def test_the_window_slides_so_two_bursts_across_a_boundary_pass_the_limit_once(
-    engines: Engines, database: str
+    engines: Engines, schema: str
 ) -> None:
     now = [600.0 * 60 + 59]  # the last second of a window, on a clock of our own
 
     async def burst(count: int) -> int:
-        counter, mongo = mongo_counter(engines.mongo_url, database, 60)
-        counter = MongoWindowCounter(counter.slots, 60, clock=lambda: now[0])
-        try:
+        counter = PgWindowCounter(engines.postgres_dsn, schema, 60, clock=lambda: now[0])
+        async with started(counter):
             results = [await counter.hit("client:198.51.100.9", 20) for _ in range(count)]
             return sum(r is None for r in results)
-        finally:
-            await mongo.close()
 
     assert asyncio.run(burst(25)) == 20
     now[0] += 1.5  # half a second into the next window: the last one still weighs 59/60
@@ -71,12 +77,43 @@ def test_the_window_slides_so_two_bursts_across_a_boundary_pass_the_limit_once(
     assert asyncio.run(burst(25)) == 15
 
 
-def test_two_gateway_instances_share_one_limit(engines: Engines, database: str) -> None:
+def test_retry_after_is_when_the_next_request_passes(engines: Engines, schema: str) -> None:
+    now = [700.0 * 60 + 30]  # halfway through a window, on a clock of our own
+
+    async def scenario() -> list[float | None]:
+        counter = PgWindowCounter(engines.postgres_dsn, schema, 60, clock=lambda: now[0])
+        async with started(counter):
+            seen = [await counter.hit("lookup:198.51.100.11", 10) for _ in range(11)]
+            now[0] = 701 * 60 + 9  # 9 s into the next window: the last 10 weigh 8.5
+            seen += [await counter.hit("lookup:198.51.100.11", 10) for _ in range(3)]
+            now[0] = 701 * 60 + 40  # 40 s in: they weigh 3.3
+            seen += [await counter.hit("lookup:198.51.100.11", 10) for _ in range(6)]
+            return seen
+
+    results = asyncio.run(scenario())
+    # the window is full: nothing passes before the next one, 30 s away
+    assert results[:10] == [None] * 10 and results[10] == pytest.approx(30)
+    # room for 10 - 8 = 2; the next passes once 10 * (1 - t/60) < 8, at t = 12 s
+    assert results[11:13] == [None] * 2 and results[13] == pytest.approx(3)
+    # room for 10 - 3 = 7, 2 taken; the next passes once 10 * (1 - t/60) < 3, at 42 s
+    assert results[14:19] == [None] * 5 and results[19] == pytest.approx(2)
+
+
+def test_the_gateway_migrates_its_own_schema(engines: Engines, schema: str) -> None:
+    async def start_and_stop() -> None:
+        async with started(PgWindowCounter(engines.postgres_dsn, schema, 60)):
+            pass
+
+    asyncio.run(start_and_stop())
+    assert differences(engines.postgres_dsn, schema, metadata) == []
+
+
+def test_two_gateway_instances_share_one_limit(engines: Engines, schema: str) -> None:
     with ExitStack() as stack:
         upstream = stack.enter_context(serving(echo_app("identity")))
         settings = GatewaySettings(
             **{f"{name}_url": upstream for name in SERVICES},
-            mongo_url=engines.mongo_url, mongo_database=database,
+            postgres_dsn=engines.postgres_dsn, postgres_schema=schema,
             rate_login_per_window=10, rate_client_per_window=1000)
         first, second = (stack.enter_context(serving(build_app(settings))) for _ in range(2))
 
@@ -95,13 +132,13 @@ def test_two_gateway_instances_share_one_limit(engines: Engines, database: str) 
             assert client.get("/api/v1/dossiers").status_code == 200  # other limits apart
 
 
-def test_without_mongodb_requests_are_let_through(database: str) -> None:
+def test_without_postgresql_requests_are_let_through(schema: str) -> None:
     with ExitStack() as stack:
         upstream = stack.enter_context(serving(echo_app("identity")))
         settings = GatewaySettings(
             **{f"{name}_url": upstream for name in SERVICES},
-            mongo_url=f"mongodb://127.0.0.1:{closed_port()}/", mongo_database=database,
-            rate_login_per_window=1)
+            postgres_dsn=f"postgresql://motcua:motcua@127.0.0.1:{closed_port()}/motcua",
+            postgres_schema=schema, rate_login_per_window=1)
         gateway = stack.enter_context(serving(build_app(settings)))
         with httpx.Client(base_url=gateway, trust_env=False, timeout=30) as client:
             started = time.monotonic()

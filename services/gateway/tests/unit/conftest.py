@@ -33,7 +33,7 @@ def _gateway(urls: dict[str, str]) -> Iterator[httpx.Client]:
     settings = GatewaySettings(
         **{f"{name}_url": url for name, url in urls.items()},
         max_body_bytes=MAX_BODY,
-        rate_limits_enabled=False,  # counted in MongoDB: tests/integration cover them
+        rate_limits_enabled=False,  # counted in PostgreSQL: tests/integration cover them
         upstream_timeout=UPSTREAM_TIMEOUT,
     )
     with serving(build_app(settings)) as url, httpx.Client(base_url=url, trust_env=False) as c:

@@ -31,7 +31,7 @@ KEY = SigningKey.of(Ed25519PrivateKey.generate())
 
 
 class FakeCounter:
-    """Counts in memory, like the MongoDB slots would: over the limit → retry delay."""
+    """Counts in memory, like the PostgreSQL counters would: over the limit → retry delay."""
 
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
@@ -226,10 +226,11 @@ def test_merge_names_unavailable_services_and_shares_identical_schemas() -> None
     assert merged["x-motcua-unavailable"] == ["payment"]
 
 
-def test_without_a_mongodb_address_the_gateway_starts_without_limits(
+def test_without_a_postgresql_address_the_gateway_starts_without_limits(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
-    monkeypatch.delenv("MOTCUA_MONGO_URL", raising=False)
+    monkeypatch.delenv("MOTCUA_POSTGRES_DSN", raising=False)
+    monkeypatch.delenv("MOTCUA_GATEWAY_POSTGRES_DSN", raising=False)
     monkeypatch.setenv("MOTCUA_STATE_DIR", str(tmp_path))  # no engines.json there
     settings = GatewaySettings(**{f"{name}_url": "http://127.0.0.1:9" for name in SERVICES})
-    assert settings.mongo_url is None
+    assert settings.postgres_dsn is None
     assert build_app(settings).state.rate_limiter is None

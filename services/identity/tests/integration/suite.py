@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 from aiokafka import AIOKafkaConsumer
-from pymongo import MongoClient
 
 from services.identity.domain.captcha import WORDS
+from services.identity.settings import IdentitySettings
 from shared.events.envelope import IntegrationEvent
+from shared.pg.pools import connection_kwargs
 from tests.support.engines import Engines
 from tests.support.mail import messages_to
 from tests.support.processes import ServiceProcess, free_port
@@ -36,8 +38,26 @@ class Suite:
     secrets: set[str] = field(default_factory=set)
 
     @property
-    def identity_db(self) -> str:
+    def identity_schema(self) -> str:
         return f"{self.prefix}_identity"
+
+    def settings(self) -> IdentitySettings:
+        """identity's settings on this suite's schema (for the seed, run in-process)."""
+        return IdentitySettings(postgres_dsn=self.engines.postgres_dsn,
+                                postgres_schema=self.identity_schema,
+                                data_dir=self.state / "identity")
+
+    def db(self) -> psycopg.Connection[Any]:
+        """A connection on identity's schema (autocommit, rows as dicts)."""
+        return psycopg.connect(self.engines.postgres_dsn, autocommit=True,
+                               **connection_kwargs(self.identity_schema))
+
+    def stop(self) -> None:
+        self.api.close()
+        for process in self.processes:
+            process.stop()
+        with psycopg.connect(self.engines.postgres_dsn, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{self.identity_schema}" CASCADE')
 
     def email(self, name: str) -> str:
         return f"{self.prefix}-{name}-{uuid.uuid4().hex[:6]}@example.vn"
@@ -101,7 +121,7 @@ def start_suite(engines: Engines, tmp: Path) -> Suite:
         **engines.env(),
         "MOTCUA_STATE_DIR": str(state),
         "MOTCUA_IDENTITY_TOPIC_PREFIX": f"{prefix}.",
-        "MOTCUA_IDENTITY_MONGO_DATABASE": f"{prefix}_identity",
+        "MOTCUA_IDENTITY_POSTGRES_SCHEMA": f"{prefix}_identity",
         "MOTCUA_IDENTITY_PORTAL_URL": PORTAL,
         # wide enough that the "immediate" resend, sent after the first email arrived
         # on a loaded 2-core machine, still falls inside it
@@ -111,7 +131,7 @@ def start_suite(engines: Engines, tmp: Path) -> Suite:
         "MOTCUA_IDENTITY_LOGIN_LOCK_AFTER": "4",
         "MOTCUA_IDENTITY_LOGIN_LOCK_SECONDS": "120",
         "MOTCUA_NOTIFY_TOPIC_PREFIX": f"{prefix}.",
-        "MOTCUA_NOTIFY_MONGO_DATABASE": f"{prefix}_notify",
+        "MOTCUA_NOTIFY_POSTGRES_SCHEMA": f"{prefix}_notify",
         "MOTCUA_NOTIFY_CONSUMER_GROUP": prefix,
     }
     logs = tmp / "logs"
@@ -174,11 +194,11 @@ def assert_no_secrets(suite: Suite) -> None:
     suite.remember("Mật khẩu mới sau khi quên 42")
     assert suite.api.post("/api/v1/auth/password/reset", json={
         "token": reset_token, "new_password": "Mật khẩu mới sau khi quên 42"}).status_code == 200
-    db = MongoClient(suite.engines.mongo_url, tz_aware=True)[suite.identity_db]
-    hashes = {a["password_hash"] for a in db.accounts.find({}, {"password_hash": 1})}
-    for session in db.sessions.find():
-        hashes.add(session["token_hash"])
-        hashes.update(session["previous_hashes"])
+    with suite.db() as db:
+        hashes = {a["password_hash"] for a in db.execute("SELECT password_hash FROM accounts")}
+        for session in db.execute("SELECT token_hash, previous_hashes FROM sessions"):
+            hashes.add(session["token_hash"])
+            hashes.update(session["previous_hashes"])
     assert len(suite.secrets) >= 7 and len(hashes) >= 3
     time.sleep(1)  # the relay publishes within a fraction of a second
     events = asyncio.run(_identity_events(suite.engines.kafka_bootstrap_servers,

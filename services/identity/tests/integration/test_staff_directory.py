@@ -7,10 +7,8 @@ import asyncio
 from collections.abc import Iterator
 
 import pytest
-from pymongo import MongoClient
 
 from services.identity.seed import DEMO_PASSWORD, seed_demo
-from services.identity.settings import IdentitySettings
 from services.identity.tests.integration.suite import Suite, problem, start_suite
 from tests.support.engines import Engines
 
@@ -21,14 +19,10 @@ pytestmark = pytest.mark.integration
 def suite(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
     started = start_suite(engines, tmp_path_factory.mktemp("directory"))
     try:
-        asyncio.run(seed_demo(IdentitySettings(
-            mongo_url=engines.mongo_url, mongo_database=started.identity_db,
-            data_dir=started.state / "identity")))
+        asyncio.run(seed_demo(started.settings()))
         yield started
     finally:
-        started.api.close()
-        for process in started.processes:
-            process.stop()
+        started.stop()
 
 
 def bearer(suite: Suite, email: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
@@ -51,8 +45,8 @@ def test_an_officer_reads_the_staff_of_their_agency_with_names_and_duties(
         "officer_roles": ["processor"]})
     assert gone.status_code == 201, gone.text
     # no disabling use case exists yet: the account is disabled the way one would be
-    db = MongoClient(suite.engines.mongo_url, tz_aware=True)[suite.identity_db]
-    db.accounts.update_one({"_id": gone.json()["id"]}, {"$set": {"status": "disabled"}})
+    with suite.db() as db:
+        db.execute("UPDATE accounts SET status = 'disabled' WHERE id = %s", (gone.json()["id"],))
 
     listing = suite.api.get("/api/v1/staff", headers=bearer(suite, "receiver.hoalu@motcua.local"))
     assert listing.status_code == 200, listing.text

@@ -8,7 +8,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from aiokafka import AIOKafkaProducer
+from psycopg import sql
+from psycopg.rows import dict_row
 
 from shared.events.envelope import Actor, IntegrationEvent
 from tests.support.engines import Engines
@@ -25,12 +28,56 @@ def notify_env(engines: Engines, run_id: str, tmp_path: Path, **extra: str) -> d
         **engines.env(),
         "MOTCUA_STATE_DIR": str(tmp_path / "state"),
         "MOTCUA_NOTIFY_TOPIC_PREFIX": f"{run_id}.",
-        "MOTCUA_NOTIFY_MONGO_DATABASE": run_id,
+        "MOTCUA_NOTIFY_POSTGRES_SCHEMA": run_id,
         "MOTCUA_NOTIFY_CONSUMER_GROUP": run_id,
         "MOTCUA_NOTIFY_SMTP_BACKOFF_SECONDS": "0.2",
         "MOTCUA_NOTIFY_REMINDER_INTERVAL_SECONDS": "2",
         **extra,
     }
+
+
+class NotifyStore:
+    """What notify wrote, read straight from its schema (tests only)."""
+
+    def __init__(self, dsn: str, schema: str) -> None:
+        self.dsn = dsn
+        self.schema = schema
+
+    def query(self, text: str, params: Any = ()) -> list[dict[str, Any]]:
+        with psycopg.connect(self.dsn, row_factory=dict_row,
+                             options=f"-c search_path={self.schema}") as conn:
+            return conn.execute(text, params).fetchall()  # type: ignore[arg-type]
+
+    def _where(self, table: str, what: str, where: dict[str, Any]) -> sql.Composed:
+        conditions = [sql.SQL("{} = %s").format(sql.Identifier(k)) for k in where]
+        clause = sql.SQL(" WHERE ") + sql.SQL(" AND ").join(conditions) if where else sql.SQL("")
+        return sql.SQL("SELECT {} FROM {}{}").format(sql.SQL(what), sql.Identifier(table), clause)
+
+    def find(self, table: str, **where: Any) -> list[dict[str, Any]]:
+        with psycopg.connect(self.dsn, row_factory=dict_row,
+                             options=f"-c search_path={self.schema}") as conn:
+            return conn.execute(self._where(table, "*", where), list(where.values())).fetchall()
+
+    def find_one(self, table: str, **where: Any) -> dict[str, Any] | None:
+        found = self.find(table, **where)
+        return found[0] if found else None
+
+    def count(self, table: str, **where: Any) -> int:
+        with psycopg.connect(self.dsn, row_factory=dict_row,
+                             options=f"-c search_path={self.schema}") as conn:
+            cur = conn.execute(self._where(table, "count(*) AS n", where), list(where.values()))
+            row = cur.fetchone()
+            return int(row["n"]) if row else 0
+
+    def drop(self) -> None:
+        with psycopg.connect(self.dsn, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
+                sql.Identifier(self.schema)))
+
+
+def notify_store(engines: Engines, run_id: str) -> NotifyStore:
+    """notify's schema of this test (``notify_env`` names it); ``drop()`` it at the end."""
+    return NotifyStore(engines.postgres_dsn, run_id)
 
 
 def start_notify(env: dict[str, str], tmp_path: Path, name: str = "") -> ServiceProcess:

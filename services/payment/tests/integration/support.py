@@ -85,12 +85,8 @@ class PaymentSuite:
 
     def store(self) -> PaymentApplication:
         """The event store itself, read from the test (same settings as the processes)."""
-        settings = PaymentSettings(
-            event_store=self.env["MOTCUA_PAYMENT_EVENT_STORE"],
-            sqlite_path=Path(self.env["MOTCUA_PAYMENT_SQLITE_PATH"]),
-            postgres_schema=self.env.get("MOTCUA_PAYMENT_POSTGRES_SCHEMA", ""),
-            postgres_dsn=self.engines.postgres_dsn,
-        )
+        settings = PaymentSettings(postgres_schema=self.env["MOTCUA_PAYMENT_POSTGRES_SCHEMA"],
+                                   postgres_dsn=self.engines.postgres_dsn)
         return PaymentApplication(env=settings.eventstore_env())
 
     def request_payment(self, *, payer: str, amount: int = 150_000, level: int = 4,
@@ -226,27 +222,23 @@ async def read_topic(bootstrap: str, topic: str) -> list[IntegrationEvent]:
 
 
 @contextmanager
-def payment_suite(engines: Engines, tmp_path: Path, *, store: str = "sqlite",
-                  start_worker: bool = True, **overrides: str) -> Iterator[PaymentSuite]:
+def payment_suite(engines: Engines, tmp_path: Path, *, start_worker: bool = True,
+                  **overrides: str) -> Iterator[PaymentSuite]:
+    """The three processes on a fresh PostgreSQL schema (the processes migrate it; it is
+    dropped at the end) and a fresh topic prefix."""
     run_id = "p" + uuid.uuid4().hex[:12]
     env = {
         **engines.env(),
         "MOTCUA_STATE_DIR": str(tmp_path / "state"),
         "MOTCUA_PAYMENT_TOPIC_PREFIX": f"{run_id}.",
-        "MOTCUA_PAYMENT_MONGO_DATABASE": run_id,
         "MOTCUA_PAYMENT_CONSUMER_GROUP": run_id,
-        "MOTCUA_PAYMENT_EVENT_STORE": store,
-        "MOTCUA_PAYMENT_SQLITE_PATH": str(tmp_path / "payment-events.db"),
+        "MOTCUA_PAYMENT_POSTGRES_SCHEMA": run_id,
         "MOTCUA_PAYMENT_SANDBOX_DB_PATH": str(tmp_path / "sandbox.db"),
         "MOTCUA_PAYMENT_VNPAY_TMN_CODE": TMN,
         "MOTCUA_PAYMENT_VNPAY_HASH_SECRET": SECRET,
         "MOTCUA_PAYMENT_SANDBOX_IPN_BACKOFF_SECONDS": "0.3",
         "MOTCUA_PAYMENT_SANDBOX_IPN_ATTEMPTS": "12",
     }
-    if store == "postgres":
-        with psycopg.connect(engines.postgres_dsn, autocommit=True) as conn:
-            conn.execute(f'CREATE SCHEMA "{run_id}"')
-        env["MOTCUA_PAYMENT_POSTGRES_SCHEMA"] = run_id
     sandbox = ServiceProcess("services.payment.sandbox", env, "MOTCUA_PAYMENT_SANDBOX_PORT",
                              tmp_path)
     sandbox_url = f"http://127.0.0.1:{sandbox.port}"
@@ -276,6 +268,5 @@ def payment_suite(engines: Engines, tmp_path: Path, *, store: str = "sqlite",
         yield suite
     finally:
         suite.stop()
-        if store == "postgres":
-            with psycopg.connect(engines.postgres_dsn, autocommit=True) as conn:
-                conn.execute(f'DROP SCHEMA "{run_id}" CASCADE')
+        with psycopg.connect(engines.postgres_dsn, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{run_id}" CASCADE')

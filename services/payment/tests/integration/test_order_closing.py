@@ -143,7 +143,7 @@ def test_a_rejected_dossier_cancels_what_is_unpaid_and_leaves_what_is_paid(
 
 
 def test_an_order_unpaid_past_its_deadline_expires(engines: Engines, tmp_path: Path) -> None:
-    with payment_suite(engines, tmp_path, store="postgres") as suite:
+    with payment_suite(engines, tmp_path) as suite:
         payer = f"citizen-{uuid.uuid4().hex[:8]}"
         late_dossier, _ = suite.request_payment(payer=payer)
         paid_dossier, _ = suite.request_payment(payer=payer, level=3, amount=50_000)

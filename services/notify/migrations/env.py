@@ -1,0 +1,3 @@
+from shared.pg.migrate import run_env
+
+run_env()

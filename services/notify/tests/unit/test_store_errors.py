@@ -1,0 +1,42 @@
+"""PostgreSQL unreachable at request time: a 503 problem in Vietnamese, never a 500."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from psycopg_pool import AsyncConnectionPool
+
+from services.notify.api import notifications, stats
+from services.notify.main import install_store_errors
+from shared.http.app import create_app
+
+NOWHERE = "postgresql://notify@127.0.0.1:9/notify?connect_timeout=1"  # nothing listens
+
+
+def test_an_unreachable_store_answers_503_problems() -> None:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool: AsyncConnectionPool[Any] = AsyncConnectionPool(NOWHERE, open=False, timeout=0.5,
+                                                             min_size=1)
+        await pool.open(wait=False)
+        app.state.pool = pool
+        yield
+        await pool.close(timeout=0.5)
+
+    app = create_app("notify", lifespan=lifespan)
+    install_store_errors(app)
+    app.include_router(notifications.router)
+    app.include_router(stats.router)
+    caller = {"X-Motcua-User-Id": "u1", "X-Motcua-Role": "citizen"}
+    with TestClient(app) as client:
+        for response in (client.get("/api/v1/notifications", headers=caller),
+                         client.get("/api/v1/notifications/preferences", headers=caller),
+                         client.get("/api/v1/stats")):
+            assert response.status_code == 503
+            assert response.headers["content-type"] == "application/problem+json"
+            assert response.headers["retry-after"] == "5"
+            assert "không sẵn sàng" in response.json()["detail"]
