@@ -21,7 +21,7 @@ app = typer.Typer(
     help="Một Cửa local launcher (no Docker needed).", no_args_is_help=True, add_completion=False
 )
 engines_app = typer.Typer(
-    help="Only the engines: Kafka, FerretDB, PostgreSQL, SMTP sink, S3 (versitygw).",
+    help="Only the engines: Kafka, PostgreSQL, SMTP sink, S3 (versitygw).",
     no_args_is_help=True,
 )
 app.add_typer(engines_app, name="engines")

@@ -3,7 +3,7 @@
 Each service subclasses :class:`ServiceSettings` with its own env prefix
 (``MOTCUA_<SERVICE>_``). Engine addresses come, in order, from the service's
 own variable, the suite-wide variable (``MOTCUA_KAFKA_BOOTSTRAP_SERVERS``,
-``MOTCUA_MONGO_URL``, ``MOTCUA_POSTGRES_DSN``, ``MOTCUA_SMTP_HOST``/``_PORT``)
+``MOTCUA_POSTGRES_DSN``, ``MOTCUA_SMTP_HOST``/``_PORT``)
 and the local launcher's state file ``$MOTCUA_STATE_DIR/engines.json``. There the
 launcher keeps one PostgreSQL role per service (``postgres.services.<name>.dsn``): a
 service started by ``motcua up`` connects as its own role, which owns its own schema
@@ -40,7 +40,6 @@ def _engine_value(engine: str, key: str, env_var: str) -> Any:
 
 _ENGINE_FIELDS = {
     "kafka_bootstrap_servers": ("kafka", "bootstrap_servers"),
-    "mongo_url": ("mongo", "url"),
     "postgres_dsn": ("postgres", "dsn"),
     "smtp_host": ("smtp", "host"),
     "smtp_port": ("smtp", "port"),
@@ -57,8 +56,6 @@ class ServiceSettings(BaseSettings):
         "", description="Prefix for every Kafka topic name (isolates test runs)."
     )
     kafka_bootstrap_servers: str | None = Field(None, description="Kafka bootstrap servers.")
-    mongo_url: str | None = Field(None, description="MongoDB-protocol server URL.")
-    mongo_database: str = Field("motcua", description="MongoDB database name.")
     postgres_dsn: str | None = Field(None, description="PostgreSQL DSN of this service's role.")
     postgres_schema: str = Field(
         "", pattern=r"^[a-z_][a-z0-9_]{0,62}$|^$",

@@ -36,7 +36,6 @@ SETTINGS: list[type[BaseSettings]] = [
 # Read by shared/settings.py for every service, outside any service prefix.
 SUITE_WIDE = {
     "MOTCUA_KAFKA_BOOTSTRAP_SERVERS",
-    "MOTCUA_MONGO_URL",
     "MOTCUA_POSTGRES_DSN",
     "MOTCUA_SMTP_HOST",
     "MOTCUA_SMTP_PORT",
@@ -176,7 +175,7 @@ def test_a_typo_in_a_setting_name_is_caught() -> None:
 @pytest.mark.parametrize(
     ("breakage", "problem"),
     [
-        (lambda c: c["services"]["mongo"].pop("healthcheck"), "mongo: no healthcheck"),
+        (lambda c: c["services"]["postgres"].pop("healthcheck"), "postgres: no healthcheck"),
         (lambda c: c["services"]["gateway"].pop("healthcheck"), "gateway: no healthcheck"),
         (
             lambda c: c["services"]["notify"]["depends_on"].update(smtp={}),

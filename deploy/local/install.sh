@@ -3,7 +3,7 @@
 # Idempotent: installs only what is missing, then (re)installs the project into .venv when
 # it is not importable there.
 #   apt: openjdk-17-jre-headless (Kafka), maven (Kafka jars), postgresql (PostgreSQL 15)
-#   Go:  only checked (FerretDB and versitygw are built from source once, into ~/.cache/motcua)
+#   Go:  only checked (versitygw, the S3 engine, is built from source once, into ~/.cache/motcua)
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -39,16 +39,15 @@ GO=""
 for candidate in "$(command -v go || true)" /usr/local/go/bin/go "$HOME/go/bin/go"; do
   if [ -n "$candidate" ] && [ -x "$candidate" ]; then GO="$candidate"; break; fi
 done
-FERRETDB="${XDG_CACHE_HOME:-$HOME/.cache}/motcua/ferretdb/bin/ferretdb"
+VERSITYGW="${XDG_CACHE_HOME:-$HOME/.cache}/motcua/versitygw"
 if [ -n "$GO" ]; then
   echo "install.sh: Go found: $("$GO" version)"
-elif [ -x "$FERRETDB" ]; then
-  echo "install.sh: Go not found, but FerretDB is already built at $FERRETDB"
+elif compgen -G "$VERSITYGW/*/versitygw" >/dev/null; then
+  echo "install.sh: Go not found, but versitygw is already built under $VERSITYGW"
 else
-  echo "install.sh: Go not found. FerretDB (the MongoDB-compatible engine) is built from source" >&2
-  echo "  once with Go >= 1.22 (versitygw, the S3 engine, needs >= 1.25): install the official" >&2
-  echo "  Go toolchain (unpack to /usr/local/go and add /usr/local/go/bin to PATH);" >&2
-  echo "  Debian 12's golang-go (1.19) is too old." >&2
+  echo "install.sh: Go not found. versitygw (the S3-compatible engine) is built from source" >&2
+  echo "  once with Go >= 1.25: install the official Go toolchain (unpack to /usr/local/go and" >&2
+  echo "  add /usr/local/go/bin to PATH); Debian 12's golang-go (1.19) is too old." >&2
 fi
 
 cd "$REPO"

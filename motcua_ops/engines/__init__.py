@@ -8,7 +8,6 @@ from typing import Any
 
 from motcua_ops import procs
 from motcua_ops.engines.base import Engine, Entry
-from motcua_ops.engines.ferretdb import FerretDB
 from motcua_ops.engines.kafka import Kafka
 from motcua_ops.engines.postgres import Postgres
 from motcua_ops.engines.s3 import S3Gateway
@@ -26,7 +25,7 @@ from motcua_ops.state import (
 from motcua_ops.ui import step
 
 # Start order: the slowest first, so its boot overlaps the others' start.
-ENGINE_TYPES: list[type[Engine]] = [Kafka, FerretDB, Postgres, SmtpSink, S3Gateway]
+ENGINE_TYPES: list[type[Engine]] = [Kafka, Postgres, SmtpSink, S3Gateway]
 ENGINE_NAMES = [engine.name for engine in ENGINE_TYPES]
 
 __all__ = ["ENGINE_NAMES", "EngineStatus", "engine_status", "ensure_engines", "stop_engines"]

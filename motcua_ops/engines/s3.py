@@ -1,6 +1,6 @@
 """Versity S3 Gateway (versitygw, Apache 2.0): the S3 protocol over a POSIX directory.
 
-Built from source with Go into the cache, like FerretDB; one small process per state
+Built from source with Go into the cache; one small process per state
 dir, single-account mode. The root keys are generated once per state dir and kept in
 ``<state>/s3/credentials.json`` (0600); they reach versitygw through its environment,
 never its command line, and the services through the launcher's environment.

@@ -1,7 +1,7 @@
 """At-least-once consumption with idempotent effects, retries and a DLQ.
 
 The handler must make its effect idempotent by recording the event id in the
-same write as the effect (see :mod:`shared.mongo`). Offsets are committed
+same transaction as the effect (see :mod:`shared.pg.effects`). Offsets are committed
 only after the handler succeeded or the message was parked in the DLQ, so a
 crash redelivers rather than loses. While it runs, the group's lag per partition
 is on ``/metrics`` (:mod:`shared.kafka.lag`).

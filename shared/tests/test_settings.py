@@ -18,24 +18,50 @@ class DemoSettings(ServiceSettings):
 
 @pytest.fixture
 def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("KAFKA_BOOTSTRAP_SERVERS", "MONGO_URL", "POSTGRES_DSN", "SMTP_HOST",
-                 "SMTP_PORT"):
+    for name in ("KAFKA_BOOTSTRAP_SERVERS", "POSTGRES_DSN", "SMTP_HOST", "SMTP_PORT",
+                 "DEMO_POSTGRES_DSN", "DEMO_POSTGRES_SCHEMA"):
         monkeypatch.delenv(f"MOTCUA_{name}", raising=False)
     monkeypatch.setenv("MOTCUA_STATE_DIR", str(tmp_path))
     (tmp_path / "engines.json").write_text(json.dumps({
         "kafka": {"bootstrap_servers": "127.0.0.1:9001"},
-        "mongo": {"url": "mongodb://127.0.0.1:9002/"},
         "smtp": {"host": "127.0.0.1", "port": 9003},
     }))
     return tmp_path
 
 
+def _with_postgres(state: Path) -> None:
+    engines = json.loads((state / "engines.json").read_text())
+    engines["postgres"] = {
+        "dsn": "postgresql://motcua:motcua@127.0.0.1:9004/motcua",
+        "services": {"demo": {"dsn": "postgresql://motcua_demo:s3cret@127.0.0.1:9004/motcua"},
+                     "other": {"dsn": "postgresql://motcua_other:x@127.0.0.1:9004/motcua"}},
+    }
+    (state / "engines.json").write_text(json.dumps(engines))
+
+
 def test_engine_addresses_come_from_the_state_file(state: Path) -> None:
     settings = DemoSettings()
     assert settings.kafka_bootstrap_servers == "127.0.0.1:9001"
-    assert settings.mongo_url == "mongodb://127.0.0.1:9002/"
     assert settings.smtp_port == 9003
     assert settings.postgres_dsn is None
+
+
+def test_a_service_connects_as_its_own_role_in_its_own_schema(state: Path) -> None:
+    _with_postgres(state)
+    settings = DemoSettings()
+    assert settings.postgres_dsn == "postgresql://motcua_demo:s3cret@127.0.0.1:9004/motcua"
+    assert settings.pg_schema() == "demo"
+
+
+def test_the_suite_wide_dsn_and_schema_variables_beat_the_roles(
+        state: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _with_postgres(state)
+    monkeypatch.setenv("MOTCUA_POSTGRES_DSN", "postgresql://admin:a@10.0.0.5/motcua")
+    monkeypatch.setenv("MOTCUA_DEMO_POSTGRES_SCHEMA", "t123")
+    assert DemoSettings().postgres_dsn == "postgresql://admin:a@10.0.0.5/motcua"
+    assert DemoSettings().pg_schema() == "t123"
+    monkeypatch.setenv("MOTCUA_DEMO_POSTGRES_DSN", "postgresql://own:o@10.0.0.6/motcua")
+    assert DemoSettings().postgres_dsn == "postgresql://own:o@10.0.0.6/motcua"
 
 
 def test_suite_wide_variable_beats_the_state_file(state: Path,

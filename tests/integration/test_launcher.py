@@ -20,7 +20,6 @@ import httpx
 import psycopg
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from pymongo import MongoClient
 
 from motcua_ops import procs
 from motcua_ops.engines import ensure_engines, stop_engines
@@ -33,7 +32,6 @@ pytestmark = pytest.mark.integration
 
 MARKERS = {
     "kafka": "kafka.Kafka",
-    "mongo": "ferretdb",
     "postgres": "postgres",
     "smtp": "motcua_ops.smtp_sink",
     "s3": "versitygw",
@@ -88,18 +86,13 @@ def test_engines_up_answer_and_down_leaves_nothing(tmp_path: Path) -> None:
     state = tmp_path / "state"
     try:
         engines = ensure_engines(state)
-        assert set(engines) == {"kafka", "mongo", "postgres", "smtp", "s3"}
+        assert set(engines) == {"kafka", "postgres", "smtp", "s3"}
         assert load_engines(state) == engines
         assert engine_state_path(state).exists()
         for name, entry in engines.items():
             assert procs.pid_alive(entry["pid"], MARKERS[name]), name
 
         assert asyncio.run(kafka_round_trip(engines["kafka"]["bootstrap_servers"])) == b"xin chao"
-
-        with MongoClient(engines["mongo"]["url"], serverSelectionTimeoutMS=5000) as mongo:
-            collection = mongo["launcher_test"]["docs"]
-            collection.insert_one({"_id": "a", "ten": "Hồ sơ"})
-            assert collection.find_one({"_id": "a"}) == {"_id": "a", "ten": "Hồ sơ"}
 
         with psycopg.connect(engines["postgres"]["dsn"]) as conn:
             assert conn.execute("SELECT current_database(), 1").fetchone() == ("motcua", 1)
@@ -142,8 +135,9 @@ def test_engines_up_answer_and_down_leaves_nothing(tmp_path: Path) -> None:
         assert {k: v["port"] for k, v in restarted.items()} == {
             k: v["port"] for k, v in engines.items()
         }
-        with MongoClient(restarted["mongo"]["url"], serverSelectionTimeoutMS=5000) as mongo:
-            assert mongo["launcher_test"]["docs"].count_documents({}) == 1
+        with psycopg.connect(restarted["postgres"]["services"]["dossier"]["dsn"]) as conn:
+            assert conn.execute("SELECT ho_ten FROM dossier.secret").fetchall() == [
+                ("Nguyễn Văn A",)]
         s3 = s3_client(restarted["s3"])
         assert [o["Key"] for o in s3.list_objects_v2(Bucket="launcher-test")["Contents"]] == [
             "ho-so.txt"]

@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from testcontainers.kafka import KafkaContainer
-from testcontainers.mongodb import MongoDbContainer
 from testcontainers.postgres import PostgresContainer
 
 from tests.support.engines import Engines
@@ -33,13 +32,13 @@ def container_engines() -> Iterator[Engines]:
          "--port", str(port), "--maildir", str(maildir)]
     )
     kafka = KafkaContainer("apache/kafka:4.1.2").with_kraft()
-    with kafka, MongoDbContainer("mongo:7") as mongo, PostgresContainer(
+    with kafka, PostgresContainer(
         "postgres:15", username="motcua", password="motcua", dbname="motcua"
     ) as postgres, private_s3(Path(tempfile.mkdtemp(prefix="motcua-s3-"))) as s3:
         try:
             wait_for_port("127.0.0.1", port)
             yield Engines(
-                kafka.get_bootstrap_server(), mongo.get_connection_url(),
+                kafka.get_bootstrap_server(),
                 postgres.get_connection_url(driver=None), "127.0.0.1", port, maildir,
                 s3.entry["url"], s3.entry["access_key"], s3.entry["secret_key"],
                 s3.entry["region"],

@@ -1,7 +1,7 @@
 """Where integration tests find the engines, in DESIGN.md's order.
 
 1. Addresses given in the environment (MOTCUA_KAFKA_BOOTSTRAP_SERVERS,
-   MOTCUA_MONGO_URL, MOTCUA_POSTGRES_DSN, MOTCUA_SMTP_HOST/PORT/MAILDIR; optionally
+   MOTCUA_POSTGRES_DSN, MOTCUA_SMTP_HOST/PORT/MAILDIR; optionally
    MOTCUA_S3_URL/_ACCESS_KEY/_SECRET_KEY for an S3-compatible store).
 2. Else containers, where a Docker engine answers.
 3. Else the local launcher (real processes on 127.0.0.1).
@@ -22,14 +22,13 @@ from pathlib import Path
 
 import pytest
 
-_ENV_KEYS = ("MOTCUA_KAFKA_BOOTSTRAP_SERVERS", "MOTCUA_MONGO_URL", "MOTCUA_POSTGRES_DSN",
+_ENV_KEYS = ("MOTCUA_KAFKA_BOOTSTRAP_SERVERS", "MOTCUA_POSTGRES_DSN",
              "MOTCUA_SMTP_HOST", "MOTCUA_SMTP_PORT", "MOTCUA_SMTP_MAILDIR")
 
 
 @dataclass(frozen=True)
 class Engines:
     kafka_bootstrap_servers: str
-    mongo_url: str
     postgres_dsn: str
     smtp_host: str
     smtp_port: int
@@ -43,7 +42,6 @@ class Engines:
     def env(self) -> dict[str, str]:
         env = {
             "MOTCUA_KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap_servers,
-            "MOTCUA_MONGO_URL": self.mongo_url,
             "MOTCUA_POSTGRES_DSN": self.postgres_dsn,
             "MOTCUA_SMTP_HOST": self.smtp_host,
             "MOTCUA_SMTP_PORT": str(self.smtp_port),
@@ -61,7 +59,7 @@ def _from_environment() -> Engines | None:
     if not all(key in os.environ for key in _ENV_KEYS):
         return None
     return Engines(
-        os.environ["MOTCUA_KAFKA_BOOTSTRAP_SERVERS"], os.environ["MOTCUA_MONGO_URL"],
+        os.environ["MOTCUA_KAFKA_BOOTSTRAP_SERVERS"],
         os.environ["MOTCUA_POSTGRES_DSN"], os.environ["MOTCUA_SMTP_HOST"],
         int(os.environ["MOTCUA_SMTP_PORT"]), Path(os.environ["MOTCUA_SMTP_MAILDIR"]),
         os.environ.get("MOTCUA_S3_URL", ""), os.environ.get("MOTCUA_S3_ACCESS_KEY", ""),
@@ -85,7 +83,7 @@ def _from_launcher() -> Iterator[Engines]:
     state = ensure_engines()
     try:
         yield Engines(
-            state["kafka"]["bootstrap_servers"], state["mongo"]["url"],
+            state["kafka"]["bootstrap_servers"],
             state["postgres"]["dsn"], state["smtp"]["host"], int(state["smtp"]["port"]),
             Path(state["smtp"]["maildir"]), state["s3"]["url"], state["s3"]["access_key"],
             state["s3"]["secret_key"], state["s3"]["region"],
@@ -95,8 +93,9 @@ def _from_launcher() -> Iterator[Engines]:
             stop_engines()
 
 
-@pytest.fixture(scope="session")
-def engines() -> Iterator[Engines]:
+@contextmanager
+def find_engines() -> Iterator[Engines]:
+    """The engines in DESIGN.md's order (environment, containers, local launcher)."""
     found = _from_environment()
     if found is not None:
         yield found
@@ -108,6 +107,12 @@ def engines() -> Iterator[Engines]:
     else:
         with _from_launcher() as started:
             yield started
+
+
+@pytest.fixture(scope="session")
+def engines() -> Iterator[Engines]:
+    with find_engines() as found:
+        yield found
 
 
 @pytest.fixture
