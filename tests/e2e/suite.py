@@ -1,6 +1,6 @@
 """The whole suite as production runs it: every process of the launcher's registry
 (motcua_ops/services.py), on the test session's engines, in its own state directory,
-with its own topic prefix, MongoDB databases and PostgreSQL schemas, demo data seeded.
+with its own topic prefix and PostgreSQL schemas, demo data seeded.
 
 Used by the ``suite`` fixture (tests/e2e/plugin.py): the API journey and the
 browser tests drive it through the gateway only.
@@ -22,7 +22,6 @@ from typing import Any
 
 import httpx
 import psycopg
-from pymongo import MongoClient
 
 from motcua_ops.services import SERVICES, ServiceSpec
 from shared.events.topics import events_topic
@@ -73,9 +72,6 @@ class Suite:
     def url(self, service: str) -> str:
         return self.processes[service].url
 
-    def mongo_database(self, context: str) -> str:
-        return f"{self.run_id}_{context}"
-
     def stop(self, service_name: str) -> None:
         """Stop one process (SIGTERM, then SIGKILL); its port stays reserved for start()."""
         self.processes[service_name].stop()
@@ -100,10 +96,8 @@ def _env(engines: Engines, run_id: str, state_dir: Path) -> dict[str, str]:
     for context in CONTEXTS:
         prefix = f"MOTCUA_{context.upper()}_"
         env[prefix + "TOPIC_PREFIX"] = f"{run_id}."
-        env[prefix + "MONGO_DATABASE"] = f"{run_id}_{context}"  # until the last leaves it
         env[prefix + "CONSUMER_GROUP"] = f"{run_id}-{context}"
         env[prefix + "POSTGRES_SCHEMA"] = f"{run_id}_{context}"  # its own schema of this run
-    env["MOTCUA_DOSSIER_EVENT_STORE"] = "postgres"
     # Every test calls from 127.0.0.1: the per-address limits are raised so a session of
     # API and browser tests never trips them (services/gateway/tests cover the limits).
     env["MOTCUA_GATEWAY_RATE_LOGIN_PER_WINDOW"] = "1000"
@@ -195,12 +189,4 @@ def start_suite(engines: Engines, state_dir: Path) -> Suite:
 
 def stop_suite(suite: Suite) -> None:
     suite.stop_all()
-    try:
-        _schemas(suite.engines, suite.run_id, "drop")
-    finally:
-        mongo: MongoClient[dict[str, Any]] = MongoClient(suite.engines.mongo_url)
-        try:
-            for context in CONTEXTS:
-                mongo.drop_database(suite.mongo_database(context))
-        finally:
-            mongo.close()
+    _schemas(suite.engines, suite.run_id, "drop")
