@@ -189,8 +189,15 @@ def projections_rebuild(
     schema: str = typer.Option(None, "--schema", help="Target PostgreSQL schema."),
 ) -> None:
     """Drop a service's read models and project every event again."""
+    if service == "payment":
+        if schema:
+            error("--schema is for dossier only; payment rebuilds its own schema")
+            raise typer.Exit(2)
+        from services.payment.worker.rebuild import main as rebuild_payment
+
+        raise typer.Exit(rebuild_payment())
     if service != "dossier":
-        error(f"no read models to rebuild for {service!r} (known: dossier)")
+        error(f"no read models to rebuild for {service!r} (known: dossier, payment)")
         raise typer.Exit(2)
     from services.dossier.projections.cli import main as rebuild
 

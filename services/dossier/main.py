@@ -19,9 +19,8 @@ from fastapi import FastAPI
 from services.dossier.adapters.procedures import CHANNEL, PgProcedures
 from services.dossier.adapters.queries import ReadModels
 from services.dossier.api import audit, citizen, errors, lookup, officer, result
-from services.dossier.application.dossiers import DossierApplication
 from services.dossier.settings import DossierSettings
-from services.dossier.store import migrate_store, open_store_pool
+from services.dossier.store import build_dossiers, migrate_store, open_store_pool
 from shared.http.app import create_app, serve
 from shared.pg.listen import Listener
 
@@ -46,8 +45,7 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
         await asyncio.to_thread(migrate_store, settings)
         pool = await asyncio.to_thread(open_store_pool, settings)
         procedures = PgProcedures(pool)
-        dossiers = await asyncio.to_thread(
-            lambda: DossierApplication(env=settings.eventstore_env(), procedures=procedures))
+        dossiers = await asyncio.to_thread(build_dossiers, settings, procedures)
         app.state.pool = pool
         app.state.dossiers = dossiers
         app.state.read_models = ReadModels(pool)

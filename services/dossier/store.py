@@ -8,8 +8,10 @@ from typing import Any
 from psycopg_pool import ConnectionPool
 
 from services.dossier.adapters.tables import MIGRATIONS, metadata
+from services.dossier.application.dossiers import DossierApplication
+from services.dossier.application.ports import ProcedureCatalog
 from services.dossier.settings import DossierSettings
-from shared.pg.migrate import migrate
+from shared.pg.migrate import migrate, under_schema_lock
 from shared.pg.pools import open_pool
 
 
@@ -24,3 +26,13 @@ def open_store_pool(settings: DossierSettings, schema: str | None = None, *,
                     max_size: int = 10, name: str = "dossier") -> ConnectionPool[Any]:
     return open_pool(settings.require("postgres_dsn"), schema or settings.pg_schema(),
                      max_size=max_size, name=name)
+
+
+def build_dossiers(settings: DossierSettings,
+                   procedures: ProcedureCatalog | None = None) -> DossierApplication:
+    """The event-sourced application on the service's schema, built under the schema's
+    lock: its own tables are created by the library, and the API, relay and worker start
+    together."""
+    return under_schema_lock(
+        settings.require("postgres_dsn"), settings.pg_schema(),
+        lambda: DossierApplication(env=settings.eventstore_env(), procedures=procedures))

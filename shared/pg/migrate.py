@@ -10,9 +10,11 @@ migrate once. :func:`differences` compares a migrated schema with the metadata
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import psycopg
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
@@ -21,6 +23,12 @@ from sqlalchemy import Connection, MetaData, create_engine, text
 from sqlalchemy.pool import NullPool
 
 from shared.pg.pools import connection_kwargs
+
+T = TypeVar("T")
+
+
+def _lock_key(schema: str) -> str:
+    return f"motcua-migrate:{schema}"
 
 
 def sqlalchemy_url(dsn: str) -> str:
@@ -44,12 +52,21 @@ def migrate(dsn: str, schema: str, migrations: Path, metadata: MetaData) -> None
     try:
         with engine.begin() as connection:
             connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                               {"key": f"motcua-migrate:{schema}"})
+                               {"key": _lock_key(schema)})
             connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
             config.attributes.update(connection=connection, schema=schema, metadata=metadata)
             command.upgrade(config, "head")
     finally:
         engine.dispose()
+
+
+def under_schema_lock(dsn: str, schema: str, action: Callable[[], T]) -> T:
+    """``action()`` while holding ``schema``'s migration lock: for what creates tables on
+    its own, such as an ``eventsourcing`` application (its ``CREATE TABLE IF NOT EXISTS``
+    fails with "tuple concurrently updated" when two processes start at once)."""
+    with psycopg.connect(dsn, autocommit=True) as conn:  # the lock ends with the session
+        conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (_lock_key(schema),))
+        return action()
 
 
 def run_env() -> None:

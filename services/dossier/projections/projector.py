@@ -28,7 +28,7 @@ from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.filing import Filing
 from services.dossier.projections.readmodels import STAGES, list_entry, timeline_entry
 from services.dossier.settings import DossierSettings
-from services.dossier.store import migrate_store, open_store_pool
+from services.dossier.store import build_dossiers, migrate_store, open_store_pool
 from shared.pg.effects import upsert_versioned_sql
 
 log = logging.getLogger(__name__)
@@ -249,7 +249,7 @@ def open_projector(settings: DossierSettings,
     """A projector on the configured event store, writing the read models of ``schema``
     (default: the service's own), migrated first; returns it and a closer."""
     target = migrate_store(settings, schema)
-    app = DossierApplication(env=settings.eventstore_env())
+    app = build_dossiers(settings)
     pool = open_store_pool(settings, target, max_size=2, name="dossier-projector")
 
     def close() -> None:

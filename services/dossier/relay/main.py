@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from services.dossier.adapters.integration_events import to_integration_event
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.settings import DossierSettings
-from services.dossier.store import migrate_store
+from services.dossier.store import build_dossiers, migrate_store
 from shared.events.topics import events_topic
 from shared.http.app import create_app, serve
 from shared.kafka.producer import make_producer
@@ -42,7 +42,7 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(migrate_store, settings)  # the schema the event store is in
         dossiers = await asyncio.to_thread(
-            lambda: DossierApplication(env=settings.eventstore_env()))
+            build_dossiers, settings)
         held["dossiers"] = dossiers
         await ensure_topics(bootstrap, [topic])
         producer = make_producer(bootstrap)  # aiokafka objects need the running loop

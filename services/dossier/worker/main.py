@@ -20,10 +20,9 @@ from fastapi import FastAPI
 from psycopg_pool import AsyncConnectionPool
 
 from services.dossier.adapters.incoming import IncomingEvents
-from services.dossier.application.dossiers import DossierApplication
 from services.dossier.projections.projector import Projector, open_projector
 from services.dossier.settings import DossierSettings
-from services.dossier.store import migrate_store
+from services.dossier.store import build_dossiers, migrate_store
 from shared.events.topics import events_topic
 from shared.http.app import create_app, serve
 from shared.kafka.consumer import IdempotentConsumer
@@ -56,7 +55,7 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
                                      max_size=4, name="dossier-worker")
         held["pool"] = pool
         dossiers = await asyncio.to_thread(
-            lambda: DossierApplication(env=settings.eventstore_env()))
+            build_dossiers, settings)
         projector, close_projector = await asyncio.to_thread(open_projector, settings)
         await ensure_topics(bootstrap, topics)
         consumer = IdempotentConsumer(  # aiokafka objects need the running loop

@@ -25,7 +25,7 @@ from services.payment.application.payments import PaymentApplication
 from services.payment.migrations import MIGRATIONS_DIR
 from services.payment.settings import PaymentSettings
 from shared.pg.effects import upsert_versioned_sql
-from shared.pg.migrate import migrate
+from shared.pg.migrate import migrate, under_schema_lock
 from shared.pg.pools import open_async_pool
 
 ORDER_COLUMNS = ["payer_id", "agency_code", "dossier_id", "status", "refund_due", "created_at",
@@ -40,17 +40,12 @@ async def open_store(settings: PaymentSettings, name: str) -> AsyncConnectionPoo
 
 
 async def build_payments(settings: PaymentSettings) -> PaymentApplication:
-    """The event-sourced application on payment's schema. The library creates its own
-    tables (``CREATE ... IF NOT EXISTS``, which races when the API and the worker start
-    together): under the schema's migration lock, one process at a time."""
+    """The event-sourced application on payment's schema, built under the schema's lock
+    (the library creates its own tables, which races when the API and the worker start
+    together)."""
     dsn, schema = settings.require("postgres_dsn"), settings.pg_schema()
-
-    def build() -> PaymentApplication:
-        with psycopg.connect(dsn, autocommit=True) as conn:  # the lock ends with it
-            conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (f"motcua-migrate:{schema}",))
-            return PaymentApplication(env=settings.eventstore_env())
-
-    return await asyncio.to_thread(build)
+    return await asyncio.to_thread(under_schema_lock, dsn, schema,
+                                   lambda: PaymentApplication(env=settings.eventstore_env()))
 
 
 async def ping(pool: AsyncConnectionPool[Any]) -> None:

@@ -5,6 +5,9 @@ rows and position committed together."""
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,7 +16,9 @@ import psycopg
 import pytest
 from psycopg_pool import AsyncConnectionPool
 
+from services.payment.adapters.projection import OrderProjection
 from services.payment.adapters.store import (
+    build_payments,
     decode_cursor,
     list_orders,
     locked_position,
@@ -23,6 +28,7 @@ from services.payment.adapters.store import (
     set_position,
 )
 from services.payment.settings import PaymentSettings
+from shared.events.envelope import Actor
 from tests.support.engines import Engines
 
 pytestmark = pytest.mark.integration
@@ -110,3 +116,51 @@ async def test_a_batch_and_its_position_commit_together_one_projector_at_a_time(
         await asyncio.sleep(0.3)
         assert not waiting.done()  # the first still holds the position
     assert await waiting == 7
+
+
+async def test_a_rebuilt_read_model_equals_the_live_one(engines: Engines, run_id: str) -> None:
+    settings = PaymentSettings(postgres_dsn=engines.postgres_dsn, postgres_schema=run_id)
+    pool = await open_store(settings, "test-rebuild")
+    payments = await build_payments(settings)
+    try:
+        for n in range(5):
+            dossier_id = f"dossier-{run_id}-{n}"
+            payments.open_order(dossier_id=dossier_id, request_sequence=7, actor=Actor(
+                id="officer-1", role="officer", agency="HN.TP"), data={
+                "dossier_id": dossier_id, "code": f"HNTP-261122-{n:09d}",
+                "procedure_code": "1.009972", "agency_code": "HN.TP", "payer_id": "citizen-1",
+                "service_level": 4, "total": 150_000,
+                "fees": [{"code": "LP", "name": "Lệ phí cấp giấy phép", "amount": 150_000}]})
+            if n % 2:
+                payments.close_for_dossier(dossier_id=dossier_id, closing_sequence=9,
+                                           event_id=f"e-{n}", reason="Hồ sơ bị từ chối")
+        projection = OrderProjection(payments, pool, batch_size=3)
+        while await projection.project_once():
+            pass
+
+        async def rows() -> list[dict[str, Any]]:
+            async with pool.connection() as conn:
+                cur = await conn.execute("SELECT * FROM orders ORDER BY id")
+                return list(await cur.fetchall())
+
+        live = await rows()
+        assert [r["status"] for r in live].count("cancelled") == 2 and len(live) == 5
+        async with pool.connection() as conn:  # a damaged read model, then rebuilt
+            await conn.execute("DELETE FROM orders WHERE status = 'cancelled'")
+            await conn.execute("UPDATE orders SET status = 'paid'")
+        assert await projection.rebuild() == payments.recorder.max_notification_id()
+        assert await rows() == live
+        assert await projection.project_once() == 0  # the position is at the log's end
+        async with pool.connection() as conn:
+            await conn.execute("DELETE FROM orders")
+        cli = subprocess.run(  # the operator's command, on the same schema
+            [sys.executable, "-m", "motcua_ops.cli", "projections", "rebuild", "payment"],
+            env={**os.environ, "MOTCUA_POSTGRES_DSN": engines.postgres_dsn,
+                 "MOTCUA_PAYMENT_POSTGRES_SCHEMA": run_id},
+            capture_output=True, text=True, timeout=120, check=False)
+        assert cli.returncode == 0, cli.stdout + cli.stderr
+        assert "rebuilt the payment read model" in cli.stdout
+        assert await rows() == live
+    finally:
+        payments.close()
+        await pool.close()
