@@ -23,6 +23,7 @@ from tests.support.engines import find_engines
 
 # The benchmarks send more from 127.0.0.1 than any person would: no per-address limit.
 UNLIMITED = {"MOTCUA_GATEWAY_RATE_CLIENT_PER_WINDOW": "100000000",
+             "MOTCUA_GATEWAY_RATE_ACCOUNT_PER_WINDOW": "100000000",
              "MOTCUA_GATEWAY_RATE_LOOKUP_PER_WINDOW": "100000000",
              "MOTCUA_GATEWAY_RATE_LOGIN_PER_WINDOW": "100000000"}
 
