@@ -25,6 +25,7 @@ import contextlib
 import logging
 from typing import Any
 
+from prometheus_client import Counter
 from psycopg_pool import AsyncConnectionPool
 
 from services.notify.adapters import store
@@ -33,6 +34,8 @@ from services.notify.adapters.templates import render
 from shared.pg.listen import Listener
 
 log = logging.getLogger(__name__)
+GAVE_UP = Counter("motcua_notify_emails_failed_total",
+                  "Emails marked failed after every SMTP attempt")
 
 
 class EmailSender:
@@ -100,8 +103,11 @@ class EmailSender:
         except DeliveryError as error:
             attempt = row["email_attempts"]
             retry_in = None if attempt >= self.mailer.attempts else self.mailer.delay(attempt)
-            log.warning("email not sent", extra={"entry_id": row["id"], "attempt": attempt,
-                                                 "error": str(error), "retry_in": retry_in})
+            log.log(logging.WARNING if retry_in is not None else logging.ERROR,
+                    "email not sent", extra={"entry_id": row["id"], "attempt": attempt,
+                                             "error": str(error), "retry_in": retry_in})
+            if retry_in is None:
+                GAVE_UP.inc()
             async with self.pool.connection() as conn:
                 await store.email_failed(conn, row["id"], str(error), retry_in)
             return
