@@ -142,6 +142,15 @@ async def claim_emails(conn: Conn, limit: int, lease_seconds: float) -> list[Row
     return await cur.fetchall()
 
 
+async def release_emails(conn: Conn, entry_ids: list[str]) -> None:
+    """Hand claimed emails back unattempted: due now, the claim's attempt not counted."""
+    if entry_ids:
+        await conn.execute(
+            "UPDATE notifications SET email_next_at = now(),"
+            " email_attempts = greatest(email_attempts - 1, 0)"
+            " WHERE id = ANY(%s) AND email_status = 'pending'", (entry_ids,))
+
+
 async def mark_emails(conn: Conn, entry_ids: list[str], status: str) -> None:
     if entry_ids:
         await conn.execute(

@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from typing import Any
 
 from prometheus_client import Counter
@@ -86,11 +87,19 @@ class EmailSender:
         finally:
             await connection.close()
 
-    async def drain_once(self, connection: Any, limit: int = 1) -> int:
-        """Claim up to ``limit`` due emails and attempt each once; how many were claimed."""
+    async def drain_once(self, connection: Any, limit: int = 4) -> int:
+        """Claim up to ``limit`` due emails (one statement for several) and attempt each
+        once; how many were claimed. Rows whose turn comes after half their lease (a slow
+        server) are handed back unattempted rather than risk a second sender taking them
+        while this one still sends."""
+        claimed_at = time.monotonic()
         async with self.pool.connection() as conn:
             claimed = await store.claim_emails(conn, limit, self.lease_seconds)
-        for row in claimed:
+        for index, row in enumerate(claimed):
+            if time.monotonic() - claimed_at > self.lease_seconds / 2:
+                async with self.pool.connection() as conn:
+                    await store.release_emails(conn, [r["id"] for r in claimed[index:]])
+                break
             await self._attempt(connection, row)
         return len(claimed)
 
