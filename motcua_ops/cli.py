@@ -32,6 +32,8 @@ projections_app = typer.Typer(help="Read models.", no_args_is_help=True)
 app.add_typer(projections_app, name="projections")
 dlq_app = typer.Typer(help="Dead-letter topics.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
+notify_app = typer.Typer(help="The notify service's email queue.", no_args_is_help=True)
+app.add_typer(notify_app, name="notify")
 
 T = TypeVar("T")
 PORTAL = "Cổng thông tin (portal)"
@@ -222,6 +224,15 @@ def dlq_replay(
         (state_dir() / "engines.json").read_text())["kafka"]["bootstrap_servers"]
     count = asyncio.run(replay(servers, topic))
     info(f"{count} message(s) replayed from {topic.removesuffix('.dlq')}.dlq")
+
+
+@notify_app.command("retry-emails")
+def notify_retry_emails() -> None:
+    """Send again the emails that failed after every SMTP attempt (status 'failed')."""
+    from services.notify.emails_cli import main as retry
+
+    count = guarded(retry)
+    info(f"{count} email(s) queued again")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 An aiosmtpd server that accepts every message and stores it, bytes as received, as
 `<UTC timestamp>-<uuid>.eml` in DIR (written to a temporary name, then renamed, so a
-reader never sees a partial file).
+reader never sees a partial file). ``--reply-delay`` holds each 250 back for that many
+seconds after the message is stored (tests: a client killed in that window has had its
+message accepted without knowing it).
 """
 
 from __future__ import annotations
@@ -36,19 +38,22 @@ def store_message(maildir: Path, data: bytes) -> Path:
 
 
 class MaildirHandler:
-    def __init__(self, maildir: Path) -> None:
+    def __init__(self, maildir: Path, reply_delay: float = 0.0) -> None:
         self.maildir = maildir
+        self.reply_delay = reply_delay
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         raw = envelope.original_content or envelope.content or b""
         data = raw if isinstance(raw, bytes) else raw.encode("utf-8")
         path = await asyncio.to_thread(store_message, self.maildir, data)
         print(f"stored {path.name} from {envelope.mail_from} to {envelope.rcpt_tos}", flush=True)
+        if self.reply_delay:
+            await asyncio.sleep(self.reply_delay)
         return "250 Message accepted for delivery"
 
 
-async def serve(host: str, port: int, maildir: Path) -> None:
-    handler = MaildirHandler(maildir)
+async def serve(host: str, port: int, maildir: Path, reply_delay: float = 0.0) -> None:
+    handler = MaildirHandler(maildir, reply_delay)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
         lambda: SMTP(handler, enable_SMTPUTF8=True, hostname="motcua-smtp-sink"),
@@ -68,9 +73,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--maildir", type=Path, required=True)
+    parser.add_argument("--reply-delay", type=float, default=0.0,
+                        help="seconds between storing a message and answering 250")
     args = parser.parse_args(argv)
     args.maildir.mkdir(parents=True, exist_ok=True)
-    asyncio.run(serve(args.host, args.port, args.maildir.resolve()))
+    asyncio.run(serve(args.host, args.port, args.maildir.resolve(), args.reply_delay))
 
 
 if __name__ == "__main__":

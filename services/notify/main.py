@@ -6,7 +6,8 @@ replica is then a full member of the consumer group (two replicas split the
 partitions), the suite and its deployments keep one process per service, and
 the API reads only PostgreSQL, never the worker's memory, so nothing couples the
 two but the loop. The lifespan migrates the schema, opens the pool and the inbox
-hub (one LISTEN connection), then starts the faust worker; it stops in reverse.
+hub (one LISTEN connection), starts the email sender (another LISTEN connection and
+its SMTP connections), then the faust worker; it stops in reverse.
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from services.notify.adapters.delivery import RetryingMailer
 from services.notify.adapters.live import InboxHub
 from services.notify.adapters.mailer import SmtpMailer
-from services.notify.adapters.store import inbox_channel
+from services.notify.adapters.store import email_channel, inbox_channel
 from services.notify.adapters.tables import metadata
 from services.notify.api import notifications, stats
+from services.notify.application.email_sender import EmailSender
 from services.notify.application.identity_emails import IdentityEmails
 from services.notify.application.notices import Notifier
 from services.notify.settings import NotifySettings
@@ -90,10 +92,16 @@ def build_app(settings: NotifySettings | None = None) -> FastAPI:
         hub.start()
         state["pool"] = app.state.pool = pool
         app.state.hub = hub
-        notifier = Notifier(pool, mailer, settings.portal_url, channel)
+        outbox = email_channel(schema)
+        notifier = Notifier(pool, settings.portal_url, channel, outbox)
         identity_emails = IdentityEmails(pool, mailer, seal_key)
+        sender = EmailSender(pool, mailer, dsn, outbox,
+                             concurrency=settings.email_concurrency,
+                             lease_seconds=settings.email_lease_seconds,
+                             sweep_seconds=settings.email_sweep_seconds)
         streams = NotifyStreams(settings, bootstrap, notifier, identity_emails, pool)
         try:
+            sender.start()
             await streams.start()  # faust objects bind to the running loop
             state["streams"] = streams
             try:
@@ -101,6 +109,7 @@ def build_app(settings: NotifySettings | None = None) -> FastAPI:
             finally:
                 await streams.stop()
         finally:
+            await sender.stop()
             await hub.stop()
             await pool.close()
 

@@ -30,9 +30,22 @@ class NotifySettings(ServiceSettings):
     topic_partitions: int = Field(
         3, description="Partitions of the consumed topics; faust's tables use the same count."
     )
-    smtp_attempts: int = Field(4, description="SMTP attempts before an event goes to the DLQ.")
+    smtp_attempts: int = Field(
+        4, description="SMTP attempts before an email is marked failed (identity emails: "
+        "before their event goes to the DLQ)."
+    )
     smtp_backoff_seconds: float = Field(
         1.0, description="First pause between SMTP attempts; doubles after each failure."
+    )
+    email_concurrency: int = Field(
+        4, description="Emails sent at once by one notify process (one SMTP connection each)."
+    )
+    email_lease_seconds: float = Field(
+        30.0, description="How long a claimed email is another sender's; a sender that died "
+        "holding it leaves it to be sent again after this (same Message-ID)."
+    )
+    email_sweep_seconds: float = Field(
+        1.0, description="How often the email sender looks for due retries without a NOTIFY."
     )
     reminder_interval_seconds: float = Field(
         60.0, description="How often the deadline-reminder timer looks at open dossiers."

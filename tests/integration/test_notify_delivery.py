@@ -1,5 +1,7 @@
-"""SMTP outage: the email waits in the DLQ and `motcua dlq replay` delivers it once the
-server is back (delayed, not lost); a poison message is parked and the stream goes on."""
+"""SMTP outage: the in-app entry is there at once; the email, after its retries, is kept
+``failed`` with the server's answer (the event itself was handled, so it is no longer
+parked in the DLQ) and `motcua notify retry-emails` delivers it once the server is back
+(delayed, not lost); a poison message is parked in the DLQ and the stream goes on."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -36,6 +39,13 @@ def _dlq_reasons(bootstrap: str, topic: str) -> list[str]:
     return [dict(r.headers)["dlq-reason"].decode() for r in found]
 
 
+def _motcua(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The launcher from this tree (``-m``: the worktree's code, not an installed copy)."""
+    return subprocess.run([sys.executable, "-m", "motcua_ops.cli", *args], cwd=ROOT,
+                          env={**os.environ, **env}, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
 def test_smtp_outage_delays_the_email_and_poison_goes_to_the_dlq(
     engines: Engines, run_id: str, tmp_path: Path
 ) -> None:
@@ -56,12 +66,14 @@ def test_smtp_outage_delays_the_email_and_poison_goes_to_the_dlq(
         asyncio.run(publish_raw(bootstrap, topic, dossier.subject.encode(), b"{not json"))
         send(bootstrap, topic, [dossier.next("submitted", {"code": "HL-OUTAGE", "at": later()})])
 
-        wait_for(lambda: len(_dlq_reasons(bootstrap, topic)) == 2, 90, "two parked messages")
-        poison, smtp = _dlq_reasons(bootstrap, topic)
-        assert poison.startswith("invalid envelope")
-        assert smtp.startswith("DeliveryError: SMTP")
+        wait_for(lambda: db.count("notifications", email_status="failed") == 1, 90,
+                 "the email to fail after its retries")
         entry = db.find_one("notifications", kind="dossier_submitted")
-        assert entry is not None and entry["email_status"] == "pending"  # in-app already there
+        assert entry is not None and entry["email_status"] == "failed"  # in-app is there
+        assert entry["email_attempts"] == 3
+        assert entry["email_error"].startswith("SMTP: ")  # the server's answer, kept
+        [poison] = _dlq_reasons(bootstrap, topic)  # only the poison: the event was handled
+        assert poison.startswith("invalid envelope")
 
         # The stream went on past both: a later dossier's in-app entry arrives.
         later_dossier = Stream("dossier", dossier.subject + "-2")
@@ -74,27 +86,29 @@ def test_smtp_outage_delays_the_email_and_poison_goes_to_the_dlq(
              "--port", str(port), "--maildir", str(maildir)], cwd=ROOT,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for_port("127.0.0.1", port)
-        replay = subprocess.run(
-            [str(Path(sys.executable).parent / "motcua"), "dlq", "replay", topic], cwd=ROOT,
-            env={**os.environ, "MOTCUA_KAFKA_BOOTSTRAP_SERVERS": bootstrap},
-            capture_output=True, text=True, timeout=120, check=False)
+        retry = _motcua("notify", "retry-emails", env=env)
+        assert retry.returncode == 0, retry.stderr
+        assert "1 email(s) queued again" in retry.stdout
+        replay = _motcua("dlq", "replay", topic, env=env)
         assert replay.returncode == 0, replay.stderr
-        assert "2 message(s) replayed" in replay.stdout
+        assert "1 message(s) replayed" in replay.stdout
 
         wait_for(lambda: messages_to(maildir, email), 60, "the delayed email")
-        wait_for(lambda: len(_dlq_reasons(bootstrap, topic)) == 3, 60,
+        wait_for(lambda: len(_dlq_reasons(bootstrap, topic)) == 2, 60,
                  "the poison message to be parked again")
         [mail] = messages_to(maildir, email)
         assert "HL-OUTAGE" in mail["Subject"]
         assert mail["Message-ID"] == f"<{entry['id']}.email@motcua.local>"
-        assert db.find_one("notifications", id=entry["id"])["email_status"] == "sent"
-        # A second replay replays only what was parked since: the poison, not the email.
-        again = subprocess.run(
-            [str(Path(sys.executable).parent / "motcua"), "dlq", "replay", topic], cwd=ROOT,
-            env={**os.environ, "MOTCUA_KAFKA_BOOTSTRAP_SERVERS": bootstrap},
-            capture_output=True, text=True, timeout=120, check=False)
-        assert "1 message(s) replayed" in again.stdout
-        wait_for(lambda: len(_dlq_reasons(bootstrap, topic)) == 4, 60, "poison parked again")
+        wait_for(lambda: db.find_one("notifications", id=entry["id"])["email_status"] == "sent",
+                 30, "the email marked sent")
+        # A second retry finds nothing failed: the email is not sent twice.
+        again = _motcua("notify", "retry-emails", env=env)
+        assert "0 email(s) queued again" in again.stdout
+        # A second replay replays only what was parked since: the poison again.
+        replayed = _motcua("dlq", "replay", topic, env=env)
+        assert "1 message(s) replayed" in replayed.stdout
+        wait_for(lambda: len(_dlq_reasons(bootstrap, topic)) == 3, 60, "poison parked again")
+        time.sleep(3)
         assert len(messages_to(maildir, email)) == 1
     finally:
         notify.stop()

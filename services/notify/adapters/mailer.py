@@ -9,6 +9,7 @@ limit), and the bodies are quoted-printable so the message is 7-bit clean.
 
 from __future__ import annotations
 
+import contextlib
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formatdate, parseaddr
@@ -42,6 +43,45 @@ def flatten(message: EmailMessage) -> bytes:
     return message.as_bytes(policy=UNFOLDED)
 
 
+class SmtpConnection:
+    """One SMTP session kept open across messages (the server's greeting, EHLO and QUIT
+    once, not per message). A session the server closed while idle is reopened once
+    for the message; any other failure closes it and is raised."""
+
+    def __init__(self, host: str, port: int, sender: str) -> None:
+        self.host = host
+        self.port = port
+        self.sender = sender
+        self._client: aiosmtplib.SMTP | None = None
+
+    async def send(self, to: str, email: Email, event_id: str) -> None:
+        raw = flatten(build_message(self.sender, to, email, event_id))
+        sender = parseaddr(self.sender)[1]
+        if self._client is not None and self._client.is_connected:
+            try:
+                await self._client.sendmail(sender, [to], raw)
+                return
+            except (aiosmtplib.SMTPServerDisconnected, ConnectionError):
+                await self.close()  # closed while idle: once more on a new session
+        self._client = aiosmtplib.SMTP(hostname=self.host, port=self.port, timeout=10)
+        try:
+            await self._client.connect()
+            await self._client.sendmail(sender, [to], raw)
+        except BaseException:
+            await self.close()
+            raise
+
+    async def close(self) -> None:
+        client, self._client = self._client, None
+        if client is None:
+            return
+        if client.is_connected:
+            with contextlib.suppress(Exception):
+                await client.quit()
+        if client.is_connected:
+            client.close()
+
+
 class SmtpMailer:
     def __init__(self, host: str, port: int, sender: str) -> None:
         self.host = host
@@ -52,3 +92,6 @@ class SmtpMailer:
         raw = flatten(build_message(self.sender, to, email, event_id))
         await aiosmtplib.send(raw, sender=parseaddr(self.sender)[1], recipients=[to],
                               hostname=self.host, port=self.port, timeout=10)
+
+    def connection(self) -> SmtpConnection:
+        return SmtpConnection(self.host, self.port, self.sender)

@@ -1,15 +1,18 @@
 """The SQL of notify's consumers (server-side parameters, dict rows).
 
-Each consumed event costs one transaction of a few statements: the processed-event
-record, the dossier projection written and read back in one statement, the
-recipients with their preferences in one query, and the inbox rows inserted in one
-statement that also returns the emails still pending. ``LISTEN``/``NOTIFY`` on
-:func:`inbox_channel` tells the open live streams whose inbox changed.
+Each consumed event costs one transaction of three round trips: the processed-event
+record and the dossier projection (written and read back in one statement) pipelined,
+the recipients with their preferences in one query, and the inbox rows inserted in one
+statement that also NOTIFYs. ``LISTEN``/``NOTIFY`` on :func:`inbox_channel` tells the
+open live streams whose inbox changed, on :func:`email_channel` the email senders that
+there is mail; the senders claim due rows with ``FOR UPDATE SKIP LOCKED``
+(:func:`claim_emails`), so several notify processes share the queue.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import json
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -21,12 +24,16 @@ from shared.pg.listen import notify
 
 Conn = psycopg.AsyncConnection[Any]
 Row = dict[str, Any]
-PAYLOAD_LIMIT = 7000  # bytes; PostgreSQL refuses NOTIFY payloads of 8000 and more
 
 
 def inbox_channel(schema: str) -> str:
     """The NOTIFY channel of one notify schema (channels are database-wide)."""
     return f"motcua_inbox_{schema}"[:63]
+
+
+def email_channel(schema: str) -> str:
+    """The NOTIFY channel waking the email senders of one notify schema."""
+    return f"motcua_email_{schema}"[:63]
 
 
 async def project(conn: Conn, table: str, key: str, version: int,
@@ -77,56 +84,111 @@ async def recipients(conn: Conn, *, owner: str | None, contact: str | None,
 
 
 COLUMNS = ("id", "source_id", "user_id", "kind", "title", "event_type", "subject", "code",
-           "created_at", "email_status")
+           "created_at", "email_status", "email_to", "email_message")
+TYPES = ("text", "text", "text", "text", "text", "text", "text", "text", "timestamptz", "text",
+         "text", "text")
+# User ids per NOTIFY payload: PostgreSQL refuses payloads of 8000 bytes and more, and 100
+# ids of up to 79 bytes stay under it.
+CHUNK = 100
 INSERT = f"""
 WITH ins AS (
-    INSERT INTO notifications ({", ".join(COLUMNS)}, email_at)
-    SELECT r.*, CASE WHEN r.email_status = 'no-address' THEN now() END
-    FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
-                %s::text[], %s::text[], %s::timestamptz[], %s::text[]) AS r({", ".join(COLUMNS)})
+    INSERT INTO notifications ({", ".join(COLUMNS)}, email_at, email_next_at)
+    SELECT {", ".join(f"r.{c}" for c in COLUMNS[:-1])}, r.email_message::jsonb,
+           CASE WHEN r.email_status = 'no-address' THEN now() END,
+           CASE WHEN r.email_status = 'pending' THEN now() END
+    FROM unnest({", ".join(f"%s::{t}[]" for t in TYPES)}) AS r({", ".join(COLUMNS)})
     ON CONFLICT (id) DO NOTHING
-    RETURNING id, user_id, email_status)
-SELECT id, user_id, email_status, true AS new FROM ins
-UNION ALL
-SELECT id, user_id, email_status, false FROM notifications
-WHERE id = ANY(%s::text[]) AND email_status = 'pending'
+    RETURNING user_id, email_status),
+users AS (SELECT user_id, (row_number() OVER () - 1) / {CHUNK} AS chunk
+          FROM (SELECT DISTINCT user_id FROM ins) u),
+chunks AS (SELECT string_agg(user_id, ',') AS ids FROM users GROUP BY chunk)
+SELECT (SELECT count(*) FROM ins) AS new,
+       (SELECT count(pg_notify(%s, ids)) FROM chunks) AS woken,
+       (SELECT count(pg_notify(%s, '')) FROM ins WHERE email_status = 'pending') AS emails
 """
 
 
-async def insert_entries(conn: Conn, rows: Sequence[Mapping[str, Any]]) -> list[Row]:
-    """Insert the inbox rows not there yet; returns the new rows and the earlier ones
-    whose email is still pending (each with ``new``)."""
+async def insert_entries(conn: Conn, rows: Sequence[Mapping[str, Any]], inbox: str,
+                         outbox: str) -> int:
+    """Insert the inbox rows not there yet and, in the same statement, NOTIFY the live
+    streams of their users (``inbox``) and the email sender (``outbox``) when one of them
+    has an email to send (both delivered at commit). Returns how many rows were new."""
     if not rows:
-        return []
-    columns = [[row[c] for row in rows] for c in COLUMNS]
-    cur = await conn.execute(INSERT, [*columns, columns[0]])
+        return 0
+    columns: list[list[Any]] = [[row.get(c) for row in rows] for c in COLUMNS]
+    columns[-1] = [None if m is None else json.dumps(m, ensure_ascii=False, default=str)
+                   for m in columns[-1]]
+    cur = await conn.execute(INSERT, [*columns, inbox, outbox])
+    row = await cur.fetchone()
+    return int(row["new"]) if row else 0
+
+
+CLAIM = """
+UPDATE notifications n
+SET email_next_at = now() + make_interval(secs => %(lease)s),
+    email_attempts = n.email_attempts + 1
+FROM (SELECT id FROM notifications
+      WHERE email_status = 'pending' AND email_next_at <= now()
+      ORDER BY email_next_at LIMIT %(limit)s FOR UPDATE SKIP LOCKED) due
+WHERE n.id = due.id
+RETURNING n.id, n.email_to, n.email_message, n.email_attempts
+"""
+
+
+async def claim_emails(conn: Conn, limit: int, lease_seconds: float) -> list[Row]:
+    """Take up to ``limit`` due emails for ``lease_seconds``: rows another sender holds are
+    skipped, and a claim not marked within the lease (its sender crashed) is due again."""
+    cur = await conn.execute(CLAIM, {"limit": limit, "lease": lease_seconds})
     return await cur.fetchall()
 
 
-async def wake(conn: Conn, channel: str, user_ids: Iterable[str]) -> None:
-    """NOTIFY the live streams of ``user_ids`` (delivered at commit)."""
-    batch: list[str] = []
-    size = 0
-    for user in sorted(set(user_ids)):
-        if batch and size + len(user) + 1 > PAYLOAD_LIMIT:
-            await notify(conn, channel, ",".join(batch))
-            batch, size = [], 0
-        batch.append(user)
-        size += len(user.encode()) + 1
-    if batch:
-        await notify(conn, channel, ",".join(batch))
+async def release_emails(conn: Conn, entry_ids: list[str]) -> None:
+    """Hand claimed emails back unattempted: due now, the claim's attempt not counted."""
+    if entry_ids:
+        await conn.execute(
+            "UPDATE notifications SET email_next_at = now(),"
+            " email_attempts = greatest(email_attempts - 1, 0)"
+            " WHERE id = ANY(%s) AND email_status = 'pending'", (entry_ids,))
 
 
 async def mark_emails(conn: Conn, entry_ids: list[str], status: str) -> None:
     if entry_ids:
         await conn.execute(
-            "UPDATE notifications SET email_status = %s, email_at = now()"
+            "UPDATE notifications SET email_status = %s, email_at = now(), email_next_at = NULL"
             " WHERE id = ANY(%s) AND email_status = 'pending'", (status, entry_ids))
+
+
+async def email_failed(conn: Conn, entry_id: str, error: str, retry_in: float | None) -> None:
+    """An SMTP attempt failed: try again in ``retry_in`` seconds, or (None) give up and
+    keep the email as ``failed`` with the server's answer."""
+    if retry_in is None:
+        await conn.execute(
+            "UPDATE notifications SET email_status = 'failed', email_error = %s,"
+            " email_at = now(), email_next_at = NULL"
+            " WHERE id = %s AND email_status = 'pending'", (error, entry_id))
+    else:
+        await conn.execute(
+            "UPDATE notifications SET email_error = %s,"
+            " email_next_at = now() + make_interval(secs => %s)"
+            " WHERE id = %s AND email_status = 'pending'", (error, retry_in, entry_id))
+
+
+async def retry_failed_emails(conn: Conn, outbox: str) -> int:
+    """Put every ``failed`` email back in the queue (the operator's replay); NOTIFY the
+    senders."""
+    cur = await conn.execute(
+        "UPDATE notifications SET email_status = 'pending', email_attempts = 0,"
+        " email_next_at = now(), email_at = NULL WHERE email_status = 'failed'")
+    if cur.rowcount:
+        await notify(conn, outbox)
+    return cur.rowcount
 
 
 def entry_row(entry_id: str, source_id: str, user_id: str, notice_kind: str, title: str,
               event_type: str, subject: str | None, code: str | None, at: datetime,
-              email_status: str) -> Row:
+              email_status: str, email_to: str | None = None,
+              email_message: Mapping[str, Any] | None = None) -> Row:
     return {"id": entry_id, "source_id": source_id, "user_id": user_id, "kind": notice_kind,
             "title": title, "event_type": event_type, "subject": subject, "code": code,
-            "created_at": at, "email_status": email_status}
+            "created_at": at, "email_status": email_status, "email_to": email_to,
+            "email_message": email_message}

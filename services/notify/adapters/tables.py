@@ -2,10 +2,12 @@
 Alembic history in ``migrations/`` creates it, a test keeps the two equal).
 
 - ``notifications``: the inbox; ``id`` is the event id (officers: ``<event id>:<user id>``),
-  ``source_id`` the event (or reminder) id, ``email_status`` pending → sent | disabled |
-  no-address (``none``: in-app only). Indexed per user for the newest-first list (keyset
-  on ``created_at, id``), the unread ones (partial index, also the unread count) and the
-  live stream (``recorded_at``).
+  ``source_id`` the event (or reminder) id, ``email_status`` pending → sent | failed |
+  disabled | no-address (``none``: in-app only); a pending row is the email sender's
+  queue (``email_to``, ``email_message``, ``email_attempts``, ``email_next_at``), a
+  failed one keeps the last SMTP answer in ``email_error``. Indexed per user for the
+  newest-first list (keyset on ``created_at, id``), the unread ones (partial index, also
+  the unread count), the live stream (``recorded_at``) and the due emails (partial).
 - ``preferences``: email on/off per kind, one row per user.
 - ``dossiers`` and ``accounts``: projections of the dossier and identity events (the
   owner, code, agency and form address; the address, kind and agency of an account),
@@ -46,6 +48,15 @@ notifications = sa.Table(
     sa.Column("read_at", sa.DateTime(timezone=True)),
     sa.Column("email_status", sa.Text, nullable=False),
     sa.Column("email_at", sa.DateTime(timezone=True)),
+    # the email of a row: where, what to render (template, subject, values), how many
+    # SMTP attempts so far, when the sender may try next (or reclaim a crashed claim)
+    sa.Column("email_to", sa.Text),
+    sa.Column("email_message", JSONB),
+    sa.Column("email_attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("email_next_at", sa.DateTime(timezone=True)),
+    sa.Column("email_error", sa.Text),
+    sa.Index("notifications_email_due", "email_next_at",
+             postgresql_where=sa.text("email_status = 'pending'")),
     sa.Index("notifications_by_user", "user_id", sa.text("created_at DESC"), sa.text("id DESC")),
     sa.Index("notifications_unread_by_user", "user_id", sa.text("created_at DESC"),
              sa.text("id DESC"), postgresql_where=sa.text("NOT read")),

@@ -3,8 +3,10 @@
 At-least-once (faust commits an offset after the agent moved past the event),
 never ``exactly_once``: every effect is idempotent by event id (see
 application/notices.py). An event that cannot be decoded, or whose effect
-still fails after the retries (SMTP down), is parked in the topic's ``.dlq``
-twin with the reason, and the stream goes on; ``motcua dlq replay`` brings it back.
+fails (the store; an identity email after its SMTP retries), is parked in the
+topic's ``.dlq`` twin with the reason, and the stream goes on; ``motcua dlq replay``
+brings it back. Dossier and payment emails never fail an event: the email sender
+sends them later (application/email_sender.py).
 """
 
 from __future__ import annotations

@@ -56,7 +56,8 @@ def test_pages_follow_the_keyset_and_the_unread_count_is_per_user(
     async def seed() -> None:
         pool = await open_async_pool(engines.postgres_dsn, schema)
         async with pool.connection() as conn:
-            await store.insert_entries(conn, _rows("u1", 5) + _rows("u2", 2))
+            await store.insert_entries(conn, _rows("u1", 5) + _rows("u2", 2),
+                                       store.inbox_channel(schema), store.email_channel(schema))
             await conn.execute("UPDATE notifications SET read = true WHERE id = 'u1-e0'")
         await pool.close()
 
@@ -133,8 +134,8 @@ async def test_the_hub_wakes_the_streams_of_the_user_written_to(
         mine.clear()
         other.clear()
         async with pool.connection() as conn, conn.transaction():
-            written = await store.insert_entries(conn, _rows("u1", 1))
-            await store.wake(conn, channel, [r["user_id"] for r in written if r["new"]])
+            # the insert NOTIFYs the user's streams in the same statement
+            await store.insert_entries(conn, _rows("u1", 1), channel, store.email_channel(schema))
             await asyncio.sleep(0.3)
             assert not mine.is_set()  # not before the commit
         await asyncio.wait_for(mine.wait(), 5)
