@@ -76,7 +76,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=1000)
     parser.add_argument("--dossiers", type=int, default=10_000)
-    parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--store", choices=["sqlite", "postgres"], default="postgres")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     settings = ServiceSettings()
