@@ -18,7 +18,7 @@ from fastapi import FastAPI
 
 from services.dossier.adapters.procedures import CHANNEL, PgProcedures
 from services.dossier.adapters.queries import ReadModels
-from services.dossier.api import audit, citizen, errors, lookup, officer, result
+from services.dossier.api import audit, citizen, errors, lookup, officer, page, result
 from services.dossier.settings import DossierSettings
 from services.dossier.store import build_dossiers, migrate_store, open_store_pool
 from shared.http.app import create_app, serve
@@ -68,7 +68,7 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(officer.queues)  # before /{dossier_id} routes of the same prefix
     app.include_router(result.officer_router)
-    for module in (citizen, officer, audit, lookup, result):
+    for module in (citizen, page, officer, audit, lookup, result):
         app.include_router(module.router)
     return app
 

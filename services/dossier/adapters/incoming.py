@@ -72,7 +72,7 @@ class IncomingEvents:
             values: dict[str, Any] = {"code": code, "procedure_version": number,
                                       "withdrawn": kind == "procedure_withdrawn"}
             if kind == "procedure_published":
-                values["data"] = Jsonb({k: v for k, v in data.items() if k != "form_ui"})
+                values["data"] = Jsonb(data)
             await upsert_versioned(conn, "procedures", "id", f"{code}@{number}",
                                    event.sequence, values)
             await notify(conn, CHANNEL, code)

@@ -31,6 +31,8 @@ class DraftRequest(BaseModel):
 
 class FormRequest(BaseModel):
     form: dict[str, Any]
+    submit: bool = Field(False, description="Also submit the dossier, in the same write; "
+                         "when the submission is refused the form is still saved.")
 
 
 class WalletDocumentRequest(BaseModel):
@@ -92,6 +94,9 @@ def dossier_timeline(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> di
 @router.put("/{dossier_id}/form")
 def save_form(dossier_id: UUID, body: FormRequest, actor: CurrentActor,
               app: Dossiers) -> dict[str, Any]:
+    if body.submit:
+        code = app.save_and_submit(dossier_id, actor, body.form)
+        return {"id": str(dossier_id), "code": code, "status": "submitted"}
     return {"version": app.save_form(dossier_id, actor, body.form)}
 
 

@@ -100,6 +100,25 @@ class DossierApplication(ReplayingApplication):
 
         return self._act(dossier_id, actor, change)
 
+    def save_and_submit(self, dossier_id: UUID, actor: Actor, form: dict[str, Any]) -> str:
+        """«Lưu và gửi»: the form saved and the dossier submitted in one write. When the
+        submission is refused (incomplete form, missing documents) the form is still saved,
+        as a draft, and the refusal raised."""
+        form = normalise(form)
+        dossier = self._readable(dossier_id, actor)
+        schema = dossier.procedure.get("form_schema") or {}
+        self._check_form(schema, form, complete=False)
+        dossier.save_form(actor, form)
+        try:
+            self._check_form(schema, dossier.form, complete=True)
+            dossier.submit(actor, self.clock())
+        except errors.DossierError:
+            self.save(dossier)  # only the form: submit raises before it records anything
+            raise
+        assert dossier.code is not None
+        self.save(dossier, DossierCode(dossier.code, dossier.id))
+        return dossier.code
+
     def add_attachment(self, dossier_id: UUID, actor: Actor, attachment: dict[str, Any]) -> int:
         return self._act(dossier_id, actor, lambda d: d.add_attachment(actor, attachment))
 
@@ -182,6 +201,16 @@ class DossierApplication(ReplayingApplication):
     def get_for(self, dossier_id: UUID, actor: Actor) -> Dossier:
         return self._readable(dossier_id, actor)
 
+    def read_with_events(self, dossier_id: UUID, actor: Actor) -> tuple[Dossier, list[Any]]:
+        """The dossier and its stored events from one read of the store (a page shows both:
+        replaying for the state and reading again for the timeline doubled the work)."""
+        events = self.stored_events(dossier_id)
+        dossier = project(None, events)
+        if not isinstance(dossier, Dossier):
+            raise DossierNotFoundError
+        self._check_readable(dossier, actor)
+        return dossier, events
+
     def find_by_code(self, code: str) -> UUID:
         try:
             index: DossierCode = self.repository.get(DossierCode.create_id(code.upper()))
@@ -220,13 +249,17 @@ class DossierApplication(ReplayingApplication):
 
     def _readable(self, dossier_id: UUID, actor: Actor) -> Dossier:
         dossier = self._get(dossier_id)
+        self._check_readable(dossier, actor)
+        return dossier
+
+    @staticmethod
+    def _check_readable(dossier: Dossier, actor: Actor) -> None:
         if actor.role in ("citizen", "organisation") and not dossier.is_owner(actor):
             raise DossierNotFoundError  # never reveal that another's dossier exists
         if actor.role == "officer" and not dossier.may_read(actor):
             if dossier.status.value == "draft":
                 raise DossierNotFoundError
             raise errors.WrongAgencyError
-        return dossier
 
     def _get(self, dossier_id: UUID) -> Dossier:
         try:

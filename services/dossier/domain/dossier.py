@@ -183,6 +183,16 @@ class Dossier(Filing):
         return downloadable_result(self.status, self.result, actor, owner=self.is_owner(actor),
                                    agencies=self.agencies)
 
+    def actions_for(self, actor: Actor) -> list[str]:
+        """What ``actor`` may do now: the allowed commands, and ``download_result`` when the
+        result file is theirs to download. Pages show these and decide nothing themselves."""
+        actions = self.allowed_commands(actor)
+        try:
+            self.result_document_for(actor)
+        except errors.DossierError:
+            return actions
+        return [*actions, "download_result"]
+
     def reject(self, actor: Actor, reason: str, now: datetime) -> None:
         self._authorise("reject", actor)
         self._rejected(actor=actor.model_dump(), reason=text(reason, "lý do từ chối"), at=now)

@@ -127,6 +127,18 @@ class Filing(Aggregate):
         """Check, without recording anything, that ``actor`` may issue ``command`` now."""
         return self._authorise(command, actor)
 
+    def allowed_commands(self, actor: Actor) -> list[str]:
+        """The commands of :data:`RULES` that ``actor`` may issue now, in the table's order:
+        what a page offers (a command may still refuse its input, e.g. an incomplete form)."""
+        allowed = []
+        for command in RULES:
+            try:
+                self._authorise(command, actor)
+            except errors.DossierError:
+                continue
+            allowed.append(command)
+        return allowed
+
     def _authorise(self, command: str, actor: Actor) -> Party:
         """The party ``actor`` acts as: refuses the wrong person first, then the wrong state."""
         sources = RULES[command]

@@ -127,6 +127,7 @@ class ProcedureVersion:
     fees: tuple[Fee, ...] = ()
     result_delivery: tuple[str, ...] = ("office",)
     form_schema: dict[str, Any] = field(default_factory=dict)
+    form_ui: dict[str, Any] = field(default_factory=dict)  # field order and widgets
 
     def fee_lines(self, form: dict[str, Any]) -> list[FeeLine]:
         return compute_fees(self.fees, form)[0]
@@ -166,4 +167,5 @@ class ProcedureVersion:
             fees=tuple(Fee.from_data(f) for f in data.get("fees") or ()),
             result_delivery=tuple(data.get("result_delivery") or ("office",)),
             form_schema=dict(data.get("form_schema") or {}),
+            form_ui=dict(data.get("form_ui") or {}),
         )

@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from services.dossier.api import audit, citizen, errors, lookup, officer, result
+from services.dossier.api import audit, citizen, errors, lookup, officer, page, result
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.application.ports import InMemoryProcedures
 from services.dossier.tests.unit.builders import (
@@ -61,7 +61,7 @@ def app() -> Iterator[tuple[TestClient, DossierApplication]]:
     api.state.blobs = InMemoryBlobStore()
     errors.install(api)
     api.include_router(result.officer_router)
-    for module in (citizen, officer, audit, lookup, result):
+    for module in (citizen, page, officer, audit, lookup, result):
         api.include_router(module.router)
     with TestClient(api) as client:
         yield client, dossiers
@@ -96,7 +96,12 @@ ROUTES: list[tuple[str, str, Setup, Any, set[str], int]] = [
      {"owner", "receiver", "processor", "approver", "agency admin", "auditor"}, 200),
     ("GET", "/api/v1/dossiers/{id}/timeline", _submitted, None,
      {"owner", "receiver", "processor", "approver", "agency admin", "auditor"}, 200),
+    ("GET", "/api/v1/dossiers/{id}/page", _submitted, None,
+     {"owner", "receiver", "processor", "approver", "agency admin", "auditor"}, 200),
     ("PUT", "/api/v1/dossiers/{id}/form", _draft, {"form": {"ho_ten": "Lê Văn Bình"}},
+     {"owner"}, 200),
+    ("PUT", "/api/v1/dossiers/{id}/form", _draft,
+     {"form": {"ho_ten": "Lê Văn Bình", "so_dinh_danh": "1234"}, "submit": True},
      {"owner"}, 200),
     ("POST", "/api/v1/dossiers/{id}/wallet-documents", _draft,
      {"document_code": "cccd", "wallet_document_id": "doc-1"}, {"owner"}, 201),
