@@ -49,3 +49,27 @@ def test_a_refused_file_is_explained_on_the_form_page(suite: Suite) -> None:
     finally:
         browser.close()
         citizen.close()
+
+
+def test_a_refused_wallet_document_is_explained_to_the_page_script(suite: Suite) -> None:
+    """«Dùng giấy tờ trong kho» from the page's script: a document that is not the caller's
+    is refused as problem+json in Vietnamese (it answered 500: an un-awaited call)."""
+    person = new_citizen("kho-giay-to")
+    citizen = register_and_activate(suite, person)
+    browser = portal_session(suite, person.email, person.password)
+    try:
+        dossier_id = extract_draft(citizen, person)
+        page = browser.get(f"/ho-so/{dossier_id}/khai")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        assert page.status_code == 200 and csrf, page.text
+        sent = browser.post(f"/ho-so/{dossier_id}/kho-giay-to",
+                            data={"csrf": csrf.group(1), "document_code": "TK",
+                                  "wallet_document_id": "not-in-the-wallet"},
+                            headers={"accept": "application/json"})
+        assert sent.status_code == 422, sent.text
+        assert sent.headers["content-type"].startswith("application/problem+json")
+        assert "kho dữ liệu" in sent.json()["detail"]
+        assert ok(citizen.get(f"/api/v1/dossiers/{dossier_id}"))["attachments"] == []
+    finally:
+        browser.close()
+        citizen.close()

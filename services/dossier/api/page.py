@@ -22,6 +22,13 @@ router = APIRouter(prefix="/api/v1/dossiers", tags=["dossiers"])
 INTERNAL_ROLES = ("officer", "auditor", "admin")
 
 
+class RequiredDocumentView(BaseModel):
+    code: str
+    name: str
+    required: bool
+    wallet_types: list[str] = Field(description="Wallet document types that may stand in.")
+
+
 class DossierPage(BaseModel):
     dossier: dict[str, Any] = Field(description="The dossier as GET /api/v1/dossiers/{id}.")
     steps: list[dict[str, Any]] = Field(description="Its timeline, as …/{id}/timeline.")
@@ -29,7 +36,7 @@ class DossierPage(BaseModel):
                                "download_result when the result file is theirs to download.")
     form_schema: dict[str, Any] = Field(description="The procedure version's JSON Schema.")
     form_ui: dict[str, Any] = Field(description="Field order and widgets of the form.")
-    documents: dict[str, str] = Field(description="Required document code -> its name.")
+    required_documents: list[RequiredDocumentView]
     agencies: dict[str, str] = Field(description="Agency code -> name, for the dossier's "
                                      "receiving and handling agencies.")
 
@@ -48,6 +55,8 @@ def dossier_page(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> Dossie
         steps=timeline(events, internal=internal),
         actions=dossier.actions_for(actor),
         form_schema=snapshot.form_schema, form_ui=procedure.form_ui,
-        documents={d.code: d.name for d in snapshot.required_documents},
+        required_documents=[RequiredDocumentView(code=d.code, name=d.name, required=d.required,
+                                                 wallet_types=list(d.wallet_types))
+                            for d in snapshot.required_documents],
         agencies={code: app.procedures.agency_name(code) for code in codes},
     )

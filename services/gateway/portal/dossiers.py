@@ -18,7 +18,6 @@ from services.gateway.portal.web import login_redirect, portal_of, posted, redir
 
 router = APIRouter()
 CSRF_EXPIRED = "Phiên làm việc của biểu mẫu đã hết hạn, vui lòng tải lại trang."
-EDITABLE = {"draft", "submitted", "supplement_requested"}
 
 
 async def _citizen(request: Request) -> Viewer | None:
@@ -26,16 +25,15 @@ async def _citizen(request: Request) -> Viewer | None:
     return viewer if viewer is not None and viewer.is_citizen else None
 
 
-async def _load(request: Request, viewer: Viewer, dossier_id: UUID) -> dict[str, Any] | None:
-    answer = await as_viewer(request, viewer, "GET", "dossier", f"/api/v1/dossiers/{dossier_id}")
+async def _page(request: Request, viewer: Viewer, dossier_id: UUID) -> dict[str, Any] | None:
+    """The dossier, its timeline, form and the viewer's allowed actions: one upstream call."""
+    answer = await as_viewer(request, viewer, "GET", "dossier",
+                             f"/api/v1/dossiers/{dossier_id}/page")
     return answer.body if answer.ok and isinstance(answer.body, dict) else None
 
 
-async def _procedure(request: Request, dossier: dict[str, Any]) -> dict[str, Any] | None:
-    answer = await portal_of(request).services.call(
-        "GET", "catalog", f"/api/v1/catalog/procedures/{dossier['procedure_code']}",
-        params={"version": dossier.get("procedure_version")})
-    return answer.body if answer.ok and isinstance(answer.body, dict) else None
+def _fields(page: dict[str, Any]) -> list[forms.FormField]:
+    return forms.fields_of(page.get("form_schema") or {}, page.get("form_ui"))
 
 
 @router.post("/ho-so/tao")
@@ -81,21 +79,17 @@ async def dossier_page(request: Request, dossier_id: UUID, gui: str = "") -> Res
     if viewer is None:
         return login_redirect(request)
     try:
-        dossier = await _load(request, viewer, dossier_id)
-        if dossier is None:
-            return await render(request, "message.html", {
-                "title": "Không tìm thấy hồ sơ", "message": "Hồ sơ không tồn tại."}, 404)
-        timeline = await as_viewer(request, viewer, "GET", "dossier",
-                                   f"/api/v1/dossiers/{dossier_id}/timeline")
+        page = await _page(request, viewer, dossier_id)
     except ServiceDownError as down:
         return await render(request, "dossier.html", {"dossier_down": down.message}, 503)
-    context: dict[str, Any] = {"d": dossier, "steps": (timeline.body or {}).get("steps", [])}
-    try:
-        procedure = await _procedure(request, dossier) or {}
-    except ServiceDownError:
-        procedure = {}  # the codes are shown instead of the names
-    context["documents"] = {d["code"]: d["name"] for d in procedure.get("required_documents") or []}
-    context["agencies"] = {a["code"]: a["name"] for a in procedure.get("agencies") or []}
+    if page is None:
+        return await render(request, "message.html", {
+            "title": "Không tìm thấy hồ sơ", "message": "Hồ sơ không tồn tại."}, 404)
+    dossier = page["dossier"]
+    context: dict[str, Any] = {
+        "d": dossier, "steps": page["steps"], "actions": page["actions"],
+        "documents": {d["code"]: d["name"] for d in page["required_documents"]},
+        "agencies": page["agencies"]}
     if gui and dossier.get("code"):
         context["notice"] = (f"Đã gửi hồ sơ thành công. Mã hồ sơ: {dossier['code']}. "
                              "Vui lòng lưu lại mã để tra cứu.")
@@ -112,29 +106,26 @@ async def dossier_page(request: Request, dossier_id: UUID, gui: str = "") -> Res
 async def _form_page(request: Request, viewer: Viewer, dossier_id: UUID,
                      extra: dict[str, Any] | None = None, status: int = 200) -> Response:
     try:
-        dossier = await _load(request, viewer, dossier_id)
-        if dossier is None:
-            return await render(request, "message.html", {
-                "title": "Không tìm thấy hồ sơ", "message": "Hồ sơ không tồn tại."}, 404)
-        if dossier["status"] not in EDITABLE:
-            return redirect(request, f"/ho-so/{dossier_id}")
-        procedure = await _procedure(request, dossier)
+        page = await _page(request, viewer, dossier_id)
     except ServiceDownError as down:
         return await render(request, "dossier_form.html", {"service_down": down.message}, 503)
-    if procedure is None:
-        return await render(request, "dossier_form.html", {
-            "service_down": "Dịch vụ Danh mục thủ tục hành chính tạm thời không phản hồi, "
-                    "vui lòng thử lại sau."}, 503)
+    if page is None:
+        return await render(request, "message.html", {
+            "title": "Không tìm thấy hồ sơ", "message": "Hồ sơ không tồn tại."}, 404)
+    if "save_form" not in page["actions"]:
+        return redirect(request, f"/ho-so/{dossier_id}")
     wallet: list[dict[str, Any]] = []
     try:
         answer = await as_viewer(request, viewer, "GET", "identity", "/api/v1/me/documents")
         wallet = (answer.body or {}).get("items", []) if answer.ok else []
     except ServiceDownError:
         pass
+    dossier = page["dossier"]
+    procedure = {"name": dossier.get("procedure_name"),
+                 "required_documents": page["required_documents"]}
     context: dict[str, Any] = {
         "d": dossier, "p": procedure, "wallet": wallet, "errors": {}, "types": DOCUMENT_TYPES,
-        "fields": forms.fields_of(procedure.get("form_schema") or {}, procedure.get("form_ui")),
-        "values": dossier.get("form") or {},
+        "actions": page["actions"], "fields": _fields(page), "values": dossier.get("form") or {},
     }
     context.update(extra or {})
     return await render(request, "dossier_form.html", context, status)
@@ -157,25 +148,21 @@ async def save_form(request: Request, dossier_id: UUID) -> Response:
     if posted_form is None:
         return await _form_page(request, viewer, dossier_id, {"error": CSRF_EXPIRED}, 400)
     try:
-        dossier = await _load(request, viewer, dossier_id)
-        procedure = await _procedure(request, dossier) if dossier else None
-        if dossier is None or procedure is None:
+        page = await _page(request, viewer, dossier_id)
+        if page is None:
             return redirect(request, f"/ho-so/{dossier_id}")
-        fields = forms.fields_of(procedure.get("form_schema") or {}, procedure.get("form_ui"))
-        values = forms.parse(fields, posted_form)
+        values = forms.parse(_fields(page), posted_form)
+        submit = posted_form.get("action") == "submit"
         saved = await as_viewer(request, viewer, "PUT", "dossier",
-                                f"/api/v1/dossiers/{dossier_id}/form", json={"form": values})
-        if not saved.ok:
-            return await _refused(request, viewer, dossier_id, saved, values)
-        if posted_form.get("action") != "submit":
-            return await _form_page(request, viewer, dossier_id,
-                                    {"notice": "Đã lưu tờ khai.", "values": values})
-        sent = await as_viewer(request, viewer, "POST", "dossier",
-                               f"/api/v1/dossiers/{dossier_id}/submit")
+                                f"/api/v1/dossiers/{dossier_id}/form",
+                                json={"form": values, "submit": submit})
     except ServiceDownError as down:
         return await _form_page(request, viewer, dossier_id, {"error": down.message}, 503)
-    if not sent.ok:
-        return await _refused(request, viewer, dossier_id, sent, values)
+    if not saved.ok:
+        return await _refused(request, viewer, dossier_id, saved, values)
+    if not submit:
+        return await _form_page(request, viewer, dossier_id,
+                                {"notice": "Đã lưu tờ khai.", "values": values})
     return redirect(request, f"/ho-so/{dossier_id}?gui=1")
 
 
@@ -255,11 +242,12 @@ async def cite_wallet(request: Request, dossier_id: UUID) -> Response:
                                  f"/api/v1/dossiers/{dossier_id}/wallet-documents", json=body)
     except ServiceDownError as down:
         if wants_json:
-            return _upload_refused(request, True, dossier_id, down.message, 503)
+            return await _upload_refused(request, viewer, True, dossier_id, down.message, 503)
         return await _form_page(request, viewer, dossier_id, {"error": down.message}, 503)
     if not answer.ok:
         if wants_json:
-            return _upload_refused(request, True, dossier_id, answer.detail, answer.status)
+            return await _upload_refused(request, viewer, True, dossier_id, answer.detail,
+                                         answer.status)
         return await _form_page(request, viewer, dossier_id, {"error": answer.detail},
                                 answer.status)
     if wants_json:  # the page stays, with what the person typed in the form
