@@ -18,6 +18,7 @@ seed:
 
 lint:
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 
 # Every test, the integration ones against the real engines, which the test session
 # starts through the launcher (and stops again if it started them).

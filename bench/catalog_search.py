@@ -33,11 +33,36 @@ from services.catalog.main import open_store
 from services.catalog.seed import SEED_ACTOR, load, procedure_content
 from services.catalog.settings import CatalogSettings
 
-QUERIES = ["khai sinh", "Đăng ký khai sinh", "dang ky kinh doanh", "giấy phép xây dựng",
-           "so do", "chung thuc ban sao", "ly lich tu phap", "cap doi", "dang", "giay phep",
-           "thường trú", "karaoke", "van bang", "ket hon", "xuat ban ban tin", "dat dai"]
-VARIANTS = ["", "đối với tổ chức", "đối với cá nhân", "có yếu tố nước ngoài", "trên địa bàn",
-            "cấp lại", "điều chỉnh", "gia hạn", "trường hợp bị mất", "qua mạng"]
+QUERIES = [
+    "khai sinh",
+    "Đăng ký khai sinh",
+    "dang ky kinh doanh",
+    "giấy phép xây dựng",
+    "so do",
+    "chung thuc ban sao",
+    "ly lich tu phap",
+    "cap doi",
+    "dang",
+    "giay phep",
+    "thường trú",
+    "karaoke",
+    "van bang",
+    "ket hon",
+    "xuat ban ban tin",
+    "dat dai",
+]
+VARIANTS = [
+    "",
+    "đối với tổ chức",
+    "đối với cá nhân",
+    "có yếu tố nước ngoài",
+    "trên địa bàn",
+    "cấp lại",
+    "điều chỉnh",
+    "gia hạn",
+    "trường hợp bị mất",
+    "qua mạng",
+]
 
 
 def generate(count: int) -> list[ProcedureContent]:
@@ -49,11 +74,16 @@ def generate(count: int) -> list[ProcedureContent]:
     for n in range(count):
         source = base[n % len(base)]
         variant = " ".join(rng.sample(VARIANTS, 2)).strip()
-        generated.append(source.model_copy(update={
-            "code": f"B.{n:06d}", "name": f"{source.name} {variant}".strip(),
-            "service_level": rng.randint(1, 4),
-            "result_delivery": ["office"],
-        }))
+        generated.append(
+            source.model_copy(
+                update={
+                    "code": f"B.{n:06d}",
+                    "name": f"{source.name} {variant}".strip(),
+                    "service_level": rng.randint(1, 4),
+                    "result_delivery": ["office"],
+                }
+            )
+        )
     return generated
 
 
@@ -71,10 +101,15 @@ async def fill(pool: Pool, contents: list[ProcedureContent], concurrency: int) -
             draft = content_to_doc(content)
             entry = {"action": "bench", "by": SEED_ACTOR.id, "at": now}
             assert await store.create(content.code, draft, entry, now)
-            event = events.procedure_published(events.version_data(content, 1, now), 1,
-                                               SEED_ACTOR, now)
-            snapshot = {"version": 1, "published_at": now, "published_by": SEED_ACTOR.id,
-                        "content": draft}
+            event = events.procedure_published(
+                events.version_data(content, 1, now), 1, SEED_ACTOR, now
+            )
+            snapshot = {
+                "version": 1,
+                "published_at": now,
+                "published_by": SEED_ACTOR.id,
+                "content": draft,
+            }
             listing = search_fields(content, 1, fields.get(content.field_code, ""))
             assert await store.publish(content.code, 0, 1, snapshot, listing, entry, event, now)
 
@@ -83,8 +118,9 @@ async def fill(pool: Pool, contents: list[ProcedureContent], concurrency: int) -
         await conn.execute("ANALYZE procedures")
 
 
-async def measure(call: Callable[[str], Awaitable[int]], queries: list[str],
-                  concurrency: int) -> tuple[list[float], float, int]:
+async def measure(
+    call: Callable[[str], Awaitable[int]], queries: list[str], concurrency: int
+) -> tuple[list[float], float, int]:
     latencies: list[float] = []
     hits = 0
     pending = list(queries)
@@ -107,16 +143,19 @@ def _row(name: str, latencies: list[float], seconds: float, hits: int) -> str:
     ordered = sorted(latencies)
     p50 = statistics.median(ordered) * 1000
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
-    return (f"{name:<46}{p50:>9.1f}{p99:>9.1f}{len(latencies) / seconds:>9.1f}"
-            f"{hits / len(latencies):>10.1f}")
+    return (
+        f"{name:<46}{p50:>9.1f}{p99:>9.1f}{len(latencies) / seconds:>9.1f}"
+        f"{hits / len(latencies):>10.1f}"
+    )
 
 
 async def _explain(pool: Pool, query: str) -> None:
-    statement, params = ProcedureSearch.statement(SearchQuery.parse(query), None, None, None,
-                                                  20, 0)
+    statement, params = ProcedureSearch.statement(SearchQuery.parse(query), None, None, None, 20, 0)
     async with pool.connection() as conn:
-        plan = await (await conn.execute(
-            psycopg.sql.SQL("EXPLAIN (ANALYZE, BUFFERS) {}").format(statement), params)
+        plan = await (
+            await conn.execute(
+                psycopg.sql.SQL("EXPLAIN (ANALYZE, BUFFERS) {}").format(statement), params
+            )
         ).fetchall()
     print(f"plan of {query!r}:")
     for row in plan:
@@ -130,8 +169,10 @@ async def run(procedures: int, queries: int, concurrency: int) -> None:
     try:
         started = time.perf_counter()
         await fill(pool, generate(procedures), concurrency)
-        print(f"procedures: {procedures} (published in {time.perf_counter() - started:.1f} s),"
-              f" queries: {queries} per row, concurrency: {concurrency}")
+        print(
+            f"procedures: {procedures} (published in {time.perf_counter() - started:.1f} s),"
+            f" queries: {queries} per row, concurrency: {concurrency}"
+        )
         store = ProcedureSearch(pool)
         search = Search(store)
         mix = [QUERIES[i % len(QUERIES)] for i in range(queries)]
@@ -140,10 +181,16 @@ async def run(procedures: int, queries: int, concurrency: int) -> None:
             async def call(query: str) -> int:
                 """The same statement on a pooled connection: no parsing of results."""
                 statement, params = ProcedureSearch.statement(
-                    SearchQuery.parse(query), filters.get("agency"), None,  # type: ignore[arg-type]
-                    filters.get("level"), 20, 0)  # type: ignore[arg-type]
+                    SearchQuery.parse(query),
+                    filters.get("agency"),
+                    None,  # type: ignore[arg-type]
+                    filters.get("level"),
+                    20,
+                    0,
+                )  # type: ignore[arg-type]
                 async with pool.connection() as conn:
                     return len(await (await conn.execute(statement, params)).fetchall())
+
             return call
 
         async def full(query: str) -> int:
@@ -154,16 +201,18 @@ async def run(procedures: int, queries: int, concurrency: int) -> None:
 
         for query in QUERIES:  # warm-up, and what each query finds
             result = await search(query)
-            print(f"  {query!r}: {result['total']} found, first: "
-                  f"{result['items'][0]['name'] if result['items'] else '-'}")
+            print(
+                f"  {query!r}: {result['total']} found, first: "
+                f"{result['items'][0]['name'] if result['items'] else '-'}"
+            )
         await _explain(pool, "dang ky khai s")
         print(f"{'what':<46}{'p50 ms':>9}{'p99 ms':>9}{'q/s':>9}{'results':>10}")
         for label, call in (
-                ("baseline: the bare SQL statement, page of 20", bare()),
-                ("search: all terms, relevance, page of 20", full),
-                ("baseline: bare SQL, agency and level filters", bare(agency="NB.HOALU",
-                                                                      level=4)),
-                ("search + agency and level filters", filtered)):
+            ("baseline: the bare SQL statement, page of 20", bare()),
+            ("search: all terms, relevance, page of 20", full),
+            ("baseline: bare SQL, agency and level filters", bare(agency="NB.HOALU", level=4)),
+            ("search + agency and level filters", filtered),
+        ):
             print(_row(label, *await measure(call, mix, concurrency)))
     finally:
         await pool.close()

@@ -34,14 +34,14 @@ from shared.pg.migrate import migrate
 from shared.pg.pools import open_pool
 from shared.settings import ServiceSettings
 
-OFFICER = Actor(id="bench-officer", role="officer", agency="NB.HOALU",
-                officer_roles=("receiver", "processor"))
+OFFICER = Actor(
+    id="bench-officer", role="officer", agency="NB.HOALU", officer_roles=("receiver", "processor")
+)
 
 
 def _long_dossier(app: DossierApplication, events: int) -> Any:
     actor = Actor(id="bench-long", role="citizen")
-    dossier_id = app.start_draft(actor, procedure_code="1.001193", agency_code="NB.HOALU",
-                                 form={})
+    dossier_id = app.start_draft(actor, procedure_code="1.001193", agency_code="NB.HOALU", form={})
     dossier = app.repository.get(dossier_id)
     for n in range(events - 1):
         dossier.save_form(actor, {"ho_ten": f"Nguyễn Văn {n}"})
@@ -54,8 +54,9 @@ def _long_dossier(app: DossierApplication, events: int) -> Any:
 def _many(app: DossierApplication, count: int) -> None:
     for n in range(count):
         actor = Actor(id=f"bench-{n % 500}", role="citizen")
-        dossier_id = app.start_draft(actor, procedure_code="1.001193", agency_code="NB.HOALU",
-                                     form={"ho_ten": f"Lê Thị {n}"})
+        dossier_id = app.start_draft(
+            actor, procedure_code="1.001193", agency_code="NB.HOALU", form={"ho_ten": f"Lê Thị {n}"}
+        )
         app.submit(dossier_id, actor)
         if n % 2:
             app.officer_action(dossier_id, OFFICER, "accept")
@@ -88,8 +89,12 @@ def main() -> None:
     rows = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            env = eventstore_env(args.store, sqlite_path=Path(tmp) / "events.db",
-                                 postgres_dsn=settings.postgres_dsn, postgres_schema=schema)
+            env = eventstore_env(
+                args.store,
+                sqlite_path=Path(tmp) / "events.db",
+                postgres_dsn=settings.postgres_dsn,
+                postgres_schema=schema,
+            )
             app = DossierApplication(env=env, procedures=bench_procedures())
             long_id = _long_dossier(app, args.events)
             base, stored = _median(lambda: app.recorder.select_events(long_id), args.repeat)
@@ -99,22 +104,30 @@ def main() -> None:
             chain, report = _median(lambda: verify(app.events.get(long_id)), args.repeat)
             assert dossier.version == as_of.version == args.events == len(stored)
             assert report.valid
-            rows += [(f"baseline: read {args.events} stored events", base),
-                     (f"replay one dossier of {args.events} events", ours),
-                     ("its state as of its last event (audit)", audit),
-                     ("verify its hash chain", chain)]
+            rows += [
+                (f"baseline: read {args.events} stored events", base),
+                (f"replay one dossier of {args.events} events", ours),
+                ("its state as of its last event (audit)", audit),
+                ("verify its hash chain", chain),
+            ]
             fill, _ = _timed(lambda: _many(app, args.dossiers))
             total = app.recorder.max_notification_id() or 0
-            base, _ = _timed(lambda: [app.mapper.to_domain_event(n) for n in
-                                      app.recorder.select_notifications(None, total + 1)])
+            base, _ = _timed(
+                lambda: [
+                    app.mapper.to_domain_event(n)
+                    for n in app.recorder.select_notifications(None, total + 1)
+                ]
+            )
             projector = Projector(app, pool)
             ours, read = _timed(projector.rebuild)
             with pool.connection() as conn:
                 listed = conn.execute("SELECT count(*) AS n FROM dossier_list").fetchone()["n"]
             assert read == total and listed == args.dossiers + 1, (read, total, listed)
-            rows += [(f"(setup: {args.dossiers} dossiers, {total} events)", fill),
-                     (f"baseline: read and decode {total} events", base),
-                     (f"rebuild read models of {listed} dossiers", ours)]
+            rows += [
+                (f"(setup: {args.dossiers} dossiers, {total} events)", fill),
+                (f"baseline: read and decode {total} events", base),
+                (f"rebuild read models of {listed} dossiers", ours),
+            ]
             app.close()
     finally:
         pool.close()

@@ -61,8 +61,9 @@ def _serve(dossiers: DossierApplication) -> tuple[uvicorn.Server, int]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error",
-                                           access_log=False))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
+    )
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:
         time.sleep(0.05)
@@ -91,8 +92,9 @@ def _hammer(url: str, method: str, bodies: list[Any], threads: int) -> float:
 
 def _appends(env: dict[str, str], count: int) -> tuple[float, float]:
     dossiers = DossierApplication(env=env, procedures=bench_procedures())
-    dossier_id = dossiers.start_draft(CITIZEN, procedure_code="1.001193",
-                                      agency_code="NB.HOALU", form={})
+    dossier_id = dossiers.start_draft(
+        CITIZEN, procedure_code="1.001193", agency_code="NB.HOALU", form={}
+    )
     dossier = dossiers.repository.get(dossier_id)
     started = time.perf_counter()
     for n in range(count):
@@ -116,8 +118,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--commands", type=int, default=2000)
     parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--drafts", type=int, default=200,
-                        help="dossiers the commands rotate over (a command replays its dossier)")
+    parser.add_argument(
+        "--drafts",
+        type=int,
+        default=200,
+        help="dossiers the commands rotate over (a command replays its dossier)",
+    )
     parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
     args = parser.parse_args()
     settings = ServiceSettings()
@@ -128,18 +134,32 @@ def main() -> None:
             conn.execute(f'CREATE SCHEMA "{schema}"')
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            env = eventstore_env(args.store, sqlite_path=Path(tmp) / "events.db",
-                                 postgres_dsn=settings.postgres_dsn, postgres_schema=schema)
+            env = eventstore_env(
+                args.store,
+                sqlite_path=Path(tmp) / "events.db",
+                postgres_dsn=settings.postgres_dsn,
+                postgres_schema=schema,
+            )
             dossiers = DossierApplication(env=env, procedures=bench_procedures())
             server, port = _serve(dossiers)
             url = f"http://127.0.0.1:{port}"
             # each client thread works on its own drafts (measuring work, not version
             # conflicts); with the defaults a dossier gets about 10 events, a typical life
-            drafts = [str(dossiers.start_draft(CITIZEN, procedure_code="1.001193",
-                                               agency_code="NB.HOALU", form={}))
-                      for _ in range(max(args.drafts, args.threads))]
-            commands = [(f"/api/v1/dossiers/{_draft_of(drafts, n, args.threads)}/form",
-                         {"form": {"ho_ten": f"Trần Thị {n}"}}) for n in range(args.commands)]
+            drafts = [
+                str(
+                    dossiers.start_draft(
+                        CITIZEN, procedure_code="1.001193", agency_code="NB.HOALU", form={}
+                    )
+                )
+                for _ in range(max(args.drafts, args.threads))
+            ]
+            commands = [
+                (
+                    f"/api/v1/dossiers/{_draft_of(drafts, n, args.threads)}/form",
+                    {"form": {"ho_ten": f"Trần Thị {n}"}},
+                )
+                for n in range(args.commands)
+            ]
             noop = [("/bench/noop", None)] * args.commands
             base_http = _hammer(url, "GET", noop, args.threads)
             ours_http = _hammer(url, "PUT", commands, args.threads)
@@ -147,9 +167,14 @@ def main() -> None:
             dossiers.close()
             appends = min(args.commands, 2000)
             ours_append, base_append = _appends(
-                eventstore_env(args.store, sqlite_path=Path(tmp) / "appends.db",
-                               postgres_dsn=settings.postgres_dsn, postgres_schema=schema),
-                appends)
+                eventstore_env(
+                    args.store,
+                    sqlite_path=Path(tmp) / "appends.db",
+                    postgres_dsn=settings.postgres_dsn,
+                    postgres_schema=schema,
+                ),
+                appends,
+            )
     finally:
         if schema:
             with psycopg.connect(settings.require("postgres_dsn"), autocommit=True) as conn:
@@ -164,8 +189,10 @@ def main() -> None:
     print(f"{'what':<40}{'count':>8}{'seconds':>10}{'per s':>10}")
     for what, count, seconds in rows:
         print(f"{what:<40}{count:>8}{seconds:>10.2f}{count / seconds:>10.0f}")
-    print(f"HTTP commands / baseline: {base_http / ours_http:.0%}; "
-          f"appends / baseline: {base_append / ours_append:.0%}")
+    print(
+        f"HTTP commands / baseline: {base_http / ours_http:.0%}; "
+        f"appends / baseline: {base_append / ours_append:.0%}"
+    )
 
 
 if __name__ == "__main__":

@@ -38,8 +38,10 @@ def _events(run_id: str, count: int) -> list:
     events = []
     for index in range(count):
         stream = Stream("dossier")
-        events += [created(stream, f"{run_id}-owner-{index}", f"{run_id}-{index}@example.vn"),
-                   stream.next("submitted", {"code": f"HL-B{index:04d}", "at": later()})]
+        events += [
+            created(stream, f"{run_id}-owner-{index}", f"{run_id}-{index}@example.vn"),
+            stream.next("submitted", {"code": f"HL-B{index:04d}", "at": later()}),
+        ]
     return events
 
 
@@ -52,9 +54,11 @@ async def _produce(bootstrap: str, topic: str, batches: list[list], pause: float
             sent = []
             for event in batch:
                 from datetime import UTC, datetime
+
                 event = event.model_copy(update={"time": datetime.now(UTC)})
-                sent.append(await producer.send(topic, value=event.to_bytes(),
-                                                key=event.subject.encode()))
+                sent.append(
+                    await producer.send(topic, value=event.to_bytes(), key=event.subject.encode())
+                )
             await asyncio.gather(*sent)
             await asyncio.sleep(max(0.0, pause - (time.monotonic() - started)))
     finally:
@@ -93,12 +97,17 @@ def main() -> None:
         asyncio.run(_produce(bootstrap, topic, [_events(run_id, args.burst)], 0))
         produced = time.monotonic()
         inapp = _wait(db, 2 * args.burst + 2, "SELECT count(*) AS n FROM notifications")
-        mailed = _wait(db, args.burst + 1, "SELECT count(*) AS n FROM notifications"
-                       " WHERE email_status = 'sent'")
+        mailed = _wait(
+            db,
+            args.burst + 1,
+            "SELECT count(*) AS n FROM notifications WHERE email_status = 'sent'",
+        )
         events = 2 * args.burst
-        print(f"burst: {events} events produced in {produced - started:.2f} s; in-app all in"
-              f" {inapp - started:.2f} s ({events / (inapp - started):.0f} events/s);"
-              f" emails all sent in {mailed - started:.2f} s")
+        print(
+            f"burst: {events} events produced in {produced - started:.2f} s; in-app all in"
+            f" {inapp - started:.2f} s ({events / (inapp - started):.0f} events/s);"
+            f" emails all sent in {mailed - started:.2f} s"
+        )
         db.query("DELETE FROM notifications RETURNING 1") if False else None
         mark = db.query("SELECT max(recorded_at) AS t FROM notifications")[0]["t"]
         per_tick = max(1, round(args.rate / 10))
@@ -107,13 +116,18 @@ def main() -> None:
         asyncio.run(_produce(bootstrap, topic, batches, 0.1))
         total = 2 * args.burst + 2 + 2 * per_tick * ticks
         _wait(db, total, "SELECT count(*) AS n FROM notifications")
-        rows = db.query("SELECT extract(epoch FROM recorded_at - created_at) * 1000 AS ms"
-                        " FROM notifications WHERE recorded_at > %s", (mark,))
+        rows = db.query(
+            "SELECT extract(epoch FROM recorded_at - created_at) * 1000 AS ms"
+            " FROM notifications WHERE recorded_at > %s",
+            (mark,),
+        )
         lat = sorted(float(r["ms"]) for r in rows)
         p = statistics.quantiles(lat, n=100)
-        print(f"paced: {per_tick * 10} dossiers/s ({per_tick * 20} events/s) for"
-              f" {args.seconds:.0f} s: in-app latency p50 {p[49]:.0f} ms, p95 {p[94]:.0f} ms,"
-              f" max {lat[-1]:.0f} ms ({len(lat)} entries)")
+        print(
+            f"paced: {per_tick * 10} dossiers/s ({per_tick * 20} events/s) for"
+            f" {args.seconds:.0f} s: in-app latency p50 {p[49]:.0f} ms, p95 {p[94]:.0f} ms,"
+            f" max {lat[-1]:.0f} ms ({len(lat)} entries)"
+        )
     finally:
         notify.stop()
         db.drop()

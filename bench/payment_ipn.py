@@ -30,27 +30,48 @@ from shared.eventstore import eventstore_env
 from shared.settings import ServiceSettings
 
 SECRET = "bench-secret"
-MERCHANT = VnpayMerchant(tmn_code="BENCH", secret=SECRET, payment_url="http://p",
-                         return_url="http://r")
+MERCHANT = VnpayMerchant(
+    tmn_code="BENCH", secret=SECRET, payment_url="http://p", return_url="http://r"
+)
 CITIZEN = Actor(id="bench-citizen", role="citizen")
 
 
 def _open(app: PaymentApplication, n: int) -> tuple[uuid.UUID, str]:
     order_id = app.open_order(
-        dossier_id=f"bench-{uuid.uuid4()}", request_sequence=1, actor=Actor(id="d", role="system"),
-        data={"fees": [{"code": "LP", "name": "Lệ phí", "amount": 150_000}], "total": 150_000,
-              "payer_id": CITIZEN.id, "agency_code": "NB.HOALU", "service_level": 4})
-    started = app.start_checkout(order_id, CITIZEN, Command(f"k{n}", "f"),
-                                 method="vnpay_sandbox", merchant=MERCHANT, ttl_seconds=900,
-                                 client_ip="127.0.0.1")
+        dossier_id=f"bench-{uuid.uuid4()}",
+        request_sequence=1,
+        actor=Actor(id="d", role="system"),
+        data={
+            "fees": [{"code": "LP", "name": "Lệ phí", "amount": 150_000}],
+            "total": 150_000,
+            "payer_id": CITIZEN.id,
+            "agency_code": "NB.HOALU",
+            "service_level": 4,
+        },
+    )
+    started = app.start_checkout(
+        order_id,
+        CITIZEN,
+        Command(f"k{n}", "f"),
+        method="vnpay_sandbox",
+        merchant=MERCHANT,
+        ttl_seconds=900,
+        client_ip="127.0.0.1",
+    )
     return order_id, started["attempt_id"]
 
 
 def _ipn(ref: str, n: int) -> dict[str, str]:
-    params = {"vnp_TmnCode": "BENCH", "vnp_Amount": "15000000", "vnp_ResponseCode": "00",
-              "vnp_TransactionStatus": "00", "vnp_TxnRef": ref,
-              "vnp_TransactionNo": str(14_000_000 + n), "vnp_BankCode": "NCB",
-              "vnp_PayDate": protocol.format_date(datetime.now(UTC))}
+    params = {
+        "vnp_TmnCode": "BENCH",
+        "vnp_Amount": "15000000",
+        "vnp_ResponseCode": "00",
+        "vnp_TransactionStatus": "00",
+        "vnp_TxnRef": ref,
+        "vnp_TransactionNo": str(14_000_000 + n),
+        "vnp_BankCode": "NCB",
+        "vnp_PayDate": protocol.format_date(datetime.now(UTC)),
+    }
     return {**params, "vnp_SecureHash": protocol.sign(params, SECRET)}
 
 
@@ -71,8 +92,10 @@ def _handle(app: PaymentApplication, params: dict[str, str]) -> str:
 
 def _report(name: str, samples: list[float]) -> None:
     cuts = statistics.quantiles(samples, n=100)
-    print(f"{name:<28} p50 {cuts[49]:7.2f} ms   p95 {cuts[94]:7.2f} ms   "
-          f"p99 {cuts[98]:7.2f} ms   {len(samples) / (sum(samples) / 1000):8.0f}/s")
+    print(
+        f"{name:<28} p50 {cuts[49]:7.2f} ms   p95 {cuts[94]:7.2f} ms   "
+        f"p99 {cuts[98]:7.2f} ms   {len(samples) / (sum(samples) / 1000):8.0f}/s"
+    )
 
 
 def main() -> None:
@@ -89,10 +112,17 @@ def main() -> None:
         opened = [_open(app, n) for n in range(args.orders)]
         baseline_opened = [_open(app, n + args.orders) for n in range(args.orders)]
         notes = [_ipn(ref, n) for n, (_, ref) in enumerate(opened)]
-        baseline = _timed([
-            lambda o=o: app.cancel(o, Actor(id="o", role="officer", agency="NB.HOALU"),
-                                   Command("c", "f"), reason="bench")
-            for o, _ in baseline_opened])
+        baseline = _timed(
+            [
+                lambda o=o: app.cancel(
+                    o,
+                    Actor(id="o", role="officer", agency="NB.HOALU"),
+                    Command("c", "f"),
+                    reason="bench",
+                )
+                for o, _ in baseline_opened
+            ]
+        )
         first = _timed([lambda p=p: _handle(app, p) for p in notes])
         again = _timed([lambda p=p: _handle(app, p) for p in notes])
         app.close()

@@ -51,23 +51,35 @@ def file_one(citizen: Session, person: Any, n: int) -> tuple[str, datetime, floa
 
 
 def _file(citizen: Session, person: Any, n: int) -> tuple[str, datetime, float]:
-    form = {**applicant(person.full_name, person.national_id, person.email),
-            "loai_trich_luc": "Khai sinh", "ho_ten_nguoi_duoc_cap": f"Trần Minh {n}",
-            "so_ban": 1}
-    dossier_id = expect(citizen.post("/api/v1/dossiers", json={
-        "procedure_code": EXTRACT, "agency_code": WARD, "form": form}), 201)["id"]
+    form = {
+        **applicant(person.full_name, person.national_id, person.email),
+        "loai_trich_luc": "Khai sinh",
+        "ho_ten_nguoi_duoc_cap": f"Trần Minh {n}",
+        "so_ban": 1,
+    }
+    dossier_id = expect(
+        citizen.post(
+            "/api/v1/dossiers", json={"procedure_code": EXTRACT, "agency_code": WARD, "form": form}
+        ),
+        201,
+    )["id"]
     for document in ("TK", "GTTT"):  # the tờ khai and the applicant's identity paper
-        expect(citizen.post(f"/api/v1/dossiers/{dossier_id}/attachments",
-                            data={"document_code": document},
-                            files={"file": (f"{document}-{n}.pdf", pdf(f"{document}-{n}"),
-                                            "application/pdf")}), 201)
+        expect(
+            citizen.post(
+                f"/api/v1/dossiers/{dossier_id}/attachments",
+                data={"document_code": document},
+                files={"file": (f"{document}-{n}.pdf", pdf(f"{document}-{n}"), "application/pdf")},
+            ),
+            201,
+        )
     started = time.perf_counter()
     expect(citizen.post(f"/api/v1/dossiers/{dossier_id}/submit"))
     return dossier_id, datetime.now(UTC), time.perf_counter() - started
 
 
-def run_rate(people: list[tuple[Session, Any]], rate: float,
-             seconds: float) -> list[tuple[str, datetime, float] | None]:
+def run_rate(
+    people: list[tuple[Session, Any]], rate: float, seconds: float
+) -> list[tuple[str, datetime, float] | None]:
     total = int(rate * seconds)
     start = time.monotonic()
     with ThreadPoolExecutor(max_workers=max(8, int(rate * 2))) as pool:
@@ -88,19 +100,25 @@ def notified(suite: Suite, dossier_ids: list[str]) -> dict[str, tuple[Any, Any]]
         rows = conn.execute(
             f'SELECT subject, recorded_at, email_at FROM "{schema}".notifications'
             " WHERE subject = ANY(%s) AND event_type = 'vn.motcua.dossier.submitted'"
-            " AND id = source_id", (dossier_ids,)).fetchall()
+            " AND id = source_id",
+            (dossier_ids,),
+        ).fetchall()
     return {r[0]: (r[1], r[2]) for r in rows}
 
 
 def lag(suite: Suite) -> float:
     """The consumer lag notify reports on /metrics (summed over partitions)."""
     text = httpx.get(f"{suite.url('notify')}/metrics", timeout=10).text
-    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
-               if line.startswith("motcua_consumer_lag{"))
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith("motcua_consumer_lag{")
+    )
 
 
-def measure_rate(suite: Suite, people: list[tuple[Session, Any]], rate: float,
-                 seconds: float) -> tuple[str, float]:
+def measure_rate(
+    suite: Suite, people: list[tuple[Session, Any]], rate: float, seconds: float
+) -> tuple[str, float]:
     """The table row of one rate, and its in-app p95 in seconds."""
     attempts = run_rate(people, rate, seconds)
     filed = [f for f in attempts if f is not None]
@@ -130,8 +148,10 @@ def measure_rate(suite: Suite, people: list[tuple[Session, Any]], rate: float,
         return f"{p(samples, 50) / 1000:6.2f} {p(samples, 95) / 1000:6.2f} {max(samples):6.2f}"
 
     held = p(in_app, 95) / 1000 if in_app and not missing and not failed else float("inf")
-    return (f"| {rate:5.0f}/s | {len(filed):6} | {failed:6} | {cut(submit)} | {cut(in_app)}"
-            f" | {cut(email)} | {missing:7} | {left:6.0f} |"), held
+    return (
+        f"| {rate:5.0f}/s | {len(filed):6} | {failed:6} | {cut(submit)} | {cut(in_app)}"
+        f" | {cut(email)} | {missing:7} | {left:6.0f} |"
+    ), held
 
 
 def main() -> None:
@@ -150,14 +170,18 @@ def main() -> None:
         results = [measure_rate(suite, people, rate, args.seconds) for rate in rates]
         loaded = memory(suite)
     print("\nseconds: p50 p95 max; baseline = the submit call itself\n")
-    print("| rate | filed | failed | submit call (baseline) | submit → in-app"
-          " | submit → email | missing | lag |")
+    print(
+        "| rate | filed | failed | submit call (baseline) | submit → in-app"
+        " | submit → email | missing | lag |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     print("\n".join(line for line, _ in results))
     held = [rate for rate, (_, p95) in zip(rates, results, strict=True) if p95 < 1.0]
     print(f"\nhighest rate held with in-app p95 under 1 s: {max(held) if held else 'none'}/s")
-    print("\nRSS idle / after the runs (MiB): " + ", ".join(
-        f"{k} {idle[k]:.0f}/{loaded[k]:.0f}" for k in idle if idle[k]))
+    print(
+        "\nRSS idle / after the runs (MiB): "
+        + ", ".join(f"{k} {idle[k]:.0f}/{loaded[k]:.0f}" for k in idle if idle[k])
+    )
 
 
 if __name__ == "__main__":

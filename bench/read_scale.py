@@ -39,16 +39,24 @@ PROCEDURE_BOTH = replace(PROCEDURE, agency_codes=AGENCIES)
 
 
 def _officer(agency: str) -> Actor:
-    return Actor(id=f"bench-officer-{agency}", role="officer", agency=agency,
-                 officer_roles=("receiver", "processor"))
+    return Actor(
+        id=f"bench-officer-{agency}",
+        role="officer",
+        agency=agency,
+        officer_roles=("receiver", "processor"),
+    )
 
 
 def _dossier(n: int, owner: str, now: datetime, calendar: WorkCalendar) -> Dossier:
     agency = AGENCIES[0] if n % 10 < 7 else AGENCIES[1]
     citizen = Actor(id=owner, role="citizen")
     national_id = f"0371900{n:05d}"[-12:]
-    dossier = Dossier.start_draft(citizen, procedure=PROCEDURE_BOTH, agency_code=agency,
-                                  form={"ho_ten": f"Nguyễn Văn {n}", "so_cccd": national_id})
+    dossier = Dossier.start_draft(
+        citizen,
+        procedure=PROCEDURE_BOTH,
+        agency_code=agency,
+        form={"ho_ten": f"Nguyễn Văn {n}", "so_cccd": national_id},
+    )
     filed = now - timedelta(days=365 * (n % 1000) / 1000)
     dossier.submit(citizen, filed)
     if n % 10 < 5:
@@ -58,8 +66,9 @@ def _dossier(n: int, owner: str, now: datetime, calendar: WorkCalendar) -> Dossi
     return dossier
 
 
-def load(settings: DossierSettings, count: int, citizen_id: str,
-         batch: int = 200) -> tuple[float, list[tuple[str, str]]]:
+def load(
+    settings: DossierSettings, count: int, citizen_id: str, batch: int = 200
+) -> tuple[float, list[tuple[str, str]]]:
     """Seconds taken, and (code, last 4 digits of the CCCD) of a sample for lookups."""
     app = DossierApplication(env=settings.eventstore_env())
     calendar, now, started = WorkCalendar(), datetime.now(UTC), time.perf_counter()
@@ -110,8 +119,9 @@ def row(name: str, gateway: list[float], bare: list[float] | None) -> str:
     return f"| {name:<38} | {p(gateway, 50):8.1f} {p(gateway, 99):8.1f} | {base} |"
 
 
-def measure(suite: Suite, settings: DossierSettings, citizen: Any, args: Any,
-            sample: list[tuple[str, str]]) -> list[str]:
+def measure(
+    suite: Suite, settings: DossierSettings, citizen: Any, args: Any, sample: list[tuple[str, str]]
+) -> list[str]:
     officer = log_in(suite, "receiver.hoalu@motcua.local")
     pool = open_store_pool(settings, max_size=args.clients + 2, name="bench-read")
     models, calendar, now = ReadModels(pool), WorkCalendar(), datetime.now(UTC)
@@ -124,28 +134,51 @@ def measure(suite: Suite, settings: DossierSettings, citizen: Any, args: Any,
     def both(name: str, call: Any, bare: Any) -> None:
         lines.append(row(name, hammer(call, n, c), hammer(bare, n, c) if bare else None))
 
-    both("citizen list, page 1", lambda i: expect(citizen.get(
-        "/api/v1/dossiers", params={"size": 20})),
-        lambda i: models.my_dossiers(owner, 1, 20))
-    both("citizen list, page 50 (cursor)", lambda i: expect(citizen.get(
-        "/api/v1/dossiers", params={"size": 20, "after": deep})),
-        lambda i: models.my_dossiers(owner, 1, 20, after=deep_bare))
-    both("citizen list, page 50 (?page=50)", lambda i: expect(citizen.get(
-        "/api/v1/dossiers", params={"size": 20, "page": 50})),
-        lambda i: models.my_dossiers(owner, 50, 20))
+    both(
+        "citizen list, page 1",
+        lambda i: expect(citizen.get("/api/v1/dossiers", params={"size": 20})),
+        lambda i: models.my_dossiers(owner, 1, 20),
+    )
+    both(
+        "citizen list, page 50 (cursor)",
+        lambda i: expect(citizen.get("/api/v1/dossiers", params={"size": 20, "after": deep})),
+        lambda i: models.my_dossiers(owner, 1, 20, after=deep_bare),
+    )
+    both(
+        "citizen list, page 50 (?page=50)",
+        lambda i: expect(citizen.get("/api/v1/dossiers", params={"size": 20, "page": 50})),
+        lambda i: models.my_dossiers(owner, 50, 20),
+    )
     for queue in ("to_receive", "in_processing", "overdue"):
-        both(f"officer queue {queue}, page 1", lambda i, q=queue: expect(officer.get(
-            f"/api/v1/officer/queues/{q}", params={"size": 20})),
-            lambda i, q=queue: models.queue("NB.HOALU", q, now, calendar, 1, 20))
-    both("officer queue counts (5)", lambda i: expect(officer.get("/api/v1/officer/queues")),
-         lambda i: models.counts("NB.HOALU", now, calendar))
+        both(
+            f"officer queue {queue}, page 1",
+            lambda i, q=queue: expect(
+                officer.get(f"/api/v1/officer/queues/{q}", params={"size": 20})
+            ),
+            lambda i, q=queue: models.queue("NB.HOALU", q, now, calendar, 1, 20),
+        )
+    both(
+        "officer queue counts (5)",
+        lambda i: expect(officer.get("/api/v1/officer/queues")),
+        lambda i: models.counts("NB.HOALU", now, calendar),
+    )
     with suite.client() as public:
-        both("public lookup by code", lambda i: expect(public.get(
-            f"/api/v1/lookup/{sample[i % len(sample)][0]}",
-            params={"id_last4": sample[i % len(sample)][1]})), None)
+        both(
+            "public lookup by code",
+            lambda i: expect(
+                public.get(
+                    f"/api/v1/lookup/{sample[i % len(sample)][0]}",
+                    params={"id_last4": sample[i % len(sample)][1]},
+                )
+            ),
+            None,
+        )
         both("statistics", lambda i: expect(public.get("/api/v1/stats")), None)
-        both("catalog search «khai sinh» (demo catalogue)", lambda i: expect(public.get(
-            "/api/v1/catalog/procedures", params={"q": "khai sinh"})), None)
+        both(
+            "catalog search «khai sinh» (demo catalogue)",
+            lambda i: expect(public.get("/api/v1/catalog/procedures", params={"q": "khai sinh"})),
+            None,
+        )
     pool.close()
     return lines
 
@@ -162,14 +195,18 @@ def main() -> None:
         for name in BULK_PROCESSES:
             suite.stop(name)
         dossier_env = suite.processes["dossier"].env
-        settings = DossierSettings(postgres_dsn=dossier_env["MOTCUA_POSTGRES_DSN"],
-                                   postgres_schema=dossier_env["MOTCUA_DOSSIER_POSTGRES_SCHEMA"])
+        settings = DossierSettings(
+            postgres_dsn=dossier_env["MOTCUA_POSTGRES_DSN"],
+            postgres_schema=dossier_env["MOTCUA_DOSSIER_POSTGRES_SCHEMA"],
+        )
         loaded, sample = load(settings, args.dossiers, citizen_id)
         pool = open_store_pool(settings, max_size=2, name="bench-wait")
         projected = wait_projected(settings, pool)
         pool.close()
-        print(f"loaded {args.dossiers:,} dossiers in {loaded:.0f} s; "
-              f"projected by the worker {projected:.0f} s after")
+        print(
+            f"loaded {args.dossiers:,} dossiers in {loaded:.0f} s; "
+            f"projected by the worker {projected:.0f} s after"
+        )
         suite.start("notify")  # the statistics page (the relay stays off: no mail storm)
         lines = measure(suite, settings, citizen, args, sample)
         rss = memory(suite)

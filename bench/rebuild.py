@@ -52,12 +52,17 @@ def _fill(app: DossierApplication, count: int, agencies: list[str], owners: int)
     for n in range(count):
         actor = Actor(id=f"bench-{n % owners}", role="citizen")
         agency = agencies[n % len(agencies)]
-        dossier = Dossier.start_draft(actor, procedure=procedure, agency_code=agency,
-                                      form={"ho_ten": f"Lê Thị {n}"})
+        dossier = Dossier.start_draft(
+            actor, procedure=procedure, agency_code=agency, form={"ho_ten": f"Lê Thị {n}"}
+        )
         dossier.submit(actor, now)
         if (n // len(agencies)) % 2:  # every agency: half its dossiers accepted
-            officer = Actor(id=f"officer-{agency}", role="officer", agency=agency,
-                            officer_roles=("receiver", "processor"))
+            officer = Actor(
+                id=f"officer-{agency}",
+                role="officer",
+                agency=agency,
+                officer_roles=("receiver", "processor"),
+            )
             dossier.accept(officer, now=now, calendar=calendar)
         assert dossier.code is not None
         batch += [dossier, DossierCode(dossier.code, dossier.id)]
@@ -99,13 +104,11 @@ def _median_ms(conn: psycopg.Connection[Any], query: str, params: Any) -> tuple[
         conn.execute(query, params).fetchall()
         times.append((time.perf_counter() - started) * 1000)
     first = next(iter(plan[0].values()))
-    scans = [next(iter(r.values())).strip() for r in plan
-             if "Scan" in next(iter(r.values()))]
+    scans = [next(iter(r.values())).strip() for r in plan if "Scan" in next(iter(r.values()))]
     return statistics.median(times), f"{first.split('  (')[0]} / {'; '.join(scans)[:150]}"
 
 
-def _queries(dsn: str, schema: str, pool: Any,
-             agencies: list[str]) -> list[tuple[str, float, str]]:
+def _queries(dsn: str, schema: str, pool: Any, agencies: list[str]) -> list[tuple[str, float, str]]:
     # what autovacuum does soon after a load: statistics, and the visibility map that
     # lets the counts be an index-only scan
     with psycopg.connect(dsn, autocommit=True) as conn:
@@ -117,20 +120,30 @@ def _queries(dsn: str, schema: str, pool: Any,
         deep = models.my_dossiers("bench-7", 1, 20)
         for _ in range(4):  # the 5th page by keyset
             deep = models.my_dossiers("bench-7", 1, 20, after=deep["next"])
-        code = conn.execute("SELECT code FROM dossier_list WHERE code IS NOT NULL LIMIT 1"
-                            ).fetchone()["code"]
-        listed = ("SELECT id FROM dossier_list WHERE owner_id = %s"
-                  " ORDER BY updated_at DESC, id DESC LIMIT 21")
-        queue = ("SELECT l.id FROM dossier_queue q JOIN dossier_list l ON l.id = q.id"
-                 " WHERE q.agency = %s AND q.stage = 'working'"
-                 " ORDER BY q.appointment_at, q.id LIMIT 21")
+        code = conn.execute(
+            "SELECT code FROM dossier_list WHERE code IS NOT NULL LIMIT 1"
+        ).fetchone()["code"]
+        listed = (
+            "SELECT id FROM dossier_list WHERE owner_id = %s"
+            " ORDER BY updated_at DESC, id DESC LIMIT 21"
+        )
+        queue = (
+            "SELECT l.id FROM dossier_queue q JOIN dossier_list l ON l.id = q.id"
+            " WHERE q.agency = %s AND q.stage = 'working'"
+            " ORDER BY q.appointment_at, q.id LIMIT 21"
+        )
         counts = {"agency": agencies[0], "now": now, "soon": calendar.add_working_days(now, 2)}
         cases = [
             ("a citizen's list, page 1", listed, ("bench-7",)),
-            ("a citizen's list, keyset page 5",
-             listed.replace("ORDER", "AND (updated_at, id) < (%s, %s) ORDER"),
-             ("bench-7", datetime.fromisoformat(deep["items"][0]["updated_at"]),
-              deep["items"][0]["id"])),
+            (
+                "a citizen's list, keyset page 5",
+                listed.replace("ORDER", "AND (updated_at, id) < (%s, %s) ORDER"),
+                (
+                    "bench-7",
+                    datetime.fromisoformat(deep["items"][0]["updated_at"]),
+                    deep["items"][0]["id"],
+                ),
+            ),
             ("an agency's queue page (in processing)", queue, (agencies[0],)),
             ("an agency's five queue counts", COUNTS, counts),
             ("lookup by code", "SELECT id FROM dossier_list WHERE code = %s", (code,)),
@@ -151,9 +164,10 @@ def main() -> None:
         migrate(dsn, schema, MIGRATIONS, metadata)
     pool, live_pool = open_pool(dsn, run, max_size=2), open_pool(dsn, live, max_size=1)
     agencies = [f"NB.A{n:02d}" for n in range(args.agencies)]
-    app = DossierApplication(env=eventstore_env("postgres", postgres_dsn=dsn,
-                                                postgres_schema=run),
-                             procedures=InMemoryProcedures())
+    app = DossierApplication(
+        env=eventstore_env("postgres", postgres_dsn=dsn, postgres_schema=run),
+        procedures=InMemoryProcedures(),
+    )
     rows: list[tuple[str, float]] = []
     try:
         fill, _ = _timed(lambda: _fill(app, args.dossiers, agencies, args.owners))

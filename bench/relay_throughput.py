@@ -34,7 +34,9 @@ def _fill_store(env: dict[str, str], dossiers: int) -> DossierApplication:
     for n in range(dossiers):
         actor = Actor(id=f"bench-{n}", role="citizen")
         dossier_id = app.start_draft(
-            actor, procedure_code="1.001193", agency_code="NB.HOALU",
+            actor,
+            procedure_code="1.001193",
+            agency_code="NB.HOALU",
             form={"ho_ten": "Nguyễn Văn A", "email": "a@example.vn"},
         )
         app.submit(dossier_id, actor)
@@ -59,8 +61,10 @@ async def _baseline(bootstrap: str, topic: str, payloads: list[bytes]) -> float:
     await producer.start()
     try:
         started = time.perf_counter()
-        sends = [await producer.send(topic, value=p, key=str(i % 97).encode())
-                 for i, p in enumerate(payloads)]
+        sends = [
+            await producer.send(topic, value=p, key=str(i % 97).encode())
+            for i, p in enumerate(payloads)
+        ]
         await asyncio.gather(*sends)
         return time.perf_counter() - started
     finally:
@@ -95,13 +99,16 @@ def main() -> None:
         with psycopg.connect(settings.require("postgres_dsn"), autocommit=True) as conn:
             conn.execute(f'CREATE SCHEMA "{schema}"')
     with tempfile.TemporaryDirectory() as tmp:
-        env = eventstore_env(args.store, sqlite_path=Path(tmp) / "events.db",
-                             postgres_dsn=settings.postgres_dsn, postgres_schema=schema)
+        env = eventstore_env(
+            args.store,
+            sqlite_path=Path(tmp) / "events.db",
+            postgres_dsn=settings.postgres_dsn,
+            postgres_schema=schema,
+        )
         app = _fill_store(env, args.events // 2)
         stored = app.recorder.max_notification_id() or 0
         notifications = app.recorder.select_notifications(None, stored)
-        translated = [to_integration_event(app.mapper.to_domain_event(n))
-                      for n in notifications]
+        translated = [to_integration_event(app.mapper.to_domain_event(n)) for n in notifications]
         payloads = [e.to_bytes() for e in translated if e is not None]
         base_topic, relay_topic = f"{run}.baseline", f"{run}.relay"
         asyncio.run(ensure_topics(bootstrap, [base_topic, relay_topic]))
@@ -114,8 +121,7 @@ def main() -> None:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
     assert published == len(payloads) == args.events // 2 * 2, (published, len(payloads))
     base_rate, relay_rate = len(payloads) / base_seconds, published / relay_seconds
-    print(f"events published: {len(payloads)} of {len(notifications)} stored  "
-          f"store: {args.store}")
+    print(f"events published: {len(payloads)} of {len(notifications)} stored  store: {args.store}")
     print(f"{'what':<32}{'seconds':>10}{'events/s':>12}")
     print(f"{'baseline: bare producer':<32}{base_seconds:>10.2f}{base_rate:>12.0f}")
     print(f"{'outbox relay (with tracking)':<32}{relay_seconds:>10.2f}{relay_rate:>12.0f}")

@@ -22,10 +22,12 @@ from tests.e2e.suite import Suite, start_suite, stop_suite
 from tests.support.engines import find_engines
 
 # The benchmarks send more from 127.0.0.1 than any person would: no per-address limit.
-UNLIMITED = {"MOTCUA_GATEWAY_RATE_CLIENT_PER_WINDOW": "100000000",
-             "MOTCUA_GATEWAY_RATE_ACCOUNT_PER_WINDOW": "100000000",
-             "MOTCUA_GATEWAY_RATE_LOOKUP_PER_WINDOW": "100000000",
-             "MOTCUA_GATEWAY_RATE_LOGIN_PER_WINDOW": "100000000"}
+UNLIMITED = {
+    "MOTCUA_GATEWAY_RATE_CLIENT_PER_WINDOW": "100000000",
+    "MOTCUA_GATEWAY_RATE_ACCOUNT_PER_WINDOW": "100000000",
+    "MOTCUA_GATEWAY_RATE_LOOKUP_PER_WINDOW": "100000000",
+    "MOTCUA_GATEWAY_RATE_LOGIN_PER_WINDOW": "100000000",
+}
 
 
 @contextmanager
@@ -51,6 +53,7 @@ def p(samples: list[float], q: int) -> float:
 
 def hammer(call: Callable[[int], Any], count: int, clients: int) -> list[float]:
     """``count`` calls of ``call(n)`` from ``clients`` threads; each call's seconds."""
+
     def one(n: int) -> float:
         started = time.perf_counter()
         call(n)
@@ -72,12 +75,16 @@ def rss_mib(pid: int | None) -> float:
 
 
 def memory(suite: Suite) -> dict[str, float]:
-    return {name: rss_mib(process.process.pid if process.process else None)
-            for name, process in suite.processes.items()}
+    return {
+        name: rss_mib(process.process.pid if process.process else None)
+        for name, process in suite.processes.items()
+    }
 
 
 def expect(response: httpx.Response, status: int = 200) -> Any:
     if response.status_code != status:
-        raise RuntimeError(f"{response.request.method} {response.request.url}: "
-                           f"{response.status_code} {response.text[:300]}")
+        raise RuntimeError(
+            f"{response.request.method} {response.request.url}: "
+            f"{response.status_code} {response.text[:300]}"
+        )
     return response.json()

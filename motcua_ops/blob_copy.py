@@ -39,8 +39,11 @@ def local_files(root: Path) -> list[Path]:
     """The blobs of a local store: ``<root>/<ab>/<sha256>``."""
     if not root.is_dir():
         return []
-    return sorted(p for p in root.glob("??/*") if p.is_file() and len(p.name) == 64
-                  and p.name.startswith(p.parent.name))
+    return sorted(
+        p
+        for p in root.glob("??/*")
+        if p.is_file() and len(p.name) == 64 and p.name.startswith(p.parent.name)
+    )
 
 
 def copy_local_blobs(state: Path, env: dict[str, str]) -> dict[str, int]:
@@ -57,8 +60,12 @@ def copy_local_blobs(state: Path, env: dict[str, str]) -> dict[str, int]:
         if not env.get(prefix + "URL") or not files:
             continue
         bucket = os.environ.get(prefix + "BUCKET") or f"motcua-{home.service}"
-        client = s3_client(env[prefix + "URL"], env[prefix + "ACCESS_KEY"],
-                           env[prefix + "SECRET_KEY"], env[prefix + "REGION"])
+        client = s3_client(
+            env[prefix + "URL"],
+            env[prefix + "ACCESS_KEY"],
+            env[prefix + "SECRET_KEY"],
+            env[prefix + "REGION"],
+        )
         # no size limit here: these files passed the service's own checks when they came in
         store = S3BlobStore(client, bucket, max_bytes=1 << 62, allowed=ALLOWED_TYPES)
         count = 0

@@ -25,8 +25,9 @@ engines_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(engines_app, name="engines")
-audit_app = typer.Typer(help="Dossier audit: replay and verify the event history.",
-                        no_args_is_help=True)
+audit_app = typer.Typer(
+    help="Dossier audit: replay and verify the event history.", no_args_is_help=True
+)
 app.add_typer(audit_app, name="audit")
 projections_app = typer.Typer(help="Read models.", no_args_is_help=True)
 app.add_typer(projections_app, name="projections")
@@ -66,13 +67,18 @@ def _engines_table(state: Path) -> bool:
 
 def _services_table(state: Path) -> bool:
     # lag: consumers, end offsets minus committed; outbox: notifications not yet relayed
-    table = Table("service", "url", "pid", "state", "lag", "outbox",
-                  title="services")
+    table = Table("service", "url", "pid", "state", "lag", "outbox", title="services")
     all_up = True
     for row in service_status(state):
         all_up &= row.ok
-        table.add_row(row.name, row.url, str(row.pid or "-"), row.state,
-                      _count(row.consumer_lag), _count(row.relay_lag))
+        table.add_row(
+            row.name,
+            row.url,
+            str(row.pid or "-"),
+            row.state,
+            _count(row.consumer_lag),
+            _count(row.relay_lag),
+        )
     console.print(table)
     return all_up
 
@@ -210,8 +216,12 @@ def projections_rebuild(
 @dlq_app.command("replay")
 def dlq_replay(
     topic: str,
-    bootstrap: str = typer.Option(None, "--bootstrap", help="Kafka bootstrap servers "
-                                  "(default: MOTCUA_KAFKA_BOOTSTRAP_SERVERS, else the engines')."),
+    bootstrap: str = typer.Option(
+        None,
+        "--bootstrap",
+        help="Kafka bootstrap servers "
+        "(default: MOTCUA_KAFKA_BOOTSTRAP_SERVERS, else the engines').",
+    ),
 ) -> None:
     """Republish the messages parked in TOPIC's .dlq twin to TOPIC."""
     import asyncio
@@ -220,8 +230,11 @@ def dlq_replay(
 
     from shared.kafka.dlq import replay
 
-    servers = bootstrap or os.environ.get("MOTCUA_KAFKA_BOOTSTRAP_SERVERS") or json.loads(
-        (state_dir() / "engines.json").read_text())["kafka"]["bootstrap_servers"]
+    servers = (
+        bootstrap
+        or os.environ.get("MOTCUA_KAFKA_BOOTSTRAP_SERVERS")
+        or json.loads((state_dir() / "engines.json").read_text())["kafka"]["bootstrap_servers"]
+    )
     count = asyncio.run(replay(servers, topic))
     info(f"{count} message(s) replayed from {topic.removesuffix('.dlq')}.dlq")
 

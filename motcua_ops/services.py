@@ -55,8 +55,12 @@ SERVICES = [
     ServiceSpec("dossier", "services.dossier", "MOTCUA_DOSSIER_PORT"),
     ServiceSpec("dossier-relay", "services.dossier.relay", "MOTCUA_DOSSIER_RELAY_PORT"),
     ServiceSpec("dossier-worker", "services.dossier.worker", "MOTCUA_DOSSIER_WORKER_PORT"),
-    ServiceSpec("payment-sandbox", "services.payment.sandbox", "MOTCUA_PAYMENT_SANDBOX_PORT",
-                default_port=8091),
+    ServiceSpec(
+        "payment-sandbox",
+        "services.payment.sandbox",
+        "MOTCUA_PAYMENT_SANDBOX_PORT",
+        default_port=8091,
+    ),
     ServiceSpec("payment", "services.payment", "MOTCUA_PAYMENT_PORT"),
     ServiceSpec("payment-worker", "services.payment.worker", "MOTCUA_PAYMENT_WORKER_PORT"),
     ServiceSpec("notify", "services.notify", "MOTCUA_NOTIFY_PORT"),
@@ -166,9 +170,14 @@ def blob_store_env(state: Path) -> dict[str, str]:
     for service in BLOB_SERVICES:
         prefix = f"MOTCUA_{service.upper()}_BLOB_S3_"
         if prefix + "URL" not in os.environ:
-            env.update({prefix + "URL": s3["url"], prefix + "REGION": s3["region"],
-                        prefix + "ACCESS_KEY": s3["access_key"],
-                        prefix + "SECRET_KEY": s3["secret_key"]})
+            env.update(
+                {
+                    prefix + "URL": s3["url"],
+                    prefix + "REGION": s3["region"],
+                    prefix + "ACCESS_KEY": s3["access_key"],
+                    prefix + "SECRET_KEY": s3["secret_key"],
+                }
+            )
     return env
 
 
@@ -266,8 +275,11 @@ def service_status(
             result.append(ServiceResult(spec.name, url, None, "missing"))
         elif procs.pid_alive(pid, spec.marker) and http_ok(f"{url}/healthz"):
             consumer, relay = process_lag(url)
-            result.append(ServiceResult(spec.name, url, pid, "running",
-                                        consumer_lag=consumer, relay_lag=relay))
+            result.append(
+                ServiceResult(
+                    spec.name, url, pid, "running", consumer_lag=consumer, relay_lag=relay
+                )
+            )
         else:
             result.append(ServiceResult(spec.name, url, pid, "stopped"))
     return result

@@ -73,8 +73,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--maildir", type=Path, required=True)
-    parser.add_argument("--reply-delay", type=float, default=0.0,
-                        help="seconds between storing a message and answering 250")
+    parser.add_argument(
+        "--reply-delay",
+        type=float,
+        default=0.0,
+        help="seconds between storing a message and answering 250",
+    )
     args = parser.parse_args(argv)
     args.maildir.mkdir(parents=True, exist_ok=True)
     asyncio.run(serve(args.host, args.port, args.maildir.resolve(), args.reply_delay))

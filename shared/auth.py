@@ -52,8 +52,9 @@ class AccessClaims:
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     def actor(self) -> Actor:
-        return Actor(id=self.subject, role=self.role, agency=self.agency,
-                     officer_roles=self.officer_roles)
+        return Actor(
+            id=self.subject, role=self.role, agency=self.agency, officer_roles=self.officer_roles
+        )
 
     def headers(self) -> dict[str, str]:
         """The caller headers services read through ``shared.http.actor``."""
@@ -108,8 +109,9 @@ class JwksCache:
     async def _refresh(self) -> None:
         async with self._lock:
             now = self.clock()
-            if self.fetched_at is not None and now - self.fetched_at < min(self.min_refetch,
-                                                                             self.ttl):
+            if self.fetched_at is not None and now - self.fetched_at < min(
+                self.min_refetch, self.ttl
+            ):
                 return  # another caller refreshed meanwhile
             try:
                 body = await self.fetch()
@@ -167,8 +169,13 @@ class TokenVerifier:
             raise TokenError("algorithm_not_allowed")
         try:
             claims = jwt.decode(
-                token, key, algorithms=[algorithm], audience=self.audience, issuer=self.issuer,
-                leeway=self.leeway, options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+                token,
+                key,
+                algorithms=[algorithm],
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=self.leeway,
+                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
             )
         except jwt.ExpiredSignatureError:
             raise TokenError("expired") from None

@@ -20,12 +20,14 @@ BUCKET_PATTERN = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
 
 class BlobSettings(BaseSettings):
     blob_s3_url: str = Field(
-        "", description="S3-compatible endpoint of the file store (http[s]://host:port); "
-        "empty: files on local disk."
+        "",
+        description="S3-compatible endpoint of the file store (http[s]://host:port); "
+        "empty: files on local disk.",
     )
     blob_s3_bucket: str = Field(
-        "motcua-files", pattern=BUCKET_PATTERN, description="Bucket of the files (created "
-        "on first use if absent)."
+        "motcua-files",
+        pattern=BUCKET_PATTERN,
+        description="Bucket of the files (created on first use if absent).",
     )
     blob_s3_region: str = Field("us-east-1", description="Region the S3 requests are signed for.")
     blob_s3_access_key: str = Field("", description="S3 access key id.")
@@ -36,8 +38,9 @@ class BlobSettings(BaseSettings):
         if self.blob_s3_url and not (
             self.blob_s3_access_key and self.blob_s3_secret_key.get_secret_value()
         ):
-            raise ValueError("blob_s3_url is set: blob_s3_access_key and blob_s3_secret_key "
-                             "are required too")
+            raise ValueError(
+                "blob_s3_url is set: blob_s3_access_key and blob_s3_secret_key are required too"
+            )
         return self
 
     def blob_store(
@@ -52,7 +55,16 @@ class BlobSettings(BaseSettings):
             return LocalBlobStore(local_root, max_bytes=max_bytes, allowed=allowed)
         from shared.blobstore_s3 import S3BlobStore, s3_client
 
-        client = s3_client(self.blob_s3_url, self.blob_s3_access_key,
-                           self.blob_s3_secret_key.get_secret_value(), self.blob_s3_region)
-        return S3BlobStore(client, self.blob_s3_bucket, region=self.blob_s3_region,
-                           max_bytes=max_bytes, allowed=allowed)
+        client = s3_client(
+            self.blob_s3_url,
+            self.blob_s3_access_key,
+            self.blob_s3_secret_key.get_secret_value(),
+            self.blob_s3_region,
+        )
+        return S3BlobStore(
+            client,
+            self.blob_s3_bucket,
+            region=self.blob_s3_region,
+            max_bytes=max_bytes,
+            allowed=allowed,
+        )

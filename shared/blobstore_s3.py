@@ -86,8 +86,13 @@ class S3BlobStore:
         checksum = base64.b64encode(hashlib.sha256(data).digest()).decode()
         for attempt in (1, 2):
             try:
-                self.client.put_object(Bucket=self.bucket, Key=key, Body=data,
-                                       ContentType=info.content_type, ChecksumSHA256=checksum)
+                self.client.put_object(
+                    Bucket=self.bucket,
+                    Key=key,
+                    Body=data,
+                    ContentType=info.content_type,
+                    ChecksumSHA256=checksum,
+                )
                 return info.sha256
             except self._errors() as error:
                 if _code(error) in NO_BUCKET and attempt == 1:  # deleted behind our back

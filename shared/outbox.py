@@ -31,8 +31,7 @@ Translate = Callable[[DomainEventProtocol], IntegrationEvent | None]
 RELAYED = Counter("motcua_outbox_relayed_total", "Events published by the relay", ["topic"])
 POSITION = Gauge("motcua_outbox_position", "Last notification id published", ["relay"])
 # Notification ids, not events: ids may have gaps and include events that are not published.
-LAG = Gauge("motcua_outbox_lag", "Newest notification id minus the relay's position",
-            ["relay"])
+LAG = Gauge("motcua_outbox_lag", "Newest notification id minus the relay's position", ["relay"])
 
 
 class OutboxRelay:

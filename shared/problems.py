@@ -9,6 +9,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from shared.blobstore import BlobUnavailableError
+from shared.errors import Problem, ProblemError, StoreUnavailableError
+
+__all__ = ["MEDIA_TYPE", "Problem", "ProblemError", "install_problem_handlers", "problem_response"]
+
 log = logging.getLogger(__name__)
 
 PROBLEM_BASE = "https://motcua.vn/problems/"
@@ -26,27 +31,6 @@ _STATUS_PROBLEMS = {
     429: ("too-many-requests", "Bạn thao tác quá nhanh, vui lòng thử lại sau."),
     503: ("service-unavailable", "Dịch vụ tạm thời không sẵn sàng, vui lòng thử lại sau."),
 }
-
-
-class ProblemError(Exception):
-    """Raise from a use case or route; the handler turns it into problem+json."""
-
-    def __init__(
-        self,
-        status: int,
-        type_: str,
-        detail: str,
-        title: str | None = None,
-        headers: dict[str, str] | None = None,
-        **extensions: object,
-    ) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.type = type_
-        self.detail = detail
-        self.title = title or type_.replace("-", " ")
-        self.headers = headers
-        self.extensions = extensions
 
 
 def problem_response(
@@ -69,12 +53,39 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
-def install_problem_handlers(app: FastAPI) -> None:
-    @app.exception_handler(ProblemError)
-    async def _problem(request: Request, exc: ProblemError) -> JSONResponse:
+def install_problem_handlers(app: FastAPI, *, store_detail: str | None = None) -> None:
+    """One handler for every :class:`Problem`, for bad input, HTTP errors, an unreachable store
+    (PostgreSQL down or the pool exhausted: 503, nothing written; ``store_detail`` names the
+    service's store for the reader) and, last, anything unexpected (500, logged)."""
+
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem) -> JSONResponse:
         return problem_response(
-            exc.status, exc.type, exc.detail, exc.title, request.url.path, exc.headers,
+            exc.status,
+            exc.type,
+            exc.detail,
+            exc.title,
+            request.url.path,
+            exc.headers,
             **exc.extensions,
+        )
+
+    async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        log.warning("store unavailable: %s: %s", type(exc).__name__, exc)
+        return await _problem(request, StoreUnavailableError(store_detail))
+
+    for error in _store_errors():
+        app.add_exception_handler(error, _store_unavailable)
+
+    @app.exception_handler(BlobUnavailableError)
+    async def _files_unavailable(request: Request, exc: BlobUnavailableError) -> JSONResponse:
+        # the file store is down or refuses us: nothing was stored, the user may retry
+        return problem_response(
+            503,
+            "file-store-unavailable",
+            "Kho lưu trữ tệp tạm thời không truy cập được, vui lòng thử lại sau ít phút.",
+            instance=request.url.path,
+            headers={"Retry-After": "5"},
         )
 
     @app.exception_handler(RequestValidationError)
@@ -84,15 +95,22 @@ def install_problem_handlers(app: FastAPI) -> None:
             for e in exc.errors()
         ]
         return problem_response(
-            422, "validation-error", "Dữ liệu gửi lên không hợp lệ, vui lòng kiểm tra lại.",
-            "validation error", request.url.path, errors=errors,
+            422,
+            "validation-error",
+            "Dữ liệu gửi lên không hợp lệ, vui lòng kiểm tra lại.",
+            "validation error",
+            request.url.path,
+            errors=errors,
         )
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
         type_, detail = _STATUS_PROBLEMS.get(exc.status_code, ("http-error", "Đã có lỗi xảy ra."))
         return problem_response(
-            exc.status_code, type_, detail, instance=request.url.path,
+            exc.status_code,
+            type_,
+            detail,
+            instance=request.url.path,
             headers=getattr(exc, "headers", None),
         )
 
@@ -100,6 +118,16 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error")
         return problem_response(
-            500, "internal-error", "Hệ thống gặp lỗi không mong muốn, vui lòng thử lại sau.",
+            500,
+            "internal-error",
+            "Hệ thống gặp lỗi không mong muốn, vui lòng thử lại sau.",
             instance=request.url.path,
         )
+
+
+def _store_errors() -> tuple[type[Exception], ...]:
+    import psycopg
+    from eventsourcing.persistence import InterfaceError, OperationalError
+    from psycopg_pool import PoolTimeout
+
+    return (psycopg.OperationalError, PoolTimeout, OperationalError, InterfaceError)

@@ -30,12 +30,22 @@ class ReplayRepository(Repository[UUID]):
     def __init__(self, library: Repository[UUID]) -> None:
         vars(self).update(vars(library))
 
-    def get(self, aggregate_id: UUID, *, version: int | None = None,
-            projector_func: ProjectorFunction[Any, Any] = project,
-            fastforward_skipping: bool = False, deepcopy_from_cache: bool = True) -> Any:
-        return super().get(aggregate_id, version=version, projector_func=projector_func,
-                           fastforward_skipping=fastforward_skipping,
-                           deepcopy_from_cache=deepcopy_from_cache)
+    def get(
+        self,
+        aggregate_id: UUID,
+        *,
+        version: int | None = None,
+        projector_func: ProjectorFunction[Any, Any] = project,
+        fastforward_skipping: bool = False,
+        deepcopy_from_cache: bool = True,
+    ) -> Any:
+        return super().get(
+            aggregate_id,
+            version=version,
+            projector_func=projector_func,
+            fastforward_skipping=fastforward_skipping,
+            deepcopy_from_cache=deepcopy_from_cache,
+        )
 
 
 class ReplayingApplication(Application[UUID]):

@@ -83,7 +83,8 @@ def load_or_create_private_key(path: Path) -> X25519PrivateKey:
     if not path.exists():
         key = X25519PrivateKey.generate()
         raw = key.private_bytes(
-            serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+            serialization.Encoding.Raw,
+            serialization.PrivateFormat.Raw,
             serialization.NoEncryption(),
         )
         path.parent.mkdir(parents=True, exist_ok=True)

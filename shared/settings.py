@@ -58,8 +58,10 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap_servers: str | None = Field(None, description="Kafka bootstrap servers.")
     postgres_dsn: str | None = Field(None, description="PostgreSQL DSN of this service's role.")
     postgres_schema: str = Field(
-        "", pattern=r"^[a-z_][a-z0-9_]{0,62}$|^$",
-        description="PostgreSQL schema of every table of this service; default its name.")
+        "",
+        pattern=r"^[a-z_][a-z0-9_]{0,62}$|^$",
+        description="PostgreSQL schema of every table of this service; default its name.",
+    )
     smtp_host: str | None = Field(None, description="SMTP server host.")
     smtp_port: int | None = Field(None, description="SMTP server port.")
 

@@ -166,9 +166,7 @@ def test_k8s_manifests_run_every_compose_process_with_probes() -> None:
 
 
 def test_a_typo_in_a_setting_name_is_caught() -> None:
-    broken = _rename_env(
-        load_compose(), "dossier", "MOTCUA_DOSSIER_PORT", "MOTCUA_DOSIER_PORT"
-    )
+    broken = _rename_env(load_compose(), "dossier", "MOTCUA_DOSSIER_PORT", "MOTCUA_DOSIER_PORT")
     assert compose_problems(broken) == ["dossier: unknown setting MOTCUA_DOSIER_PORT"]
 
 

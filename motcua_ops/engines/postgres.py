@@ -62,8 +62,11 @@ class Postgres(Engine):
     def entry(self, ports: dict[str, int]) -> Entry:
         port = ports["port"]
         services = {
-            name: {"role": f"motcua_{name}", "schema": name,
-                   "dsn": f"postgresql://motcua_{name}:{password}@127.0.0.1:{port}/{DBNAME}"}
+            name: {
+                "role": f"motcua_{name}",
+                "schema": name,
+                "dsn": f"postgresql://motcua_{name}:{password}@127.0.0.1:{port}/{DBNAME}",
+            }
             for name, password in self._role_passwords().items()
         }
         return {
@@ -189,20 +192,29 @@ def provision_roles(conn: Any, services: dict[str, dict[str, str]]) -> None:
     from psycopg.conninfo import conninfo_to_dict
 
     for extension in EXTENSIONS:
-        conn.execute(sql.SQL("CREATE EXTENSION IF NOT EXISTS {} SCHEMA public").format(
-            sql.Identifier(extension)))
+        conn.execute(
+            sql.SQL("CREATE EXTENSION IF NOT EXISTS {} SCHEMA public").format(
+                sql.Identifier(extension)
+            )
+        )
     for name, service in services.items():
         role, schema = sql.Identifier(service["role"]), sql.Identifier(service["schema"])
         password = conninfo_to_dict(service["dsn"])["password"]
-        exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s",
-                              (service["role"],)).fetchone()
+        exists = conn.execute(
+            "SELECT 1 FROM pg_roles WHERE rolname = %s", (service["role"],)
+        ).fetchone()
         verb = "ALTER" if exists else "CREATE"
-        conn.execute(sql.SQL(verb + " ROLE {} LOGIN PASSWORD {}").format(
-            role, sql.Literal(password)))
-        conn.execute(sql.SQL("GRANT CONNECT, CREATE ON DATABASE {} TO {}").format(
-            sql.Identifier(DBNAME), role))
-        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {} AUTHORIZATION {}").format(
-            schema, role))
+        conn.execute(
+            sql.SQL(verb + " ROLE {} LOGIN PASSWORD {}").format(role, sql.Literal(password))
+        )
+        conn.execute(
+            sql.SQL("GRANT CONNECT, CREATE ON DATABASE {} TO {}").format(
+                sql.Identifier(DBNAME), role
+            )
+        )
+        conn.execute(
+            sql.SQL("CREATE SCHEMA IF NOT EXISTS {} AUTHORIZATION {}").format(schema, role)
+        )
         if not exists:
             info(f"created PostgreSQL role {service['role']}, owner of schema {name}")
 

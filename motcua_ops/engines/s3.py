@@ -103,8 +103,14 @@ class S3Gateway(Engine):
             "ROOT_SECRET_KEY": entry["secret_key"],
             "VGW_REGION": entry["region"],
         }
-        cmd = [str(self.binary), "--port", f"127.0.0.1:{entry['port']}", "--quiet",
-               "posix", str(self.root)]
+        cmd = [
+            str(self.binary),
+            "--port",
+            f"127.0.0.1:{entry['port']}",
+            "--quiet",
+            "posix",
+            str(self.root),
+        ]
         return procs.spawn(cmd, self.paths.log(self.name), env=env, cwd=self.data_dir)
 
     def answering(self, entry: Entry) -> bool:
@@ -131,6 +137,10 @@ def s3_client(entry: Entry) -> Any:
         region_name=entry["region"],
         aws_access_key_id=entry["access_key"],
         aws_secret_access_key=entry["secret_key"],
-        config=Config(connect_timeout=1.5, read_timeout=3, retries={"max_attempts": 1},
-                      s3={"addressing_style": "path"}),
+        config=Config(
+            connect_timeout=1.5,
+            read_timeout=3,
+            retries={"max_attempts": 1},
+            s3={"addressing_style": "path"},
+        ),
     )

@@ -57,15 +57,18 @@ motcua_outbox_lag{relay="kafka-relay:payment:motcua.payment.events"} 2.0
 """
 
 
-def test_status_shows_each_process_total_consumer_and_relay_lag(fake_world: Path,
-                                                                 monkeypatch) -> None:
+def test_status_shows_each_process_total_consumer_and_relay_lag(
+    fake_world: Path, monkeypatch
+) -> None:
     monkeypatch.setenv("FAKE_METRICS", METRICS)
     runner = CliRunner()
     assert runner.invoke(cli.app, ["up"]).exit_code == 0
     try:
         status = runner.invoke(cli.app, ["status"])
-        header, row = (next(line for line in status.output.splitlines() if word in line)
-                       for word in ("┃ service", "│ gateway"))
+        header, row = (
+            next(line for line in status.output.splitlines() if word in line)
+            for word in ("┃ service", "│ gateway")
+        )
         assert [cell.strip() for cell in header.split("┃")][4:7] == ["state", "lag", "outbox"]
         assert [cell.strip() for cell in row.split("│")][4:7] == ["running", "7", "2"], row
         assert "…" not in row  # fits 80 columns

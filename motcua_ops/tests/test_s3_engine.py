@@ -34,8 +34,14 @@ def test_services_with_files_get_the_engine_unless_told_otherwise(
     for var in ("MOTCUA_DOSSIER_BLOB_S3_URL", "MOTCUA_IDENTITY_BLOB_S3_URL"):
         monkeypatch.delenv(var, raising=False)
     assert blob_store_env(tmp_path) == {}  # no engines yet: local disk
-    s3 = {"url": "http://127.0.0.1:7070", "port": 7070, "region": "us-east-1",
-          "access_key": "motcua", "secret_key": "bi-mat", "pid": 1}
+    s3 = {
+        "url": "http://127.0.0.1:7070",
+        "port": 7070,
+        "region": "us-east-1",
+        "access_key": "motcua",
+        "secret_key": "bi-mat",
+        "pid": 1,
+    }
     write_json(engine_state_path(tmp_path), {"s3": s3})
     env = blob_store_env(tmp_path)
     assert env["MOTCUA_DOSSIER_BLOB_S3_URL"] == env["MOTCUA_IDENTITY_BLOB_S3_URL"] == s3["url"]

@@ -42,7 +42,9 @@ def build_catalog(pool: Pool) -> Catalog:
     registry_ = Registry(RecordStore(pool, "agencies"), RecordStore(pool, "fields"))
     procedures_ = Procedures(ProcedureStore(pool), registry_)
     return Catalog(
-        procedures=procedures_, registry=registry_, search=Search(ProcedureSearch(pool)),
+        procedures=procedures_,
+        registry=registry_,
+        search=Search(ProcedureSearch(pool)),
         templates=Templates(TemplateStore(pool), procedures_),
         calendar=Calendar(RecordStore(pool, "calendars")),
     )
@@ -55,8 +57,9 @@ def migrate_store(settings: CatalogSettings) -> None:
 async def open_store(settings: CatalogSettings) -> Pool:
     """Migrate the schema to head, then open a pool on it (seed, benchmark)."""
     await asyncio.to_thread(migrate_store, settings)
-    return await open_async_pool(settings.require("postgres_dsn"), settings.pg_schema(),
-                                 name="catalog")
+    return await open_async_pool(
+        settings.require("postgres_dsn"), settings.pg_schema(), name="catalog"
+    )
 
 
 async def _store(settings: CatalogSettings, pool: Pool) -> None:
@@ -100,8 +103,14 @@ async def _relay(settings: CatalogSettings, pool: Pool, started: asyncio.Event) 
 def build_app(settings: CatalogSettings | None = None) -> FastAPI:
     settings = settings or CatalogSettings()
     pool: Pool = AsyncConnectionPool(
-        settings.require("postgres_dsn"), kwargs=connection_kwargs(settings.pg_schema()),
-        min_size=1, max_size=10, name="catalog", open=False, timeout=5.0)
+        settings.require("postgres_dsn"),
+        kwargs=connection_kwargs(settings.pg_schema()),
+        min_size=1,
+        max_size=10,
+        name="catalog",
+        open=False,
+        timeout=5.0,
+    )
     relay_started = asyncio.Event()
 
     async def postgres() -> None:
@@ -122,8 +131,9 @@ def build_app(settings: CatalogSettings | None = None) -> FastAPI:
             await asyncio.gather(task, return_exceptions=True)
             await pool.close()
 
-    app = create_app("catalog", readiness={"postgres": postgres, "outbox": outbox},
-                     lifespan=lifespan)
+    app = create_app(
+        "catalog", readiness={"postgres": postgres, "outbox": outbox}, lifespan=lifespan
+    )
     app.state.settings = settings
     app.state.catalog = build_catalog(pool)
     api_errors.install(app)

@@ -24,8 +24,12 @@ from shared.events.envelope import Actor
 
 DEMO = Path(__file__).parent / "demo"
 SEED_ACTOR = Actor(id="catalog-demo-seed", role="system")
-DELIVERY = {1: ["office"], 2: ["office", "post"], 3: ["office", "post"],
-            4: ["office", "post", "online"]}
+DELIVERY = {
+    1: ["office"],
+    2: ["office", "post"],
+    3: ["office", "post"],
+    4: ["office", "post", "online"],
+}
 _KINDS: dict[str, dict[str, Any]] = {
     "text": {"type": "string", "minLength": 1, "maxLength": 300},
     "longtext": {"type": "string", "minLength": 1, "maxLength": 3000},
@@ -37,8 +41,13 @@ _KINDS: dict[str, dict[str, Any]] = {
     "id12": {"type": "string", "pattern": "^[0-9]{12}$"},
     "bool": {"type": "boolean"},
 }
-_WIDGETS = {"longtext": "textarea", "date": "date", "money": "money", "email": "email",
-            "phone": "tel"}
+_WIDGETS = {
+    "longtext": "textarea",
+    "date": "date",
+    "money": "money",
+    "email": "email",
+    "phone": "tel",
+}
 
 
 def load(name: str) -> dict[str, Any]:
@@ -50,8 +59,9 @@ def _flatten(items: list[Any]) -> list[Any]:
     return [x for item in items for x in (_flatten(item) if isinstance(item, list) else [item])]
 
 
-def form(spec: list[Any],
-         groups: dict[str, list[list[str]]]) -> tuple[dict[str, Any], dict[str, Any]]:
+def form(
+    spec: list[Any], groups: dict[str, list[list[str]]]
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """A JSON Schema 2020-12 and presentation hints from the compact field list."""
     fields: list[list[str]] = []
     for entry in spec:
@@ -75,8 +85,13 @@ def form(spec: list[Any],
         order.append(name)
         if raw_name.endswith("*"):
             required.append(name)
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
-              "properties": properties, "required": required, "additionalProperties": False}
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }
     return schema, {"order": order, "widgets": widgets}
 
 
@@ -84,41 +99,67 @@ def fee_line(raw: list[Any]) -> dict[str, Any]:
     """``[code, name, VND, rule?, {quantity_field, free_units, …}?]``."""
     options = raw[-1] if isinstance(raw[-1], dict) else {}
     plain = raw[:-1] if options else raw
-    return {"code": plain[0], "name": plain[1], "amount": plain[2],
-            "rule": plain[3] if len(plain) > 3 else None, **options}
+    return {
+        "code": plain[0],
+        "name": plain[1],
+        "amount": plain[2],
+        "rule": plain[3] if len(plain) > 3 else None,
+        **options,
+    }
 
 
-def procedure_content(raw: dict[str, Any], meta: dict[str, Any],
-                      templates: list[TemplateRef]) -> ProcedureContent:
+def procedure_content(
+    raw: dict[str, Any], meta: dict[str, Any], templates: list[TemplateRef]
+) -> ProcedureContent:
     schema, ui = form(raw["form"], meta["form_groups"])
     agencies = raw["agencies"]
     documents = [
-        {"code": d[0], "name": d[1], "originals": d[2], "copies": d[3],
-         "wallet_types": d[4] if len(d) > 4 else [], "required": d[5] if len(d) > 5 else True}
+        {
+            "code": d[0],
+            "name": d[1],
+            "originals": d[2],
+            "copies": d[3],
+            "wallet_types": d[4] if len(d) > 4 else [],
+            "required": d[5] if len(d) > 5 else True,
+        }
         for d in raw["documents"]
     ]
     fees = [fee_line(f) for f in raw["fees"]]
     return ProcedureContent(
-        code=raw["code"], name=raw["name"], field_code=raw["field"],
-        service_level=raw["level"], government_level=raw["gov"],
+        code=raw["code"],
+        name=raw["name"],
+        field_code=raw["field"],
+        service_level=raw["level"],
+        government_level=raw["gov"],
         agency_codes=meta["agency_groups"][agencies] if isinstance(agencies, str) else agencies,
-        summary=raw.get("summary", ""), applicants=raw.get("applicants", ""),
-        steps=_flatten(raw["steps"]), required_documents=documents,  # type: ignore[arg-type]
-        form_schema=schema, form_ui=ui, templates=templates, time_limit_days=raw["days"],
-        fees=fees, result=raw.get("result", ""),  # type: ignore[arg-type]
+        summary=raw.get("summary", ""),
+        applicants=raw.get("applicants", ""),
+        steps=_flatten(raw["steps"]),
+        required_documents=documents,  # type: ignore[arg-type]
+        form_schema=schema,
+        form_ui=ui,
+        templates=templates,
+        time_limit_days=raw["days"],
+        fees=fees,
+        result=raw.get("result", ""),  # type: ignore[arg-type]
         result_delivery=raw.get("delivery", DELIVERY[raw["level"]]),
-        legal_basis=_flatten(raw.get("legal", [])), keywords=raw.get("keywords", []),
+        legal_basis=_flatten(raw.get("legal", [])),
+        keywords=raw.get("keywords", []),
     )
 
 
-async def _templates(catalog: Catalog, raw: dict[str, Any], meta: dict[str, Any],
-                     names: dict[str, str]) -> list[TemplateRef]:
+async def _templates(
+    catalog: Catalog, raw: dict[str, Any], meta: dict[str, Any], names: dict[str, str]
+) -> list[TemplateRef]:
     """Level 2 and up offer the form as a real .docx to download."""
     if raw["level"] < 2 or "form_title" not in raw:
         return []
     schema, _ = form(raw["form"], meta["form_groups"])
-    addressee = ("Ủy ban nhân dân xã/phường ……………" if raw["gov"] == "commune"
-                 else names.get(raw["agencies"][0], "……………"))
+    addressee = (
+        "Ủy ban nhân dân xã/phường ……………"
+        if raw["gov"] == "commune"
+        else names.get(raw["agencies"][0], "……………")
+    )
     data = form_docx(raw["form_title"], addressee, schema)
     ref = await catalog.templates.store_file("TK", raw["form_title"], raw["form_title"], data)
     return [ref]
@@ -146,8 +187,12 @@ async def seed_into(pool: Pool) -> dict[str, int]:
         await catalog.procedures.save_draft(content, SEED_ACTOR, "dữ liệu mẫu")
         await catalog.procedures.publish(content.code, SEED_ACTOR, "dữ liệu mẫu")
         published += 1
-    return {"agencies": len(meta["agencies"]), "fields": len(meta["fields"]),
-            "procedures": len(procedures), "published": published}
+    return {
+        "agencies": len(meta["agencies"]),
+        "fields": len(meta["fields"]),
+        "procedures": len(procedures),
+        "published": published,
+    }
 
 
 async def seed_demo() -> dict[str, int]:

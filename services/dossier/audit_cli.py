@@ -34,14 +34,16 @@ def replay(ref: str, at: str | None = None) -> tuple[int, str]:
         dossier_id = _resolve(app, ref)
         moment = datetime.fromisoformat(at) if at else datetime.now(UTC)
         if moment.tzinfo is None:
-            return 2, json.dumps({"error": "Thời điểm phải có múi giờ, ví dụ +07:00."},
-                                 ensure_ascii=False)
+            return 2, json.dumps(
+                {"error": "Thời điểm phải có múi giờ, ví dụ +07:00."}, ensure_ascii=False
+            )
         dossier = app.state_as_of(dossier_id, moment)
-        events = [event_record(e) for e in app.stored_events(dossier_id)
-                  if e.timestamp <= moment]
-        body = {"as_of": moment.isoformat(),
-                "dossier": dossier_view(dossier, internal=True) if dossier else None,
-                "events": events}
+        events = [event_record(e) for e in app.stored_events(dossier_id) if e.timestamp <= moment]
+        body = {
+            "as_of": moment.isoformat(),
+            "dossier": dossier_view(dossier, internal=True) if dossier else None,
+            "events": events,
+        }
         return 0, json.dumps(body, ensure_ascii=False, indent=2, default=str)
     except DossierNotFoundError:
         return 1, json.dumps({"error": f"Không tìm thấy hồ sơ {ref}."}, ensure_ascii=False)

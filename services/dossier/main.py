@@ -38,6 +38,7 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
         def ping() -> None:
             with app.state.pool.connection() as conn:
                 conn.execute("SELECT 1")
+
         await asyncio.to_thread(ping)
 
     @asynccontextmanager
@@ -61,8 +62,9 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
             dossiers.close()
             await asyncio.to_thread(pool.close)
 
-    app = create_app("dossier", readiness={"event_store": event_store, "postgres": postgres},
-                     lifespan=lifespan)
+    app = create_app(
+        "dossier", readiness={"event_store": event_store, "postgres": postgres}, lifespan=lifespan
+    )
     app.state.settings = settings
     app.state.blobs = settings.blob_store(settings.blob_root())
     errors.install(app)

@@ -15,21 +15,21 @@ class DossierSettings(ServiceSettings, BlobSettings):
 
     relay_port: int = Field(0, description="HTTP port of the outbox relay process.")
     worker_port: int = Field(0, description="HTTP port of the worker (consumers, projector).")
-    consumer_group: str = Field(
-        "motcua-dossier", description="Kafka consumer group of the worker."
-    )
+    consumer_group: str = Field("motcua-dossier", description="Kafka consumer group of the worker.")
     blob_dir: Path | None = Field(
         None, description="Attachment store directory; default $MOTCUA_STATE_DIR/dossier/blobs."
     )
     blob_s3_bucket: str = Field(
-        "motcua-dossier", pattern=BUCKET_PATTERN,
+        "motcua-dossier",
+        pattern=BUCKET_PATTERN,
         description="Bucket of attachments and result files when BLOB_S3_URL is set.",
     )
 
     def eventstore_env(self) -> dict[str, str]:
         """The event store: PostgreSQL, in the service's schema beside its read models."""
-        return eventstore_env("postgres", postgres_dsn=self.require("postgres_dsn"),
-                              postgres_schema=self.pg_schema())
+        return eventstore_env(
+            "postgres", postgres_dsn=self.require("postgres_dsn"), postgres_schema=self.pg_schema()
+        )
 
     def blob_root(self) -> Path:
         return self.blob_dir or state_dir() / "dossier" / "blobs"

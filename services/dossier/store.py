@@ -22,17 +22,29 @@ def migrate_store(settings: DossierSettings, schema: str | None = None) -> str:
     return target
 
 
-def open_store_pool(settings: DossierSettings, schema: str | None = None, *,
-                    max_size: int = 10, name: str = "dossier") -> ConnectionPool[Any]:
-    return open_pool(settings.require("postgres_dsn"), schema or settings.pg_schema(),
-                     max_size=max_size, name=name)
+def open_store_pool(
+    settings: DossierSettings,
+    schema: str | None = None,
+    *,
+    max_size: int = 10,
+    name: str = "dossier",
+) -> ConnectionPool[Any]:
+    return open_pool(
+        settings.require("postgres_dsn"),
+        schema or settings.pg_schema(),
+        max_size=max_size,
+        name=name,
+    )
 
 
-def build_dossiers(settings: DossierSettings,
-                   procedures: ProcedureCatalog | None = None) -> DossierApplication:
+def build_dossiers(
+    settings: DossierSettings, procedures: ProcedureCatalog | None = None
+) -> DossierApplication:
     """The event-sourced application on the service's schema, built under the schema's
     lock: its own tables are created by the library, and the API, relay and worker start
     together."""
     return under_schema_lock(
-        settings.require("postgres_dsn"), settings.pg_schema(),
-        lambda: DossierApplication(env=settings.eventstore_env(), procedures=procedures))
+        settings.require("postgres_dsn"),
+        settings.pg_schema(),
+        lambda: DossierApplication(env=settings.eventstore_env(), procedures=procedures),
+    )

@@ -39,7 +39,8 @@ async def caller_headers(request: Request, verifier: TokenVerifier) -> dict[str,
     except TokenError as error:
         if error.reason == "jwks_unavailable":  # identity is down: not the caller's fault
             raise ProblemError(
-                503, "service-unavailable",
+                503,
+                "service-unavailable",
                 "Dịch vụ đăng nhập tạm thời không phản hồi, vui lòng thử lại sau.",
                 headers={"Retry-After": "5"},
             ) from None
@@ -63,8 +64,16 @@ def _stream_cookie(request: Request) -> str | None:
 
 def _unauthenticated(reason: str) -> ProblemError:
     log.info("access token refused", extra={"reason": reason})  # never the token itself
-    detail = ("Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại." if reason == "expired"
-              else "Mã truy cập không hợp lệ, vui lòng đăng nhập lại.")
-    return ProblemError(401, "invalid-token", detail, headers={
-        "WWW-Authenticate": 'Bearer error="invalid_token"',
-    })
+    detail = (
+        "Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại."
+        if reason == "expired"
+        else "Mã truy cập không hợp lệ, vui lòng đăng nhập lại."
+    )
+    return ProblemError(
+        401,
+        "invalid-token",
+        detail,
+        headers={
+            "WWW-Authenticate": 'Bearer error="invalid_token"',
+        },
+    )

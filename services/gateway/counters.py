@@ -64,8 +64,7 @@ FROM room
 """
 
 
-def retry_after(now: float, window_seconds: int, limit: int, previous: int,
-                current: int) -> float:
+def retry_after(now: float, window_seconds: int, limit: int, previous: int, current: int) -> float:
     """Seconds until a request under this key passes, if no other comes meanwhile."""
     window = int(now // window_seconds)
     elapsed = now - window * window_seconds
@@ -79,15 +78,22 @@ def retry_after(now: float, window_seconds: int, limit: int, previous: int,
 
 
 class PgWindowCounter:
-    def __init__(self, dsn: str, schema: str, window_seconds: int,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, dsn: str, schema: str, window_seconds: int, clock: Callable[[], float] = time.time
+    ) -> None:
         self.dsn = dsn
         self.schema = schema
         self.window_seconds = window_seconds
         self.clock = clock
         self.pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
-            dsn, kwargs={**connection_kwargs(schema), "connect_timeout": 2}, min_size=1,
-            max_size=10, open=False, timeout=CONNECT_SECONDS, name="gateway-rate-limits")
+            dsn,
+            kwargs={**connection_kwargs(schema), "connect_timeout": 2},
+            min_size=1,
+            max_size=10,
+            open=False,
+            timeout=CONNECT_SECONDS,
+            name="gateway-rate-limits",
+        )
         self._migrated = False
         self._migrating: asyncio.Task[None] | None = None
         self._pruned_window = -1
@@ -107,8 +113,9 @@ class PgWindowCounter:
 
     async def _migrate(self) -> None:
         try:
-            await asyncio.to_thread(migrate, self._migration_dsn(), self.schema,
-                                    MIGRATIONS_DIR, metadata)
+            await asyncio.to_thread(
+                migrate, self._migration_dsn(), self.schema, MIGRATIONS_DIR, metadata
+            )
         except Exception as error:
             self._fail_open(error)
         else:
@@ -120,8 +127,9 @@ class PgWindowCounter:
 
     def _fail_open(self, error: BaseException) -> None:
         self._open_until = self.clock() + FAIL_OPEN_SECONDS
-        log.warning("rate-limit counters unavailable, not limiting for %.0fs: %r",
-                    FAIL_OPEN_SECONDS, error)
+        log.warning(
+            "rate-limit counters unavailable, not limiting for %.0fs: %r", FAIL_OPEN_SECONDS, error
+        )
 
     async def hit(self, key: str, limit: int) -> float | None:
         now = self.clock()
@@ -136,16 +144,18 @@ class PgWindowCounter:
         try:
             self._prune(window)
             async with self.pool.connection() as conn:
-                cur = await conn.execute(HIT, {"key": key, "window": window, "limit": limit,
-                                               "overlap": overlap})
+                cur = await conn.execute(
+                    HIT, {"key": key, "window": window, "limit": limit, "overlap": overlap}
+                )
                 row = await cur.fetchone()
         except STORE_ERRORS as error:
             self._fail_open(error)
             return None
         if row is None or row["claimed"] is not None:
             return None
-        return retry_after(now, self.window_seconds, limit, int(row["previous"]),
-                           int(row["current"] or 0))
+        return retry_after(
+            now, self.window_seconds, limit, int(row["previous"]), int(row["current"] or 0)
+        )
 
     def _prune(self, window: int) -> None:
         if window == self._pruned_window:
@@ -159,7 +169,6 @@ class PgWindowCounter:
         try:
             async with self.pool.connection() as conn:
                 # the last window still weighs in the sliding count: keep it
-                await conn.execute("DELETE FROM rate_counters WHERE window_no < %s",
-                                   (window - 1,))
+                await conn.execute("DELETE FROM rate_counters WHERE window_no < %s", (window - 1,))
         except STORE_ERRORS as error:
             log.warning("could not prune old rate-limit windows: %r", error)

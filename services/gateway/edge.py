@@ -21,8 +21,9 @@ SECURITY_HEADERS: dict[bytes, bytes] = {
 class EdgeMiddleware:
     """Outermost layer of the gateway (pure ASGI, so streaming stays streaming)."""
 
-    def __init__(self, app: ASGIApp, trusted_proxies: Collection[str] = (),
-                 hsts_max_age: int = 0) -> None:
+    def __init__(
+        self, app: ASGIApp, trusted_proxies: Collection[str] = (), hsts_max_age: int = 0
+    ) -> None:
         self.app = app
         self.trusted = frozenset(trusted_proxies)
         self.hsts = f"max-age={hsts_max_age}; includeSubDomains".encode() if hsts_max_age else b""

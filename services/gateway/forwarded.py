@@ -26,13 +26,14 @@ def forwarded_chain(scope: Scope, trusted: Collection[str]) -> list[str]:
     to the last one that is not a trusted proxy (entries further left are the caller's
     own claims and could be forged; services read the last entry only)."""
     address = peer(scope)
-    entries = [e.strip() for e in (_header(scope, b"x-forwarded-for") or "").split(",")
-               if e.strip()]
+    entries = [
+        e.strip() for e in (_header(scope, b"x-forwarded-for") or "").split(",") if e.strip()
+    ]
     if address not in trusted:
         return [*entries, address]
     for index in range(len(entries) - 1, -1, -1):
         if entries[index] not in trusted:
-            return entries[:index + 1]
+            return entries[: index + 1]
     return [*entries, address]
 
 

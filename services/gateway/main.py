@@ -37,28 +37,33 @@ CORS_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-I
 CORS_EXPOSED = ["Retry-After", "X-Request-ID", "Location", "Content-Disposition"]
 
 
-def build_limiter(settings: GatewaySettings
-                  ) -> tuple[RateLimiter | None, PgWindowCounter | None]:
+def build_limiter(settings: GatewaySettings) -> tuple[RateLimiter | None, PgWindowCounter | None]:
     """The shared-counter rate limiter and its counter (None, None when off); the counter
     is started (migrated, its pool opened) in the app's lifespan."""
     if not settings.rate_limits_enabled:
         return None, None
     if not settings.postgres_dsn:
-        log.warning("rate limits are OFF: no PostgreSQL configured for their counters "
-                    "(set MOTCUA_POSTGRES_DSN, or MOTCUA_GATEWAY_RATE_LIMITS_ENABLED=false)")
+        log.warning(
+            "rate limits are OFF: no PostgreSQL configured for their counters "
+            "(set MOTCUA_POSTGRES_DSN, or MOTCUA_GATEWAY_RATE_LIMITS_ENABLED=false)"
+        )
         return None, None
-    counter = PgWindowCounter(settings.postgres_dsn, settings.pg_schema(),
-                              settings.rate_window_seconds)
-    limits = Limits(client=settings.rate_client_per_window,
-                    account=settings.rate_account_per_window,
-                    login=settings.rate_login_per_window,
-                    lookup=settings.rate_lookup_per_window,
-                    window_seconds=settings.rate_window_seconds)
+    counter = PgWindowCounter(
+        settings.postgres_dsn, settings.pg_schema(), settings.rate_window_seconds
+    )
+    limits = Limits(
+        client=settings.rate_client_per_window,
+        account=settings.rate_account_per_window,
+        login=settings.rate_login_per_window,
+        lookup=settings.rate_lookup_per_window,
+        window_seconds=settings.rate_window_seconds,
+    )
     return RateLimiter(counter, limits), counter
 
 
-def build_app(settings: GatewaySettings | None = None, *,
-              limiter: RateLimiter | None = None) -> FastAPI:
+def build_app(
+    settings: GatewaySettings | None = None, *, limiter: RateLimiter | None = None
+) -> FastAPI:
     """The gateway; ``limiter`` replaces the one built from settings (tests)."""
     settings = settings or GatewaySettings()
     upstreams = settings.upstreams()
@@ -98,14 +103,21 @@ def build_app(settings: GatewaySettings | None = None, *,
     )
     # The last added runs first: edge headers on everything, CORS answers preflights
     # before they count, then the per-address limits.
-    app.add_middleware(RateLimitMiddleware, limiter=limiter,
-                       trusted_proxies=settings.trusted_proxies)
+    app.add_middleware(
+        RateLimitMiddleware, limiter=limiter, trusted_proxies=settings.trusted_proxies
+    )
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
-                           allow_methods=METHODS, allow_headers=CORS_HEADERS,
-                           expose_headers=CORS_EXPOSED, max_age=600)
-    app.add_middleware(EdgeMiddleware, trusted_proxies=settings.trusted_proxies,
-                       hsts_max_age=settings.hsts_max_age)
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=METHODS,
+            allow_headers=CORS_HEADERS,
+            expose_headers=CORS_EXPOSED,
+            max_age=600,
+        )
+    app.add_middleware(
+        EdgeMiddleware, trusted_proxies=settings.trusted_proxies, hsts_max_age=settings.hsts_max_age
+    )
     app.state.client = client
     app.state.upstreams = upstreams
     app.state.rate_limiter = limiter  # the portal counts its signed-in viewers too
@@ -116,8 +128,9 @@ def build_app(settings: GatewaySettings | None = None, *,
 
     @app.get("/api/v1/openapi.json", include_in_schema=False)
     async def combined_openapi() -> JSONResponse:
-        return JSONResponse(await openapi.document(),
-                            headers={"Cache-Control": "public, max-age=60"})
+        return JSONResponse(
+            await openapi.document(), headers={"Cache-Control": "public, max-age=60"}
+        )
 
     app.include_router(portal.build_router(client, upstreams, verifier))
 
@@ -143,5 +156,11 @@ def main() -> None:
     configure_logging("gateway", settings.log_level)
     # uvicorn's own X-Forwarded-* handling would believe any loopback caller; the
     # gateway decides whom to believe itself (settings.trusted_proxies, forwarded.py).
-    uvicorn.run(build_app(settings), host=settings.host, port=settings.port, log_config=None,
-                access_log=False, proxy_headers=False)
+    uvicorn.run(
+        build_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
+    )

@@ -35,8 +35,13 @@ class _Cached:
 
 
 class OpenApiMerger:
-    def __init__(self, client: httpx.AsyncClient, upstreams: dict[str, str],
-                 cache_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        upstreams: dict[str, str],
+        cache_seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.client = client
         self.upstreams = upstreams
         self.cache_seconds = cache_seconds
@@ -54,8 +59,9 @@ class OpenApiMerger:
         if cached and self.clock() - cached.fetched_at < self.cache_seconds:
             return cached.document
         try:
-            response = await self.client.get(f"{self.upstreams[service]}/openapi.json",
-                                              timeout=FETCH_TIMEOUT)
+            response = await self.client.get(
+                f"{self.upstreams[service]}/openapi.json", timeout=FETCH_TIMEOUT
+            )
             response.raise_for_status()
             document = response.json()
         except (httpx.HTTPError, ValueError) as error:
@@ -72,8 +78,11 @@ def merge(documents: dict[str, dict[str, Any]], unavailable: list[str]) -> dict[
     for service, original in documents.items():
         document = copy.deepcopy(original)
         own = document.get("components", {}).get("schemas", {})
-        renames = {name: f"{service}.{name}" for name, schema in own.items()
-                   if name in schemas and schemas[name] != schema}
+        renames = {
+            name: f"{service}.{name}"
+            for name, schema in own.items()
+            if name in schemas and schemas[name] != schema
+        }
         if renames:
             document = _rewrite_refs(document, renames)
             own = document.get("components", {}).get("schemas", {})
@@ -92,14 +101,15 @@ def merge(documents: dict[str, dict[str, Any]], unavailable: list[str]) -> dict[
             "title": "Một Cửa — API",
             "version": "1",
             "description": "Mọi API của hệ thống Một Cửa qua cổng duy nhất (gateway). "
-                           "Lỗi trả về dạng application/problem+json (RFC 9457).",
+            "Lỗi trả về dạng application/problem+json (RFC 9457).",
         },
         "servers": [{"url": "/"}],
         "paths": dict(sorted(paths.items())),
         "components": {
             "schemas": dict(sorted(schemas.items())),
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
-                                           "bearerFormat": "JWT"}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+            },
         },
         "security": [{}, {"bearer": []}],
         "tags": [tags[name] for name in sorted(tags)],

@@ -69,8 +69,13 @@ def make_client(connect_timeout: float, upstream_timeout: float) -> httpx.AsyncC
 
 
 class Proxy:
-    def __init__(self, client: httpx.AsyncClient, upstreams: dict[str, str], max_body: int,
-                 trusted_proxies: Collection[str] = ()) -> None:
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        upstreams: dict[str, str],
+        max_body: int,
+        trusted_proxies: Collection[str] = (),
+    ) -> None:
         self.client = client
         self.upstreams = upstreams
         self.max_body = max_body
@@ -133,8 +138,10 @@ class Proxy:
         headers += [
             ("x-request-id", correlation_id.get() or ""),
             ("x-forwarded-for", ", ".join(forwarded_chain(request.scope, self.trusted))),
-            ("x-forwarded-proto",
-             "https" if is_secure(request.scope, self.trusted) else request.url.scheme),
+            (
+                "x-forwarded-proto",
+                "https" if is_secure(request.scope, self.trusted) else request.url.scheme,
+            ),
             ("x-forwarded-host", request.headers.get("host", "")),
         ]
         return headers

@@ -29,12 +29,22 @@ from shared.problems import problem_response
 log = logging.getLogger(__name__)
 
 # Forms that guess or spend something per attempt: passwords, emails, captchas.
-LOGIN_PATHS = frozenset({
-    "/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/auth/activate",
-    "/api/v1/auth/activation/resend", "/api/v1/auth/password/forgot",
-    "/api/v1/auth/password/reset", "/api/v1/auth/refresh",
-    "/dang-nhap", "/dang-ky", "/kich-hoat", "/quen-mat-khau", "/dat-lai-mat-khau",
-})
+LOGIN_PATHS = frozenset(
+    {
+        "/api/v1/auth/login",
+        "/api/v1/auth/register",
+        "/api/v1/auth/activate",
+        "/api/v1/auth/activation/resend",
+        "/api/v1/auth/password/forgot",
+        "/api/v1/auth/password/reset",
+        "/api/v1/auth/refresh",
+        "/dang-nhap",
+        "/dang-ky",
+        "/kich-hoat",
+        "/quen-mat-khau",
+        "/dat-lai-mat-khau",
+    }
+)
 LOOKUP_PREFIX = "/api/v1/lookup/"
 LOOKUP_PAGE = "/tra-cuu"
 EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/favicon.ico"})
@@ -42,7 +52,7 @@ EXEMPT_PREFIXES = ("/static/",)
 
 DETAILS = {
     "login": "Bạn đã thử đăng nhập, đăng ký hoặc lấy lại mật khẩu quá nhiều lần. "
-             "Vui lòng thử lại sau {seconds} giây.",
+    "Vui lòng thử lại sau {seconds} giây.",
     "lookup": "Bạn tra cứu hồ sơ quá nhiều lần. Vui lòng thử lại sau {seconds} giây.",
     "client": "Bạn gửi quá nhiều yêu cầu. Vui lòng thử lại sau {seconds} giây.",
     "account": "Tài khoản của bạn gửi quá nhiều yêu cầu. Vui lòng thử lại sau {seconds} giây.",
@@ -85,11 +95,20 @@ def too_many(name: str, retry_after: float, path: str, wants_html: bool) -> Resp
     detail = DETAILS[name].format(seconds=seconds)
     headers = {"Retry-After": str(seconds)}
     if wants_html and not path.startswith("/api/"):
-        page = (f'<!doctype html><html lang="vi"><meta charset="utf-8"><title>Quá nhiều yêu cầu'
-                f"</title><body><h1>Quá nhiều yêu cầu</h1><p>{detail}</p></body></html>")
+        page = (
+            f'<!doctype html><html lang="vi"><meta charset="utf-8"><title>Quá nhiều yêu cầu'
+            f"</title><body><h1>Quá nhiều yêu cầu</h1><p>{detail}</p></body></html>"
+        )
         return HTMLResponse(page, status_code=429, headers=headers)
-    return problem_response(429, "too-many-requests", detail, instance=path, headers=headers,
-                            limit=name, retry_after=seconds)
+    return problem_response(
+        429,
+        "too-many-requests",
+        detail,
+        instance=path,
+        headers=headers,
+        limit=name,
+        retry_after=seconds,
+    )
 
 
 class RateLimiter:
@@ -111,8 +130,12 @@ class RateLimiter:
                 exceeded = (name, retry)
         return exceeded
 
-    async def account(self, account_id: str, path: str, wants_html: bool = False,
-                      ) -> Response | None:
+    async def account(
+        self,
+        account_id: str,
+        path: str,
+        wants_html: bool = False,
+    ) -> Response | None:
         """The 429 for a signed-in account over its limit, else None."""
         found = await self.over([("account", f"account:{account_id}")])
         return too_many(found[0], found[1], path, wants_html) if found else None
@@ -129,8 +152,9 @@ class AccountLimitedError(Exception):
 class RateLimitMiddleware:
     """Per-address limits for every request, before any routing (pure ASGI)."""
 
-    def __init__(self, app: ASGIApp, limiter: RateLimiter | None,
-                 trusted_proxies: Collection[str]) -> None:
+    def __init__(
+        self, app: ASGIApp, limiter: RateLimiter | None, trusted_proxies: Collection[str]
+    ) -> None:
         self.app = app
         self.limiter = limiter
         self.trusted = frozenset(trusted_proxies)
@@ -141,8 +165,12 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         path = scope["path"]
-        pairs = buckets(scope["method"], path, scope.get("query_string", b"").decode("latin-1"),
-                        client_address(scope, self.trusted))
+        pairs = buckets(
+            scope["method"],
+            path,
+            scope.get("query_string", b"").decode("latin-1"),
+            client_address(scope, self.trusted),
+        )
         found = await limiter.over(pairs)
         if found is None:
             await self.app(scope, receive, send)

@@ -35,29 +35,44 @@ class GatewaySettings(ServiceSettings):
     token_audience: str = Field("motcua", description="Expected `aud` of access tokens.")
 
     trusted_proxies: list[str] = Field(
-        [], description="Addresses of proxies in front of the gateway (TLS terminator, load "
-        "balancer) whose X-Forwarded-For and X-Forwarded-Proto are believed.")
+        [],
+        description="Addresses of proxies in front of the gateway (TLS terminator, load "
+        "balancer) whose X-Forwarded-For and X-Forwarded-Proto are believed.",
+    )
     cors_origins: list[str] = Field(
-        [], description="Origins allowed to call the API from a browser (CORS); none by default.")
+        [], description="Origins allowed to call the API from a browser (CORS); none by default."
+    )
     hsts_max_age: int = Field(
-        31_536_000, ge=0, description="Strict-Transport-Security max-age (seconds), sent only "
-        "over TLS (directly or X-Forwarded-Proto https from a trusted proxy); 0 sends none.")
+        31_536_000,
+        ge=0,
+        description="Strict-Transport-Security max-age (seconds), sent only "
+        "over TLS (directly or X-Forwarded-Proto https from a trusted proxy); 0 sends none.",
+    )
     openapi_cache_seconds: float = Field(
-        60.0, ge=0, description="How long each service's OpenAPI document is reused.")
+        60.0, ge=0, description="How long each service's OpenAPI document is reused."
+    )
 
     rate_limits_enabled: bool = Field(
-        True, description="Count requests against the limits below (in PostgreSQL: "
-        "postgres_dsn, schema pg_schema(), `gateway` by default).")
+        True,
+        description="Count requests against the limits below (in PostgreSQL: "
+        "postgres_dsn, schema pg_schema(), `gateway` by default).",
+    )
     rate_window_seconds: int = Field(60, ge=1, description="Length of a counting window.")
     rate_client_per_window: int = Field(
-        1200, ge=0, description="Requests per window from one client address (0: no limit).")
+        1200, ge=0, description="Requests per window from one client address (0: no limit)."
+    )
     rate_account_per_window: int = Field(
-        600, ge=0, description="API requests per window of one signed-in account.")
+        600, ge=0, description="API requests per window of one signed-in account."
+    )
     rate_login_per_window: int = Field(
-        120, ge=0, description="Sign-in, registration, activation and password requests per "
-        "window from one client address.")
+        120,
+        ge=0,
+        description="Sign-in, registration, activation and password requests per "
+        "window from one client address.",
+    )
     rate_lookup_per_window: int = Field(
-        120, ge=0, description="Public dossier lookups per window from one client address.")
+        120, ge=0, description="Public dossier lookups per window from one client address."
+    )
 
     def resolved_jwks_url(self) -> str:
         if self.jwks_url:

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 metadata = sa.MetaData()
 
 rate_counters = sa.Table(
-    "rate_counters", metadata,
+    "rate_counters",
+    metadata,
     sa.Column("key", sa.Text, primary_key=True),
     sa.Column("window_no", sa.BigInteger, primary_key=True),  # floor(epoch / window length)
     sa.Column("hits", sa.Integer, nullable=False),

@@ -46,17 +46,29 @@ def build_identity(settings: IdentitySettings, store: AccountStore) -> Identity:
     return Identity(
         settings=settings,
         store=store,
-        hasher=Argon2Hasher(settings.argon2_memory_kib, settings.argon2_time_cost,
-                            settings.argon2_parallelism),
+        hasher=Argon2Hasher(
+            settings.argon2_memory_kib, settings.argon2_time_cost, settings.argon2_parallelism
+        ),
         policy=PasswordPolicy(common_passwords()),
-        issuer=TokenIssuer(keys, settings.issuer, settings.audience,
-                           timedelta(minutes=settings.access_token_minutes)),
+        issuer=TokenIssuer(
+            keys,
+            settings.issuer,
+            settings.audience,
+            timedelta(minutes=settings.access_token_minutes),
+        ),
         sealer=LinkSealer(settings.link_seal_public_key, settings.seal_key_file()),
         blobs=settings.blob_store(data / "blobs", max_bytes=settings.max_document_bytes),
-        captcha_key=(settings.captcha_secret.encode() if settings.captcha_secret
-                     else _secret_file(data / "captcha.key")),
-        throttle=ThrottlePolicy(settings.login_free_failures, settings.login_base_delay_seconds,
-                                settings.login_lock_after, settings.login_lock_seconds),
+        captcha_key=(
+            settings.captcha_secret.encode()
+            if settings.captcha_secret
+            else _secret_file(data / "captcha.key")
+        ),
+        throttle=ThrottlePolicy(
+            settings.login_free_failures,
+            settings.login_base_delay_seconds,
+            settings.login_lock_after,
+            settings.login_lock_seconds,
+        ),
     )
 
 

@@ -79,8 +79,9 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
             if "pool" in state:
                 await state["pool"].close()
 
-    app = create_app("identity", readiness={"postgres": postgres, "relay": relay},
-                     lifespan=lifespan)
+    app = create_app(
+        "identity", readiness={"postgres": postgres, "relay": relay}, lifespan=lifespan
+    )
     app.state.settings = settings
     app.state.identity = ctx
     app.state.verifier = TokenVerifier(

@@ -23,14 +23,24 @@ def demo_accounts() -> list[StaffAccount]:
         StaffAccount("admin", "admin@motcua.local", "Quản trị hệ thống", DEMO_PASSWORD),
         StaffAccount("auditor", "thanhtra@motcua.local", "Thanh tra viên", DEMO_PASSWORD),
     ]
-    names = {"receiver": "Cán bộ tiếp nhận", "processor": "Cán bộ xử lý",
-             "approver": "Lãnh đạo phê duyệt", "agency_admin": "Quản trị đơn vị"}
+    names = {
+        "receiver": "Cán bộ tiếp nhận",
+        "processor": "Cán bộ xử lý",
+        "approver": "Lãnh đạo phê duyệt",
+        "agency_admin": "Quản trị đơn vị",
+    }
     for agency, slug in (("NB.HOALU", "hoalu"), ("NB.STP", "stp")):
         for role in (*OFFICER_ROLES, "agency_admin"):
-            accounts.append(StaffAccount(
-                "officer", f"{role.replace('_', '')}.{slug}@motcua.local",
-                f"{names[role]} {agency}", DEMO_PASSWORD, agency, (role,),
-            ))
+            accounts.append(
+                StaffAccount(
+                    "officer",
+                    f"{role.replace('_', '')}.{slug}@motcua.local",
+                    f"{names[role]} {agency}",
+                    DEMO_PASSWORD,
+                    agency,
+                    (role,),
+                )
+            )
     return accounts
 
 

@@ -63,7 +63,8 @@ class IdentitySettings(ServiceSettings, BlobSettings):
         10 * 1024 * 1024, gt=0, description="Largest personal document file."
     )
     blob_s3_bucket: str = Field(
-        "motcua-identity", pattern=BUCKET_PATTERN,
+        "motcua-identity",
+        pattern=BUCKET_PATTERN,
         description="Bucket of the document wallet's files when BLOB_S3_URL is set.",
     )
 

@@ -15,8 +15,9 @@ from shared.pg.pools import connection_kwargs
 async def retry_failed(settings: NotifySettings | None = None) -> int:
     settings = settings or NotifySettings()
     schema = settings.pg_schema()
-    conn = await psycopg.AsyncConnection.connect(settings.require("postgres_dsn"),
-                                                 **connection_kwargs(schema))
+    conn = await psycopg.AsyncConnection.connect(
+        settings.require("postgres_dsn"), **connection_kwargs(schema)
+    )
     async with conn:
         count = await store.retry_failed_emails(conn, store.email_channel(schema))
         await conn.commit()

@@ -50,9 +50,12 @@ def install_store_errors(app: FastAPI) -> None:
 
     async def unavailable(request: Request, exc: Exception) -> JSONResponse:
         return problem_response(
-            503, "service-unavailable",
+            503,
+            "service-unavailable",
             "Dịch vụ tạm thời không sẵn sàng, vui lòng thử lại sau.",
-            instance=request.url.path, headers={"Retry-After": "5"})
+            instance=request.url.path,
+            headers={"Retry-After": "5"},
+        )
 
     app.add_exception_handler(psycopg.OperationalError, unavailable)
     app.add_exception_handler(PoolTimeout, unavailable)
@@ -62,12 +65,15 @@ def build_app(settings: NotifySettings | None = None) -> FastAPI:
     settings = settings or NotifySettings()
     bootstrap = settings.require("kafka_bootstrap_servers")
     dsn, schema = settings.require("postgres_dsn"), settings.pg_schema()
-    smtp = SmtpMailer(settings.require("smtp_host"), settings.require("smtp_port"),
-                      settings.mail_from)
+    smtp = SmtpMailer(
+        settings.require("smtp_host"), settings.require("smtp_port"), settings.mail_from
+    )
     mailer = RetryingMailer(smtp, settings.smtp_attempts, settings.smtp_backoff_seconds)
-    seal_key = (private_key_from_text(settings.link_seal_private_key)
-                if settings.link_seal_private_key
-                else load_or_create_private_key(settings.seal_key_file()))
+    seal_key = (
+        private_key_from_text(settings.link_seal_private_key)
+        if settings.link_seal_private_key
+        else load_or_create_private_key(settings.seal_key_file())
+    )
     state: dict[str, Any] = {}
 
     async def postgres() -> None:
@@ -84,8 +90,9 @@ def build_app(settings: NotifySettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(migrate, dsn, schema, MIGRATIONS, metadata)
-        await ensure_topics(bootstrap, list(topic_names(settings).values()),
-                            partitions=settings.topic_partitions)
+        await ensure_topics(
+            bootstrap, list(topic_names(settings).values()), partitions=settings.topic_partitions
+        )
         pool = await open_async_pool(dsn, schema, name="notify")
         channel = inbox_channel(schema)
         hub = InboxHub(dsn, channel)
@@ -95,10 +102,15 @@ def build_app(settings: NotifySettings | None = None) -> FastAPI:
         outbox = email_channel(schema)
         notifier = Notifier(pool, settings.portal_url, channel, outbox)
         identity_emails = IdentityEmails(pool, mailer, seal_key)
-        sender = EmailSender(pool, mailer, dsn, outbox,
-                             concurrency=settings.email_concurrency,
-                             lease_seconds=settings.email_lease_seconds,
-                             sweep_seconds=settings.email_sweep_seconds)
+        sender = EmailSender(
+            pool,
+            mailer,
+            dsn,
+            outbox,
+            concurrency=settings.email_concurrency,
+            lease_seconds=settings.email_lease_seconds,
+            sweep_seconds=settings.email_sweep_seconds,
+        )
         streams = NotifyStreams(settings, bootstrap, notifier, identity_emails, pool)
         try:
             sender.start()
@@ -113,8 +125,7 @@ def build_app(settings: NotifySettings | None = None) -> FastAPI:
             await hub.stop()
             await pool.close()
 
-    app = create_app("notify", readiness={"postgres": postgres, "kafka": kafka},
-                     lifespan=lifespan)
+    app = create_app("notify", readiness={"postgres": postgres, "kafka": kafka}, lifespan=lifespan)
     install_store_errors(app)
     app.state.settings = settings
     app.include_router(notifications.router)

@@ -12,9 +12,7 @@ class NotifySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="MOTCUA_NOTIFY_")
 
     consumer_group: str = Field("motcua-notify", description="Kafka consumer group id.")
-    mail_from: str = Field(
-        "Một Cửa <no-reply@motcua.local>", description="Sender of every email."
-    )
+    mail_from: str = Field("Một Cửa <no-reply@motcua.local>", description="Sender of every email.")
     portal_url: str = Field(
         "http://127.0.0.1:8000", description="Public portal address used in email links."
     )
@@ -31,8 +29,9 @@ class NotifySettings(ServiceSettings):
         3, description="Partitions of the consumed topics; faust's tables use the same count."
     )
     smtp_attempts: int = Field(
-        4, description="SMTP attempts before an email is marked failed (identity emails: "
-        "before their event goes to the DLQ)."
+        4,
+        description="SMTP attempts before an email is marked failed (identity emails: "
+        "before their event goes to the DLQ).",
     )
     smtp_backoff_seconds: float = Field(
         1.0, description="First pause between SMTP attempts; doubles after each failure."
@@ -41,8 +40,9 @@ class NotifySettings(ServiceSettings):
         4, description="Emails sent at once by one notify process (one SMTP connection each)."
     )
     email_lease_seconds: float = Field(
-        30.0, description="How long a claimed email is another sender's; a sender that died "
-        "holding it leaves it to be sent again after this (same Message-ID)."
+        30.0,
+        description="How long a claimed email is another sender's; a sender that died "
+        "holding it leaves it to be sent again after this (same Message-ID).",
     )
     email_sweep_seconds: float = Field(
         1.0, description="How often the email sender looks for due retries without a NOTIFY."
@@ -51,12 +51,14 @@ class NotifySettings(ServiceSettings):
         60.0, description="How often the deadline-reminder timer looks at open dossiers."
     )
     templates_dir: Path | None = Field(
-        None, description="Directory searched before the packaged email templates "
-        "(override one template by giving a file of the same name)."
+        None,
+        description="Directory searched before the packaged email templates "
+        "(override one template by giving a file of the same name).",
     )
     stream_keepalive_seconds: float = Field(
-        15.0, description="Comment sent on an idle notification stream (the gateway cuts "
-        "idle upstreams at 30 s)."
+        15.0,
+        description="Comment sent on an idle notification stream (the gateway cuts "
+        "idle upstreams at 30 s).",
     )
 
     def faust_datadir(self) -> Path:

@@ -47,7 +47,8 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
             await pool.close()
 
     app = create_app(
-        "payment", readiness={"postgres": postgres, "event_store": event_store},
+        "payment",
+        readiness={"postgres": postgres, "event_store": event_store},
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -61,8 +61,10 @@ class PaymentSettings(ServiceSettings):
         900, ge=1, description="How long a payment attempt stays open (vnp_ExpireDate)."
     )
     order_expiry_days: int = Field(
-        15, ge=0, description="Working days an unpaid order stays payable after it is opened "
-        "(weekends and Vietnam's public holidays skipped); then the worker expires it."
+        15,
+        ge=0,
+        description="Working days an unpaid order stays payable after it is opened "
+        "(weekends and Vietnam's public holidays skipped); then the worker expires it.",
     )
     order_expiry_sweep_seconds: float = Field(
         300, gt=0, description="Pause between the worker's sweeps for expired orders."
@@ -99,8 +101,9 @@ class PaymentSettings(ServiceSettings):
 
     def eventstore_env(self) -> dict[str, str]:
         """The event store: PostgreSQL, in payment's own schema beside its read model."""
-        env = eventstore_env("postgres", postgres_dsn=self.require("postgres_dsn"),
-                             postgres_schema=self.pg_schema())
+        env = eventstore_env(
+            "postgres", postgres_dsn=self.require("postgres_dsn"), postgres_schema=self.pg_schema()
+        )
         # The library tries a lost connection 10 times, each waiting this long for one:
         # a PostgreSQL that is down answers 503 well within the gateway's 30 s.
         env["POSTGRES_CONNECT_TIMEOUT"] = "2"

@@ -25,7 +25,9 @@ def current_actor(
         raise ProblemError(401, "unauthenticated", "Bạn cần đăng nhập để thực hiện thao tác này.")
     roles = tuple(r.strip() for r in (x_motcua_officer_roles or "").split(",") if r.strip())
     return Actor(
-        id=x_motcua_user_id, role=x_motcua_role, agency=x_motcua_agency or None,
+        id=x_motcua_user_id,
+        role=x_motcua_role,
+        agency=x_motcua_agency or None,
         officer_roles=roles,
     )
 

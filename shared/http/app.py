@@ -68,7 +68,10 @@ def create_app(
         failures = await _failing_checks(checks)
         if failures:
             return problem_response(
-                503, "not-ready", "Dịch vụ chưa sẵn sàng.", headers={"Retry-After": "5"},
+                503,
+                "not-ready",
+                "Dịch vụ chưa sẵn sàng.",
+                headers={"Retry-After": "5"},
                 failing=failures,
             )
         return Response('{"status":"ready"}', media_type="application/json")

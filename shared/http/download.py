@@ -11,6 +11,7 @@ def content_disposition(filename: str) -> str:
     ("Tờ khai.docx" → ``filename="To khai.docx"``)."""
     decomposed = unicodedata.normalize("NFD", filename.replace("đ", "d").replace("Đ", "D"))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    fallback = "".join(c if c.isascii() and c not in '"\\' and c.isprintable() else "_"
-                       for c in plain)
+    fallback = "".join(
+        c if c.isascii() and c not in '"\\' and c.isprintable() else "_" for c in plain
+    )
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

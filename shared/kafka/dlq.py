@@ -27,13 +27,18 @@ async def _partitions(bootstrap_servers: str, topic: str) -> set[int]:
         await probe.stop()
 
 
-async def replay(bootstrap_servers: str, topic: str, group: str = "motcua-dlq-replay",
-                 idle_ms: int = 3000) -> int:
+async def replay(
+    bootstrap_servers: str, topic: str, group: str = "motcua-dlq-replay", idle_ms: int = 3000
+) -> int:
     """Replay ``topic``'s DLQ (``topic`` may name either twin); returns how many."""
     dlq = topic if topic.endswith(DLQ_SUFFIX) else topic + DLQ_SUFFIX
     target = source_of(dlq)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=group,
-                                enable_auto_commit=False, auto_offset_reset="earliest")
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers,
+        group_id=group,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+    )
     producer = make_producer(bootstrap_servers)
     await consumer.start()
     await producer.start()
@@ -52,15 +57,17 @@ async def replay(bootstrap_servers: str, topic: str, group: str = "motcua-dlq-re
                     consumer.pause(tp)
                     continue
                 for record in records:
-                    headers = [(k, v) for k, v in record.headers or ()
-                               if not k.startswith("dlq-")]
-                    headers.append(("dlq-replayed-from", f"{dlq}/{tp.partition}/"
-                                    f"{record.offset}".encode()))
-                    await producer.send_and_wait(target, value=record.value, key=record.key,
-                                                 headers=headers)
+                    headers = [(k, v) for k, v in record.headers or () if not k.startswith("dlq-")]
+                    headers.append(
+                        ("dlq-replayed-from", f"{dlq}/{tp.partition}/{record.offset}".encode())
+                    )
+                    await producer.send_and_wait(
+                        target, value=record.value, key=record.key, headers=headers
+                    )
                     replayed += 1
-                await consumer.commit({TopicPartition(tp.topic, tp.partition):
-                                       records[-1].offset + 1})
+                await consumer.commit(
+                    {TopicPartition(tp.topic, tp.partition): records[-1].offset + 1}
+                )
     finally:
         await producer.stop()
         await consumer.stop()

@@ -12,8 +12,11 @@ from collections.abc import Mapping
 from prometheus_client import Gauge
 
 LAG_SECONDS = 5.0
-CONSUMER_LAG = Gauge("motcua_consumer_lag", "End offset minus the group's committed offset",
-                     ["group", "topic", "partition"])
+CONSUMER_LAG = Gauge(
+    "motcua_consumer_lag",
+    "End offset minus the group's committed offset",
+    ["group", "topic", "partition"],
+)
 
 
 class LagGauge:

@@ -48,9 +48,18 @@ class CalendarOverrides:
             return
         data = event.data
         async with self.pool.connection() as conn:
-            await upsert_versioned(conn, TABLE, "id", event.subject, event.sequence, {
-                "year": data.get("year"), "days_off": Jsonb(data.get("days_off") or []),
-                "working_days": Jsonb(data.get("working_days") or [])})
+            await upsert_versioned(
+                conn,
+                TABLE,
+                "id",
+                event.subject,
+                event.sequence,
+                {
+                    "year": data.get("year"),
+                    "days_off": Jsonb(data.get("days_off") or []),
+                    "working_days": Jsonb(data.get("working_days") or []),
+                },
+            )
 
     async def calendar(self) -> WorkCalendar:
         async with self.pool.connection() as conn:

@@ -18,28 +18,41 @@ from psycopg import sql
 
 async def first_time(conn: psycopg.AsyncConnection[Any], consumer: str, event_id: str) -> bool:
     cur = await conn.execute(
-        "INSERT INTO processed_events (consumer, event_id) VALUES (%s, %s)"
-        " ON CONFLICT DO NOTHING", (consumer, event_id))
+        "INSERT INTO processed_events (consumer, event_id) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+        (consumer, event_id),
+    )
     return cur.rowcount == 1
 
 
 def upsert_versioned_sql(table: str, key: str, columns: list[str]) -> sql.Composed:
     names = [key, "version", *columns]
-    updates = [sql.SQL("{c} = EXCLUDED.{c}").format(c=sql.Identifier(c))
-               for c in ["version", *columns]]
+    updates = [
+        sql.SQL("{c} = EXCLUDED.{c}").format(c=sql.Identifier(c)) for c in ["version", *columns]
+    ]
     return sql.SQL(
         "INSERT INTO {table} AS t ({names}) VALUES ({values}) ON CONFLICT ({key})"
         " DO UPDATE SET {updates} WHERE t.version < EXCLUDED.version"
-    ).format(table=sql.Identifier(table), names=sql.SQL(", ").join(map(sql.Identifier, names)),
-             values=sql.SQL(", ").join(sql.Placeholder() * len(names)),
-             key=sql.Identifier(key), updates=sql.SQL(", ").join(updates))
+    ).format(
+        table=sql.Identifier(table),
+        names=sql.SQL(", ").join(map(sql.Identifier, names)),
+        values=sql.SQL(", ").join(sql.Placeholder() * len(names)),
+        key=sql.Identifier(key),
+        updates=sql.SQL(", ").join(updates),
+    )
 
 
-async def upsert_versioned(conn: psycopg.AsyncConnection[Any], table: str, key: str,
-                           key_value: Any, version: int, values: Mapping[str, Any]) -> bool:
+async def upsert_versioned(
+    conn: psycopg.AsyncConnection[Any],
+    table: str,
+    key: str,
+    key_value: Any,
+    version: int,
+    values: Mapping[str, Any],
+) -> bool:
     """Insert or update ``table``'s row ``key_value`` to ``values`` at ``version``, unless
     it is already at ``version`` or newer; True if written."""
     columns = list(values)
-    cur = await conn.execute(upsert_versioned_sql(table, key, columns),
-                             [key_value, version, *values.values()])
+    cur = await conn.execute(
+        upsert_versioned_sql(table, key, columns), [key_value, version, *values.values()]
+    )
     return cur.rowcount == 1

@@ -28,8 +28,9 @@ async def notify(conn: psycopg.AsyncConnection[Any], channel: str, payload: str 
 
 
 class Listener:
-    def __init__(self, dsn: str, channels: list[str],
-                 on_connect: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, dsn: str, channels: list[str], on_connect: Callable[[], None] | None = None
+    ) -> None:
         self.dsn = dsn
         self.channels = channels
         self.on_connect = on_connect

@@ -40,8 +40,7 @@ def sqlalchemy_url(dsn: str) -> str:
 
 def _engine(dsn: str, schema: str) -> Any:
     options = connection_kwargs(schema)["options"]
-    return create_engine(sqlalchemy_url(dsn), poolclass=NullPool,
-                         connect_args={"options": options})
+    return create_engine(sqlalchemy_url(dsn), poolclass=NullPool, connect_args={"options": options})
 
 
 def migrate(dsn: str, schema: str, migrations: Path, metadata: MetaData) -> None:
@@ -51,8 +50,9 @@ def migrate(dsn: str, schema: str, migrations: Path, metadata: MetaData) -> None
     engine = _engine(dsn, schema)
     try:
         with engine.begin() as connection:
-            connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                               {"key": _lock_key(schema)})
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": _lock_key(schema)}
+            )
             connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
             config.attributes.update(connection=connection, schema=schema, metadata=metadata)
             command.upgrade(config, "head")
@@ -74,9 +74,11 @@ def run_env() -> None:
     from alembic import context
 
     attributes = context.config.attributes
-    context.configure(connection=attributes["connection"],
-                      target_metadata=attributes["metadata"],
-                      version_table_schema=attributes["schema"])
+    context.configure(
+        connection=attributes["connection"],
+        target_metadata=attributes["metadata"],
+        version_table_schema=attributes["schema"],
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -86,10 +88,8 @@ def differences(dsn: str, schema: str, metadata: MetaData) -> list[Any]:
     does not declare, such as the event store's own, are not compared)."""
     declared = set(metadata.tables)
 
-    def include(obj: Any, name: str | None, type_: str, reflected: bool,
-                compare_to: Any) -> bool:
-        return not (type_ == "table" and reflected and compare_to is None
-                    and name not in declared)
+    def include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+        return not (type_ == "table" and reflected and compare_to is None and name not in declared)
 
     engine = _engine(dsn, schema)
     try:
@@ -100,6 +100,7 @@ def differences(dsn: str, schema: str, metadata: MetaData) -> list[Any]:
 
 
 def _compare(connection: Connection, metadata: MetaData, include: Any) -> list[Any]:
-    context = MigrationContext.configure(connection, opts={"include_object": include,
-                                                           "compare_type": True})
+    context = MigrationContext.configure(
+        connection, opts={"include_object": include, "compare_type": True}
+    )
     return list(compare_metadata(context, metadata))

@@ -37,23 +37,32 @@ RELAYED = Counter("motcua_pg_outbox_relayed_total", "Outbox events published", [
 CHANNEL = "motcua_outbox"  # one channel for every schema: a spurious wake costs one query
 
 
-async def record_events(conn: psycopg.AsyncConnection[Any],
-                        events: Iterable[IntegrationEvent]) -> int:
+async def record_events(
+    conn: psycopg.AsyncConnection[Any], events: Iterable[IntegrationEvent]
+) -> int:
     """Add ``events`` to the outbox in the caller's transaction; how many were added."""
     rows = [(str(e.id), e.subject, e.model_dump_json()) for e in events]
     if not rows:
         return 0
     async with conn.cursor() as cur:
         await cur.executemany(
-            "INSERT INTO outbox (event_id, subject, body) VALUES (%s, %s, %s)", rows)
+            "INSERT INTO outbox (event_id, subject, body) VALUES (%s, %s, %s)", rows
+        )
     await notify(conn, CHANNEL)
     return len(rows)
 
 
 class PgOutboxRelay:
-    def __init__(self, pool: AsyncConnectionPool[Any], producer: AIOKafkaProducer, topic: str,
-                 *, listener: Listener | None = None, batch_size: int = 200,
-                 idle_seconds: float = 1.0) -> None:
+    def __init__(
+        self,
+        pool: AsyncConnectionPool[Any],
+        producer: AIOKafkaProducer,
+        topic: str,
+        *,
+        listener: Listener | None = None,
+        batch_size: int = 200,
+        idle_seconds: float = 1.0,
+    ) -> None:
         self.pool = pool
         self.producer = producer
         self.topic = topic
@@ -86,23 +95,28 @@ class PgOutboxRelay:
         """Publish the oldest pending events; returns how many were published."""
         async with self.pool.connection() as conn, conn.transaction():
             lock = await conn.execute(
-                "SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || '.outbox'))"
-                " AS mine")
+                "SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || '.outbox')) AS mine"
+            )
             held = await lock.fetchone()
             if not held or not held["mine"]:
                 return 0  # another instance is relaying this schema
             cur = await conn.execute(
-                "SELECT id, body FROM outbox ORDER BY id LIMIT %s", (self.batch_size,))
+                "SELECT id, body FROM outbox ORDER BY id LIMIT %s", (self.batch_size,)
+            )
             rows = await cur.fetchall()
             if not rows:
                 return 0
             events = [IntegrationEvent.model_validate_json(r["body"]) for r in rows]
-            sends = [await self.producer.send(self.topic, value=e.to_bytes(),
-                                              key=e.subject.encode(), headers=record_headers(e))
-                     for e in events]
+            sends = [
+                await self.producer.send(
+                    self.topic,
+                    value=e.to_bytes(),
+                    key=e.subject.encode(),
+                    headers=record_headers(e),
+                )
+                for e in events
+            ]
             await asyncio.gather(*sends)
-            await conn.execute("DELETE FROM outbox WHERE id = ANY(%s)",
-                               ([r["id"] for r in rows],))
+            await conn.execute("DELETE FROM outbox WHERE id = ANY(%s)", ([r["id"] for r in rows],))
         RELAYED.labels(self.topic).inc(len(events))
         return len(events)
-

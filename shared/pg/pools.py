@@ -19,19 +19,33 @@ def connection_kwargs(schema: str) -> dict[str, Any]:
     return {"options": f"-c search_path={schema},public", "row_factory": dict_row}
 
 
-async def open_async_pool(dsn: str, schema: str, *, min_size: int = 1, max_size: int = 10,
-                          name: str | None = None) -> AsyncConnectionPool[Any]:
+async def open_async_pool(
+    dsn: str, schema: str, *, min_size: int = 1, max_size: int = 10, name: str | None = None
+) -> AsyncConnectionPool[Any]:
     pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
-        dsn, kwargs=connection_kwargs(schema), min_size=min_size, max_size=max_size,
-        name=name, open=False, timeout=10.0)
+        dsn,
+        kwargs=connection_kwargs(schema),
+        min_size=min_size,
+        max_size=max_size,
+        name=name,
+        open=False,
+        timeout=10.0,
+    )
     await pool.open(wait=True, timeout=10.0)
     return pool
 
 
-def open_pool(dsn: str, schema: str, *, min_size: int = 1, max_size: int = 10,
-              name: str | None = None) -> ConnectionPool[Any]:
+def open_pool(
+    dsn: str, schema: str, *, min_size: int = 1, max_size: int = 10, name: str | None = None
+) -> ConnectionPool[Any]:
     pool: ConnectionPool[Any] = ConnectionPool(
-        dsn, kwargs=connection_kwargs(schema), min_size=min_size, max_size=max_size,
-        name=name, open=False, timeout=10.0)
+        dsn,
+        kwargs=connection_kwargs(schema),
+        min_size=min_size,
+        max_size=max_size,
+        name=name,
+        open=False,
+        timeout=10.0,
+    )
     pool.open(wait=True, timeout=10.0)
     return pool

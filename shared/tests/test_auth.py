@@ -30,8 +30,15 @@ def _key(kid: str) -> tuple[Ed25519PrivateKey, dict[str, Any]]:
 
 def _token(private: Ed25519PrivateKey, kid: str, **claims: Any) -> str:
     now = int(time.time())
-    body = {"iss": "i", "aud": "a", "sub": "u", "iat": now, "exp": now + 60, "role": "citizen",
-            **claims}
+    body = {
+        "iss": "i",
+        "aud": "a",
+        "sub": "u",
+        "iat": now,
+        "exp": now + 60,
+        "role": "citizen",
+        **claims,
+    }
     return jwt.encode(body, private, algorithm="EdDSA", headers={"kid": kid, "typ": "at+jwt"})
 
 

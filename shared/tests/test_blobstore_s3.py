@@ -51,21 +51,29 @@ def test_first_put_creates_the_bucket_then_uploads_with_its_sha256(stubbed: Any)
     stubber.add_response("create_bucket", {}, {"Bucket": BUCKET})
     _missing(stubber, "head_object")
     checksum = base64.b64encode(hashlib.sha256(PDF).digest()).decode()
-    stubber.add_response("put_object", {}, {
-        "Bucket": BUCKET, "Key": KEY, "Body": PDF, "ContentType": "application/pdf",
-        "ChecksumSHA256": checksum})
+    stubber.add_response(
+        "put_object",
+        {},
+        {
+            "Bucket": BUCKET,
+            "Key": KEY,
+            "Body": PDF,
+            "ContentType": "application/pdf",
+            "ChecksumSHA256": checksum,
+        },
+    )
     assert store.put(PDF) == DIGEST
     # the bucket is known from now on: a second put only asks whether the object exists
-    stubber.add_response("head_object", {"ContentLength": len(PDF)},
-                         {"Bucket": BUCKET, "Key": KEY})
+    stubber.add_response("head_object", {"ContentLength": len(PDF)}, {"Bucket": BUCKET, "Key": KEY})
     assert store.put(PDF) == DIGEST
 
 
 def test_a_bucket_created_meanwhile_by_another_instance_is_fine(stubbed: Any) -> None:
     store, stubber = stubbed
     _missing(stubber, "head_bucket")
-    stubber.add_client_error("create_bucket", service_error_code="BucketAlreadyOwnedByYou",
-                             http_status_code=409)
+    stubber.add_client_error(
+        "create_bucket", service_error_code="BucketAlreadyOwnedByYou", http_status_code=409
+    )
     stubber.add_response("head_object", {}, {"Bucket": BUCKET, "Key": KEY})
     assert store.put(PDF) == DIGEST
 
@@ -85,8 +93,9 @@ def test_get_reads_and_checks_the_bytes_against_their_name(stubbed: Any) -> None
     store, stubber = stubbed
     stubber.add_response("get_object", {"Body": io.BytesIO(PDF)}, {"Bucket": BUCKET, "Key": KEY})
     assert store.get(DIGEST) == PDF
-    stubber.add_response("get_object", {"Body": io.BytesIO(PDF + b"x")},
-                         {"Bucket": BUCKET, "Key": KEY})
+    stubber.add_response(
+        "get_object", {"Body": io.BytesIO(PDF + b"x")}, {"Bucket": BUCKET, "Key": KEY}
+    )
     with pytest.raises(BlobNotFoundError):
         store.get(DIGEST)
 
@@ -101,11 +110,19 @@ def test_a_missing_object_or_bucket_is_not_found(stubbed: Any, code: str) -> Non
     assert store.exists(DIGEST) is False
 
 
-@pytest.mark.parametrize(("code", "status"), [
-    ("InternalError", 500), ("SlowDown", 503), ("AccessDenied", 403),
-    ("SignatureDoesNotMatch", 403), ("InvalidAccessKeyId", 403)])
-def test_server_errors_and_refused_keys_are_unavailable(stubbed: Any, code: str,
-                                                       status: int) -> None:
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [
+        ("InternalError", 500),
+        ("SlowDown", 503),
+        ("AccessDenied", 403),
+        ("SignatureDoesNotMatch", 403),
+        ("InvalidAccessKeyId", 403),
+    ],
+)
+def test_server_errors_and_refused_keys_are_unavailable(
+    stubbed: Any, code: str, status: int
+) -> None:
     store, stubber = stubbed
     stubber.add_client_error("get_object", service_error_code=code, http_status_code=status)
     with pytest.raises(BlobUnavailableError):
@@ -122,12 +139,14 @@ def test_a_bucket_deleted_behind_our_back_is_created_again(stubbed: Any) -> None
     store, stubber = stubbed
     store._bucket_ready = True
     _missing(stubber, "head_object")
-    stubber.add_client_error("put_object", service_error_code="NoSuchBucket",
-                             http_status_code=404)
+    stubber.add_client_error("put_object", service_error_code="NoSuchBucket", http_status_code=404)
     _missing(stubber, "head_bucket")
     stubber.add_response("create_bucket", {}, {"Bucket": BUCKET})
-    stubber.add_response("put_object", {}, {"Bucket": BUCKET, "Key": KEY, "Body": ANY,
-                                            "ContentType": ANY, "ChecksumSHA256": ANY})
+    stubber.add_response(
+        "put_object",
+        {},
+        {"Bucket": BUCKET, "Key": KEY, "Body": ANY, "ContentType": ANY, "ChecksumSHA256": ANY},
+    )
     assert store.put(PDF) == DIGEST
 
 
@@ -150,8 +169,11 @@ def test_an_unreachable_server_is_unavailable() -> None:
 def test_settings_choose_local_disk_unless_an_s3_url_is_set(tmp_path: Path) -> None:
     local = DossierSettings().blob_store(tmp_path)
     assert isinstance(local, LocalBlobStore) and local.root == tmp_path
-    settings = DossierSettings(blob_s3_url="http://127.0.0.1:7070", blob_s3_access_key="motcua",
-                               blob_s3_secret_key="bi-mat-lam")
+    settings = DossierSettings(
+        blob_s3_url="http://127.0.0.1:7070",
+        blob_s3_access_key="motcua",
+        blob_s3_secret_key="bi-mat-lam",
+    )
     s3 = settings.blob_store(tmp_path)
     assert isinstance(s3, S3BlobStore) and s3.bucket == "motcua-dossier"
     assert "bi-mat-lam" not in repr(settings) and "bi-mat-lam" not in str(settings)

@@ -7,9 +7,11 @@ import io
 import json
 import logging
 
+import psycopg
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
+from shared.errors import Problem
 from shared.http.app import create_app
 from shared.logs import JsonFormatter
 from shared.problems import ProblemError
@@ -17,6 +19,12 @@ from shared.problems import ProblemError
 
 class Body(BaseModel):
     amount: int
+
+
+class QuotaExceededError(Problem):
+    status = 429
+    type = "quota-exceeded"
+    detail = "Bạn đã nộp quá số hồ sơ cho phép trong ngày."
 
 
 def make_client(ready: bool = True) -> TestClient:
@@ -31,6 +39,14 @@ def make_client(ready: bool = True) -> TestClient:
         if body.amount < 0:
             raise ProblemError(422, "negative-amount", "Số tiền không được âm.")
         return {"amount": body.amount}
+
+    @app.get("/quota")
+    def quota() -> None:
+        raise QuotaExceededError(headers={"Retry-After": "60"}, limit=5)
+
+    @app.get("/store-down")
+    def store_down() -> None:
+        raise psycopg.OperationalError("connection refused")
 
     @app.get("/boom")
     def boom() -> None:
@@ -85,6 +101,24 @@ def test_domain_problem_keeps_its_type_and_detail() -> None:
     assert body["type"].endswith("/negative-amount")
     assert body["detail"] == "Số tiền không được âm."
     assert body["status"] == 422
+
+
+def test_a_named_problem_carries_its_type_detail_headers_and_members() -> None:
+    response = make_client().get("/quota")
+    assert response.status_code == 429
+    assert response.headers["retry-after"] == "60"
+    body = response.json()
+    assert body["type"].endswith("/quota-exceeded")
+    assert body["detail"] == "Bạn đã nộp quá số hồ sơ cho phép trong ngày."
+    assert body["limit"] == 5
+
+
+def test_an_unreachable_store_is_a_503_to_retry_not_a_500() -> None:
+    response = make_client().get("/store-down")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    assert response.json()["type"].endswith("/store-unavailable")
+    assert "connection refused" not in response.text
 
 
 def test_unexpected_error_is_a_problem_that_leaks_nothing() -> None:

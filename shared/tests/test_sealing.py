@@ -34,5 +34,6 @@ def test_seal_and_open_round_trip_with_binding(tmp_path: Path) -> None:
     with pytest.raises(SealError):
         open_sealed(X25519PrivateKey.generate(), box, aad=b"account-1")
     with pytest.raises(SealError):
-        open_sealed(private, box[:-2] + ("A" if box[-2] != "A" else "B") + box[-1],
-                    aad=b"account-1")
+        open_sealed(
+            private, box[:-2] + ("A" if box[-2] != "A" else "B") + box[-1], aad=b"account-1"
+        )

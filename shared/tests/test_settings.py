@@ -18,14 +18,24 @@ class DemoSettings(ServiceSettings):
 
 @pytest.fixture
 def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("KAFKA_BOOTSTRAP_SERVERS", "POSTGRES_DSN", "SMTP_HOST", "SMTP_PORT",
-                 "DEMO_POSTGRES_DSN", "DEMO_POSTGRES_SCHEMA"):
+    for name in (
+        "KAFKA_BOOTSTRAP_SERVERS",
+        "POSTGRES_DSN",
+        "SMTP_HOST",
+        "SMTP_PORT",
+        "DEMO_POSTGRES_DSN",
+        "DEMO_POSTGRES_SCHEMA",
+    ):
         monkeypatch.delenv(f"MOTCUA_{name}", raising=False)
     monkeypatch.setenv("MOTCUA_STATE_DIR", str(tmp_path))
-    (tmp_path / "engines.json").write_text(json.dumps({
-        "kafka": {"bootstrap_servers": "127.0.0.1:9001"},
-        "smtp": {"host": "127.0.0.1", "port": 9003},
-    }))
+    (tmp_path / "engines.json").write_text(
+        json.dumps(
+            {
+                "kafka": {"bootstrap_servers": "127.0.0.1:9001"},
+                "smtp": {"host": "127.0.0.1", "port": 9003},
+            }
+        )
+    )
     return tmp_path
 
 
@@ -33,8 +43,10 @@ def _with_postgres(state: Path) -> None:
     engines = json.loads((state / "engines.json").read_text())
     engines["postgres"] = {
         "dsn": "postgresql://motcua:motcua@127.0.0.1:9004/motcua",
-        "services": {"demo": {"dsn": "postgresql://motcua_demo:s3cret@127.0.0.1:9004/motcua"},
-                     "other": {"dsn": "postgresql://motcua_other:x@127.0.0.1:9004/motcua"}},
+        "services": {
+            "demo": {"dsn": "postgresql://motcua_demo:s3cret@127.0.0.1:9004/motcua"},
+            "other": {"dsn": "postgresql://motcua_other:x@127.0.0.1:9004/motcua"},
+        },
     }
     (state / "engines.json").write_text(json.dumps(engines))
 
@@ -54,7 +66,8 @@ def test_a_service_connects_as_its_own_role_in_its_own_schema(state: Path) -> No
 
 
 def test_the_suite_wide_dsn_and_schema_variables_beat_the_roles(
-        state: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    state: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _with_postgres(state)
     monkeypatch.setenv("MOTCUA_POSTGRES_DSN", "postgresql://admin:a@10.0.0.5/motcua")
     monkeypatch.setenv("MOTCUA_DEMO_POSTGRES_SCHEMA", "t123")
@@ -64,8 +77,9 @@ def test_the_suite_wide_dsn_and_schema_variables_beat_the_roles(
     assert DemoSettings().postgres_dsn == "postgresql://own:o@10.0.0.6/motcua"
 
 
-def test_suite_wide_variable_beats_the_state_file(state: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_suite_wide_variable_beats_the_state_file(
+    state: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("MOTCUA_KAFKA_BOOTSTRAP_SERVERS", "10.0.0.1:9092")
     assert DemoSettings().kafka_bootstrap_servers == "10.0.0.1:9092"
 

@@ -41,8 +41,9 @@ def test_tet_is_skipped() -> None:
 
 
 def test_overrides_announced_by_the_government_win() -> None:
-    calendar = WorkCalendar(days_off=frozenset({date(2026, 12, 7)}),
-                            working_days=frozenset({date(2026, 12, 5)}))
+    calendar = WorkCalendar(
+        days_off=frozenset({date(2026, 12, 7)}), working_days=frozenset({date(2026, 12, 5)})
+    )
     assert calendar.is_working_day(date(2026, 12, 5))  # a Saturday made a working day
     assert not calendar.is_working_day(date(2026, 12, 7))  # a Monday given off
     # Friday 4 Dec + 2 working days: Saturday 5 counts, Sunday 6 and Monday 7 do not.
@@ -55,8 +56,10 @@ def test_vietnam_cultural_day_is_a_holiday_from_2026() -> None:
     assert not CALENDAR.is_working_day(date(2026, 11, 24))
 
 
-@given(st.dates(min_value=date(2025, 1, 1), max_value=date(2028, 12, 31)),
-       st.integers(min_value=0, max_value=40))
+@given(
+    st.dates(min_value=date(2025, 1, 1), max_value=date(2028, 12, 31)),
+    st.integers(min_value=0, max_value=40),
+)
 def test_adding_then_counting_working_days_agree(start_day: date, days: int) -> None:
     start = datetime.combine(start_day, datetime.min.time(), VIETNAM) + timedelta(hours=9)
     due = CALENDAR.add_working_days(start, days)

@@ -27,8 +27,16 @@ from motcua_ops.services import SERVICES, ServiceSpec, start_services, stop_serv
 from tests.e2e.journey import pdf
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
@@ -85,7 +93,9 @@ def browser(portal: Any) -> Iterator[Browser]:
 
 def new_page(browser: Browser, portal: Any, *, mobile: bool = False) -> tuple[BrowserContext, Page]:
     context = browser.new_context(
-        base_url=portal.gateway_url, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
+        base_url=portal.gateway_url,
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
         viewport={"width": 375, "height": 812} if mobile else {"width": 1280, "height": 900},
         accept_downloads=True,
     )
@@ -93,8 +103,9 @@ def new_page(browser: Browser, portal: Any, *, mobile: bool = False) -> tuple[Br
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text
-            else None)
+    page.on(
+        "console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None
+    )
     page.js_errors = errors  # type: ignore[attr-defined]
     return context, page
 

@@ -12,12 +12,19 @@ from tests.browser.conftest import new_page
 from tests.e2e.journey import DEMO_PASSWORD
 from tests.support.mail import messages_to
 
-KHAI_SINH = {"ho_ten": "Nguyễn Thị Hồng Nhung", "ngay_sinh": "1990-03-04",
-             "noi_cu_tru": "Phường Hoa Lư, tỉnh Ninh Bình", "so_dien_thoai": "0912345678",
-             "ho_ten_tre": "Trần Gia Na", "ngay_sinh_tre": "2026-11-01",
-             "noi_sinh": "Bệnh viện Sản Nhi Ninh Bình", "dan_toc": "Kinh",
-             "quoc_tich": "Việt Nam", "ho_ten_me": "Nguyễn Thị Hồng Nhung",
-             "ho_ten_cha": "Trần Văn Nam"}
+KHAI_SINH = {
+    "ho_ten": "Nguyễn Thị Hồng Nhung",
+    "ngay_sinh": "1990-03-04",
+    "noi_cu_tru": "Phường Hoa Lư, tỉnh Ninh Bình",
+    "so_dien_thoai": "0912345678",
+    "ho_ten_tre": "Trần Gia Na",
+    "ngay_sinh_tre": "2026-11-01",
+    "noi_sinh": "Bệnh viện Sản Nhi Ninh Bình",
+    "dan_toc": "Kinh",
+    "quoc_tich": "Việt Nam",
+    "ho_ten_me": "Nguyễn Thị Hồng Nhung",
+    "ho_ten_cha": "Trần Văn Nam",
+}
 
 
 def log_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
@@ -33,8 +40,10 @@ def mailed_link(maildir: Path, email: str, page: Page, path: str) -> str:
     for _ in range(120):
         for message in messages_to(maildir, email):
             body = message.get_body(preferencelist=("plain", "html"))
-            found = re.search(rf"https?://\S+{re.escape(path)}\?token=[A-Za-z0-9_\-]+",
-                              str(body.get_content() if body else ""))
+            found = re.search(
+                rf"https?://\S+{re.escape(path)}\?token=[A-Za-z0-9_\-]+",
+                str(body.get_content() if body else ""),
+            )
             if found:
                 return found.group(0)
         page.wait_for_timeout(500)
@@ -53,8 +62,7 @@ def open_in_console(page: Page, dossier: dict[str, Any], queue: str | None = Non
         page.locator("#queue").get_by_role("link", name=dossier["code"]).click()
     else:
         page.goto("/can-bo" + dossier["dossier_path"])
-    expect(page.get_by_role("heading", name=re.compile(re.escape(dossier["code"])))
-           ).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(re.escape(dossier["code"])))).to_be_visible()
 
 
 def act(page: Page, action: str, fields: dict[str, str] | None = None) -> None:
@@ -71,8 +79,9 @@ def act(page: Page, action: str, fields: dict[str, str] | None = None) -> None:
     form.locator("button").click()
 
 
-def file_khai_sinh(page: Page, portal: Any, national_id: str, email: str,
-                   files: dict[str, Path]) -> dict[str, Any]:
+def file_khai_sinh(
+    page: Page, portal: Any, national_id: str, email: str, files: dict[str, Path]
+) -> dict[str, Any]:
     """«Đăng ký khai sinh» at Phường Hoa Lư, filled, documents uploaded, «Gửi đi»."""
     page.goto("/thu-tuc/1.001193?co_quan=NB.HOALU")
     page.get_by_role("button", name="Đăng ký trực tuyến").click()
@@ -87,5 +96,7 @@ def file_khai_sinh(page: Page, portal: Any, national_id: str, email: str,
         expect(upload.locator(".upload-msg")).to_contain_text("Đã tải lên")
     page.get_by_role("button", name="Gửi đi").click()
     expect(page.locator(".notice.ok")).to_contain_text("Mã hồ sơ:")
-    return {"code": page.locator("#dossier-code").inner_text().strip(),
-            "dossier_path": page.url.split("?")[0].replace(portal.gateway_url, "")}
+    return {
+        "code": page.locator("#dossier-code").inner_text().strip(),
+        "dossier_path": page.url.split("?")[0].replace(portal.gateway_url, ""),
+    }

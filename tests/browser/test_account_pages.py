@@ -31,8 +31,9 @@ registered: dict[str, float] = {}
 LINK_INTERVAL = 61  # identity sends an account at most one emailed link a minute
 
 
-def test_change_password_on_the_personal_page(browser: Browser, portal: Any,
-                                              person: Person) -> None:
+def test_change_password_on_the_personal_page(
+    browser: Browser, portal: Any, person: Person
+) -> None:
     context, page = new_page(browser, portal)
     log_in(page, person.email, person.password)
     page.goto("/trang-ca-nhan")
@@ -46,21 +47,24 @@ def test_change_password_on_the_personal_page(browser: Browser, portal: Any,
     page.fill("#f-new_password2", "ngắn")
     page.get_by_role("button", name="Đổi mật khẩu").click()
     expect(page.locator("[data-error-for=new_password]")).to_have_text(
-        "Mật khẩu phải có ít nhất 8 ký tự.")
+        "Mật khẩu phải có ít nhất 8 ký tự."
+    )
     page.fill("#f-new_password", "Mật khẩu mới của Nhung 1")
     page.fill("#f-new_password2", "Mật khẩu mới của Nhung 1")
     page.get_by_role("button", name="Đổi mật khẩu").click()
     expect(page.get_by_text("Đã đổi mật khẩu.")).to_be_visible()
     page.get_by_role("button", name="Đăng xuất").click()
-    expect(page.get_by_role("navigation", name="Tài khoản").get_by_role(
-        "link", name="Đăng nhập")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Tài khoản").get_by_role("link", name="Đăng nhập")
+    ).to_be_visible()
     person.password = "Mật khẩu mới của Nhung 1"
     log_in(page, person.email, person.password)
     context.close()
 
 
-def test_forgotten_password_reset_from_the_email(browser: Browser, portal: Any,
-                                                 person: Person) -> None:
+def test_forgotten_password_reset_from_the_email(
+    browser: Browser, portal: Any, person: Person
+) -> None:
     context, page = new_page(browser, portal)
     page.goto("/dang-nhap")
     page.get_by_role("link", name="Quên mật khẩu?").click()
@@ -121,8 +125,9 @@ def test_an_organisation_registers_with_its_unit(browser: Browser, portal: Any) 
     context.close()
 
 
-def test_an_expired_access_token_is_refreshed_server_side(browser: Browser, portal: Any,
-                                                         person: Person) -> None:
+def test_an_expired_access_token_is_refreshed_server_side(
+    browser: Browser, portal: Any, person: Person
+) -> None:
     context, page = new_page(browser, portal)
     log_in(page, person.email, person.password)
     cookies = {c["name"]: c for c in context.cookies()}
@@ -133,8 +138,10 @@ def test_an_expired_access_token_is_refreshed_server_side(browser: Browser, port
     page.goto("/ho-so")
     expect(page.get_by_role("heading", name="QUẢN LÝ HỒ SƠ")).to_be_visible()
     renewed = {c["name"]: c for c in context.cookies()}
-    assert renewed["motcua_access"]["value"] not in (stale["value"],
-                                                     cookies["motcua_access"]["value"])
+    assert renewed["motcua_access"]["value"] not in (
+        stale["value"],
+        cookies["motcua_access"]["value"],
+    )
     assert renewed["motcua_refresh"]["value"] != cookies["motcua_refresh"]["value"]  # rotated
     context.clear_cookies()
     page.goto("/ho-so")

@@ -94,10 +94,12 @@ def test_opinion_extension_and_refusal_by_the_approver(
 
     context, page = officer(browser, portal, "approver.hoalu@motcua.local")
     open_in_console(page, dossier)
-    later = (datetime.now(UTC) + timedelta(days=20)).astimezone(VIETNAM).strftime(
-        "%Y-%m-%dT%H:%M")
-    act(page, "extend", {"new_appointment_at": later,
-                         "reason": "Chờ kết quả xác minh của cơ sở y tế."})
+    later = (datetime.now(UTC) + timedelta(days=20)).astimezone(VIETNAM).strftime("%Y-%m-%dT%H:%M")
+    act(
+        page,
+        "extend",
+        {"new_appointment_at": later, "reason": "Chờ kết quả xác minh của cơ sở y tế."},
+    )
     expect(page.get_by_text("Đã gia hạn.")).to_be_visible()
     expect(page.locator("#timeline")).to_contain_text("Gia hạn, hẹn lại ngày trả kết quả")
     act(page, "reject", {"reason": "Cơ sở y tế không xác nhận việc sinh."})
@@ -142,29 +144,48 @@ def test_a_level_3_fee_is_recorded_at_the_office(
     result_pdf = tmp_path / "trich-luc-dang-ky-lai.pdf"
     result_pdf.write_bytes(pdf("ket-qua-" + person.email))
     citizen = log_in_api(portal, person.email, person.password)
-    created = ok(citizen.post("/api/v1/dossiers", json={
-        "procedure_code": "1.004746", "agency_code": "NB.HOALU", "form": {
-            "ho_ten": "Nguyễn Thị Hồng Nhung", "so_dinh_danh": person.national_id,
-            "noi_cu_tru": "Phường Hoa Lư, tỉnh Ninh Bình", "so_dien_thoai": "0912345678",
-            "email": person.email, "noi_dang_ky_truoc": "UBND xã Ninh Hải (cũ)"}}), 201)
+    created = ok(
+        citizen.post(
+            "/api/v1/dossiers",
+            json={
+                "procedure_code": "1.004746",
+                "agency_code": "NB.HOALU",
+                "form": {
+                    "ho_ten": "Nguyễn Thị Hồng Nhung",
+                    "so_dinh_danh": person.national_id,
+                    "noi_cu_tru": "Phường Hoa Lư, tỉnh Ninh Bình",
+                    "so_dien_thoai": "0912345678",
+                    "email": person.email,
+                    "noi_dang_ky_truoc": "UBND xã Ninh Hải (cũ)",
+                },
+            },
+        ),
+        201,
+    )
     for code in ("TK", "BANSAO", "GTTT"):
         upload(citizen, created["id"], code, f"{code}.pdf", pdf(code + person.email))
     sent = ok(citizen.post(f"/api/v1/dossiers/{created['id']}/submit"))
     citizen.close()
     dossier = {"code": sent["code"], "dossier_path": f"/ho-so/{created['id']}"}
 
-    for email, actions in (("receiver.hoalu@motcua.local", [("accept", {})]),
-                           ("processor.hoalu@motcua.local", [
-                               ("start-processing", {}),
-                               ("propose", {"decision": "approve", "note": "Đủ điều kiện."})]),
-                           ("approver.hoalu@motcua.local", [
-                               ("approve", {"result_number": "KSL-7/2026"})])):
+    for email, actions in (
+        ("receiver.hoalu@motcua.local", [("accept", {})]),
+        (
+            "processor.hoalu@motcua.local",
+            [
+                ("start-processing", {}),
+                ("propose", {"decision": "approve", "note": "Đủ điều kiện."}),
+            ],
+        ),
+        ("approver.hoalu@motcua.local", [("approve", {"result_number": "KSL-7/2026"})]),
+    ):
         context, page = officer(browser, portal, email)
         open_in_console(page, dossier)
         for action, fields in actions:
             if action == "approve":
                 page.locator("form[data-action='approve'] [name='result_file']").set_input_files(
-                    str(result_pdf))
+                    str(result_pdf)
+                )
             act(page, action, fields)
             expect(page.locator(".notice.ok")).to_be_visible()
         context.close()
@@ -194,14 +215,28 @@ def test_a_level_3_fee_is_recorded_at_the_office(
     context.close()
 
 
-def test_assignment_and_transfer_to_another_agency(browser: Browser, portal: Any,
-                                                   person: Person) -> None:
+def test_assignment_and_transfer_to_another_agency(
+    browser: Browser, portal: Any, person: Person
+) -> None:
     citizen = log_in_api(portal, person.email, person.password)
-    created = ok(citizen.post("/api/v1/dossiers", json={
-        "procedure_code": "1.004746", "agency_code": "NB.HOALU", "form": {
-            "ho_ten": "Nguyễn Thị Hồng Nhung", "so_dinh_danh": person.national_id,
-            "noi_cu_tru": "Phường Hoa Lư, tỉnh Ninh Bình", "so_dien_thoai": "0912345678",
-            "email": person.email, "noi_dang_ky_truoc": "UBND xã Ninh Hải (cũ)"}}), 201)
+    created = ok(
+        citizen.post(
+            "/api/v1/dossiers",
+            json={
+                "procedure_code": "1.004746",
+                "agency_code": "NB.HOALU",
+                "form": {
+                    "ho_ten": "Nguyễn Thị Hồng Nhung",
+                    "so_dinh_danh": person.national_id,
+                    "noi_cu_tru": "Phường Hoa Lư, tỉnh Ninh Bình",
+                    "so_dien_thoai": "0912345678",
+                    "email": person.email,
+                    "noi_dang_ky_truoc": "UBND xã Ninh Hải (cũ)",
+                },
+            },
+        ),
+        201,
+    )
     for code in ("TK", "BANSAO", "GTTT"):
         upload(citizen, created["id"], code, f"{code}.pdf", pdf(code + "chuyen" + person.email))
     sent = ok(citizen.post(f"/api/v1/dossiers/{created['id']}/submit"))

@@ -30,8 +30,10 @@ PASSWORD = "Khai sinh cho bé Na 2025"
 @pytest.fixture(scope="module")
 def state() -> dict[str, Any]:
     unique = uuid.uuid4().hex[:8]
-    return {"email": f"nhung-{unique}@congdan.example.vn",
-            "national_id": "0371900" + str(uuid.uuid4().int)[:5]}
+    return {
+        "email": f"nhung-{unique}@congdan.example.vn",
+        "national_id": "0371900" + str(uuid.uuid4().int)[:5],
+    }
 
 
 def test_home_page_offers_register_login_search_and_lookup(browser: Browser, portal: Any) -> None:
@@ -65,9 +67,9 @@ def test_register_activate_from_the_email_and_log_in(
     page.click("form[action='/dang-ky'] button")
     # Client-side messages in Vietnamese, nothing sent yet.
     expect(page.locator("[data-error-for=national_id]")).to_have_text(
-        "Số định danh cá nhân phải gồm 12 chữ số.")
-    expect(page.locator("[data-error-for=password2]")).to_have_text(
-        "Mật khẩu nhập lại không khớp.")
+        "Số định danh cá nhân phải gồm 12 chữ số."
+    )
+    expect(page.locator("[data-error-for=password2]")).to_have_text("Mật khẩu nhập lại không khớp.")
     shot(page, "02-dang-ky-loi")
     page.fill("#f-national_id", state["national_id"])
     page.fill("#f-phone", "0912345678")
@@ -142,16 +144,25 @@ def test_search_khai_sinh_and_file_the_dossier_online(
     page.locator("#f_so_dien_thoai").blur()
     page.get_by_role("button", name="Gửi đi").click()
     expect(page.locator("[data-error-for=f_so_dien_thoai]")).to_have_text(
-        "Giá trị không đúng định dạng.")
+        "Giá trị không đúng định dạng."
+    )
     shot(page, "08-to-khai-loi")
 
-    values = {"ho_ten": "Nguyễn Thị Hồng Nhung", "so_dinh_danh": state["national_id"],
-              "ngay_sinh": "1990-03-04", "noi_cu_tru": "Phường Hoa Lư, tỉnh Ninh Bình",
-              "so_dien_thoai": "0912345678", "email": state["email"],
-              "ho_ten_tre": "Trần Gia Na", "ngay_sinh_tre": "2026-11-01",
-              "noi_sinh": "Bệnh viện Sản Nhi Ninh Bình", "dan_toc": "Kinh",
-              "quoc_tich": "Việt Nam", "ho_ten_me": "Nguyễn Thị Hồng Nhung",
-              "ho_ten_cha": "Trần Văn Nam"}
+    values = {
+        "ho_ten": "Nguyễn Thị Hồng Nhung",
+        "so_dinh_danh": state["national_id"],
+        "ngay_sinh": "1990-03-04",
+        "noi_cu_tru": "Phường Hoa Lư, tỉnh Ninh Bình",
+        "so_dien_thoai": "0912345678",
+        "email": state["email"],
+        "ho_ten_tre": "Trần Gia Na",
+        "ngay_sinh_tre": "2026-11-01",
+        "noi_sinh": "Bệnh viện Sản Nhi Ninh Bình",
+        "dan_toc": "Kinh",
+        "quoc_tich": "Việt Nam",
+        "ho_ten_me": "Nguyễn Thị Hồng Nhung",
+        "ho_ten_cha": "Trần Văn Nam",
+    }
     for name, value in values.items():
         page.fill(f"#f_{name}", value)
     page.select_option("#f_quan_he", "Mẹ")
@@ -206,9 +217,15 @@ def test_officer_asks_for_a_supplement_and_the_bell_rings(
     shot(page, "12-can-bo-hang-doi")
     open_in_console(page, state, "to_receive")
     shot(page, "13-can-bo-ho-so")
-    act(page, "request-supplement", {"item_TK": "on",
-                                     "why_TK": "Tờ khai thiếu chữ ký của người yêu cầu.",
-                                     "reason": "Hồ sơ chưa hợp lệ."})
+    act(
+        page,
+        "request-supplement",
+        {
+            "item_TK": "on",
+            "why_TK": "Tờ khai thiếu chữ ký của người yêu cầu.",
+            "reason": "Hồ sơ chưa hợp lệ.",
+        },
+    )
     expect(page.get_by_text("Đã gửi yêu cầu bổ sung.")).to_be_visible()
     expect(page.locator("#dossier-status")).to_have_text("Yêu cầu bổ sung")
     context.close()
@@ -222,8 +239,9 @@ def test_officer_asks_for_a_supplement_and_the_bell_rings(
     watching.close()
 
 
-def test_citizen_supplements(browser: Browser, portal: Any, state: dict[str, Any],
-                             files: dict[str, Path]) -> None:
+def test_citizen_supplements(
+    browser: Browser, portal: Any, state: dict[str, Any], files: dict[str, Path]
+) -> None:
     context, page = citizen(browser, portal, state)
     page.goto(state["dossier_path"])
     expect(page.get_by_text("Tờ khai thiếu chữ ký của người yêu cầu.")).to_be_visible()
@@ -264,7 +282,8 @@ def test_officers_accept_process_approve_and_return_the_result(
     result_pdf.write_bytes(pdf("ket-qua-" + state["code"]))
     state["result_sha256"] = hashlib.sha256(result_pdf.read_bytes()).hexdigest()
     page.locator("form[data-action='approve'] [name='result_file']").set_input_files(
-        str(result_pdf))
+        str(result_pdf)
+    )
     act(page, "approve", {"result_number": "KS-123/2026"})
     expect(page.get_by_text("Đã phê duyệt")).to_be_visible()
     expect(page.locator("#dossier-status")).to_have_text("Đã có kết quả")
@@ -293,9 +312,11 @@ def test_citizen_timeline_and_public_lookup_show_the_same_steps(
     shot(page, "17-dong-thoi-gian")
     phone, small = new_page(browser, portal, mobile=True)  # the same pages on a phone
     phone.add_cookies(state["cookies"])
-    for path, name in ((state["dossier_path"], "17a-dong-thoi-gian-dien-thoai"),
-                       ("/ho-so", "17b-quan-ly-ho-so-dien-thoai"),
-                       ("/thu-tuc/1.001193", "17c-thu-tuc-dien-thoai")):
+    for path, name in (
+        (state["dossier_path"], "17a-dong-thoi-gian-dien-thoai"),
+        ("/ho-so", "17b-quan-ly-ho-so-dien-thoai"),
+        ("/thu-tuc/1.001193", "17c-thu-tuc-dien-thoai"),
+    ):
         small.goto(path)
         assert small.evaluate("document.documentElement.scrollWidth") <= 375, path
         shot(small, name)
@@ -320,11 +341,27 @@ def test_citizen_timeline_and_public_lookup_show_the_same_steps(
     context.close()
 
 
-JOURNEY = ["Tạo hồ sơ nháp", "Nộp hồ sơ", "Yêu cầu bổ sung hồ sơ", "Công dân bổ sung hồ sơ",
-           "Tiếp nhận hồ sơ, hẹn ngày trả kết quả", "Bắt đầu xử lý", "Phê duyệt kết quả",
-           "Trả kết quả"]
-EVENTS = ["Created", "Submitted", "SupplementRequested", "Supplemented", "Accepted",
-          "ProcessingStarted", "Proposed", "Approved", "ResultReturned"]
+JOURNEY = [
+    "Tạo hồ sơ nháp",
+    "Nộp hồ sơ",
+    "Yêu cầu bổ sung hồ sơ",
+    "Công dân bổ sung hồ sơ",
+    "Tiếp nhận hồ sơ, hẹn ngày trả kết quả",
+    "Bắt đầu xử lý",
+    "Phê duyệt kết quả",
+    "Trả kết quả",
+]
+EVENTS = [
+    "Created",
+    "Submitted",
+    "SupplementRequested",
+    "Supplemented",
+    "Accepted",
+    "ProcessingStarted",
+    "Proposed",
+    "Approved",
+    "ResultReturned",
+]
 
 
 def in_order(expected: list[str], seen: list[str]) -> bool:
@@ -333,8 +370,7 @@ def in_order(expected: list[str], seen: list[str]) -> bool:
     return all(any(step == item for item in remaining) for step in expected)
 
 
-def test_auditor_replays_the_dossier(browser: Browser, portal: Any, state: dict[str, Any]
-                                     ) -> None:
+def test_auditor_replays_the_dossier(browser: Browser, portal: Any, state: dict[str, Any]) -> None:
     context, page = officer(browser, portal, "thanhtra@motcua.local")
     page.fill("#ma", state["code"])
     page.get_by_role("button", name="Xem").click()
@@ -366,10 +402,14 @@ def test_a_fee_is_paid_online_under_giao_dich(
     row = page.locator("tr").filter(has_text="Cấp Giấy xác nhận tình trạng hôn nhân")
     row.get_by_role("link", name=re.compile("Đăng ký trực tuyến")).click()
     page.get_by_role("button", name="Đăng ký trực tuyến").click()
-    for name, value in {"ho_ten": "Nguyễn Thị Hồng Nhung", "so_dinh_danh": state["national_id"],
-                        "noi_cu_tru": "Phường Hoa Lư, tỉnh Ninh Bình",
-                        "so_dien_thoai": "0912345678", "email": state["email"],
-                        "muc_dich": "Đăng ký kết hôn"}.items():
+    for name, value in {
+        "ho_ten": "Nguyễn Thị Hồng Nhung",
+        "so_dinh_danh": state["national_id"],
+        "noi_cu_tru": "Phường Hoa Lư, tỉnh Ninh Bình",
+        "so_dien_thoai": "0912345678",
+        "email": state["email"],
+        "muc_dich": "Đăng ký kết hôn",
+    }.items():
         page.fill(f"#f_{name}", value)
     page.select_option("#f_tinh_trang", "Chưa kết hôn")
     upload = page.locator("#doc-TK form[data-upload]")
@@ -382,16 +422,23 @@ def test_a_fee_is_paid_online_under_giao_dich(
     expect(page.locator("#f_muc_dich")).to_have_value("Đăng ký kết hôn")  # nothing typed lost
     page.get_by_role("button", name="Gửi đi").click()
     expect(page.locator(".notice.ok")).to_contain_text("Mã hồ sơ:")
-    paid = {"code": page.locator("#dossier-code").inner_text().strip(),
-            "dossier_path": page.url.split("?")[0].replace(portal.gateway_url, "")}
+    paid = {
+        "code": page.locator("#dossier-code").inner_text().strip(),
+        "dossier_path": page.url.split("?")[0].replace(portal.gateway_url, ""),
+    }
     context.close()
 
-    for email, actions in (("receiver.hoalu@motcua.local", [("accept", {})]),
-                           ("processor.hoalu@motcua.local", [
-                               ("start-processing", {}),
-                               ("propose", {"decision": "approve", "note": "Đủ điều kiện."})]),
-                           ("approver.hoalu@motcua.local", [
-                               ("approve", {"result_number": "XNHN-45/2026"})])):
+    for email, actions in (
+        ("receiver.hoalu@motcua.local", [("accept", {})]),
+        (
+            "processor.hoalu@motcua.local",
+            [
+                ("start-processing", {}),
+                ("propose", {"decision": "approve", "note": "Đủ điều kiện."}),
+            ],
+        ),
+        ("approver.hoalu@motcua.local", [("approve", {"result_number": "XNHN-45/2026"})]),
+    ):
         context, page = officer(browser, portal, email)
         open_in_console(page, paid)
         for action, fields in actions:
@@ -427,21 +474,27 @@ def test_a_fee_is_paid_online_under_giao_dich(
     # on its way (the page refreshes itself until the order says so).
     expect(page).to_have_url(re.compile(r"/thanh-toan/ket-qua\?.*vnp_TxnRef="))
     expect(page.locator("#payment-outcome")).to_have_text(
-        re.compile("^(Đã thanh toán|Đang chờ xác nhận)$"))
+        re.compile("^(Đã thanh toán|Đang chờ xác nhận)$")
+    )
     expect(page.locator("#payment-outcome")).to_have_text("Đã thanh toán", timeout=30_000)
     expect(page.locator("#payment-dossier")).to_have_text(paid["code"])
     expect(page.locator("#payment-amount")).to_have_text("3.000 ₫")
     expect(page.locator("#payment-receipt-no")).not_to_be_empty()
     expect(page.get_by_role("link", name="Xem hồ sơ")).to_have_attribute(
-        "href", paid["dossier_path"])
+        "href", paid["dossier_path"]
+    )
     shot(page, "25-thanh-toan-thanh-cong")
     with page.expect_download() as receipt:
         page.get_by_role("link", name=re.compile("Tải biên lai")).click()
     assert receipt.value.path().read_bytes().startswith(b"%PDF")
     page.goto("/giao-dich")
     for _ in range(40):
-        if page.locator("#orders tr").filter(has_text=paid["code"]).filter(
-                has_text="Đã thanh toán").count():
+        if (
+            page.locator("#orders tr")
+            .filter(has_text=paid["code"])
+            .filter(has_text="Đã thanh toán")
+            .count()
+        ):
             break
         page.wait_for_timeout(500)
         page.reload()
@@ -466,7 +519,8 @@ def test_a_stopped_service_is_named_and_the_rest_keeps_working(
         context, page = citizen(browser, portal, state)
         page.goto("/")
         expect(page.locator("[data-down]")).to_have_text(
-            "Dịch vụ Danh mục thủ tục hành chính tạm thời không phản hồi, vui lòng thử lại sau.")
+            "Dịch vụ Danh mục thủ tục hành chính tạm thời không phản hồi, vui lòng thử lại sau."
+        )
         expect(page.get_by_role("heading", name="TRA CỨU HỒ SƠ ĐÃ NỘP")).to_be_visible()
         shot(page, "21-dich-vu-ngung")
         page.goto("/ho-so")

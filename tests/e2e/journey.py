@@ -30,7 +30,8 @@ EXTRACT = "1.004873"  # Cấp bản sao trích lục hộ tịch (level 4, 8.000
 def ok(response: httpx.Response, status: int = 200) -> Any:
     assert response.status_code == status, (
         f"{response.request.method} {response.request.url.path}: "
-        f"{response.status_code} {response.text[:800]}")
+        f"{response.status_code} {response.text[:800]}"
+    )
     return response.json()
 
 
@@ -71,8 +72,9 @@ class Session:
 
 def log_in(suite: Suite, email: str, password: str = DEMO_PASSWORD) -> Session:
     with suite.client() as anonymous:
-        tokens = ok(anonymous.post("/api/v1/auth/login",
-                                   json={"email": email, "password": password}))
+        tokens = ok(
+            anonymous.post("/api/v1/auth/login", json={"email": email, "password": password})
+        )
     assert tokens["token_type"] == "Bearer"
     http = suite.client(headers={"Authorization": f"Bearer {tokens['access_token']}"})
     return Session(http, email)
@@ -88,20 +90,24 @@ class Person:
 
 def new_citizen(tag: str) -> Person:
     unique = uuid.uuid4().hex[:8]
-    return Person(email=f"{tag}-{unique}@congdan.example.vn",
-                  password=f"Khai sinh cho con {unique}", full_name="Nguyễn Thị Hồng Nhung",
-                  national_id="0371900" + str(uuid.uuid4().int)[:5])
+    return Person(
+        email=f"{tag}-{unique}@congdan.example.vn",
+        password=f"Khai sinh cho con {unique}",
+        full_name="Nguyễn Thị Hồng Nhung",
+        national_id="0371900" + str(uuid.uuid4().int)[:5],
+    )
 
 
 def activation_link(suite: Suite, email: str) -> str:
     """The link of the activation email the SMTP sink received (waits for it)."""
+
     def link() -> str | None:
         for message in mails(suite, email):
-            found = re.search(r"https?://\S+/kich-hoat\?token=[A-Za-z0-9_\-]+",
-                              text_of(message))
+            found = re.search(r"https?://\S+/kich-hoat\?token=[A-Za-z0-9_\-]+", text_of(message))
             if found:
                 return found.group(0)
         return None
+
     found: str = wait_until(link, 60, f"the activation email to {email}")
     return found
 
@@ -109,59 +115,93 @@ def activation_link(suite: Suite, email: str) -> str:
 def register_and_activate(suite: Suite, person: Person) -> Session:
     """«Đăng ký», open the emailed link (the portal posts its token), «Đăng nhập»."""
     with suite.client() as anonymous:
-        created = ok(anonymous.post("/api/v1/auth/register", json={
-            "email": person.email, "password": person.password,
-            "full_name": person.full_name, "national_id": person.national_id,
-            "date_of_birth": "1990-03-04", "phone": "0912345678",
-            "address": "Phường Hoa Lư, tỉnh Ninh Bình"}), 201)
+        created = ok(
+            anonymous.post(
+                "/api/v1/auth/register",
+                json={
+                    "email": person.email,
+                    "password": person.password,
+                    "full_name": person.full_name,
+                    "national_id": person.national_id,
+                    "date_of_birth": "1990-03-04",
+                    "phone": "0912345678",
+                    "address": "Phường Hoa Lư, tỉnh Ninh Bình",
+                },
+            ),
+            201,
+        )
         assert created["status"] == "pending"
-        refused = anonymous.post("/api/v1/auth/login",
-                                 json={"email": person.email, "password": person.password})
+        refused = anonymous.post(
+            "/api/v1/auth/login", json={"email": person.email, "password": person.password}
+        )
         assert refused.status_code == 403 and refused.json()["type"].endswith(
-            "account-not-activated")
+            "account-not-activated"
+        )
         link = activation_link(suite, person.email)
         assert link.startswith(suite.gateway_url + "/kich-hoat?token=")
         token = parse_qs(urlsplit(link).query)["token"][0]
-        assert ok(anonymous.post("/api/v1/auth/activate", json={"token": token}))[
-            "status"] == "active"
+        assert (
+            ok(anonymous.post("/api/v1/auth/activate", json={"token": token}))["status"] == "active"
+        )
     return log_in(suite, person.email, person.password)
 
 
-def officer_act(officer: Session, dossier_id: str, action: str,
-                body: dict[str, Any] | None = None) -> dict[str, Any]:
-    result: dict[str, Any] = ok(officer.post(
-        f"/api/v1/officer/dossiers/{dossier_id}/{action}", json=body or {}))
+def officer_act(
+    officer: Session, dossier_id: str, action: str, body: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    result: dict[str, Any] = ok(
+        officer.post(f"/api/v1/officer/dossiers/{dossier_id}/{action}", json=body or {})
+    )
     return result
 
 
-def upload(citizen: Session, dossier_id: str, document_code: str, name: str,
-           data: bytes) -> dict[str, Any]:
-    result: dict[str, Any] = ok(citizen.post(
-        f"/api/v1/dossiers/{dossier_id}/attachments", data={"document_code": document_code},
-        files={"file": (name, data, "application/pdf")}), 201)
+def upload(
+    citizen: Session, dossier_id: str, document_code: str, name: str, data: bytes
+) -> dict[str, Any]:
+    result: dict[str, Any] = ok(
+        citizen.post(
+            f"/api/v1/dossiers/{dossier_id}/attachments",
+            data={"document_code": document_code},
+            files={"file": (name, data, "application/pdf")},
+        ),
+        201,
+    )
     return result
 
 
 def add_wallet_document(citizen: Session, number: str) -> str:
     """«Giấy tờ cá nhân»: the citizen's identity card, kept in identity's wallet."""
-    added = ok(citizen.post("/api/v1/me/documents",
-                            data={"type": "cccd", "number": number, "issued_on": "2021-05-01",
-                                  "issuer": "Cục Cảnh sát quản lý hành chính về trật tự xã hội"},
-                            files={"file": ("cccd.pdf", pdf(number), "application/pdf")}), 201)
+    added = ok(
+        citizen.post(
+            "/api/v1/me/documents",
+            data={
+                "type": "cccd",
+                "number": number,
+                "issued_on": "2021-05-01",
+                "issuer": "Cục Cảnh sát quản lý hành chính về trật tự xã hội",
+            },
+            files={"file": ("cccd.pdf", pdf(number), "application/pdf")},
+        ),
+        201,
+    )
     return str(added["id"])
 
 
-def cite_wallet_document(citizen: Session, dossier_id: str, document_code: str,
-                         wallet_id: str) -> None:
+def cite_wallet_document(
+    citizen: Session, dossier_id: str, document_code: str, wallet_id: str
+) -> None:
     """Cite it in the dossier: dossier learns of it from identity's event, so wait."""
+
     def cited() -> bool:
-        response = citizen.post(f"/api/v1/dossiers/{dossier_id}/wallet-documents",
-                                json={"document_code": document_code,
-                                      "wallet_document_id": wallet_id})
+        response = citizen.post(
+            f"/api/v1/dossiers/{dossier_id}/wallet-documents",
+            json={"document_code": document_code, "wallet_document_id": wallet_id},
+        )
         if response.status_code == 422:
             return False  # not yet projected into the dossier service
         ok(response, 201)
         return True
+
     wait_until(cited, 60, "the wallet document to reach the dossier service")
 
 
@@ -172,8 +212,9 @@ def status_of(citizen: Session, dossier_id: str) -> str:
 def lookup(suite: Suite, code: str, national_id: str) -> dict[str, Any]:
     """«Tra cứu hồ sơ đã nộp» on the home page: no login, code + last 4 of the CCCD."""
     with suite.client() as anonymous:
-        found: dict[str, Any] = ok(anonymous.get(f"/api/v1/lookup/{code}",
-                                                 params={"id_last4": national_id[-4:]}))
+        found: dict[str, Any] = ok(
+            anonymous.get(f"/api/v1/lookup/{code}", params={"id_last4": national_id[-4:]})
+        )
     return found
 
 
@@ -187,23 +228,39 @@ def pay_at_the_sandbox(payment_url: str) -> httpx.Response:
         token = re.search(r'name="token" value="([0-9a-f]+)"', page.text)
         assert token, page.text
         base = payment_url.split("/paymentv2/")[0]
-        redirect = browser.post(f"{base}/paymentv2/confirm",
-                                data={"token": token.group(1), "action": "pay"})
+        redirect = browser.post(
+            f"{base}/paymentv2/confirm", data={"token": token.group(1), "action": "pay"}
+        )
         assert redirect.status_code == 302, redirect.text
         return redirect
 
 
 def applicant(person_name: str, national_id: str, email: str) -> dict[str, Any]:
-    return {"ho_ten": person_name, "so_dinh_danh": national_id, "ngay_sinh": "1990-03-04",
-            "noi_cu_tru": "Tổ 5, phường Hoa Lư, tỉnh Ninh Bình",
-            "so_dien_thoai": "0912345678", "email": email}
+    return {
+        "ho_ten": person_name,
+        "so_dinh_danh": national_id,
+        "ngay_sinh": "1990-03-04",
+        "noi_cu_tru": "Tổ 5, phường Hoa Lư, tỉnh Ninh Bình",
+        "so_dien_thoai": "0912345678",
+        "email": email,
+    }
 
 
 def extract_draft(citizen: Session, person: Person, copies: int = 1) -> str:
     """A draft of «Cấp bản sao trích lục hộ tịch» (level 4, 8.000 đồng a copy) at the
     ward, its form filled for ``person``; returns its id."""
-    form = {**applicant(person.full_name, person.national_id, person.email),
-            "loai_trich_luc": "Khai sinh", "ho_ten_nguoi_duoc_cap": "Trần Minh Khôi",
-            "so_ban": copies}
-    return str(ok(citizen.post("/api/v1/dossiers", json={
-        "procedure_code": EXTRACT, "agency_code": WARD, "form": form}), 201)["id"])
+    form = {
+        **applicant(person.full_name, person.national_id, person.email),
+        "loai_trich_luc": "Khai sinh",
+        "ho_ten_nguoi_duoc_cap": "Trần Minh Khôi",
+        "so_ban": copies,
+    }
+    return str(
+        ok(
+            citizen.post(
+                "/api/v1/dossiers",
+                json={"procedure_code": EXTRACT, "agency_code": WARD, "form": form},
+            ),
+            201,
+        )["id"]
+    )

@@ -16,8 +16,9 @@ def portal_session(suite: Suite, email: str, password: str = DEMO_PASSWORD) -> h
     form = browser.get("/dang-nhap")
     csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
     assert form.status_code == 200 and csrf, form.text
-    signed_in = browser.post("/dang-nhap", data={"email": email, "password": password,
-                                                 "csrf": csrf.group(1), "next": ""})
+    signed_in = browser.post(
+        "/dang-nhap", data={"email": email, "password": password, "csrf": csrf.group(1), "next": ""}
+    )
     assert signed_in.status_code in (302, 303), signed_in.text
     return browser
 
@@ -30,7 +31,8 @@ def provider_answers(payment_url: str, action: str) -> str:
         token = re.search(r'name="token" value="([0-9a-f]+)"', page.text)
         assert page.status_code == 200 and token, page.text
         base = payment_url.split("/paymentv2/")[0]
-        back = browser.post(f"{base}/paymentv2/confirm",
-                            data={"token": token.group(1), "action": action})
+        back = browser.post(
+            f"{base}/paymentv2/confirm", data={"token": token.group(1), "action": action}
+        )
         assert back.status_code == 302, back.text
         return back.headers["location"]

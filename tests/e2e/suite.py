@@ -82,8 +82,9 @@ class Suite:
 
     def client(self, **kwargs: Any) -> httpx.Client:
         """An HTTP client on the gateway (no proxy from the environment)."""
-        return httpx.Client(base_url=self.gateway_url, trust_env=False,
-                            timeout=kwargs.pop("timeout", 30), **kwargs)
+        return httpx.Client(
+            base_url=self.gateway_url, trust_env=False, timeout=kwargs.pop("timeout", 30), **kwargs
+        )
 
     def stop_all(self) -> None:
         for name in reversed(list(self.processes)):
@@ -91,8 +92,12 @@ class Suite:
 
 
 def _env(engines: Engines, run_id: str, state_dir: Path) -> dict[str, str]:
-    env = {**engines.env(), "MOTCUA_STATE_DIR": str(state_dir),
-           "MOTCUA_SMTP_MAILDIR": str(engines.maildir), "PYTHONPATH": str(ROOT)}
+    env = {
+        **engines.env(),
+        "MOTCUA_STATE_DIR": str(state_dir),
+        "MOTCUA_SMTP_MAILDIR": str(engines.maildir),
+        "PYTHONPATH": str(ROOT),
+    }
     for context in CONTEXTS:
         prefix = f"MOTCUA_{context.upper()}_"
         env[prefix + "TOPIC_PREFIX"] = f"{run_id}."
@@ -113,15 +118,17 @@ def _wire(processes: dict[str, ServiceProcess], specs: list[ServiceSpec]) -> dic
     gateway = processes["gateway"].url
     sandbox = processes["payment-sandbox"].url
     wiring = {spec.url_env: processes[spec.name].url for spec in specs}
-    wiring.update({
-        "MOTCUA_IDENTITY_PORTAL_URL": gateway,
-        "MOTCUA_NOTIFY_PORTAL_URL": gateway,
-        "MOTCUA_PAYMENT_VNPAY_PAYMENT_URL": f"{sandbox}/paymentv2/vpcpay.html",
-        "MOTCUA_PAYMENT_VNPAY_API_URL": f"{sandbox}/merchant_webapi/api/transaction",
-        "MOTCUA_PAYMENT_VNPAY_REPORT_URL": f"{sandbox}/merchant_webapi/api/report",
-        "MOTCUA_PAYMENT_VNPAY_RETURN_URL": f"{gateway}/thanh-toan/ket-qua",
-        "MOTCUA_PAYMENT_SANDBOX_IPN_URL": f"{gateway}/api/v1/payments/vnpay/ipn",
-    })
+    wiring.update(
+        {
+            "MOTCUA_IDENTITY_PORTAL_URL": gateway,
+            "MOTCUA_NOTIFY_PORTAL_URL": gateway,
+            "MOTCUA_PAYMENT_VNPAY_PAYMENT_URL": f"{sandbox}/paymentv2/vpcpay.html",
+            "MOTCUA_PAYMENT_VNPAY_API_URL": f"{sandbox}/merchant_webapi/api/transaction",
+            "MOTCUA_PAYMENT_VNPAY_REPORT_URL": f"{sandbox}/merchant_webapi/api/report",
+            "MOTCUA_PAYMENT_VNPAY_RETURN_URL": f"{gateway}/thanh-toan/ket-qua",
+            "MOTCUA_PAYMENT_SANDBOX_IPN_URL": f"{gateway}/api/v1/payments/vnpay/ipn",
+        }
+    )
     for spec in specs:  # each process keeps its own port variable
         wiring.pop(spec.port_env, None)
     return wiring
@@ -140,19 +147,31 @@ def _seed(suite: Suite, env: dict[str, str]) -> None:
     """``motcua seed --demo`` against this suite, then wait until it has spread."""
     done = subprocess.run(
         [sys.executable, "-c", "from motcua_ops.cli import app; app()", "seed", "--demo"],
-        cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True,
-        timeout=300, check=False,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 0, f"motcua seed --demo failed:\n{done.stdout}\n{done.stderr}"
     dsn, schema = suite.engines.postgres_dsn, f"{suite.run_id}_dossier"
-    wait_until(lambda: rows(dsn, schema, "procedures", "code = %s", (DEMO_PROCEDURE,)),
-               120, f"dossier to receive procedure {DEMO_PROCEDURE} from catalog")
-    wait_until(lambda: rows(dsn, schema, "agencies", "id = %s", ("NB.HOALU",)),
-               60, "dossier to receive the demo agencies from catalog")
+    wait_until(
+        lambda: rows(dsn, schema, "procedures", "code = %s", (DEMO_PROCEDURE,)),
+        120,
+        f"dossier to receive procedure {DEMO_PROCEDURE} from catalog",
+    )
+    wait_until(
+        lambda: rows(dsn, schema, "agencies", "id = %s", ("NB.HOALU",)),
+        60,
+        "dossier to receive the demo agencies from catalog",
+    )
     with suite.client() as api:
+
         def found() -> bool:
             response = api.get("/api/v1/catalog/procedures", params={"q": "khai sinh"})
             return response.status_code == 200 and DEMO_PROCEDURE in response.text
+
         wait_until(found, 60, "catalog search to find the demo procedure")
 
 
@@ -164,8 +183,7 @@ def start_suite(engines: Engines, state_dir: Path) -> Suite:
     env = _env(engines, run_id, state_dir)
     specs = [spec for spec in SERVICES if spec.present()]
     for spec in specs:
-        suite.processes[spec.name] = ServiceProcess(spec.module, env, spec.port_env,
-                                                    suite.log_dir)
+        suite.processes[spec.name] = ServiceProcess(spec.module, env, spec.port_env, suite.log_dir)
     wiring = _wire(suite.processes, specs)
     for process in suite.processes.values():
         process.env.update(wiring)
@@ -176,8 +194,11 @@ def start_suite(engines: Engines, state_dir: Path) -> Suite:
         # notify first: it creates the key pair identity seals emailed links with.
         suite.start("notify")
         with ThreadPoolExecutor(max_workers=len(specs)) as pool:
-            started = [pool.submit(process.start, 120.0)
-                       for name, process in suite.processes.items() if name != "notify"]
+            started = [
+                pool.submit(process.start, 120.0)
+                for name, process in suite.processes.items()
+                if name != "notify"
+            ]
             for future in started:
                 future.result()
         _seed(suite, {**env, **wiring})

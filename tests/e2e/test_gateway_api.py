@@ -49,8 +49,9 @@ def test_with_catalog_stopped_its_api_answers_503_and_the_rest_works(suite: Suit
         again.close()
         dossier_id = extract_draft(citizen, person)
         upload(citizen, dossier_id, "TK", "to-khai.pdf", pdf(f"tk-{dossier_id}"))
-        cite_wallet_document(citizen, dossier_id, "GTTT",
-                             add_wallet_document(citizen, person.national_id))
+        cite_wallet_document(
+            citizen, dossier_id, "GTTT", add_wallet_document(citizen, person.national_id)
+        )
         code = ok(citizen.post(f"/api/v1/dossiers/{dossier_id}/submit"))["code"]
         assert lookup(suite, code, person.national_id)["status"] == "submitted"
         assert ok(citizen.get("/api/v1/payments/orders"))["items"] == []
@@ -72,17 +73,22 @@ def test_the_combined_openapi_document_covers_every_service(suite: Suite) -> Non
     assert "strict-transport-security" not in response.headers  # plain HTTP here
     assert "x-motcua-unavailable" not in document
     paths = document["paths"]
-    for path in ("/api/v1/auth/login", "/api/v1/me", "/api/v1/catalog/procedures",
-                 "/api/v1/dossiers", "/api/v1/officer/dossiers/{dossier_id}/accept",
-                 "/api/v1/lookup/{code}", "/api/v1/payments/orders/{order_id}/checkout"):
+    for path in (
+        "/api/v1/auth/login",
+        "/api/v1/me",
+        "/api/v1/catalog/procedures",
+        "/api/v1/dossiers",
+        "/api/v1/officer/dossiers/{dossier_id}/accept",
+        "/api/v1/lookup/{code}",
+        "/api/v1/payments/orders/{order_id}/checkout",
+    ):
         assert path in paths, path
     schemas = document["components"]["schemas"]
 
     def refs(node: Any) -> list[str]:
         if isinstance(node, dict):
-            return [node["$ref"]] if "$ref" in node else [r for v in node.values()
-                                                          for r in refs(v)]
+            return [node["$ref"]] if "$ref" in node else [r for v in node.values() for r in refs(v)]
         return [r for v in node for r in refs(v)] if isinstance(node, list) else []
-    missing = {r for r in refs(document) if r.removeprefix("#/components/schemas/")
-               not in schemas}
+
+    missing = {r for r in refs(document) if r.removeprefix("#/components/schemas/") not in schemas}
     assert not missing  # every reference resolves in the merged document

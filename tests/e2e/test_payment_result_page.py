@@ -40,8 +40,10 @@ def outcome_of(page_html: str) -> str:
 def test_the_provider_sends_the_payer_back_to_the_portal_result_page(suite: Suite) -> None:
     person = new_citizen("ket-qua-tt")
     citizen = register_and_activate(suite, person)
-    officers = {name: log_in(suite, f"{name}.hoalu@motcua.local")
-                for name in ("receiver", "processor", "approver")}
+    officers = {
+        name: log_in(suite, f"{name}.hoalu@motcua.local")
+        for name in ("receiver", "processor", "approver")
+    }
     browser = portal_session(suite, person.email, person.password)
     stranger = new_citizen("nguoi-la")
     register_and_activate(suite, stranger).close()
@@ -49,27 +51,41 @@ def test_the_provider_sends_the_payer_back_to_the_portal_result_page(suite: Suit
     try:
         dossier_id = extract_draft(citizen, person)
         upload(citizen, dossier_id, "TK", "to-khai.pdf", pdf("tk-ket-qua" + person.email))
-        cite_wallet_document(citizen, dossier_id, "GTTT",
-                             add_wallet_document(citizen, person.national_id))
+        cite_wallet_document(
+            citizen, dossier_id, "GTTT", add_wallet_document(citizen, person.national_id)
+        )
         code = ok(citizen.post(f"/api/v1/dossiers/{dossier_id}/submit"))["code"]
         officer = f"/api/v1/officer/dossiers/{dossier_id}"
         ok(officers["receiver"].post(f"{officer}/accept", json={}))
         ok(officers["processor"].post(f"{officer}/start-processing", json={}))
-        ok(officers["processor"].post(f"{officer}/propose",
-                                      json={"decision": "approve", "note": "Đủ"}))
-        ok(officers["approver"].post(f"{officer}/approve",
-                                     json={"result": {"number": "TL-2026-000046"}}))
+        ok(
+            officers["processor"].post(
+                f"{officer}/propose", json={"decision": "approve", "note": "Đủ"}
+            )
+        )
+        ok(
+            officers["approver"].post(
+                f"{officer}/approve", json={"result": {"number": "TL-2026-000046"}}
+            )
+        )
 
         def the_order() -> dict[str, Any] | None:
-            items = ok(citizen.get("/api/v1/payments/orders",
-                                   params={"dossier_id": dossier_id}))["items"]
+            items = ok(citizen.get("/api/v1/payments/orders", params={"dossier_id": dossier_id}))[
+                "items"
+            ]
             return items[0] if items else None
+
         order = wait_until(the_order, 60, "the fee order")
 
         def checkout(key: str) -> str:
-            attempt = ok(citizen.post(f"/api/v1/payments/orders/{order['id']}/checkout",
-                                      headers={"Idempotency-Key": key},
-                                      json={"method": "vnpay", "accept_terms": True}), 201)
+            attempt = ok(
+                citizen.post(
+                    f"/api/v1/payments/orders/{order['id']}/checkout",
+                    headers={"Idempotency-Key": key},
+                    json={"method": "vnpay", "accept_terms": True},
+                ),
+                201,
+            )
             return str(attempt["payment_url"])
 
         # «Hủy» at the provider: back at the portal, failed once the IPN says so
@@ -86,6 +102,7 @@ def test_the_provider_sends_the_payer_back_to_the_portal_result_page(suite: Suit
             page = browser.get(path)
             assert page.status_code == 200, page.text
             return page.text if outcome_of(page.text) == "Thanh toán thất bại" else None
+
         shown = wait_until(failed, 60, "the cancelled attempt on the result page")
         assert "Người nộp đã hủy giao dịch" in shown and code in shown
         assert f'href="/giao-dich/{order["id"]}"' in shown and "Thanh toán lại" in shown
@@ -93,7 +110,8 @@ def test_the_provider_sends_the_payer_back_to_the_portal_result_page(suite: Suit
 
         # paid: waiting (or paid already), then paid with the receipt and the dossier
         path = provider_answers(checkout(f"tra-{dossier_id}"), "pay").removeprefix(
-            suite.gateway_url)
+            suite.gateway_url
+        )
         first = browser.get(path)
         assert outcome_of(first.text) in ("Đang chờ xác nhận", "Đã thanh toán")
         if outcome_of(first.text) == "Đang chờ xác nhận":
@@ -102,6 +120,7 @@ def test_the_provider_sends_the_payer_back_to_the_portal_result_page(suite: Suit
         def paid() -> str | None:
             page = browser.get(path)
             return page.text if outcome_of(page.text) == "Đã thanh toán" else None
+
         shown = wait_until(paid, 60, "the paid order on the result page")
         assert "8.000 ₫" in shown and code in shown and '<meta http-equiv="refresh"' not in shown
         assert f'href="/ho-so/{dossier_id}"' in shown

@@ -32,9 +32,11 @@ def test_a_refused_file_is_explained_on_the_form_page(suite: Suite) -> None:
         assert page.status_code == 200 and csrf, page.text
 
         def attach(name: str, content: bytes) -> tuple[int, str]:
-            sent = browser.post(f"/ho-so/{dossier_id}/tep",
-                                data={"csrf": csrf.group(1), "document_code": "TK"},
-                                files={"file": (name, content, "application/pdf")})
+            sent = browser.post(
+                f"/ho-so/{dossier_id}/tep",
+                data={"csrf": csrf.group(1), "document_code": "TK"},
+                files={"file": (name, content, "application/pdf")},
+            )
             return sent.status_code, html.unescape(sent.text)
 
         status, text = attach("to-khai.pdf", b"just text pretending to be a PDF")
@@ -62,10 +64,15 @@ def test_a_refused_wallet_document_is_explained_to_the_page_script(suite: Suite)
         page = browser.get(f"/ho-so/{dossier_id}/khai")
         csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
         assert page.status_code == 200 and csrf, page.text
-        sent = browser.post(f"/ho-so/{dossier_id}/kho-giay-to",
-                            data={"csrf": csrf.group(1), "document_code": "TK",
-                                  "wallet_document_id": "not-in-the-wallet"},
-                            headers={"accept": "application/json"})
+        sent = browser.post(
+            f"/ho-so/{dossier_id}/kho-giay-to",
+            data={
+                "csrf": csrf.group(1),
+                "document_code": "TK",
+                "wallet_document_id": "not-in-the-wallet",
+            },
+            headers={"accept": "application/json"},
+        )
         assert sent.status_code == 422, sent.text
         assert sent.headers["content-type"].startswith("application/problem+json")
         assert "kho dữ liệu" in sent.json()["detail"]

@@ -44,17 +44,31 @@ def test_the_approver_attaches_the_result_and_the_owner_downloads_it(suite: Suit
     person = new_citizen("tep-ket-qua")
     citizen = register_and_activate(suite, person)
     stranger = register_and_activate(suite, new_citizen("nguoi-la-kq"))
-    officers = {name: log_in(suite, f"{name}.hoalu@motcua.local")
-                for name in ("receiver", "processor", "approver")}
+    officers = {
+        name: log_in(suite, f"{name}.hoalu@motcua.local")
+        for name in ("receiver", "processor", "approver")
+    }
     browser = portal_session(suite, person.email, person.password)
     result_pdf = pdf("ket-qua-" + person.email)
     try:
-        dossier_id = ok(citizen.post("/api/v1/dossiers", json={
-            "procedure_code": REREGISTRATION, "agency_code": WARD, "form": {
-                "ho_ten": person.full_name, "so_dinh_danh": person.national_id,
-                "noi_cu_tru": "Phường Hoa Lư, tỉnh Ninh Bình", "so_dien_thoai": "0912345678",
-                "email": person.email, "noi_dang_ky_truoc": "UBND xã Ninh Hải (cũ)"}}),
-            201)["id"]
+        dossier_id = ok(
+            citizen.post(
+                "/api/v1/dossiers",
+                json={
+                    "procedure_code": REREGISTRATION,
+                    "agency_code": WARD,
+                    "form": {
+                        "ho_ten": person.full_name,
+                        "so_dinh_danh": person.national_id,
+                        "noi_cu_tru": "Phường Hoa Lư, tỉnh Ninh Bình",
+                        "so_dien_thoai": "0912345678",
+                        "email": person.email,
+                        "noi_dang_ky_truoc": "UBND xã Ninh Hải (cũ)",
+                    },
+                },
+            ),
+            201,
+        )["id"]
         for code in ("TK", "BANSAO", "GTTT"):
             upload(citizen, dossier_id, code, f"{code}.pdf", pdf(code + person.email))
         ok(citizen.post(f"/api/v1/dossiers/{dossier_id}/submit"))
@@ -64,20 +78,31 @@ def test_the_approver_attaches_the_result_and_the_owner_downloads_it(suite: Suit
         officer = f"/api/v1/officer/dossiers/{dossier_id}"
         ok(officers["receiver"].post(f"{officer}/accept", json={}))
         ok(officers["processor"].post(f"{officer}/start-processing", json={}))
-        ok(officers["processor"].post(f"{officer}/propose",
-                                      json={"decision": "approve", "note": "Đủ điều kiện."}))
+        ok(
+            officers["processor"].post(
+                f"{officer}/propose", json={"decision": "approve", "note": "Đủ điều kiện."}
+            )
+        )
         form = {"result_number": "KSL-8/2026", "result_note": "Bản chính ký số"}
         sent = {"file": (RESULT_NAME, result_pdf, "application/pdf")}
-        refused(officers["processor"].post(f"{officer}/approve", data=form, files=sent), 403,
-                "dossier-missing-officer-role")  # not an approver: refused, nothing recorded
+        refused(
+            officers["processor"].post(f"{officer}/approve", data=form, files=sent),
+            403,
+            "dossier-missing-officer-role",
+        )  # not an approver: refused, nothing recorded
         assert status_of(citizen, dossier_id) == "in_processing"
         approved = ok(officers["approver"].post(f"{officer}/approve", data=form, files=sent))
         assert approved["status"] == "awaiting_payment"
         assert approved["result"] == {
-            "number": "KSL-8/2026", "note": "Bản chính ký số",
-            "document": {"name": RESULT_NAME, "content_type": "application/pdf",
-                         "size": len(result_pdf),
-                         "sha256": hashlib.sha256(result_pdf).hexdigest()}}
+            "number": "KSL-8/2026",
+            "note": "Bản chính ký số",
+            "document": {
+                "name": RESULT_NAME,
+                "content_type": "application/pdf",
+                "size": len(result_pdf),
+                "sha256": hashlib.sha256(result_pdf).hexdigest(),
+            },
+        }
 
         # the fee is still due: the owner waits, the agency already has it
         detail = refused(citizen.get(result_url), 404, "result-not-found")
@@ -88,23 +113,33 @@ def test_the_approver_attaches_the_result_and_the_owner_downloads_it(suite: Suit
         assert page.status_code == 200 and "Tải kết quả giải quyết" not in page.text
 
         def the_order() -> dict[str, Any] | None:
-            items = ok(citizen.get("/api/v1/payments/orders",
-                                   params={"dossier_id": dossier_id}))["items"]
+            items = ok(citizen.get("/api/v1/payments/orders", params={"dossier_id": dossier_id}))[
+                "items"
+            ]
             return items[0] if items else None
+
         order = wait_until(the_order, 60, "the fee order")
-        ok(officers["receiver"].post(
-            f"/api/v1/payments/orders/{order['id']}/office-payment",
-            json={"receipt_no": "BL-KQ-0001", "amount": order["amount"]},
-            headers={"Idempotency-Key": f"office-{order['id']}"}))
-        wait_until(lambda: status_of(citizen, dossier_id) == "result_ready", 60,
-                   "the dossier to learn of the payment")
+        ok(
+            officers["receiver"].post(
+                f"/api/v1/payments/orders/{order['id']}/office-payment",
+                json={"receipt_no": "BL-KQ-0001", "amount": order["amount"]},
+                headers={"Idempotency-Key": f"office-{order['id']}"},
+            )
+        )
+        wait_until(
+            lambda: status_of(citizen, dossier_id) == "result_ready",
+            60,
+            "the dossier to learn of the payment",
+        )
 
         got = citizen.get(result_url)
         assert got.status_code == 200 and got.content == result_pdf
         assert got.headers["content-type"] == "application/pdf"
         assert got.headers["content-disposition"].startswith("attachment;")
-        assert f"filename*=UTF-8''{quote(RESULT_NAME, safe='')}" in (
-            got.headers["content-disposition"])
+        assert (
+            f"filename*=UTF-8''{quote(RESULT_NAME, safe='')}"
+            in (got.headers["content-disposition"])
+        )
         refused(stranger.get(result_url), 404, "dossier-not-found")
 
         page = browser.get(f"/ho-so/{dossier_id}")
@@ -112,8 +147,9 @@ def test_the_approver_attaches_the_result_and_the_owner_downloads_it(suite: Suit
         assert f'href="/ho-so/{dossier_id}/ket-qua"' in page.text
         downloaded = browser.get(f"/ho-so/{dossier_id}/ket-qua")
         assert downloaded.status_code == 200
-        assert hashlib.sha256(downloaded.content).hexdigest() == hashlib.sha256(
-            result_pdf).hexdigest()
+        assert (
+            hashlib.sha256(downloaded.content).hexdigest() == hashlib.sha256(result_pdf).hexdigest()
+        )
         assert downloaded.headers["content-disposition"].startswith("attachment")
     finally:
         for session in (citizen, stranger, *officers.values()):

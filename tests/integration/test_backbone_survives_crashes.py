@@ -37,10 +37,15 @@ def _headers(user: str) -> dict[str, str]:
 def _file_and_submit(api: httpx.Client, run_id: str, index: int) -> tuple[str, str, str]:
     user = f"{run_id}-citizen-{index}"
     email = f"{run_id}-{index}@example.vn"
-    created = api.post("/api/v1/dossiers", headers=_headers(user), json={
-        "procedure_code": "1.001193", "agency_code": "NB.HOALU",
-        "form": {"ho_ten": f"Nguyễn Văn {index}", "email": email},
-    })
+    created = api.post(
+        "/api/v1/dossiers",
+        headers=_headers(user),
+        json={
+            "procedure_code": "1.001193",
+            "agency_code": "NB.HOALU",
+            "form": {"ho_ten": f"Nguyễn Văn {index}", "email": email},
+        },
+    )
     assert created.status_code == 201, created.text
     dossier_id = created.json()["id"]
     submitted = api.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=_headers(user))
@@ -51,18 +56,29 @@ def _file_and_submit(api: httpx.Client, run_id: str, index: int) -> tuple[str, s
 # The procedure the dossiers are filed under, as catalog publishes it (the dossier
 # worker keeps it locally): level 3, no required documents, so a draft submits at once.
 PROCEDURE = {
-    "code": "1.001193", "version": 1, "name": "Đăng ký khai sinh", "service_level": 3,
-    "mode": "mot_phan", "agency_codes": ["NB.HOALU"], "required_documents": [],
+    "code": "1.001193",
+    "version": 1,
+    "name": "Đăng ký khai sinh",
+    "service_level": 3,
+    "mode": "mot_phan",
+    "agency_codes": ["NB.HOALU"],
+    "required_documents": [],
     "form_schema": {"type": "object", "properties": {"email": {"type": "string"}}},
-    "time_limit_days": 3, "fees": [], "result_delivery": ["office"],
+    "time_limit_days": 3,
+    "fees": [],
+    "result_delivery": ["office"],
 }
 
 
 async def _publish_procedure(bootstrap: str, topic: str) -> None:
     event = IntegrationEvent(
-        id=IntegrationEvent.stable_id("1.001193", 1), source="/motcua/catalog",
-        type="vn.motcua.catalog.procedure_published", subject="1.001193",
-        time=datetime.now(UTC), data=PROCEDURE, sequence=1,
+        id=IntegrationEvent.stable_id("1.001193", 1),
+        source="/motcua/catalog",
+        type="vn.motcua.catalog.procedure_published",
+        subject="1.001193",
+        time=datetime.now(UTC),
+        data=PROCEDURE,
+        sequence=1,
         actor=Actor(id="catalog", role="system"),
     )
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
@@ -98,8 +114,7 @@ def test_every_event_arrives_once_in_effect_despite_sigkills(
         "MOTCUA_NOTIFY_POSTGRES_SCHEMA": f"{run_id}_notify",
         "MOTCUA_NOTIFY_CONSUMER_GROUP": run_id,
     }
-    worker = ServiceProcess("services.dossier.worker", env, "MOTCUA_DOSSIER_WORKER_PORT",
-                            tmp_path)
+    worker = ServiceProcess("services.dossier.worker", env, "MOTCUA_DOSSIER_WORKER_PORT", tmp_path)
     api = ServiceProcess("services.dossier", env, "MOTCUA_DOSSIER_PORT", tmp_path)
     relay = ServiceProcess("services.dossier.relay", env, "MOTCUA_DOSSIER_RELAY_PORT", tmp_path)
     notify = ServiceProcess("services.notify", env, "MOTCUA_NOTIFY_PORT", tmp_path)
@@ -107,10 +122,14 @@ def test_every_event_arrives_once_in_effect_despite_sigkills(
     filed: list[tuple[str, str, str]] = []
     try:
         worker.start()
-        asyncio.run(_publish_procedure(engines.kafka_bootstrap_servers,
-                                       f"{run_id}.motcua.catalog.events"))
-        wait_for(lambda: len(rows(engines.postgres_dsn, run_id, "procedures")) == 1, 60,
-                  "the procedure to reach the dossier service")
+        asyncio.run(
+            _publish_procedure(engines.kafka_bootstrap_servers, f"{run_id}.motcua.catalog.events")
+        )
+        wait_for(
+            lambda: len(rows(engines.postgres_dsn, run_id, "procedures")) == 1,
+            60,
+            "the procedure to reach the dossier service",
+        )
         api.start()
         relay.start()
         notify.start()
@@ -133,11 +152,19 @@ def test_every_event_arrives_once_in_effect_despite_sigkills(
         db = notify_store(engines, f"{run_id}_notify")
         expected_ids = {
             str(IntegrationEvent.stable_id(dossier_id, seq))
-            for dossier_id, _, _ in filed for seq in (1, 2)
+            for dossier_id, _, _ in filed
+            for seq in (1, 2)
         }
-        wait_for(lambda: db.query("SELECT count(*) AS n FROM notifications"
-                                  " WHERE email_status <> 'pending'")[0]["n"]
-                  >= len(expected_ids), 240, "every notification to be handled")
+        wait_for(
+            lambda: (
+                db.query("SELECT count(*) AS n FROM notifications WHERE email_status <> 'pending'")[
+                    0
+                ]["n"]
+                >= len(expected_ids)
+            ),
+            240,
+            "every notification to be handled",
+        )
         # a short grace period: anything still in flight would show up as a duplicate
         time.sleep(2)
 
@@ -171,8 +198,11 @@ def test_every_event_arrives_once_in_effect_despite_sigkills(
 
         # Every event delivered a second time changes nothing.
         asyncio.run(_republish(bootstrap, topic, records))
-        wait_for(lambda: asyncio.run(group_lag(bootstrap, [topic], run_id)) == 0, 180,
-                  "notify to consume the redelivered events")
+        wait_for(
+            lambda: asyncio.run(group_lag(bootstrap, [topic], run_id)) == 0,
+            180,
+            "notify to consume the redelivered events",
+        )
         assert db.count("notifications") == 2 * DOSSIERS
         assert sum(len(messages_to(engines.maildir, email)) for _, _, email in filed) == deliveries
     finally:

@@ -20,14 +20,16 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def catalog(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningCatalog]:
-    with running_catalog(engines, tmp_path_factory.mktemp("catalog-calendar"),
-                         seed=False) as running:
+    with running_catalog(
+        engines, tmp_path_factory.mktemp("catalog-calendar"), seed=False
+    ) as running:
         yield running
 
 
 def _due(catalog: RunningCatalog, start: str, days: int) -> str:
-    response = catalog.api.post("/api/v1/catalog/calendar/add-working-days",
-                                json={"start": start, "days": days})
+    response = catalog.api.post(
+        "/api/v1/catalog/calendar/add-working-days", json={"start": start, "days": days}
+    )
     assert response.status_code == 200, response.text
     return response.json()["due_local"]  # type: ignore[no-any-return]
 
@@ -49,10 +51,12 @@ def test_working_days_skip_tet_and_the_weekends_around_it(catalog: RunningCatalo
 
 def test_an_admin_override_moves_the_dates_and_is_published(catalog: RunningCatalog) -> None:
     api = catalog.api
-    body = {"days_off": ["2026-02-23"], "working_days": ["2026-02-28"],
-            "reason": "Thông báo nghỉ Tết của Thủ tướng Chính phủ"}
-    assert api.put("/api/v1/catalog/calendar/2026", json=body,
-                   headers=CITIZEN).status_code == 403
+    body = {
+        "days_off": ["2026-02-23"],
+        "working_days": ["2026-02-28"],
+        "reason": "Thông báo nghỉ Tết của Thủ tướng Chính phủ",
+    }
+    assert api.put("/api/v1/catalog/calendar/2026", json=body, headers=CITIZEN).status_code == 403
     assert _due(catalog, "2026-02-12T10:00:00+07:00", 3) == "2026-02-24T10:00:00+07:00"
 
     saved = api.put("/api/v1/catalog/calendar/2026", json=body, headers=ADMIN)
@@ -63,24 +67,38 @@ def test_an_admin_override_moves_the_dates_and_is_published(catalog: RunningCata
     assert _due(catalog, "2026-02-27T10:00:00+07:00", 1) == "2026-02-28T10:00:00+07:00"
     year = api.get("/api/v1/catalog/calendar/2026").json()
     assert year["overrides"] == {"days_off": ["2026-02-23"], "working_days": ["2026-02-28"]}
-    assert {"date": "2026-02-28", "name": "Ngày làm việc bù theo thông báo của Chính phủ",
-            "source": "override"} in year["working_days"]
+    assert {
+        "date": "2026-02-28",
+        "name": "Ngày làm việc bù theo thông báo của Chính phủ",
+        "source": "override",
+    } in year["working_days"]
 
     [event] = events_for(catalog, "calendar-2026", 1)
     assert event["type"] == "vn.motcua.catalog.calendar_updated"
-    assert event["data"] == {"year": 2026, "days_off": ["2026-02-23"],
-                             "working_days": ["2026-02-28"], "reason": body["reason"]}
+    assert event["data"] == {
+        "year": 2026,
+        "days_off": ["2026-02-23"],
+        "working_days": ["2026-02-28"],
+        "reason": body["reason"],
+    }
 
 
 def test_bad_calendar_input_is_a_problem(catalog: RunningCatalog) -> None:
     api = catalog.api
-    outside = api.put("/api/v1/catalog/calendar/2027", headers=ADMIN,
-                      json={"days_off": ["2026-05-04"], "reason": "nhầm năm"})
+    outside = api.put(
+        "/api/v1/catalog/calendar/2027",
+        headers=ADMIN,
+        json={"days_off": ["2026-05-04"], "reason": "nhầm năm"},
+    )
     assert outside.status_code == 422 and outside.json()["type"].endswith("/invalid-calendar")
-    naive = api.post("/api/v1/catalog/calendar/add-working-days",
-                     json={"start": "2026-02-12T10:00:00", "days": 1})
+    naive = api.post(
+        "/api/v1/catalog/calendar/add-working-days",
+        json={"start": "2026-02-12T10:00:00", "days": 1},
+    )
     assert naive.status_code == 422 and "múi giờ" in naive.json()["detail"]
-    negative = api.post("/api/v1/catalog/calendar/add-working-days",
-                        json={"start": "2026-02-12T10:00:00Z", "days": -1})
+    negative = api.post(
+        "/api/v1/catalog/calendar/add-working-days",
+        json={"start": "2026-02-12T10:00:00Z", "days": -1},
+    )
     assert negative.status_code == 422
     assert api.get("/api/v1/catalog/calendar/1800").status_code == 422

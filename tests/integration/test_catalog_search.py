@@ -26,10 +26,21 @@ def _search(catalog: RunningCatalog, **params: object) -> dict:  # type: ignore[
     return response.json()  # type: ignore[no-any-return]
 
 
-@pytest.mark.parametrize("query", ["đăng ký khai sinh", "dang ky khai sinh", "Khai Sinh",
-                                   "khai sinh", "KHAI SINH", "khai s", "dang ky khai s"])
-def test_birth_registration_comes_first_however_it_is_typed(catalog: RunningCatalog,
-                                                             query: str) -> None:
+@pytest.mark.parametrize(
+    "query",
+    [
+        "đăng ký khai sinh",
+        "dang ky khai sinh",
+        "Khai Sinh",
+        "khai sinh",
+        "KHAI SINH",
+        "khai s",
+        "dang ky khai s",
+    ],
+)
+def test_birth_registration_comes_first_however_it_is_typed(
+    catalog: RunningCatalog, query: str
+) -> None:
     result = _search(catalog, q=query)
     assert result["items"][0]["name"] == BIRTH
     assert result["items"][0]["code"] == "1.001193"
@@ -37,7 +48,12 @@ def test_birth_registration_comes_first_however_it_is_typed(catalog: RunningCata
 
 def test_a_word_found_nowhere_finds_nothing(catalog: RunningCatalog) -> None:
     assert _search(catalog, q="khai sinh xyzw") == {
-        "items": [], "total": 0, "page": 1, "page_size": 20, "query": "khai sinh xyzw"}
+        "items": [],
+        "total": 0,
+        "page": 1,
+        "page_size": 20,
+        "query": "khai sinh xyzw",
+    }
 
 
 def test_keywords_find_what_people_call_a_procedure(catalog: RunningCatalog) -> None:

@@ -32,8 +32,9 @@ def _state(dsn: str, schema: str) -> dict[str, Any]:
         }
 
 
-def test_the_demo_seed_is_idempotent(engines: Engines, monkeypatch: pytest.MonkeyPatch,
-                                     run_id: str) -> None:
+def test_the_demo_seed_is_idempotent(
+    engines: Engines, monkeypatch: pytest.MonkeyPatch, run_id: str
+) -> None:
     monkeypatch.setenv("MOTCUA_POSTGRES_DSN", engines.postgres_dsn)
     monkeypatch.setenv("MOTCUA_CATALOG_POSTGRES_SCHEMA", run_id)
     try:

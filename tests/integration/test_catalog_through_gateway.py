@@ -19,11 +19,13 @@ pytestmark = pytest.mark.integration
 
 def test_search_read_and_download_through_the_gateway(engines: Engines, tmp_path: Path) -> None:
     with running_catalog(engines, tmp_path) as catalog:
-        upstreams = {f"MOTCUA_GATEWAY_{name.upper()}_URL": "http://127.0.0.1:9"
-                     for name in SERVICES}
+        upstreams = {
+            f"MOTCUA_GATEWAY_{name.upper()}_URL": "http://127.0.0.1:9" for name in SERVICES
+        }
         upstreams["MOTCUA_GATEWAY_CATALOG_URL"] = str(catalog.api.base_url).rstrip("/")
-        gateway = ServiceProcess("services.gateway", {**engines.env(), **upstreams},
-                                 "MOTCUA_GATEWAY_PORT", tmp_path).start()
+        gateway = ServiceProcess(
+            "services.gateway", {**engines.env(), **upstreams}, "MOTCUA_GATEWAY_PORT", tmp_path
+        ).start()
         try:
             with httpx.Client(base_url=gateway.url, trust_env=False, timeout=30) as edge:
                 found = edge.get("/api/v1/catalog/procedures", params={"q": "dang ky khai sinh"})
@@ -34,11 +36,13 @@ def test_search_read_and_download_through_the_gateway(engines: Engines, tmp_path
                 form = edge.get("/api/v1/catalog/procedures/1.001193/templates/TK")
                 assert form.status_code == 200
                 assert unquote(form.headers["content-disposition"].split("''")[1]) == (
-                    "Tờ khai đăng ký khai sinh.docx")
+                    "Tờ khai đăng ký khai sinh.docx"
+                )
                 assert edge.get("/api/v1/catalog/calendar/2026").status_code == 200
 
-                forged = edge.put("/api/v1/catalog/fields/HOTICH", headers=ADMIN,
-                                  json={"name": "Bị đổi tên"})
+                forged = edge.put(
+                    "/api/v1/catalog/fields/HOTICH", headers=ADMIN, json={"name": "Bị đổi tên"}
+                )
                 assert forged.status_code in (401, 403)
                 assert forged.headers["content-type"] == "application/problem+json"
             fields = catalog.api.get("/api/v1/catalog/fields").json()["items"]

@@ -32,18 +32,25 @@ async def _procedure(dsn: str, schema: str) -> None:
     migrate(dsn, schema, MIGRATIONS, metadata)
     pool = await open_async_pool(dsn, schema, max_size=1)
     try:
-        await IncomingEvents(pool, dossiers=None).handle(IntegrationEvent(  # type: ignore[arg-type]
-            id=uuid.uuid4(), source="/motcua/catalog", type="vn.motcua.catalog.procedure_published",
-            subject=PROCEDURE["code"], time=datetime.now(UTC), data=PROCEDURE, sequence=1,
-            actor=Actor(id="catalog", role="system")))
+        await IncomingEvents(pool, dossiers=None).handle(
+            IntegrationEvent(  # type: ignore[arg-type]
+                id=uuid.uuid4(),
+                source="/motcua/catalog",
+                type="vn.motcua.catalog.procedure_published",
+                subject=PROCEDURE["code"],
+                time=datetime.now(UTC),
+                data=PROCEDURE,
+                sequence=1,
+                actor=Actor(id="catalog", role="system"),
+            )
+        )
     finally:
         await pool.close()
 
 
 def _submitted_ids(bootstrap: str, topic: str, dossier_id: str) -> list[str]:
     found = [IntegrationEvent.from_bytes(r.value) for r in asyncio.run(records(bootstrap, topic))]
-    return [str(e.id) for e in found
-            if e.subject == dossier_id and e.type.endswith(".submitted")]
+    return [str(e.id) for e in found if e.subject == dossier_id and e.type.endswith(".submitted")]
 
 
 def test_killed_after_accepting_a_submission_the_event_still_arrives(
@@ -51,8 +58,12 @@ def test_killed_after_accepting_a_submission_the_event_still_arrives(
 ) -> None:
     schema = event_store_env["MOTCUA_DOSSIER_POSTGRES_SCHEMA"]
     asyncio.run(_procedure(engines.postgres_dsn, schema))
-    env = {**engines.env(), **event_store_env, "MOTCUA_STATE_DIR": str(tmp_path / "state"),
-           "MOTCUA_DOSSIER_TOPIC_PREFIX": f"{run_id}."}
+    env = {
+        **engines.env(),
+        **event_store_env,
+        "MOTCUA_STATE_DIR": str(tmp_path / "state"),
+        "MOTCUA_DOSSIER_TOPIC_PREFIX": f"{run_id}.",
+    }
     topic = f"{run_id}.motcua.dossier.events"
     bootstrap = engines.kafka_bootstrap_servers
     api = ServiceProcess("services.dossier", env, "MOTCUA_DOSSIER_PORT", tmp_path)
@@ -62,9 +73,15 @@ def test_killed_after_accepting_a_submission_the_event_still_arrives(
         api.start(timeout=90)
         relay.start(timeout=90)
         with httpx.Client(base_url=api.url, timeout=30, trust_env=False) as client:
-            created = client.post("/api/v1/dossiers", headers=owner, json={
-                "procedure_code": "1.001193", "agency_code": "NB.HOALU",
-                "form": {"ho_ten": "Nguyễn Văn An"}})
+            created = client.post(
+                "/api/v1/dossiers",
+                headers=owner,
+                json={
+                    "procedure_code": "1.001193",
+                    "agency_code": "NB.HOALU",
+                    "form": {"ho_ten": "Nguyễn Văn An"},
+                },
+            )
             assert created.status_code == 201, created.text
             dossier_id = created.json()["id"]
             relay.kill()  # nothing is published from here on
@@ -80,8 +97,9 @@ def test_killed_after_accepting_a_submission_the_event_still_arrives(
 
         expected = str(IntegrationEvent.stable_id(dossier_id, seen["version"]))
         relay.start(timeout=90)
-        wait_for(lambda: _submitted_ids(bootstrap, topic, dossier_id), 60,
-                 "the submitted event on Kafka")
+        wait_for(
+            lambda: _submitted_ids(bootstrap, topic, dossier_id), 60, "the submitted event on Kafka"
+        )
         relay.kill()
         relay.start(timeout=90)  # may publish again: the same id
         assert set(_submitted_ids(bootstrap, topic, dossier_id)) == {expected}

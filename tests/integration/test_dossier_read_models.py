@@ -36,63 +36,120 @@ pytestmark = pytest.mark.integration
 
 
 def _file(client: httpx.Client, who: dict[str, str], name: str, last4: str) -> tuple[str, str]:
-    created = _ok(client.post("/api/v1/dossiers", headers=who, json={
-        "procedure_code": "1.001193", "agency_code": AGENCY,
-        "form": {"ho_ten_tre": name, "so_dinh_danh": "03620100" + last4}}), 201)
+    created = _ok(
+        client.post(
+            "/api/v1/dossiers",
+            headers=who,
+            json={
+                "procedure_code": "1.001193",
+                "agency_code": AGENCY,
+                "form": {"ho_ten_tre": name, "so_dinh_danh": "03620100" + last4},
+            },
+        ),
+        201,
+    )
     base = f"/api/v1/dossiers/{created['id']}"
-    _ok(client.post(f"{base}/attachments", headers=who, data={"document_code": "giay_chung_sinh"},
-                    files={"file": ("gcs.pdf", PDF, "application/pdf")}), 201)
+    _ok(
+        client.post(
+            f"{base}/attachments",
+            headers=who,
+            data={"document_code": "giay_chung_sinh"},
+            files={"file": ("gcs.pdf", PDF, "application/pdf")},
+        ),
+        201,
+    )
     link = {"document_code": "cccd", "wallet_document_id": f"doc-{who['X-Motcua-User-Id']}"}
-    _eventually(lambda: client.post(f"{base}/wallet-documents", headers=who,
-                                    json=link).status_code == 201, "the wallet document")
+    _eventually(
+        lambda: client.post(f"{base}/wallet-documents", headers=who, json=link).status_code == 201,
+        "the wallet document",
+    )
     return created["id"], _ok(client.post(f"{base}/submit", headers=who))["code"]
 
 
 def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "motcua_ops.cli", *args], cwd=ROOT,
-                          env={**os.environ, **env}, capture_output=True, text=True,
-                          timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "motcua_ops.cli", *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def _snapshot(dsn: str, schema: str) -> dict[str, list[dict[str, Any]]]:
-    return {name: rows(dsn, schema, name)
-            for name in ("dossier_list", "dossier_queue", "timelines")}
+    return {
+        name: rows(dsn, schema, name) for name in ("dossier_list", "dossier_queue", "timelines")
+    }
 
 
-def test_lists_queues_rebuild_and_audit_cli(engines: Engines, event_store_env: dict[str, str],
-                                            run_id: str, tmp_path: Path) -> None:
-    env = {**engines.env(), **event_store_env, "MOTCUA_STATE_DIR": str(tmp_path / "state"),
-           "MOTCUA_DOSSIER_TOPIC_PREFIX": f"{run_id}.", "MOTCUA_DOSSIER_CONSUMER_GROUP": run_id}
+def test_lists_queues_rebuild_and_audit_cli(
+    engines: Engines, event_store_env: dict[str, str], run_id: str, tmp_path: Path
+) -> None:
+    env = {
+        **engines.env(),
+        **event_store_env,
+        "MOTCUA_STATE_DIR": str(tmp_path / "state"),
+        "MOTCUA_DOSSIER_TOPIC_PREFIX": f"{run_id}.",
+        "MOTCUA_DOSSIER_CONSUMER_GROUP": run_id,
+    }
     dsn = engines.postgres_dsn
-    worker = ServiceProcess("services.dossier.worker", env, "MOTCUA_DOSSIER_WORKER_PORT",
-                            tmp_path).start()
+    worker = ServiceProcess(
+        "services.dossier.worker", env, "MOTCUA_DOSSIER_WORKER_PORT", tmp_path
+    ).start()
     api = ServiceProcess("services.dossier", env, "MOTCUA_DOSSIER_PORT", tmp_path)
     try:
         api.start()
         fast = {**PROCEDURE, "time_limit_days": 1}
-        asyncio.run(_publish(engines.kafka_bootstrap_servers, f"{run_id}.motcua.catalog.events",
-                             _event("catalog", "procedure_published", "1.001193", fast)))
+        asyncio.run(
+            _publish(
+                engines.kafka_bootstrap_servers,
+                f"{run_id}.motcua.catalog.events",
+                _event("catalog", "procedure_published", "1.001193", fast),
+            )
+        )
         _eventually(lambda: len(rows(dsn, run_id, "procedures")) == 1, "the procedure")
         an, binh = citizen(f"{run_id}-an"), citizen(f"{run_id}-binh")
         for who in (an, binh):
             account = who["X-Motcua-User-Id"]
-            asyncio.run(_publish(engines.kafka_bootstrap_servers,
-                                 f"{run_id}.motcua.identity.events",
-                                 wallet_document(account, f"doc-{account}")))
+            asyncio.run(
+                _publish(
+                    engines.kafka_bootstrap_servers,
+                    f"{run_id}.motcua.identity.events",
+                    wallet_document(account, f"doc-{account}"),
+                )
+            )
         with httpx.Client(base_url=api.url, timeout=30) as client:
             first, _ = _file(client, an, "Trần Gia An", "1111")
             second, code = _file(client, an, "Trần Gia Bảo", "2222")
             third, _ = _file(client, binh, "Lê Bình", "3333")
             act = "/api/v1/officer/dossiers"
             _ok(client.post(f"{act}/{second}/accept", headers=officer(), json={}))
-            _ok(client.post(f"{act}/{third}/request-supplement", headers=officer(), json={
-                "items": [{"document_code": "cccd", "reason": "Hết hạn"}], "reason": "Bổ sung"}))
+            _ok(
+                client.post(
+                    f"{act}/{third}/request-supplement",
+                    headers=officer(),
+                    json={
+                        "items": [{"document_code": "cccd", "reason": "Hết hạn"}],
+                        "reason": "Bổ sung",
+                    },
+                )
+            )
 
             def settled() -> bool:
                 versions = {d["id"]: d["version"] for d in rows(dsn, run_id, "dossier_list")}
-                wanted = {i: len(_ok(client.get(f"/api/v1/audit/dossiers/{i}/events", headers={
-                    "X-Motcua-User-Id": "a", "X-Motcua-Role": "auditor"}))["events"])
-                    for i in (first, second, third)}
+                wanted = {
+                    i: len(
+                        _ok(
+                            client.get(
+                                f"/api/v1/audit/dossiers/{i}/events",
+                                headers={"X-Motcua-User-Id": "a", "X-Motcua-Role": "auditor"},
+                            )
+                        )["events"]
+                    )
+                    for i in (first, second, third)
+                }
                 return versions == wanted
 
             _eventually(settled, "the projector to catch up")
@@ -107,16 +164,16 @@ def test_lists_queues_rebuild_and_audit_cli(engines: Engines, event_store_env: d
             assert [d["id"] for d in paged["items"]] == [first]
             top = _ok(client.get("/api/v1/dossiers", headers=an, params={"size": 1}))
             assert [d["id"] for d in top["items"]] == [second] and top["next"]
-            seek = _ok(client.get("/api/v1/dossiers", headers=an,
-                                  params={"size": 1, "after": top["next"]}))
+            seek = _ok(
+                client.get("/api/v1/dossiers", headers=an, params={"size": 1, "after": top["next"]})
+            )
             assert [d["id"] for d in seek["items"]] == [first] and seek["next"] is None
             bad = client.get("/api/v1/dossiers", headers=an, params={"after": "x"})
             assert bad.status_code == 400
             assert bad.headers["content-type"].startswith("application/problem+json")
 
             def queue(name: str, agency: str = AGENCY) -> set[str]:
-                body = _ok(client.get(f"/api/v1/officer/queues/{name}",
-                                      headers=officer(agency)))
+                body = _ok(client.get(f"/api/v1/officer/queues/{name}", headers=officer(agency)))
                 return {d["id"] for d in body["items"]}
 
             assert queue("to_receive") == {first}
@@ -125,22 +182,36 @@ def test_lists_queues_rebuild_and_audit_cli(engines: Engines, event_store_env: d
             assert queue("overdue") == set()
             assert queue("waiting_for_citizen") == {third}
             assert queue("to_receive", "NB.STP") == set()
-            _ok(client.post(f"{act}/{second}/start-processing",
-                            headers=officer(user="can-bo-7"), json={}))
-            _eventually(lambda: rows(dsn, run_id, "dossier_list", "id = %s", (second,))[0]
-                        ["assignee"] == "can-bo-7", "the assignment to be projected")
+            _ok(
+                client.post(
+                    f"{act}/{second}/start-processing", headers=officer(user="can-bo-7"), json={}
+                )
+            )
+            _eventually(
+                lambda: (
+                    rows(dsn, run_id, "dossier_list", "id = %s", (second,))[0]["assignee"]
+                    == "can-bo-7"
+                ),
+                "the assignment to be projected",
+            )
             for user, expected in (("can-bo-7", [second]), ("can-bo-8", [])):
-                mine = client.get("/api/v1/officer/queues/in_processing",
-                                  headers=officer(user=user), params={"mine": "true"})
+                mine = client.get(
+                    "/api/v1/officer/queues/in_processing",
+                    headers=officer(user=user),
+                    params={"mine": "true"},
+                )
                 assert [d["id"] for d in _ok(mine)["items"]] == expected
             counts = _ok(client.get("/api/v1/officer/queues", headers=officer()))["counts"]
-            assert counts == {"to_receive": 1, "in_processing": 1, "due_soon": 1,
-                              "overdue": 0, "waiting_for_citizen": 1}
-            assert client.get("/api/v1/officer/queues/to_receive",
-                              headers=an).status_code == 403
+            assert counts == {
+                "to_receive": 1,
+                "in_processing": 1,
+                "due_soon": 1,
+                "overdue": 0,
+                "waiting_for_citizen": 1,
+            }
+            assert client.get("/api/v1/officer/queues/to_receive", headers=an).status_code == 403
 
-        rebuilt = _cli(env, "projections", "rebuild", "dossier", "--schema",
-                       f"{run_id}_rebuilt")
+        rebuilt = _cli(env, "projections", "rebuild", "dossier", "--schema", f"{run_id}_rebuilt")
         assert rebuilt.returncode == 0, rebuilt.stderr
         assert _snapshot(dsn, f"{run_id}_rebuilt") == _snapshot(dsn, run_id)
         again = _cli(env, "projections", "rebuild", "dossier")  # in place, from zero

@@ -31,7 +31,6 @@ from tests.support.engines import Engines
 pytestmark = pytest.mark.integration
 
 
-
 @pytest.fixture(scope="module")
 def suite(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
     started = start_suite(engines, tmp_path_factory.mktemp("identity"))
@@ -62,8 +61,7 @@ def test_register_activate_login_refresh_change_and_reset(suite: Suite) -> None:
     second = suite.link_token(mails[1], "/kich-hoat")
     problem(api.post("/api/v1/auth/activate", json={"token": first}), 400, "invalid-link-token")
     assert api.post("/api/v1/auth/activate", json={"token": second}).status_code == 200
-    problem(api.post("/api/v1/auth/activate", json={"token": second}), 400,
-             "invalid-link-token")
+    problem(api.post("/api/v1/auth/activate", json={"token": second}), 400, "invalid-link-token")
 
     login = suite.login(email)
     assert login.status_code == 200, login.text
@@ -81,27 +79,51 @@ def test_register_activate_login_refresh_change_and_reset(suite: Suite) -> None:
     assert rotated.status_code == 200, rotated.text
     suite.remember(rotated.json()["access_token"], rotated.json()["refresh_token"])
     assert rotated.json()["refresh_token"] != tokens["refresh_token"]
-    problem(api.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}),
-             401, "invalid-refresh-token")
-    problem(api.post("/api/v1/auth/refresh",
-                      json={"refresh_token": rotated.json()["refresh_token"]}),
-             401, "invalid-refresh-token")
+    problem(
+        api.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}),
+        401,
+        "invalid-refresh-token",
+    )
+    problem(
+        api.post("/api/v1/auth/refresh", json={"refresh_token": rotated.json()["refresh_token"]}),
+        401,
+        "invalid-refresh-token",
+    )
 
     # Change the password: the current one is needed, other sessions end, this one stays.
     here, elsewhere = suite.login(email).json(), suite.login(email).json()
     here_bearer = {"Authorization": f"Bearer {here['access_token']}"}
     new_password = "Tràng An mùa lúa chín 2026"
     suite.remember(new_password)
-    problem(api.post("/api/v1/me/password", headers=here_bearer, json={
-        "current_password": "sai mật khẩu rồi", "new_password": new_password}),
-        401, "invalid-credentials")
-    problem(api.post("/api/v1/me/password", headers=here_bearer, json={
-        "current_password": PASSWORD, "new_password": "12345678"}), 422, "weak-password")
-    changed = api.post("/api/v1/me/password", headers=here_bearer, json={
-        "current_password": PASSWORD, "new_password": new_password})
+    problem(
+        api.post(
+            "/api/v1/me/password",
+            headers=here_bearer,
+            json={"current_password": "sai mật khẩu rồi", "new_password": new_password},
+        ),
+        401,
+        "invalid-credentials",
+    )
+    problem(
+        api.post(
+            "/api/v1/me/password",
+            headers=here_bearer,
+            json={"current_password": PASSWORD, "new_password": "12345678"},
+        ),
+        422,
+        "weak-password",
+    )
+    changed = api.post(
+        "/api/v1/me/password",
+        headers=here_bearer,
+        json={"current_password": PASSWORD, "new_password": new_password},
+    )
     assert changed.status_code == 204, changed.text
-    problem(api.post("/api/v1/auth/refresh", json={"refresh_token": elsewhere["refresh_token"]}),
-             401, "invalid-refresh-token")
+    problem(
+        api.post("/api/v1/auth/refresh", json={"refresh_token": elsewhere["refresh_token"]}),
+        401,
+        "invalid-refresh-token",
+    )
     kept = api.post("/api/v1/auth/refresh", json={"refresh_token": here["refresh_token"]})
     assert kept.status_code == 200
     suite.remember(kept.json()["refresh_token"], kept.json()["access_token"])
@@ -111,20 +133,31 @@ def test_register_activate_login_refresh_change_and_reset(suite: Suite) -> None:
     # Forgotten password: the same answer for a known and an unknown email.
     time.sleep(6.1)  # the per-account spacing of emailed links
     spoofed = {"Host": "attacker.example", "X-Forwarded-Host": "attacker.example"}
-    known = api.post("/api/v1/auth/password/forgot", headers=spoofed,
-                     json={"email": email, **suite.solve_captcha()})
-    unknown = api.post("/api/v1/auth/password/forgot",
-                       json={"email": suite.email("nobody"), **suite.solve_captcha()})
+    known = api.post(
+        "/api/v1/auth/password/forgot",
+        headers=spoofed,
+        json={"email": email, **suite.solve_captcha()},
+    )
+    unknown = api.post(
+        "/api/v1/auth/password/forgot",
+        json={"email": suite.email("nobody"), **suite.solve_captcha()},
+    )
     assert known.status_code == unknown.status_code == 202
     assert known.json() == unknown.json()
     wrong = suite.solve_captcha()
     wrong["captcha_answer"] = str(int(wrong["captcha_answer"]) + 1)
-    problem(api.post("/api/v1/auth/password/forgot", json={"email": email, **wrong}), 400,
-             "captcha-failed")
+    problem(
+        api.post("/api/v1/auth/password/forgot", json={"email": email, **wrong}),
+        400,
+        "captcha-failed",
+    )
     reused = suite.solve_captcha()
     api.post("/api/v1/auth/password/forgot", json={"email": suite.email("x"), **reused})
-    problem(api.post("/api/v1/auth/password/forgot", json={"email": email, **reused}), 400,
-             "captcha-failed")
+    problem(
+        api.post("/api/v1/auth/password/forgot", json={"email": email, **reused}),
+        400,
+        "captcha-failed",
+    )
 
     reset_mail = suite.wait_mail(email, 3)[2]
     assert reset_mail["Subject"] == "[Một Cửa] Đặt lại mật khẩu"
@@ -133,15 +166,24 @@ def test_register_activate_login_refresh_change_and_reset(suite: Suite) -> None:
     assert PORTAL in reset_text and "attacker.example" not in reset_text
     final_password = "Cố đô Hoa Lư ngàn năm 968"
     suite.remember(final_password)
-    reset = api.post("/api/v1/auth/password/reset",
-                     json={"token": reset_token, "new_password": final_password})
+    reset = api.post(
+        "/api/v1/auth/password/reset", json={"token": reset_token, "new_password": final_password}
+    )
     assert reset.status_code == 200, reset.text
     assert "access_token" not in reset.text  # no automatic login after a reset
-    problem(api.post("/api/v1/auth/password/reset",
-                      json={"token": reset_token, "new_password": "Một mật khẩu khác 1"}),
-             400, "invalid-link-token")
-    problem(api.post("/api/v1/auth/refresh", json={"refresh_token": kept.json()["refresh_token"]}),
-             401, "invalid-refresh-token")
+    problem(
+        api.post(
+            "/api/v1/auth/password/reset",
+            json={"token": reset_token, "new_password": "Một mật khẩu khác 1"},
+        ),
+        400,
+        "invalid-link-token",
+    )
+    problem(
+        api.post("/api/v1/auth/refresh", json={"refresh_token": kept.json()["refresh_token"]}),
+        401,
+        "invalid-refresh-token",
+    )
     problem(suite.login(email, new_password), 401, "invalid-credentials")
     assert suite.login(email, final_password).status_code == 200
 
@@ -149,16 +191,29 @@ def test_register_activate_login_refresh_change_and_reset(suite: Suite) -> None:
 def test_an_expired_reset_link_is_refused(suite: Suite) -> None:
     email, _ = suite.active_citizen("expiry")
     time.sleep(6.1)
-    assert suite.api.post("/api/v1/auth/password/forgot",
-                          json={"email": email, **suite.solve_captcha()}).status_code == 202
+    assert (
+        suite.api.post(
+            "/api/v1/auth/password/forgot", json={"email": email, **suite.solve_captcha()}
+        ).status_code
+        == 202
+    )
     token = suite.link_token(suite.wait_mail(email, 2)[1], "/dat-lai-mat-khau")
     past = datetime.now(UTC) - timedelta(seconds=1)
     with suite.db() as db:
-        assert db.execute("UPDATE accounts SET reset_expires_at = %s WHERE email_key = %s",
-                          (past, email)).rowcount == 1
-    problem(suite.api.post("/api/v1/auth/password/reset",
-                            json={"token": token, "new_password": "Đêm trăng Tam Cốc 77"}),
-             400, "invalid-link-token")
+        assert (
+            db.execute(
+                "UPDATE accounts SET reset_expires_at = %s WHERE email_key = %s", (past, email)
+            ).rowcount
+            == 1
+        )
+    problem(
+        suite.api.post(
+            "/api/v1/auth/password/reset",
+            json={"token": token, "new_password": "Đêm trăng Tam Cốc 77"},
+        ),
+        400,
+        "invalid-link-token",
+    )
 
 
 def test_registration_bad_paths(suite: Suite) -> None:
@@ -170,20 +225,39 @@ def test_registration_bad_paths(suite: Suite) -> None:
     problem(common, 422, "weak-password")
     assert common.json()["reason"] == "common"
     assert suite.register(suite.email("long"), password="x" * 64 + " dài").status_code == 201
-    problem(suite.register(suite.email("cccd"), national_id="037190000"), 422,
-             "validation-error")
-    problem(suite.register(suite.email("year"), national_id="037185000123"), 422,
-             "validation-error")
-    problem(suite.register(suite.email("org"), kind="organisation", organisation={
-        "tax_code": "0100109105", "name": "Công ty TNHH Tràng An", "address": "Ninh Bình",
-        "representative": "Trần Văn Bình"}), 422, "validation-error")
-    org = suite.register(suite.email("org"), kind="organisation", organisation={
-        "tax_code": "0100109106", "name": "Công ty TNHH Tràng An", "address": "Ninh Bình",
-        "representative": "Trần Văn Bình"})
+    problem(suite.register(suite.email("cccd"), national_id="037190000"), 422, "validation-error")
+    problem(
+        suite.register(suite.email("year"), national_id="037185000123"), 422, "validation-error"
+    )
+    problem(
+        suite.register(
+            suite.email("org"),
+            kind="organisation",
+            organisation={
+                "tax_code": "0100109105",
+                "name": "Công ty TNHH Tràng An",
+                "address": "Ninh Bình",
+                "representative": "Trần Văn Bình",
+            },
+        ),
+        422,
+        "validation-error",
+    )
+    org = suite.register(
+        suite.email("org"),
+        kind="organisation",
+        organisation={
+            "tax_code": "0100109106",
+            "name": "Công ty TNHH Tràng An",
+            "address": "Ninh Bình",
+            "representative": "Trần Văn Bình",
+        },
+    )
     assert org.status_code == 201, org.text
     problem(suite.register(suite.email("officer"), kind="officer"), 422, "validation-error")
-    problem(suite.api.post("/api/v1/auth/activate", json={"token": "x" * 43}), 400,
-             "invalid-link-token")
+    problem(
+        suite.api.post("/api/v1/auth/activate", json={"token": "x" * 43}), 400, "invalid-link-token"
+    )
 
 
 def test_wrong_passwords_are_throttled_then_the_account_is_locked(suite: Suite) -> None:
@@ -206,10 +280,13 @@ def test_failed_logins_are_limited_per_client_address(suite: Suite) -> None:
     last X-Forwarded-For entry, and 50 failures from it within 15 minutes close it."""
     identity = next(p for p in suite.processes if p.module == "services.identity")
     with httpx.Client(base_url=identity.url, timeout=30) as direct:
+
         def attempt(address: str) -> httpx.Response:
-            return direct.post("/api/v1/auth/login", headers={
-                "X-Forwarded-For": f"10.0.0.1, {address}"},
-                json={"email": suite.email("ghost"), "password": "đoán bừa mật khẩu"})
+            return direct.post(
+                "/api/v1/auth/login",
+                headers={"X-Forwarded-For": f"10.0.0.1, {address}"},
+                json={"email": suite.email("ghost"), "password": "đoán bừa mật khẩu"},
+            )
 
         statuses = [attempt("198.51.100.7").status_code for _ in range(50)]
         assert statuses == [401] * 50
@@ -219,8 +296,16 @@ def test_failed_logins_are_limited_per_client_address(suite: Suite) -> None:
 
 def _signed(key: Ed25519PrivateKey, kid: str, **claims: object) -> str:
     now = int(time.time())
-    body = {"iss": "motcua-identity", "aud": "motcua", "sub": "x", "iat": now, "nbf": now,
-            "exp": now + 300, "role": "admin", **claims}
+    body = {
+        "iss": "motcua-identity",
+        "aud": "motcua",
+        "sub": "x",
+        "iat": now,
+        "nbf": now,
+        "exp": now + 300,
+        "role": "admin",
+        **claims,
+    }
     return jwt.encode(body, key, algorithm="EdDSA", headers={"kid": kid, "typ": "at+jwt"})
 
 
@@ -235,14 +320,21 @@ def test_tokens_signed_by_another_key_or_expired_are_refused(suite: Suite) -> No
     assert [k["kid"] for k in jwks["keys"]] == [kid] and "d" not in jwks["keys"][0]
     assert suite.api.get("/.well-known/jwks.json").json() == jwks
     forged = _signed(Ed25519PrivateKey.generate(), kid, sub=me["id"])
-    problem(suite.api.get("/api/v1/me", headers={"Authorization": f"Bearer {forged}"}), 401,
-             "invalid-token")
+    problem(
+        suite.api.get("/api/v1/me", headers={"Authorization": f"Bearer {forged}"}),
+        401,
+        "invalid-token",
+    )
     expired = _signed(key, kid, sub=me["id"], role="citizen", exp=int(time.time()) - 60)
-    problem(suite.api.get("/api/v1/me", headers={"Authorization": f"Bearer {expired}"}), 401,
-             "invalid-token")
+    problem(
+        suite.api.get("/api/v1/me", headers={"Authorization": f"Bearer {expired}"}),
+        401,
+        "invalid-token",
+    )
     fresh = _signed(key, kid, sub=me["id"], role="citizen")
-    assert suite.api.get("/api/v1/me",
-                         headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
+    assert (
+        suite.api.get("/api/v1/me", headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
+    )
 
 
 def test_concurrent_registrations_of_one_email_make_exactly_one_account(suite: Suite) -> None:

@@ -28,8 +28,11 @@ PASSWORD = "Hoa sen nở giữa đầm 2025"
 
 
 def _register(process: ServiceProcess, email: str) -> str:
-    answer = httpx.post(f"{process.url}/api/v1/auth/register", timeout=30, json={
-        "email": email, "password": PASSWORD, "full_name": "Nguyễn Thị Hoa"})
+    answer = httpx.post(
+        f"{process.url}/api/v1/auth/register",
+        timeout=30,
+        json={"email": email, "password": PASSWORD, "full_name": "Nguyễn Thị Hoa"},
+    )
     assert answer.status_code == 201, answer.text
     return str(answer.json()["id"])
 
@@ -42,10 +45,12 @@ def _events(engines: Engines, topic: str, account_id: str) -> list[IntegrationEv
 
 def _stored(db: psycopg.Connection[Any], account_id: str) -> tuple[int, int]:
     """(account rows, outbox rows) of the account."""
-    accounts = db.execute("SELECT count(*) AS n FROM accounts WHERE id = %s",
-                          (account_id,)).fetchone()
-    outbox = db.execute("SELECT count(*) AS n FROM outbox WHERE subject = %s",
-                        (account_id,)).fetchone()
+    accounts = db.execute(
+        "SELECT count(*) AS n FROM accounts WHERE id = %s", (account_id,)
+    ).fetchone()
+    outbox = db.execute(
+        "SELECT count(*) AS n FROM outbox WHERE subject = %s", (account_id,)
+    ).fetchone()
     assert accounts is not None and outbox is not None
     return accounts["n"], outbox["n"]
 
@@ -55,17 +60,23 @@ def _expected_ids(account_id: str) -> set[str]:
 
 
 def test_killed_after_a_registration_the_account_and_its_events_survive_together(
-        engines: Engines, tmp_path: Path) -> None:
+    engines: Engines, tmp_path: Path
+) -> None:
     prefix = "t" + uuid.uuid4().hex[:10]
     schema, topic = f"{prefix}_identity", f"{prefix}.motcua.identity.events"
-    env = {**engines.env(), "MOTCUA_STATE_DIR": str(tmp_path / "state"),
-           "MOTCUA_IDENTITY_TOPIC_PREFIX": f"{prefix}.",
-           "MOTCUA_IDENTITY_POSTGRES_SCHEMA": schema,
-           "MOTCUA_IDENTITY_LINK_SEAL_PUBLIC_KEY":
-               public_key_text(X25519PrivateKey.generate().public_key())}
+    env = {
+        **engines.env(),
+        "MOTCUA_STATE_DIR": str(tmp_path / "state"),
+        "MOTCUA_IDENTITY_TOPIC_PREFIX": f"{prefix}.",
+        "MOTCUA_IDENTITY_POSTGRES_SCHEMA": schema,
+        "MOTCUA_IDENTITY_LINK_SEAL_PUBLIC_KEY": public_key_text(
+            X25519PrivateKey.generate().public_key()
+        ),
+    }
     (tmp_path / "logs").mkdir()
-    identity = ServiceProcess("services.identity", env, "MOTCUA_IDENTITY_PORT",
-                              tmp_path / "logs").start()
+    identity = ServiceProcess(
+        "services.identity", env, "MOTCUA_IDENTITY_PORT", tmp_path / "logs"
+    ).start()
     db = psycopg.connect(engines.postgres_dsn, autocommit=True, **connection_kwargs(schema))
     try:
         with psycopg.connect(engines.postgres_dsn, **connection_kwargs(schema)) as holder:
@@ -76,10 +87,16 @@ def test_killed_after_a_registration_the_account_and_its_events_survive_together
             assert _events(engines, topic, held) == []
             holder.rollback()  # the other "instance" lets go of the relay lock
         identity.start(timeout=90)
-        wait_for(lambda: {str(e.id) for e in _events(engines, topic, held)}
-                 == _expected_ids(held), 60, "the held events after the restart")
-        pending = httpx.post(f"{identity.url}/api/v1/auth/login", timeout=30, json={
-            "email": f"{prefix}-held@example.vn", "password": PASSWORD})
+        wait_for(
+            lambda: {str(e.id) for e in _events(engines, topic, held)} == _expected_ids(held),
+            60,
+            "the held events after the restart",
+        )
+        pending = httpx.post(
+            f"{identity.url}/api/v1/auth/login",
+            timeout=30,
+            json={"email": f"{prefix}-held@example.vn", "password": PASSWORD},
+        )
         assert pending.status_code == 403, pending.text  # the account, as registered
         assert pending.json()["type"].endswith("/account-not-activated")
 
@@ -90,8 +107,10 @@ def test_killed_after_a_registration_the_account_and_its_events_survive_together
         wait_for(lambda: _stored(db, racing) == (1, 0), 60, "the outbox to be relayed")
         events = _events(engines, topic, racing)
         assert {str(e.id) for e in events} == _expected_ids(racing)
-        assert {e.type.rsplit(".", 1)[-1] for e in events} == {"account_registered",
-                                                              "activation_requested"}
+        assert {e.type.rsplit(".", 1)[-1] for e in events} == {
+            "account_registered",
+            "activation_requested",
+        }
         assert len(_events(engines, topic, held)) in (2, 4)  # republished at most once more
     finally:
         identity.stop()

@@ -109,7 +109,8 @@ def test_engines_up_answer_and_down_leaves_nothing(tmp_path: Path) -> None:
         s3.create_bucket(Bucket="launcher-test")
         s3.put_object(Bucket="launcher-test", Key="ho-so.txt", Body="Hồ sơ".encode())
         assert s3.get_object(Bucket="launcher-test", Key="ho-so.txt")["Body"].read() == (
-            "Hồ sơ".encode())
+            "Hồ sơ".encode()
+        )
         s3.close()
 
         again = ensure_engines(state)  # idempotent: same processes, same addresses
@@ -137,10 +138,12 @@ def test_engines_up_answer_and_down_leaves_nothing(tmp_path: Path) -> None:
         }
         with psycopg.connect(restarted["postgres"]["services"]["dossier"]["dsn"]) as conn:
             assert conn.execute("SELECT ho_ten FROM dossier.secret").fetchall() == [
-                ("Nguyễn Văn A",)]
+                ("Nguyễn Văn A",)
+            ]
         s3 = s3_client(restarted["s3"])
         assert [o["Key"] for o in s3.list_objects_v2(Bucket="launcher-test")["Contents"]] == [
-            "ho-so.txt"]
+            "ho-so.txt"
+        ]
         s3.close()
     finally:
         stop_engines(state)
@@ -173,8 +176,15 @@ def test_suite_up_serves_every_service_and_down_leaves_nothing(tmp_path: Path) -
         assert f"Cổng thông tin (portal): http://127.0.0.1:{gateway_port}/" in up.stdout
         services = json.loads((state / "services.json").read_text())
         assert set(services) == {spec.name for spec in SERVICES}
-        assert {"identity", "catalog", "dossier", "dossier-relay", "payment", "notify",
-                "gateway"} <= set(services)
+        assert {
+            "identity",
+            "catalog",
+            "dossier",
+            "dossier-relay",
+            "payment",
+            "notify",
+            "gateway",
+        } <= set(services)
         for name, entry in services.items():
             assert httpx.get(f"{entry['url']}/readyz", timeout=10).status_code == 200, name
         s3_url = load_engines(state)["s3"]["url"]

@@ -28,8 +28,12 @@ def _keep(root: Path, data: bytes, name: str | None = None) -> str:
 def test_local_files_are_copied_into_the_buckets_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for var in ("MOTCUA_DOSSIER_BLOB_DIR", "MOTCUA_IDENTITY_DATA_DIR",
-                "MOTCUA_DOSSIER_BLOB_S3_BUCKET", "MOTCUA_IDENTITY_BLOB_S3_BUCKET"):
+    for var in (
+        "MOTCUA_DOSSIER_BLOB_DIR",
+        "MOTCUA_IDENTITY_DATA_DIR",
+        "MOTCUA_DOSSIER_BLOB_S3_BUCKET",
+        "MOTCUA_IDENTITY_BLOB_S3_BUCKET",
+    ):
         monkeypatch.delenv(var, raising=False)
     state = tmp_path / "state"
     pdf = _keep(state / "dossier" / "blobs", PDF)

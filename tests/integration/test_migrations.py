@@ -44,7 +44,8 @@ def schema(engines: Engines, run_id: str) -> Iterator[str]:
 
 @pytest.mark.parametrize("service", list(HISTORIES))
 def test_an_empty_schema_migrates_to_head_which_matches_the_tables(
-        engines: Engines, schema: str, service: str) -> None:
+    engines: Engines, schema: str, service: str
+) -> None:
     migrations, metadata = HISTORIES[service]
     migrate(engines.postgres_dsn, schema, migrations, metadata)
     migrate(engines.postgres_dsn, schema, migrations, metadata)  # at head: nothing to do

@@ -37,8 +37,12 @@ def test_a_sigkill_leaves_each_event_with_its_effects_or_without_them(
     db = notify_store(engines, run_id)
 
     def both_or_neither() -> set[str]:
-        processed = {r["event_id"] for r in db.query(
-            "SELECT event_id FROM processed_events WHERE consumer = 'notify-dossier'")}
+        processed = {
+            r["event_id"]
+            for r in db.query(
+                "SELECT event_id FROM processed_events WHERE consumer = 'notify-dossier'"
+            )
+        }
         inboxed = {r["source_id"] for r in db.query("SELECT source_id FROM notifications")}
         assert processed == inboxed
         return processed
@@ -46,8 +50,11 @@ def test_a_sigkill_leaves_each_event_with_its_effects_or_without_them(
     try:
         owner = f"{run_id}-owner"
         with httpx.Client(base_url=notify.url, timeout=10) as api:
-            saved = api.put("/api/v1/notifications/preferences", headers=headers(owner),
-                            json={"email": {"dossier_withdrawn": False}})
+            saved = api.put(
+                "/api/v1/notifications/preferences",
+                headers=headers(owner),
+                json={"email": {"dossier_withdrawn": False}},
+            )
             assert saved.status_code == 200
         notify.kill()  # right after the 200
         notify.start(90)
@@ -59,8 +66,10 @@ def test_a_sigkill_leaves_each_event_with_its_effects_or_without_them(
         for index in range(DOSSIERS):
             stream = Stream("dossier")
             email = f"{run_id}-{index}@example.vn"
-            events += [created(stream, f"{run_id}-owner-{index}", email),
-                       stream.next("submitted", {"code": f"HL-K{index:02d}", "at": later()})]
+            events += [
+                created(stream, f"{run_id}-owner-{index}", email),
+                stream.next("submitted", {"code": f"HL-K{index:02d}", "at": later()}),
+            ]
             filed.append((stream.subject, email))
         send(engines.kafka_bootstrap_servers, f"{run_id}.motcua.dossier.events", events)
         deadline = time.monotonic() + 60
@@ -71,10 +80,14 @@ def test_a_sigkill_leaves_each_event_with_its_effects_or_without_them(
         both_or_neither()
 
         notify.start(90)
-        expected = {str(IntegrationEvent.stable_id(subject, seq))
-                    for subject, _ in filed for seq in (1, 2)}
-        wait_for(lambda: db.count("notifications", email_status="sent") == DOSSIERS, 120,
-                 "every email after the restart")
+        expected = {
+            str(IntegrationEvent.stable_id(subject, seq)) for subject, _ in filed for seq in (1, 2)
+        }
+        wait_for(
+            lambda: db.count("notifications", email_status="sent") == DOSSIERS,
+            120,
+            "every email after the restart",
+        )
         time.sleep(2)  # anything still in flight would show up as a duplicate
         assert both_or_neither() == expected
         assert db.count("notifications") == 2 * DOSSIERS
@@ -82,7 +95,8 @@ def test_a_sigkill_leaves_each_event_with_its_effects_or_without_them(
         for subject, email in filed:
             received = messages_to(engines.maildir, email)
             assert {m["Message-ID"] for m in received} == {
-                f"<{IntegrationEvent.stable_id(subject, 2)}.email@motcua.local>"}
+                f"<{IntegrationEvent.stable_id(subject, 2)}.email@motcua.local>"
+            }
             deliveries += len(received)
         assert deliveries <= DOSSIERS + 1  # a kill between the 250 and the mark: once more
     finally:

@@ -41,9 +41,15 @@ def _dlq_reasons(bootstrap: str, topic: str) -> list[str]:
 
 def _motcua(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """The launcher from this tree (``-m``: the worktree's code, not an installed copy)."""
-    return subprocess.run([sys.executable, "-m", "motcua_ops.cli", *args], cwd=ROOT,
-                          env={**os.environ, **env}, capture_output=True, text=True,
-                          timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "motcua_ops.cli", *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_smtp_outage_delays_the_email_and_poison_goes_to_the_dlq(
@@ -51,8 +57,9 @@ def test_smtp_outage_delays_the_email_and_poison_goes_to_the_dlq(
 ) -> None:
     bootstrap = engines.kafka_bootstrap_servers
     port, maildir = free_port(), tmp_path / "mail"
-    env = notify_env(engines, run_id, tmp_path, MOTCUA_SMTP_PORT=str(port),
-                     MOTCUA_NOTIFY_SMTP_ATTEMPTS="3")
+    env = notify_env(
+        engines, run_id, tmp_path, MOTCUA_SMTP_PORT=str(port), MOTCUA_NOTIFY_SMTP_ATTEMPTS="3"
+    )
     notify = start_notify(env, tmp_path)
     sink: subprocess.Popen[bytes] | None = None
     db = notify_store(engines, run_id)
@@ -66,8 +73,11 @@ def test_smtp_outage_delays_the_email_and_poison_goes_to_the_dlq(
         asyncio.run(publish_raw(bootstrap, topic, dossier.subject.encode(), b"{not json"))
         send(bootstrap, topic, [dossier.next("submitted", {"code": "HL-OUTAGE", "at": later()})])
 
-        wait_for(lambda: db.count("notifications", email_status="failed") == 1, 90,
-                 "the email to fail after its retries")
+        wait_for(
+            lambda: db.count("notifications", email_status="failed") == 1,
+            90,
+            "the email to fail after its retries",
+        )
         entry = db.find_one("notifications", kind="dossier_submitted")
         assert entry is not None and entry["email_status"] == "failed"  # in-app is there
         assert entry["email_attempts"] == 3
@@ -78,13 +88,28 @@ def test_smtp_outage_delays_the_email_and_poison_goes_to_the_dlq(
         # The stream went on past both: a later dossier's in-app entry arrives.
         later_dossier = Stream("dossier", dossier.subject + "-2")
         send(bootstrap, topic, [created(later_dossier, owner, email)])
-        wait_for(lambda: db.count("notifications", subject=later_dossier.subject),
-                 60, "the next event after the parked ones")
+        wait_for(
+            lambda: db.count("notifications", subject=later_dossier.subject),
+            60,
+            "the next event after the parked ones",
+        )
 
         sink = subprocess.Popen(
-            [sys.executable, "-m", "motcua_ops.smtp_sink", "--host", "127.0.0.1",
-             "--port", str(port), "--maildir", str(maildir)], cwd=ROOT,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                sys.executable,
+                "-m",
+                "motcua_ops.smtp_sink",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--maildir",
+                str(maildir),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_for_port("127.0.0.1", port)
         retry = _motcua("notify", "retry-emails", env=env)
         assert retry.returncode == 0, retry.stderr
@@ -94,13 +119,19 @@ def test_smtp_outage_delays_the_email_and_poison_goes_to_the_dlq(
         assert "1 message(s) replayed" in replay.stdout
 
         wait_for(lambda: messages_to(maildir, email), 60, "the delayed email")
-        wait_for(lambda: len(_dlq_reasons(bootstrap, topic)) == 2, 60,
-                 "the poison message to be parked again")
+        wait_for(
+            lambda: len(_dlq_reasons(bootstrap, topic)) == 2,
+            60,
+            "the poison message to be parked again",
+        )
         [mail] = messages_to(maildir, email)
         assert "HL-OUTAGE" in mail["Subject"]
         assert mail["Message-ID"] == f"<{entry['id']}.email@motcua.local>"
-        wait_for(lambda: db.find_one("notifications", id=entry["id"])["email_status"] == "sent",
-                 30, "the email marked sent")
+        wait_for(
+            lambda: db.find_one("notifications", id=entry["id"])["email_status"] == "sent",
+            30,
+            "the email marked sent",
+        )
         # A second retry finds nothing failed: the email is not sent twice.
         again = _motcua("notify", "retry-emails", env=env)
         assert "0 email(s) queued again" in again.stdout

@@ -38,9 +38,23 @@ CONCURRENCY = 4
 
 def _sink(port: int, maildir: Path, reply_delay: float = 0.0) -> subprocess.Popen[bytes]:
     sink = subprocess.Popen(
-        [sys.executable, "-m", "motcua_ops.smtp_sink", "--host", "127.0.0.1",
-         "--port", str(port), "--maildir", str(maildir), "--reply-delay", str(reply_delay)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "motcua_ops.smtp_sink",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--maildir",
+            str(maildir),
+            "--reply-delay",
+            str(reply_delay),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wait_for_port("127.0.0.1", port)
     return sink
 
@@ -50,8 +64,10 @@ def _dossiers(run_id: str, count: int) -> tuple[list[IntegrationEvent], list[tup
     for index in range(count):
         stream = Stream("dossier")
         email = f"{run_id}-{index}@example.vn"
-        events += [created(stream, f"{run_id}-owner-{index}", email),
-                   stream.next("submitted", {"code": f"HL-S{index:02d}", "at": later()})]
+        events += [
+            created(stream, f"{run_id}-owner-{index}", email),
+            stream.next("submitted", {"code": f"HL-S{index:02d}", "at": later()}),
+        ]
         filed.append((stream.subject, email))
     return events, filed
 
@@ -64,8 +80,9 @@ def test_in_app_entries_do_not_wait_for_an_unreachable_smtp_server(
     engines: Engines, run_id: str, tmp_path: Path
 ) -> None:
     port, maildir, count = free_port(), tmp_path / "mail", 20
-    env = notify_env(engines, run_id, tmp_path, MOTCUA_SMTP_PORT=str(port),
-                     MOTCUA_NOTIFY_SMTP_ATTEMPTS="8")  # 0.2 s doubling: 25 s of retries
+    env = notify_env(
+        engines, run_id, tmp_path, MOTCUA_SMTP_PORT=str(port), MOTCUA_NOTIFY_SMTP_ATTEMPTS="8"
+    )  # 0.2 s doubling: 25 s of retries
     notify = start_notify(env, tmp_path)
     db = notify_store(engines, run_id)
     sink: subprocess.Popen[bytes] | None = None
@@ -75,16 +92,26 @@ def test_in_app_entries_do_not_wait_for_an_unreachable_smtp_server(
         send(engines.kafka_bootstrap_servers, f"{run_id}.motcua.dossier.events", events)
         wait_for(lambda: db.count("notifications") == 2 * count, 30, "the in-app entries")
         assert time.monotonic() - started < 10  # not 20 × the SMTP retries
-        wait_for(lambda: db.query("SELECT count(*) AS n FROM notifications WHERE"
-                                  " email_error LIKE 'SMTP:%%'")[0]["n"] == count, 30,
-                 "every email to have failed an attempt")
+        wait_for(
+            lambda: (
+                db.query(
+                    "SELECT count(*) AS n FROM notifications WHERE email_error LIKE 'SMTP:%%'"
+                )[0]["n"]
+                == count
+            ),
+            30,
+            "every email to have failed an attempt",
+        )
         waiting = db.find("notifications", event_type="vn.motcua.dossier.submitted")
         assert {e["email_status"] for e in waiting} == {"pending"}
         assert all(e["email_to"] for e in waiting)
 
         sink = _sink(port, maildir)
-        wait_for(lambda: db.count("notifications", email_status="sent") == count, 60,
-                 "the emails once the server is back")
+        wait_for(
+            lambda: db.count("notifications", email_status="sent") == count,
+            60,
+            "the emails once the server is back",
+        )
         time.sleep(1)  # a duplicate still in flight would show up
         for subject, email in filed:
             [mail] = messages_to(maildir, email)
@@ -103,9 +130,14 @@ def test_a_crash_between_the_servers_acceptance_and_the_mark_resends_the_same_me
 ) -> None:
     port, maildir, count = free_port(), tmp_path / "mail", 10
     sink = _sink(port, maildir, reply_delay=2.0)  # each message stored 2 s before its 250
-    env = notify_env(engines, run_id, tmp_path, MOTCUA_SMTP_PORT=str(port),
-                     MOTCUA_NOTIFY_EMAIL_LEASE_SECONDS="5",
-                     MOTCUA_NOTIFY_EMAIL_CONCURRENCY=str(CONCURRENCY))
+    env = notify_env(
+        engines,
+        run_id,
+        tmp_path,
+        MOTCUA_SMTP_PORT=str(port),
+        MOTCUA_NOTIFY_EMAIL_LEASE_SECONDS="5",
+        MOTCUA_NOTIFY_EMAIL_CONCURRENCY=str(CONCURRENCY),
+    )
     notify = start_notify(env, tmp_path)
     db = notify_store(engines, run_id)
     try:
@@ -117,13 +149,18 @@ def test_a_crash_between_the_servers_acceptance_and_the_mark_resends_the_same_me
             time.sleep(0.01)
         notify.kill()
         stored = {m["Message-ID"] for _, email in filed for m in messages_to(maildir, email)}
-        unmarked = {f"<{e['id']}.email@motcua.local>"
-                    for e in db.find("notifications", email_status="pending")}
+        unmarked = {
+            f"<{e['id']}.email@motcua.local>"
+            for e in db.find("notifications", email_status="pending")
+        }
         assert stored and stored <= unmarked  # the server has them, the store not as sent
 
         notify.start(90)
-        wait_for(lambda: db.count("notifications", email_status="sent") == count, 120,
-                 "every email after the restart")
+        wait_for(
+            lambda: db.count("notifications", email_status="sent") == count,
+            120,
+            "every email after the restart",
+        )
         time.sleep(3)  # a duplicate still in flight would show up
         deliveries = 0
         for subject, email in filed:

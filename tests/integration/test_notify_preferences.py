@@ -36,32 +36,45 @@ def test_email_off_for_a_kind_keeps_the_inbox_entry_and_sends_no_email(
         with httpx.Client(base_url=notify.url, timeout=10) as api:
             defaults = api.get("/api/v1/notifications/preferences", headers=headers(owner))
             assert defaults.json()["email"]["dossier_accepted"] is True
-            refused = api.put("/api/v1/notifications/preferences", headers=headers(owner),
-                              json={"email": {"khong_ton_tai": False}})
+            refused = api.put(
+                "/api/v1/notifications/preferences",
+                headers=headers(owner),
+                json={"email": {"khong_ton_tai": False}},
+            )
             assert refused.status_code == 422
             assert refused.headers["content-type"] == "application/problem+json"
             assert "Loại thông báo không tồn tại" in refused.json()["detail"]
             assert db.count("preferences") == 0  # nothing half-written
-            saved = api.put("/api/v1/notifications/preferences", headers=headers(owner),
-                            json={"email": {"dossier_accepted": False}})
+            saved = api.put(
+                "/api/v1/notifications/preferences",
+                headers=headers(owner),
+                json={"email": {"dossier_accepted": False}},
+            )
             assert saved.status_code == 200 and saved.json()["email"]["dossier_accepted"] is False
-            assert api.put("/api/v1/notifications/preferences",
-                           json={"email": {}}).status_code == 401
+            assert (
+                api.put("/api/v1/notifications/preferences", json={"email": {}}).status_code == 401
+            )
 
         send(bootstrap, f"{run_id}.motcua.identity.events", [account(owner, email, "Vũ Lan")])
         wait_for(lambda: db.count("accounts") == 1, 60, "the account")
         dossier = Stream("dossier")
-        send(bootstrap, f"{run_id}.motcua.dossier.events", [
-            created(dossier, owner, email),
-            dossier.next("submitted", {"code": "HL-PREF", "at": later()}),
-            dossier.next("accepted", {"at": later(), "appointment_at": later(days=20)}),
-            dossier.next("rejected", {"reason": "Hồ sơ giả mạo", "at": later()})])
-        wait_for(lambda: db.count("notifications", kind="dossier_rejected",
-                                          email_status="sent"), 60,
-                 "the rejection email")
+        send(
+            bootstrap,
+            f"{run_id}.motcua.dossier.events",
+            [
+                created(dossier, owner, email),
+                dossier.next("submitted", {"code": "HL-PREF", "at": later()}),
+                dossier.next("accepted", {"at": later(), "appointment_at": later(days=20)}),
+                dossier.next("rejected", {"reason": "Hồ sơ giả mạo", "at": later()}),
+            ],
+        )
+        wait_for(
+            lambda: db.count("notifications", kind="dossier_rejected", email_status="sent"),
+            60,
+            "the rejection email",
+        )
         subjects = [str(m["Subject"]) for m in messages_to(engines.maildir, email)]
-        assert len(subjects) == 2 and not any("tiếp nhận" in s and "đã được" in s
-                                              for s in subjects)
+        assert len(subjects) == 2 and not any("tiếp nhận" in s and "đã được" in s for s in subjects)
         accepted = db.find_one("notifications", kind="dossier_accepted")
         assert accepted is not None and accepted["email_status"] == "disabled"
     finally:

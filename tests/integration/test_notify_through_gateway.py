@@ -38,9 +38,13 @@ def test_a_logged_in_citizen_gets_a_live_notification_after_the_idle_cut(
     received: list[dict[str, object]] = []
 
     def listen() -> None:
-        with httpx.stream("GET", f"{suite.api.base_url}/api/v1/notifications/stream",
-                          headers=bearer, timeout=httpx.Timeout(10, read=60),
-                          trust_env=False) as response:
+        with httpx.stream(
+            "GET",
+            f"{suite.api.base_url}/api/v1/notifications/stream",
+            headers=bearer,
+            timeout=httpx.Timeout(10, read=60),
+            trust_env=False,
+        ) as response:
             assert response.status_code == 200
             event = ""
             for line in response.iter_lines():
@@ -57,8 +61,11 @@ def test_a_logged_in_citizen_gets_a_live_notification_after_the_idle_cut(
     assert listener.is_alive(), lines
     assert ": keep-alive" in lines
     dossier = Stream("dossier")
-    send(suite.engines.kafka_bootstrap_servers, f"{suite.prefix}.motcua.dossier.events",
-         [created(dossier, user_id, email)])
+    send(
+        suite.engines.kafka_bootstrap_servers,
+        f"{suite.prefix}.motcua.dossier.events",
+        [created(dossier, user_id, email)],
+    )
     listener.join(45)
     assert received and received[0]["dossier_id"] == dossier.subject
 

@@ -44,17 +44,27 @@ async def _stable_members(bootstrap: str, group: str) -> int:
 
 def _handled(url: str) -> float:
     text = httpx.get(f"{url}/metrics", timeout=5).text
-    return sum(float(v) for v in re.findall(
-        r'^motcua_notify_events_total\{type="vn\.motcua\.dossier\.[a-z_]+"\} ([0-9.]+)$',
-        text, re.MULTILINE))
+    return sum(
+        float(v)
+        for v in re.findall(
+            r'^motcua_notify_events_total\{type="vn\.motcua\.dossier\.[a-z_]+"\} ([0-9.]+)$',
+            text,
+            re.MULTILINE,
+        )
+    )
 
 
 def _lags(url: str, group: str, topic: str) -> dict[str, str]:
     """{partition: lag} of ``group`` on ``topic`` from one process's /metrics."""
     text = httpx.get(f"{url}/metrics", timeout=5).text
-    return dict(re.findall(
-        rf'^motcua_consumer_lag\{{group="{group}",partition="(\d+)",'
-        rf'topic="{re.escape(topic)}"\}} ([0-9.]+)$', text, re.MULTILINE))
+    return dict(
+        re.findall(
+            rf'^motcua_consumer_lag\{{group="{group}",partition="(\d+)",'
+            rf'topic="{re.escape(topic)}"\}} ([0-9.]+)$',
+            text,
+            re.MULTILINE,
+        )
+    )
 
 
 def test_two_workers_split_the_partitions_and_send_each_email_once(
@@ -66,8 +76,11 @@ def test_two_workers_split_the_partitions_and_send_each_email_once(
     second = None
     try:
         second = start_notify(env, tmp_path, "second")
-        wait_for(lambda: asyncio.run(_stable_members(bootstrap, run_id)) == 2, 90,
-                 "both workers in the consumer group")
+        wait_for(
+            lambda: asyncio.run(_stable_members(bootstrap, run_id)) == 2,
+            90,
+            "both workers in the consumer group",
+        )
         time.sleep(3)  # let the assignment settle
         filed = []
         events = []
@@ -75,12 +88,15 @@ def test_two_workers_split_the_partitions_and_send_each_email_once(
             stream = Stream("dossier")
             email = f"{run_id}-{index}@example.vn"
             code = f"HL-{run_id[-5:]}-{index:02d}"
-            events += [created(stream, f"{run_id}-owner-{index}", email),
-                       stream.next("submitted", {"code": code, "at": later()})]
+            events += [
+                created(stream, f"{run_id}-owner-{index}", email),
+                stream.next("submitted", {"code": code, "at": later()}),
+            ]
             filed.append((stream.subject, code, email))
         send(bootstrap, f"{run_id}.motcua.dossier.events", events)
-        wait_for(lambda: all(messages_to(engines.maildir, e) for _, _, e in filed), 90,
-                 "every email")
+        wait_for(
+            lambda: all(messages_to(engines.maildir, e) for _, _, e in filed), 90, "every email"
+        )
         wait_for(lambda: caught_up(bootstrap, run_id, ("dossier",)), 60, "both to commit")
         topic = f"{run_id}.motcua.dossier.events"
 

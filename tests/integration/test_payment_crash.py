@@ -63,10 +63,18 @@ def test_killed_after_a_verified_notification_still_publishes_exactly_one_paid(
 
         # The sandbox's retry reaches the restarted service: the same notification gets
         # the same answer and records nothing new.
-        wait_for(lambda: _sandbox_answer(suite, attempt["attempt_id"]) == "00", 90,
-                 "the sandbox's retried IPN to be confirmed")
-        events = wait_for(lambda: (lambda e: e if distinct_ids(e, "order_paid") else None)(
-            suite.payment_events(order["id"])), 60, "order_paid on Kafka")
+        wait_for(
+            lambda: _sandbox_answer(suite, attempt["attempt_id"]) == "00",
+            90,
+            "the sandbox's retried IPN to be confirmed",
+        )
+        events = wait_for(
+            lambda: (lambda e: e if distinct_ids(e, "order_paid") else None)(
+                suite.payment_events(order["id"])
+            ),
+            60,
+            "order_paid on Kafka",
+        )
 
         # Kill the relay once more and restart it: it may republish, never a new id.
         suite.worker.kill()
@@ -87,17 +95,30 @@ def test_worker_killed_before_publishing_an_office_payment_publishes_it_once(
         with suite.client() as api:
             order = suite.order_of(api, payer, dossier_id)
             suite.worker.kill()
-            paid = api.post(f"/api/v1/payments/orders/{order['id']}/office-payment",
-                            headers={**officer("o-1", "HN.TP"), "Idempotency-Key": "cash"},
-                            json={"receipt_no": "BL-77", "amount": 10_000})
+            paid = api.post(
+                f"/api/v1/payments/orders/{order['id']}/office-payment",
+                headers={**officer("o-1", "HN.TP"), "Idempotency-Key": "cash"},
+                json={"receipt_no": "BL-77", "amount": 10_000},
+            )
             assert paid.status_code == 200, paid.text
             assert not distinct_ids(suite.payment_events(order["id"]), "order_paid")
             suite.worker.start(timeout=90)
-            wait_for(lambda: distinct_ids(suite.payment_events(order["id"]), "order_paid"),
-                     60, "order_paid after the restart")
-            listed = wait_for(lambda: [o for o in api.get(
-                "/api/v1/payments/orders", headers=citizen(payer)).json()["items"]
-                if o["status"] == "paid"], 30, "the read model to show it paid")
+            wait_for(
+                lambda: distinct_ids(suite.payment_events(order["id"]), "order_paid"),
+                60,
+                "order_paid after the restart",
+            )
+            listed = wait_for(
+                lambda: [
+                    o
+                    for o in api.get("/api/v1/payments/orders", headers=citizen(payer)).json()[
+                        "items"
+                    ]
+                    if o["status"] == "paid"
+                ],
+                30,
+                "the read model to show it paid",
+            )
             assert listed[0]["payment"]["receipt_no"] == "BL-77"
         assert len(distinct_ids(suite.payment_events(order["id"]), "order_paid")) == 1
         assert _stored_kinds(suite, order["id"]).count("Paid") == 1

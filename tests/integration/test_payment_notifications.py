@@ -36,13 +36,19 @@ def suite(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         yield started
 
 
-def _success_for(attempt: dict[str, object], amount: int, txn_no: str = "99000001",
-                 **changes: str) -> dict[str, str]:
+def _success_for(
+    attempt: dict[str, object], amount: int, txn_no: str = "99000001", **changes: str
+) -> dict[str, str]:
     params = {
-        "vnp_TmnCode": TMN, "vnp_Amount": str(amount * 100), "vnp_BankCode": "NCB",
-        "vnp_CardType": "ATM", "vnp_OrderInfo": "Thanh toan le phi",
-        "vnp_PayDate": protocol.format_date(datetime.now(UTC)), "vnp_ResponseCode": "00",
-        "vnp_TransactionNo": txn_no, "vnp_TransactionStatus": "00",
+        "vnp_TmnCode": TMN,
+        "vnp_Amount": str(amount * 100),
+        "vnp_BankCode": "NCB",
+        "vnp_CardType": "ATM",
+        "vnp_OrderInfo": "Thanh toan le phi",
+        "vnp_PayDate": protocol.format_date(datetime.now(UTC)),
+        "vnp_ResponseCode": "00",
+        "vnp_TransactionNo": txn_no,
+        "vnp_TransactionStatus": "00",
         "vnp_TxnRef": str(attempt["attempt_id"]),
     }
     return {**params, **changes}
@@ -67,9 +73,14 @@ def test_forged_and_altered_notifications_are_refused_and_change_nothing(
         wrong_secret = signed(_success_for(attempt, 200_000), secret="not-the-secret")
         unsigned = {k: v for k, v in genuine.items() if k != "vnp_SecureHash"}
         cases = [
-            (forged_signature, "97"), (altered_amount, "97"), (resigned_amount, "04"),
-            (unknown_order, "01"), (another_terminal, "97"), (wrong_secret, "97"),
-            (unsigned, "97"), ({"vnp_TxnRef": "x"}, "97"),
+            (forged_signature, "97"),
+            (altered_amount, "97"),
+            (resigned_amount, "04"),
+            (unknown_order, "01"),
+            (another_terminal, "97"),
+            (wrong_secret, "97"),
+            (unsigned, "97"),
+            ({"vnp_TxnRef": "x"}, "97"),
         ]
         for params, code in cases:
             answer = api.get(IPN, params=params)
@@ -85,8 +96,7 @@ def test_forged_and_altered_notifications_are_refused_and_change_nothing(
         after = suite.order(api, payer, order["id"])
         assert after == before and after["status"] == "pending"
         events = suite.payment_events(order["id"])
-        assert {e.type.rsplit(".", 1)[-1] for e in events} <= {"order_created",
-                                                                "attempt_started"}
+        assert {e.type.rsplit(".", 1)[-1] for e in events} <= {"order_created", "attempt_started"}
         assert not distinct_ids(events, "order_paid")
 
 
@@ -118,13 +128,19 @@ def test_the_same_notification_five_times_concurrently_pays_once(suite: PaymentS
         assert api.get(IPN, params=other).json() == protocol.IPN_ALREADY
         assert suite.order(api, payer, order["id"])["version"] == view["version"]
 
-        events = wait_for(lambda: (lambda e: e if distinct_ids(e, "order_paid") else None)(
-            suite.payment_events(order["id"])), 30, "order_paid")
+        events = wait_for(
+            lambda: (lambda e: e if distinct_ids(e, "order_paid") else None)(
+                suite.payment_events(order["id"])
+            ),
+            30,
+            "order_paid",
+        )
         assert len([e for e in events if e.type.endswith("order_paid")]) == 1
         store = suite.store()
         try:
-            stored = [type(e).__name__ for e in store.repository.event_store.get(
-                uuid.UUID(order["id"]))]
+            stored = [
+                type(e).__name__ for e in store.repository.event_store.get(uuid.UUID(order["id"]))
+            ]
         finally:
             store.close()
         assert stored.count("Paid") == 1
@@ -139,8 +155,11 @@ def test_a_citizen_cannot_see_or_use_another_citizens_order(suite: PaymentSuite)
         for response in (
             api.get(base, headers=citizen(other)),
             api.get(f"{base}/receipt", headers=citizen(other)),
-            api.post(f"{base}/checkout", headers={**citizen(other), "Idempotency-Key": "k1"},
-                     json={"method": "vnpay", "accept_terms": True}),
+            api.post(
+                f"{base}/checkout",
+                headers={**citizen(other), "Idempotency-Key": "k1"},
+                json={"method": "vnpay", "accept_terms": True},
+            ),
         ):
             assert response.status_code == 404, response.text
             assert response.headers["content-type"] == "application/problem+json"

@@ -35,10 +35,16 @@ def suite(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         yield started
 
 
-def _post(api: httpx.Client, path: str, headers: dict[str, str], body: dict[str, object],
-          key: str | None = None) -> httpx.Response:
-    return api.post(path, headers={**headers, "Idempotency-Key": key or uuid.uuid4().hex},
-                    json=body)
+def _post(
+    api: httpx.Client,
+    path: str,
+    headers: dict[str, str],
+    body: dict[str, object],
+    key: str | None = None,
+) -> httpx.Response:
+    return api.post(
+        path, headers={**headers, "Idempotency-Key": key or uuid.uuid4().hex}, json=body
+    )
 
 
 def test_officer_records_an_office_payment_with_a_receipt_number(suite: PaymentSuite) -> None:
@@ -48,13 +54,19 @@ def test_officer_records_an_office_payment_with_a_receipt_number(suite: PaymentS
     with suite.client() as api:
         order = suite.order_of(api, payer, dossier_id)
         path = f"/api/v1/payments/orders/{order['id']}/office-payment"
-        elsewhere = _post(api, path, officer("officer-8", "DN.TP", "receiver"),
-                          {"receipt_no": "0000123", "amount": 50_000})
+        elsewhere = _post(
+            api,
+            path,
+            officer("officer-8", "DN.TP", "receiver"),
+            {"receipt_no": "0000123", "amount": 50_000},
+        )
         assert elsewhere.status_code == 404  # another agency's order is invisible
         wrong = _post(api, path, clerk, {"receipt_no": "0000123", "amount": 40_000})
         assert wrong.status_code == 422 and "50.000 đồng" in wrong.json()["detail"]
-        assert _post(api, path, citizen(payer), {"receipt_no": "1", "amount": 50_000}
-                     ).status_code == 403
+        assert (
+            _post(api, path, citizen(payer), {"receipt_no": "1", "amount": 50_000}).status_code
+            == 403
+        )
 
         first = _post(api, path, clerk, {"receipt_no": "0000123", "amount": 50_000}, "cash-1")
         assert first.status_code == 200, first.text
@@ -72,8 +84,9 @@ def test_officer_records_an_office_payment_with_a_receipt_number(suite: PaymentS
         assert view["payment"]["recorded_by"] == "officer-7"
         officer_view = api.get(f"/api/v1/payments/orders/{order['id']}", headers=clerk)
         assert officer_view.status_code == 200
-        listed = api.get("/api/v1/payments/orders", headers=clerk,
-                         params={"dossier_id": dossier_id}).json()["items"]
+        listed = api.get(
+            "/api/v1/payments/orders", headers=clerk, params={"dossier_id": dossier_id}
+        ).json()["items"]
         assert [o["id"] for o in listed] == [order["id"]]
 
         pdf = api.get(f"/api/v1/payments/orders/{order['id']}/receipt", headers=citizen(payer))
@@ -82,8 +95,11 @@ def test_officer_records_an_office_payment_with_a_receipt_number(suite: PaymentS
         today = datetime.now(UTC).astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y")
         assert today in text
 
-        paid = wait_for(lambda: [e for e in suite.payment_events(order["id"])
-                                 if e.type.endswith("order_paid")], 30, "order_paid")
+        paid = wait_for(
+            lambda: [e for e in suite.payment_events(order["id"]) if e.type.endswith("order_paid")],
+            30,
+            "order_paid",
+        )
         assert len(paid) == 1 and paid[0].data["method"] == "office"
         assert paid[0].actor.id == "officer-7" and paid[0].actor.agency == AGENCY
 
@@ -105,16 +121,23 @@ def test_partial_then_full_refund_of_an_online_payment_at_the_provider(
         wait_for(lambda: suite.order(api, payer, order["id"])["status"] == "paid", 30, "paid")
 
         receiver = officer("officer-2", AGENCY, "receiver")
-        assert _post(api, refunds, receiver, {"amount": 20_000, "reason": "Thu thừa"}
-                     ).status_code == 403
+        assert (
+            _post(api, refunds, receiver, {"amount": 20_000, "reason": "Thu thừa"}).status_code
+            == 403
+        )
         too_much = _post(api, refunds, approver, {"amount": 120_001, "reason": "Thu thừa"})
         assert too_much.status_code == 422
 
-        part = _post(api, refunds, approver, {"amount": 20_000, "reason": "Thu thừa phí"},
-                     "refund-1")
+        part = _post(
+            api, refunds, approver, {"amount": 20_000, "reason": "Thu thừa phí"}, "refund-1"
+        )
         assert part.status_code == 201, part.text
-        assert _post(api, refunds, approver, {"amount": 20_000, "reason": "Thu thừa phí"},
-                     "refund-1").json() == part.json()
+        assert (
+            _post(
+                api, refunds, approver, {"amount": 20_000, "reason": "Thu thừa phí"}, "refund-1"
+            ).json()
+            == part.json()
+        )
         view = suite.order(api, payer, order["id"])
         assert (view["status"], view["refunded_amount"]) == ("paid", 20_000)
         assert view["status_label"] == "Đã thanh toán, đã hoàn tiền một phần"
@@ -126,17 +149,22 @@ def test_partial_then_full_refund_of_an_online_payment_at_the_provider(
         assert all(r["provider_ref"] for r in view["refunds"])
         assert _post(api, refunds, approver, {"amount": 1, "reason": "Thêm"}).status_code == 409
 
-        events = wait_for(lambda: (lambda e: e if len(distinct_ids(e, "order_refunded")) == 2
-                                   else None)(suite.payment_events(order["id"])), 30,
-                          "two order_refunded")
+        events = wait_for(
+            lambda: (lambda e: e if len(distinct_ids(e, "order_refunded")) == 2 else None)(
+                suite.payment_events(order["id"])
+            ),
+            30,
+            "two order_refunded",
+        )
         amounts = sorted(e.data["amount"] for e in events if e.type.endswith("order_refunded"))
         assert amounts == [20_000, 100_000]
 
         # The provider's report agrees with us: its refunds are ours.
         admin = officer("admin-1", AGENCY, "agency_admin")
         day = datetime.now(UTC).astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%Y-%m-%d")
-        report = api.get("/api/v1/payments/reconciliation", headers=admin,
-                         params={"date": day}).json()
+        report = api.get(
+            "/api/v1/payments/reconciliation", headers=admin, params={"date": day}
+        ).json()
         ours = [m for m in report["mismatches"] if m["txn_ref"] == attempt["attempt_id"]]
         assert ours == [] and report["checked"] >= 1
 
@@ -156,22 +184,35 @@ def test_reconciliation_flags_a_payment_the_provider_took_but_we_never_recorded(
         try:
             browser_pays(attempt["payment_url"], "pay")
             with httpx.Client(base_url=second.url, trust_env=False, timeout=30) as other:
-                report = other.get("/api/v1/payments/reconciliation", headers=admin,
-                                   params={"date": day}).json()
-                assert other.get(f"/api/v1/payments/orders/{order['id']}",
-                                 headers=citizen(payer)).json()["status"] == "pending"
+                report = other.get(
+                    "/api/v1/payments/reconciliation", headers=admin, params={"date": day}
+                ).json()
+                assert (
+                    other.get(
+                        f"/api/v1/payments/orders/{order['id']}", headers=citizen(payer)
+                    ).json()["status"]
+                    == "pending"
+                )
         finally:
             suite.api.start()
         flagged = [m for m in report["mismatches"] if m["txn_ref"] == attempt["attempt_id"]]
         assert [m["kind"] for m in flagged] == ["paid_not_recorded"]
         assert "chưa ghi nhận" in flagged[0]["detail"]
-        wait_for(lambda: suite.order(api, payer, order["id"])["status"] == "paid", 90,
-                 "the sandbox's retried IPN")
-        report = api.get("/api/v1/payments/reconciliation", headers=admin,
-                         params={"date": day}).json()
+        wait_for(
+            lambda: suite.order(api, payer, order["id"])["status"] == "paid",
+            90,
+            "the sandbox's retried IPN",
+        )
+        report = api.get(
+            "/api/v1/payments/reconciliation", headers=admin, params={"date": day}
+        ).json()
         assert not [m for m in report["mismatches"] if m["txn_ref"] == attempt["attempt_id"]]
-        assert api.get("/api/v1/payments/reconciliation", headers=citizen(payer),
-                       params={"date": day}).status_code == 403
+        assert (
+            api.get(
+                "/api/v1/payments/reconciliation", headers=citizen(payer), params={"date": day}
+            ).status_code
+            == 403
+        )
 
 
 def test_an_officer_cancels_a_pending_order(suite: PaymentSuite) -> None:
@@ -181,8 +222,7 @@ def test_an_officer_cancels_a_pending_order(suite: PaymentSuite) -> None:
     with suite.client() as api:
         order = suite.order_of(api, payer, dossier_id)
         path = f"/api/v1/payments/orders/{order['id']}/cancel"
-        assert _post(api, path, citizen(payer), {"reason": "Không muốn nộp"}
-                     ).status_code == 403
+        assert _post(api, path, citizen(payer), {"reason": "Không muốn nộp"}).status_code == 403
         blank = _post(api, path, clerk, {"reason": " "})
         assert blank.status_code == 422
         assert blank.headers["content-type"] == "application/problem+json"
@@ -190,12 +230,23 @@ def test_an_officer_cancels_a_pending_order(suite: PaymentSuite) -> None:
         assert done.status_code == 200, done.text
         view = suite.order(api, payer, order["id"])
         assert (view["status"], view["status_label"]) == ("cancelled", "Đã hủy")
-        late = _post(api, f"/api/v1/payments/orders/{order['id']}/checkout", citizen(payer),
-                     {"method": "vnpay", "accept_terms": True})
+        late = _post(
+            api,
+            f"/api/v1/payments/orders/{order['id']}/checkout",
+            citizen(payer),
+            {"method": "vnpay", "accept_terms": True},
+        )
         assert late.status_code == 409
-        cancelled = wait_for(lambda: [e for e in suite.payment_events(order["id"])
-                                      if e.type.endswith("order_cancelled")], 30,
-                             "order_cancelled")
-        assert cancelled[0].data == {"order_id": order["id"], "dossier_id": dossier_id,
-                                     "reason": "Miễn lệ phí theo quy định"}
+        cancelled = wait_for(
+            lambda: [
+                e for e in suite.payment_events(order["id"]) if e.type.endswith("order_cancelled")
+            ],
+            30,
+            "order_cancelled",
+        )
+        assert cancelled[0].data == {
+            "order_id": order["id"],
+            "dossier_id": dossier_id,
+            "reason": "Miễn lệ phí theo quy định",
+        }
         assert cancelled[0].actor.id == "officer-9"

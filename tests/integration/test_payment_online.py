@@ -52,7 +52,10 @@ def test_citizen_pays_through_the_sandbox_and_order_paid_is_published(
     with suite.client() as api:
         order = suite.order_of(api, payer, dossier_id)
         assert (order["amount"], order["status"], order["status_label"]) == (
-            1_250_000, "pending", "Chờ thanh toán")
+            1_250_000,
+            "pending",
+            "Chờ thanh toán",
+        )
         assert order["dossier_code"] == code
 
         started = suite.checkout(api, payer, order["id"], key="checkout-1")
@@ -77,23 +80,33 @@ def test_citizen_pays_through_the_sandbox_and_order_paid_is_published(
         assert [a["status"] for a in paid["attempts"]] == ["succeeded"]
 
         # The dossier moves on from this event (docs/events.md): one, with what it reads.
-        events = wait_for(lambda: [e for e in suite.payment_events(order["id"])
-                                   if e.type.endswith("order_paid")], 30, "order_paid")
+        events = wait_for(
+            lambda: [e for e in suite.payment_events(order["id"]) if e.type.endswith("order_paid")],
+            30,
+            "order_paid",
+        )
         assert len(distinct_ids(suite.payment_events(order["id"]), "order_paid")) == 1
         data = events[0].data
         assert (data["dossier_id"], data["order_id"], data["amount"]) == (
-            dossier_id, order["id"], 1_250_000)
+            dossier_id,
+            order["id"],
+            1_250_000,
+        )
         assert data["receipt_no"] == paid["payment"]["receipt_no"]
         assert "payment_url" not in str(suite.payment_events(order["id"]))
 
-        receipt = api.get(f"/api/v1/payments/orders/{order['id']}/receipt",
-                          headers=citizen(payer))
+        receipt = api.get(f"/api/v1/payments/orders/{order['id']}/receipt", headers=citizen(payer))
         assert receipt.status_code == 200
         assert receipt.headers["content-type"] == "application/pdf"
         text = PdfReader(io.BytesIO(receipt.content)).pages[0].extract_text()
-        for expected in (paid["payment"]["receipt_no"], code, "Nguyễn Thị Hồng",
-                         "1.250.000 đồng", "Một triệu hai trăm năm mươi nghìn đồng",
-                         "1.009972 Cấp giấy phép xây dựng"):
+        for expected in (
+            paid["payment"]["receipt_no"],
+            code,
+            "Nguyễn Thị Hồng",
+            "1.250.000 đồng",
+            "Một triệu hai trăm năm mươi nghìn đồng",
+            "1.009972 Cấp giấy phép xây dựng",
+        ):
             assert expected in text
 
         # The page cannot be paid twice.
@@ -111,13 +124,17 @@ def test_checkout_is_idempotent_and_refuses_a_reused_key(suite: PaymentSuite) ->
         assert again == first
         assert len(suite.order(api, payer, order["id"])["attempts"]) == 1
 
-        other_body = api.post(f"/api/v1/payments/orders/{order['id']}/checkout",
-                              headers={**citizen(payer), "Idempotency-Key": "same-key"},
-                              json={"method": "vnpay", "accept_terms": True, "x": 1})
+        other_body = api.post(
+            f"/api/v1/payments/orders/{order['id']}/checkout",
+            headers={**citizen(payer), "Idempotency-Key": "same-key"},
+            json={"method": "vnpay", "accept_terms": True, "x": 1},
+        )
         assert other_body.status_code == 201  # unknown fields are ignored: same request
-        missing = api.post(f"/api/v1/payments/orders/{order['id']}/checkout",
-                           headers=citizen(payer), json={"method": "vnpay",
-                                                         "accept_terms": True})
+        missing = api.post(
+            f"/api/v1/payments/orders/{order['id']}/checkout",
+            headers=citizen(payer),
+            json={"method": "vnpay", "accept_terms": True},
+        )
         assert missing.status_code == 400
         assert missing.headers["content-type"] == "application/problem+json"
         assert missing.json()["type"].endswith("payment-idempotency-key-missing")
@@ -128,9 +145,11 @@ def test_online_payment_is_refused_below_level_4(suite: PaymentSuite) -> None:
     dossier_id, _ = suite.request_payment(payer=payer, level=3)
     with suite.client() as api:
         order = suite.order_of(api, payer, dossier_id)
-        refused = api.post(f"/api/v1/payments/orders/{order['id']}/checkout",
-                           headers={**citizen(payer), "Idempotency-Key": "k-level"},
-                           json={"method": "vnpay", "accept_terms": True})
+        refused = api.post(
+            f"/api/v1/payments/orders/{order['id']}/checkout",
+            headers={**citizen(payer), "Idempotency-Key": "k-level"},
+            json={"method": "vnpay", "accept_terms": True},
+        )
         assert refused.status_code == 422
         assert refused.json()["type"].endswith("payment-online-not-allowed")
         assert "mức độ 4" in refused.json()["detail"]
@@ -142,16 +161,20 @@ def test_cancelled_and_expired_attempts_then_a_successful_retry(
     payer = f"citizen-{uuid.uuid4().hex[:8]}"
     dossier_id, _ = suite.request_payment(payer=payer)
     short = suite.another_api(MOTCUA_PAYMENT_CHECKOUT_TTL_SECONDS="1").start()
-    with suite.client() as api, httpx.Client(base_url=short.url, trust_env=False,
-                                             timeout=30) as short_api:
+    with (
+        suite.client() as api,
+        httpx.Client(base_url=short.url, trust_env=False, timeout=30) as short_api,
+    ):
         order = suite.order_of(api, payer, dossier_id)
 
         def attempts() -> list[dict[str, object]]:
             return suite.order(api, payer, order["id"])["attempts"]  # type: ignore[no-any-return]
 
         cancelled = suite.checkout(api, payer, order["id"])
-        assert result_params(browser_pays(cancelled["payment_url"], "cancel"))[
-            "vnp_ResponseCode"] == "24"
+        assert (
+            result_params(browser_pays(cancelled["payment_url"], "cancel"))["vnp_ResponseCode"]
+            == "24"
+        )
         wait_for(lambda: attempts()[0]["status"] == "failed", 30, "the cancel IPN")
         assert attempts()[0]["reason"] == "cancelled"
         assert attempts()[0]["status_label"] == "Người nộp đã hủy giao dịch"
@@ -169,12 +192,19 @@ def test_cancelled_and_expired_attempts_then_a_successful_retry(
         wait_for(lambda: _paid(suite, api, payer, order["id"]), 30, "the retry to be paid")
         assert [a["status"] for a in attempts()] == ["failed", "failed", "succeeded"]
 
-        events = wait_for(lambda: (lambda e: e if distinct_ids(e, "order_paid") else None)(
-            suite.payment_events(order["id"])), 30, "order_paid")
+        events = wait_for(
+            lambda: (lambda e: e if distinct_ids(e, "order_paid") else None)(
+                suite.payment_events(order["id"])
+            ),
+            30,
+            "order_paid",
+        )
         assert len(distinct_ids(events, "attempt_failed")) == 2
         assert len(distinct_ids(events, "order_paid")) == 1
         assert {e.data["reason"] for e in events if e.type.endswith("attempt_failed")} == {
-            "cancelled", "expired"}
+            "cancelled",
+            "expired",
+        }
 
 
 def test_a_failed_payment_leaves_the_order_payable(suite: PaymentSuite) -> None:
@@ -186,23 +216,36 @@ def test_a_failed_payment_leaves_the_order_payable(suite: PaymentSuite) -> None:
         redirect = browser_pays(attempt["payment_url"], "fail")
         shown = api.get(redirect.headers["location"])
         assert "Thanh toán không thành công" in shown.text
-        wait_for(lambda: suite.order(api, payer, order["id"])["attempts"][0]["status"]
-                 == "failed", 30, "the failure IPN")
+        wait_for(
+            lambda: suite.order(api, payer, order["id"])["attempts"][0]["status"] == "failed",
+            30,
+            "the failure IPN",
+        )
         view = suite.order(api, payer, order["id"])
         assert view["status"] == "pending" and view["attempts"][0]["reason"] == "failed"
 
 
 def test_a_payment_request_whose_fees_do_not_add_up_opens_no_order(suite: PaymentSuite) -> None:
     payer = f"citizen-{uuid.uuid4().hex[:8]}"
-    bad = [{"code": "LP", "name": "Lệ phí", "amount": 10_000},
-           {"code": "PHI", "name": "Phí", "amount": -1}]
+    bad = [
+        {"code": "LP", "name": "Lệ phí", "amount": 10_000},
+        {"code": "PHI", "name": "Phí", "amount": -1},
+    ]
     dossier_id, _ = suite.request_payment(payer=payer, fees=bad)
     good_id, _ = suite.request_payment(payer=payer, amount=5_000)
     with suite.client() as api:
         suite.order_of(api, payer, good_id)  # the worker went on past the bad one
-        parked = wait_for(lambda: [e for e in asyncio.run(read_topic(
-            suite.engines.kafka_bootstrap_servers, f"{suite.dossier_topic}.dlq"))
-            if e.subject == dossier_id], 60, "the bad request in the DLQ")
+        parked = wait_for(
+            lambda: [
+                e
+                for e in asyncio.run(
+                    read_topic(suite.engines.kafka_bootstrap_servers, f"{suite.dossier_topic}.dlq")
+                )
+                if e.subject == dossier_id
+            ],
+            60,
+            "the bad request in the DLQ",
+        )
         assert len(parked) == 1
         listed = api.get("/api/v1/payments/orders", headers=citizen(payer)).json()["items"]
         assert [o["dossier_id"] for o in listed] == [good_id]

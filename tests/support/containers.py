@@ -28,19 +28,37 @@ def container_engines() -> Iterator[Engines]:
     maildir = Path(tempfile.mkdtemp(prefix="motcua-mail-"))
     port = free_port()
     sink = subprocess.Popen(
-        [sys.executable, "-m", "motcua_ops.smtp_sink", "--host", "127.0.0.1",
-         "--port", str(port), "--maildir", str(maildir)]
+        [
+            sys.executable,
+            "-m",
+            "motcua_ops.smtp_sink",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--maildir",
+            str(maildir),
+        ]
     )
     kafka = KafkaContainer("apache/kafka:4.1.2").with_kraft()
-    with kafka, PostgresContainer(
-        "postgres:15", username="motcua", password="motcua", dbname="motcua"
-    ) as postgres, private_s3(Path(tempfile.mkdtemp(prefix="motcua-s3-"))) as s3:
+    with (
+        kafka,
+        PostgresContainer(
+            "postgres:15", username="motcua", password="motcua", dbname="motcua"
+        ) as postgres,
+        private_s3(Path(tempfile.mkdtemp(prefix="motcua-s3-"))) as s3,
+    ):
         try:
             wait_for_port("127.0.0.1", port)
             yield Engines(
                 kafka.get_bootstrap_server(),
-                postgres.get_connection_url(driver=None), "127.0.0.1", port, maildir,
-                s3.entry["url"], s3.entry["access_key"], s3.entry["secret_key"],
+                postgres.get_connection_url(driver=None),
+                "127.0.0.1",
+                port,
+                maildir,
+                s3.entry["url"],
+                s3.entry["access_key"],
+                s3.entry["secret_key"],
                 s3.entry["region"],
             )
         finally:

@@ -9,12 +9,14 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 
-def rows(dsn: str, schema: str, table: str, where: str = "TRUE",
-         params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+def rows(
+    dsn: str, schema: str, table: str, where: str = "TRUE", params: tuple[Any, ...] = ()
+) -> list[dict[str, Any]]:
     """``table``'s rows matching ``where`` (none if the schema is not migrated yet),
     ordered by their key's text."""
     query = sql.SQL("SELECT * FROM {}.{} WHERE {}").format(
-        sql.Identifier(schema), sql.Identifier(table), sql.SQL(where))  # type: ignore[arg-type]
+        sql.Identifier(schema), sql.Identifier(table), sql.SQL(where)
+    )  # type: ignore[arg-type]
     with psycopg.connect(dsn, row_factory=dict_row) as conn:
         try:
             found = conn.execute(query, params).fetchall()

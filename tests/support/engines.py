@@ -22,8 +22,13 @@ from pathlib import Path
 
 import pytest
 
-_ENV_KEYS = ("MOTCUA_KAFKA_BOOTSTRAP_SERVERS", "MOTCUA_POSTGRES_DSN",
-             "MOTCUA_SMTP_HOST", "MOTCUA_SMTP_PORT", "MOTCUA_SMTP_MAILDIR")
+_ENV_KEYS = (
+    "MOTCUA_KAFKA_BOOTSTRAP_SERVERS",
+    "MOTCUA_POSTGRES_DSN",
+    "MOTCUA_SMTP_HOST",
+    "MOTCUA_SMTP_PORT",
+    "MOTCUA_SMTP_MAILDIR",
+)
 
 
 @dataclass(frozen=True)
@@ -49,9 +54,14 @@ class Engines:
         if self.s3_url:  # the services with files keep them there, as `motcua up` does
             for service in ("DOSSIER", "IDENTITY"):
                 prefix = f"MOTCUA_{service}_BLOB_S3_"
-                env.update({prefix + "URL": self.s3_url, prefix + "REGION": self.s3_region,
-                            prefix + "ACCESS_KEY": self.s3_access_key,
-                            prefix + "SECRET_KEY": self.s3_secret_key})
+                env.update(
+                    {
+                        prefix + "URL": self.s3_url,
+                        prefix + "REGION": self.s3_region,
+                        prefix + "ACCESS_KEY": self.s3_access_key,
+                        prefix + "SECRET_KEY": self.s3_secret_key,
+                    }
+                )
         return env
 
 
@@ -60,9 +70,12 @@ def _from_environment() -> Engines | None:
         return None
     return Engines(
         os.environ["MOTCUA_KAFKA_BOOTSTRAP_SERVERS"],
-        os.environ["MOTCUA_POSTGRES_DSN"], os.environ["MOTCUA_SMTP_HOST"],
-        int(os.environ["MOTCUA_SMTP_PORT"]), Path(os.environ["MOTCUA_SMTP_MAILDIR"]),
-        os.environ.get("MOTCUA_S3_URL", ""), os.environ.get("MOTCUA_S3_ACCESS_KEY", ""),
+        os.environ["MOTCUA_POSTGRES_DSN"],
+        os.environ["MOTCUA_SMTP_HOST"],
+        int(os.environ["MOTCUA_SMTP_PORT"]),
+        Path(os.environ["MOTCUA_SMTP_MAILDIR"]),
+        os.environ.get("MOTCUA_S3_URL", ""),
+        os.environ.get("MOTCUA_S3_ACCESS_KEY", ""),
         os.environ.get("MOTCUA_S3_SECRET_KEY", ""),
     )
 
@@ -84,9 +97,14 @@ def _from_launcher() -> Iterator[Engines]:
     try:
         yield Engines(
             state["kafka"]["bootstrap_servers"],
-            state["postgres"]["dsn"], state["smtp"]["host"], int(state["smtp"]["port"]),
-            Path(state["smtp"]["maildir"]), state["s3"]["url"], state["s3"]["access_key"],
-            state["s3"]["secret_key"], state["s3"]["region"],
+            state["postgres"]["dsn"],
+            state["smtp"]["host"],
+            int(state["smtp"]["port"]),
+            Path(state["smtp"]["maildir"]),
+            state["s3"]["url"],
+            state["s3"]["access_key"],
+            state["s3"]["secret_key"],
+            state["s3"]["region"],
         )
     finally:
         if not were_running:

@@ -22,8 +22,13 @@ def wait_for(predicate: Callable[[], Any], timeout: float, what: str) -> None:
 
 async def records(bootstrap: str, topic: str) -> list[ConsumerRecord]:
     """Every record of ``topic`` from the beginning, read without a consumer group."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None,
-                                auto_offset_reset="earliest", enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
     await consumer.start()
     found: list[ConsumerRecord] = []
     try:
@@ -43,11 +48,13 @@ async def group_lag(bootstrap: str, topics: list[str], group: str) -> int:
     await probe.start()
     try:
         committed = await admin.list_consumer_group_offsets(group)
-        partitions = [TopicPartition(t, p) for t in topics
-                      for p in probe.partitions_for_topic(t) or ()]
+        partitions = [
+            TopicPartition(t, p) for t in topics for p in probe.partitions_for_topic(t) or ()
+        ]
         ends = await probe.end_offsets(partitions)
-        return sum(end - (committed[tp].offset if tp in committed else 0)
-                   for tp, end in ends.items())
+        return sum(
+            end - (committed[tp].offset if tp in committed else 0) for tp, end in ends.items()
+        )
     finally:
         await probe.stop()
         await admin.close()

@@ -26,17 +26,25 @@ class PrivateS3:
 
     def start(self) -> None:
         self.entry["pid"] = self.gateway.start(self.entry)
-        procs.wait_ready("s3", lambda: self.gateway.answering(self.entry),
-                         pid=self.entry["pid"], timeout=30, logs=self.gateway.logs())
+        procs.wait_ready(
+            "s3",
+            lambda: self.gateway.answering(self.entry),
+            pid=self.entry["pid"],
+            timeout=30,
+            logs=self.gateway.logs(),
+        )
 
     def stop(self) -> None:
         self.gateway.stop(self.entry)
 
     def env(self, service: str) -> dict[str, str]:
         prefix = f"MOTCUA_{service.upper()}_BLOB_S3_"
-        return {prefix + "URL": self.entry["url"], prefix + "REGION": self.entry["region"],
-                prefix + "ACCESS_KEY": self.entry["access_key"],
-                prefix + "SECRET_KEY": self.entry["secret_key"]}
+        return {
+            prefix + "URL": self.entry["url"],
+            prefix + "REGION": self.entry["region"],
+            prefix + "ACCESS_KEY": self.entry["access_key"],
+            prefix + "SECRET_KEY": self.entry["secret_key"],
+        }
 
 
 @contextmanager
@@ -52,5 +60,6 @@ def private_s3(state: Path) -> Iterator[PrivateS3]:
 def engines_s3_client(engines: Engines) -> Any:
     """A client of the session's S3 engine; fails the test where there is none."""
     assert engines.s3_url, "no S3 engine: the engines were given without MOTCUA_S3_URL"
-    return s3_client(engines.s3_url, engines.s3_access_key, engines.s3_secret_key,
-                     engines.s3_region)
+    return s3_client(
+        engines.s3_url, engines.s3_access_key, engines.s3_secret_key, engines.s3_region
+    )

@@ -35,12 +35,15 @@ def search_fields(content: ProcedureContent, version: int, field_name: str) -> d
 def card(content: ProcedureContent, version: int) -> dict[str, Any]:
     """A procedure as a search result shows it."""
     return {
-        "code": content.code, "version": version, "name": content.name,
-        "field_code": content.field_code, "service_level": content.service_level,
-        "mode": content.mode, "agency_codes": content.agency_codes,
+        "code": content.code,
+        "version": version,
+        "name": content.name,
+        "field_code": content.field_code,
+        "service_level": content.service_level,
+        "mode": content.mode,
+        "agency_codes": content.agency_codes,
         "government_level": content.government_level,
         "time_limit_days": content.time_limit_days,
-        "fee_total": sum(f.amount for f in content.fees
-                         if f.rule is None and f.applies_if is None),
+        "fee_total": sum(f.amount for f in content.fees if f.rule is None and f.applies_if is None),
         "fee_counted": any(f.rule is not None for f in content.fees),
     }

@@ -31,16 +31,23 @@ _RELS = (
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
-def _paragraph(text: str, bold: bool = False, center: bool = False, size: int = 26,
-               italic: bool = False) -> str:
-    props = "".join([
-        "<w:b/>" if bold else "", "<w:i/>" if italic else "",
-        '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:cs="Times New Roman"/>',
-        f'<w:sz w:val="{size}"/>',
-    ])
+def _paragraph(
+    text: str, bold: bool = False, center: bool = False, size: int = 26, italic: bool = False
+) -> str:
+    props = "".join(
+        [
+            "<w:b/>" if bold else "",
+            "<w:i/>" if italic else "",
+            '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman"'
+            ' w:cs="Times New Roman"/>',
+            f'<w:sz w:val="{size}"/>',
+        ]
+    )
     align = '<w:pPr><w:jc w:val="center"/></w:pPr>' if center else ""
-    return (f'<w:p>{align}<w:r><w:rPr>{props}</w:rPr>'
-            f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>')
+    return (
+        f"<w:p>{align}<w:r><w:rPr>{props}</w:rPr>"
+        f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
+    )
 
 
 def form_docx(title: str, addressee: str, schema: dict[str, Any], note: str = "") -> bytes:
@@ -57,8 +64,10 @@ def form_docx(title: str, addressee: str, schema: dict[str, Any], note: str = ""
         body.append(_paragraph(f"{prop['title']}: " + "." * 60))
     body += [
         _paragraph(""),
-        _paragraph("Tôi cam đoan nội dung khai trên đây là đúng sự thật và chịu trách nhiệm "
-                   "trước pháp luật về cam đoan của mình."),
+        _paragraph(
+            "Tôi cam đoan nội dung khai trên đây là đúng sự thật và chịu trách nhiệm "
+            "trước pháp luật về cam đoan của mình."
+        ),
         _paragraph("…………, ngày …… tháng …… năm ……", center=True, italic=True),
         _paragraph("NGƯỜI KHAI", bold=True, center=True),
         _paragraph("(Ký, ghi rõ họ, chữ đệm, tên)", center=True, italic=True),
@@ -74,7 +83,10 @@ def form_docx(title: str, addressee: str, schema: dict[str, Any], note: str = ""
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in (("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _RELS),
-                           ("word/document.xml", document)):
+        for name, text in (
+            ("[Content_Types].xml", _CONTENT_TYPES),
+            ("_rels/.rels", _RELS),
+            ("word/document.xml", document),
+        ):
             archive.writestr(zipfile.ZipInfo(name, _FIXED_TIME), text.encode())
     return buffer.getvalue()

@@ -28,37 +28,55 @@ class RecordStore:
             return await (await conn.execute(query, params)).fetchall()
 
     async def get(self, key: str) -> Doc | None:
-        rows = await self._rows(sql.SQL("SELECT * FROM {} WHERE {} = %s").format(
-            self.table, sql.Identifier(self.key)), (key,))
+        rows = await self._rows(
+            sql.SQL("SELECT * FROM {} WHERE {} = %s").format(self.table, sql.Identifier(self.key)),
+            (key,),
+        )
         return rows[0] if rows else None
 
     async def get_many(self, keys: list[str]) -> list[Doc]:
-        return await self._rows(sql.SQL("SELECT * FROM {} WHERE {} = ANY(%s) ORDER BY {}").format(
-            self.table, sql.Identifier(self.key), sql.Identifier(self.key)), (keys,))
+        return await self._rows(
+            sql.SQL("SELECT * FROM {} WHERE {} = ANY(%s) ORDER BY {}").format(
+                self.table, sql.Identifier(self.key), sql.Identifier(self.key)
+            ),
+            (keys,),
+        )
 
     async def list(self, query: Doc) -> list[Doc]:
         """Rows whose columns equal ``query``'s values, by key."""
         where = [sql.SQL("{} = %s").format(sql.Identifier(c)) for c in query]
-        return await self._rows(sql.SQL("SELECT * FROM {} WHERE {} ORDER BY {}").format(
-            self.table, sql.SQL(" AND ").join(where) if where else sql.SQL("true"),
-            sql.Identifier(self.key)), list(query.values()))
+        return await self._rows(
+            sql.SQL("SELECT * FROM {} WHERE {} ORDER BY {}").format(
+                self.table,
+                sql.SQL(" AND ").join(where) if where else sql.SQL("true"),
+                sql.Identifier(self.key),
+            ),
+            list(query.values()),
+        )
 
-    async def save(self, key: str, seq: int, fields: Doc, event: IntegrationEvent,
-                   now: datetime) -> bool:
+    async def save(
+        self, key: str, seq: int, fields: Doc, event: IntegrationEvent, now: datetime
+    ) -> bool:
         """Write ``fields`` as change number ``seq + 1``; False if someone else wrote first."""
-        values = {**{k: v for k, v in fields.items() if k != self.key}, "seq": seq + 1,
-                  "updated_at": now}
+        values = {
+            **{k: v for k, v in fields.items() if k != self.key},
+            "seq": seq + 1,
+            "updated_at": now,
+        }
         if seq == 0:
             names = [self.key, *values]
             statement = sql.SQL("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT DO NOTHING").format(
-                self.table, sql.SQL(", ").join(map(sql.Identifier, names)),
-                sql.SQL(", ").join(sql.Placeholder() * len(names)))
+                self.table,
+                sql.SQL(", ").join(map(sql.Identifier, names)),
+                sql.SQL(", ").join(sql.Placeholder() * len(names)),
+            )
             params = [key, *map(_value, values.values())]
         else:
             statement = sql.SQL("UPDATE {} SET {} WHERE {} = %s AND seq = %s").format(
-                self.table, sql.SQL(", ").join(
-                    sql.SQL("{} = %s").format(sql.Identifier(c)) for c in values),
-                sql.Identifier(self.key))
+                self.table,
+                sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c)) for c in values),
+                sql.Identifier(self.key),
+            )
             params = [*map(_value, values.values()), key, seq]
         async with self.pool.connection() as conn, conn.transaction():
             if (await conn.execute(statement, params)).rowcount != 1:

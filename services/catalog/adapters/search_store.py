@@ -34,23 +34,27 @@ from services.catalog.domain.text import SearchQuery
 
 _POSITION = sql.SQL(  # the word where the phrase starts: spaces before it in s_name
     "length(left(s_name, strpos(s_name, %(phrase)s) - 1))"
-    " - length(replace(left(s_name, strpos(s_name, %(phrase)s) - 1), ' ', ''))")
+    " - length(replace(left(s_name, strpos(s_name, %(phrase)s) - 1), ' ', ''))"
+)
 _PHRASE = sql.SQL(
     "CASE WHEN strpos(s_name, %(phrase)s) = 1"
     " THEN CASE WHEN name_words = %(term_count)s THEN 60 ELSE 40 END"
     " WHEN strpos(s_name, %(phrase)s) > 1 THEN 30 - least({position}, 10) ELSE 0 END"
-    " + CASE WHEN strpos(s_keywords, %(phrase)s) > 0 THEN 15 ELSE 0 END").format(
-        position=_POSITION)
-_TERM = ("CASE WHEN strpos(s_name, %({w})s) > 0 THEN 10 WHEN strpos(s_name, %({p})s) > 0"
-         " THEN 6 WHEN strpos(s_keywords, %({w})s) > 0 THEN 4"
-         " WHEN strpos(s_keywords, %({p})s) > 0 THEN 2 ELSE 0 END")
+    " + CASE WHEN strpos(s_keywords, %(phrase)s) > 0 THEN 15 ELSE 0 END"
+).format(position=_POSITION)
+_TERM = (
+    "CASE WHEN strpos(s_name, %({w})s) > 0 THEN 10 WHEN strpos(s_name, %({p})s) > 0"
+    " THEN 6 WHEN strpos(s_keywords, %({w})s) > 0 THEN 4"
+    " WHEN strpos(s_keywords, %({p})s) > 0 THEN 2 ELSE 0 END"
+)
 _BY_NAME = sql.SQL('s_name COLLATE "C", code COLLATE "C"')  # byte order, any database
 _ACCENT = "CASE WHEN strpos(s_accented, %({a})s) > 0 THEN 3 ELSE 0 END"
 
 
 def _score(query: SearchQuery, params: dict[str, Any]) -> sql.Composable:
-    params.update(phrase=" " + " ".join(query.terms), term_count=len(query.terms),
-                  folded=query.folded)
+    params.update(
+        phrase=" " + " ".join(query.terms), term_count=len(query.terms), folded=query.folded
+    )
     parts: list[sql.Composable] = [_PHRASE]
     for n, term in enumerate(query.terms):
         params[f"w{n}"], params[f"p{n}"] = f" {term} ", f" {term}"
@@ -58,17 +62,25 @@ def _score(query: SearchQuery, params: dict[str, Any]) -> sql.Composable:
     for n, word in enumerate(sorted(query.typed_accents)):
         params[f"a{n}"] = f" {word} "
         parts.append(sql.SQL(_ACCENT.format(a=f"a{n}")))
-    return sql.SQL("CASE WHEN lower(code) = %(folded)s THEN 1000.0::float8"
-                   " ELSE ({}) - name_words * 0.1::float8 END").format(
-        sql.SQL(" + ").join(parts))
+    return sql.SQL(
+        "CASE WHEN lower(code) = %(folded)s THEN 1000.0::float8"
+        " ELSE ({}) - name_words * 0.1::float8 END"
+    ).format(sql.SQL(" + ").join(parts))
 
 
 class ProcedureSearch:
     def __init__(self, pool: Pool) -> None:
         self.pool = pool
 
-    async def search(self, query: SearchQuery, agency: str | None, field: str | None,
-                     level: int | None, limit: int, offset: int) -> tuple[int, list[Doc]]:
+    async def search(
+        self,
+        query: SearchQuery,
+        agency: str | None,
+        field: str | None,
+        level: int | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[int, list[Doc]]:
         """The total found and one page of cards (with ``score`` when there are terms)."""
         statement, params = self.statement(query, agency, field, level, limit, offset)
         async with self.pool.connection() as conn:
@@ -83,9 +95,14 @@ class ProcedureSearch:
         return total, [{**r["card"], "score": round(r["score"], 2)} for r in rows]
 
     @staticmethod
-    def statement(query: SearchQuery, agency: str | None, field: str | None,
-                  level: int | None, limit: int,
-                  offset: int) -> tuple[sql.Composable, dict[str, Any]]:
+    def statement(
+        query: SearchQuery,
+        agency: str | None,
+        field: str | None,
+        level: int | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[sql.Composable, dict[str, Any]]:
         """The one SQL statement of a search (also what the benchmark runs bare)."""
         params: dict[str, Any] = {"limit": limit, "offset": offset}
         where = [sql.SQL("status = 'published'")]
@@ -104,8 +121,8 @@ class ProcedureSearch:
         if not query.terms:
             return sql.SQL(
                 "SELECT card, NULL::float8 AS score, count(*) OVER () AS total FROM procedures"
-                " WHERE {where} ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s").format(
-                where=sql.SQL(" AND ").join(where), order=_BY_NAME), params
+                " WHERE {where} ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s"
+            ).format(where=sql.SQL(" AND ").join(where), order=_BY_NAME), params
         # The similarity only orders ties: computed for the rows that can reach the page
         # (every row scoring at least the page's last), not for every match.
         params.update(words=" ".join(query.terms), upto=offset + limit)
@@ -115,6 +132,7 @@ class ProcedureSearch:
             " FROM procedures WHERE {where}"
             " ORDER BY score DESC FETCH FIRST %(upto)s ROWS WITH TIES) AS best"
             " ORDER BY score DESC, similarity(s_name, %(words)s) DESC, {order}"
-            " LIMIT %(limit)s OFFSET %(offset)s").format(
-            score=_score(query, params), where=sql.SQL(" AND ").join(where),
-            order=_BY_NAME), params
+            " LIMIT %(limit)s OFFSET %(offset)s"
+        ).format(
+            score=_score(query, params), where=sql.SQL(" AND ").join(where), order=_BY_NAME
+        ), params

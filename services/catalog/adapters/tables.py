@@ -22,7 +22,8 @@ metadata = sa.MetaData()
 add_common_tables(metadata)
 
 agencies = sa.Table(
-    "agencies", metadata,
+    "agencies",
+    metadata,
     sa.Column("code", sa.Text, primary_key=True),
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("tier", sa.Text, nullable=False),
@@ -37,7 +38,8 @@ agencies = sa.Table(
 )
 
 fields = sa.Table(
-    "fields", metadata,
+    "fields",
+    metadata,
     sa.Column("code", sa.Text, primary_key=True),
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("seq", sa.Integer, nullable=False),
@@ -45,7 +47,8 @@ fields = sa.Table(
 )
 
 calendars = sa.Table(
-    "calendars", metadata,
+    "calendars",
+    metadata,
     sa.Column("code", sa.Text, primary_key=True),  # calendar-<year>, the events' subject
     sa.Column("year", sa.Integer, nullable=False, unique=True),
     sa.Column("days_off", JSONB, nullable=False),
@@ -57,7 +60,8 @@ calendars = sa.Table(
 )
 
 procedures = sa.Table(
-    "procedures", metadata,
+    "procedures",
+    metadata,
     sa.Column("code", sa.Text, primary_key=True),
     sa.Column("seq", sa.Integer, nullable=False),  # events so far: the events' sequence
     sa.Column("status", sa.Text, nullable=False),  # draft | published | withdrawn
@@ -80,14 +84,15 @@ procedures = sa.Table(
     sa.Index("procedures_listed", "s_name", "code", postgresql_where=PUBLISHED),
     sa.Index("procedures_by_field", "field_code", "s_name", postgresql_where=PUBLISHED),
     sa.Index("procedures_by_level", "service_level", "s_name", postgresql_where=PUBLISHED),
-    sa.Index("procedures_by_agency", "agency_codes", postgresql_using="gin",
-             postgresql_where=PUBLISHED),
-    sa.Index("procedures_search", "s_document", postgresql_using="gin",
-             postgresql_where=PUBLISHED),
+    sa.Index(
+        "procedures_by_agency", "agency_codes", postgresql_using="gin", postgresql_where=PUBLISHED
+    ),
+    sa.Index("procedures_search", "s_document", postgresql_using="gin", postgresql_where=PUBLISHED),
 )
 
 procedure_versions = sa.Table(
-    "procedure_versions", metadata,
+    "procedure_versions",
+    metadata,
     sa.Column("code", sa.Text, sa.ForeignKey("procedures.code"), primary_key=True),
     sa.Column("version", sa.Integer, primary_key=True),
     sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
@@ -97,7 +102,8 @@ procedure_versions = sa.Table(
 )
 
 procedure_history = sa.Table(
-    "procedure_history", metadata,
+    "procedure_history",
+    metadata,
     sa.Column("id", sa.BigInteger, sa.Identity(always=True), primary_key=True),
     sa.Column("code", sa.Text, sa.ForeignKey("procedures.code"), nullable=False),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
@@ -106,7 +112,8 @@ procedure_history = sa.Table(
 )
 
 templates = sa.Table(
-    "templates", metadata,
+    "templates",
+    metadata,
     sa.Column("sha256", sa.Text, primary_key=True),
     sa.Column("content", BYTEA, nullable=False),
     sa.Column("content_type", sa.Text, nullable=False),

@@ -31,10 +31,12 @@ async def get_year(catalog: CatalogDep, year: Year) -> dict[str, Any]:
 
 
 @router.put("/{year}")
-async def put_year(catalog: CatalogDep, actor: AdminActor, year: Year,
-                   body: Overrides) -> dict[str, Any]:
-    return await catalog.calendar.set_overrides(year, body.days_off, body.working_days,
-                                                actor, body.reason)
+async def put_year(
+    catalog: CatalogDep, actor: AdminActor, year: Year, body: Overrides
+) -> dict[str, Any]:
+    return await catalog.calendar.set_overrides(
+        year, body.days_off, body.working_days, actor, body.reason
+    )
 
 
 @router.post("/add-working-days")

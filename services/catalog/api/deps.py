@@ -35,8 +35,9 @@ def catalog(request: Request) -> Catalog:
 def admin_actor(actor: CurrentActor) -> Actor:
     """Every write to the catalogue is an admin's."""
     if actor.role != "admin":
-        raise ProblemError(403, "forbidden",
-                           "Chỉ quản trị viên mới được thay đổi danh mục thủ tục hành chính.")
+        raise ProblemError(
+            403, "forbidden", "Chỉ quản trị viên mới được thay đổi danh mục thủ tục hành chính."
+        )
     return actor
 
 

@@ -40,25 +40,35 @@ async def list_procedures(
 
 
 @router.get("/{code}")
-async def get_procedure(catalog: CatalogDep, code: str,
-                        version: Annotated[int | None, Query(ge=1)] = None) -> dict[str, Any]:
+async def get_procedure(
+    catalog: CatalogDep, code: str, version: Annotated[int | None, Query(ge=1)] = None
+) -> dict[str, Any]:
     return await catalog.procedures.public_view(code, version)
 
 
 @router.get("/{code}/templates/{template_code}")
-async def download_template(catalog: CatalogDep, code: str, template_code: str,
-                            version: Annotated[int | None, Query(ge=1)] = None) -> Response:
+async def download_template(
+    catalog: CatalogDep,
+    code: str,
+    template_code: str,
+    version: Annotated[int | None, Query(ge=1)] = None,
+) -> Response:
     ref, data = await catalog.templates.download(code, template_code, version)
-    return Response(data, media_type=ref.content_type, headers={
-        "Content-Disposition": content_disposition(ref.filename),
-        "Cache-Control": "public, max-age=86400, immutable",  # bytes are content-addressed
-        "ETag": f'"{ref.sha256}"',
-    })
+    return Response(
+        data,
+        media_type=ref.content_type,
+        headers={
+            "Content-Disposition": content_disposition(ref.filename),
+            "Cache-Control": "public, max-age=86400, immutable",  # bytes are content-addressed
+            "ETag": f'"{ref.sha256}"',
+        },
+    )
 
 
 @router.post("", status_code=201)
-async def create_procedure(catalog: CatalogDep, actor: AdminActor,
-                           body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+async def create_procedure(
+    catalog: CatalogDep, actor: AdminActor, body: Annotated[dict[str, Any], Body()]
+) -> dict[str, Any]:
     reason = str(body.pop("reason", "") or "tạo mới")
     return await catalog.procedures.create(parse_content(body), actor, reason)
 
@@ -70,8 +80,9 @@ async def get_draft(catalog: CatalogDep, actor: AdminActor, code: str) -> dict[s
 
 
 @router.put("/{code}/draft")
-async def save_draft(catalog: CatalogDep, actor: AdminActor, code: str,
-                     body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+async def save_draft(
+    catalog: CatalogDep, actor: AdminActor, code: str, body: Annotated[dict[str, Any], Body()]
+) -> dict[str, Any]:
     reason = str(body.pop("reason", "") or "")
     content = parse_content({**body, "code": body.get("code", code)})
     if content.code != code:
@@ -81,20 +92,26 @@ async def save_draft(catalog: CatalogDep, actor: AdminActor, code: str,
 
 
 @router.post("/{code}/publish")
-async def publish(catalog: CatalogDep, actor: AdminActor, code: str,
-                  body: Reason | None = None) -> dict[str, Any]:
+async def publish(
+    catalog: CatalogDep, actor: AdminActor, code: str, body: Reason | None = None
+) -> dict[str, Any]:
     return await catalog.procedures.publish(code, actor, body.reason if body else "")
 
 
 @router.post("/{code}/withdraw")
-async def withdraw(catalog: CatalogDep, actor: AdminActor, code: str,
-                   body: RequiredReason) -> dict[str, Any]:
+async def withdraw(
+    catalog: CatalogDep, actor: AdminActor, code: str, body: RequiredReason
+) -> dict[str, Any]:
     return await catalog.procedures.withdraw(code, actor, body.reason)
 
 
 @router.put("/{code}/draft/templates/{template_code}")
 async def upload_template(
-    catalog: CatalogDep, actor: AdminActor, request: Request, code: str, template_code: str,
+    catalog: CatalogDep,
+    actor: AdminActor,
+    request: Request,
+    code: str,
+    template_code: str,
     name: Annotated[str, Query(min_length=2, max_length=300)],
     filename: Annotated[str, Query(min_length=1, max_length=200)],
 ) -> dict[str, Any]:

@@ -32,13 +32,15 @@ async def get_agency(catalog: CatalogDep, code: str) -> dict[str, Any]:
 
 
 @router.put("/agencies/{code}")
-async def save_agency(catalog: CatalogDep, actor: AdminActor, code: str,
-                      body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+async def save_agency(
+    catalog: CatalogDep, actor: AdminActor, code: str, body: Annotated[dict[str, Any], Body()]
+) -> dict[str, Any]:
     try:
         agency = Agency.model_validate({**body, "code": code})
     except ValidationError as error:
-        raise invalid(error, InvalidAgencyError,
-                      "Thông tin cơ quan không hợp lệ, vui lòng kiểm tra lại.") from error
+        raise invalid(
+            error, InvalidAgencyError, "Thông tin cơ quan không hợp lệ, vui lòng kiểm tra lại."
+        ) from error
     return await catalog.registry.save_agency(agency, actor)
 
 
@@ -49,11 +51,13 @@ async def list_fields(catalog: CatalogDep) -> dict[str, Any]:
 
 
 @router.put("/fields/{code}")
-async def save_field(catalog: CatalogDep, actor: AdminActor, code: str,
-                     body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+async def save_field(
+    catalog: CatalogDep, actor: AdminActor, code: str, body: Annotated[dict[str, Any], Body()]
+) -> dict[str, Any]:
     try:
         field = ProcedureField.model_validate({**body, "code": code})
     except ValidationError as error:
-        raise invalid(error, InvalidAgencyError,
-                      "Thông tin lĩnh vực không hợp lệ, vui lòng kiểm tra lại.") from error
+        raise invalid(
+            error, InvalidAgencyError, "Thông tin lĩnh vực không hợp lệ, vui lòng kiểm tra lại."
+        ) from error
     return await catalog.registry.save_field(field, actor)

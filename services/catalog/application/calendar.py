@@ -19,8 +19,11 @@ MAX_DAYS = 3650
 def _overrides(doc: dict[str, Any] | None, year: int) -> YearOverrides:
     if doc is None:
         return YearOverrides(year)
-    return YearOverrides(year, frozenset(date.fromisoformat(d) for d in doc["days_off"]),
-                         frozenset(date.fromisoformat(d) for d in doc["working_days"]))
+    return YearOverrides(
+        year,
+        frozenset(date.fromisoformat(d) for d in doc["days_off"]),
+        frozenset(date.fromisoformat(d) for d in doc["working_days"]),
+    )
 
 
 class Calendar:
@@ -32,14 +35,16 @@ class Calendar:
         check_year(year)
         return year_view(_overrides(await self.store.get(f"calendar-{year}"), year))
 
-    async def set_overrides(self, year: int, days_off: list[date], working_days: list[date],
-                            actor: Actor, reason: str) -> dict[str, Any]:
+    async def set_overrides(
+        self, year: int, days_off: list[date], working_days: list[date], actor: Actor, reason: str
+    ) -> dict[str, Any]:
         """Replace the year's overrides with the ones the government announced."""
         overrides = YearOverrides.parse(year, days_off, working_days)
         return await self._save(f"calendar-{year}", overrides, actor, reason)
 
-    async def _save(self, key: str, overrides: YearOverrides, actor: Actor,
-                    reason: str) -> dict[str, Any]:
+    async def _save(
+        self, key: str, overrides: YearOverrides, actor: Actor, reason: str
+    ) -> dict[str, Any]:
         year = overrides.year
         existing = await self.store.get(key)
         seq = existing["seq"] if existing else 0
@@ -47,8 +52,13 @@ class Calendar:
         work = sorted(d.isoformat() for d in overrides.working_days)
         now = self.clock()
         event = events.calendar_updated(year, off, work, reason, seq + 1, actor, now)
-        fields = {"year": year, "days_off": off, "working_days": work, "reason": reason,
-                  "updated_by": actor.id}
+        fields = {
+            "year": year,
+            "days_off": off,
+            "working_days": work,
+            "reason": reason,
+            "updated_by": actor.id,
+        }
         if not await self.store.save(key, seq, fields, event, now):
             raise ConflictError("Lịch làm việc vừa được người khác cập nhật, vui lòng thử lại.")
         return year_view(overrides)
@@ -61,5 +71,9 @@ class Calendar:
         docs = await self.store.list({})
         calendar = work_calendar([_overrides(d, d["year"]) for d in docs])
         due = calendar.add_working_days(start, days)
-        return {"start": start.astimezone(UTC).isoformat(), "days": days,
-                "due": due.isoformat(), "due_local": due.astimezone(VIETNAM).isoformat()}
+        return {
+            "start": start.astimezone(UTC).isoformat(),
+            "days": days,
+            "due": due.isoformat(),
+            "due_local": due.astimezone(VIETNAM).isoformat(),
+        }

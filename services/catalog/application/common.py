@@ -18,15 +18,24 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def history_entry(action: str, actor: Actor, now: datetime, reason: str,
-                  **extra: Any) -> dict[str, Any]:
+def history_entry(
+    action: str, actor: Actor, now: datetime, reason: str, **extra: Any
+) -> dict[str, Any]:
     """Who did what, when and why: the procedure's history, for changes that have no event."""
-    return {"action": action, "by": actor.id, "role": actor.role, "at": now,
-            "reason": reason, **extra}
+    return {
+        "action": action,
+        "by": actor.id,
+        "role": actor.role,
+        "at": now,
+        "reason": reason,
+        **extra,
+    }
 
 
 def invalid(error: ValidationError, kind: type[CatalogError], detail: str) -> CatalogError:
     """A domain model refused its data: say so in Vietnamese, list the fields."""
-    errors = [{"field": ".".join(str(p) for p in e["loc"]), "code": e["type"],
-               "message": e["msg"]} for e in error.errors()]
+    errors = [
+        {"field": ".".join(str(p) for p in e["loc"]), "code": e["type"], "message": e["msg"]}
+        for e in error.errors()
+    ]
     return kind(detail, errors=errors)

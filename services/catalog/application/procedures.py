@@ -27,8 +27,9 @@ _RETRY = "Thủ tục vừa được người khác cập nhật, vui lòng tả
 
 
 class Procedures:
-    def __init__(self, store: ProcedureRepository, registry: Registry,
-                 clock: Clock = utc_now) -> None:
+    def __init__(
+        self, store: ProcedureRepository, registry: Registry, clock: Clock = utc_now
+    ) -> None:
         self.store = store
         self.registry = registry
         self.clock = clock
@@ -40,29 +41,40 @@ class Procedures:
             raise ConflictError(f"Thủ tục có mã {content.code} đã tồn tại.")
         return await self._save_draft(content, actor, reason, None)
 
-    async def save_draft(self, content: ProcedureContent, actor: Actor, reason: str = "",
-                         expected_revision: int | None = None) -> Doc:
+    async def save_draft(
+        self,
+        content: ProcedureContent,
+        actor: Actor,
+        reason: str = "",
+        expected_revision: int | None = None,
+    ) -> Doc:
         """Create the procedure or replace its draft; published versions are untouched."""
         await self._check_references(content)
         return await self._save_draft(content, actor, reason, expected_revision)
 
-    async def _save_draft(self, content: ProcedureContent, actor: Actor, reason: str,
-                          expected_revision: int | None) -> Doc:
+    async def _save_draft(
+        self, content: ProcedureContent, actor: Actor, reason: str, expected_revision: int | None
+    ) -> Doc:
         now = self.clock()
         draft = content_to_doc(content)
         doc = await self.store.get(content.code)
         if doc is None:
-            if not await self.store.create(content.code, draft,
-                                           history_entry("created", actor, now, reason), now):
+            if not await self.store.create(
+                content.code, draft, history_entry("created", actor, now, reason), now
+            ):
                 raise ConflictError(_RETRY)
             return {"code": content.code, "draft_revision": 1}
         revision = doc["draft_revision"]
         if expected_revision is not None and revision != expected_revision:
             raise ConflictError(_RETRY)
         # without an expected revision the last save wins, as when two tabs save in turn
-        saved = await self.store.save_draft(content.code, expected_revision, draft,
-                                            history_entry("draft_saved", actor, now, reason),
-                                            now)
+        saved = await self.store.save_draft(
+            content.code,
+            expected_revision,
+            draft,
+            history_entry("draft_saved", actor, now, reason),
+            now,
+        )
         if saved is None:
             raise ConflictError(_RETRY)
         return {"code": content.code, "draft_revision": saved}
@@ -79,7 +91,8 @@ class Procedures:
         doc = await self._doc(code)
         if doc["status"] == "published" and doc["draft_revision"] == doc["published_revision"]:
             raise NothingToPublishError(
-                f"Bản nháp của thủ tục {code} không có thay đổi so với phiên bản đang áp dụng.")
+                f"Bản nháp của thủ tục {code} không có thay đổi so với phiên bản đang áp dụng."
+            )
         content = content_from_doc(doc["draft"])
         try:  # a draft saved before fee rules must name its count fields now
             check_fee_fields(content.fees, content.form_schema["properties"])
@@ -91,12 +104,17 @@ class Procedures:
         now = self.clock()
         data = events.version_data(content, version, now)
         event = events.procedure_published(data, doc["seq"] + 1, actor, now)
-        snapshot = {"version": version, "published_at": now, "published_by": actor.id,
-                    "content": content_to_doc(content)}
+        snapshot = {
+            "version": version,
+            "published_at": now,
+            "published_by": actor.id,
+            "content": content_to_doc(content),
+        }
         listing = search_fields(content, version, field["name"] if field else "")
         entry = history_entry("published", actor, now, reason, version=version)
-        if not await self.store.publish(code, doc["seq"], doc["draft_revision"], snapshot,
-                                        listing, entry, event, now):
+        if not await self.store.publish(
+            code, doc["seq"], doc["draft_revision"], snapshot, listing, entry, event, now
+        ):
             raise ConflictError(_RETRY)
         return {"code": code, "version": version, "published_at": now.isoformat()}
 
@@ -119,8 +137,10 @@ class Procedures:
             raise NotFoundError(f"Không tìm thấy thủ tục có mã {code}.")
         if version is None:
             if doc["status"] != "published":
-                raise NotFoundError(f"Thủ tục {code} đã bị bãi bỏ hoặc tạm ngừng áp dụng.",
-                                    latest_version=doc["current_version"])
+                raise NotFoundError(
+                    f"Thủ tục {code} đã bị bãi bỏ hoặc tạm ngừng áp dụng.",
+                    latest_version=doc["current_version"],
+                )
             version = doc["current_version"]
         snapshot = doc["snapshot"]
         if snapshot is None:
@@ -131,8 +151,12 @@ class Procedures:
             status = "current"
         else:
             status = "superseded"
-        meta = {"version": version, "status": status, "latest_version": doc["current_version"],
-                "published_at": snapshot["published_at"].astimezone(UTC).isoformat()}
+        meta = {
+            "version": version,
+            "status": status,
+            "latest_version": doc["current_version"],
+            "published_at": snapshot["published_at"].astimezone(UTC).isoformat(),
+        }
         return content_from_doc(snapshot["content"]), meta
 
     async def public_view(self, code: str, version: int | None = None) -> Doc:
@@ -140,9 +164,13 @@ class Procedures:
         data = content.model_dump(mode="json")
         names = await self.registry.names(content.agency_codes)
         field = await self.registry.field(content.field_code)
-        return {**data, **meta, "mode": content.mode,
-                "field": field or {"code": content.field_code, "name": ""},
-                "agencies": [{"code": c, "name": names.get(c, "")} for c in content.agency_codes]}
+        return {
+            **data,
+            **meta,
+            "mode": content.mode,
+            "field": field or {"code": content.field_code, "name": ""},
+            "agencies": [{"code": c, "name": names.get(c, "")} for c in content.agency_codes],
+        }
 
     async def _doc(self, code: str) -> Doc:
         doc = await self.store.get(code)
@@ -158,15 +186,22 @@ class Procedures:
         missing = [c for c in content.agency_codes if c not in active]
         if missing:
             raise InvalidProcedureError(
-                f"Cơ quan {', '.join(missing)} không tồn tại hoặc đã ngừng hoạt động.")
+                f"Cơ quan {', '.join(missing)} không tồn tại hoặc đã ngừng hoạt động."
+            )
 
 
 def parse_content(data: Doc) -> ProcedureContent:
     try:
         return ProcedureContent.model_validate(data)
     except ValidationError as error:
-        fee_errors = [e["ctx"]["error"] for e in error.errors()
-                      if isinstance(e.get("ctx", {}).get("error"), FeeRuleError)]
-        detail = (str(fee_errors[0]) if fee_errors
-                  else "Nội dung thủ tục không hợp lệ, vui lòng kiểm tra lại.")
+        fee_errors = [
+            e["ctx"]["error"]
+            for e in error.errors()
+            if isinstance(e.get("ctx", {}).get("error"), FeeRuleError)
+        ]
+        detail = (
+            str(fee_errors[0])
+            if fee_errors
+            else "Nội dung thủ tục không hợp lệ, vui lòng kiểm tra lại."
+        )
         raise invalid(error, InvalidProcedureError, detail) from error

@@ -20,8 +20,9 @@ def agency_view(doc: Doc) -> Doc:
 
 
 class Registry:
-    def __init__(self, agencies: RecordRepository, fields: RecordRepository,
-                 clock: Clock = utc_now) -> None:
+    def __init__(
+        self, agencies: RecordRepository, fields: RecordRepository, clock: Clock = utc_now
+    ) -> None:
         self.agencies = agencies
         self.fields = fields
         self.clock = clock
@@ -49,8 +50,9 @@ class Registry:
             raise NotFoundError(f"Không tìm thấy cơ quan có mã {code}.")
         return agency_view(doc)
 
-    async def list_agencies(self, tier: str | None, parent: str | None,
-                            include_retired: bool) -> list[Doc]:
+    async def list_agencies(
+        self, tier: str | None, parent: str | None, include_retired: bool
+    ) -> list[Doc]:
         query: Doc = {}
         if tier:
             query["tier"] = tier

@@ -13,11 +13,21 @@ class Search:
     def __init__(self, store: SearchRepository) -> None:
         self.store = store
 
-    async def __call__(self, q: str = "", agency: str | None = None, field: str | None = None,
-                       level: int | None = None, page: int = 1,
-                       page_size: int = 20) -> dict[str, Any]:
-        total, items = await self.store.search(SearchQuery.parse(q), agency or None,
-                                               field or None, level, page_size,
-                                               (page - 1) * page_size)
-        return {"items": items, "total": total, "page": page, "page_size": page_size,
-                "query": q}
+    async def __call__(
+        self,
+        q: str = "",
+        agency: str | None = None,
+        field: str | None = None,
+        level: int | None = None,
+        page: int = 1,
+        page_size: int = 20,
+    ) -> dict[str, Any]:
+        total, items = await self.store.search(
+            SearchQuery.parse(q),
+            agency or None,
+            field or None,
+            level,
+            page_size,
+            (page - 1) * page_size,
+        )
+        return {"items": items, "total": total, "page": page, "page_size": page_size, "query": q}

@@ -29,19 +29,20 @@ def sniff(content: bytes) -> tuple[str, str]:
     if kind is None or kind.extension not in ALLOWED:
         raise InvalidTemplateError(
             "Tệp biểu mẫu phải là văn bản Word (.docx, .doc), OpenDocument (.odt), "
-            "bảng tính (.xlsx) hoặc PDF.")
+            "bảng tính (.xlsx) hoặc PDF."
+        )
     return kind.extension, ALLOWED[kind.extension]
 
 
 class Templates:
-    def __init__(self, store: TemplateRepository, procedures: Procedures,
-                 clock: Clock = utc_now) -> None:
+    def __init__(
+        self, store: TemplateRepository, procedures: Procedures, clock: Clock = utc_now
+    ) -> None:
         self.store = store
         self.procedures = procedures
         self.clock = clock
 
-    async def store_file(self, code: str, name: str, filename: str,
-                         content: bytes) -> TemplateRef:
+    async def store_file(self, code: str, name: str, filename: str, content: bytes) -> TemplateRef:
         if not content:
             raise InvalidTemplateError("Tệp biểu mẫu trống.")
         if len(content) > MAX_BYTES:
@@ -51,24 +52,34 @@ class Templates:
         sha256 = hashlib.sha256(content).hexdigest()
         await self.store.put(sha256, content, content_type, self.clock())
         try:
-            return TemplateRef(code=code, name=name, filename=f"{stem}.{extension}",
-                               content_type=content_type, sha256=sha256, size=len(content))
+            return TemplateRef(
+                code=code,
+                name=name,
+                filename=f"{stem}.{extension}",
+                content_type=content_type,
+                sha256=sha256,
+                size=len(content),
+            )
         except ValueError as error:
             raise InvalidTemplateError("Tên hoặc mã biểu mẫu không hợp lệ.") from error
 
-    async def attach(self, procedure_code: str, template: TemplateRef, actor: Actor,
-                     reason: str = "") -> dict[str, Any]:
+    async def attach(
+        self, procedure_code: str, template: TemplateRef, actor: Actor, reason: str = ""
+    ) -> dict[str, Any]:
         """Add or replace a template in the draft; it appears in the next published version."""
         draft, revision = await self.procedures.draft_with_revision(procedure_code)
         kept = [t for t in draft.templates if t.code != template.code]
         content = ProcedureContent.model_validate(
-            {**draft.model_dump(), "templates": [*kept, template]})
-        await self.procedures.save_draft(content, actor, reason or f"biểu mẫu {template.code}",
-                                         expected_revision=revision)
+            {**draft.model_dump(), "templates": [*kept, template]}
+        )
+        await self.procedures.save_draft(
+            content, actor, reason or f"biểu mẫu {template.code}", expected_revision=revision
+        )
         return template.model_dump()
 
-    async def download(self, procedure_code: str, template_code: str,
-                       version: int | None) -> tuple[TemplateRef, bytes]:
+    async def download(
+        self, procedure_code: str, template_code: str, version: int | None
+    ) -> tuple[TemplateRef, bytes]:
         content, _ = await self.procedures.version(procedure_code, version)
         ref = next((t for t in content.templates if t.code == template_code), None)
         if ref is None:

@@ -38,13 +38,13 @@ class YearOverrides:
         check_year(year)
         outside = [d for d in [*days_off, *working_days] if d.year != year]
         if outside:
-            raise InvalidCalendarError(
-                f"Ngày {outside[0].isoformat()} không thuộc năm {year}.")
+            raise InvalidCalendarError(f"Ngày {outside[0].isoformat()} không thuộc năm {year}.")
         both = set(days_off) & set(working_days)
         if both:
             day = min(both).isoformat()
             raise InvalidCalendarError(
-                f"Ngày {day} không thể vừa là ngày nghỉ vừa là ngày làm việc bù.")
+                f"Ngày {day} không thể vừa là ngày nghỉ vừa là ngày làm việc bù."
+            )
         return cls(year, frozenset(days_off), frozenset(working_days))
 
 

@@ -119,8 +119,11 @@ class Fee(_Model):
     def _only_rules_in_use(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         """A fixed line still reads {code, name, amount, rule}: rule options only when set."""
         data: dict[str, Any] = handler(self)
-        return {k: v for k, v in data.items()
-                if k in _FEE_CORE or v != type(self).model_fields[k].default}
+        return {
+            k: v
+            for k, v in data.items()
+            if k in _FEE_CORE or v != type(self).model_fields[k].default
+        }
 
     @model_validator(mode="after")
     def _coherent(self) -> Fee:
@@ -128,13 +131,18 @@ class Fee(_Model):
         if self.rule is None and (any(v is not None for v in counted) or self.free_units):
             raise FeeRuleError(
                 f"Khoản phí «{self.code}» là mức thu cố định: chỉ khoản tính theo số lượng "
-                "(rule) mới có trường số lượng, số đơn vị miễn phí, tối đa hoặc mức trần.")
+                "(rule) mới có trường số lượng, số đơn vị miễn phí, tối đa hoặc mức trần."
+            )
         if self.max_units is not None and self.max_units <= self.free_units:
-            raise FeeRuleError(f"Khoản phí «{self.code}»: số đơn vị tính phí tối đa phải lớn "
-                               "hơn số đơn vị được miễn phí.")
+            raise FeeRuleError(
+                f"Khoản phí «{self.code}»: số đơn vị tính phí tối đa phải lớn "
+                "hơn số đơn vị được miễn phí."
+            )
         if self.replaces is not None and self.applies_if is None:
-            raise FeeRuleError(f"Khoản phí «{self.code}» chỉ thay thế «{self.replaces}» khi "
-                               "có điều kiện áp dụng (applies_if).")
+            raise FeeRuleError(
+                f"Khoản phí «{self.code}» chỉ thay thế «{self.replaces}» khi "
+                "có điều kiện áp dụng (applies_if)."
+            )
         if self.replaces == self.code:
             raise FeeRuleError(f"Khoản phí «{self.code}» không thể thay thế chính nó.")
         return self
@@ -226,19 +234,29 @@ def check_fee_fields(fees: list[Fee], properties: dict[str, Any], *, stored: boo
     codes = {f.code for f in fees}
     for fee in fees:
         if fee.rule is not None and fee.quantity_field is None and not stored:
-            raise FeeRuleError(f"Khoản phí «{fee.code}» tính theo số lượng phải nêu trường "
-                               "của tờ khai chứa số lượng (quantity_field).")
+            raise FeeRuleError(
+                f"Khoản phí «{fee.code}» tính theo số lượng phải nêu trường "
+                "của tờ khai chứa số lượng (quantity_field)."
+            )
         if fee.replaces is not None and fee.replaces not in codes:
-            raise FeeRuleError(f"Khoản phí «{fee.code}» thay thế khoản «{fee.replaces}» không "
-                               "có trong danh sách phí của thủ tục.")
-        for name, kind in ((fee.quantity_field, "integer"), (fee.multiplier_field, "integer"),
-                           (fee.applies_if, "boolean")):
+            raise FeeRuleError(
+                f"Khoản phí «{fee.code}» thay thế khoản «{fee.replaces}» không "
+                "có trong danh sách phí của thủ tục."
+            )
+        for name, kind in (
+            (fee.quantity_field, "integer"),
+            (fee.multiplier_field, "integer"),
+            (fee.applies_if, "boolean"),
+        ):
             if name is None:
                 continue
             prop = properties.get(name)
             if not isinstance(prop, dict):
-                raise FeeRuleError(f"Khoản phí «{fee.code}» dùng trường «{name}» không có "
-                                   "trong tờ khai.")
+                raise FeeRuleError(
+                    f"Khoản phí «{fee.code}» dùng trường «{name}» không có trong tờ khai."
+                )
             if prop.get("type") != kind:
-                raise FeeRuleError(f"Khoản phí «{fee.code}»: trường «{name}» của tờ khai "
-                                   f"phải là {_FIELD_TYPES[kind]}.")
+                raise FeeRuleError(
+                    f"Khoản phí «{fee.code}»: trường «{name}» của tờ khai "
+                    f"phải là {_FIELD_TYPES[kind]}."
+                )

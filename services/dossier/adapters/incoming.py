@@ -62,58 +62,91 @@ class IncomingEvents:
                 await self._wallet(conn, kind, event)
             elif kind == "profile_updated":
                 fields = {k: event.data[k] for k in PROFILE_FIELDS if k in event.data}
-                await upsert_versioned(conn, "profiles", "id", str(event.data["account_id"]),
-                                       event.sequence, fields)
+                await upsert_versioned(
+                    conn, "profiles", "id", str(event.data["account_id"]), event.sequence, fields
+                )
 
     async def _catalog(self, conn: Conn, kind: str, event: IntegrationEvent) -> None:
         data = event.data
         if kind in ("procedure_published", "procedure_withdrawn"):
             code, number = str(data["code"]), int(data["version"])
-            values: dict[str, Any] = {"code": code, "procedure_version": number,
-                                      "withdrawn": kind == "procedure_withdrawn"}
+            values: dict[str, Any] = {
+                "code": code,
+                "procedure_version": number,
+                "withdrawn": kind == "procedure_withdrawn",
+            }
             if kind == "procedure_published":
                 values["data"] = Jsonb(data)
-            await upsert_versioned(conn, "procedures", "id", f"{code}@{number}",
-                                   event.sequence, values)
+            await upsert_versioned(
+                conn, "procedures", "id", f"{code}@{number}", event.sequence, values
+            )
             await notify(conn, CHANNEL, code)
         elif kind == "agency_saved":
-            await upsert_versioned(conn, "agencies", "id", str(data["code"]), event.sequence, {
-                "name": data.get("name"), "parent_code": data.get("parent_code"),
-                "tier": data.get("tier"), "retired": bool(data.get("retired")),
-            })
+            await upsert_versioned(
+                conn,
+                "agencies",
+                "id",
+                str(data["code"]),
+                event.sequence,
+                {
+                    "name": data.get("name"),
+                    "parent_code": data.get("parent_code"),
+                    "tier": data.get("tier"),
+                    "retired": bool(data.get("retired")),
+                },
+            )
         elif kind == "calendar_updated":
-            await upsert_versioned(conn, CALENDAR, "id", event.subject, event.sequence, {
-                "year": data.get("year"), "days_off": Jsonb(data.get("days_off") or []),
-                "working_days": Jsonb(data.get("working_days") or []),
-            })
+            await upsert_versioned(
+                conn,
+                CALENDAR,
+                "id",
+                event.subject,
+                event.sequence,
+                {
+                    "year": data.get("year"),
+                    "days_off": Jsonb(data.get("days_off") or []),
+                    "working_days": Jsonb(data.get("working_days") or []),
+                },
+            )
 
     async def _wallet(self, conn: Conn, kind: str, event: IntegrationEvent) -> None:
         """Who owns which wallet document, and of what type: references, never bytes."""
         data = event.data
-        changes: dict[str, Any] = {"account_id": str(data["account_id"]),
-                                   "removed": kind == "document_removed"}
+        changes: dict[str, Any] = {
+            "account_id": str(data["account_id"]),
+            "removed": kind == "document_removed",
+        }
         if kind == "document_added":
             file = data.get("file") or {}
-            changes.update(type=data.get("type"), number=data.get("number"),
-                           issued_on=data.get("issued_on"), issuer=data.get("issuer"),
-                           file=Jsonb({k: file.get(k) for k in ("name", "content_type", "size",
-                                                               "sha256")}))
-        await upsert_versioned(conn, "wallet_documents", "id", str(data["document_id"]),
-                               event.sequence, changes)
+            changes.update(
+                type=data.get("type"),
+                number=data.get("number"),
+                issued_on=data.get("issued_on"),
+                issuer=data.get("issuer"),
+                file=Jsonb({k: file.get(k) for k in ("name", "content_type", "size", "sha256")}),
+            )
+        await upsert_versioned(
+            conn, "wallet_documents", "id", str(data["document_id"]), event.sequence, changes
+        )
 
     async def _order_paid(self, event: IntegrationEvent) -> None:
         data = event.data
         try:
             applied = await asyncio.to_thread(
-                self.dossiers.record_payment, UUID(str(data["dossier_id"])),
-                str(data["order_id"]), int(data["amount"]),
+                self.dossiers.record_payment,
+                UUID(str(data["dossier_id"])),
+                str(data["order_id"]),
+                int(data["amount"]),
                 datetime.fromisoformat(str(data["paid_at"])),
             )
         except (DossierNotFoundError, DossierError) as error:
             # not ours to retry: log and move on (the payment service reconciles)
-            log.warning("payment not applied", extra={"event_id": str(event.id),
-                                                      "error": type(error).__name__})
+            log.warning(
+                "payment not applied",
+                extra={"event_id": str(event.id), "error": type(error).__name__},
+            )
             return
-        log.info("payment applied" if applied else "payment already applied",
-                 extra={"dossier_id": data["dossier_id"]})
-
+        log.info(
+            "payment applied" if applied else "payment already applied",
+            extra={"dossier_id": data["dossier_id"]},
+        )

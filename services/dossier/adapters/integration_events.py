@@ -17,6 +17,8 @@ def to_integration_event(domain_event: DomainEventProtocol) -> IntegrationEvent 
         return None
     fields = {k: v for k, v in vars(domain_event).items() if k not in _UNPUBLISHED}
     return integration_event(
-        domain_event, context="dossier", kind=snake_case(type(domain_event).__name__),
+        domain_event,
+        context="dossier",
+        kind=snake_case(type(domain_event).__name__),
         data=fields,
     )

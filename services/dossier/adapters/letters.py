@@ -44,8 +44,7 @@ def _applicant(d: Dossier) -> str:
 
 
 def receipt_lines(d: Dossier, agency_name: str) -> tuple[str, list[str]]:
-    received = [a.get("name") or a.get("document_code") or a["id"]
-                for a in d.attachments.values()]
+    received = [a.get("name") or a.get("document_code") or a["id"] for a in d.attachments.values()]
     lines = [
         f"{agency_name} tiếp nhận hồ sơ của: {_applicant(d)}",
         f"Mã hồ sơ: {d.code}",
@@ -82,8 +81,9 @@ def render(title: str, lines: list[str], agency_name: str) -> bytes:
     width, height = A4
     canvas.setFont(bold, 10)
     canvas.drawString(20 * mm, height - 20 * mm, agency_name.upper())
-    canvas.drawCentredString(width - 60 * mm, height - 20 * mm,
-                             "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    canvas.drawCentredString(
+        width - 60 * mm, height - 20 * mm, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    )
     canvas.setFont(regular, 10)
     canvas.drawCentredString(width - 60 * mm, height - 25 * mm, "Độc lập - Tự do - Hạnh phúc")
     canvas.setFont(bold, 14)

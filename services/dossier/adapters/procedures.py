@@ -28,8 +28,9 @@ Key = tuple[str, int | None]
 
 
 class PgProcedures:
-    def __init__(self, pool: ConnectionPool[Any], cache_seconds: float = 5.0,
-                 exact_seconds: float = 60.0) -> None:
+    def __init__(
+        self, pool: ConnectionPool[Any], cache_seconds: float = 5.0, exact_seconds: float = 60.0
+    ) -> None:
         self.pool = pool
         self.cache_seconds = cache_seconds
         self.exact_seconds = exact_seconds
@@ -50,15 +51,15 @@ class PgProcedures:
         return found
 
     def _load(self, code: str, version: int | None) -> ProcedureVersion | None:
-        query = ("SELECT data FROM procedures WHERE code = %s AND NOT withdrawn"
-                 " AND data IS NOT NULL")
+        query = "SELECT data FROM procedures WHERE code = %s AND NOT withdrawn AND data IS NOT NULL"
         params: list[Any] = [code]
         if version is not None:
             query += " AND procedure_version = %s"
             params.append(version)
         with self.pool.connection() as conn:
-            row = conn.execute(query + " ORDER BY procedure_version DESC LIMIT 1",
-                               params).fetchone()
+            row = conn.execute(
+                query + " ORDER BY procedure_version DESC LIMIT 1", params
+            ).fetchone()
         return ProcedureVersion.from_data(row["data"]) if row else None
 
     def forget(self, code: str) -> None:
@@ -70,14 +71,20 @@ class PgProcedures:
         with self.pool.connection() as conn:
             row = conn.execute(
                 "SELECT id, account_id, type, number, issued_on, issuer, file"
-                " FROM wallet_documents WHERE id = %s AND NOT removed", (document_id,)
+                " FROM wallet_documents WHERE id = %s AND NOT removed",
+                (document_id,),
             ).fetchone()
         return dict(row) if row else None
 
     def profile(self, account_id: str) -> dict[str, Any]:
         with self.pool.connection() as conn:
-            row = conn.execute("SELECT tax_code, name, address, representative FROM profiles"
-                               " WHERE id = %s", (account_id,)).fetchone() or {}
+            row = (
+                conn.execute(
+                    "SELECT tax_code, name, address, representative FROM profiles WHERE id = %s",
+                    (account_id,),
+                ).fetchone()
+                or {}
+            )
         return {k: row[k] for k in PROFILE_FIELDS if row.get(k)}
 
     def agency_name(self, code: str) -> str:
@@ -90,8 +97,7 @@ class PgProcedures:
         if cached and time.monotonic() - cached[0] < self.cache_seconds:
             return cached[1]
         with self.pool.connection() as conn:
-            rows = conn.execute(
-                f"SELECT year, days_off, working_days FROM {CALENDAR}").fetchall()
+            rows = conn.execute(f"SELECT year, days_off, working_days FROM {CALENDAR}").fetchall()
         calendar = calendar_from(rows)
         self._calendar = (time.monotonic(), calendar)
         return calendar

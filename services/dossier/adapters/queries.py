@@ -26,13 +26,21 @@ from shared.problems import ProblemError
 from shared.workdays import WorkCalendar
 
 QUEUES = ("to_receive", "in_processing", "due_soon", "overdue", "waiting_for_citizen")
-_SHOWN = ("l.id, l.version, l.owner_id, l.code, l.status, l.status_label,"
-          " l.national_status_code, l.procedure_code, l.procedure_name, l.agency_code,"
-          " l.handling_agency, l.agencies, l.assignee, l.applicant, l.created_at,"
-          " l.updated_at, l.submitted_at, l.accepted_at, l.appointment_at, l.completed_at,"
-          " l.clock_paused, l.fee_due")
-_TIMES = ("created_at", "updated_at", "submitted_at", "accepted_at", "appointment_at",
-          "completed_at")
+_SHOWN = (
+    "l.id, l.version, l.owner_id, l.code, l.status, l.status_label,"
+    " l.national_status_code, l.procedure_code, l.procedure_name, l.agency_code,"
+    " l.handling_agency, l.agencies, l.assignee, l.applicant, l.created_at,"
+    " l.updated_at, l.submitted_at, l.accepted_at, l.appointment_at, l.completed_at,"
+    " l.clock_paused, l.fee_due"
+)
+_TIMES = (
+    "created_at",
+    "updated_at",
+    "submitted_at",
+    "accepted_at",
+    "appointment_at",
+    "completed_at",
+)
 
 
 def _shown(row: dict[str, Any]) -> dict[str, Any]:
@@ -56,12 +64,14 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
         value, row_id = json.loads(raw)
         return datetime.fromisoformat(value), str(row_id)
     except (ValueError, TypeError) as error:
-        raise ProblemError(400, "bad-cursor", "Tham số phân trang không hợp lệ, vui lòng "
-                           "tải lại danh sách từ trang đầu.") from error
+        raise ProblemError(
+            400,
+            "bad-cursor",
+            "Tham số phân trang không hợp lệ, vui lòng tải lại danh sách từ trang đầu.",
+        ) from error
 
 
-def queue_filter(queue: str, now: datetime,
-                 calendar: WorkCalendar) -> tuple[str, list[Any], str]:
+def queue_filter(queue: str, now: datetime, calendar: WorkCalendar) -> tuple[str, list[Any], str]:
     """One work queue's condition on ``dossier_queue q``, its parameters, and its sort
     column (due soon: within 2 working days)."""
     if queue == "to_receive":
@@ -70,8 +80,11 @@ def queue_filter(queue: str, now: datetime,
         return "q.stage = 'working'", [], "appointment_at"
     if queue == "due_soon":
         limit = calendar.add_working_days(now, 2)
-        return ("q.stage = 'working' AND q.appointment_at >= %s AND q.appointment_at <= %s",
-                [now, limit], "appointment_at")
+        return (
+            "q.stage = 'working' AND q.appointment_at >= %s AND q.appointment_at <= %s",
+            [now, limit],
+            "appointment_at",
+        )
     if queue == "overdue":
         return "q.stage = 'working' AND q.appointment_at < %s", [now], "appointment_at"
     if queue == "waiting_for_citizen":
@@ -95,8 +108,9 @@ class ReadModels:
     def __init__(self, pool: ConnectionPool[Any]) -> None:
         self.pool = pool
 
-    def my_dossiers(self, owner_id: str, page: int, size: int, search: str = "",
-                    after: str | None = None) -> dict[str, Any]:
+    def my_dossiers(
+        self, owner_id: str, page: int, size: int, search: str = "", after: str | None = None
+    ) -> dict[str, Any]:
         where, params = "l.owner_id = %s", [owner_id]
         if search:
             where += " AND l.search LIKE %s"
@@ -107,17 +121,27 @@ class ReadModels:
             value, row_id = decode_cursor(after)
             where += " AND (l.updated_at, l.id) < (%s, %s)"
             params += [value, row_id]
-        query = (f"SELECT {_SHOWN} FROM dossier_list l WHERE {where}"
-                 " ORDER BY l.updated_at DESC, l.id DESC")
+        query = (
+            f"SELECT {_SHOWN} FROM dossier_list l WHERE {where}"
+            " ORDER BY l.updated_at DESC, l.id DESC"
+        )
         with self.pool.connection() as conn:
             found = self._page(conn, query, params, page, size, after, "updated_at")
             total = conn.execute(total_sql, total_params).fetchone()
         # a citizen's own rows only: the count reads the owner index, bounded by them
         return {**found, "total": int(total["n"]) if total else 0}
 
-    def queue(self, agency: str, queue: str, now: datetime, calendar: WorkCalendar,
-              page: int, size: int, assignee: str | None = None,
-              after: str | None = None) -> dict[str, Any]:
+    def queue(
+        self,
+        agency: str,
+        queue: str,
+        now: datetime,
+        calendar: WorkCalendar,
+        page: int,
+        size: int,
+        assignee: str | None = None,
+        after: str | None = None,
+    ) -> dict[str, Any]:
         condition, extra, column = queue_filter(queue, now, calendar)
         where, params = f"q.agency = %s AND {condition}", [agency, *extra]
         if assignee is not None:
@@ -127,28 +151,39 @@ class ReadModels:
             value, row_id = decode_cursor(after)
             where += f" AND (q.{column}, q.id) > (%s, %s)"
             params += [value, row_id]
-        query = (f"SELECT {_SHOWN} FROM dossier_queue q JOIN dossier_list l ON l.id = q.id"
-                 f" WHERE {where} ORDER BY q.{column}, q.id")
+        query = (
+            f"SELECT {_SHOWN} FROM dossier_queue q JOIN dossier_list l ON l.id = q.id"
+            f" WHERE {where} ORDER BY q.{column}, q.id"
+        )
         with self.pool.connection() as conn:
             return self._page(conn, query, params, page, size, after, column)
 
     def counts(self, agency: str, now: datetime, calendar: WorkCalendar) -> dict[str, int]:
         """The five queue counts in one statement over the agency's queue index."""
         with self.pool.connection() as conn:
-            row = conn.execute(COUNTS, {
-                "agency": agency, "now": now,
-                "soon": calendar.add_working_days(now, 2)}).fetchone()
+            row = conn.execute(
+                COUNTS, {"agency": agency, "now": now, "soon": calendar.add_working_days(now, 2)}
+            ).fetchone()
         return {q: int(row[q]) if row else 0 for q in QUEUES}
 
     def timeline(self, dossier_id: str) -> dict[str, Any] | None:
         with self.pool.connection() as conn:
-            row = conn.execute("SELECT id, version, steps, public_steps FROM timelines"
-                               " WHERE id = %s", (dossier_id,)).fetchone()
+            row = conn.execute(
+                "SELECT id, version, steps, public_steps FROM timelines WHERE id = %s",
+                (dossier_id,),
+            ).fetchone()
         return dict(row) if row else None
 
     @staticmethod
-    def _page(conn: Any, query: str, params: list[Any], page: int, size: int,
-              after: str | None, column: str) -> dict[str, Any]:
+    def _page(
+        conn: Any,
+        query: str,
+        params: list[Any],
+        page: int,
+        size: int,
+        after: str | None,
+        column: str,
+    ) -> dict[str, Any]:
         query += " LIMIT %s"
         params = [*params, size + 1]  # one more: is there a next page?
         if not after and page > 1:
@@ -158,8 +193,7 @@ class ReadModels:
         more = len(rows) > size
         rows = rows[:size]
         cursor = encode_cursor(rows[-1][column], rows[-1]["id"]) if more and rows else None
-        return {"items": [_shown(r) for r in rows], "page": page, "size": size,
-                "next": cursor}
+        return {"items": [_shown(r) for r in rows], "page": page, "size": size, "next": cursor}
 
 
 def _like(text: str) -> str:

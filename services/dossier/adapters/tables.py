@@ -21,7 +21,8 @@ metadata = sa.MetaData()
 When = sa.DateTime(timezone=True)
 
 dossier_list = sa.Table(
-    "dossier_list", metadata,
+    "dossier_list",
+    metadata,
     sa.Column("id", sa.Text, primary_key=True),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("owner_id", sa.Text, nullable=False),
@@ -53,7 +54,8 @@ dossier_list = sa.Table(
 # these by the index of their access path, equality first (agency, stage: to_receive,
 # working or waiting), then the queue's order; dossiers in no queue have no row.
 dossier_queue = sa.Table(
-    "dossier_queue", metadata,
+    "dossier_queue",
+    metadata,
     sa.Column("agency", sa.Text, primary_key=True),
     sa.Column("id", sa.Text, primary_key=True),
     sa.Column("stage", sa.Text, nullable=False),  # to_receive, working or waiting
@@ -68,7 +70,8 @@ dossier_queue = sa.Table(
 )
 
 timelines = sa.Table(
-    "timelines", metadata,
+    "timelines",
+    metadata,
     sa.Column("id", sa.Text, primary_key=True),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("steps", JSONB, nullable=False),
@@ -78,13 +81,15 @@ timelines = sa.Table(
 # The projector's position in the event store's notification log, committed in the
 # transaction of the view updates it covers.
 projection_tracking = sa.Table(
-    "projection_tracking", metadata,
+    "projection_tracking",
+    metadata,
     sa.Column("name", sa.Text, primary_key=True),
     sa.Column("position", sa.BigInteger, nullable=False),
 )
 
 procedures = sa.Table(
-    "procedures", metadata,
+    "procedures",
+    metadata,
     sa.Column("id", sa.Text, primary_key=True),  # code@version
     sa.Column("version", sa.BigInteger, nullable=False),  # the catalog event's sequence
     sa.Column("code", sa.Text, nullable=False),
@@ -95,7 +100,8 @@ procedures = sa.Table(
 )
 
 agencies = sa.Table(
-    "agencies", metadata,
+    "agencies",
+    metadata,
     sa.Column("id", sa.Text, primary_key=True),  # the agency code
     sa.Column("version", sa.BigInteger, nullable=False),
     sa.Column("name", sa.Text),
@@ -105,7 +111,8 @@ agencies = sa.Table(
 )
 
 wallet_documents = sa.Table(
-    "wallet_documents", metadata,
+    "wallet_documents",
+    metadata,
     sa.Column("id", sa.Text, primary_key=True),
     sa.Column("version", sa.BigInteger, nullable=False),
     sa.Column("account_id", sa.Text, nullable=False),
@@ -118,7 +125,8 @@ wallet_documents = sa.Table(
 )
 
 profiles = sa.Table(
-    "profiles", metadata,
+    "profiles",
+    metadata,
     sa.Column("id", sa.Text, primary_key=True),  # the account id
     sa.Column("version", sa.BigInteger, nullable=False),
     sa.Column("tax_code", sa.Text),
@@ -128,7 +136,8 @@ profiles = sa.Table(
 )
 
 processed_events = sa.Table(
-    "processed_events", metadata,
+    "processed_events",
+    metadata,
     sa.Column("consumer", sa.Text, primary_key=True),
     sa.Column("event_id", sa.Text, primary_key=True),
     sa.Column("processed_at", When, nullable=False, server_default=sa.text("now()")),

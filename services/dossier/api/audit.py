@@ -34,8 +34,13 @@ def _resolve(app: DossierApplication, ref: str) -> UUID:
 
 def event_record(e: Any) -> dict[str, Any]:
     fields = {k: v for k, v in vars(e).items() if k not in METADATA}
-    return {"sequence": e.originator_version, "type": type(e).__name__,
-            "time": iso(e.timestamp), "hash": event_hash(e), "data": plain_json(fields)}
+    return {
+        "sequence": e.originator_version,
+        "type": type(e).__name__,
+        "time": iso(e.timestamp),
+        "hash": event_hash(e),
+        "data": plain_json(fields),
+    }
 
 
 @router.get("/{ref}/events")
@@ -70,6 +75,8 @@ def export(ref: str, actor: CurrentActor, app: Dossiers) -> dict[str, Any]:
     _auditor(actor)
     dossier_id = _resolve(app, ref)
     dossier = app.get_for(dossier_id, actor)
-    return {"dossier": dossier_view(dossier, internal=True),
-            "chain": app.verify_chain(dossier_id).as_dict(),
-            "events": [event_record(e) for e in app.stored_events(dossier_id)]}
+    return {
+        "dossier": dossier_view(dossier, internal=True),
+        "chain": app.verify_chain(dossier_id).as_dict(),
+        "events": [event_record(e) for e in app.stored_events(dossier_id)],
+    }

@@ -31,8 +31,11 @@ class DraftRequest(BaseModel):
 
 class FormRequest(BaseModel):
     form: dict[str, Any]
-    submit: bool = Field(False, description="Also submit the dossier, in the same write; "
-                         "when the submission is refused the form is still saved.")
+    submit: bool = Field(
+        False,
+        description="Also submit the dossier, in the same write; "
+        "when the submission is refused the form is still saved.",
+    )
 
 
 class WalletDocumentRequest(BaseModel):
@@ -66,15 +69,19 @@ def start_draft(body: DraftRequest, actor: CurrentActor, app: Dossiers) -> dict[
 
 
 @router.get("")
-def my_dossiers(actor: CurrentActor, request: Request,
-                page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-                size: Annotated[int, Query(ge=1, le=100)] = 20,
-                q: Annotated[str, Query(max_length=100)] = "",
-                after: Annotated[str | None, Query(max_length=200)] = None) -> dict[str, Any]:
+def my_dossiers(
+    actor: CurrentActor,
+    request: Request,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    size: Annotated[int, Query(ge=1, le=100)] = 20,
+    q: Annotated[str, Query(max_length=100)] = "",
+    after: Annotated[str | None, Query(max_length=200)] = None,
+) -> dict[str, Any]:
     """The caller's dossiers, newest change first (read model: may lag a moment);
     ``after``: the ``next`` cursor of the previous page."""
-    found: dict[str, Any] = request.app.state.read_models.my_dossiers(actor.id, page, size, q,
-                                                                      after)
+    found: dict[str, Any] = request.app.state.read_models.my_dossiers(
+        actor.id, page, size, q, after
+    )
     return found
 
 
@@ -92,8 +99,9 @@ def dossier_timeline(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> di
 
 
 @router.put("/{dossier_id}/form")
-def save_form(dossier_id: UUID, body: FormRequest, actor: CurrentActor,
-              app: Dossiers) -> dict[str, Any]:
+def save_form(
+    dossier_id: UUID, body: FormRequest, actor: CurrentActor, app: Dossiers
+) -> dict[str, Any]:
     if body.submit:
         code = app.save_and_submit(dossier_id, actor, body.form)
         return {"id": str(dossier_id), "code": code, "status": "submitted"}
@@ -101,32 +109,43 @@ def save_form(dossier_id: UUID, body: FormRequest, actor: CurrentActor,
 
 
 @router.post("/{dossier_id}/attachments", status_code=201)
-def upload(dossier_id: UUID, actor: CurrentActor, app: Dossiers, request: Request,
-           file: Annotated[UploadFile, File()],
-           document_code: Annotated[str, Form(min_length=1, max_length=64)]) -> dict[str, Any]:
+def upload(
+    dossier_id: UUID,
+    actor: CurrentActor,
+    app: Dossiers,
+    request: Request,
+    file: Annotated[UploadFile, File()],
+    document_code: Annotated[str, Form(min_length=1, max_length=64)],
+) -> dict[str, Any]:
     if not app.get_for(dossier_id, actor).is_owner(actor):  # refuse before storing anything
         raise NotAllowedError("Chỉ người nộp hồ sơ mới đính kèm được giấy tờ.")
     data = file.file.read(MAX_BYTES + 1)
     stored = store_file(request.app.state.blobs, data, "Tệp đính kèm")
     attachment = {
-        "id": uuid.uuid4().hex[:12], "document_code": document_code,
-        "name": (file.filename or "tep-dinh-kem")[:200], **stored, "source": "upload",
+        "id": uuid.uuid4().hex[:12],
+        "document_code": document_code,
+        "name": (file.filename or "tep-dinh-kem")[:200],
+        **stored,
+        "source": "upload",
     }
     version = app.add_attachment(dossier_id, actor, attachment)
     return {**attachment, "version": version}
 
 
 @router.post("/{dossier_id}/wallet-documents", status_code=201)
-def link_wallet_document(dossier_id: UUID, body: WalletDocumentRequest, actor: CurrentActor,
-                         app: Dossiers) -> dict[str, Any]:
-    version, attachment = app.link_wallet_document(dossier_id, actor, body.document_code,
-                                                   body.wallet_document_id)
+def link_wallet_document(
+    dossier_id: UUID, body: WalletDocumentRequest, actor: CurrentActor, app: Dossiers
+) -> dict[str, Any]:
+    version, attachment = app.link_wallet_document(
+        dossier_id, actor, body.document_code, body.wallet_document_id
+    )
     return {**attachment, "version": version}
 
 
 @router.get("/{dossier_id}/attachments/{attachment_id}")
-def download(dossier_id: UUID, attachment_id: str, actor: CurrentActor, app: Dossiers,
-             request: Request) -> Response:
+def download(
+    dossier_id: UUID, attachment_id: str, actor: CurrentActor, app: Dossiers, request: Request
+) -> Response:
     """An uploaded file, to whoever may read the dossier (owner, its agencies, auditors)."""
     attachment = app.get_for(dossier_id, actor).attachments.get(attachment_id)
     if attachment is None or not attachment.get("sha256"):
@@ -135,15 +154,17 @@ def download(dossier_id: UUID, attachment_id: str, actor: CurrentActor, app: Dos
         content = request.app.state.blobs.get(attachment["sha256"])
     except BlobNotFoundError:
         raise ProblemError(404, "attachment-not-found", "Không tìm thấy tệp đính kèm.") from None
-    return Response(content, media_type=attachment.get("content_type") or
-                    "application/octet-stream",
-                    headers={"Content-Disposition": "attachment", "X-Content-Type-Options":
-                             "nosniff"})
+    return Response(
+        content,
+        media_type=attachment.get("content_type") or "application/octet-stream",
+        headers={"Content-Disposition": "attachment", "X-Content-Type-Options": "nosniff"},
+    )
 
 
 @router.delete("/{dossier_id}/attachments/{attachment_id}")
-def remove_attachment(dossier_id: UUID, attachment_id: str, actor: CurrentActor,
-                      app: Dossiers) -> dict[str, Any]:
+def remove_attachment(
+    dossier_id: UUID, attachment_id: str, actor: CurrentActor, app: Dossiers
+) -> dict[str, Any]:
     return {"version": app.remove_attachment(dossier_id, actor, attachment_id)}
 
 
@@ -154,21 +175,24 @@ def submit(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> dict[str, st
 
 
 @router.post("/{dossier_id}/supplement")
-def supplement(dossier_id: UUID, body: SupplementRequest, actor: CurrentActor,
-               app: Dossiers) -> dict[str, Any]:
+def supplement(
+    dossier_id: UUID, body: SupplementRequest, actor: CurrentActor, app: Dossiers
+) -> dict[str, Any]:
     answers = [a.model_dump() for a in body.answers]
     return {"version": app.supplement(dossier_id, actor, answers)}
 
 
 @router.post("/{dossier_id}/withdraw")
-def withdraw(dossier_id: UUID, body: ReasonRequest, actor: CurrentActor,
-             app: Dossiers) -> dict[str, Any]:
+def withdraw(
+    dossier_id: UUID, body: ReasonRequest, actor: CurrentActor, app: Dossiers
+) -> dict[str, Any]:
     return {"version": app.withdraw(dossier_id, actor, body.reason)}
 
 
 @router.post("/{dossier_id}/rating")
-def rate(dossier_id: UUID, body: RatingRequest, actor: CurrentActor,
-         app: Dossiers) -> dict[str, Any]:
+def rate(
+    dossier_id: UUID, body: RatingRequest, actor: CurrentActor, app: Dossiers
+) -> dict[str, Any]:
     return {"version": app.rate(dossier_id, actor, body.score, body.comment)}
 
 
@@ -177,16 +201,18 @@ def receipt(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> Response:
     """«Giấy tiếp nhận hồ sơ và hẹn trả kết quả», once the dossier was accepted."""
     dossier = app.get_for(dossier_id, actor)
     if dossier.accepted_at is None:
-        raise ProblemError(409, "receipt-not-issued", "Hồ sơ chưa được tiếp nhận nên chưa có "
-                           "giấy tiếp nhận.")
+        raise ProblemError(
+            409, "receipt-not-issued", "Hồ sơ chưa được tiếp nhận nên chưa có giấy tiếp nhận."
+        )
     agency = app.procedures.agency_name(dossier.agency_code)
     title, lines = letters.receipt_lines(dossier, agency)
     return _pdf(letters.render(title, lines, agency), f"giay-tiep-nhan-{dossier.code}.pdf")
 
 
 @router.get("/{dossier_id}/extensions/{number}/letter.pdf")
-def apology_letter(dossier_id: UUID, number: Annotated[int, Path(ge=1, le=100)],
-                   actor: CurrentActor, app: Dossiers) -> Response:
+def apology_letter(
+    dossier_id: UUID, number: Annotated[int, Path(ge=1, le=100)], actor: CurrentActor, app: Dossiers
+) -> Response:
     """«Phiếu xin lỗi và hẹn lại ngày trả kết quả» of the dossier's n-th extension."""
     dossier = app.get_for(dossier_id, actor)
     if number > len(dossier.extensions):
@@ -197,5 +223,8 @@ def apology_letter(dossier_id: UUID, number: Annotated[int, Path(ge=1, le=100)],
 
 
 def _pdf(content: bytes, filename: str) -> Response:
-    return Response(content, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )

@@ -15,8 +15,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(errors.DossierError)
     async def _domain(request: Request, exc: errors.DossierError) -> JSONResponse:
         extra = {"errors": exc.problems} if isinstance(exc, FormInvalidError) else {}
-        return problem_response(exc.status, exc.type, exc.detail, instance=request.url.path,
-                                **extra)
+        return problem_response(
+            exc.status, exc.type, exc.detail, instance=request.url.path, **extra
+        )
 
     @app.exception_handler(DossierNotFoundError)
     async def _missing(request: Request, exc: DossierNotFoundError) -> JSONResponse:
@@ -28,7 +29,8 @@ def install(app: FastAPI) -> None:
     async def _conflict(request: Request, exc: IntegrityError) -> JSONResponse:
         # two writers of the same version: the second one is refused, nothing half-written
         return problem_response(
-            409, "dossier-concurrent-change",
+            409,
+            "dossier-concurrent-change",
             "Hồ sơ vừa được người khác thay đổi, vui lòng tải lại và thử lại.",
             instance=request.url.path,
         )
@@ -37,17 +39,21 @@ def install(app: FastAPI) -> None:
     async def _blobs_unavailable(request: Request, exc: BlobUnavailableError) -> JSONResponse:
         # the file store is down or refuses us: nothing was stored, the user may retry
         return problem_response(
-            503, "file-store-unavailable",
+            503,
+            "file-store-unavailable",
             "Kho lưu trữ tệp tạm thời không truy cập được, vui lòng thử lại sau ít phút.",
-            instance=request.url.path, headers={"Retry-After": "5"},
+            instance=request.url.path,
+            headers={"Retry-After": "5"},
         )
 
     async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
         # PostgreSQL cannot be reached (or the pool waited too long): nothing was written
         return problem_response(
-            503, "store-unavailable",
+            503,
+            "store-unavailable",
             "Kho dữ liệu hồ sơ tạm thời không truy cập được, vui lòng thử lại sau ít phút.",
-            instance=request.url.path, headers={"Retry-After": "5"},
+            instance=request.url.path,
+            headers={"Retry-After": "5"},
         )
 
     for error in (psycopg.OperationalError, OperationalError, InterfaceError):

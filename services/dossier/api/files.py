@@ -20,9 +20,11 @@ def store_file(blobs: BlobStore, data: bytes, what: str) -> dict[str, Any]:
     try:
         sha256 = blobs.put(data)
     except BlobTooLargeError:
-        raise ProblemError(413, "attachment-too-large",
-                           f"{what} vượt quá dung lượng cho phép.") from None
+        raise ProblemError(
+            413, "attachment-too-large", f"{what} vượt quá dung lượng cho phép."
+        ) from None
     except BlobTypeNotAllowedError:
-        raise ProblemError(415, "attachment-type-not-allowed",
-                           "Chỉ chấp nhận tệp PDF, JPEG hoặc PNG.") from None
+        raise ProblemError(
+            415, "attachment-type-not-allowed", "Chỉ chấp nhận tệp PDF, JPEG hoặc PNG."
+        ) from None
     return {"content_type": sniff_content_type(data), "size": len(data), "sha256": sha256}

@@ -22,8 +22,9 @@ ID_FIELDS = ("so_dinh_danh", "so_cccd", "cccd", "so_giay_to")
 
 
 @router.get("/{code}")
-def lookup(code: str, app: Dossiers,
-           id_last4: Annotated[str, Query(pattern=r"^[0-9A-Za-z]{4}$")]) -> dict[str, Any]:
+def lookup(
+    code: str, app: Dossiers, id_last4: Annotated[str, Query(pattern=r"^[0-9A-Za-z]{4}$")]
+) -> dict[str, Any]:
     code = code.strip().upper()
     if not is_valid(code):
         raise DossierNotFoundError

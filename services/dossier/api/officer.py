@@ -3,7 +3,6 @@
 The aggregate decides whether this officer (agency, duties) may act in this state.
 """
 
-
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -72,10 +71,17 @@ class ReturnBody(BaseModel):
 
 
 BODIES: dict[str, type[BaseModel]] = {
-    "accept": Empty, "reject-at-reception": ReasonBody, "request-supplement": SupplementBody,
-    "start-processing": Empty, "assign": AssignBody, "transfer": TransferBody,
-    "opinions": OpinionBody, "propose": ProposeBody,
-    "reject": ReasonBody, "extend": ExtendBody, "return-result": ReturnBody,
+    "accept": Empty,
+    "reject-at-reception": ReasonBody,
+    "request-supplement": SupplementBody,
+    "start-processing": Empty,
+    "assign": AssignBody,
+    "transfer": TransferBody,
+    "opinions": OpinionBody,
+    "propose": ProposeBody,
+    "reject": ReasonBody,
+    "extend": ExtendBody,
+    "return-result": ReturnBody,
 }
 ACTIONS = {"opinions": "add_opinion"}  # "approve" (JSON or multipart): api/result.py
 
@@ -93,24 +99,35 @@ def _officer_agency(actor: Actor) -> str:
 def queue_counts(actor: CurrentActor, request: Request, app: Dossiers) -> dict[str, Any]:
     agency = _officer_agency(actor)
     counts: dict[str, int] = request.app.state.read_models.counts(
-        agency, app.clock(), app.procedures.calendar())
+        agency, app.clock(), app.procedures.calendar()
+    )
     return {"agency": agency, "counts": counts}
 
 
 @queues.get("/{queue}")
-def work_queue(queue: Literal["to_receive", "in_processing", "due_soon", "overdue",
-                              "waiting_for_citizen"],
-               actor: CurrentActor, request: Request, app: Dossiers,
-               page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-               size: Annotated[int, Query(ge=1, le=100)] = 20,
-               mine: bool = False,
-               after: Annotated[str | None, Query(max_length=200)] = None) -> dict[str, Any]:
+def work_queue(
+    queue: Literal["to_receive", "in_processing", "due_soon", "overdue", "waiting_for_citizen"],
+    actor: CurrentActor,
+    request: Request,
+    app: Dossiers,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    size: Annotated[int, Query(ge=1, le=100)] = 20,
+    mine: bool = False,
+    after: Annotated[str | None, Query(max_length=200)] = None,
+) -> dict[str, Any]:
     """One queue of the caller's agency; ``mine=true``: only dossiers assigned to them;
     ``after``: the ``next`` cursor of the previous page."""
     agency = _officer_agency(actor)
     found: dict[str, Any] = request.app.state.read_models.queue(
-        agency, queue, app.clock(), app.procedures.calendar(), page, size,
-        actor.id if mine else None, after)
+        agency,
+        queue,
+        app.clock(),
+        app.procedures.calendar(),
+        page,
+        size,
+        actor.id if mine else None,
+        after,
+    )
     return found
 
 
@@ -134,8 +151,12 @@ def export(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> dict[str, An
 def _route(path: str, body_type: type[BaseModel]) -> None:
     action = ACTIONS.get(path, path.replace("-", "_"))
 
-    def act(dossier_id: UUID, body: body_type, actor: CurrentActor,  # type: ignore[valid-type]
-            app: Dossiers) -> dict[str, Any]:
+    def act(
+        dossier_id: UUID,
+        body: body_type,
+        actor: CurrentActor,  # type: ignore[valid-type]
+        app: Dossiers,
+    ) -> dict[str, Any]:
         require_staff(actor)
         params = body.model_dump()  # type: ignore[attr-defined]
         if "items" in params:

@@ -32,13 +32,16 @@ class RequiredDocumentView(BaseModel):
 class DossierPage(BaseModel):
     dossier: dict[str, Any] = Field(description="The dossier as GET /api/v1/dossiers/{id}.")
     steps: list[dict[str, Any]] = Field(description="Its timeline, as …/{id}/timeline.")
-    actions: list[str] = Field(description="Commands the caller may issue now, and "
-                               "download_result when the result file is theirs to download.")
+    actions: list[str] = Field(
+        description="Commands the caller may issue now, and "
+        "download_result when the result file is theirs to download."
+    )
     form_schema: dict[str, Any] = Field(description="The procedure version's JSON Schema.")
     form_ui: dict[str, Any] = Field(description="Field order and widgets of the form.")
     required_documents: list[RequiredDocumentView]
-    agencies: dict[str, str] = Field(description="Agency code -> name, for the dossier's "
-                                     "receiving and handling agencies.")
+    agencies: dict[str, str] = Field(
+        description="Agency code -> name, for the dossier's receiving and handling agencies."
+    )
 
 
 @router.get("/{dossier_id}/page", response_model=DossierPage)
@@ -47,16 +50,23 @@ def dossier_page(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> Dossie
     internal = actor.role in INTERNAL_ROLES
     snapshot = dossier.procedure_version_info
     # Dossiers started before form_ui was kept in the snapshot take it from the catalog copy.
-    procedure = snapshot if snapshot.form_ui else (
-        app.procedures.get(snapshot.code, snapshot.version) or snapshot)
+    procedure = (
+        snapshot
+        if snapshot.form_ui
+        else (app.procedures.get(snapshot.code, snapshot.version) or snapshot)
+    )
     codes = dict.fromkeys(c for c in (dossier.agency_code, dossier.handling_agency) if c)
     return DossierPage(
         dossier=dossier_view(dossier, internal=internal),
         steps=timeline(events, internal=internal),
         actions=dossier.actions_for(actor),
-        form_schema=snapshot.form_schema, form_ui=procedure.form_ui,
-        required_documents=[RequiredDocumentView(code=d.code, name=d.name, required=d.required,
-                                                 wallet_types=list(d.wallet_types))
-                            for d in snapshot.required_documents],
+        form_schema=snapshot.form_schema,
+        form_ui=procedure.form_ui,
+        required_documents=[
+            RequiredDocumentView(
+                code=d.code, name=d.name, required=d.required, wallet_types=list(d.wallet_types)
+            )
+            for d in snapshot.required_documents
+        ],
         agencies={code: app.procedures.agency_name(code) for code in codes},
     )

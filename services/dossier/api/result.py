@@ -35,8 +35,9 @@ NOT_FOUND = "Không tìm thấy tệp kết quả giải quyết."
 
 
 @officer_router.post("/{dossier_id}/approve")
-async def approve(dossier_id: UUID, request: Request, actor: CurrentActor,
-                  app: Dossiers) -> dict[str, Any]:
+async def approve(
+    dossier_id: UUID, request: Request, actor: CurrentActor, app: Dossiers
+) -> dict[str, Any]:
     """JSON ``{"result": {...}}``, or multipart: ``file`` (PDF/JPEG/PNG, optional),
     ``result_number``, ``result_note``."""
     require_staff(actor)
@@ -44,41 +45,52 @@ async def approve(dossier_id: UUID, request: Request, actor: CurrentActor,
         result = await _multipart_result(dossier_id, request, actor, app)
     else:
         result = _json_result(await request.body())
-    version = await asyncio.to_thread(app.officer_action, dossier_id, actor, "approve",
-                                      result=result)
+    version = await asyncio.to_thread(
+        app.officer_action, dossier_id, actor, "approve", result=result
+    )
     dossier = await asyncio.to_thread(app.get_for, dossier_id, actor)
-    return {"id": str(dossier_id), "status": dossier.status.value, "version": version,
-            "result": dossier.result}
+    return {
+        "id": str(dossier_id),
+        "status": dossier.status.value,
+        "version": version,
+        "result": dossier.result,
+    }
 
 
 def _json_result(raw: bytes) -> dict[str, Any]:
     try:
         body = ApproveBody.model_validate(json.loads(raw or b"{}"))
     except (ValueError, ValidationError) as exc:
-        errors = exc.errors() if isinstance(exc, ValidationError) else [
-            {"loc": ("body",), "type": "json_invalid", "msg": "invalid JSON"}]
-        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in errors]) \
-            from None
+        errors = (
+            exc.errors()
+            if isinstance(exc, ValidationError)
+            else [{"loc": ("body",), "type": "json_invalid", "msg": "invalid JSON"}]
+        )
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in errors]) from None
     if "document" in body.result:
-        raise ProblemError(422, "result-file-required",
-                           "Tệp kết quả phải được tải lên cùng yêu cầu phê duyệt "
-                           "(multipart/form-data, trường «file»).")
+        raise ProblemError(
+            422,
+            "result-file-required",
+            "Tệp kết quả phải được tải lên cùng yêu cầu phê duyệt "
+            "(multipart/form-data, trường «file»).",
+        )
     return body.result
 
 
-async def _multipart_result(dossier_id: UUID, request: Request, actor: Actor,
-                            app: Dossiers) -> dict[str, Any]:
+async def _multipart_result(
+    dossier_id: UUID, request: Request, actor: Actor, app: Dossiers
+) -> dict[str, Any]:
     dossier = await asyncio.to_thread(app.get_for, dossier_id, actor)
     dossier.authorise("approve", actor)  # refuse before storing anything
     form = await request.form(max_files=1, max_fields=10)
     fields = {k: str(form.get(k) or "").strip()[:2000] for k in ("result_number", "result_note")}
-    result: dict[str, Any] = {k: v for k, v in (("number", fields["result_number"]),
-                                                 ("note", fields["result_note"])) if v}
+    result: dict[str, Any] = {
+        k: v for k, v in (("number", fields["result_number"]), ("note", fields["result_note"])) if v
+    }
     upload = form.get("file")
     if isinstance(upload, UploadFile) and upload.filename:
         data = await upload.read(MAX_BYTES + 1)
-        stored = await asyncio.to_thread(store_file, request.app.state.blobs, data,
-                                         "Tệp kết quả")
+        stored = await asyncio.to_thread(store_file, request.app.state.blobs, data, "Tệp kết quả")
         result["document"] = {"name": file_name(upload.filename), **stored}
     return result
 
@@ -92,7 +104,13 @@ def download(dossier_id: UUID, actor: CurrentActor, app: Dossiers, request: Requ
         content = request.app.state.blobs.get(document["sha256"])
     except BlobNotFoundError:
         raise ProblemError(404, "result-not-found", NOT_FOUND) from None
-    return Response(content, media_type=document["content_type"], headers={
-        "Content-Disposition": content_disposition(document["name"]),
-        "X-Content-Type-Options": "nosniff", "ETag": f'"{document["sha256"]}"',
-        "Cache-Control": "private, no-store"})
+    return Response(
+        content,
+        media_type=document["content_type"],
+        headers={
+            "Content-Disposition": content_disposition(document["name"]),
+            "X-Content-Type-Options": "nosniff",
+            "ETag": f'"{document["sha256"]}"',
+            "Cache-Control": "private, no-store",
+        },
+    )

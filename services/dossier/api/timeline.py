@@ -31,8 +31,14 @@ STEPS: dict[str, tuple[str, bool]] = {
     "Withdrawn": ("Rút hồ sơ", True),
     "Rated": ("Đánh giá mức độ hài lòng", True),
 }
-ROLE_LABELS = {"citizen": "Công dân", "organisation": "Tổ chức", "officer": "Cán bộ",
-               "system": "Hệ thống", "auditor": "Kiểm tra viên", "admin": "Quản trị"}
+ROLE_LABELS = {
+    "citizen": "Công dân",
+    "organisation": "Tổ chức",
+    "officer": "Cán bộ",
+    "system": "Hệ thống",
+    "auditor": "Kiểm tra viên",
+    "admin": "Quản trị",
+}
 
 
 def _files(fields: dict[str, Any]) -> list[dict[str, Any]]:
@@ -56,11 +62,15 @@ def timeline(events: list[Any], *, internal: bool) -> list[dict[str, Any]]:
         fields = vars(e)
         actor = fields.get("actor") or {}
         step: dict[str, Any] = {
-            "sequence": e.originator_version, "event": kind, "label": label,
-            "time": iso(e.timestamp), "time_local": local(e.timestamp),
-            "actor_role": actor.get("role"), "actor_role_label": ROLE_LABELS.get(
-                actor.get("role", ""), actor.get("role")),
-            "agency": actor.get("agency"), "reason": fields.get("reason"),
+            "sequence": e.originator_version,
+            "event": kind,
+            "label": label,
+            "time": iso(e.timestamp),
+            "time_local": local(e.timestamp),
+            "actor_role": actor.get("role"),
+            "actor_role_label": ROLE_LABELS.get(actor.get("role", ""), actor.get("role")),
+            "agency": actor.get("agency"),
+            "reason": fields.get("reason"),
             "files": _files(fields),
         }
         if internal:

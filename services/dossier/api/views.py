@@ -24,20 +24,36 @@ def local(value: datetime | None) -> str | None:
 
 def dossier_view(d: Dossier, *, internal: bool) -> dict[str, Any]:
     view: dict[str, Any] = {
-        "id": str(d.id), "code": d.code, "status": d.status.value,
-        "status_label": LABELS[d.status], "national_status_code": NATIONAL_CODES[d.status],
-        "procedure_code": d.procedure_code, "procedure_version": d.procedure_version,
-        "procedure_name": d.procedure.get("name"), "service_level": d.service_level,
-        "agency_code": d.agency_code, "handling_agency": d.handling_agency,
-        "form": d.form, "attachments": list(d.attachments.values()),
-        "version": d.version, "created_at": iso(d.created_on),
-        "submitted_at": iso(d.submitted_at), "accepted_at": iso(d.accepted_at),
-        "appointment_at": iso(d.appointment_at), "appointment_local": local(d.appointment_at),
-        "completed_at": iso(d.completed_at), "clock_paused": d.clock_paused,
+        "id": str(d.id),
+        "code": d.code,
+        "status": d.status.value,
+        "status_label": LABELS[d.status],
+        "national_status_code": NATIONAL_CODES[d.status],
+        "procedure_code": d.procedure_code,
+        "procedure_version": d.procedure_version,
+        "procedure_name": d.procedure.get("name"),
+        "service_level": d.service_level,
+        "agency_code": d.agency_code,
+        "handling_agency": d.handling_agency,
+        "form": d.form,
+        "attachments": list(d.attachments.values()),
+        "version": d.version,
+        "created_at": iso(d.created_on),
+        "submitted_at": iso(d.submitted_at),
+        "accepted_at": iso(d.accepted_at),
+        "appointment_at": iso(d.appointment_at),
+        "appointment_local": local(d.appointment_at),
+        "completed_at": iso(d.completed_at),
+        "clock_paused": d.clock_paused,
         "overdue": d.is_overdue(datetime.now(UTC)),
-        "supplements": d.supplements, "extensions": d.extensions, "fee_due": d.fee_due,
-        "payment": d.payment, "result": d.result, "delivery_channel": d.delivery_channel,
-        "rating": d.rating, "closing_reason": d.closing_reason,
+        "supplements": d.supplements,
+        "extensions": d.extensions,
+        "fee_due": d.fee_due,
+        "payment": d.payment,
+        "result": d.result,
+        "delivery_channel": d.delivery_channel,
+        "rating": d.rating,
+        "closing_reason": d.closing_reason,
         "missing_documents": d.missing_documents(),
         "fee_estimate": fee_estimate(d),
     }
@@ -56,10 +72,15 @@ def fee_estimate(d: Dossier) -> dict[str, Any]:
 def public_view(d: Dossier) -> dict[str, Any]:
     """Seed 002 «Tra cứu hồ sơ đã nộp»: status, dates and procedure; no personal data."""
     return {
-        "code": d.code, "status": d.status.value, "status_label": LABELS[d.status],
-        "procedure_code": d.procedure_code, "procedure_name": d.procedure.get("name"),
-        "agency_code": d.agency_code, "submitted_at": local(d.submitted_at),
-        "accepted_at": local(d.accepted_at), "appointment_at": local(d.appointment_at),
+        "code": d.code,
+        "status": d.status.value,
+        "status_label": LABELS[d.status],
+        "procedure_code": d.procedure_code,
+        "procedure_name": d.procedure.get("name"),
+        "agency_code": d.agency_code,
+        "submitted_at": local(d.submitted_at),
+        "accepted_at": local(d.accepted_at),
+        "appointment_at": local(d.appointment_at),
         "completed_at": local(d.completed_at),
     }
 
@@ -76,20 +97,34 @@ def national_export(d: Dossier) -> dict[str, Any]:
         "NgayTra": iso(d.completed_at),
         "KenhThucHien": 2,  # 1 trực tiếp, 2 trực tuyến, 3 bưu chính
         "HinhThucTra": d.delivery_channel,
-        "LePhi": [{"MaPhiLePhi": f.code, "TenPhiLePhi": f.name, "DonGia": f.unit_amount,
-                   "SoLuong": f.quantity, "SoTien": f.amount} for f in fees],
+        "LePhi": [
+            {
+                "MaPhiLePhi": f.code,
+                "TenPhiLePhi": f.name,
+                "DonGia": f.unit_amount,
+                "SoLuong": f.quantity,
+                "SoTien": f.amount,
+            }
+            for f in fees
+        ],
         "TongTienPhiLePhi": sum(f.amount for f in fees),
         "DaThanhToan": d.payment is not None,
         "DanhSachBoSung": [
-            {"LanBoSung": s["round"], "NgayYeuCau": iso(s["requested_at"]),
-             "NgayBoSung": iso(s.get("answered_at")),
-             "NgayHenTraCu": iso(s.get("previous_appointment_at")),
-             "NgayHenTraMoi": iso(s.get("appointment_at"))}
+            {
+                "LanBoSung": s["round"],
+                "NgayYeuCau": iso(s["requested_at"]),
+                "NgayBoSung": iso(s.get("answered_at")),
+                "NgayHenTraCu": iso(s.get("previous_appointment_at")),
+                "NgayHenTraMoi": iso(s.get("appointment_at")),
+            }
             for s in d.supplements
         ],
         "DanhSachGiaHan": [
-            {"NgayHenTraCu": iso(e["previous_appointment_at"]),
-             "NgayHenTraMoi": iso(e["appointment_at"]), "LyDo": e["reason"]}
+            {
+                "NgayHenTraCu": iso(e["previous_appointment_at"]),
+                "NgayHenTraMoi": iso(e["appointment_at"]),
+                "LyDo": e["reason"],
+            }
             for e in d.extensions
         ],
     }

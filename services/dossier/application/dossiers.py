@@ -71,23 +71,36 @@ class DossierCode(Aggregate):
 class DossierApplication(ReplayingApplication):
     name = "dossier"
 
-    def __init__(self, *args: Any, procedures: ProcedureCatalog | None = None,
-                 clock: Callable[[], datetime] = utc_now, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        procedures: ProcedureCatalog | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.procedures: ProcedureCatalog = procedures or InMemoryProcedures()
         self.clock = clock
 
     # -- the citizen ---------------------------------------------------------------
 
-    def start_draft(self, actor: Actor, *, procedure_code: str, agency_code: str,
-                    form: dict[str, Any], procedure_version: int | None = None) -> UUID:
+    def start_draft(
+        self,
+        actor: Actor,
+        *,
+        procedure_code: str,
+        agency_code: str,
+        form: dict[str, Any],
+        procedure_version: int | None = None,
+    ) -> UUID:
         procedure = self.procedures.get(procedure_code, procedure_version)
         if procedure is None:
             raise ProcedureUnknownError
         form = normalise({**self._prefill(actor, procedure.form_schema), **form})
         self._check_form(procedure.form_schema, form, complete=False)
-        dossier = Dossier.start_draft(actor, procedure=procedure, agency_code=agency_code,
-                                      form=form)
+        dossier = Dossier.start_draft(
+            actor, procedure=procedure, agency_code=agency_code, form=form
+        )
         self.save(dossier)
         return dossier.id
 
@@ -122,8 +135,9 @@ class DossierApplication(ReplayingApplication):
     def add_attachment(self, dossier_id: UUID, actor: Actor, attachment: dict[str, Any]) -> int:
         return self._act(dossier_id, actor, lambda d: d.add_attachment(actor, attachment))
 
-    def link_wallet_document(self, dossier_id: UUID, actor: Actor, document_code: str,
-                             wallet_document_id: str) -> tuple[int, dict[str, Any]]:
+    def link_wallet_document(
+        self, dossier_id: UUID, actor: Actor, document_code: str, wallet_document_id: str
+    ) -> tuple[int, dict[str, Any]]:
         """Cite a document of the caller's wallet for a required document: checked to be
         theirs and of a type the procedure accepts; only the reference is recorded."""
         attachment: dict[str, Any] = {}
@@ -136,10 +150,15 @@ class DossierApplication(ReplayingApplication):
             required = d.procedure_version_info.document(document_code)
             if required is not None and found.get("type") not in required.wallet_types:
                 raise WalletDocumentError("Giấy tờ trong kho không thuộc loại thủ tục yêu cầu.")
-            attachment.update(id=uuid.uuid4().hex[:12], document_code=document_code,
-                              source="wallet", wallet_document_id=wallet_document_id,
-                              type=found.get("type"), number=found.get("number"),
-                              name=(found.get("file") or {}).get("name"))
+            attachment.update(
+                id=uuid.uuid4().hex[:12],
+                document_code=document_code,
+                source="wallet",
+                wallet_document_id=wallet_document_id,
+                type=found.get("type"),
+                number=found.get("number"),
+                name=(found.get("file") or {}).get("name"),
+            )
             d.add_attachment(actor, dict(attachment))
 
         return self._act(dossier_id, actor, change), attachment
@@ -157,8 +176,9 @@ class DossierApplication(ReplayingApplication):
 
     def supplement(self, dossier_id: UUID, actor: Actor, answers: list[dict[str, Any]]) -> int:
         calendar = self.procedures.calendar()
-        return self._act(dossier_id, actor,
-                         lambda d: d.supplement(actor, answers, self.clock(), calendar))
+        return self._act(
+            dossier_id, actor, lambda d: d.supplement(actor, answers, self.clock(), calendar)
+        )
 
     def withdraw(self, dossier_id: UUID, actor: Actor, reason: str) -> int:
         return self._act(dossier_id, actor, lambda d: d.withdraw(actor, reason, self.clock()))
@@ -168,8 +188,7 @@ class DossierApplication(ReplayingApplication):
 
     # -- the agency ------------------------------------------------------------------
 
-    def officer_action(self, dossier_id: UUID, actor: Actor, action: str,
-                       **params: Any) -> int:
+    def officer_action(self, dossier_id: UUID, actor: Actor, action: str, **params: Any) -> int:
         """One officer command by name (accept, reject_at_reception, request_supplement,
         start_processing, assign, transfer, add_opinion, propose, approve, reject,
         extend, return_result); the aggregate decides whether this officer may."""
@@ -185,8 +204,9 @@ class DossierApplication(ReplayingApplication):
 
         return self._act(dossier_id, actor, change)
 
-    def record_payment(self, dossier_id: UUID, order_id: str, amount: int,
-                       paid_at: datetime) -> bool:
+    def record_payment(
+        self, dossier_id: UUID, order_id: str, amount: int, paid_at: datetime
+    ) -> bool:
         """From the payment service's ``order_paid``; False when it was already applied."""
         actor = Actor(id="payment", role="system")
         dossier = self._get(dossier_id)
@@ -278,10 +298,26 @@ class DossierApplication(ReplayingApplication):
 
 
 # identity profile field -> form field of the catalog's form schemas
-PREFILL = {"name": "ten_to_chuc", "tax_code": "ma_so_thue", "address": "dia_chi",
-           "representative": "nguoi_dai_dien"}
+PREFILL = {
+    "name": "ten_to_chuc",
+    "tax_code": "ma_so_thue",
+    "address": "dia_chi",
+    "representative": "nguoi_dai_dien",
+}
 
-OFFICER_ACTIONS = frozenset({
-    "accept", "reject_at_reception", "request_supplement", "start_processing", "assign",
-    "transfer", "add_opinion", "propose", "approve", "reject", "extend", "return_result",
-})
+OFFICER_ACTIONS = frozenset(
+    {
+        "accept",
+        "reject_at_reception",
+        "request_supplement",
+        "start_processing",
+        "assign",
+        "transfer",
+        "add_opinion",
+        "propose",
+        "approve",
+        "reject",
+        "extend",
+        "return_result",
+    }
+)

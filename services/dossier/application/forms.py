@@ -58,8 +58,9 @@ def _label(schema: dict[str, Any], field: str) -> str:
     return str(node.get("title") or field) if isinstance(node, dict) else field
 
 
-def form_errors(schema: dict[str, Any], form: dict[str, Any], *,
-                complete: bool) -> list[dict[str, str]]:
+def form_errors(
+    schema: dict[str, Any], form: dict[str, Any], *, complete: bool
+) -> list[dict[str, str]]:
     """Per-field problems: [{field, label, message}]; empty when the form is fine."""
     if not schema:
         return []
@@ -69,8 +70,11 @@ def form_errors(schema: dict[str, Any], form: dict[str, Any], *,
         if not complete and error.validator == "required":
             continue
         field = _field(error)
-        problems.append({
-            "field": field, "label": _label(schema, field),
-            "message": _MESSAGES.get(str(error.validator), "Giá trị không hợp lệ."),
-        })
+        problems.append(
+            {
+                "field": field,
+                "label": _label(schema, field),
+                "message": _MESSAGES.get(str(error.validator), "Giá trị không hợp lệ."),
+            }
+        )
     return problems

@@ -55,8 +55,12 @@ class ChainReport:
     broken_at: int | None = None  # version of the first event whose prev_hash does not match
 
     def as_dict(self) -> dict[str, Any]:
-        return {"valid": self.valid, "events": self.events, "head": self.head,
-                "broken_at": self.broken_at}
+        return {
+            "valid": self.valid,
+            "events": self.events,
+            "head": self.head,
+            "broken_at": self.broken_at,
+        }
 
 
 def verify(events: Iterable[Any], expected_head: str | None = None) -> ChainReport:

@@ -27,33 +27,44 @@ class Dossier(Filing):
         """Receive the dossier: issue the receipt with the appointment date, counted in
         working days from now by the catalog's calendar."""
         self._authorise("accept", actor)
-        appointment = calendar.add_working_days(
-            now, self.procedure_version_info.time_limit_days
+        appointment = calendar.add_working_days(now, self.procedure_version_info.time_limit_days)
+        received = [
+            {"id": a["id"], "document_code": a.get("document_code"), "name": a.get("name")}
+            for a in self.attachments.values()
+        ]
+        self._accepted(
+            actor=actor.model_dump(),
+            at=now,
+            appointment_at=appointment,
+            received_documents=received,
         )
-        received = [{"id": a["id"], "document_code": a.get("document_code"),
-                     "name": a.get("name")} for a in self.attachments.values()]
-        self._accepted(actor=actor.model_dump(), at=now, appointment_at=appointment,
-                       received_documents=received)
 
     @event("Accepted")
-    def _accepted(self, actor: dict[str, Any], at: datetime, appointment_at: datetime,
-                  received_documents: list[dict[str, Any]]) -> None:
+    def _accepted(
+        self,
+        actor: dict[str, Any],
+        at: datetime,
+        appointment_at: datetime,
+        received_documents: list[dict[str, Any]],
+    ) -> None:
         self.status = Status.ACCEPTED
         self.accepted_at = at
         self.appointment_at = appointment_at
 
     def reject_at_reception(self, actor: Actor, reason: str, now: datetime) -> None:
         self._authorise("reject_at_reception", actor)
-        self._rejected_at_reception(actor=actor.model_dump(),
-                                    reason=text(reason, "lý do từ chối"), at=now)
+        self._rejected_at_reception(
+            actor=actor.model_dump(), reason=text(reason, "lý do từ chối"), at=now
+        )
 
     @event("RejectedAtReception")
     def _rejected_at_reception(self, actor: dict[str, Any], reason: str, at: datetime) -> None:
         self.status = Status.REJECTED_AT_RECEPTION
         self.closing_reason = reason
 
-    def request_supplement(self, actor: Actor, items: list[dict[str, Any]], reason: str,
-                           now: datetime) -> None:
+    def request_supplement(
+        self, actor: Actor, items: list[dict[str, Any]], reason: str, now: datetime
+    ) -> None:
         """Name each missing or faulty document ({document_code, reason}); the deadline
         clock stops until the citizen answers."""
         self._authorise("request_supplement", actor)
@@ -66,22 +77,41 @@ class Dossier(Filing):
             document = procedure.document(code)
             if document is None and code != "form":
                 raise errors.InvalidInputError(f"Giấy tờ «{code}» không thuộc thủ tục này.")
-            clean.append({"document_code": code,
-                          "name": document.name if document else "Tờ khai",
-                          "reason": text(str(item.get("reason") or ""), "lý do bổ sung")})
+            clean.append(
+                {
+                    "document_code": code,
+                    "name": document.name if document else "Tờ khai",
+                    "reason": text(str(item.get("reason") or ""), "lý do bổ sung"),
+                }
+            )
         self._supplement_requested(
-            actor=actor.model_dump(), round=len(self.supplements) + 1, items=clean,
-            reason=text(reason, "lý do yêu cầu bổ sung"), at=now,
+            actor=actor.model_dump(),
+            round=len(self.supplements) + 1,
+            items=clean,
+            reason=text(reason, "lý do yêu cầu bổ sung"),
+            at=now,
         )
 
     @event("SupplementRequested")
-    def _supplement_requested(self, actor: dict[str, Any], round: int,
-                              items: list[dict[str, Any]], reason: str, at: datetime) -> None:
-        self.supplements.append({
-            "round": round, "items": items, "reason": reason, "requested_at": at,
-            "resume_status": self.status.value, "attachments_before": sorted(self.attachments),
-            "form_before": dict(self.form),
-        })
+    def _supplement_requested(
+        self,
+        actor: dict[str, Any],
+        round: int,
+        items: list[dict[str, Any]],
+        reason: str,
+        at: datetime,
+    ) -> None:
+        self.supplements.append(
+            {
+                "round": round,
+                "items": items,
+                "reason": reason,
+                "requested_at": at,
+                "resume_status": self.status.value,
+                "attachments_before": sorted(self.attachments),
+                "form_before": dict(self.form),
+            }
+        )
         self.status = Status.SUPPLEMENT_REQUESTED
 
     def start_processing(self, actor: Actor, now: datetime) -> None:
@@ -95,8 +125,12 @@ class Dossier(Filing):
 
     def assign(self, actor: Actor, officer_id: str, now: datetime, note: str = "") -> None:
         self._authorise("assign", actor)
-        self._assigned(actor=actor.model_dump(), officer_id=text(officer_id, "cán bộ xử lý"),
-                       note=text(note, "ghi chú", required=False), at=now)
+        self._assigned(
+            actor=actor.model_dump(),
+            officer_id=text(officer_id, "cán bộ xử lý"),
+            note=text(note, "ghi chú", required=False),
+            at=now,
+        )
 
     @event("Assigned")
     def _assigned(self, actor: dict[str, Any], officer_id: str, note: str, at: datetime) -> None:
@@ -109,12 +143,18 @@ class Dossier(Filing):
         to_agency = text(to_agency, "cơ quan nhận", limit=32)
         if to_agency == self.handling_agency:
             raise errors.InvalidInputError("Hồ sơ đã ở cơ quan này.")
-        self._transferred(actor=actor.model_dump(), from_agency=self.handling_agency,
-                          to_agency=to_agency, reason=text(reason, "lý do chuyển"), at=now)
+        self._transferred(
+            actor=actor.model_dump(),
+            from_agency=self.handling_agency,
+            to_agency=to_agency,
+            reason=text(reason, "lý do chuyển"),
+            at=now,
+        )
 
     @event("Transferred")
-    def _transferred(self, actor: dict[str, Any], from_agency: str, to_agency: str,
-                     reason: str, at: datetime) -> None:
+    def _transferred(
+        self, actor: dict[str, Any], from_agency: str, to_agency: str, reason: str, at: datetime
+    ) -> None:
         self.handling_agency = to_agency
         self.assignee = None
 
@@ -131,8 +171,9 @@ class Dossier(Filing):
         self._authorise("propose", actor)
         if decision not in ("approve", "reject"):
             raise errors.InvalidInputError("Đề xuất phải là «approve» hoặc «reject».")
-        self._proposed(actor=actor.model_dump(), decision=decision,
-                       note=text(note, "nội dung đề xuất"), at=now)
+        self._proposed(
+            actor=actor.model_dump(), decision=decision, note=text(note, "nội dung đề xuất"), at=now
+        )
 
     @event("Proposed")
     def _proposed(self, actor: dict[str, Any], decision: str, note: str, at: datetime) -> None:
@@ -154,34 +195,53 @@ class Dossier(Filing):
         self._approved(actor=actor.model_dump(), result=result, fee_due=fee_due, at=now)
         if fee_due:
             self._payment_requested(
-                actor=actor.model_dump(), dossier_id=str(self.id), code=self.code or "",
-                procedure_code=procedure.code, procedure_version=procedure.version,
-                agency_code=self.agency_code, payer_id=self.owner_id,
+                actor=actor.model_dump(),
+                dossier_id=str(self.id),
+                code=self.code or "",
+                procedure_code=procedure.code,
+                procedure_version=procedure.version,
+                agency_code=self.agency_code,
+                payer_id=self.owner_id,
                 service_level=procedure.service_level,
                 fees=[line.as_dict() for line in lines if line.amount > 0],
-                total=fee_due, procedure_name=procedure.name, payer_name=self.applicant,
+                total=fee_due,
+                procedure_name=procedure.name,
+                payer_name=self.applicant,
                 reason=f"Phí, lệ phí giải quyết hồ sơ {self.code}",
             )
 
     @event("PaymentRequested")
-    def _payment_requested(self, actor: dict[str, Any], dossier_id: str, code: str,
-                           procedure_code: str, procedure_version: int, agency_code: str,
-                           payer_id: str, service_level: int, fees: list[dict[str, Any]],
-                           total: int, procedure_name: str, payer_name: str,
-                           reason: str) -> None:
+    def _payment_requested(
+        self,
+        actor: dict[str, Any],
+        dossier_id: str,
+        code: str,
+        procedure_code: str,
+        procedure_version: int,
+        agency_code: str,
+        payer_id: str,
+        service_level: int,
+        fees: list[dict[str, Any]],
+        total: int,
+        procedure_name: str,
+        payer_name: str,
+        reason: str,
+    ) -> None:
         """Published for the payment service (docs/events.md, Dossier → payment)."""
 
     @event("Approved")
-    def _approved(self, actor: dict[str, Any], result: dict[str, Any], fee_due: int,
-                  at: datetime) -> None:
+    def _approved(
+        self, actor: dict[str, Any], result: dict[str, Any], fee_due: int, at: datetime
+    ) -> None:
         self.result = result
         self.fee_due = fee_due
         self.status = Status.AWAITING_PAYMENT if fee_due > 0 else Status.RESULT_READY
 
     def result_document_for(self, actor: Actor) -> dict[str, Any]:
         """The result file's descriptor if ``actor`` may download it now (see :mod:`result`)."""
-        return downloadable_result(self.status, self.result, actor, owner=self.is_owner(actor),
-                                   agencies=self.agencies)
+        return downloadable_result(
+            self.status, self.result, actor, owner=self.is_owner(actor), agencies=self.agencies
+        )
 
     def actions_for(self, actor: Actor) -> list[str]:
         """What ``actor`` may do now: the allowed commands, and ``download_result`` when the
@@ -202,37 +262,54 @@ class Dossier(Filing):
         self.status = Status.REJECTED
         self.closing_reason = reason
 
-    def extend(self, actor: Actor, reason: str, new_appointment_at: datetime,
-               now: datetime) -> None:
+    def extend(
+        self, actor: Actor, reason: str, new_appointment_at: datetime, now: datetime
+    ) -> None:
         """Gia hạn: a later appointment with a reason (the apology letter is built from it)."""
         self._authorise("extend", actor)
         assert self.appointment_at is not None
         if new_appointment_at <= self.appointment_at:
             raise errors.InvalidInputError("Ngày hẹn mới phải sau ngày hẹn hiện tại.")
-        self._extended(actor=actor.model_dump(), reason=text(reason, "lý do gia hạn"),
-                       previous_appointment_at=self.appointment_at,
-                       appointment_at=new_appointment_at, at=now)
+        self._extended(
+            actor=actor.model_dump(),
+            reason=text(reason, "lý do gia hạn"),
+            previous_appointment_at=self.appointment_at,
+            appointment_at=new_appointment_at,
+            at=now,
+        )
 
     @event("Extended")
-    def _extended(self, actor: dict[str, Any], reason: str, previous_appointment_at: datetime,
-                  appointment_at: datetime, at: datetime) -> None:
-        self.extensions.append({"reason": reason, "previous_appointment_at":
-                                previous_appointment_at, "appointment_at": appointment_at,
-                                "at": at})
+    def _extended(
+        self,
+        actor: dict[str, Any],
+        reason: str,
+        previous_appointment_at: datetime,
+        appointment_at: datetime,
+        at: datetime,
+    ) -> None:
+        self.extensions.append(
+            {
+                "reason": reason,
+                "previous_appointment_at": previous_appointment_at,
+                "appointment_at": appointment_at,
+                "at": at,
+            }
+        )
         self.appointment_at = appointment_at
 
-    def record_payment(self, actor: Actor, order_id: str, amount: int,
-                       paid_at: datetime) -> None:
+    def record_payment(self, actor: Actor, order_id: str, amount: int, paid_at: datetime) -> None:
         """The payment service reported the fee paid (``order_paid``)."""
         self._authorise("record_payment", actor)
         if amount < self.fee_due:
             raise errors.InvalidInputError("Số tiền đã nộp chưa đủ lệ phí.")
-        self._payment_received(actor=actor.model_dump(), order_id=order_id, amount=amount,
-                               paid_at=paid_at)
+        self._payment_received(
+            actor=actor.model_dump(), order_id=order_id, amount=amount, paid_at=paid_at
+        )
 
     @event("PaymentReceived")
-    def _payment_received(self, actor: dict[str, Any], order_id: str, amount: int,
-                          paid_at: datetime) -> None:
+    def _payment_received(
+        self, actor: dict[str, Any], order_id: str, amount: int, paid_at: datetime
+    ) -> None:
         self.payment = {"order_id": order_id, "amount": amount, "paid_at": paid_at}
         self.fee_due = 0
         self.status = Status.RESULT_READY

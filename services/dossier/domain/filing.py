@@ -94,7 +94,11 @@ class Filing(Aggregate):
 
     @classmethod
     def start_draft(
-        cls, actor: Actor, *, procedure: ProcedureVersion, agency_code: str,
+        cls,
+        actor: Actor,
+        *,
+        procedure: ProcedureVersion,
+        agency_code: str,
         form: dict[str, Any],
     ) -> Self:
         if actor.role not in CITIZEN_ROLES:
@@ -103,8 +107,14 @@ class Filing(Aggregate):
             raise errors.OnlineFilingNotAllowedError
         if agency_code not in procedure.agency_codes:
             raise errors.AgencyNotServingError
-        return cls(owner_id=actor.id, procedure=procedure.snapshot(), agency_code=agency_code,
-                   form=form, actor=actor.model_dump(), prev_hash=GENESIS)
+        return cls(
+            owner_id=actor.id,
+            procedure=procedure.snapshot(),
+            agency_code=agency_code,
+            form=form,
+            actor=actor.model_dump(),
+            prev_hash=GENESIS,
+        )
 
     @property
     def procedure_version_info(self) -> ProcedureVersion:
@@ -229,8 +239,11 @@ class Filing(Aggregate):
 
     def missing_documents(self) -> list[str]:
         provided = {a.get("document_code") for a in self.attachments.values()}
-        return [d.name or d.code for d in self.procedure_version_info.required_documents
-                if d.required and d.code not in provided]
+        return [
+            d.name or d.code
+            for d in self.procedure_version_info.required_documents
+            if d.required and d.code not in provided
+        ]
 
     def submit(self, actor: Actor, now: datetime, token: str | None = None) -> None:
         self._authorise("submit", actor)
@@ -248,8 +261,9 @@ class Filing(Aggregate):
         self.code = code
         self.submitted_at = at
 
-    def supplement(self, actor: Actor, answers: list[dict[str, Any]], now: datetime,
-                   calendar: WorkCalendar) -> None:
+    def supplement(
+        self, actor: Actor, answers: list[dict[str, Any]], now: datetime, calendar: WorkCalendar
+    ) -> None:
         """Answer the open supplement request item by item ({document_code, attachment_ids,
         note}); the clock restarts and the appointment moves by the paused working days."""
         self._authorise("supplement", actor)
@@ -266,35 +280,58 @@ class Filing(Aggregate):
                 raise errors.InvalidInputError("Tệp đính kèm bổ sung không có trong hồ sơ.")
         requested_at: datetime = request["requested_at"]
         paused = calendar.working_days_between(requested_at, now)
-        appointment = (calendar.add_working_days(self.appointment_at, paused)
-                       if self.appointment_at else None)
-        clean = [{"document_code": a.get("document_code"),
-                  "attachment_ids": list(a.get("attachment_ids") or []),
-                  "note": text(a.get("note") or "", "ghi chú", required=False)}
-                 for a in answers]
+        appointment = (
+            calendar.add_working_days(self.appointment_at, paused) if self.appointment_at else None
+        )
+        clean = [
+            {
+                "document_code": a.get("document_code"),
+                "attachment_ids": list(a.get("attachment_ids") or []),
+                "note": text(a.get("note") or "", "ghi chú", required=False),
+            }
+            for a in answers
+        ]
         before = set(request["attachments_before"])
         form_before: dict[str, Any] = request.get("form_before") or {}
         changes = {  # what the officer sees changed in this round
             "attachments_added": sorted(set(self.attachments) - before),
             "attachments_removed": sorted(before - set(self.attachments)),
-            "form_fields_changed": sorted(k for k in {*form_before, *self.form}
-                                          if form_before.get(k) != self.form.get(k)),
+            "form_fields_changed": sorted(
+                k for k in {*form_before, *self.form} if form_before.get(k) != self.form.get(k)
+            ),
         }
-        self._supplemented(actor=actor.model_dump(), round=request["round"], answers=clean,
-                           changes=changes, at=now, paused_working_days=paused,
-                           previous_appointment_at=self.appointment_at,
-                           appointment_at=appointment)
+        self._supplemented(
+            actor=actor.model_dump(),
+            round=request["round"],
+            answers=clean,
+            changes=changes,
+            at=now,
+            paused_working_days=paused,
+            previous_appointment_at=self.appointment_at,
+            appointment_at=appointment,
+        )
 
     @event("Supplemented")
-    def _supplemented(self, actor: dict[str, Any], round: int, answers: list[dict[str, Any]],
-                      changes: dict[str, list[str]], at: datetime, paused_working_days: int,
-                      previous_appointment_at: datetime | None,
-                      appointment_at: datetime | None) -> None:
+    def _supplemented(
+        self,
+        actor: dict[str, Any],
+        round: int,
+        answers: list[dict[str, Any]],
+        changes: dict[str, list[str]],
+        at: datetime,
+        paused_working_days: int,
+        previous_appointment_at: datetime | None,
+        appointment_at: datetime | None,
+    ) -> None:
         request = self.supplements[-1]
-        request.update(answers=answers, changes=changes, answered_at=at,
-                       paused_working_days=paused_working_days,
-                       previous_appointment_at=previous_appointment_at,
-                       appointment_at=appointment_at)
+        request.update(
+            answers=answers,
+            changes=changes,
+            answered_at=at,
+            paused_working_days=paused_working_days,
+            previous_appointment_at=previous_appointment_at,
+            appointment_at=appointment_at,
+        )
         self.appointment_at = appointment_at
         self.status = Status(request["resume_status"])
 
@@ -313,8 +350,12 @@ class Filing(Aggregate):
             raise errors.AlreadyRatedError
         if not 1 <= score <= 5:
             raise errors.InvalidInputError("Mức đánh giá phải từ 1 đến 5.")
-        self._rated(actor=actor.model_dump(), score=score,
-                    comment=text(comment, "nhận xét", required=False), at=now)
+        self._rated(
+            actor=actor.model_dump(),
+            score=score,
+            comment=text(comment, "nhận xét", required=False),
+            at=now,
+        )
 
     @event("Rated")
     def _rated(self, actor: dict[str, Any], score: int, comment: str, at: datetime) -> None:

@@ -50,13 +50,19 @@ class Fee:
         def optional_str(key: str) -> str | None:
             return None if data.get(key) is None else str(data[key])
 
-        return cls(code=str(data.get("code", "")), name=str(data.get("name", "")),
-                   amount=int(data["amount"]), rule=optional_str("rule"),
-                   quantity_field=optional_str("quantity_field"),
-                   multiplier_field=optional_str("multiplier_field"),
-                   free_units=int(data.get("free_units") or 0),
-                   max_units=optional_int("max_units"), max_amount=optional_int("max_amount"),
-                   applies_if=optional_str("applies_if"), replaces=optional_str("replaces"))
+        return cls(
+            code=str(data.get("code", "")),
+            name=str(data.get("name", "")),
+            amount=int(data["amount"]),
+            rule=optional_str("rule"),
+            quantity_field=optional_str("quantity_field"),
+            multiplier_field=optional_str("multiplier_field"),
+            free_units=int(data.get("free_units") or 0),
+            max_units=optional_int("max_units"),
+            max_amount=optional_int("max_amount"),
+            applies_if=optional_str("applies_if"),
+            replaces=optional_str("replaces"),
+        )
 
     def applies(self, form: dict[str, Any]) -> bool:
         return self.applies_if is None or form.get(self.applies_if) is True
@@ -73,8 +79,7 @@ class Fee:
         if self.max_amount is not None:
             each = min(each, self.max_amount)
         times = form_count(form, self.multiplier_field) if self.multiplier_field else 1
-        return FeeLine(self.code, self.name, self.amount, charged * times, each * times,
-                       self.rule)
+        return FeeLine(self.code, self.name, self.amount, charged * times, each * times, self.rule)
 
 
 @dataclass(frozen=True)
@@ -158,7 +163,8 @@ class ProcedureVersion:
             time_limit_days=int(data.get("time_limit_days") or 0),
             required_documents=tuple(
                 RequiredDocument(
-                    code=str(d["code"]), name=str(d.get("name", "")),
+                    code=str(d["code"]),
+                    name=str(d.get("name", "")),
                     required=bool(d.get("required", True)),
                     wallet_types=tuple(d.get("wallet_types") or ()),
                 )

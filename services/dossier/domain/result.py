@@ -35,11 +35,20 @@ def checked_result(result: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise errors.InvalidInputError("Tệp kết quả không hợp lệ.")
     size, sha256 = document.get("size"), str(document.get("sha256") or "")
-    if (document.get("content_type") not in DOCUMENT_TYPES or not isinstance(size, int)
-            or isinstance(size, bool) or size <= 0 or not _SHA256.fullmatch(sha256)):
+    if (
+        document.get("content_type") not in DOCUMENT_TYPES
+        or not isinstance(size, int)
+        or isinstance(size, bool)
+        or size <= 0
+        or not _SHA256.fullmatch(sha256)
+    ):
         raise errors.InvalidInputError("Tệp kết quả phải là tệp PDF, JPEG hoặc PNG đã tải lên.")
-    clean = {"name": file_name(str(document.get("name") or "")),
-             "content_type": document["content_type"], "size": size, "sha256": sha256}
+    clean = {
+        "name": file_name(str(document.get("name") or "")),
+        "content_type": document["content_type"],
+        "size": size,
+        "sha256": sha256,
+    }
     return {**result, "document": clean}
 
 
@@ -48,8 +57,14 @@ def result_document(result: dict[str, Any] | None) -> dict[str, Any] | None:
     return document if isinstance(document, dict) and document.get("sha256") else None
 
 
-def downloadable_result(status: Status, result: dict[str, Any] | None, actor: Actor, *,
-                        owner: bool, agencies: frozenset[str]) -> dict[str, Any]:
+def downloadable_result(
+    status: Status,
+    result: dict[str, Any] | None,
+    actor: Actor,
+    *,
+    owner: bool,
+    agencies: frozenset[str],
+) -> dict[str, Any]:
     """The result document ``actor`` may download now, or a refusal.
 
     The owner once the result is ready (after the fee, if any) or handed over;
@@ -64,6 +79,8 @@ def downloadable_result(status: Status, result: dict[str, Any] | None, actor: Ac
     if document is None:
         raise errors.ResultNotFoundError
     if owner and status not in OWNER_MAY_DOWNLOAD:
-        raise errors.ResultNotFoundError("Kết quả giải quyết chưa sẵn sàng để tải "
-                                         "(hồ sơ cần hoàn tất lệ phí hoặc chờ phê duyệt).")
+        raise errors.ResultNotFoundError(
+            "Kết quả giải quyết chưa sẵn sàng để tải "
+            "(hồ sơ cần hoàn tất lệ phí hoặc chờ phê duyệt)."
+        )
     return document

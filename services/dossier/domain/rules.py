@@ -21,13 +21,16 @@ class Party(StrEnum):
     SYSTEM = "system"
 
 
-OFFICER_PARTIES = frozenset(
-    {Party.RECEIVER, Party.PROCESSOR, Party.APPROVER, Party.AGENCY_ADMIN}
-)
+OFFICER_PARTIES = frozenset({Party.RECEIVER, Party.PROCESSOR, Party.APPROVER, Party.AGENCY_ADMIN})
 
 _CITIZEN_EDITABLE = (S.DRAFT, S.SUBMITTED, S.SUPPLEMENT_REQUESTED)
-_BEFORE_RESULT = (S.SUBMITTED, S.ACCEPTED, S.IN_PROCESSING, S.SUPPLEMENT_REQUESTED,
-                  S.AWAITING_PAYMENT)
+_BEFORE_RESULT = (
+    S.SUBMITTED,
+    S.ACCEPTED,
+    S.IN_PROCESSING,
+    S.SUPPLEMENT_REQUESTED,
+    S.AWAITING_PAYMENT,
+)
 
 
 def _from(states: tuple[S, ...], *parties: Party) -> dict[S, frozenset[Party]]:

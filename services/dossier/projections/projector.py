@@ -36,11 +36,29 @@ NAME = "dossier-read-models"
 Conn = psycopg.Connection[Any]
 Rows = tuple[str, int, dict[str, Any], dict[str, Any]]  # id, version, list entry, timeline
 
-LIST_COLUMNS = ["owner_id", "code", "status", "status_label", "national_status_code",
-                "procedure_code", "procedure_name", "agency_code", "handling_agency",
-                "agencies", "assignee", "applicant", "search", "created_at", "updated_at",
-                "submitted_at", "accepted_at", "appointment_at", "completed_at",
-                "clock_paused", "fee_due"]
+LIST_COLUMNS = [
+    "owner_id",
+    "code",
+    "status",
+    "status_label",
+    "national_status_code",
+    "procedure_code",
+    "procedure_name",
+    "agency_code",
+    "handling_agency",
+    "agencies",
+    "assignee",
+    "applicant",
+    "search",
+    "created_at",
+    "updated_at",
+    "submitted_at",
+    "accepted_at",
+    "appointment_at",
+    "completed_at",
+    "clock_paused",
+    "fee_due",
+]
 # rendered once: composing the statement again for every row costs more than running it
 PUT_LIST = upsert_versioned_sql("dossier_list", "id", LIST_COLUMNS).as_string()
 PUT_TIMELINE = upsert_versioned_sql("timelines", "id", ["steps", "public_steps"]).as_string()
@@ -50,20 +68,23 @@ _STAGE = "CASE status " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in STAGES.i
 FILL_QUEUE = (
     "INSERT INTO dossier_queue (agency, id, stage, assignee, appointment_at, submitted_at,"
     f" updated_at) SELECT DISTINCT unnest(agencies), id, {_STAGE}, assignee, appointment_at,"
-    " submitted_at, updated_at FROM dossier_list WHERE id = %s AND status = ANY(%s)")
+    " submitted_at, updated_at FROM dossier_list WHERE id = %s AND status = ANY(%s)"
+)
 
 
 class Projector:
-    def __init__(self, app: DossierApplication, pool: ConnectionPool[Any],
-                 batch_size: int = 500) -> None:
+    def __init__(
+        self, app: DossierApplication, pool: ConnectionPool[Any], batch_size: int = 500
+    ) -> None:
         self.app = app
         self.pool = pool
         self.batch_size = batch_size
 
     def position(self) -> int:
         with self.pool.connection() as conn:
-            row = conn.execute("SELECT position FROM projection_tracking WHERE name = %s",
-                               (NAME,)).fetchone()
+            row = conn.execute(
+                "SELECT position FROM projection_tracking WHERE name = %s", (NAME,)
+            ).fetchone()
         return int(row["position"]) if row else 0
 
     def run_once(self) -> int:
@@ -72,7 +93,8 @@ class Projector:
         with self.pool.connection() as conn, conn.transaction():
             start = _lock_position(conn)
             notifications = self.app.recorder.select_notifications(
-                start, self.batch_size, inclusive_of_start=False)
+                start, self.batch_size, inclusive_of_start=False
+            )
             if not notifications:
                 return 0
             touched: dict[UUID, int] = {}
@@ -80,31 +102,39 @@ class Projector:
                 if _is_filing(notification.topic):
                     touched[notification.originator_id] = max(  # type: ignore[index]
                         touched.get(notification.originator_id, 0),  # type: ignore[arg-type]
-                        notification.originator_version)
+                        notification.originator_version,
+                    )
             write(conn, self._rows(conn, touched))
             _set_position(conn, notifications[-1].id)
         return len(notifications)
 
-    def _rows(self, conn: Conn, versions: dict[UUID, int | None],
-              chunk: int = 500) -> Iterable[Rows]:
+    def _rows(
+        self, conn: Conn, versions: dict[UUID, int | None], chunk: int = 500
+    ) -> Iterable[Rows]:
         """The rows of these dossiers at these versions (None: latest), their events read
         ``chunk`` dossiers per query from the event store's table (in this database)."""
         recorder: Any = self.app.recorder
         table = sql.Identifier(recorder.datastore.schema, recorder.events_table_name)
         query = sql.SQL(
             "SELECT originator_id, originator_version, topic, state FROM {} WHERE"
-            " originator_id = ANY(%s) ORDER BY originator_id, originator_version").format(table)
+            " originator_id = ANY(%s) ORDER BY originator_id, originator_version"
+        ).format(table)
         ids = list(versions)
         for start in range(0, len(ids), chunk):
             events: dict[UUID, list[Any]] = {}
-            for row in conn.execute(query, (ids[start:start + chunk],)):
+            for row in conn.execute(query, (ids[start : start + chunk],)):
                 limit = versions[row["originator_id"]]
                 if limit is None or row["originator_version"] <= limit:
                     events.setdefault(row["originator_id"], []).append(
-                        self.app.mapper.to_domain_event(StoredEvent(
-                            originator_id=row["originator_id"],
-                            originator_version=row["originator_version"],
-                            topic=row["topic"], state=bytes(row["state"]))))
+                        self.app.mapper.to_domain_event(
+                            StoredEvent(
+                                originator_id=row["originator_id"],
+                                originator_version=row["originator_version"],
+                                topic=row["topic"],
+                                state=bytes(row["state"]),
+                            )
+                        )
+                    )
             for dossier_id, found in events.items():
                 projected = _project(dossier_id, found)
                 if projected is not None:
@@ -130,12 +160,16 @@ class Projector:
         server-side cursor, each event decoded once."""
         recorder: Any = self.app.recorder
         table = sql.Identifier(recorder.datastore.schema, recorder.events_table_name)
-        topics = [r["topic"] for r in conn.execute(
-            sql.SQL("SELECT DISTINCT topic FROM {}").format(table)) if _is_filing(r["topic"])]
+        topics = [
+            r["topic"]
+            for r in conn.execute(sql.SQL("SELECT DISTINCT topic FROM {}").format(table))
+            if _is_filing(r["topic"])
+        ]
         query = sql.SQL(
             "SELECT originator_id, originator_version, topic, state FROM {} WHERE"
             " topic = ANY(%s) AND notification_id <= %s"
-            " ORDER BY originator_id, originator_version").format(table)
+            " ORDER BY originator_id, originator_version"
+        ).format(table)
         current: UUID | None = None
         events: list[Any] = []
         with conn.cursor(name="dossier-rebuild") as cur:
@@ -146,10 +180,16 @@ class Projector:
                     if current is not None and (done := _project(current, events)):
                         yield done
                     current, events = row["originator_id"], []
-                events.append(self.app.mapper.to_domain_event(StoredEvent(
-                    originator_id=row["originator_id"],
-                    originator_version=row["originator_version"],
-                    topic=row["topic"], state=bytes(row["state"]))))
+                events.append(
+                    self.app.mapper.to_domain_event(
+                        StoredEvent(
+                            originator_id=row["originator_id"],
+                            originator_version=row["originator_version"],
+                            topic=row["topic"],
+                            state=bytes(row["state"]),
+                        )
+                    )
+                )
         if current is not None and (done := _project(current, events)):
             yield done
 
@@ -190,8 +230,10 @@ def _write(conn: Conn, rows: list[Rows]) -> int:
             cur.execute(PUT_LIST, [key, version, *(entry[c] for c in LIST_COLUMNS)])
             cur.execute(DROP_QUEUE, (key,))
             cur.execute(FILL_QUEUE, (key, list(STAGES)))
-            cur.execute(PUT_TIMELINE, [key, version, Jsonb(timeline["steps"]),
-                                       Jsonb(timeline["public_steps"])])
+            cur.execute(
+                PUT_TIMELINE,
+                [key, version, Jsonb(timeline["steps"]), Jsonb(timeline["public_steps"])],
+            )
     return len(rows)
 
 
@@ -216,36 +258,51 @@ def _copy(conn: Conn, rows: list[Rows]) -> int:
                 out.write_row([key, version, *(entry[c] for c in LIST_COLUMNS)])
         with cur.copy("COPY timelines (id, version, steps, public_steps) FROM STDIN") as out:
             for key, version, _, timeline in rows:
-                out.write_row([key, version, Jsonb(timeline["steps"]),
-                               Jsonb(timeline["public_steps"])])
-        with cur.copy("COPY dossier_queue (agency, id, stage, assignee, appointment_at,"
-                      " submitted_at, updated_at) FROM STDIN") as out:
+                out.write_row(
+                    [key, version, Jsonb(timeline["steps"]), Jsonb(timeline["public_steps"])]
+                )
+        with cur.copy(
+            "COPY dossier_queue (agency, id, stage, assignee, appointment_at,"
+            " submitted_at, updated_at) FROM STDIN"
+        ) as out:
             for key, _, entry, _ in rows:
                 stage = STAGES.get(entry["status"])
                 if stage is None:
                     continue
                 for agency in dict.fromkeys(entry["agencies"]):
-                    out.write_row([agency, key, stage, entry["assignee"],
-                                   entry["appointment_at"], entry["submitted_at"],
-                                   entry["updated_at"]])
+                    out.write_row(
+                        [
+                            agency,
+                            key,
+                            stage,
+                            entry["assignee"],
+                            entry["appointment_at"],
+                            entry["submitted_at"],
+                            entry["updated_at"],
+                        ]
+                    )
     return len(rows)
 
 
 def _lock_position(conn: Conn) -> int:
-    conn.execute("INSERT INTO projection_tracking (name, position) VALUES (%s, 0)"
-                 " ON CONFLICT (name) DO NOTHING", (NAME,))
-    row = conn.execute("SELECT position FROM projection_tracking WHERE name = %s FOR UPDATE",
-                       (NAME,)).fetchone()
+    conn.execute(
+        "INSERT INTO projection_tracking (name, position) VALUES (%s, 0)"
+        " ON CONFLICT (name) DO NOTHING",
+        (NAME,),
+    )
+    row = conn.execute(
+        "SELECT position FROM projection_tracking WHERE name = %s FOR UPDATE", (NAME,)
+    ).fetchone()
     return int(row["position"]) if row else 0
 
 
 def _set_position(conn: Conn, position: int) -> None:
-    conn.execute("UPDATE projection_tracking SET position = %s WHERE name = %s",
-                 (position, NAME))
+    conn.execute("UPDATE projection_tracking SET position = %s WHERE name = %s", (position, NAME))
 
 
-def open_projector(settings: DossierSettings,
-                   schema: str | None = None) -> tuple[Projector, Callable[[], None]]:
+def open_projector(
+    settings: DossierSettings, schema: str | None = None
+) -> tuple[Projector, Callable[[], None]]:
     """A projector on the configured event store, writing the read models of ``schema``
     (default: the service's own), migrated first; returns it and a closer."""
     target = migrate_store(settings, schema)

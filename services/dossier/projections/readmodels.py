@@ -20,8 +20,13 @@ TRACKING = "projection_tracking"
 ACTIVE = [s.value for s in Status if s not in FINAL and s is not Status.DRAFT]
 # which officers' queues a status belongs to (a ``dossier_queue`` row per agency); other
 # statuses are in none
-STAGES = {"submitted": "to_receive", "accepted": "working", "in_processing": "working",
-          "supplement_requested": "waiting", "awaiting_payment": "waiting"}
+STAGES = {
+    "submitted": "to_receive",
+    "accepted": "working",
+    "in_processing": "working",
+    "supplement_requested": "waiting",
+    "awaiting_payment": "waiting",
+}
 
 
 def folded(value: str) -> str:
@@ -34,19 +39,32 @@ def folded(value: str) -> str:
 def list_entry(d: Dossier) -> dict[str, Any]:
     applicant = d.applicant
     return {
-        "owner_id": d.owner_id, "code": d.code, "status": d.status.value,
-        "status_label": LABELS[d.status], "national_status_code": NATIONAL_CODES[d.status],
-        "procedure_code": d.procedure_code, "procedure_name": d.procedure.get("name"),
-        "agency_code": d.agency_code, "handling_agency": d.handling_agency,
-        "agencies": sorted(d.agencies), "assignee": d.assignee, "applicant": applicant,
+        "owner_id": d.owner_id,
+        "code": d.code,
+        "status": d.status.value,
+        "status_label": LABELS[d.status],
+        "national_status_code": NATIONAL_CODES[d.status],
+        "procedure_code": d.procedure_code,
+        "procedure_name": d.procedure.get("name"),
+        "agency_code": d.agency_code,
+        "handling_agency": d.handling_agency,
+        "agencies": sorted(d.agencies),
+        "assignee": d.assignee,
+        "applicant": applicant,
         "search": folded(" ".join(filter(None, [d.code, applicant, d.procedure.get("name")]))),
-        "created_at": d.created_on, "updated_at": d.modified_on,
-        "submitted_at": d.submitted_at, "accepted_at": d.accepted_at,
-        "appointment_at": d.appointment_at, "completed_at": d.completed_at,
-        "clock_paused": d.clock_paused, "fee_due": d.fee_due,
+        "created_at": d.created_on,
+        "updated_at": d.modified_on,
+        "submitted_at": d.submitted_at,
+        "accepted_at": d.accepted_at,
+        "appointment_at": d.appointment_at,
+        "completed_at": d.completed_at,
+        "clock_paused": d.clock_paused,
+        "fee_due": d.fee_due,
     }
 
 
 def timeline_entry(events: list[Any]) -> dict[str, Any]:
-    return {"steps": timeline(events, internal=True),
-            "public_steps": timeline(events, internal=False)}
+    return {
+        "steps": timeline(events, internal=True),
+        "public_steps": timeline(events, internal=False),
+    }

@@ -41,8 +41,7 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(migrate_store, settings)  # the schema the event store is in
-        dossiers = await asyncio.to_thread(
-            build_dossiers, settings)
+        dossiers = await asyncio.to_thread(build_dossiers, settings)
         held["dossiers"] = dossiers
         await ensure_topics(bootstrap, [topic])
         producer = make_producer(bootstrap)  # aiokafka objects need the running loop

@@ -51,15 +51,20 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(migrate_store, settings)
-        pool = await open_async_pool(settings.require("postgres_dsn"), settings.pg_schema(),
-                                     max_size=4, name="dossier-worker")
+        pool = await open_async_pool(
+            settings.require("postgres_dsn"),
+            settings.pg_schema(),
+            max_size=4,
+            name="dossier-worker",
+        )
         held["pool"] = pool
-        dossiers = await asyncio.to_thread(
-            build_dossiers, settings)
+        dossiers = await asyncio.to_thread(build_dossiers, settings)
         projector, close_projector = await asyncio.to_thread(open_projector, settings)
         await ensure_topics(bootstrap, topics)
         consumer = IdempotentConsumer(  # aiokafka objects need the running loop
-            bootstrap_servers=bootstrap, topics=topics, group_id=settings.consumer_group,
+            bootstrap_servers=bootstrap,
+            topics=topics,
+            group_id=settings.consumer_group,
             handler=IncomingEvents(pool, dossiers).handle,
         )
         await consumer.start()
@@ -76,8 +81,9 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
             await pool.close()
             dossiers.close()
 
-    return create_app("dossier-worker", readiness={"kafka": consuming, "postgres": postgres},
-                      lifespan=lifespan)
+    return create_app(
+        "dossier-worker", readiness={"kafka": consuming, "postgres": postgres}, lifespan=lifespan
+    )
 
 
 async def _project_forever(projector: Projector, idle_seconds: float = 0.2) -> None:

@@ -31,8 +31,13 @@ from shared.auth import TokenVerifier
 from shared.problems import ProblemError
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-                ".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon"}
+STATIC_TYPES = {
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+}
 
 
 def build_router(
@@ -44,8 +49,19 @@ def build_router(
         request.state.portal = portal
 
     router = APIRouter(include_in_schema=False, dependencies=[Depends(attach)])
-    for module in (public, account, profile, payments, payment_result, dossiers, supplement,
-                   notifications, officer, staff, auditor):
+    for module in (
+        public,
+        account,
+        profile,
+        payments,
+        payment_result,
+        dossiers,
+        supplement,
+        notifications,
+        officer,
+        staff,
+        auditor,
+    ):
         router.include_router(module.router)
 
     @router.get("/static/{name}")
@@ -53,7 +69,10 @@ def build_router(
         path = STATIC / name
         if "/" in name or name.startswith(".") or not path.is_file():
             raise ProblemError(404, "not-found", "Không tìm thấy tài nguyên được yêu cầu.")
-        return FileResponse(path, media_type=STATIC_TYPES.get(path.suffix),
-                            headers={"Cache-Control": "public, max-age=300"})
+        return FileResponse(
+            path,
+            media_type=STATIC_TYPES.get(path.suffix),
+            headers={"Cache-Control": "public, max-age=300"},
+        )
 
     return router

@@ -23,7 +23,8 @@ PASSWORD_REASONS = {
 
 async def _identity(request: Request, method: str, path: str, **kwargs: Any) -> Any:
     return await portal_of(request).services.call(
-        method, "identity", path, client_ip=client_ip(request), **kwargs)
+        method, "identity", path, client_ip=client_ip(request), **kwargs
+    )
 
 
 def _safe_next(target: str | None) -> str:
@@ -47,19 +48,24 @@ async def register_page(request: Request) -> Response:
 async def register(request: Request) -> Response:
     form = await posted(request)
     if form is None:
-        return await render(request, "register.html", {"form": {}, "errors": {},
-                                                       "error": CSRF_EXPIRED}, 400)
+        return await render(
+            request, "register.html", {"form": {}, "errors": {}, "error": CSRF_EXPIRED}, 400
+        )
     errors: dict[str, str] = {}
     if form.get("password") != form.get("password2"):
         errors["password2"] = "Mật khẩu nhập lại không khớp."
-    body = {k: str(form.get(k) or "").strip() for k in
-            ("email", "full_name", "phone", "national_id", "date_of_birth", "address")}
+    body = {
+        k: str(form.get(k) or "").strip()
+        for k in ("email", "full_name", "phone", "national_id", "date_of_birth", "address")
+    }
     body = {k: v for k, v in body.items() if v}
     body["password"] = str(form.get("password") or "")
     if form.get("kind") == "organisation":  # «Tổ chức, doanh nghiệp»: the unit's data too
         body["kind"] = "organisation"
-        body["organisation"] = {k: str(form.get(f"org_{k}") or "").strip()
-                                for k in ("tax_code", "name", "address", "representative")}
+        body["organisation"] = {
+            k: str(form.get(f"org_{k}") or "").strip()
+            for k in ("tax_code", "name", "address", "representative")
+        }
     context: dict[str, Any] = {"form": form, "errors": errors}
     if errors:
         return await render(request, "register.html", context, 422)
@@ -68,10 +74,16 @@ async def register(request: Request) -> Response:
     except ServiceDownError as down:
         return await render(request, "register.html", {**context, "error": down.message}, 503)
     if answer.ok:
-        return await render(request, "message.html", {
-            "title": "Đăng ký thành công",
-            "message": f"Chúng tôi đã gửi thư kích hoạt tới {body.get('email')}. Vui lòng mở thư "
-                       "và bấm vào liên kết để kích hoạt tài khoản (kiểm tra cả hộp thư rác)."})
+        return await render(
+            request,
+            "message.html",
+            {
+                "title": "Đăng ký thành công",
+                "message": f"Chúng tôi đã gửi thư kích hoạt tới {body.get('email')}. "
+                "Vui lòng mở thư và bấm vào liên kết để kích hoạt tài khoản "
+                "(kiểm tra cả hộp thư rác).",
+            },
+        )
     context["errors"] = answer.field_errors()
     if answer.problem_type == "weak-password":
         context["errors"]["password"] = password_message(answer)
@@ -93,14 +105,18 @@ async def activate(request: Request) -> Response:
     if form is None:
         return await render(request, "activate.html", {"error": CSRF_EXPIRED}, 400)
     try:
-        answer = await _identity(request, "POST", "/api/v1/auth/activate",
-                                 json={"token": str(form.get("token") or "")})
+        answer = await _identity(
+            request, "POST", "/api/v1/auth/activate", json={"token": str(form.get("token") or "")}
+        )
     except ServiceDownError as down:
         return await render(request, "activate.html", {"error": down.message}, 503)
     if not answer.ok:
         return await render(request, "activate.html", {"error": answer.detail}, answer.status)
-    return await render(request, "login.html", {
-        "notice": "Tài khoản đã được kích hoạt. Mời bạn đăng nhập.", "next": ""})
+    return await render(
+        request,
+        "login.html",
+        {"notice": "Tài khoản đã được kích hoạt. Mời bạn đăng nhập.", "next": ""},
+    )
 
 
 @router.get("/dang-nhap")
@@ -116,13 +132,18 @@ async def login(request: Request) -> Response:
     email = str(form.get("email") or "").strip()
     context = {"email": email, "next": _safe_next(str(form.get("next") or ""))}
     try:
-        answer = await _identity(request, "POST", "/api/v1/auth/login",
-                                 json={"email": email, "password": str(form.get("password") or "")})
+        answer = await _identity(
+            request,
+            "POST",
+            "/api/v1/auth/login",
+            json={"email": email, "password": str(form.get("password") or "")},
+        )
     except ServiceDownError as down:
         return await render(request, "login.html", {**context, "error": down.message}, 503)
     if not answer.ok:
-        return await render(request, "login.html", {**context, "error": answer.detail},
-                            answer.status)
+        return await render(
+            request, "login.html", {**context, "error": answer.detail}, answer.status
+        )
     store_tokens(request, answer.body)
     viewer = await portal_of(request).verifier.verify(str(answer.body["access_token"]))
     home = {"officer": "/can-bo", "auditor": "/kiem-tra", "admin": "/kiem-tra"}
@@ -138,8 +159,7 @@ async def logout(request: Request) -> Response:
     if refresh:
         # The cookies go anyway when identity is down; the session expires on its own.
         with contextlib.suppress(ServiceDownError):
-            await _identity(request, "POST", "/api/v1/auth/logout",
-                            json={"refresh_token": refresh})
+            await _identity(request, "POST", "/api/v1/auth/logout", json={"refresh_token": refresh})
     clear_tokens(request)
     return redirect(request, "/")
 
@@ -162,22 +182,30 @@ async def forgot_page(request: Request) -> Response:
 async def forgot(request: Request) -> Response:
     form = await posted(request)
     if form is None:
-        return await render(request, "forgot.html", {"error": CSRF_EXPIRED,
-                                                     "captcha": await _captcha(request)}, 400)
-    body = {k: str(form.get(k) or "").strip() for k in
-            ("email", "captcha_token", "captcha_answer")}
+        return await render(
+            request, "forgot.html", {"error": CSRF_EXPIRED, "captcha": await _captcha(request)}, 400
+        )
+    body = {k: str(form.get(k) or "").strip() for k in ("email", "captcha_token", "captcha_answer")}
     try:
         answer = await _identity(request, "POST", "/api/v1/auth/password/forgot", json=body)
     except ServiceDownError as down:
         return await render(request, "forgot.html", {"error": down.message}, 503)
     if answer.ok:
-        return await render(request, "message.html", {
-            "title": "Đã gửi yêu cầu",
-            "message": "Nếu địa chỉ thư điện tử đã đăng ký, bạn sẽ nhận được liên kết đặt lại "
-                       "mật khẩu (có hiệu lực trong 30 phút)."})
-    return await render(request, "forgot.html", {"error": answer.detail, "email": body["email"],
-                                                 "captcha": await _captcha(request)},
-                        answer.status)
+        return await render(
+            request,
+            "message.html",
+            {
+                "title": "Đã gửi yêu cầu",
+                "message": "Nếu địa chỉ thư điện tử đã đăng ký, bạn sẽ nhận được liên kết đặt lại "
+                "mật khẩu (có hiệu lực trong 30 phút).",
+            },
+        )
+    return await render(
+        request,
+        "forgot.html",
+        {"error": answer.detail, "email": body["email"], "captcha": await _captcha(request)},
+        answer.status,
+    )
 
 
 @router.get("/dat-lai-mat-khau")
@@ -192,15 +220,30 @@ async def reset(request: Request) -> Response:
         return await render(request, "reset.html", {"error": CSRF_EXPIRED}, 400)
     token = str(form.get("token") or "")
     if form.get("new_password") != form.get("new_password2"):
-        return await render(request, "reset.html", {
-            "token": token, "errors": {"new_password2": "Mật khẩu nhập lại không khớp."}}, 422)
+        return await render(
+            request,
+            "reset.html",
+            {"token": token, "errors": {"new_password2": "Mật khẩu nhập lại không khớp."}},
+            422,
+        )
     try:
-        answer = await _identity(request, "POST", "/api/v1/auth/password/reset", json={
-            "token": token, "new_password": str(form.get("new_password") or "")})
+        answer = await _identity(
+            request,
+            "POST",
+            "/api/v1/auth/password/reset",
+            json={"token": token, "new_password": str(form.get("new_password") or "")},
+        )
     except ServiceDownError as down:
         return await render(request, "reset.html", {"token": token, "error": down.message}, 503)
     if not answer.ok:
-        return await render(request, "reset.html", {
-            "token": token, "error": password_message(answer)}, answer.status)
-    return await render(request, "login.html", {
-        "notice": "Mật khẩu đã được đặt lại. Mời bạn đăng nhập.", "next": ""})
+        return await render(
+            request,
+            "reset.html",
+            {"token": token, "error": password_message(answer)},
+            answer.status,
+        )
+    return await render(
+        request,
+        "login.html",
+        {"notice": "Mật khẩu đã được đặt lại. Mời bạn đăng nhập.", "next": ""},
+    )

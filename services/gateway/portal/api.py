@@ -61,10 +61,16 @@ class Answer:
             if isinstance(item, dict) and item.get("field"):
                 path = str(item["field"]).replace("/", ".").strip(".").split(".")
                 # identity names organisation fields "organisation.tax_code": the form's org_…
-                name = f"org_{path[-1]}" if (path[0] == "organisation" and len(path) > 1) \
-                    or path[-1] in ORGANISATION_ONLY else path[-1]
-                errors[name] = str(item.get("message") or FIELD_CODES.get(
-                    str(item.get("code")), "Giá trị không hợp lệ."))
+                name = (
+                    f"org_{path[-1]}"
+                    if (path[0] == "organisation" and len(path) > 1)
+                    or path[-1] in ORGANISATION_ONLY
+                    else path[-1]
+                )
+                errors[name] = str(
+                    item.get("message")
+                    or FIELD_CODES.get(str(item.get("code")), "Giá trị không hợp lệ.")
+                )
         return errors
 
 
@@ -95,8 +101,11 @@ class Services:
         headers: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> Answer:
-        sent = {"x-request-id": correlation_id.get() or "", "accept": "application/json",
-                **(headers or {})}
+        sent = {
+            "x-request-id": correlation_id.get() or "",
+            "accept": "application/json",
+            **(headers or {}),
+        }
         if client_ip:
             sent["x-forwarded-for"] = client_ip
         sent.update(caller or {})

@@ -28,15 +28,17 @@ async def audit(request: Request, ma: str = "", luc: str = "") -> Response:
     try:
         events = await as_viewer(request, viewer, "GET", "dossier", f"{base}/events")
         if not events.ok:
-            return await render(request, "audit.html", {**context, "error": events.detail},
-                                events.status)
+            return await render(
+                request, "audit.html", {**context, "error": events.detail}, events.status
+            )
         verify = await as_viewer(request, viewer, "GET", "dossier", f"{base}/verify")
         context["events"] = _items(events.body)
         context["verify"] = verify.body if verify.ok else None
         if luc:
             at = _moment(luc)
-            state = await as_viewer(request, viewer, "GET", "dossier", f"{base}/state",
-                                    params={"at": at})
+            state = await as_viewer(
+                request, viewer, "GET", "dossier", f"{base}/state", params={"at": at}
+            )
             body = state.body if state.ok and isinstance(state.body, dict) else None
             context["state"] = body.get("dossier") if body else None
             context["state_error"] = None if state.ok else state.detail

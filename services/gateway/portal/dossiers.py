@@ -27,8 +27,9 @@ async def _citizen(request: Request) -> Viewer | None:
 
 async def _page(request: Request, viewer: Viewer, dossier_id: UUID) -> dict[str, Any] | None:
     """The dossier, its timeline, form and the viewer's allowed actions: one upstream call."""
-    answer = await as_viewer(request, viewer, "GET", "dossier",
-                             f"/api/v1/dossiers/{dossier_id}/page")
+    answer = await as_viewer(
+        request, viewer, "GET", "dossier", f"/api/v1/dossiers/{dossier_id}/page"
+    )
     return answer.body if answer.ok and isinstance(answer.body, dict) else None
 
 
@@ -45,16 +46,24 @@ async def create(request: Request) -> Response:
         return redirect(request, f"/dang-nhap?tiep=/thu-tuc/{code}")
     if form is None:
         return await render(request, "message.html", {"title": "Lỗi", "message": CSRF_EXPIRED}, 400)
-    body = {"procedure_code": str(form.get("procedure_code") or ""),
-            "agency_code": str(form.get("agency_code") or ""), "form": {}}
+    body = {
+        "procedure_code": str(form.get("procedure_code") or ""),
+        "agency_code": str(form.get("agency_code") or ""),
+        "form": {},
+    }
     try:
         answer = await as_viewer(request, viewer, "POST", "dossier", "/api/v1/dossiers", json=body)
     except ServiceDownError as down:
-        return await render(request, "message.html", {"title": "Chưa tạo được hồ sơ",
-                                                      "message": down.message}, 503)
+        return await render(
+            request, "message.html", {"title": "Chưa tạo được hồ sơ", "message": down.message}, 503
+        )
     if not answer.ok:
-        return await render(request, "message.html", {"title": "Chưa tạo được hồ sơ",
-                                                      "message": answer.detail}, answer.status)
+        return await render(
+            request,
+            "message.html",
+            {"title": "Chưa tạo được hồ sơ", "message": answer.detail},
+            answer.status,
+        )
     return redirect(request, f"/ho-so/{answer.body['id']}/khai")
 
 
@@ -65,8 +74,14 @@ async def my_dossiers(request: Request, q: str = "", trang: int = 1) -> Response
         return login_redirect(request)
     context: dict[str, Any] = {"q": q}
     try:
-        answer = await as_viewer(request, viewer, "GET", "dossier", "/api/v1/dossiers",
-                                 params={"page": max(trang, 1), "size": 20, "q": q or None})
+        answer = await as_viewer(
+            request,
+            viewer,
+            "GET",
+            "dossier",
+            "/api/v1/dossiers",
+            params={"page": max(trang, 1), "size": 20, "q": q or None},
+        )
         context["result"] = answer.body if answer.ok else {"items": [], "total": 0}
     except ServiceDownError as down:
         context["dossier_down"] = down.message
@@ -83,35 +98,58 @@ async def dossier_page(request: Request, dossier_id: UUID, gui: str = "") -> Res
     except ServiceDownError as down:
         return await render(request, "dossier.html", {"dossier_down": down.message}, 503)
     if page is None:
-        return await render(request, "message.html", {
-            "title": "Không tìm thấy hồ sơ", "message": "Hồ sơ không tồn tại."}, 404)
+        return await render(
+            request,
+            "message.html",
+            {"title": "Không tìm thấy hồ sơ", "message": "Hồ sơ không tồn tại."},
+            404,
+        )
     dossier = page["dossier"]
     context: dict[str, Any] = {
-        "d": dossier, "steps": page["steps"], "actions": page["actions"],
+        "d": dossier,
+        "steps": page["steps"],
+        "actions": page["actions"],
         "documents": {d["code"]: d["name"] for d in page["required_documents"]},
-        "agencies": page["agencies"]}
+        "agencies": page["agencies"],
+    }
     if gui and dossier.get("code"):
-        context["notice"] = (f"Đã gửi hồ sơ thành công. Mã hồ sơ: {dossier['code']}. "
-                             "Vui lòng lưu lại mã để tra cứu.")
+        context["notice"] = (
+            f"Đã gửi hồ sơ thành công. Mã hồ sơ: {dossier['code']}. Vui lòng lưu lại mã để tra cứu."
+        )
     if dossier.get("fee_due"):
         try:
-            orders = await as_viewer(request, viewer, "GET", "payment", "/api/v1/payments/orders",
-                                     params={"dossier_id": str(dossier_id)})
+            orders = await as_viewer(
+                request,
+                viewer,
+                "GET",
+                "payment",
+                "/api/v1/payments/orders",
+                params={"dossier_id": str(dossier_id)},
+            )
             context["orders"] = (orders.body or {}).get("items", []) if orders.ok else []
         except ServiceDownError as down:
             context["payment_down"] = down.message
     return await render(request, "dossier.html", context)
 
 
-async def _form_page(request: Request, viewer: Viewer, dossier_id: UUID,
-                     extra: dict[str, Any] | None = None, status: int = 200) -> Response:
+async def _form_page(
+    request: Request,
+    viewer: Viewer,
+    dossier_id: UUID,
+    extra: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
     try:
         page = await _page(request, viewer, dossier_id)
     except ServiceDownError as down:
         return await render(request, "dossier_form.html", {"service_down": down.message}, 503)
     if page is None:
-        return await render(request, "message.html", {
-            "title": "Không tìm thấy hồ sơ", "message": "Hồ sơ không tồn tại."}, 404)
+        return await render(
+            request,
+            "message.html",
+            {"title": "Không tìm thấy hồ sơ", "message": "Hồ sơ không tồn tại."},
+            404,
+        )
     if "save_form" not in page["actions"]:
         return redirect(request, f"/ho-so/{dossier_id}")
     wallet: list[dict[str, Any]] = []
@@ -121,11 +159,19 @@ async def _form_page(request: Request, viewer: Viewer, dossier_id: UUID,
     except ServiceDownError:
         pass
     dossier = page["dossier"]
-    procedure = {"name": dossier.get("procedure_name"),
-                 "required_documents": page["required_documents"]}
+    procedure = {
+        "name": dossier.get("procedure_name"),
+        "required_documents": page["required_documents"],
+    }
     context: dict[str, Any] = {
-        "d": dossier, "p": procedure, "wallet": wallet, "errors": {}, "types": DOCUMENT_TYPES,
-        "actions": page["actions"], "fields": _fields(page), "values": dossier.get("form") or {},
+        "d": dossier,
+        "p": procedure,
+        "wallet": wallet,
+        "errors": {},
+        "types": DOCUMENT_TYPES,
+        "actions": page["actions"],
+        "fields": _fields(page),
+        "values": dossier.get("form") or {},
     }
     context.update(extra or {})
     return await render(request, "dossier_form.html", context, status)
@@ -153,24 +199,35 @@ async def save_form(request: Request, dossier_id: UUID) -> Response:
             return redirect(request, f"/ho-so/{dossier_id}")
         values = forms.parse(_fields(page), posted_form)
         submit = posted_form.get("action") == "submit"
-        saved = await as_viewer(request, viewer, "PUT", "dossier",
-                                f"/api/v1/dossiers/{dossier_id}/form",
-                                json={"form": values, "submit": submit})
+        saved = await as_viewer(
+            request,
+            viewer,
+            "PUT",
+            "dossier",
+            f"/api/v1/dossiers/{dossier_id}/form",
+            json={"form": values, "submit": submit},
+        )
     except ServiceDownError as down:
         return await _form_page(request, viewer, dossier_id, {"error": down.message}, 503)
     if not saved.ok:
         return await _refused(request, viewer, dossier_id, saved, values)
     if not submit:
-        return await _form_page(request, viewer, dossier_id,
-                                {"notice": "Đã lưu tờ khai.", "values": values})
+        return await _form_page(
+            request, viewer, dossier_id, {"notice": "Đã lưu tờ khai.", "values": values}
+        )
     return redirect(request, f"/ho-so/{dossier_id}?gui=1")
 
 
-async def _refused(request: Request, viewer: Viewer, dossier_id: UUID, answer: Answer,
-                   values: dict[str, Any]) -> Response:
-    return await _form_page(request, viewer, dossier_id, {
-        "error": answer.detail, "errors": answer.field_errors(), "values": values},
-        answer.status if answer.status >= 400 else 422)
+async def _refused(
+    request: Request, viewer: Viewer, dossier_id: UUID, answer: Answer, values: dict[str, Any]
+) -> Response:
+    return await _form_page(
+        request,
+        viewer,
+        dossier_id,
+        {"error": answer.detail, "errors": answer.field_errors(), "values": values},
+        answer.status if answer.status >= 400 else 422,
+    )
 
 
 @router.post("/ho-so/{dossier_id}/tep")
@@ -180,24 +237,31 @@ async def upload(request: Request, dossier_id: UUID) -> Response:
     wants_json = "application/json" in request.headers.get("accept", "")
     form = await request.form()
     if viewer is None or not _csrf(request, form):
-        return await _upload_refused(request, viewer, wants_json, dossier_id, CSRF_EXPIRED,
-                                     403)
+        return await _upload_refused(request, viewer, wants_json, dossier_id, CSRF_EXPIRED, 403)
     file = form.get("file")
     if file is None or isinstance(file, str) or not file.filename:
-        return await _upload_refused(request, viewer, wants_json, dossier_id,
-                                     "Vui lòng chọn tệp.", 422)
+        return await _upload_refused(
+            request, viewer, wants_json, dossier_id, "Vui lòng chọn tệp.", 422
+        )
     content = await file.read()
     try:
         answer = await as_viewer(
-            request, viewer, "POST", "dossier", f"/api/v1/dossiers/{dossier_id}/attachments",
+            request,
+            viewer,
+            "POST",
+            "dossier",
+            f"/api/v1/dossiers/{dossier_id}/attachments",
             data={"document_code": str(form.get("document_code") or "")},
-            files={"file": (file.filename, content,
-                            file.content_type or "application/octet-stream")})
+            files={
+                "file": (file.filename, content, file.content_type or "application/octet-stream")
+            },
+        )
     except ServiceDownError as down:
         return await _upload_refused(request, viewer, wants_json, dossier_id, down.message, 503)
     if not answer.ok:
-        return await _upload_refused(request, viewer, wants_json, dossier_id, answer.detail,
-                                     answer.status)
+        return await _upload_refused(
+            request, viewer, wants_json, dossier_id, answer.detail, answer.status
+        )
     if wants_json:
         return JSONResponse(answer.body, status_code=201)
     return redirect(request, f"/ho-so/{dossier_id}/khai")
@@ -207,12 +271,19 @@ def _csrf(request: Request, form: Any) -> bool:
     return csrf_ok(request, str(form.get("csrf") or request.headers.get("x-csrf-token") or ""))
 
 
-async def _upload_refused(request: Request, viewer: Viewer | None, wants_json: bool,
-                          dossier_id: UUID, detail: str, status: int) -> Response:
+async def _upload_refused(
+    request: Request,
+    viewer: Viewer | None,
+    wants_json: bool,
+    dossier_id: UUID,
+    detail: str,
+    status: int,
+) -> Response:
     """XHR callers get the detail as JSON; a plain form gets the form page saying why."""
     if wants_json:
-        return JSONResponse({"detail": detail}, status_code=status,
-                            media_type="application/problem+json")
+        return JSONResponse(
+            {"detail": detail}, status_code=status, media_type="application/problem+json"
+        )
     if viewer is None:
         return login_redirect(request)
     return await _form_page(request, viewer, dossier_id, {"error": detail}, status)
@@ -223,8 +294,13 @@ async def remove(request: Request, dossier_id: UUID, attachment_id: str) -> Resp
     viewer = await _citizen(request)
     if viewer is not None and await posted(request) is not None:
         with contextlib.suppress(ServiceDownError):
-            await as_viewer(request, viewer, "DELETE", "dossier",
-                            f"/api/v1/dossiers/{dossier_id}/attachments/{attachment_id}")
+            await as_viewer(
+                request,
+                viewer,
+                "DELETE",
+                "dossier",
+                f"/api/v1/dossiers/{dossier_id}/attachments/{attachment_id}",
+            )
     return redirect(request, f"/ho-so/{dossier_id}/khai")
 
 
@@ -234,22 +310,32 @@ async def cite_wallet(request: Request, dossier_id: UUID) -> Response:
     form = await posted(request)
     if viewer is None or form is None:
         return redirect(request, f"/ho-so/{dossier_id}/khai")
-    body = {"document_code": str(form.get("document_code") or ""),
-            "wallet_document_id": str(form.get("wallet_document_id") or "")}
+    body = {
+        "document_code": str(form.get("document_code") or ""),
+        "wallet_document_id": str(form.get("wallet_document_id") or ""),
+    }
     wants_json = "application/json" in request.headers.get("accept", "")
     try:
-        answer = await as_viewer(request, viewer, "POST", "dossier",
-                                 f"/api/v1/dossiers/{dossier_id}/wallet-documents", json=body)
+        answer = await as_viewer(
+            request,
+            viewer,
+            "POST",
+            "dossier",
+            f"/api/v1/dossiers/{dossier_id}/wallet-documents",
+            json=body,
+        )
     except ServiceDownError as down:
         if wants_json:
             return await _upload_refused(request, viewer, True, dossier_id, down.message, 503)
         return await _form_page(request, viewer, dossier_id, {"error": down.message}, 503)
     if not answer.ok:
         if wants_json:
-            return await _upload_refused(request, viewer, True, dossier_id, answer.detail,
-                                         answer.status)
-        return await _form_page(request, viewer, dossier_id, {"error": answer.detail},
-                                answer.status)
+            return await _upload_refused(
+                request, viewer, True, dossier_id, answer.detail, answer.status
+            )
+        return await _form_page(
+            request, viewer, dossier_id, {"error": answer.detail}, answer.status
+        )
     if wants_json:  # the page stays, with what the person typed in the form
         return JSONResponse(answer.body, status_code=201)
     return redirect(request, f"/ho-so/{dossier_id}/khai")
@@ -257,8 +343,9 @@ async def cite_wallet(request: Request, dossier_id: UUID) -> Response:
 
 @router.get("/ho-so/{dossier_id}/tep/{attachment_id}")
 async def attachment(request: Request, dossier_id: UUID, attachment_id: str) -> Response:
-    return await download(request, "dossier",
-                          f"/api/v1/dossiers/{dossier_id}/attachments/{attachment_id}")
+    return await download(
+        request, "dossier", f"/api/v1/dossiers/{dossier_id}/attachments/{attachment_id}"
+    )
 
 
 @router.get("/ho-so/{dossier_id}/giay-tiep-nhan.pdf")
@@ -269,8 +356,9 @@ async def receipt(request: Request, dossier_id: UUID) -> Response:
 @router.get("/ho-so/{dossier_id}/gia-han/{number}.pdf")
 async def extension_letter(request: Request, dossier_id: UUID, number: int) -> Response:
     """«Phiếu xin lỗi và hẹn lại ngày trả kết quả» of the n-th extension."""
-    return await download(request, "dossier",
-                          f"/api/v1/dossiers/{dossier_id}/extensions/{number}/letter.pdf")
+    return await download(
+        request, "dossier", f"/api/v1/dossiers/{dossier_id}/extensions/{number}/letter.pdf"
+    )
 
 
 @router.get("/ho-so/{dossier_id}/ket-qua")

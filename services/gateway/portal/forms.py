@@ -56,8 +56,9 @@ def _field(name: str, spec: dict[str, Any], required: bool, widget: str | None) 
     if spec.get("pattern"):
         attrs["pattern"] = str(spec["pattern"])
         attrs["data-msg"] = "Giá trị không đúng định dạng."
-    return FormField(name, label, kind, required, attrs=attrs,
-                     description=str(spec.get("description") or ""))
+    return FormField(
+        name, label, kind, required, attrs=attrs, description=str(spec.get("description") or "")
+    )
 
 
 def parse(fields: list[FormField], posted: dict[str, Any]) -> dict[str, Any]:

@@ -33,6 +33,7 @@ async def mark_read(request: Request, notification_id: str) -> Response:
     viewer = await portal_of(request).viewer(request)
     if viewer is not None and await posted(request) is not None:
         with contextlib.suppress(ServiceDownError):
-            await as_viewer(request, viewer, "POST", "notify",
-                            f"/api/v1/notifications/{notification_id}/read")
+            await as_viewer(
+                request, viewer, "POST", "notify", f"/api/v1/notifications/{notification_id}/read"
+            )
     return redirect(request, "/thong-bao")

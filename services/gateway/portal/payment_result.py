@@ -31,32 +31,62 @@ def order_of_reference(reference: str) -> UUID | None:
 
 def outcome(order: dict[str, Any], reference: str) -> dict[str, Any]:
     """What to tell the payer, from the order's state only (never the query string)."""
-    attempt = next((a for a in order.get("attempts") or []
-                    if str(a.get("attempt_id", "")).lower() == reference.lower()), None)
-    extra = next((p for p in order.get("extra_payments") or []
-                  if str(p.get("attempt_id", "")).lower() == reference.lower()), None)
+    attempt = next(
+        (
+            a
+            for a in order.get("attempts") or []
+            if str(a.get("attempt_id", "")).lower() == reference.lower()
+        ),
+        None,
+    )
+    extra = next(
+        (
+            p
+            for p in order.get("extra_payments") or []
+            if str(p.get("attempt_id", "")).lower() == reference.lower()
+        ),
+        None,
+    )
     if extra is not None:  # this attempt paid a fee that was already paid
-        return {"state": "refund", "title": "Khoản nộp trùng sẽ được hoàn lại",
-                "text": "Phí, lệ phí của hồ sơ đã được thanh toán trước đó, nên khoản tiền "
-                        "vừa nộp sẽ được cơ quan giải quyết hoàn lại. Biên lai đã cấp vẫn "
-                        "có giá trị."}
+        return {
+            "state": "refund",
+            "title": "Khoản nộp trùng sẽ được hoàn lại",
+            "text": "Phí, lệ phí của hồ sơ đã được thanh toán trước đó, nên khoản tiền "
+            "vừa nộp sẽ được cơ quan giải quyết hoàn lại. Biên lai đã cấp vẫn "
+            "có giá trị.",
+        }
     if order.get("status") == "refund_due":
-        return {"state": "refund", "title": order.get("status_label") or "Chờ hoàn tiền",
-                "text": "Giao dịch đã đóng trước khi cổng thanh toán xác nhận, nên khoản tiền "
-                        "vừa nộp sẽ được cơ quan giải quyết hoàn lại."}
+        return {
+            "state": "refund",
+            "title": order.get("status_label") or "Chờ hoàn tiền",
+            "text": "Giao dịch đã đóng trước khi cổng thanh toán xác nhận, nên khoản tiền "
+            "vừa nộp sẽ được cơ quan giải quyết hoàn lại.",
+        }
     if order.get("status") == "paid" and order.get("payment"):
-        return {"state": "paid", "title": "Đã thanh toán",
-                "text": "Khoản phí, lệ phí của hồ sơ đã được thanh toán thành công."}
+        return {
+            "state": "paid",
+            "title": "Đã thanh toán",
+            "text": "Khoản phí, lệ phí của hồ sơ đã được thanh toán thành công.",
+        }
     if order.get("status") in CLOSED:
-        return {"state": "closed", "title": order.get("status_label") or "Giao dịch đã đóng",
-                "text": "Giao dịch này không còn nhận thanh toán."}
+        return {
+            "state": "closed",
+            "title": order.get("status_label") or "Giao dịch đã đóng",
+            "text": "Giao dịch này không còn nhận thanh toán.",
+        }
     if attempt is not None and attempt.get("status") == "failed":
-        return {"state": "failed", "title": "Thanh toán thất bại",
-                "text": f"{attempt.get('status_label') or 'Giao dịch thất bại'}. "
-                        "Bạn có thể thanh toán lại."}
-    return {"state": "waiting", "title": "Đang chờ xác nhận",
-            "text": "Hệ thống đang chờ cổng thanh toán xác nhận giao dịch. Trang sẽ tự cập "
-                    "nhật sau vài giây; bạn cũng có thể xem lại ở mục Giao dịch."}
+        return {
+            "state": "failed",
+            "title": "Thanh toán thất bại",
+            "text": f"{attempt.get('status_label') or 'Giao dịch thất bại'}. "
+            "Bạn có thể thanh toán lại.",
+        }
+    return {
+        "state": "waiting",
+        "title": "Đang chờ xác nhận",
+        "text": "Hệ thống đang chờ cổng thanh toán xác nhận giao dịch. Trang sẽ tự cập "
+        "nhật sau vài giây; bạn cũng có thể xem lại ở mục Giao dịch.",
+    }
 
 
 @router.get("/thanh-toan/ket-qua")
@@ -67,21 +97,47 @@ async def payment_result(request: Request) -> Response:
     reference = request.query_params.get("vnp_TxnRef", "")
     order_id = order_of_reference(reference)
     if order_id is None:
-        return await render(request, "message.html", {
-            "title": "Không xác định được giao dịch",
-            "message": "Đường dẫn trở về từ cổng thanh toán không hợp lệ.",
-            "link": "/giao-dich", "link_label": "Xem các giao dịch"}, 400)
+        return await render(
+            request,
+            "message.html",
+            {
+                "title": "Không xác định được giao dịch",
+                "message": "Đường dẫn trở về từ cổng thanh toán không hợp lệ.",
+                "link": "/giao-dich",
+                "link_label": "Xem các giao dịch",
+            },
+            400,
+        )
     try:
-        answer = await as_viewer(request, viewer, "GET", "payment",
-                                 f"/api/v1/payments/orders/{order_id}")
+        answer = await as_viewer(
+            request, viewer, "GET", "payment", f"/api/v1/payments/orders/{order_id}"
+        )
     except ServiceDownError as down:
-        return await render(request, "payment_result.html", {"payment_down": down.message,
-                                                             "refresh": REFRESH_SECONDS}, 503)
+        return await render(
+            request,
+            "payment_result.html",
+            {"payment_down": down.message, "refresh": REFRESH_SECONDS},
+            503,
+        )
     if not answer.ok or not isinstance(answer.body, dict):
-        return await render(request, "message.html", {
-            "title": "Không xem được giao dịch", "message": answer.detail,
-            "link": "/giao-dich", "link_label": "Xem các giao dịch"}, answer.status)
+        return await render(
+            request,
+            "message.html",
+            {
+                "title": "Không xem được giao dịch",
+                "message": answer.detail,
+                "link": "/giao-dich",
+                "link_label": "Xem các giao dịch",
+            },
+            answer.status,
+        )
     shown = outcome(answer.body, reference)
-    return await render(request, "payment_result.html", {
-        "o": answer.body, "r": shown,
-        "refresh": REFRESH_SECONDS if shown["state"] == "waiting" else None})
+    return await render(
+        request,
+        "payment_result.html",
+        {
+            "o": answer.body,
+            "r": shown,
+            "refresh": REFRESH_SECONDS if shown["state"] == "waiting" else None,
+        },
+    )

@@ -35,8 +35,9 @@ async def order(request: Request, order_id: UUID) -> Response:
     if viewer is None:
         return login_redirect(request)
     try:
-        answer = await as_viewer(request, viewer, "GET", "payment",
-                                 f"/api/v1/payments/orders/{order_id}")
+        answer = await as_viewer(
+            request, viewer, "GET", "payment", f"/api/v1/payments/orders/{order_id}"
+        )
     except ServiceDownError as down:
         return await render(request, "order.html", {"payment_down": down.message}, 503)
     if not answer.ok:
@@ -51,13 +52,19 @@ async def checkout(request: Request, order_id: UUID) -> Response:
     if viewer is None or form is None:
         return login_redirect(request)
     if not form.get("accept_terms"):
-        return await order_with(request, order_id,
-                                "Vui lòng xác nhận cam kết trước khi thanh toán.")
+        return await order_with(
+            request, order_id, "Vui lòng xác nhận cam kết trước khi thanh toán."
+        )
     try:
         answer = await as_viewer(
-            request, viewer, "POST", "payment", f"/api/v1/payments/orders/{order_id}/checkout",
+            request,
+            viewer,
+            "POST",
+            "payment",
+            f"/api/v1/payments/orders/{order_id}/checkout",
             json={"method": str(form.get("method") or "vnpay"), "accept_terms": True},
-            headers={"idempotency-key": _key(form)})
+            headers={"idempotency-key": _key(form)},
+        )
     except ServiceDownError as down:
         return await render(request, "order.html", {"payment_down": down.message}, 503)
     if not answer.ok:
@@ -70,10 +77,15 @@ async def checkout(request: Request, order_id: UUID) -> Response:
 async def order_with(request: Request, order_id: UUID, error: str, status: int = 422) -> Response:
     viewer = await portal_of(request).viewer(request)
     assert viewer is not None
-    answer = await as_viewer(request, viewer, "GET", "payment",
-                             f"/api/v1/payments/orders/{order_id}")
-    return await render(request, "order.html", {"o": answer.body if answer.ok else None,
-                                                "error": error, "key": uuid4().hex}, status)
+    answer = await as_viewer(
+        request, viewer, "GET", "payment", f"/api/v1/payments/orders/{order_id}"
+    )
+    return await render(
+        request,
+        "order.html",
+        {"o": answer.body if answer.ok else None, "error": error, "key": uuid4().hex},
+        status,
+    )
 
 
 def _key(form: dict[str, Any]) -> str:

@@ -15,8 +15,11 @@ from services.gateway.portal.web import login_redirect, portal_of, posted, redir
 
 router = APIRouter()
 DOCUMENT_TYPES = {
-    "cccd": "Căn cước công dân", "ho_chieu": "Hộ chiếu", "giay_khai_sinh": "Giấy khai sinh",
-    "giay_phep_lai_xe": "Giấy phép lái xe", "so_ho_khau": "Sổ hộ khẩu",
+    "cccd": "Căn cước công dân",
+    "ho_chieu": "Hộ chiếu",
+    "giay_khai_sinh": "Giấy khai sinh",
+    "giay_phep_lai_xe": "Giấy phép lái xe",
+    "so_ho_khau": "Sổ hộ khẩu",
     "bang_tot_nghiep": "Bằng tốt nghiệp",
     "giay_chung_nhan_dang_ky_doanh_nghiep": "Giấy chứng nhận đăng ký doanh nghiệp",
     "khac": "Giấy tờ khác",
@@ -25,8 +28,9 @@ PROFILE_FIELDS = ("full_name", "phone", "national_id", "date_of_birth", "address
 ORG_FIELDS = ("tax_code", "name", "address", "representative")
 
 
-async def _page(request: Request, viewer: Viewer, extra: dict[str, Any] | None = None,
-                status: int = 200) -> Response:
+async def _page(
+    request: Request, viewer: Viewer, extra: dict[str, Any] | None = None, status: int = 200
+) -> Response:
     context: dict[str, Any] = {"types": DOCUMENT_TYPES, "errors": {}}
     try:
         me = await as_viewer(request, viewer, "GET", "identity", "/api/v1/me")
@@ -57,8 +61,9 @@ async def update_profile(request: Request) -> Response:
     form = await posted(request)
     if viewer is None or form is None:
         return redirect(request, "/trang-ca-nhan")
-    body: dict[str, Any] = {k: str(form.get(k) or "").strip() for k in PROFILE_FIELDS
-                            if str(form.get(k) or "").strip()}
+    body: dict[str, Any] = {
+        k: str(form.get(k) or "").strip() for k in PROFILE_FIELDS if str(form.get(k) or "").strip()
+    }
     organisation = {k: str(form.get(f"org_{k}") or "").strip() for k in ORG_FIELDS}
     if any(organisation.values()):
         body["organisation"] = organisation
@@ -67,8 +72,12 @@ async def update_profile(request: Request) -> Response:
     except ServiceDownError as down:
         return await _page(request, viewer, {"error": down.message}, 503)
     if not answer.ok:
-        return await _page(request, viewer, {"error": answer.detail,
-                                             "errors": answer.field_errors()}, answer.status)
+        return await _page(
+            request,
+            viewer,
+            {"error": answer.detail, "errors": answer.field_errors()},
+            answer.status,
+        )
     return await _page(request, viewer, {"notice": "Đã cập nhật thông tin cá nhân."})
 
 
@@ -79,12 +88,21 @@ async def change_password(request: Request) -> Response:
     if viewer is None or form is None:
         return redirect(request, "/trang-ca-nhan")
     if form.get("new_password") != form.get("new_password2"):
-        return await _page(request, viewer, {"errors": {
-            "new_password2": "Mật khẩu nhập lại không khớp."}}, 422)
+        return await _page(
+            request, viewer, {"errors": {"new_password2": "Mật khẩu nhập lại không khớp."}}, 422
+        )
     try:
-        answer = await as_viewer(request, viewer, "POST", "identity", "/api/v1/me/password", json={
-            "current_password": str(form.get("current_password") or ""),
-            "new_password": str(form.get("new_password") or "")})
+        answer = await as_viewer(
+            request,
+            viewer,
+            "POST",
+            "identity",
+            "/api/v1/me/password",
+            json={
+                "current_password": str(form.get("current_password") or ""),
+                "new_password": str(form.get("new_password") or ""),
+            },
+        )
     except ServiceDownError as down:
         return await _page(request, viewer, {"error": down.message}, 503)
     if not answer.ok:
@@ -104,10 +122,20 @@ async def add_document(request: Request) -> Response:
     data = {k: str(form.get(k) or "").strip() for k in ("type", "number", "issued_on", "issuer")}
     try:
         answer = await as_viewer(
-            request, viewer, "POST", "identity", "/api/v1/me/documents",
+            request,
+            viewer,
+            "POST",
+            "identity",
+            "/api/v1/me/documents",
             data={k: v for k, v in data.items() if v},
-            files={"file": (file.filename, await file.read(),
-                            file.content_type or "application/octet-stream")})
+            files={
+                "file": (
+                    file.filename,
+                    await file.read(),
+                    file.content_type or "application/octet-stream",
+                )
+            },
+        )
     except ServiceDownError as down:
         return await _page(request, viewer, {"error": down.message}, 503)
     if not answer.ok:
@@ -120,8 +148,9 @@ async def remove_document(request: Request, document_id: str) -> Response:
     viewer = await _viewer(request)
     if viewer is not None and await posted(request) is not None:
         with contextlib.suppress(ServiceDownError):
-            await as_viewer(request, viewer, "DELETE", "identity",
-                            f"/api/v1/me/documents/{document_id}")
+            await as_viewer(
+                request, viewer, "DELETE", "identity", f"/api/v1/me/documents/{document_id}"
+            )
     return redirect(request, "/trang-ca-nhan")
 
 
@@ -130,5 +159,9 @@ async def document_file(request: Request, document_id: str) -> Response:
     viewer = await _viewer(request)
     if viewer is None:
         return login_redirect(request)
-    return await file_response(request, await as_viewer(
-        request, viewer, "GET", "identity", f"/api/v1/me/documents/{document_id}/file"))
+    return await file_response(
+        request,
+        await as_viewer(
+            request, viewer, "GET", "identity", f"/api/v1/me/documents/{document_id}/file"
+        ),
+    )

@@ -16,13 +16,17 @@ router = APIRouter()
 
 LEVELS = {1: "Mức độ 1", 2: "Mức độ 2", 3: "Một phần (mức độ 3)", 4: "Toàn trình (mức độ 4)"}
 GOV_LEVELS = {"central": "Trung ương", "province": "Cấp tỉnh", "commune": "Cấp xã"}
-DELIVERY = {"office": "Tại Bộ phận Một cửa", "post": "Qua dịch vụ bưu chính",
-            "online": "Bản điện tử trên Cổng dịch vụ công"}
+DELIVERY = {
+    "office": "Tại Bộ phận Một cửa",
+    "post": "Qua dịch vụ bưu chính",
+    "online": "Bản điện tử trên Cổng dịch vụ công",
+}
 
 
 async def _catalog(request: Request, path: str, **params: Any) -> Any:
     answer = await portal_of(request).services.call(
-        "GET", "catalog", path, params={k: v for k, v in params.items() if v not in (None, "")})
+        "GET", "catalog", path, params={k: v for k, v in params.items() if v not in (None, "")}
+    )
     return answer.body if answer.ok and isinstance(answer.body, dict) else None
 
 
@@ -52,9 +56,15 @@ async def procedures(
     context: dict[str, Any] = {"q": q, "agency": co_quan, "level": muc_do, "levels": LEVELS}
     try:
         context["agencies"] = await _agencies(request)
-        body = await _catalog(request, "/api/v1/catalog/procedures", q=q, agency=co_quan,
-                              level=muc_do if muc_do.isdigit() else None,
-                              page=max(trang, 1), page_size=20)
+        body = await _catalog(
+            request,
+            "/api/v1/catalog/procedures",
+            q=q,
+            agency=co_quan,
+            level=muc_do if muc_do.isdigit() else None,
+            page=max(trang, 1),
+            page_size=20,
+        )
         context["result"] = body or {"items": [], "total": 0, "page": 1}
     except ServiceDownError as down:
         context["catalog_down"] = down.message
@@ -63,15 +73,20 @@ async def procedures(
 
 @router.get("/thu-tuc/{code}")
 async def procedure(request: Request, code: str, co_quan: str = "") -> Response:
-    context: dict[str, Any] = {"levels": LEVELS, "gov_levels": GOV_LEVELS,
-                               "delivery": DELIVERY, "agency": co_quan}
+    context: dict[str, Any] = {
+        "levels": LEVELS,
+        "gov_levels": GOV_LEVELS,
+        "delivery": DELIVERY,
+        "agency": co_quan,
+    }
     try:
         body = await _catalog(request, f"/api/v1/catalog/procedures/{quote(code, safe='')}")
     except ServiceDownError as down:
         return await render(request, "procedure.html", {"catalog_down": down.message}, 503)
     if body is None:
-        return await render(request, "procedure.html",
-                            {"error": "Không tìm thấy thủ tục hành chính này."}, 404)
+        return await render(
+            request, "procedure.html", {"error": "Không tìm thấy thủ tục hành chính này."}, 404
+        )
     context["p"] = body
     return await render(request, "procedure.html", context)
 
@@ -85,8 +100,14 @@ async def file_online(request: Request, co_quan: str = "", q: str = "") -> Respo
         if co_quan:
             items: list[dict[str, Any]] = []
             for level in (4, 3):
-                body = await _catalog(request, "/api/v1/catalog/procedures", agency=co_quan,
-                                      level=level, q=q, page_size=100)
+                body = await _catalog(
+                    request,
+                    "/api/v1/catalog/procedures",
+                    agency=co_quan,
+                    level=level,
+                    q=q,
+                    page_size=100,
+                )
                 items += (body.get("items") or []) if body else []
             context["items"] = items
     except ServiceDownError as down:
@@ -100,15 +121,22 @@ async def lookup(request: Request, ma: str = "", cccd: str = "") -> Response:
     if ma.strip() and cccd.strip():
         try:
             answer = await portal_of(request).services.call(
-                "GET", "dossier", f"/api/v1/lookup/{quote(ma.strip(), safe='')}",
-                params={"id_last4": cccd.strip()})
+                "GET",
+                "dossier",
+                f"/api/v1/lookup/{quote(ma.strip(), safe='')}",
+                params={"id_last4": cccd.strip()},
+            )
             if answer.ok:
                 context["found"] = answer.body
                 context["agency_name"] = await _agency_name(
-                    request, str(answer.body.get("agency_code") or ""))
+                    request, str(answer.body.get("agency_code") or "")
+                )
             else:
-                context["not_found"] = answer.detail if answer.status != 404 else (
-                    "Không tìm thấy hồ sơ với mã và số giấy tờ đã nhập.")
+                context["not_found"] = (
+                    answer.detail
+                    if answer.status != 404
+                    else ("Không tìm thấy hồ sơ với mã và số giấy tờ đã nhập.")
+                )
         except ServiceDownError as down:
             context["dossier_down"] = down.message
     elif ma.strip():
@@ -150,13 +178,14 @@ async def statistics(request: Request) -> Response:
     return await render(request, "stats.html", context)
 
 
-def _grouped(items: list[dict[str, Any]], key: str, names: dict[str, str]
-             ) -> list[dict[str, Any]]:
+def _grouped(items: list[dict[str, Any]], key: str, names: dict[str, str]) -> list[dict[str, Any]]:
     rows: dict[str, dict[str, Any]] = {}
     for item in items:
         code = str(item.get(key))
-        row = rows.setdefault(code, {"code": code, "name": names.get(code, code),
-                                     "received": 0, "on_time": 0, "late": 0})
+        row = rows.setdefault(
+            code,
+            {"code": code, "name": names.get(code, code), "received": 0, "on_time": 0, "late": 0},
+        )
         row["received"] += int(item.get("received") or 0)
         row["on_time"] += int(item.get("completed_on_time") or 0)
         row["late"] += int(item.get("completed_late") or 0)

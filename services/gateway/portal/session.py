@@ -77,10 +77,20 @@ def _pending(request: Request) -> list[tuple[str, str | None, int]]:
 
 def store_tokens(request: Request, tokens: dict[str, Any]) -> None:
     pending = _pending(request)
-    pending.append((ACCESS_COOKIE, str(tokens["access_token"]),
-                    int(tokens.get("refresh_expires_in") or tokens.get("expires_in") or 600)))
-    pending.append((REFRESH_COOKIE, str(tokens["refresh_token"]),
-                    int(tokens.get("refresh_expires_in") or 86400)))
+    pending.append(
+        (
+            ACCESS_COOKIE,
+            str(tokens["access_token"]),
+            int(tokens.get("refresh_expires_in") or tokens.get("expires_in") or 600),
+        )
+    )
+    pending.append(
+        (
+            REFRESH_COOKIE,
+            str(tokens["refresh_token"]),
+            int(tokens.get("refresh_expires_in") or 86400),
+        )
+    )
 
 
 def clear_tokens(request: Request) -> None:
@@ -109,8 +119,9 @@ def apply_cookies(request: Request, response: Response) -> Response:
         if value is None:
             response.delete_cookie(name, path="/", secure=secure, httponly=True, samesite="lax")
         else:
-            response.set_cookie(name, value, max_age=max_age, path="/", secure=secure,
-                                httponly=True, samesite="lax")
+            response.set_cookie(
+                name, value, max_age=max_age, path="/", secure=secure, httponly=True, samesite="lax"
+            )
     return response
 
 
@@ -136,8 +147,11 @@ async def current_viewer(
 async def _refresh(request: Request, verifier: TokenVerifier, services: Services) -> Viewer | None:
     try:
         answer = await services.call(
-            "POST", "identity", "/api/v1/auth/refresh",
-            json={"refresh_token": request.cookies[REFRESH_COOKIE]}, client_ip=client_ip(request),
+            "POST",
+            "identity",
+            "/api/v1/auth/refresh",
+            json={"refresh_token": request.cookies[REFRESH_COOKIE]},
+            client_ip=client_ip(request),
         )
     except ServiceDownError:
         return None

@@ -16,8 +16,9 @@ from services.gateway.portal.web import login_redirect, portal_of, redirect, ren
 router = APIRouter()
 
 
-async def _open_request(request: Request, viewer: Viewer, dossier_id: UUID
-                        ) -> dict[str, Any] | None:
+async def _open_request(
+    request: Request, viewer: Viewer, dossier_id: UUID
+) -> dict[str, Any] | None:
     answer = await as_viewer(request, viewer, "GET", "dossier", f"/api/v1/dossiers/{dossier_id}")
     if not answer.ok or answer.body.get("status") != "supplement_requested":
         return None
@@ -59,19 +60,38 @@ async def supplement(request: Request, dossier_id: UUID) -> Response:
             file = form.get(f"file_{code}")
             if file is not None and not isinstance(file, str) and file.filename:
                 uploaded = await as_viewer(
-                    request, viewer, "POST", "dossier",
+                    request,
+                    viewer,
+                    "POST",
+                    "dossier",
                     f"/api/v1/dossiers/{dossier_id}/attachments",
                     data={"document_code": code if code != "form" else "khac"},
-                    files={"file": (file.filename, await file.read(),
-                                    file.content_type or "application/octet-stream")})
+                    files={
+                        "file": (
+                            file.filename,
+                            await file.read(),
+                            file.content_type or "application/octet-stream",
+                        )
+                    },
+                )
                 if not uploaded.ok:
                     return await _again(request, dossier, uploaded.detail, uploaded.status)
                 attachment_ids.append(uploaded.body["id"])
-            answers.append({"document_code": code, "attachment_ids": attachment_ids,
-                            "note": str(form.get(f"note_{code}") or "").strip()})
-        answer = await as_viewer(request, viewer, "POST", "dossier",
-                                 f"/api/v1/dossiers/{dossier_id}/supplement",
-                                 json={"answers": answers})
+            answers.append(
+                {
+                    "document_code": code,
+                    "attachment_ids": attachment_ids,
+                    "note": str(form.get(f"note_{code}") or "").strip(),
+                }
+            )
+        answer = await as_viewer(
+            request,
+            viewer,
+            "POST",
+            "dossier",
+            f"/api/v1/dossiers/{dossier_id}/supplement",
+            json={"answers": answers},
+        )
     except ServiceDownError as down:
         return await render(request, "supplement.html", {"service_down": down.message}, 503)
     if not answer.ok:
@@ -80,8 +100,12 @@ async def supplement(request: Request, dossier_id: UUID) -> Response:
 
 
 async def _again(request: Request, dossier: dict[str, Any], error: str, status: int) -> Response:
-    return await render(request, "supplement.html", {
-        "d": dossier, "s": dossier["supplements"][-1], "error": error}, status)
+    return await render(
+        request,
+        "supplement.html",
+        {"d": dossier, "s": dossier["supplements"][-1], "error": error},
+        status,
+    )
 
 
 @router.post("/ho-so/{dossier_id}/rut")
@@ -92,14 +116,31 @@ async def withdraw(request: Request, dossier_id: UUID) -> Response:
     form = await request.form()
     if csrf_ok(request, str(form.get("csrf") or "")):
         try:
-            answer = await as_viewer(request, viewer, "POST", "dossier",
-                                     f"/api/v1/dossiers/{dossier_id}/withdraw",
-                                     json={"reason": str(form.get("reason") or "").strip()})
+            answer = await as_viewer(
+                request,
+                viewer,
+                "POST",
+                "dossier",
+                f"/api/v1/dossiers/{dossier_id}/withdraw",
+                json={"reason": str(form.get("reason") or "").strip()},
+            )
         except ServiceDownError as down:
-            return await render(request, "message.html", {
-                "title": "Chưa rút được hồ sơ", "message": down.message}, 503)
+            return await render(
+                request,
+                "message.html",
+                {"title": "Chưa rút được hồ sơ", "message": down.message},
+                503,
+            )
         if not answer.ok:
-            return await render(request, "message.html", {
-                "title": "Chưa rút được hồ sơ", "message": answer.detail,
-                "link": f"/ho-so/{dossier_id}", "link_label": "Quay lại hồ sơ"}, answer.status)
+            return await render(
+                request,
+                "message.html",
+                {
+                    "title": "Chưa rút được hồ sơ",
+                    "message": answer.detail,
+                    "link": f"/ho-so/{dossier_id}",
+                    "link_label": "Quay lại hồ sơ",
+                },
+                answer.status,
+            )
     return redirect(request, f"/ho-so/{dossier_id}")

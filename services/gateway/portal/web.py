@@ -79,8 +79,12 @@ async def render(
 ) -> Response:
     portal = portal_of(request)
     viewer = await portal.viewer(request)
-    values = {"viewer": viewer, "csrf": csrf_token(request), "path": request.url.path,
-              "unread": await _unread(portal, viewer) if viewer and viewer.is_citizen else 0}
+    values = {
+        "viewer": viewer,
+        "csrf": csrf_token(request),
+        "path": request.url.path,
+        "unread": await _unread(portal, viewer) if viewer and viewer.is_citizen else 0,
+    }
     values.update(context or {})
     response = templates.TemplateResponse(
         request, template, values, status_code=status, headers={"Cache-Control": "no-store"}
@@ -92,8 +96,12 @@ async def _unread(portal: Portal, viewer: Viewer) -> int:
     """The bell's first count (the page's script then follows the live stream)."""
     try:
         answer = await portal.services.call(
-            "GET", "notify", "/api/v1/notifications", caller=viewer.headers(),
-            params={"unread": "true", "limit": 1})
+            "GET",
+            "notify",
+            "/api/v1/notifications",
+            caller=viewer.headers(),
+            params={"unread": "true", "limit": 1},
+        )
     except ServiceDownError:
         return 0
     return int(answer.body.get("unread") or 0) if answer.ok and isinstance(answer.body, dict) else 0

@@ -38,8 +38,13 @@ def serving(app: ASGIApp) -> Iterator[str]:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     server = uvicorn.Server(
-        uvicorn.Config(app, log_config=None, log_level="warning", timeout_graceful_shutdown=1,
-                       proxy_headers=False)  # as the gateway's main() runs
+        uvicorn.Config(
+            app,
+            log_config=None,
+            log_level="warning",
+            timeout_graceful_shutdown=1,
+            proxy_headers=False,
+        )  # as the gateway's main() runs
     )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

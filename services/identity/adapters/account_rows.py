@@ -38,8 +38,15 @@ COLUMNS: dict[str, Path] = {
 }
 # Bookkeeping, changed without a version or an event (login counters, rehash). Every
 # other column, and ``data``, changes only with the version, so a version check covers it.
-QUIET = frozenset({"password_hash", "login_failures", "login_not_before",
-                   "login_locked_at_failures", "last_login_at"})
+QUIET = frozenset(
+    {
+        "password_hash",
+        "login_failures",
+        "login_not_before",
+        "login_locked_at_failures",
+        "last_login_at",
+    }
+)
 _TOP = frozenset(path[0] for path in COLUMNS.values())
 DATE_TAG = "$date"
 
@@ -84,8 +91,12 @@ def _put(doc: Doc, path: Path, value: Any) -> None:
     doc[leaf] = value
 
 
-def apply(doc: Doc, set_: dict[str, Any] | None = None, unset: Iterable[str] = (),
-          push: dict[str, Any] | None = None) -> Doc:
+def apply(
+    doc: Doc,
+    set_: dict[str, Any] | None = None,
+    unset: Iterable[str] = (),
+    push: dict[str, Any] | None = None,
+) -> Doc:
     """A copy of ``doc`` with the dotted paths of ``set_`` set, of ``unset`` removed and
     the values of ``push`` appended to the lists at their paths."""
     out = copy.deepcopy(doc)
@@ -111,7 +122,7 @@ def touched(dotted_paths: Iterable[str]) -> tuple[list[str], bool]:
         if path[0] not in _TOP:
             data = True
             continue
-        hit = [c for c, p in COLUMNS.items() if p[:len(path)] == path]  # a column or a group
+        hit = [c for c, p in COLUMNS.items() if p[: len(path)] == path]  # a column or a group
         if not hit:
             raise ValueError(f"no column holds {dotted!r}")
         columns += [c for c in hit if c not in columns]

@@ -14,8 +14,9 @@ MIN_TIME_COST = 2
 
 
 class Argon2Hasher:
-    def __init__(self, memory_kib: int = MIN_MEMORY_KIB, time_cost: int = MIN_TIME_COST,
-                 parallelism: int = 1) -> None:
+    def __init__(
+        self, memory_kib: int = MIN_MEMORY_KIB, time_cost: int = MIN_TIME_COST, parallelism: int = 1
+    ) -> None:
         if memory_kib < MIN_MEMORY_KIB or time_cost < MIN_TIME_COST or parallelism < 1:
             raise ValueError("argon2id parameters below OWASP's minimum")
         self._hasher = PasswordHasher(

@@ -50,7 +50,8 @@ class SigningKey:
 
 def _write_private(path: Path, key: Ed25519PrivateKey) -> None:
     pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -109,5 +110,9 @@ class TokenIssuer:
             "agency": account.get("agency_code"),
             "officer_roles": list(account.get("officer_roles", [])),
         }
-        return jwt.encode(claims, key.private, algorithm="EdDSA",
-                          headers={"kid": key.kid, "typ": ACCESS_TOKEN_TYPE})
+        return jwt.encode(
+            claims,
+            key.private,
+            algorithm="EdDSA",
+            headers={"kid": key.kid, "typ": ACCESS_TOKEN_TYPE},
+        )

@@ -53,8 +53,9 @@ def _guards(guard: dict[str, Any] | None) -> tuple[sql.Composable, list[Any]]:
     columns, data = touched(guard or {})
     if data or len(columns) != len(guard or {}):
         raise ValueError(f"guards name single columns only: {guard}")
-    clauses = [sql.SQL(" AND {} IS NOT DISTINCT FROM %s").format(sql.Identifier(c))
-               for c in columns]
+    clauses = [
+        sql.SQL(" AND {} IS NOT DISTINCT FROM %s").format(sql.Identifier(c)) for c in columns
+    ]
     return sql.Composed(clauses), list((guard or {}).values())
 
 
@@ -75,20 +76,23 @@ class AccountStore:
         async with self.pool.connection() as conn:
             await conn.execute("SELECT 1")
 
-    def _events(self, account_id: str, first: int, changes: list[Change], actor: Actor,
-                now: datetime) -> list[IntegrationEvent]:
+    def _events(
+        self, account_id: str, first: int, changes: list[Change], actor: Actor, now: datetime
+    ) -> list[IntegrationEvent]:
         return [
             identity_event(account_id, first + i, c.type, c.data, actor, now, correlation_id.get())
             for i, c in enumerate(changes)
         ]
 
-    async def insert(self, account: Doc, changes: list[Change], actor: Actor,
-                     now: datetime) -> None:
+    async def insert(
+        self, account: Doc, changes: list[Change], actor: Actor, now: datetime
+    ) -> None:
         row = to_row({**account, "version": len(changes)})
         row["data"] = Jsonb(row["data"])
         query = sql.SQL("INSERT INTO accounts ({}) VALUES ({})").format(
             sql.SQL(", ").join(map(sql.Identifier, row)),
-            sql.SQL(", ").join(sql.Placeholder() * len(row)))
+            sql.SQL(", ").join(sql.Placeholder() * len(row)),
+        )
         try:
             async with self.pool.connection() as conn, conn.transaction():
                 await conn.execute(query, list(row.values()))
@@ -123,17 +127,20 @@ class AccountStore:
         values["version"] = version + len(changes)
         where, guarded = _guards(guard)
         query = sql.SQL("UPDATE accounts SET {} WHERE id = %s AND version = %s{}").format(
-            _assignments(values), where)
+            _assignments(values), where
+        )
         async with self.pool.connection() as conn, conn.transaction():
             cur = await conn.execute(query, [*values.values(), account["_id"], version, *guarded])
             if cur.rowcount != 1:
                 return False
-            await record_events(conn, self._events(account["_id"], version + 1, changes,
-                                                   actor, now))
+            await record_events(
+                conn, self._events(account["_id"], version + 1, changes, actor, now)
+            )
         return True
 
-    async def set_quietly(self, account_id: str, set_: dict[str, Any],
-                          guard: dict[str, Any] | None = None) -> bool:
+    async def set_quietly(
+        self, account_id: str, set_: dict[str, Any], guard: dict[str, Any] | None = None
+    ) -> bool:
         """A change that is bookkeeping, not history (login counters, rehash): only the
         columns of :data:`QUIET`, each written on its own."""
         columns, data = touched(set_)
@@ -143,7 +150,8 @@ class AccountStore:
         values = {c: row[c] for c in columns}
         where, guarded = _guards(guard)
         query = sql.SQL("UPDATE accounts SET {} WHERE id = %s{}").format(
-            _assignments(values), where)
+            _assignments(values), where
+        )
         async with self.pool.connection() as conn:
             cur = await conn.execute(query, [*values.values(), account_id, *guarded])
         return cur.rowcount == 1
@@ -153,7 +161,9 @@ class AccountStore:
         async with self.pool.connection() as conn:
             cur = await conn.execute(
                 "UPDATE accounts SET login_failures = login_failures + %s WHERE id = %s"
-                " RETURNING login_failures", (step, account_id))
+                " RETURNING login_failures",
+                (step, account_id),
+            )
             row = await cur.fetchone()
         return int(row["login_failures"]) if row else 1
 
@@ -178,32 +188,49 @@ class AccountStore:
             cur = await conn.execute(
                 "SELECT id, status, data->'profile'->>'full_name' AS full_name,"
                 " data->'officer_roles' AS officer_roles FROM accounts"
-                " WHERE kind = 'officer' AND agency_code = %s LIMIT %s", (agency_code, limit))
+                " WHERE kind = 'officer' AND agency_code = %s LIMIT %s",
+                (agency_code, limit),
+            )
             rows = await cur.fetchall()
-        return [{"_id": r["id"], "status": r["status"],
-                 "profile": {"full_name": r["full_name"] or ""},
-                 "officer_roles": r["officer_roles"] or []} for r in rows]
+        return [
+            {
+                "_id": r["id"],
+                "status": r["status"],
+                "profile": {"full_name": r["full_name"] or ""},
+                "officer_roles": r["officer_roles"] or [],
+            }
+            for r in rows
+        ]
 
     # sessions ----------------------------------------------------------------------------
 
     async def open_session(self, session: Doc, now: datetime) -> None:
         """Store a new session; the account's sessions that can no longer refresh go."""
         async with self.pool.connection() as conn, conn.transaction():
-            await conn.execute("DELETE FROM sessions WHERE account_id = %s AND expires_at < %s",
-                               (session["account_id"], now))
+            await conn.execute(
+                "DELETE FROM sessions WHERE account_id = %s AND expires_at < %s",
+                (session["account_id"], now),
+            )
             await conn.execute(
                 "INSERT INTO sessions (id, account_id, token_hash, created_at, expires_at)"
                 " VALUES (%s, %s, %s, %s, %s)",
-                (session["id"], session["account_id"], session["token_hash"],
-                 session["created_at"], session["expires_at"]))
+                (
+                    session["id"],
+                    session["account_id"],
+                    session["token_hash"],
+                    session["created_at"],
+                    session["expires_at"],
+                ),
+            )
 
     async def session(self, session_id: str) -> Doc | None:
         async with self.pool.connection() as conn:
             cur = await conn.execute("SELECT * FROM sessions WHERE id = %s", (session_id,))
             return await cur.fetchone()
 
-    async def rotate_session(self, session_id: str, presented: str, new_hash: str,
-                             now: datetime) -> bool:
+    async def rotate_session(
+        self, session_id: str, presented: str, new_hash: str, now: datetime
+    ) -> bool:
         """Replace the session's token hash iff it is still ``presented`` and the session
         is not revoked; False if a concurrent refresh won."""
         async with self.pool.connection() as conn:
@@ -211,26 +238,35 @@ class AccountStore:
                 "UPDATE sessions SET token_hash = %s, rotated_at = %s,"
                 " previous_hashes = array_append(previous_hashes, token_hash)"
                 " WHERE id = %s AND token_hash = %s AND revoked_at IS NULL",
-                (new_hash, now, session_id, presented))
+                (new_hash, now, session_id, presented),
+            )
         return cur.rowcount == 1
 
-    async def revoke_sessions(self, now: datetime, *, account_id: str | None = None,
-                              session_id: str | None = None, keep: str | None = None) -> int:
+    async def revoke_sessions(
+        self,
+        now: datetime,
+        *,
+        account_id: str | None = None,
+        session_id: str | None = None,
+        keep: str | None = None,
+    ) -> int:
         """Revoke one session, or an account's sessions but ``keep``; how many ended."""
         if (account_id is None) == (session_id is None):
             raise ValueError("revoke one session or one account's sessions")
         column = "account_id" if account_id is not None else "id"
-        query = sql.SQL("UPDATE sessions SET revoked_at = %s WHERE {} = %s"
-                        " AND revoked_at IS NULL AND id IS DISTINCT FROM %s").format(
-            sql.Identifier(column))
+        query = sql.SQL(
+            "UPDATE sessions SET revoked_at = %s WHERE {} = %s"
+            " AND revoked_at IS NULL AND id IS DISTINCT FROM %s"
+        ).format(sql.Identifier(column))
         async with self.pool.connection() as conn:
             cur = await conn.execute(query, (now, account_id or session_id, keep))
         return cur.rowcount
 
     # client-address and per-key counters -------------------------------------------------
 
-    async def count_in_window(self, key: str, now: datetime, window_seconds: int,
-                              increment: int = 1) -> int:
+    async def count_in_window(
+        self, key: str, now: datetime, window_seconds: int, increment: int = 1
+    ) -> int:
         """Add ``increment`` to ``key``'s count in its current fixed window (one that
         started ``window_seconds`` or more ago is over: the count starts again); return
         the count. One atomic statement; ``increment=0`` only reads."""
@@ -239,7 +275,8 @@ class AccountStore:
                 cur = await conn.execute(
                     "SELECT count FROM throttle WHERE key = %s"
                     " AND window_start > %s - make_interval(secs => %s)",
-                    (key, now, float(window_seconds)))
+                    (key, now, float(window_seconds)),
+                )
             else:
                 cur = await conn.execute(
                     "INSERT INTO throttle AS t (key, window_start, count) VALUES (%s, %s, %s)"
@@ -250,8 +287,9 @@ class AccountStore:
                     " window_start = CASE WHEN t.window_start <= EXCLUDED.window_start"
                     "   - make_interval(secs => %s) THEN EXCLUDED.window_start"
                     "   ELSE t.window_start END"
-                    " RETURNING count", (key, now, increment, float(window_seconds),
-                                            float(window_seconds)))
+                    " RETURNING count",
+                    (key, now, increment, float(window_seconds), float(window_seconds)),
+                )
             row = await cur.fetchone()
         return int(row["count"]) if row else 0
 
@@ -262,6 +300,7 @@ class AccountStore:
             await conn.execute("DELETE FROM captchas_used WHERE expires_at < %s", (now,))
             cur = await conn.execute(
                 "INSERT INTO captchas_used (nonce, expires_at) VALUES (%s, %s)"
-                " ON CONFLICT DO NOTHING", (nonce, expires_at))
+                " ON CONFLICT DO NOTHING",
+                (nonce, expires_at),
+            )
         return cur.rowcount == 1
-

@@ -46,10 +46,16 @@ def account_indexes() -> list[tuple[str, list[str], dict[str, Any]]]:
     """(name, columns, options): the officer directory and the two emailed tokens."""
     return [
         ("accounts_kind_agency", ["kind", "agency_code"], {}),
-        ("accounts_activation_token", ["activation_token_hash"],
-         {"postgresql_where": sa.text("activation_token_hash IS NOT NULL")}),
-        ("accounts_reset_token", ["reset_token_hash"],
-         {"postgresql_where": sa.text("reset_token_hash IS NOT NULL")}),
+        (
+            "accounts_activation_token",
+            ["activation_token_hash"],
+            {"postgresql_where": sa.text("activation_token_hash IS NOT NULL")},
+        ),
+        (
+            "accounts_reset_token",
+            ["reset_token_hash"],
+            {"postgresql_where": sa.text("reset_token_hash IS NOT NULL")},
+        ),
     ]
 
 
@@ -58,8 +64,12 @@ def session_columns() -> list[Any]:
         sa.Column("id", sa.Text, primary_key=True),
         sa.Column("account_id", sa.Text, nullable=False),
         sa.Column("token_hash", sa.Text, nullable=False),
-        sa.Column("previous_hashes", ARRAY(sa.Text), nullable=False,
-                  server_default=sa.text("'{}'::text[]")),
+        sa.Column(
+            "previous_hashes",
+            ARRAY(sa.Text),
+            nullable=False,
+            server_default=sa.text("'{}'::text[]"),
+        ),
         sa.Column("created_at", TS, nullable=False),
         sa.Column("expires_at", TS, nullable=False),
         sa.Column("rotated_at", TS),

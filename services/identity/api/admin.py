@@ -25,10 +25,18 @@ class StaffIn(BaseModel):
 
 @router.post("", status_code=201)
 async def create(body: StaffIn, actor: CurrentActor, ctx: Ctx) -> dict[str, Any]:
-    account_id = await staff.create_staff(ctx, actor, staff.StaffAccount(
-        kind=body.kind, email=body.email, full_name=body.full_name, password=body.password,
-        agency_code=body.agency_code, officer_roles=tuple(body.officer_roles),
-    ))
+    account_id = await staff.create_staff(
+        ctx,
+        actor,
+        staff.StaffAccount(
+            kind=body.kind,
+            email=body.email,
+            full_name=body.full_name,
+            password=body.password,
+            agency_code=body.agency_code,
+            officer_roles=tuple(body.officer_roles),
+        ),
+    )
     return {"id": account_id, "kind": body.kind, "status": "active"}
 
 
@@ -37,14 +45,12 @@ class StatusIn(BaseModel):
 
 
 @router.post("/{account_id}/disable")
-async def disable(account_id: str, body: StatusIn, actor: CurrentActor,
-                  ctx: Ctx) -> dict[str, Any]:
+async def disable(account_id: str, body: StatusIn, actor: CurrentActor, ctx: Ctx) -> dict[str, Any]:
     status = await staff.set_enabled(ctx, actor, account_id, False, body.reason)
     return {"id": account_id, "status": status}
 
 
 @router.post("/{account_id}/enable")
-async def enable(account_id: str, body: StatusIn, actor: CurrentActor,
-                 ctx: Ctx) -> dict[str, Any]:
+async def enable(account_id: str, body: StatusIn, actor: CurrentActor, ctx: Ctx) -> dict[str, Any]:
     status = await staff.set_enabled(ctx, actor, account_id, True, body.reason)
     return {"id": account_id, "status": status}

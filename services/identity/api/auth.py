@@ -73,21 +73,35 @@ async def _limit(ctx: Ctx, key: str, per_hour: int) -> None:
 @router.post("/register", status_code=201)
 async def register(body: RegisterIn, ctx: Ctx, address: ClientAddress) -> dict[str, Any]:
     await _limit(ctx, f"register-ip:{address}", 30)
-    account_id = await registration.register(ctx, registration.Registration(
-        kind=body.kind, email=body.email, password=body.password, full_name=body.full_name,
-        phone=body.phone, national_id=body.national_id, date_of_birth=body.date_of_birth,
-        address=body.address,
-        organisation=body.organisation.model_dump() if body.organisation else None,
-    ))
-    return {"id": account_id, "status": "pending",
-            "detail": "Đăng ký thành công. Vui lòng mở thư điện tử để kích hoạt tài khoản."}
+    account_id = await registration.register(
+        ctx,
+        registration.Registration(
+            kind=body.kind,
+            email=body.email,
+            password=body.password,
+            full_name=body.full_name,
+            phone=body.phone,
+            national_id=body.national_id,
+            date_of_birth=body.date_of_birth,
+            address=body.address,
+            organisation=body.organisation.model_dump() if body.organisation else None,
+        ),
+    )
+    return {
+        "id": account_id,
+        "status": "pending",
+        "detail": "Đăng ký thành công. Vui lòng mở thư điện tử để kích hoạt tài khoản.",
+    }
 
 
 @router.post("/activate")
 async def activate(body: TokenIn, ctx: Ctx) -> dict[str, Any]:
     account_id = await registration.activate(ctx, body.token)
-    return {"id": account_id, "status": "active",
-            "detail": "Tài khoản đã được kích hoạt. Bạn có thể đăng nhập."}
+    return {
+        "id": account_id,
+        "status": "active",
+        "detail": "Tài khoản đã được kích hoạt. Bạn có thể đăng nhập.",
+    }
 
 
 @router.post("/activation/resend", status_code=202)
@@ -98,8 +112,9 @@ async def resend(body: EmailIn, ctx: Ctx, address: ClientAddress) -> dict[str, s
 
 
 @router.post("/login")
-async def login(body: LoginIn, ctx: Ctx, address: ClientAddress,
-                response: Response) -> dict[str, Any]:
+async def login(
+    body: LoginIn, ctx: Ctx, address: ClientAddress, response: Response
+) -> dict[str, Any]:
     response.headers["Cache-Control"] = "no-store"
     tokens = await sessions.login(ctx, body.email, body.password, address)
     return tokens.body()
@@ -121,8 +136,11 @@ async def logout(body: RefreshIn, ctx: Ctx) -> Response:
 async def captcha(ctx: Ctx, response: Response) -> dict[str, str]:
     response.headers["Cache-Control"] = "no-store"
     challenge = new_challenge(ctx.captcha_key, ctx.clock())
-    return {"captcha_token": challenge.token, "question": challenge.question,
-            "expires_at": challenge.expires_at.isoformat()}
+    return {
+        "captcha_token": challenge.token,
+        "question": challenge.question,
+        "expires_at": challenge.expires_at.isoformat(),
+    }
 
 
 @router.post("/password/forgot", status_code=202)

@@ -16,7 +16,8 @@ router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 
 @router.get("")
 async def agency_staff(
-    actor: CurrentActor, ctx: Ctx,
+    actor: CurrentActor,
+    ctx: Ctx,
     agency_code: Annotated[str | None, Query(max_length=40)] = None,
 ) -> dict[str, Any]:
     """Staff of ``agency_code`` (the caller's own agency when omitted), active first,

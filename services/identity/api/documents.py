@@ -31,10 +31,18 @@ async def add_document(
     issuer: Annotated[str | None, Form(max_length=300)] = None,
 ) -> dict[str, Any]:
     data = await file.read(ctx.settings.max_document_bytes + 1)
-    return await documents.add_document(ctx, actor.id, documents.NewDocument(
-        type=type, number=number, issued_on=issued_on, issuer=issuer,
-        file_name=file.filename or "tep", data=data,
-    ))
+    return await documents.add_document(
+        ctx,
+        actor.id,
+        documents.NewDocument(
+            type=type,
+            number=number,
+            issued_on=issued_on,
+            issuer=issuer,
+            file_name=file.filename or "tep",
+            data=data,
+        ),
+    )
 
 
 @router.get("/{document_id}")
@@ -45,10 +53,14 @@ async def get_document(document_id: str, actor: CurrentActor, ctx: Ctx) -> dict[
 @router.get("/{document_id}/file")
 async def get_file(document_id: str, actor: CurrentActor, ctx: Ctx) -> Response:
     doc, data = await documents.document_file(ctx, actor.id, document_id)
-    return Response(data, media_type=doc["file"]["content_type"], headers={
-        "Content-Disposition": content_disposition(doc["file"]["name"]),
-        "Cache-Control": "private, no-store",
-    })
+    return Response(
+        data,
+        media_type=doc["file"]["content_type"],
+        headers={
+            "Content-Disposition": content_disposition(doc["file"]["name"]),
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @router.delete("/{document_id}", status_code=204)

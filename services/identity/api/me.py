@@ -57,10 +57,12 @@ async def patch_me(body: ProfilePatch, actor: CurrentActor, ctx: Ctx) -> dict[st
 
 
 @router.post("/api/v1/me/password", status_code=204)
-async def change_password(body: PasswordChange, request: Request, actor: CurrentActor,
-                          ctx: Ctx) -> Response:
-    await passwords.change_password(ctx, actor.id, body.current_password, body.new_password,
-                                    await _session_of(request))
+async def change_password(
+    body: PasswordChange, request: Request, actor: CurrentActor, ctx: Ctx
+) -> Response:
+    await passwords.change_password(
+        ctx, actor.id, body.current_password, body.new_password, await _session_of(request)
+    )
     return Response(status_code=204)
 
 

@@ -30,9 +30,7 @@ class LinkSealer:
 
     def __init__(self, configured: str | None, key_file: Path) -> None:
         self.key_file = key_file
-        self._key: X25519PublicKey | None = (
-            public_key_from_text(configured) if configured else None
-        )
+        self._key: X25519PublicKey | None = public_key_from_text(configured) if configured else None
 
     def seal(self, link: str, account_id: str) -> str:
         if self._key is None:

@@ -45,6 +45,8 @@ async def agency_staff(ctx: Identity, actor: Actor, agency_code: str | None) -> 
     if not may_read_staff(actor, code):
         raise NotAllowedError()
     accounts = await ctx.store.staff_of(code)
-    items = sorted((staff_entry(a) for a in accounts),
-                   key=lambda s: (not s["active"], s["full_name"].casefold(), s["id"]))
+    items = sorted(
+        (staff_entry(a) for a in accounts),
+        key=lambda s: (not s["active"], s["full_name"].casefold(), s["id"]),
+    )
     return {"agency_code": code, "items": items}

@@ -27,10 +27,18 @@ from services.identity.domain.validation import check_name, nfc
 from shared.blobstore import check_blob
 
 # Vietnamese labels live in docs/api.md and the portal; codes are stable.
-DOCUMENT_TYPES = frozenset({
-    "cccd", "ho_chieu", "giay_khai_sinh", "giay_phep_lai_xe", "so_ho_khau",
-    "bang_tot_nghiep", "giay_chung_nhan_dang_ky_doanh_nghiep", "khac",
-})
+DOCUMENT_TYPES = frozenset(
+    {
+        "cccd",
+        "ho_chieu",
+        "giay_khai_sinh",
+        "giay_phep_lai_xe",
+        "so_ho_khau",
+        "bang_tot_nghiep",
+        "giay_chung_nhan_dang_ky_doanh_nghiep",
+        "khac",
+    }
+)
 MAX_DOCUMENTS = 100
 
 
@@ -69,17 +77,31 @@ async def add_document(ctx: Identity, account_id: str, new: NewDocument) -> dict
     info = check_blob(new.data, max_bytes=ctx.settings.max_document_bytes)  # BlobError
     sha256 = ctx.blobs.put(new.data)
     doc = {
-        "id": str(uuid.uuid4()), "type": new.type, "number": number,
+        "id": str(uuid.uuid4()),
+        "type": new.type,
+        "number": number,
         "issued_on": new.issued_on.isoformat() if new.issued_on else None,
         "issuer": check_name("issuer", new.issuer, 300) if new.issuer else None,
-        "file": {"name": nfc(new.file_name)[:255] or "tep", "content_type": info.content_type,
-                 "size": info.size, "sha256": sha256},
+        "file": {
+            "name": nfc(new.file_name)[:255] or "tep",
+            "content_type": info.content_type,
+            "size": info.size,
+            "sha256": sha256,
+        },
         "added_at": ctx.clock(),
     }
-    event = {"account_id": account_id, "document_id": doc["id"],
-             **{k: doc[k] for k in ("type", "number", "issued_on", "issuer", "file")}}
-    done = await ctx.store.update(account, [Change("document_added", event)],
-                                  account_actor(account), ctx.clock(), push={"documents": doc})
+    event = {
+        "account_id": account_id,
+        "document_id": doc["id"],
+        **{k: doc[k] for k in ("type", "number", "issued_on", "issuer", "file")},
+    }
+    done = await ctx.store.update(
+        account,
+        [Change("document_added", event)],
+        account_actor(account),
+        ctx.clock(),
+        push={"documents": doc},
+    )
     if not done:
         raise ConcurrentChangeError()
     return _public(doc)
@@ -98,8 +120,9 @@ async def get_document(ctx: Identity, account_id: str, document_id: str) -> dict
     raise DocumentNotFoundError()
 
 
-async def document_file(ctx: Identity, account_id: str,
-                        document_id: str) -> tuple[dict[str, Any], bytes]:
+async def document_file(
+    ctx: Identity, account_id: str, document_id: str
+) -> tuple[dict[str, Any], bytes]:
     doc = await get_document(ctx, account_id, document_id)
     return doc, ctx.blobs.get(doc["file"]["sha256"])
 
@@ -111,9 +134,11 @@ async def remove_document(ctx: Identity, account_id: str, document_id: str) -> N
         raise DocumentNotFoundError()
     # The whole list is rewritten, guarded by the version the account was read at.
     done = await ctx.store.update(
-        account, [Change("document_removed", {"account_id": account_id,
-                                              "document_id": document_id})],
-        account_actor(account), ctx.clock(), set_={"documents": kept},
+        account,
+        [Change("document_removed", {"account_id": account_id, "document_id": document_id})],
+        account_actor(account),
+        ctx.clock(),
+        set_={"documents": kept},
     )
     if not done:
         raise DocumentNotFoundError()

@@ -25,12 +25,16 @@ RESET_PATH = "/dat-lai-mat-khau"
 
 
 def _context_words(account: dict[str, Any]) -> list[str]:
-    return [account["email_key"].split("@")[0], account["email_key"],
-            account.get("profile", {}).get("national_id", "")]
+    return [
+        account["email_key"].split("@")[0],
+        account["email_key"],
+        account.get("profile", {}).get("national_id", ""),
+    ]
 
 
-async def change_password(ctx: Identity, account_id: str, current: str, new: str,
-                          keep_session: str | None) -> None:
+async def change_password(
+    ctx: Identity, account_id: str, current: str, new: str, keep_session: str | None
+) -> None:
     account = await ctx.store.by_id(account_id)
     if account is None:
         raise AccountNotFoundError()
@@ -39,8 +43,10 @@ async def change_password(ctx: Identity, account_id: str, current: str, new: str
     password = ctx.policy.check(new, _context_words(account))
     now = ctx.clock()
     done = await ctx.store.update(
-        account, [Change("password_changed", {"account_id": account_id, "reason": "change"})],
-        account_actor(account), now,
+        account,
+        [Change("password_changed", {"account_id": account_id, "reason": "change"})],
+        account_actor(account),
+        now,
         set_={"password_hash": ctx.hasher.hash(password), "password_changed_at": now},
     )
     if not done:
@@ -48,8 +54,9 @@ async def change_password(ctx: Identity, account_id: str, current: str, new: str
     await revoke_sessions(ctx, now, account_id=account_id, keep=keep_session)
 
 
-async def forgot_password(ctx: Identity, email: str, captcha_token: str,
-                          captcha_answer: str) -> None:
+async def forgot_password(
+    ctx: Identity, email: str, captcha_token: str, captcha_answer: str
+) -> None:
     """Email a reset link if the account exists and is active. The caller answers the
     same whatever happens here, and the work done is nearly the same either way:
     one token minted and sealed, one counter written, at most one account update."""
@@ -72,15 +79,26 @@ async def forgot_password(ctx: Identity, email: str, captcha_token: str,
     if not allowed:
         return
     expires_at = now + timedelta(minutes=ctx.settings.reset_minutes)
-    change = Change("password_reset_requested", {
-        "account_id": account["_id"], "email": account["email"],
-        "full_name": account["profile"]["full_name"], "sealed_link": sealed,
-        "expires_at": expires_at.isoformat(),
-    })
-    await ctx.store.update(account, [change], system_actor(), now, set_={
-        "reset": {"token_hash": token_hash(token), "expires_at": expires_at},
-        "link_sends": sends,
-    })
+    change = Change(
+        "password_reset_requested",
+        {
+            "account_id": account["_id"],
+            "email": account["email"],
+            "full_name": account["profile"]["full_name"],
+            "sealed_link": sealed,
+            "expires_at": expires_at.isoformat(),
+        },
+    )
+    await ctx.store.update(
+        account,
+        [change],
+        system_actor(),
+        now,
+        set_={
+            "reset": {"token_hash": token_hash(token), "expires_at": expires_at},
+            "link_sends": sends,
+        },
+    )
 
 
 async def reset_password(ctx: Identity, token: str, new: str) -> None:
@@ -91,11 +109,17 @@ async def reset_password(ctx: Identity, token: str, new: str) -> None:
         raise InvalidLinkTokenError()
     password = ctx.policy.check(new, _context_words(account))
     done = await ctx.store.update(
-        account, [Change("password_changed", {"account_id": account["_id"], "reason": "reset"})],
-        system_actor(), now,
-        set_={"password_hash": ctx.hasher.hash(password), "password_changed_at": now,
-              "login": {"failures": 0}},
-        unset=["reset"], guard={"reset.token_hash": hashed},
+        account,
+        [Change("password_changed", {"account_id": account["_id"], "reason": "reset"})],
+        system_actor(),
+        now,
+        set_={
+            "password_hash": ctx.hasher.hash(password),
+            "password_changed_at": now,
+            "login": {"failures": 0},
+        },
+        unset=["reset"],
+        guard={"reset.token_hash": hashed},
     )
     if not done:
         raise InvalidLinkTokenError()

@@ -42,8 +42,9 @@ def _changes(ctx: Identity, account: dict[str, Any], patch: dict[str, Any]) -> d
     if birth is not None:
         out["date_of_birth"] = check_birth_date(birth, ctx.clock().date()).isoformat()
     birth_text = out.get("date_of_birth", profile.get("date_of_birth"))
-    if patch.get("national_id") is not None or ("date_of_birth" in out
-                                                and profile.get("national_id")):
+    if patch.get("national_id") is not None or (
+        "date_of_birth" in out and profile.get("national_id")
+    ):
         number = patch.get("national_id") or profile["national_id"]
         out["national_id"] = check_national_id(
             number, date.fromisoformat(birth_text) if birth_text else None
@@ -64,8 +65,10 @@ async def update_profile(ctx: Identity, account_id: str, patch: dict[str, Any]) 
     changed = _changes(ctx, account, patch)
     if changed:
         done = await ctx.store.update(
-            account, [Change("profile_updated", {"account_id": account_id, **changed})],
-            account_actor(account), ctx.clock(),
+            account,
+            [Change("profile_updated", {"account_id": account_id, **changed})],
+            account_actor(account),
+            ctx.clock(),
             set_={f"profile.{k}": v for k, v in changed.items()},
         )
         if not done:

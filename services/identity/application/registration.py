@@ -57,8 +57,7 @@ def organisation_profile(raw: dict[str, str]) -> dict[str, str]:
         "tax_code": check_tax_code(raw.get("tax_code", "")),
         "name": check_name("organisation.name", raw.get("name", ""), 300),
         "address": check_name("organisation.address", raw.get("address", ""), 500),
-        "representative": check_name("organisation.representative",
-                                     raw.get("representative", "")),
+        "representative": check_name("organisation.representative", raw.get("representative", "")),
     }
 
 
@@ -67,11 +66,16 @@ def activation_change(ctx: Identity, account: dict[str, Any]) -> tuple[Change, d
     token = new_token()
     expires = ctx.clock() + timedelta(hours=ctx.settings.activation_hours)
     sealed = ctx.sealer.seal(ctx.link(ACTIVATION_PATH, token), account["_id"])
-    change = Change("activation_requested", {
-        "account_id": account["_id"], "email": account["email"],
-        "full_name": account["profile"]["full_name"], "sealed_link": sealed,
-        "expires_at": expires.isoformat(),
-    })
+    change = Change(
+        "activation_requested",
+        {
+            "account_id": account["_id"],
+            "email": account["email"],
+            "full_name": account["profile"]["full_name"],
+            "sealed_link": sealed,
+            "expires_at": expires.isoformat(),
+        },
+    )
     return change, {"token_hash": token_hash(token), "expires_at": expires}
 
 
@@ -88,18 +92,29 @@ async def register(ctx: Identity, r: Registration) -> str:
     password = ctx.policy.check(r.password, context_words)
     now = ctx.clock()
     account: dict[str, Any] = {
-        "_id": str(uuid.uuid4()), "kind": str(r.kind), "email": email, "email_key": email_key,
-        "status": Status.PENDING.value, "profile": profile, "created_at": now,
-        "documents": [], "link_sends": [now],
+        "_id": str(uuid.uuid4()),
+        "kind": str(r.kind),
+        "email": email,
+        "email_key": email_key,
+        "status": Status.PENDING.value,
+        "profile": profile,
+        "created_at": now,
+        "documents": [],
+        "link_sends": [now],
     }
     activation, stored = activation_change(ctx, account)
     account["password_hash"] = ctx.hasher.hash(password)
     account["activation"] = stored
-    registered = Change("account_registered", {
-        "account_id": account["_id"], "kind": account["kind"], "email": email,
-        "full_name": profile["full_name"],
-        **({"organisation": profile["organisation"]} if "organisation" in profile else {}),
-    })
+    registered = Change(
+        "account_registered",
+        {
+            "account_id": account["_id"],
+            "kind": account["kind"],
+            "email": email,
+            "full_name": profile["full_name"],
+            **({"organisation": profile["organisation"]} if "organisation" in profile else {}),
+        },
+    )
     await ctx.store.insert(account, [registered, activation], system_actor(), now)
     return str(account["_id"])
 
@@ -107,13 +122,20 @@ async def register(ctx: Identity, r: Registration) -> str:
 async def activate(ctx: Identity, token: str) -> str:
     now = ctx.clock()
     account = await ctx.store.by_token("activation", token_hash(token))
-    if (account is None or account["status"] != Status.PENDING
-            or account["activation"]["expires_at"] <= now):
+    if (
+        account is None
+        or account["status"] != Status.PENDING
+        or account["activation"]["expires_at"] <= now
+    ):
         raise InvalidLinkTokenError()
     done = await ctx.store.update(
-        account, [Change("account_activated", {"account_id": account["_id"]})],
-        system_actor(), now, set_={"status": Status.ACTIVE.value, "activated_at": now},
-        unset=["activation"], guard={"activation.token_hash": token_hash(token)},
+        account,
+        [Change("account_activated", {"account_id": account["_id"]})],
+        system_actor(),
+        now,
+        set_={"status": Status.ACTIVE.value, "activated_at": now},
+        unset=["activation"],
+        guard={"activation.token_hash": token_hash(token)},
     )
     if not done:
         raise InvalidLinkTokenError()
@@ -142,5 +164,10 @@ async def resend_activation(ctx: Identity, email: str) -> None:
     if not allowed:
         return
     change, stored = activation_change(ctx, account)
-    await ctx.store.update(account, [change], system_actor(), ctx.clock(),
-                           set_={"activation": stored, "link_sends": sends})
+    await ctx.store.update(
+        account,
+        [change],
+        system_actor(),
+        ctx.clock(),
+        set_={"activation": stored, "link_sends": sends},
+    )

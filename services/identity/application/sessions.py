@@ -39,8 +39,10 @@ class Tokens:
 
     def body(self) -> dict[str, Any]:
         return {
-            "access_token": self.access_token, "token_type": "Bearer",
-            "expires_in": self.expires_in, "refresh_token": self.refresh_token,
+            "access_token": self.access_token,
+            "token_type": "Bearer",
+            "expires_in": self.expires_in,
+            "refresh_token": self.refresh_token,
             "refresh_expires_in": self.refresh_expires_in,
         }
 
@@ -51,22 +53,26 @@ def _seconds_until(moment: datetime, now: datetime) -> int:
 
 async def _check_address(ctx: Identity, address: str, now: datetime) -> None:
     s = ctx.settings
-    failures = await ctx.store.count_in_window(f"login-ip:{address}", now,
-                                               s.address_window_seconds, increment=0)
+    failures = await ctx.store.count_in_window(
+        f"login-ip:{address}", now, s.address_window_seconds, increment=0
+    )
     if failures >= s.address_max_failures:
         raise TooManyRequestsError(s.address_window_seconds)
 
 
-async def _record_failure(ctx: Identity, account: dict[str, Any] | None, attempt: int,
-                          address: str, now: datetime) -> None:
-    await ctx.store.count_in_window(f"login-ip:{address}", now,
-                                    ctx.settings.address_window_seconds)
+async def _record_failure(
+    ctx: Identity, account: dict[str, Any] | None, attempt: int, address: str, now: datetime
+) -> None:
+    await ctx.store.count_in_window(f"login-ip:{address}", now, ctx.settings.address_window_seconds)
     if account is not None:
         wait, locked = ctx.throttle.wait_after(attempt)
-        await ctx.store.set_quietly(account["_id"], {
-            "login.not_before": now + timedelta(seconds=wait),
-            **({"login.locked_at_failures": attempt} if locked else {}),
-        })
+        await ctx.store.set_quietly(
+            account["_id"],
+            {
+                "login.not_before": now + timedelta(seconds=wait),
+                **({"login.locked_at_failures": attempt} if locked else {}),
+            },
+        )
 
 
 async def _admit(ctx: Identity, account: dict[str, Any], now: datetime) -> int:
@@ -93,13 +99,21 @@ async def open_session(ctx: Identity, account: dict[str, Any], now: datetime) ->
     session_id = str(uuid.uuid4())
     secret = new_token()
     expires = now + ctx.refresh_ttl
-    await ctx.store.open_session({
-        "id": session_id, "account_id": account["_id"], "token_hash": token_hash(secret),
-        "created_at": now, "expires_at": expires,
-    }, now)
+    await ctx.store.open_session(
+        {
+            "id": session_id,
+            "account_id": account["_id"],
+            "token_hash": token_hash(secret),
+            "created_at": now,
+            "expires_at": expires,
+        },
+        now,
+    )
     return Tokens(
-        ctx.issuer.access_token(account, session_id, now), f"{session_id}.{secret}",
-        int(ctx.issuer.access_ttl.total_seconds()), int(ctx.refresh_ttl.total_seconds()),
+        ctx.issuer.access_token(account, session_id, now),
+        f"{session_id}.{secret}",
+        int(ctx.issuer.access_ttl.total_seconds()),
+        int(ctx.refresh_ttl.total_seconds()),
     )
 
 
@@ -155,17 +169,25 @@ async def refresh(ctx: Identity, refresh_token: str) -> Tokens:
     if not await ctx.store.rotate_session(session_id, presented, token_hash(new_secret), now):
         raise InvalidRefreshTokenError()  # a concurrent refresh won
     return Tokens(
-        ctx.issuer.access_token(account, session_id, now), f"{session_id}.{new_secret}",
+        ctx.issuer.access_token(account, session_id, now),
+        f"{session_id}.{new_secret}",
         int(ctx.issuer.access_ttl.total_seconds()),
         _seconds_until(session["expires_at"], now),
     )
 
 
-async def revoke_sessions(ctx: Identity, now: datetime, *, account_id: str | None = None,
-                          session_id: str | None = None, keep: str | None = None) -> int:
+async def revoke_sessions(
+    ctx: Identity,
+    now: datetime,
+    *,
+    account_id: str | None = None,
+    session_id: str | None = None,
+    keep: str | None = None,
+) -> int:
     """End one session, or every session of an account except ``keep``."""
-    return await ctx.store.revoke_sessions(now, account_id=account_id, session_id=session_id,
-                                           keep=keep)
+    return await ctx.store.revoke_sessions(
+        now, account_id=account_id, session_id=session_id, keep=keep
+    )
 
 
 async def logout(ctx: Identity, refresh_token: str) -> None:

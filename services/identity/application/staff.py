@@ -41,8 +41,10 @@ def may_create(actor: Actor, new: StaffAccount) -> bool:
     if actor.role in ("admin", "system"):
         return True
     return (
-        actor.role == Kind.OFFICER and "agency_admin" in actor.officer_roles
-        and new.kind == Kind.OFFICER and new.agency_code == actor.agency
+        actor.role == Kind.OFFICER
+        and "agency_admin" in actor.officer_roles
+        and new.kind == Kind.OFFICER
+        and new.agency_code == actor.agency
     )
 
 
@@ -71,16 +73,29 @@ async def create_staff(ctx: Identity, actor: Actor, new: StaffAccount) -> str:
     password = ctx.policy.check(new.password, [email_key.split("@")[0], email_key])
     now = ctx.clock()
     account: dict[str, Any] = {
-        "_id": str(uuid.uuid4()), "kind": new.kind, "email": email, "email_key": email_key,
-        "status": Status.ACTIVE.value, "profile": {"full_name": full_name},
-        "password_hash": ctx.hasher.hash(password), "created_at": now, "activated_at": now,
-        "documents": [], "link_sends": [],
+        "_id": str(uuid.uuid4()),
+        "kind": new.kind,
+        "email": email,
+        "email_key": email_key,
+        "status": Status.ACTIVE.value,
+        "profile": {"full_name": full_name},
+        "password_hash": ctx.hasher.hash(password),
+        "created_at": now,
+        "activated_at": now,
+        "documents": [],
+        "link_sends": [],
         **({"agency_code": agency, "officer_roles": roles} if agency else {}),
     }
-    registered = Change("account_registered", {
-        "account_id": account["_id"], "kind": new.kind, "email": email, "full_name": full_name,
-        **({"agency_code": agency, "officer_roles": roles} if agency else {}),
-    })
+    registered = Change(
+        "account_registered",
+        {
+            "account_id": account["_id"],
+            "kind": new.kind,
+            "email": email,
+            "full_name": full_name,
+            **({"agency_code": agency, "officer_roles": roles} if agency else {}),
+        },
+    )
     activated = Change("account_activated", {"account_id": account["_id"]})
     await ctx.store.insert(account, [registered, activated], actor, now)
     return str(account["_id"])
@@ -94,20 +109,24 @@ def may_manage(actor: Actor, account: dict[str, Any]) -> bool:
     if actor.role in ("admin", "system"):
         return True
     return (
-        actor.role == Kind.OFFICER and "agency_admin" in actor.officer_roles
-        and account.get("kind") == Kind.OFFICER and account.get("agency_code") == actor.agency
+        actor.role == Kind.OFFICER
+        and "agency_admin" in actor.officer_roles
+        and account.get("kind") == Kind.OFFICER
+        and account.get("agency_code") == actor.agency
     )
 
 
-async def set_enabled(ctx: Identity, actor: Actor, account_id: str, enabled: bool,
-                      reason: str) -> str:
+async def set_enabled(
+    ctx: Identity, actor: Actor, account_id: str, enabled: bool, reason: str
+) -> str:
     """Disable an account (its sessions end, it can no longer log in) or enable it again;
     the event records who and why. Returns the account's status afterwards."""
     if actor.role not in ("admin", "system") and "agency_admin" not in actor.officer_roles:
         raise NotAllowedError()
     account = await ctx.store.by_id(account_id)
     foreign = actor.role not in ("admin", "system") and (
-        account is None or account.get("agency_code") != actor.agency)
+        account is None or account.get("agency_code") != actor.agency
+    )
     if account is None or foreign:
         raise AccountNotFoundError()  # an agency admin does not learn of other agencies' staff
     if not may_manage(actor, account):

@@ -41,7 +41,9 @@ def system_actor() -> Actor:
 
 def account_actor(account: dict[str, Any]) -> Actor:
     return Actor(
-        id=account["_id"], role=account["kind"], agency=account.get("agency_code"),
+        id=account["_id"],
+        role=account["kind"],
+        agency=account.get("agency_code"),
         officer_roles=tuple(account.get("officer_roles", ())),
     )
 

@@ -58,8 +58,9 @@ class RetryingMailer:
                 FAILED.inc()
                 if attempt == self.attempts:
                     raise DeliveryError(f"SMTP: {type(error).__name__}: {error}") from error
-                log.warning("SMTP failed, retrying", extra={"attempt": attempt,
-                                                            "error": str(error)})
+                log.warning(
+                    "SMTP failed, retrying", extra={"attempt": attempt, "error": str(error)}
+                )
                 await asyncio.sleep(self.backoff_seconds * 2 ** (attempt - 1))
             else:
                 SENT.inc()

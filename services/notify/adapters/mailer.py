@@ -34,8 +34,7 @@ def build_message(sender: str, to: str, email: Email, event_id: str) -> EmailMes
     message["Message-ID"] = message_id(event_id)
     message.set_content(email.body, charset="utf-8", cte="quoted-printable")
     if email.html is not None:
-        message.add_alternative(email.html, subtype="html", charset="utf-8",
-                                cte="quoted-printable")
+        message.add_alternative(email.html, subtype="html", charset="utf-8", cte="quoted-printable")
     return message
 
 
@@ -90,8 +89,14 @@ class SmtpMailer:
 
     async def send(self, to: str, email: Email, event_id: str) -> None:
         raw = flatten(build_message(self.sender, to, email, event_id))
-        await aiosmtplib.send(raw, sender=parseaddr(self.sender)[1], recipients=[to],
-                              hostname=self.host, port=self.port, timeout=10)
+        await aiosmtplib.send(
+            raw,
+            sender=parseaddr(self.sender)[1],
+            recipients=[to],
+            hostname=self.host,
+            port=self.port,
+            timeout=10,
+        )
 
     def connection(self) -> SmtpConnection:
         return SmtpConnection(self.host, self.port, self.sender)

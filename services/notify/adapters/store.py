@@ -36,8 +36,9 @@ def email_channel(schema: str) -> str:
     return f"motcua_email_{schema}"[:63]
 
 
-async def project(conn: Conn, table: str, key: str, version: int,
-                  values: Mapping[str, Any]) -> Row | None:
+async def project(
+    conn: Conn, table: str, key: str, version: int, values: Mapping[str, Any]
+) -> Row | None:
     """Version-guarded upsert of ``table``'s row ``key``, returning the row as it is now
     (written or not) in the same statement."""
     upsert = upsert_versioned_sql(table, "id", list(values))
@@ -72,21 +73,60 @@ ORDER BY p.audience, p.user_id
 """
 
 
-async def recipients(conn: Conn, *, owner: str | None, contact: str | None,
-                     agency: str | None, owners: bool, officers: bool) -> list[Row]:
+async def recipients(
+    conn: Conn,
+    *,
+    owner: str | None,
+    contact: str | None,
+    agency: str | None,
+    owners: bool,
+    officers: bool,
+) -> list[Row]:
     """The owner (the form's address, else the account's) and the agency's officers,
     each with their email preferences: one query."""
     if not (owners or officers):
         return []
-    cur = await conn.execute(RECIPIENTS, {"owner": owner, "contact": contact, "agency": agency,
-                                          "owners": owners, "officers": officers and bool(agency)})
+    cur = await conn.execute(
+        RECIPIENTS,
+        {
+            "owner": owner,
+            "contact": contact,
+            "agency": agency,
+            "owners": owners,
+            "officers": officers and bool(agency),
+        },
+    )
     return await cur.fetchall()
 
 
-COLUMNS = ("id", "source_id", "user_id", "kind", "title", "event_type", "subject", "code",
-           "created_at", "email_status", "email_to", "email_message")
-TYPES = ("text", "text", "text", "text", "text", "text", "text", "text", "timestamptz", "text",
-         "text", "text")
+COLUMNS = (
+    "id",
+    "source_id",
+    "user_id",
+    "kind",
+    "title",
+    "event_type",
+    "subject",
+    "code",
+    "created_at",
+    "email_status",
+    "email_to",
+    "email_message",
+)
+TYPES = (
+    "text",
+    "text",
+    "text",
+    "text",
+    "text",
+    "text",
+    "text",
+    "text",
+    "timestamptz",
+    "text",
+    "text",
+    "text",
+)
 # User ids per NOTIFY payload: PostgreSQL refuses payloads of 8000 bytes and more, and 100
 # ids of up to 79 bytes stay under it.
 CHUNK = 100
@@ -108,16 +148,18 @@ SELECT (SELECT count(*) FROM ins) AS new,
 """
 
 
-async def insert_entries(conn: Conn, rows: Sequence[Mapping[str, Any]], inbox: str,
-                         outbox: str) -> int:
+async def insert_entries(
+    conn: Conn, rows: Sequence[Mapping[str, Any]], inbox: str, outbox: str
+) -> int:
     """Insert the inbox rows not there yet and, in the same statement, NOTIFY the live
     streams of their users (``inbox``) and the email sender (``outbox``) when one of them
     has an email to send (both delivered at commit). Returns how many rows were new."""
     if not rows:
         return 0
     columns: list[list[Any]] = [[row.get(c) for row in rows] for c in COLUMNS]
-    columns[-1] = [None if m is None else json.dumps(m, ensure_ascii=False, default=str)
-                   for m in columns[-1]]
+    columns[-1] = [
+        None if m is None else json.dumps(m, ensure_ascii=False, default=str) for m in columns[-1]
+    ]
     cur = await conn.execute(INSERT, [*columns, inbox, outbox])
     row = await cur.fetchone()
     return int(row["new"]) if row else 0
@@ -148,14 +190,18 @@ async def release_emails(conn: Conn, entry_ids: list[str]) -> None:
         await conn.execute(
             "UPDATE notifications SET email_next_at = now(),"
             " email_attempts = greatest(email_attempts - 1, 0)"
-            " WHERE id = ANY(%s) AND email_status = 'pending'", (entry_ids,))
+            " WHERE id = ANY(%s) AND email_status = 'pending'",
+            (entry_ids,),
+        )
 
 
 async def mark_emails(conn: Conn, entry_ids: list[str], status: str) -> None:
     if entry_ids:
         await conn.execute(
             "UPDATE notifications SET email_status = %s, email_at = now(), email_next_at = NULL"
-            " WHERE id = ANY(%s) AND email_status = 'pending'", (status, entry_ids))
+            " WHERE id = ANY(%s) AND email_status = 'pending'",
+            (status, entry_ids),
+        )
 
 
 async def email_failed(conn: Conn, entry_id: str, error: str, retry_in: float | None) -> None:
@@ -165,12 +211,16 @@ async def email_failed(conn: Conn, entry_id: str, error: str, retry_in: float | 
         await conn.execute(
             "UPDATE notifications SET email_status = 'failed', email_error = %s,"
             " email_at = now(), email_next_at = NULL"
-            " WHERE id = %s AND email_status = 'pending'", (error, entry_id))
+            " WHERE id = %s AND email_status = 'pending'",
+            (error, entry_id),
+        )
     else:
         await conn.execute(
             "UPDATE notifications SET email_error = %s,"
             " email_next_at = now() + make_interval(secs => %s)"
-            " WHERE id = %s AND email_status = 'pending'", (error, retry_in, entry_id))
+            " WHERE id = %s AND email_status = 'pending'",
+            (error, retry_in, entry_id),
+        )
 
 
 async def retry_failed_emails(conn: Conn, outbox: str) -> int:
@@ -178,17 +228,38 @@ async def retry_failed_emails(conn: Conn, outbox: str) -> int:
     senders."""
     cur = await conn.execute(
         "UPDATE notifications SET email_status = 'pending', email_attempts = 0,"
-        " email_next_at = now(), email_at = NULL WHERE email_status = 'failed'")
+        " email_next_at = now(), email_at = NULL WHERE email_status = 'failed'"
+    )
     if cur.rowcount:
         await notify(conn, outbox)
     return cur.rowcount
 
 
-def entry_row(entry_id: str, source_id: str, user_id: str, notice_kind: str, title: str,
-              event_type: str, subject: str | None, code: str | None, at: datetime,
-              email_status: str, email_to: str | None = None,
-              email_message: Mapping[str, Any] | None = None) -> Row:
-    return {"id": entry_id, "source_id": source_id, "user_id": user_id, "kind": notice_kind,
-            "title": title, "event_type": event_type, "subject": subject, "code": code,
-            "created_at": at, "email_status": email_status, "email_to": email_to,
-            "email_message": email_message}
+def entry_row(
+    entry_id: str,
+    source_id: str,
+    user_id: str,
+    notice_kind: str,
+    title: str,
+    event_type: str,
+    subject: str | None,
+    code: str | None,
+    at: datetime,
+    email_status: str,
+    email_to: str | None = None,
+    email_message: Mapping[str, Any] | None = None,
+) -> Row:
+    return {
+        "id": entry_id,
+        "source_id": source_id,
+        "user_id": user_id,
+        "kind": notice_kind,
+        "title": title,
+        "event_type": event_type,
+        "subject": subject,
+        "code": code,
+        "created_at": at,
+        "email_status": email_status,
+        "email_to": email_to,
+        "email_message": email_message,
+    }

@@ -33,7 +33,8 @@ add_calendar_table(metadata)
 NOW = sa.text("now()")
 
 notifications = sa.Table(
-    "notifications", metadata,
+    "notifications",
+    metadata,
     sa.Column("id", sa.Text, primary_key=True),
     sa.Column("source_id", sa.Text, nullable=False),
     sa.Column("user_id", sa.Text, nullable=False),
@@ -55,16 +56,25 @@ notifications = sa.Table(
     sa.Column("email_attempts", sa.Integer, nullable=False, server_default="0"),
     sa.Column("email_next_at", sa.DateTime(timezone=True)),
     sa.Column("email_error", sa.Text),
-    sa.Index("notifications_email_due", "email_next_at",
-             postgresql_where=sa.text("email_status = 'pending'")),
+    sa.Index(
+        "notifications_email_due",
+        "email_next_at",
+        postgresql_where=sa.text("email_status = 'pending'"),
+    ),
     sa.Index("notifications_by_user", "user_id", sa.text("created_at DESC"), sa.text("id DESC")),
-    sa.Index("notifications_unread_by_user", "user_id", sa.text("created_at DESC"),
-             sa.text("id DESC"), postgresql_where=sa.text("NOT read")),
+    sa.Index(
+        "notifications_unread_by_user",
+        "user_id",
+        sa.text("created_at DESC"),
+        sa.text("id DESC"),
+        postgresql_where=sa.text("NOT read"),
+    ),
     sa.Index("notifications_recorded_by_user", "user_id", "recorded_at"),
 )
 
 preferences = sa.Table(
-    "preferences", metadata,
+    "preferences",
+    metadata,
     sa.Column("user_id", sa.Text, primary_key=True),
     sa.Column("email", JSONB, nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
@@ -72,7 +82,8 @@ preferences = sa.Table(
 )
 
 dossiers = sa.Table(
-    "dossiers", metadata,
+    "dossiers",
+    metadata,
     sa.Column("id", sa.Text, primary_key=True),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("status", sa.Text),
@@ -85,7 +96,8 @@ dossiers = sa.Table(
 )
 
 accounts = sa.Table(
-    "accounts", metadata,
+    "accounts",
+    metadata,
     sa.Column("id", sa.Text, primary_key=True),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("email", sa.Text),
@@ -97,7 +109,8 @@ accounts = sa.Table(
 )
 
 emails = sa.Table(
-    "emails", metadata,
+    "emails",
+    metadata,
     sa.Column("id", sa.Text, primary_key=True),  # the identity event's id
     sa.Column("event_type", sa.Text, nullable=False),
     sa.Column("account_id", sa.Text, nullable=False),
@@ -107,7 +120,8 @@ emails = sa.Table(
 )
 
 stats = sa.Table(
-    "stats", metadata,
+    "stats",
+    metadata,
     sa.Column("key", sa.Text, primary_key=True),  # <agency>|<procedure>
     sa.Column("agency_code", sa.Text, nullable=False),
     sa.Column("procedure_code", sa.Text, nullable=False),

@@ -32,8 +32,12 @@ def _loader() -> ChoiceLoader:
 
 
 def _environment(undefined: type[Undefined]) -> Environment:
-    return Environment(loader=_loader(), autoescape=select_autoescape(["html"]),
-                       undefined=undefined, keep_trailing_newline=True)
+    return Environment(
+        loader=_loader(),
+        autoescape=select_autoescape(["html"]),
+        undefined=undefined,
+        keep_trailing_newline=True,
+    )
 
 
 _strict = _environment(StrictUndefined)

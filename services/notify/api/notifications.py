@@ -33,14 +33,19 @@ FIELDS = "id, kind, title, subject, code, event_type, read, created_at, recorded
 
 class Preferences(BaseModel):
     email: dict[str, bool] = Field(
-        default_factory=dict, description="Email on/off per kind; in-app is always on.")
+        default_factory=dict, description="Email on/off per kind; in-app is always on."
+    )
 
 
 def public(entry: dict[str, Any]) -> dict[str, Any]:
     return {
-        "id": entry["id"], "kind": entry.get("kind"), "title": entry["title"],
-        "dossier_id": entry.get("subject"), "code": entry.get("code"),
-        "event_type": entry.get("event_type"), "read": entry["read"],
+        "id": entry["id"],
+        "kind": entry.get("kind"),
+        "title": entry["title"],
+        "dossier_id": entry.get("subject"),
+        "code": entry.get("code"),
+        "event_type": entry.get("event_type"),
+        "read": entry["read"],
         "created_at": entry["created_at"].isoformat(),
     }
 
@@ -66,11 +71,13 @@ def _after(cursor: str) -> tuple[datetime, str]:
 
 @router.get("")
 async def list_notifications(
-    request: Request, actor: CurrentActor,
+    request: Request,
+    actor: CurrentActor,
     unread: Annotated[bool, Query(description="Only unread ones.")] = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    before: Annotated[str | None, Query(max_length=400,
-                                        description="`next` of the previous page.")] = None,
+    before: Annotated[
+        str | None, Query(max_length=400, description="`next` of the previous page.")
+    ] = None,
 ) -> dict[str, Any]:
     where, params = "user_id = %(user)s", {"user": actor.id, "limit": limit + 1}
     if unread:
@@ -79,16 +86,22 @@ async def list_notifications(
         params["at"], params["id"] = _after(before)
         where += " AND (created_at, id) < (%(at)s, %(id)s)"
     async with _pool(request).connection() as conn:
-        cur = await conn.execute(f"SELECT {FIELDS} FROM notifications WHERE {where}"
-                                 " ORDER BY created_at DESC, id DESC LIMIT %(limit)s", params)
+        cur = await conn.execute(
+            f"SELECT {FIELDS} FROM notifications WHERE {where}"
+            " ORDER BY created_at DESC, id DESC LIMIT %(limit)s",
+            params,
+        )
         rows = await cur.fetchall()
         counted = await conn.execute(
-            "SELECT count(*) AS n FROM notifications WHERE user_id = %s AND NOT read",
-            (actor.id,))
+            "SELECT count(*) AS n FROM notifications WHERE user_id = %s AND NOT read", (actor.id,)
+        )
         unread_count = (await counted.fetchone() or {"n": 0})["n"]
     page = rows[:limit]
-    return {"items": [public(e) for e in page], "unread": unread_count,
-            "next": _cursor(page[-1]) if len(rows) > limit else None}
+    return {
+        "items": [public(e) for e in page],
+        "unread": unread_count,
+        "next": _cursor(page[-1]) if len(rows) > limit else None,
+    }
 
 
 @router.post("/{notification_id}/read")
@@ -98,7 +111,8 @@ async def mark_read(notification_id: str, request: Request, actor: CurrentActor)
             "WITH marked AS (UPDATE notifications SET read = true, read_at = now()"
             " WHERE id = %(id)s AND user_id = %(user)s AND NOT read RETURNING id)"
             f" SELECT {FIELDS} FROM notifications WHERE id = %(id)s AND user_id = %(user)s",
-            {"id": notification_id, "user": actor.id})
+            {"id": notification_id, "user": actor.id},
+        )
         entry = await cur.fetchone()
     if entry is None:  # someone else's looks the same as none: no existence leak
         raise ProblemError(404, "notification-not-found", "Không tìm thấy thông báo.")
@@ -108,37 +122,48 @@ async def mark_read(notification_id: str, request: Request, actor: CurrentActor)
 @router.get("/preferences")
 async def get_preferences(request: Request, actor: CurrentActor) -> dict[str, Any]:
     async with _pool(request).connection() as conn:
-        cur = await conn.execute("SELECT email FROM preferences WHERE user_id = %s",
-                                 (actor.id,))
+        cur = await conn.execute("SELECT email FROM preferences WHERE user_id = %s", (actor.id,))
         row = await cur.fetchone()
     chosen = row["email"] if row else {}
-    return {"email": {kind: bool(chosen.get(kind, True)) for kind in KINDS},
-            "kinds": KINDS, "in_app": "always"}
+    return {
+        "email": {kind: bool(chosen.get(kind, True)) for kind in KINDS},
+        "kinds": KINDS,
+        "in_app": "always",
+    }
 
 
 @router.put("/preferences")
-async def put_preferences(body: Preferences, request: Request,
-                          actor: CurrentActor) -> dict[str, Any]:
+async def put_preferences(
+    body: Preferences, request: Request, actor: CurrentActor
+) -> dict[str, Any]:
     unknown = sorted(set(body.email) - set(KINDS))
     if unknown:
-        raise ProblemError(422, "unknown-notification-kind",
-                           f"Loại thông báo không tồn tại: {', '.join(unknown)}.", kinds=unknown)
+        raise ProblemError(
+            422,
+            "unknown-notification-kind",
+            f"Loại thông báo không tồn tại: {', '.join(unknown)}.",
+            kinds=unknown,
+        )
     async with _pool(request).connection() as conn:  # merged in one atomic statement
         await conn.execute(
             "INSERT INTO preferences AS p (user_id, email, updated_at, updated_by)"
             " VALUES (%(user)s, %(email)s, now(), %(user)s) ON CONFLICT (user_id) DO UPDATE"
             " SET email = p.email || EXCLUDED.email, updated_at = EXCLUDED.updated_at,"
             " updated_by = EXCLUDED.updated_by",
-            {"user": actor.id, "email": Jsonb(body.email)})
+            {"user": actor.id, "email": Jsonb(body.email)},
+        )
     return await get_preferences(request, actor)
 
 
-async def _recorded_since(pool: AsyncConnectionPool[Any], user_id: str,
-                          since: datetime) -> list[dict[str, Any]]:
+async def _recorded_since(
+    pool: AsyncConnectionPool[Any], user_id: str, since: datetime
+) -> list[dict[str, Any]]:
     async with pool.connection() as conn:
         cur = await conn.execute(
             f"SELECT {FIELDS} FROM notifications WHERE user_id = %s AND recorded_at >= %s"
-            " ORDER BY recorded_at, id", (user_id, since))
+            " ORDER BY recorded_at, id",
+            (user_id, since),
+        )
         return await cur.fetchall()
 
 
@@ -155,7 +180,8 @@ async def stream(request: Request, actor: CurrentActor) -> StreamingResponse:
         async with pool.connection() as conn:
             cur = await conn.execute(
                 "SELECT id, recorded_at FROM notifications WHERE id = %s AND user_id = %s",
-                (resume, actor.id))
+                (resume, actor.id),
+            )
             last = await cur.fetchone()
 
     async def events() -> AsyncIterator[str]:
@@ -164,16 +190,23 @@ async def stream(request: Request, actor: CurrentActor) -> StreamingResponse:
             # A reconnecting EventSource sends Last-Event-ID: resume after that entry;
             # otherwise start now (what is already there is not news).
             since = last["recorded_at"] if last else datetime.now(UTC) - timedelta(seconds=2)
-            seen: dict[str, datetime] = {last["id"]: since} if last else {
-                e["id"]: e["recorded_at"] for e in await _recorded_since(pool, actor.id, since)}
+            seen: dict[str, datetime] = (
+                {last["id"]: since}
+                if last
+                else {
+                    e["id"]: e["recorded_at"] for e in await _recorded_since(pool, actor.id, since)
+                }
+            )
             yield "retry: 3000\n: connected\n\n"
             while True:
                 for entry in await _recorded_since(pool, actor.id, since):
                     if entry["id"] in seen:
                         continue
                     seen[entry["id"]] = entry["recorded_at"]
-                    yield (f"id: {entry['id']}\nevent: notification\n"
-                           f"data: {json.dumps(public(entry), ensure_ascii=False)}\n\n")
+                    yield (
+                        f"id: {entry['id']}\nevent: notification\n"
+                        f"data: {json.dumps(public(entry), ensure_ascii=False)}\n\n"
+                    )
                 if seen:  # read only the recent past next time
                     since = max(since, max(seen.values()) - OVERLAP)
                     seen = {k: at for k, at in seen.items() if at >= since}
@@ -187,5 +220,8 @@ async def stream(request: Request, actor: CurrentActor) -> StreamingResponse:
         finally:
             hub.unsubscribe(actor.id, wake)
 
-    return StreamingResponse(events(), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return StreamingResponse(
+        events(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

@@ -14,9 +14,12 @@ def row(doc: dict[str, Any]) -> dict[str, Any]:
     on_time, late = int(doc.get("on_time", 0)), int(doc.get("late", 0))
     done = on_time + late
     return {
-        "agency_code": doc["agency_code"], "procedure_code": doc["procedure_code"],
-        "received": int(doc.get("received", 0)), "completed_on_time": on_time,
-        "completed_late": late, "on_time_ratio": round(on_time / done, 4) if done else None,
+        "agency_code": doc["agency_code"],
+        "procedure_code": doc["procedure_code"],
+        "received": int(doc.get("received", 0)),
+        "completed_on_time": on_time,
+        "completed_late": late,
+        "on_time_ratio": round(on_time / done, 4) if done else None,
     }
 
 
@@ -32,13 +35,24 @@ async def statistics(
             conditions.append(sql.SQL("{} = %s").format(sql.Identifier(column)))
             params.append(value)
     where = sql.SQL(" WHERE ") + sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("")
-    query = sql.SQL("SELECT agency_code, procedure_code, received, on_time, late FROM stats"
-                    "{} ORDER BY key").format(where)
+    query = sql.SQL(
+        "SELECT agency_code, procedure_code, received, on_time, late FROM stats{} ORDER BY key"
+    ).format(where)
     async with request.app.state.pool.connection() as conn:
         cur = await conn.execute(query, params)
         items = [row(d) for d in await cur.fetchall()]
-    totals = row({"agency_code": "*", "procedure_code": "*",
-                  **{k: sum(i[f] for i in items) for k, f in (
-                      ("received", "received"), ("on_time", "completed_on_time"),
-                      ("late", "completed_late"))}})
+    totals = row(
+        {
+            "agency_code": "*",
+            "procedure_code": "*",
+            **{
+                k: sum(i[f] for i in items)
+                for k, f in (
+                    ("received", "received"),
+                    ("on_time", "completed_on_time"),
+                    ("late", "completed_late"),
+                )
+            },
+        }
+    )
     return {"items": items, "total": totals}

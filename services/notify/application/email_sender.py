@@ -35,14 +35,23 @@ from services.notify.adapters.templates import render
 from shared.pg.listen import Listener
 
 log = logging.getLogger(__name__)
-GAVE_UP = Counter("motcua_notify_emails_failed_total",
-                  "Emails marked failed after every SMTP attempt")
+GAVE_UP = Counter(
+    "motcua_notify_emails_failed_total", "Emails marked failed after every SMTP attempt"
+)
 
 
 class EmailSender:
-    def __init__(self, pool: AsyncConnectionPool[Any], mailer: RetryingMailer, dsn: str,
-                 channel: str, *, concurrency: int = 4, lease_seconds: float = 30.0,
-                 sweep_seconds: float = 1.0) -> None:
+    def __init__(
+        self,
+        pool: AsyncConnectionPool[Any],
+        mailer: RetryingMailer,
+        dsn: str,
+        channel: str,
+        *,
+        concurrency: int = 4,
+        lease_seconds: float = 30.0,
+        sweep_seconds: float = 1.0,
+    ) -> None:
         self.pool = pool
         self.mailer = mailer
         self.listener = Listener(dsn, [channel], on_connect=self._wake)
@@ -105,16 +114,22 @@ class EmailSender:
 
     async def _attempt(self, connection: Any, row: dict[str, Any]) -> None:
         message = row["email_message"]
-        email = render(message["template"], message["subject"], strict=False,
-                       **message["values"])
+        email = render(message["template"], message["subject"], strict=False, **message["values"])
         try:
             await self.mailer.send_once(connection, row["email_to"], email, row["id"])
         except DeliveryError as error:
             attempt = row["email_attempts"]
             retry_in = None if attempt >= self.mailer.attempts else self.mailer.delay(attempt)
-            log.log(logging.WARNING if retry_in is not None else logging.ERROR,
-                    "email not sent", extra={"entry_id": row["id"], "attempt": attempt,
-                                             "error": str(error), "retry_in": retry_in})
+            log.log(
+                logging.WARNING if retry_in is not None else logging.ERROR,
+                "email not sent",
+                extra={
+                    "entry_id": row["id"],
+                    "attempt": attempt,
+                    "error": str(error),
+                    "retry_in": retry_in,
+                },
+            )
             if retry_in is None:
                 GAVE_UP.inc()
             async with self.pool.connection() as conn:
@@ -125,8 +140,10 @@ class EmailSender:
 
     def start(self) -> None:
         self._tasks = [asyncio.create_task(self._listen(), name="notify-email-listener")]
-        self._tasks += [asyncio.create_task(self._work(n), name=f"notify-email-{n}")
-                        for n in range(self.concurrency)]
+        self._tasks += [
+            asyncio.create_task(self._work(n), name=f"notify-email-{n}")
+            for n in range(self.concurrency)
+        ]
 
     async def stop(self) -> None:
         for task in self._tasks:

@@ -28,9 +28,10 @@ log = logging.getLogger(__name__)
 VIETNAM = timezone(timedelta(hours=7), "ICT")
 EMAILS = {
     "vn.motcua.identity.activation_requested": (
-        "activation", "[Một Cửa] Kích hoạt tài khoản của bạn"),
-    "vn.motcua.identity.password_reset_requested": (
-        "password_reset", "[Một Cửa] Đặt lại mật khẩu"),
+        "activation",
+        "[Một Cửa] Kích hoạt tài khoản của bạn",
+    ),
+    "vn.motcua.identity.password_reset_requested": ("password_reset", "[Một Cửa] Đặt lại mật khẩu"),
 }
 PROJECTED = {
     "vn.motcua.identity.account_registered": ("email", "full_name", "kind", "agency_code"),
@@ -39,8 +40,9 @@ PROJECTED = {
 
 
 class IdentityEmails:
-    def __init__(self, pool: AsyncConnectionPool[Any], mailer: RetryingMailer,
-                 seal_key: X25519PrivateKey) -> None:
+    def __init__(
+        self, pool: AsyncConnectionPool[Any], mailer: RetryingMailer, seal_key: X25519PrivateKey
+    ) -> None:
         self.pool = pool
         self.mailer = mailer
         self.seal_key = seal_key
@@ -74,7 +76,8 @@ class IdentityEmails:
             "WITH ins AS (INSERT INTO emails (id, event_type, account_id, status, created_at)"
             " VALUES (%s, %s, %s, 'pending', %s) ON CONFLICT (id) DO NOTHING RETURNING status)"
             " SELECT status FROM ins UNION ALL SELECT status FROM emails WHERE id = %s",
-            (str(event.id), event.type, event.subject, event.time, str(event.id)))
+            (str(event.id), event.type, event.subject, event.time, str(event.id)),
+        )
         row = await cur.fetchone()
         return bool(row and row["status"] == "pending")
 
@@ -89,12 +92,18 @@ class IdentityEmails:
             return
         template, subject = EMAILS[event.type]
         expires = datetime.fromisoformat(event.data["expires_at"]).astimezone(VIETNAM)
-        email = render(template, subject, full_name=event.data["full_name"], link=link,
-                       expires_at=expires.strftime("%H:%M ngày %d/%m/%Y"))
+        email = render(
+            template,
+            subject,
+            full_name=event.data["full_name"],
+            link=link,
+            expires_at=expires.strftime("%H:%M ngày %d/%m/%Y"),
+        )
         await self.mailer.send(event.data["email"], email, event_id)
         await self._mark(event_id, "sent")
 
     async def _mark(self, event_id: str, status: str) -> None:
         async with self.pool.connection() as conn:
-            await conn.execute("UPDATE emails SET status = %s, sent_at = now() WHERE id = %s",
-                               (status, event_id))
+            await conn.execute(
+                "UPDATE emails SET status = %s, sent_at = now() WHERE id = %s", (status, event_id)
+            )

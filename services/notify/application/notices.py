@@ -27,8 +27,9 @@ Doc = dict[str, Any]
 
 
 class Notifier:
-    def __init__(self, pool: AsyncConnectionPool[Any], portal_url: str, inbox: str,
-                 outbox: str) -> None:
+    def __init__(
+        self, pool: AsyncConnectionPool[Any], portal_url: str, inbox: str, outbox: str
+    ) -> None:
         self.pool = pool
         self.portal_url = portal_url
         self.inbox = inbox  # NOTIFY channel of the live streams
@@ -41,8 +42,12 @@ class Notifier:
         # then the recipients, the inbox rows, COMMIT: four round trips per event.
         async with self.pool.connection() as conn, conn.pipeline(), conn.transaction():
             await first_time(conn, "notify-dossier", str(event.id))  # result unused
-            dossier = await store.project(conn, "dossiers", event.subject, event.sequence,
-                                          _dossier_changes(event)) or {}
+            dossier = (
+                await store.project(
+                    conn, "dossiers", event.subject, event.sequence, _dossier_changes(event)
+                )
+                or {}
+            )
             code = event.data.get("code") or dossier.get("code") or ""
             notices = dossier_notices(event.type, event.data, code)
             await self._record(conn, str(event.id), event.type, event.time, dossier, notices)
@@ -58,21 +63,33 @@ class Notifier:
             notices = payment_notices(event.type, event.data, code)
             await self._record(conn, str(event.id), event.type, event.time, dossier, notices)
 
-    async def deliver(self, source_id: str, event_type: str, at: datetime, dossier: Doc,
-                      notices: list[Notice]) -> None:
+    async def deliver(
+        self, source_id: str, event_type: str, at: datetime, dossier: Doc, notices: list[Notice]
+    ) -> None:
         """The notices of a reminder (``dossier`` from the deadlines table)."""
         async with self.pool.connection() as conn, conn.transaction():
             await self._record(conn, source_id, event_type, at, dossier, notices)
 
-    async def _record(self, conn: store.Conn, source_id: str, event_type: str, at: datetime,
-                      dossier: Doc, notices: list[Notice]) -> None:
+    async def _record(
+        self,
+        conn: store.Conn,
+        source_id: str,
+        event_type: str,
+        at: datetime,
+        dossier: Doc,
+        notices: list[Notice],
+    ) -> None:
         """The inbox rows of ``notices`` (those not there yet), with their emails, in the
         caller's transaction."""
         audiences = {n.audience for n in notices}
         people = await store.recipients(
-            conn, owner=dossier.get("owner_id"), contact=dossier.get("contact_email"),
-            agency=dossier.get("agency_code"), owners="owner" in audiences,
-            officers="officers" in audiences)
+            conn,
+            owner=dossier.get("owner_id"),
+            contact=dossier.get("contact_email"),
+            agency=dossier.get("agency_code"),
+            owners="owner" in audiences,
+            officers="officers" in audiences,
+        )
         rows: dict[str, Doc] = {}
         for notice in notices:
             for person in people:
@@ -83,20 +100,41 @@ class Notifier:
                 if entry_id in rows:
                     continue
                 wants = notice.email and bool((person["prefs"] or {}).get(notice.kind, True))
-                status = ("none" if not notice.email else "disabled" if not wants
-                          else "pending" if address else "no-address")
+                status = (
+                    "none"
+                    if not notice.email
+                    else "disabled"
+                    if not wants
+                    else "pending"
+                    if address
+                    else "no-address"
+                )
                 message = self._message(notice, dossier) if status == "pending" else None
                 rows[entry_id] = store.entry_row(
-                    entry_id, source_id, user_id, notice.kind, notice.title, event_type,
-                    dossier.get("id"), notice.values.get("code"), at, status,
-                    address if message else None, message)
+                    entry_id,
+                    source_id,
+                    user_id,
+                    notice.kind,
+                    notice.title,
+                    event_type,
+                    dossier.get("id"),
+                    notice.values.get("code"),
+                    at,
+                    status,
+                    address if message else None,
+                    message,
+                )
         await store.insert_entries(conn, list(rows.values()), self.inbox, self.outbox)
 
     def _message(self, notice: Notice, dossier: Doc) -> Doc:
         """What the sender renders: the template, the subject and their values."""
         greeting = "Quý cán bộ" if notice.audience == "officers" else "Quý công dân"
-        values = {"greeting": greeting, "portal_url": self.portal_url,
-                  "dossier_id": dossier.get("id") or "", **notice.values}
+        values = {
+            "greeting": greeting,
+            "portal_url": self.portal_url,
+            "dossier_id": dossier.get("id") or "",
+            **notice.values,
+        }
         return {"template": notice.template, "subject": notice.subject, "values": values}
 
 

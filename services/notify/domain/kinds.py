@@ -64,48 +64,122 @@ def dossier_notices(event_type: str, data: dict[str, Any], code: str) -> list[No
     kind = event_type.rsplit(".", 1)[-1]
     values = {"code": code, **{k: v for k, v in data.items() if isinstance(v, str | int)}}
     if kind == "created":
-        return [Notice("dossier_created", "owner", "Đã tạo hồ sơ nháp.", "", "", values,
-                       email=False)]
+        return [
+            Notice("dossier_created", "owner", "Đã tạo hồ sơ nháp.", "", "", values, email=False)
+        ]
     if kind == "submitted":
         return [
-            Notice("dossier_submitted", "owner",
-                   f"Hồ sơ {code} đã được gửi đến cơ quan tiếp nhận.", "dossier_submitted",
-                   f"[Một Cửa] Hồ sơ {code} đã được gửi thành công", values),
-            Notice("dossier_new", "officers", f"Hồ sơ mới {code} đang chờ tiếp nhận.",
-                   "dossier_new", f"[Một Cửa] Hồ sơ mới {code} chờ tiếp nhận", values),
+            Notice(
+                "dossier_submitted",
+                "owner",
+                f"Hồ sơ {code} đã được gửi đến cơ quan tiếp nhận.",
+                "dossier_submitted",
+                f"[Một Cửa] Hồ sơ {code} đã được gửi thành công",
+                values,
+            ),
+            Notice(
+                "dossier_new",
+                "officers",
+                f"Hồ sơ mới {code} đang chờ tiếp nhận.",
+                "dossier_new",
+                f"[Một Cửa] Hồ sơ mới {code} chờ tiếp nhận",
+                values,
+            ),
         ]
     if kind == "accepted":
         values["appointment"] = local_time(data.get("appointment_at"))
-        return [Notice("dossier_accepted", "owner",
-                       f"Hồ sơ {code} đã được tiếp nhận, hẹn trả kết quả {values['appointment']}.",
-                       "dossier_accepted", f"[Một Cửa] Hồ sơ {code} đã được tiếp nhận", values)]
+        return [
+            Notice(
+                "dossier_accepted",
+                "owner",
+                f"Hồ sơ {code} đã được tiếp nhận, hẹn trả kết quả {values['appointment']}.",
+                "dossier_accepted",
+                f"[Một Cửa] Hồ sơ {code} đã được tiếp nhận",
+                values,
+            )
+        ]
     if kind == "supplement_requested":
         values["items"] = [i.get("name") or i.get("document_code") for i in data.get("items", [])]
-        return [Notice("supplement_requested", "owner", f"Hồ sơ {code} cần bổ sung giấy tờ.",
-                       "supplement_requested", f"[Một Cửa] Yêu cầu bổ sung hồ sơ {code}", values)]
+        return [
+            Notice(
+                "supplement_requested",
+                "owner",
+                f"Hồ sơ {code} cần bổ sung giấy tờ.",
+                "supplement_requested",
+                f"[Một Cửa] Yêu cầu bổ sung hồ sơ {code}",
+                values,
+            )
+        ]
     if kind == "supplemented":
         values["appointment"] = local_time(data.get("appointment_at"))
-        return [Notice("dossier_supplemented", "officers", f"Hồ sơ {code} đã được bổ sung.",
-                       "dossier_supplemented", f"[Một Cửa] Hồ sơ {code} đã được bổ sung", values)]
+        return [
+            Notice(
+                "dossier_supplemented",
+                "officers",
+                f"Hồ sơ {code} đã được bổ sung.",
+                "dossier_supplemented",
+                f"[Một Cửa] Hồ sơ {code} đã được bổ sung",
+                values,
+            )
+        ]
     if kind in ("rejected", "rejected_at_reception"):
         stage = "tiếp nhận" if kind == "rejected_at_reception" else "giải quyết"
         values["stage"] = stage
-        return [Notice("dossier_rejected", "owner", f"Hồ sơ {code} bị từ chối {stage}.",
-                       "dossier_rejected", f"[Một Cửa] Hồ sơ {code} bị từ chối {stage}", values)]
+        return [
+            Notice(
+                "dossier_rejected",
+                "owner",
+                f"Hồ sơ {code} bị từ chối {stage}.",
+                "dossier_rejected",
+                f"[Một Cửa] Hồ sơ {code} bị từ chối {stage}",
+                values,
+            )
+        ]
     if (kind == "approved" and not data.get("fee_due")) or kind == "payment_received":
-        return [Notice("result_ready", "owner", f"Hồ sơ {code} đã có kết quả.", "result_ready",
-                       f"[Một Cửa] Hồ sơ {code} đã có kết quả", values)]
+        return [
+            Notice(
+                "result_ready",
+                "owner",
+                f"Hồ sơ {code} đã có kết quả.",
+                "result_ready",
+                f"[Một Cửa] Hồ sơ {code} đã có kết quả",
+                values,
+            )
+        ]
     if kind == "result_returned":
-        return [Notice("dossier_completed", "owner", f"Hồ sơ {code} đã được trả kết quả.",
-                       "dossier_completed", f"[Một Cửa] Hồ sơ {code} đã hoàn thành", values)]
+        return [
+            Notice(
+                "dossier_completed",
+                "owner",
+                f"Hồ sơ {code} đã được trả kết quả.",
+                "dossier_completed",
+                f"[Một Cửa] Hồ sơ {code} đã hoàn thành",
+                values,
+            )
+        ]
     if kind == "extended":
         values["appointment"] = local_time(data.get("appointment_at"))
-        return [Notice("dossier_extended", "owner",
-                       f"Hồ sơ {code} được gia hạn đến {values['appointment']}.",
-                       "dossier_extended", f"[Một Cửa] Gia hạn giải quyết hồ sơ {code}", values)]
+        return [
+            Notice(
+                "dossier_extended",
+                "owner",
+                f"Hồ sơ {code} được gia hạn đến {values['appointment']}.",
+                "dossier_extended",
+                f"[Một Cửa] Gia hạn giải quyết hồ sơ {code}",
+                values,
+            )
+        ]
     if kind == "withdrawn":
-        return [Notice("dossier_withdrawn", "officers", f"Hồ sơ {code} đã được công dân rút.",
-                       "dossier_withdrawn", f"[Một Cửa] Hồ sơ {code} đã được rút", values)]
+        return [
+            Notice(
+                "dossier_withdrawn",
+                "officers",
+                f"Hồ sơ {code} đã được công dân rút.",
+                "dossier_withdrawn",
+                f"[Một Cửa] Hồ sơ {code} đã được rút",
+                values,
+            )
+        ]
     return []
 
 
@@ -123,41 +197,91 @@ def payment_notices(event_type: str, data: dict[str, Any], code: str) -> list[No
     if kind == "order_created":
         values["amount_text"] = money(int(data.get("amount", 0)))
         values["items"] = [fee_item(i) for i in data.get("items", [])]
-        return [Notice("payment_due", "owner",
-                       f"Hồ sơ {code} cần thanh toán {values['amount_text']}.", "payment_due",
-                       f"[Một Cửa] Thanh toán phí, lệ phí hồ sơ {code}", values)]
+        return [
+            Notice(
+                "payment_due",
+                "owner",
+                f"Hồ sơ {code} cần thanh toán {values['amount_text']}.",
+                "payment_due",
+                f"[Một Cửa] Thanh toán phí, lệ phí hồ sơ {code}",
+                values,
+            )
+        ]
     if kind == "order_paid":
         values["amount_text"] = money(int(data.get("amount", 0)))
         values["paid"] = local_time(data.get("paid_at"))
-        return [Notice("payment_received", "owner",
-                       f"Đã nhận {values['amount_text']} cho hồ sơ {code}.", "payment_received",
-                       f"[Một Cửa] Biên lai thanh toán hồ sơ {code}", values)]
+        return [
+            Notice(
+                "payment_received",
+                "owner",
+                f"Đã nhận {values['amount_text']} cho hồ sơ {code}.",
+                "payment_received",
+                f"[Một Cửa] Biên lai thanh toán hồ sơ {code}",
+                values,
+            )
+        ]
     if kind == "order_expired":
         values["deadline_text"] = local_time(data.get("deadline"))
-        return [Notice("payment_expired", "owner",
-                       f"Giao dịch thanh toán hồ sơ {code} đã hết hạn.", "payment_expired",
-                       f"[Một Cửa] Hết hạn thanh toán hồ sơ {code}", values)]
+        return [
+            Notice(
+                "payment_expired",
+                "owner",
+                f"Giao dịch thanh toán hồ sơ {code} đã hết hạn.",
+                "payment_expired",
+                f"[Một Cửa] Hết hạn thanh toán hồ sơ {code}",
+                values,
+            )
+        ]
     if kind in ("order_paid_after_close", "order_paid_twice"):
         values["amount_text"] = money(int(data.get("amount", 0)))
         values["paid"] = local_time(data.get("paid_at"))
-        values["why"] = ("phí, lệ phí của hồ sơ đã được thanh toán trước đó"
-                         if kind == "order_paid_twice" else "giao dịch thanh toán đã đóng")
-        return [Notice("payment_refund_due", "owner",
-                       f"Đã nhận {values['amount_text']} cho hồ sơ {code} nhưng "
-                       f"{values['why']}; khoản tiền sẽ được hoàn lại.", "payment_refund_due",
-                       f"[Một Cửa] Khoản thanh toán hồ sơ {code} sẽ được hoàn lại", values)]
+        values["why"] = (
+            "phí, lệ phí của hồ sơ đã được thanh toán trước đó"
+            if kind == "order_paid_twice"
+            else "giao dịch thanh toán đã đóng"
+        )
+        return [
+            Notice(
+                "payment_refund_due",
+                "owner",
+                f"Đã nhận {values['amount_text']} cho hồ sơ {code} nhưng "
+                f"{values['why']}; khoản tiền sẽ được hoàn lại.",
+                "payment_refund_due",
+                f"[Một Cửa] Khoản thanh toán hồ sơ {code} sẽ được hoàn lại",
+                values,
+            )
+        ]
     return []
 
 
 def reminder_notices(kind: str, code: str, appointment_at: str) -> list[Notice]:
     values = {"code": code, "appointment": local_time(appointment_at)}
     if kind == "deadline_approaching":
-        return [Notice(kind, "officers",
-                       f"Hồ sơ {code} sắp đến hạn ({values['appointment']}).", kind,
-                       f"[Một Cửa] Hồ sơ {code} sắp đến hạn trả kết quả", values)]
+        return [
+            Notice(
+                kind,
+                "officers",
+                f"Hồ sơ {code} sắp đến hạn ({values['appointment']}).",
+                kind,
+                f"[Một Cửa] Hồ sơ {code} sắp đến hạn trả kết quả",
+                values,
+            )
+        ]
     return [
-        Notice(kind, "officers", f"Hồ sơ {code} đã quá hạn ({values['appointment']}).", kind,
-               f"[Một Cửa] Hồ sơ {code} đã quá hạn", values),
-        Notice(kind, "owner", f"Hồ sơ {code} đã quá hạn trả kết quả.", "deadline_overdue_owner",
-               f"[Một Cửa] Hồ sơ {code} chậm trả kết quả", values),
+        Notice(
+            kind,
+            "officers",
+            f"Hồ sơ {code} đã quá hạn ({values['appointment']}).",
+            kind,
+            f"[Một Cửa] Hồ sơ {code} đã quá hạn",
+            values,
+        ),
+        Notice(
+            kind,
+            "owner",
+            f"Hồ sơ {code} đã quá hạn trả kết quả.",
+            "deadline_overdue_owner",
+            f"[Một Cửa] Hồ sơ {code} chậm trả kết quả",
+            values,
+        ),
     ]

@@ -24,8 +24,14 @@ JSON = faust.Schema(key_serializer="json", value_serializer="json")  # str keys 
 class NotifyStreams:
     """The faust app of one notify process; start it inside the running event loop."""
 
-    def __init__(self, settings: NotifySettings, bootstrap: str, notifier: Notifier,
-                 identity: IdentityEmails, pool: AsyncConnectionPool[Any]) -> None:
+    def __init__(
+        self,
+        settings: NotifySettings,
+        bootstrap: str,
+        notifier: Notifier,
+        identity: IdentityEmails,
+        pool: AsyncConnectionPool[Any],
+    ) -> None:
         self.settings = settings
         self.pool = pool
         self.notifier = notifier
@@ -35,15 +41,13 @@ class NotifyStreams:
         self.dlq: AIOKafkaProducer = make_producer(bootstrap)
         self.stream = EventStream(self.dlq, settings.consumer_group)
         partitions = settings.topic_partitions
-        self.deadlines = self.app.Table("deadlines", partitions=partitions,
-                                        schema=JSON)
-        self.stats = self.app.Table("stats", partitions=partitions,
-                                    schema=JSON)
-        self.stats_seen = self.app.Table("stats-seen", partitions=partitions,
-                                         schema=JSON)
+        self.deadlines = self.app.Table("deadlines", partitions=partitions, schema=JSON)
+        self.stats = self.app.Table("stats", partitions=partitions, schema=JSON)
+        self.stats_seen = self.app.Table("stats-seen", partitions=partitions, schema=JSON)
         self.overrides = CalendarOverrides(pool)
-        self.reminders = deadlines.Reminders(self.app, self.deadlines, notifier,
-                                             self.topics["dossier"], self.overrides.calendar)
+        self.reminders = deadlines.Reminders(
+            self.app, self.deadlines, notifier, self.topics["dossier"], self.overrides.calendar
+        )
         self._install()
         self.ready = False
         self.app.on_startup_finished = self._recovered
@@ -53,15 +57,19 @@ class NotifyStreams:
 
     def _install(self) -> None:
         app, stream = self.app, self.stream
-        facts = self._topic(f"{self.settings.topic_prefix}motcua.notify.stats-facts",
-                            partitions=self.settings.topic_partitions, internal=True)
+        facts = self._topic(
+            f"{self.settings.topic_prefix}motcua.notify.stats-facts",
+            partitions=self.settings.topic_partitions,
+            internal=True,
+        )
 
         async def dossier_event(event: IntegrationEvent, partition: int) -> None:
             row = deadlines.follow(self.deadlines, event, partition) or {}
             await self.notifier.dossier_event(event)
             for measure in stats.measures_of(event.type, event.data, row):
-                sent = await facts.send(key=stats.stats_key(row).encode(),
-                                        value=stats.fact(event.subject, measure, row))
+                sent = await facts.send(
+                    key=stats.stats_key(row).encode(), value=stats.fact(event.subject, measure, row)
+                )
                 await sent  # delivered before this event's offset may be committed
 
         async def identity(events: Any) -> None:
@@ -83,14 +91,16 @@ class NotifyStreams:
 
         async def count(events: Any) -> None:
             async for item in events.events():
-                await stats.count(self.stats_seen, self.stats, self.pool,
-                                  item.key.decode(), item.value)
+                await stats.count(
+                    self.stats_seen, self.stats, self.pool, item.key.decode(), item.value
+                )
 
         app.agent(self._topic(self.topics["identity"]), name="notify-identity")(identity)
         app.agent(self._topic(self.topics["dossier"]), name="notify-dossier")(dossier)
         app.agent(self._topic(self.topics["payment"]), name="notify-payment")(payment)
         app.agent(self._topic(self.topics["catalog"]), name="notify-catalog")(catalog)
         app.agent(facts, name="notify-stats")(count)
+
         async def remind() -> None:
             await self.reminders.tick()
 

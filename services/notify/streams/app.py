@@ -86,8 +86,9 @@ class EventStream:
             ("dlq-source", f"{message.topic}/{message.partition}/{message.offset}".encode()),
             ("dlq-group", self.group.encode()),
         ]
-        await self.dlq.send_and_wait(dlq_topic(message.topic), value=message.value,
-                                     key=message.key, headers=headers)
+        await self.dlq.send_and_wait(
+            dlq_topic(message.topic), value=message.value, key=message.key, headers=headers
+        )
         PARKED.labels(message.topic).inc()
 
 

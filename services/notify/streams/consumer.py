@@ -95,23 +95,30 @@ class GaplessConsumer(driver.Consumer):
                 stalled.add(tp)
                 self._since.pop(tp, None)
         if stalled:
-            log.warning("partitions stalled at their committed offset; rewinding",
-                        extra={"partitions": sorted(str(tp) for tp in stalled)})
+            log.warning(
+                "partitions stalled at their committed offset; rewinding",
+                extra={"partitions": sorted(str(tp) for tp in stalled)},
+            )
             self._rewind_to_committed(stalled)
 
     @Service.timer(LAG_SECONDS)
     async def _report_lag(self) -> None:
         try:
-            partitions = [tp for tp in self.assignment()
-                          if self.app.topics.acks_enabled_for(tp.topic)]
+            partitions = [
+                tp for tp in self.assignment() if self.app.topics.acks_enabled_for(tp.topic)
+            ]
             ends = await self.highwaters(*partitions) if partitions else {}
         except Exception as error:  # a metric never stops the worker
             log.warning("consumer lag not refreshed", extra={"error": str(error)})
             return
         committed = {tp: self._committed_offset.get(tp) for tp in partitions}
-        self._lag.report({(tp.topic, tp.partition): ends[tp] - offset
-                          for tp, offset in committed.items()
-                          if offset is not None and tp in ends})
+        self._lag.report(
+            {
+                (tp.topic, tp.partition): ends[tp] - offset
+                for tp, offset in committed.items()
+                if offset is not None and tp in ends
+            }
+        )
 
     async def perform_seek(self) -> None:
         await super().perform_seek()
@@ -158,9 +165,15 @@ class GaplessConsumer(driver.Consumer):
         if message.offset < expected:
             return True  # delivered before a rewind; its effect is idempotent anyway
         if message.offset > expected:
-            log.warning("records skipped by the fetcher; rewinding",
-                        extra={"topic": tp.topic, "partition": tp.partition,
-                               "from": expected, "to": message.offset})
+            log.warning(
+                "records skipped by the fetcher; rewinding",
+                extra={
+                    "topic": tp.topic,
+                    "partition": tp.partition,
+                    "from": expected,
+                    "to": message.offset,
+                },
+            )
             await self.seek(tp, expected)
             return False
         handed = self.callback(message)

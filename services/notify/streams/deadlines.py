@@ -30,8 +30,9 @@ REMINDER_NAMESPACE = uuid.UUID("0d4f6a59-22c3-5d7e-9f3b-8e2a1c6b4d70")
 CLOSED = {"result_returned", "rejected", "rejected_at_reception", "withdrawn"}
 
 
-def follow(table: MutableMapping[str, Any], event: IntegrationEvent,
-           partition: int) -> dict[str, Any] | None:
+def follow(
+    table: MutableMapping[str, Any], event: IntegrationEvent, partition: int
+) -> dict[str, Any] | None:
     """Update the dossier's row from one event (a faust table or any mapping)."""
     kind = event.type.rsplit(".", 1)[-1]
     row = dict(table.get(event.subject) or {})
@@ -40,8 +41,11 @@ def follow(table: MutableMapping[str, Any], event: IntegrationEvent,
     row.update(sequence=event.sequence, partition=partition, status=kind)
     data = event.data
     if kind == "created":
-        row.update(owner_id=data.get("owner_id"), agency_code=data.get("agency_code"),
-                   procedure_code=(data.get("procedure") or {}).get("code"))
+        row.update(
+            owner_id=data.get("owner_id"),
+            agency_code=data.get("agency_code"),
+            procedure_code=(data.get("procedure") or {}).get("code"),
+        )
     if kind == "transferred":
         row["agency_code"] = data.get("to_agency")
     for key in ("code", "appointment_at"):
@@ -58,8 +62,14 @@ def reminder_id(dossier_id: str, kind: str, appointment_at: str) -> str:
 
 
 class Reminders:
-    def __init__(self, app: faust.App, table: faust.Table, notifier: Notifier,
-                 dossier_topic: str, calendar: Callable[[], Awaitable[WorkCalendar]]) -> None:
+    def __init__(
+        self,
+        app: faust.App,
+        table: faust.Table,
+        notifier: Notifier,
+        dossier_topic: str,
+        calendar: Callable[[], Awaitable[WorkCalendar]],
+    ) -> None:
         self.app = app
         self.table = table
         self.notifier = notifier
@@ -90,8 +100,7 @@ class Reminders:
                 continue
             dossier = {"id": dossier_id, **row}
             notices = reminder_notices(kind, row.get("code", ""), appointment)
-            await self.notifier.deliver(source, f"vn.motcua.notify.{kind}", now, dossier,
-                                        notices)
+            await self.notifier.deliver(source, f"vn.motcua.notify.{kind}", now, dossier, notices)
             self.sent.add(source)
 
     def _forget(self, dossier_id: str, row: dict[str, Any]) -> None:

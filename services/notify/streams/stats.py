@@ -46,8 +46,9 @@ ON CONFLICT (key) DO UPDATE SET received = EXCLUDED.received, on_time = EXCLUDED
 """
 
 
-async def count(seen: faust.Table, table: faust.Table, pool: AsyncConnectionPool[Any],
-                key: str, value: bytes) -> None:
+async def count(
+    seen: faust.Table, table: faust.Table, pool: AsyncConnectionPool[Any], key: str, value: bytes
+) -> None:
     record = json.loads(value)
     marker = f"{record['dossier_id']}:{record['measure']}"
     if seen.get(marker):
@@ -58,5 +59,12 @@ async def count(seen: faust.Table, table: faust.Table, pool: AsyncConnectionPool
     seen[marker] = True
     agency, procedure = key.split("|", 1)
     async with pool.connection() as conn:  # absolute values: a repeated write is harmless
-        await conn.execute(UPSERT, {"key": key, "agency": agency, "procedure": procedure,
-                                    **{m: int(row.get(m, 0)) for m in MEASURES}})
+        await conn.execute(
+            UPSERT,
+            {
+                "key": key,
+                "agency": agency,
+                "procedure": procedure,
+                **{m: int(row.get(m, 0)) for m in MEASURES},
+            },
+        )

@@ -27,8 +27,13 @@ NAME = "orders"
 
 
 class OrderProjection:
-    def __init__(self, app: PaymentApplication, pool: AsyncConnectionPool[Any],
-                 batch_size: int = 200, idle_seconds: float = 0.2) -> None:
+    def __init__(
+        self,
+        app: PaymentApplication,
+        pool: AsyncConnectionPool[Any],
+        batch_size: int = 200,
+        idle_seconds: float = 0.2,
+    ) -> None:
         self.app = app
         self.pool = pool
         self.batch_size = batch_size
@@ -53,7 +58,9 @@ class OrderProjection:
         async with self.pool.connection() as conn, conn.transaction():
             position = await locked_position(conn, NAME)
             notifications = await asyncio.to_thread(
-                self.app.recorder.select_notifications, position, self.batch_size,
+                self.app.recorder.select_notifications,
+                position,
+                self.batch_size,
                 inclusive_of_start=False,
             )
             if not notifications:
@@ -75,8 +82,12 @@ class OrderProjection:
             position = 0
             while position < last:
                 notifications = await asyncio.to_thread(
-                    recorder.select_notifications, position, 1000, stop=last,
-                    inclusive_of_start=False)
+                    recorder.select_notifications,
+                    position,
+                    1000,
+                    stop=last,
+                    inclusive_of_start=False,
+                )
                 if not notifications:
                     break
                 order_ids.update(dict.fromkeys(n.originator_id for n in notifications))
@@ -84,7 +95,7 @@ class OrderProjection:
             await conn.execute("DELETE FROM orders")
             ids = list(order_ids)
             for start in range(0, len(ids), chunk):
-                views = await asyncio.to_thread(self._views, ids[start:start + chunk])
+                views = await asyncio.to_thread(self._views, ids[start : start + chunk])
                 await save_views(conn, views)
             await set_position(conn, NAME, last)
         return last

@@ -28,8 +28,15 @@ from shared.pg.effects import upsert_versioned_sql
 from shared.pg.migrate import migrate, under_schema_lock
 from shared.pg.pools import open_async_pool
 
-ORDER_COLUMNS = ["payer_id", "agency_code", "dossier_id", "status", "refund_due", "created_at",
-                 "view"]
+ORDER_COLUMNS = [
+    "payer_id",
+    "agency_code",
+    "dossier_id",
+    "status",
+    "refund_due",
+    "created_at",
+    "view",
+]
 
 
 async def open_store(settings: PaymentSettings, name: str) -> AsyncConnectionPool[Any]:
@@ -44,8 +51,9 @@ async def build_payments(settings: PaymentSettings) -> PaymentApplication:
     (the library creates its own tables, which races when the API and the worker start
     together)."""
     dsn, schema = settings.require("postgres_dsn"), settings.pg_schema()
-    return await asyncio.to_thread(under_schema_lock, dsn, schema,
-                                   lambda: PaymentApplication(env=settings.eventstore_env()))
+    return await asyncio.to_thread(
+        under_schema_lock, dsn, schema, lambda: PaymentApplication(env=settings.eventstore_env())
+    )
 
 
 async def ping(pool: AsyncConnectionPool[Any]) -> None:
@@ -55,9 +63,17 @@ async def ping(pool: AsyncConnectionPool[Any]) -> None:
 
 def _row(view: dict[str, Any]) -> list[Any]:
     """(id, version, *ORDER_COLUMNS) of one order's view, for the versioned upsert."""
-    return [view["id"], view["version"], view["payer_id"], view["agency_code"],
-            view["dossier_id"], view["status"], int(view["refund_due"] or 0),
-            datetime.fromisoformat(view["created_at"]), Jsonb(view)]
+    return [
+        view["id"],
+        view["version"],
+        view["payer_id"],
+        view["agency_code"],
+        view["dossier_id"],
+        view["status"],
+        int(view["refund_due"] or 0),
+        datetime.fromisoformat(view["created_at"]),
+        Jsonb(view),
+    ]
 
 
 async def save_views(conn: psycopg.AsyncConnection[Any], views: Iterable[dict[str, Any]]) -> None:
@@ -71,17 +87,22 @@ async def save_views(conn: psycopg.AsyncConnection[Any], views: Iterable[dict[st
 async def locked_position(conn: psycopg.AsyncConnection[Any], name: str) -> int:
     """The projection's position, its row locked until the caller's transaction ends (so
     two projectors never apply the same batch at once)."""
-    await conn.execute("INSERT INTO projection_positions (name, notification_id)"
-                       " VALUES (%s, 0) ON CONFLICT DO NOTHING", (name,))
-    cur = await conn.execute("SELECT notification_id FROM projection_positions"
-                             " WHERE name = %s FOR UPDATE", (name,))
+    await conn.execute(
+        "INSERT INTO projection_positions (name, notification_id)"
+        " VALUES (%s, 0) ON CONFLICT DO NOTHING",
+        (name,),
+    )
+    cur = await conn.execute(
+        "SELECT notification_id FROM projection_positions WHERE name = %s FOR UPDATE", (name,)
+    )
     row = await cur.fetchone()
     return int(row["notification_id"]) if row else 0
 
 
 async def set_position(conn: psycopg.AsyncConnection[Any], name: str, position: int) -> None:
-    await conn.execute("UPDATE projection_positions SET notification_id = %s WHERE name = %s",
-                       (position, name))
+    await conn.execute(
+        "UPDATE projection_positions SET notification_id = %s WHERE name = %s", (position, name)
+    )
 
 
 def encode_cursor(view: dict[str, Any]) -> str:
@@ -100,11 +121,17 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
         raise ValueError(str(error)) from None
 
 
-async def list_orders(pool: AsyncConnectionPool[Any], *, payer_id: str | None = None,
-                      agency_code: str | None = None, dossier_id: str | None = None,
-                      status: str | None = None, refund_due: bool = False,
-                      after: tuple[datetime, str] | None = None,
-                      limit: int = 50) -> tuple[list[dict[str, Any]], str | None]:
+async def list_orders(
+    pool: AsyncConnectionPool[Any],
+    *,
+    payer_id: str | None = None,
+    agency_code: str | None = None,
+    dossier_id: str | None = None,
+    status: str | None = None,
+    refund_due: bool = False,
+    after: tuple[datetime, str] | None = None,
+    limit: int = 50,
+) -> tuple[list[dict[str, Any]], str | None]:
     """One payer's or one agency's orders (exactly one of the two is given), newest
     first, from ``after`` on (keyset: a deep page costs what the first does); the page
     and the cursor of the next one (None on the last page)."""
@@ -120,8 +147,9 @@ async def list_orders(pool: AsyncConnectionPool[Any], *, payer_id: str | None = 
     if after is not None:
         filters.append(sql.SQL("(created_at, id) < (%s, %s)"))
         params.extend(after)
-    query = sql.SQL("SELECT view FROM orders WHERE {} ORDER BY created_at DESC, id DESC"
-                    " LIMIT %s").format(sql.SQL(" AND ").join(filters))
+    query = sql.SQL(
+        "SELECT view FROM orders WHERE {} ORDER BY created_at DESC, id DESC LIMIT %s"
+    ).format(sql.SQL(" AND ").join(filters))
     async with pool.connection() as conn:
         cur = await conn.execute(query, [*params, limit + 1])
         views = [row["view"] for row in await cur.fetchall()]
@@ -134,5 +162,7 @@ async def pending_opened_before(pool: AsyncConnectionPool[Any], cutoff: datetime
     async with pool.connection() as conn:
         cur = await conn.execute(
             "SELECT id FROM orders WHERE status = 'pending' AND created_at <= %s"
-            " ORDER BY created_at", (cutoff,))
+            " ORDER BY created_at",
+            (cutoff,),
+        )
         return [row["id"] for row in await cur.fetchall()]

@@ -17,7 +17,8 @@ metadata = sa.MetaData()
 # One row per order, its whole view (what the API lists) in ``view``; the columns are
 # what lists filter and sort on.
 orders = sa.Table(
-    "orders", metadata,
+    "orders",
+    metadata,
     sa.Column("id", sa.Text, primary_key=True),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("payer_id", sa.Text, nullable=False),
@@ -40,7 +41,8 @@ orders = sa.Table(
 # Where each projection of the event store's notification log stands; written in the
 # transaction of the read-model rows it covers.
 projection_positions = sa.Table(
-    "projection_positions", metadata,
+    "projection_positions",
+    metadata,
     sa.Column("name", sa.Text, primary_key=True),
     sa.Column("notification_id", sa.BigInteger, nullable=False),
 )

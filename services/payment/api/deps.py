@@ -33,8 +33,9 @@ def command(key: str | None, operation: str, actor: Actor, body: dict[str, Any])
     if key is None or not KEY.fullmatch(key):
         raise IdempotencyKeyMissingError
     digest = hashlib.sha256(
-        json.dumps({"op": operation, "actor": actor.id, "body": body}, sort_keys=True,
-                   ensure_ascii=False).encode()
+        json.dumps(
+            {"op": operation, "actor": actor.id, "body": body}, sort_keys=True, ensure_ascii=False
+        ).encode()
     ).hexdigest()
     return Command(key=key, fingerprint=digest)
 

@@ -24,10 +24,14 @@ def install(app: FastAPI) -> None:
         return problem_response(exc.status, exc.type, exc.detail, instance=request.url.path)
 
     for error in STORE_DOWN:
+
         @app.exception_handler(error)
         async def _store_down(request: Request, exc: Exception) -> JSONResponse:
             log.warning("store unavailable: %r", exc)
             return problem_response(
-                503, "service-unavailable",
+                503,
+                "service-unavailable",
                 "Dịch vụ thanh toán tạm thời không truy cập được dữ liệu, vui lòng thử lại sau.",
-                instance=request.url.path, headers={"Retry-After": "5"})
+                instance=request.url.path,
+                headers={"Retry-After": "5"},
+            )

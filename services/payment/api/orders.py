@@ -61,7 +61,8 @@ class CancelRequest(BaseModel):
 
 @router.get("/orders")
 async def list_orders(
-    actor: CurrentActor, request: Request,
+    actor: CurrentActor,
+    request: Request,
     dossier_id: Annotated[str | None, Query(max_length=64)] = None,
     status: Annotated[str | None, Query(max_length=16)] = None,
     refund_due: bool = False,
@@ -75,13 +76,21 @@ async def list_orders(
     try:
         start = decode_cursor(after) if after else None
     except ValueError:
-        raise ProblemError(400, "bad-cursor",
-                           "Tham số phân trang không hợp lệ, vui lòng tải lại danh sách.",
-                           ) from None
+        raise ProblemError(
+            400,
+            "bad-cursor",
+            "Tham số phân trang không hợp lệ, vui lòng tải lại danh sách.",
+        ) from None
     found, following = await list_stored_orders(
-        request.app.state.pool, payer_id=None if officer else actor.id,
-        agency_code=actor.agency if officer else None, dossier_id=dossier_id, status=status,
-        refund_due=refund_due, after=start, limit=limit)
+        request.app.state.pool,
+        payer_id=None if officer else actor.id,
+        agency_code=actor.agency if officer else None,
+        dossier_id=dossier_id,
+        status=status,
+        refund_due=refund_due,
+        after=start,
+        limit=limit,
+    )
     return {"items": await with_deadline(request, found), "next": following}
 
 
@@ -95,8 +104,9 @@ async def with_deadline(request: Request, orders: list[dict[str, Any]]) -> list[
     """Unpaid orders get ``pay_by``: when they lapse («Hạn thanh toán»)."""
     pending = [o for o in orders if o.get("status") == OrderStatus.PENDING.value]
     if pending:
-        term = PaymentTerm(settings(request).order_expiry_days,
-                           await request.app.state.calendar.calendar())
+        term = PaymentTerm(
+            settings(request).order_expiry_days, await request.app.state.calendar.calendar()
+        )
         for order in pending:
             opened = datetime.fromisoformat(order["created_at"])
             order["pay_by"] = term.deadline(opened).isoformat()
@@ -104,16 +114,28 @@ async def with_deadline(request: Request, orders: list[dict[str, Any]]) -> list[
 
 
 @router.post("/orders/{order_id}/checkout", status_code=201)
-def checkout(order_id: UUID, body: CheckoutRequest, actor: CurrentActor, request: Request,
-             idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
+def checkout(
+    order_id: UUID,
+    body: CheckoutRequest,
+    actor: CurrentActor,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
+) -> dict[str, Any]:
     config = settings(request)
-    merchant = VnpayMerchant(tmn_code=config.vnpay_tmn_code, secret=config.secret,
-                             payment_url=config.vnpay_payment_url,
-                             return_url=config.vnpay_return_url)
+    merchant = VnpayMerchant(
+        tmn_code=config.vnpay_tmn_code,
+        secret=config.secret,
+        payment_url=config.vnpay_payment_url,
+        return_url=config.vnpay_return_url,
+    )
     return payments(request).start_checkout(
-        order_id, actor, command(idempotency_key, "checkout", actor, body.model_dump()),
-        method=config.online_method, merchant=merchant,
-        ttl_seconds=config.checkout_ttl_seconds, client_ip=client_ip(request),
+        order_id,
+        actor,
+        command(idempotency_key, "checkout", actor, body.model_dump()),
+        method=config.online_method,
+        merchant=merchant,
+        ttl_seconds=config.checkout_ttl_seconds,
+        client_ip=client_ip(request),
     )
 
 
@@ -123,47 +145,80 @@ def receipt(order_id: UUID, actor: CurrentActor, request: Request) -> Response:
     if order.payment is None:
         raise NotPaidError("Giao dịch chưa được thanh toán nên chưa có biên lai.")
     name = f"bien-lai-{order.payment['receipt_no']}.pdf"
-    return Response(render_receipt(order), media_type="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        render_receipt(order),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.post("/orders/{order_id}/office-payment")
-def office_payment(order_id: UUID, body: OfficePaymentRequest, actor: CurrentActor,
-                   request: Request, idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
+def office_payment(
+    order_id: UUID,
+    body: OfficePaymentRequest,
+    actor: CurrentActor,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
+) -> dict[str, Any]:
     return payments(request).record_office_payment(
-        order_id, actor, command(idempotency_key, "office-payment", actor, body.model_dump()),
-        receipt_no=body.receipt_no, amount=body.amount,
+        order_id,
+        actor,
+        command(idempotency_key, "office-payment", actor, body.model_dump()),
+        receipt_no=body.receipt_no,
+        amount=body.amount,
     )
 
 
 @router.post("/orders/{order_id}/refunds", status_code=201)
-def refund(order_id: UUID, body: RefundRequest, actor: CurrentActor, request: Request,
-           idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
+def refund(
+    order_id: UUID,
+    body: RefundRequest,
+    actor: CurrentActor,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
+) -> dict[str, Any]:
     api = provider_api(request)
 
     def at_provider(payment: dict[str, Any], amount: int, request_id: UUID) -> str:
         try:
             return api.refund(
-                request_id=request_id, txn_ref=payment["attempt_id"],
-                transaction_no=payment["provider_txn"] or "", amount=amount,
+                request_id=request_id,
+                txn_ref=payment["attempt_id"],
+                transaction_no=payment["provider_txn"] or "",
+                amount=amount,
                 full=amount == payment["amount"],
                 paid_at=datetime.fromisoformat(payment["paid_at"]),
-                created_by=actor.id, client_ip=client_ip(request))
+                created_by=actor.id,
+                client_ip=client_ip(request),
+            )
         except ProviderError:
-            raise ProblemError(502, "payment-provider-refused",
-                               "Cổng thanh toán chưa hoàn tiền được, vui lòng thử lại sau.",
-                               ) from None
+            raise ProblemError(
+                502,
+                "payment-provider-refused",
+                "Cổng thanh toán chưa hoàn tiền được, vui lòng thử lại sau.",
+            ) from None
 
     return payments(request).refund(
-        order_id, actor, command(idempotency_key, "refund", actor, body.model_dump()),
-        amount=body.amount, reason=body.reason, provider=at_provider,
+        order_id,
+        actor,
+        command(idempotency_key, "refund", actor, body.model_dump()),
+        amount=body.amount,
+        reason=body.reason,
+        provider=at_provider,
     )
 
 
 @router.post("/orders/{order_id}/cancel")
-def cancel(order_id: UUID, body: CancelRequest, actor: CurrentActor, request: Request,
-           idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
+def cancel(
+    order_id: UUID,
+    body: CancelRequest,
+    actor: CurrentActor,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
+) -> dict[str, Any]:
     return payments(request).cancel(
-        order_id, actor, command(idempotency_key, "cancel", actor, body.model_dump()),
+        order_id,
+        actor,
+        command(idempotency_key, "cancel", actor, body.model_dump()),
         reason=body.reason,
     )

@@ -18,24 +18,35 @@ router = APIRouter(prefix="/api/v1/payments", tags=["reconciliation"])
 
 def provider_api(request: Request) -> VnpayApi:
     config = settings(request)
-    return VnpayApi(tmn_code=config.vnpay_tmn_code, secret=config.secret,
-                    api_url=config.vnpay_api_url, report_url=config.vnpay_report_url)
+    return VnpayApi(
+        tmn_code=config.vnpay_tmn_code,
+        secret=config.secret,
+        api_url=config.vnpay_api_url,
+        report_url=config.vnpay_report_url,
+    )
 
 
 @router.get("/reconciliation")
-def reconciliation(actor: CurrentActor, request: Request,
-                   date: Annotated[str, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")]) -> dict[str, Any]:
+def reconciliation(
+    actor: CurrentActor,
+    request: Request,
+    date: Annotated[str, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")],
+) -> dict[str, Any]:
     """``date`` is a day in Vietnam (GMT+7), as the provider's report counts days."""
     allowed = actor.role == "admin" or (
-        actor.role == "officer" and "agency_admin" in actor.officer_roles)
+        actor.role == "officer" and "agency_admin" in actor.officer_roles
+    )
     if not allowed:
-        raise ProblemError(403, "payment-not-allowed",
-                           "Chỉ quản trị viên được xem đối soát thanh toán.")
+        raise ProblemError(
+            403, "payment-not-allowed", "Chỉ quản trị viên được xem đối soát thanh toán."
+        )
     try:
         transactions = provider_api(request).report(re.sub(r"-", "", date))
     except ProviderError:
-        raise ProblemError(502, "payment-provider-unavailable",
-                           "Không lấy được báo cáo từ cổng thanh toán, vui lòng thử lại sau.",
-                           ) from None
+        raise ProblemError(
+            502,
+            "payment-provider-unavailable",
+            "Không lấy được báo cáo từ cổng thanh toán, vui lòng thử lại sau.",
+        ) from None
     agency = None if actor.role == "admin" else actor.agency
     return {"date": date, **reconcile(payments(request), transactions, agency)}

@@ -36,9 +36,12 @@ ANSWERS = {
 
 def _merchant(request: Request) -> VnpayMerchant:
     config = settings(request)
-    return VnpayMerchant(tmn_code=config.vnpay_tmn_code, secret=config.secret,
-                         payment_url=config.vnpay_payment_url,
-                         return_url=config.vnpay_return_url)
+    return VnpayMerchant(
+        tmn_code=config.vnpay_tmn_code,
+        secret=config.secret,
+        payment_url=config.vnpay_payment_url,
+        return_url=config.vnpay_return_url,
+    )
 
 
 @router.get("/ipn")
@@ -46,8 +49,9 @@ def ipn(request: Request) -> dict[str, str]:
     params = dict(request.query_params)
     note = _merchant(request).read(params)
     if isinstance(note, Rejected):
-        log.warning("notification refused", extra={"why": note.why,
-                                                   "ref": params.get("vnp_TxnRef")})
+        log.warning(
+            "notification refused", extra={"why": note.why, "ref": params.get("vnp_TxnRef")}
+        )
         return note.answer
     try:
         outcome = payments(request).confirm(note)
@@ -67,8 +71,11 @@ def browser_return(request: Request) -> HTMLResponse:
     params = dict(request.query_params)
     note = _merchant(request).read(params)
     if isinstance(note, Rejected):
-        return _page("Không xác minh được kết quả",
-                     "Thông tin trả về từ cổng thanh toán không hợp lệ.", status=400)
+        return _page(
+            "Không xác minh được kết quả",
+            "Thông tin trả về từ cổng thanh toán không hợp lệ.",
+            status=400,
+        )
     try:
         order = payments(request).order(note.order_id)
     except OrderNotFoundError:
@@ -77,17 +84,23 @@ def browser_return(request: Request) -> HTMLResponse:
     twice = next((p for p in order.extra_payments if p["attempt_id"] == note.attempt_id), None)
     if twice is not None and order.payment is not None:
         title = "Hồ sơ đã được thanh toán trước đó"
-        text = (f"Khoản phí của hồ sơ {order.dossier_code} đã được thanh toán trước đó (biên "
-                f"lai số {order.payment['receipt_no']}). Khoản vừa nộp "
-                f"{format_vnd(twice['amount'])} được ghi nhận và sẽ được hoàn lại cho bạn.")
+        text = (
+            f"Khoản phí của hồ sơ {order.dossier_code} đã được thanh toán trước đó (biên "
+            f"lai số {order.payment['receipt_no']}). Khoản vừa nộp "
+            f"{format_vnd(twice['amount'])} được ghi nhận và sẽ được hoàn lại cho bạn."
+        )
     elif order.status == OrderStatus.PAID and order.payment is not None:
         title = "Thanh toán thành công"
-        text = (f"Đã nhận {format_vnd(order.amount)} cho hồ sơ {order.dossier_code}. "
-                f"Số biên lai: {order.payment['receipt_no']}.")
+        text = (
+            f"Đã nhận {format_vnd(order.amount)} cho hồ sơ {order.dossier_code}. "
+            f"Số biên lai: {order.payment['receipt_no']}."
+        )
     elif note.success:
         title = "Đang chờ xác nhận"
-        text = ("Cổng thanh toán báo giao dịch thành công; hệ thống đang chờ xác nhận từ "
-                "ngân hàng. Vui lòng xem lại mục Giao dịch sau ít phút.")
+        text = (
+            "Cổng thanh toán báo giao dịch thành công; hệ thống đang chờ xác nhận từ "
+            "ngân hàng. Vui lòng xem lại mục Giao dịch sau ít phút."
+        )
     else:
         reason = attempt.get("reason") or (note.failure.value if note.failure else "failed")
         title = "Thanh toán không thành công"
@@ -95,8 +108,9 @@ def browser_return(request: Request) -> HTMLResponse:
     return _page(title, text, status=200, order_id=str(order.id), state=str(order.status))
 
 
-def _page(title: str, text: str, *, status: int, order_id: str = "",
-          state: str = "") -> HTMLResponse:
+def _page(
+    title: str, text: str, *, status: int, order_id: str = "", state: str = ""
+) -> HTMLResponse:
     """The page of a return URL configured here (the portal's «Kết quả thanh toán»,
     /thanh-toan/ket-qua, is the default): its links lead to the portal's pages."""
     link = f"/giao-dich/{order_id}" if order_id else "/giao-dich"

@@ -35,8 +35,9 @@ class PaymentApplication(ReplayingApplication):
 
     # --- from the dossier ------------------------------------------------------------
 
-    def open_order(self, *, dossier_id: str, request_sequence: int, data: dict[str, Any],
-                   actor: Actor) -> UUID:
+    def open_order(
+        self, *, dossier_id: str, request_sequence: int, data: dict[str, Any], actor: Actor
+    ) -> UUID:
         """Open the order for one ``payment_requested`` event; a redelivery finds it there."""
         order_id = FeeOrder.create_id(dossier_id, request_sequence)
         if self._exists(order_id):
@@ -63,8 +64,9 @@ class PaymentApplication(ReplayingApplication):
                 raise
         return order_id
 
-    def close_for_dossier(self, *, dossier_id: str, closing_sequence: int, event_id: str,
-                          reason: str) -> list[UUID]:
+    def close_for_dossier(
+        self, *, dossier_id: str, closing_sequence: int, event_id: str, reason: str
+    ) -> list[UUID]:
         """The dossier ended unpaid: cancel its orders still awaiting payment.
 
         An order is named by its ``payment_requested``'s sequence, which comes before the
@@ -77,13 +79,19 @@ class PaymentApplication(ReplayingApplication):
             order_id = FeeOrder.create_id(dossier_id, sequence)
             if not self.recorder.select_events(order_id, limit=1):
                 continue
-            if self._change(order_id, lambda order: order.cancel_for_dossier(
-                    SYSTEM, command, reason=reason)):
+            if self._change(
+                order_id, lambda order: order.cancel_for_dossier(SYSTEM, command, reason=reason)
+            ):
                 cancelled.append(order_id)
         return cancelled
 
-    def expire(self, order_id: UUID, *, now: datetime,
-               deadline_of: Callable[[datetime], tuple[datetime, str]]) -> bool:
+    def expire(
+        self,
+        order_id: UUID,
+        *,
+        now: datetime,
+        deadline_of: Callable[[datetime], tuple[datetime, str]],
+    ) -> bool:
         """Expire an order unpaid past its deadline; ``deadline_of(opened at)`` gives the
         deadline and the reason people read. A concurrent save (another worker's sweep,
         a payment) wins: the next sweep decides again."""
@@ -118,10 +126,19 @@ class PaymentApplication(ReplayingApplication):
 
     # --- commands --------------------------------------------------------------------
 
-    def start_checkout(self, order_id: UUID, actor: Actor, command: Command, *, method: str,
-                       merchant: VnpayMerchant, ttl_seconds: int,
-                       client_ip: str) -> dict[str, Any]:
+    def start_checkout(
+        self,
+        order_id: UUID,
+        actor: Actor,
+        command: Command,
+        *,
+        method: str,
+        merchant: VnpayMerchant,
+        ttl_seconds: int,
+        client_ip: str,
+    ) -> dict[str, Any]:
         """Open an online attempt; ``method`` is what is recorded (sandbox or VNPay)."""
+
         def attempt(order: FeeOrder) -> dict[str, Any]:
             if (done := order.replay(command)) is not None:
                 return done
@@ -130,37 +147,68 @@ class PaymentApplication(ReplayingApplication):
             expires = now + timedelta(seconds=ttl_seconds)
             attempt_id = order.next_attempt_id()
             url = merchant.payment_url(
-                attempt_id=attempt_id, amount=order.amount,
+                attempt_id=attempt_id,
+                amount=order.amount,
                 order_info=f"Thanh toan le phi ho so {order.dossier_code or order.dossier_id}",
-                created_at=now, expires_at=expires, client_ip=client_ip,
+                created_at=now,
+                expires_at=expires,
+                client_ip=client_ip,
             )
-            return order.start_attempt(actor, command, attempt_id=attempt_id, method=method,
-                                       started_at=now, expires_at=expires, payment_url=url)
+            return order.start_attempt(
+                actor,
+                command,
+                attempt_id=attempt_id,
+                method=method,
+                started_at=now,
+                expires_at=expires,
+                payment_url=url,
+            )
 
         return self._change(order_id, attempt, visible_to=actor)
 
     def confirm(self, note: Notification) -> str:
         """Apply a verified provider notification; see ``FeeOrder.confirm_online``."""
+
         def apply(order: FeeOrder) -> str:
             return order.confirm_online(
-                SYSTEM, attempt_id=note.attempt_id, amount=note.amount, success=note.success,
-                failure=note.failure, response_code=note.response_code,
-                provider_txn=note.provider_txn, bank_code=note.bank_code, paid_at=note.paid_at,
+                SYSTEM,
+                attempt_id=note.attempt_id,
+                amount=note.amount,
+                success=note.success,
+                failure=note.failure,
+                response_code=note.response_code,
+                provider_txn=note.provider_txn,
+                bank_code=note.bank_code,
+                paid_at=note.paid_at,
             )
 
         return self._change(note.order_id, apply)
 
-    def record_office_payment(self, order_id: UUID, actor: Actor, command: Command, *,
-                              receipt_no: str, amount: int) -> dict[str, Any]:
-        return self._change(order_id, lambda order: order.record_office_payment(
-            actor, command, receipt_no=receipt_no, amount=amount,
-            paid_at=datetime.now(UTC)), visible_to=actor)
+    def record_office_payment(
+        self, order_id: UUID, actor: Actor, command: Command, *, receipt_no: str, amount: int
+    ) -> dict[str, Any]:
+        return self._change(
+            order_id,
+            lambda order: order.record_office_payment(
+                actor, command, receipt_no=receipt_no, amount=amount, paid_at=datetime.now(UTC)
+            ),
+            visible_to=actor,
+        )
 
-    def refund(self, order_id: UUID, actor: Actor, command: Command, *, amount: int,
-               reason: str, provider: ProviderRefund | None = None) -> dict[str, Any]:
+    def refund(
+        self,
+        order_id: UUID,
+        actor: Actor,
+        command: Command,
+        *,
+        amount: int,
+        reason: str,
+        provider: ProviderRefund | None = None,
+    ) -> dict[str, Any]:
         """Refund; an online payment is refunded at the provider first (same request id on
         every retry, so the provider refunds once), then recorded. A payment owed back
         (taken after the order was paid) is the one refunded first."""
+
         def apply(order: FeeOrder) -> dict[str, Any]:
             if (done := order.replay(command)) is not None:
                 return done
@@ -172,15 +220,18 @@ class PaymentApplication(ReplayingApplication):
 
         return self._change(order_id, apply, visible_to=actor)
 
-    def cancel(self, order_id: UUID, actor: Actor, command: Command, *,
-               reason: str) -> dict[str, Any]:
-        return self._change(order_id, lambda order: order.cancel(actor, command, reason=reason),
-                            visible_to=actor)
+    def cancel(
+        self, order_id: UUID, actor: Actor, command: Command, *, reason: str
+    ) -> dict[str, Any]:
+        return self._change(
+            order_id, lambda order: order.cancel(actor, command, reason=reason), visible_to=actor
+        )
 
     # --- plumbing --------------------------------------------------------------------
 
-    def _change(self, order_id: UUID, change: Callable[[FeeOrder], T],
-                visible_to: Actor | None = None) -> T:
+    def _change(
+        self, order_id: UUID, change: Callable[[FeeOrder], T], visible_to: Actor | None = None
+    ) -> T:
         """Get, change, save; on a concurrent write, reload and decide again."""
         for _ in range(CONFLICT_RETRIES):
             order = self.order(order_id)

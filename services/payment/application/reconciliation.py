@@ -27,8 +27,9 @@ def _refunded_of(order: FeeOrder, ref: str) -> int:
     return extras.get(ref, order.refunded_amount - sum(extras.values()))
 
 
-def reconcile(payments: PaymentApplication, transactions: list[dict[str, Any]],
-              agency: str | None = None) -> dict[str, Any]:
+def reconcile(
+    payments: PaymentApplication, transactions: list[dict[str, Any]], agency: str | None = None
+) -> dict[str, Any]:
     """Compare; with ``agency``, only that agency's orders count (an agency administrator
     does not see other agencies' payments; references that are not ours are kept)."""
     mismatches: list[dict[str, Any]] = []
@@ -64,9 +65,11 @@ def reconcile(payments: PaymentApplication, transactions: list[dict[str, Any]],
         refunded = protocol.from_vnp_amount(str(txn.get("vnp_RefundedAmount", "0"))) or 0
         ours_refunded = _refunded_of(order, ref)
         if ours_paid and refunded != ours_refunded:
-            flag(ref, "refund_mismatch", provider_refunded=refunded,
-                 our_refunded=ours_refunded)
+            flag(ref, "refund_mismatch", provider_refunded=refunded, our_refunded=ours_refunded)
         checked.append(ref)
     flagged = {m["txn_ref"] for m in mismatches}
-    return {"checked": len(checked), "matched": len(set(checked) - flagged),
-            "mismatches": mismatches}
+    return {
+        "checked": len(checked),
+        "matched": len(set(checked) - flagged),
+        "mismatches": mismatches,
+    }

@@ -21,5 +21,7 @@ class PaymentTerm:
         """The deadline and the reason an order expired at it, as people read it."""
         deadline = self.deadline(opened_at)
         local = deadline.astimezone(VIETNAM)
-        return deadline, (f"Quá hạn thanh toán: {self.days} ngày làm việc kể từ khi mở giao "
-                          f"dịch (hạn {local:%H:%M ngày %d/%m/%Y}).")
+        return deadline, (
+            f"Quá hạn thanh toán: {self.days} ngày làm việc kể từ khi mở giao "
+            f"dịch (hạn {local:%H:%M ngày %d/%m/%Y})."
+        )

@@ -52,8 +52,10 @@ class OrderCancelledError(InvalidStateError):
 
 class OrderExpiredError(InvalidStateError):
     type = "payment-order-expired"
-    detail = ("Giao dịch đã hết hạn thanh toán. Vui lòng liên hệ cơ quan giải quyết "
-              "hồ sơ để được hướng dẫn.")
+    detail = (
+        "Giao dịch đã hết hạn thanh toán. Vui lòng liên hệ cơ quan giải quyết "
+        "hồ sơ để được hướng dẫn."
+    )
 
 
 class NotPaidError(InvalidStateError):

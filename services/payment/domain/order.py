@@ -29,6 +29,7 @@ from services.payment.domain.errors import (
     OrderExpiredError,
     UnknownMethodError,
 )
+from services.payment.domain.money import format_vnd
 from services.payment.domain.status import (
     CLOSED,
     ONLINE_METHODS,
@@ -97,8 +98,9 @@ class FeeOrder(Aggregate):
         self.refund_due = 0
 
     @classmethod
-    def request(cls, actor: Actor, *, items: list[dict[str, Any]], total: int,
-                **fields: Any) -> FeeOrder:
+    def request(
+        cls, actor: Actor, *, items: list[dict[str, Any]], total: int, **fields: Any
+    ) -> FeeOrder:
         """Check a payment request's fees (VND integers, adding up) and open the order."""
         amounts = [item.get("amount") for item in items]
         if not items or not all(type(a) is int and a > 0 for a in amounts):
@@ -107,8 +109,15 @@ class FeeOrder(Aggregate):
             raise InvalidFeeRequestError("Tổng tiền không khớp với các khoản phí.")
         if not fields.get("payer_id"):
             raise InvalidFeeRequestError("Thiếu người nộp phí.")
-        clean = [{"code": str(i.get("code", "")), "name": str(i.get("name", "")),
-                  "amount": int(i["amount"]), **_counted(i)} for i in items]
+        clean = [
+            {
+                "code": str(i.get("code", "")),
+                "name": str(i.get("name", "")),
+                "amount": int(i["amount"]),
+                **_counted(i),
+            }
+            for i in items
+        ]
         return cls(items=clean, amount=total, actor=actor.model_dump(), **fields)
 
     # --- idempotency -----------------------------------------------------------------
@@ -122,8 +131,9 @@ class FeeOrder(Aggregate):
             raise IdempotencyKeyReusedError
         return dict(done["result"])
 
-    def _remember(self, command_key: str | None, fingerprint: str | None,
-                  result: dict[str, Any]) -> None:
+    def _remember(
+        self, command_key: str | None, fingerprint: str | None, result: dict[str, Any]
+    ) -> None:
         if command_key is not None:
             self.commands[command_key] = {"fingerprint": fingerprint, "result": result}
 
@@ -133,9 +143,17 @@ class FeeOrder(Aggregate):
         """The provider reference of the next attempt (alphanumeric, as VNPay requires)."""
         return f"{self.id.hex}{len(self.attempts) + 1:03d}"
 
-    def start_attempt(self, actor: Actor, command: Command, *, attempt_id: str, method: str,
-                      started_at: datetime, expires_at: datetime,
-                      payment_url: str) -> dict[str, Any]:
+    def start_attempt(
+        self,
+        actor: Actor,
+        command: Command,
+        *,
+        attempt_id: str,
+        method: str,
+        started_at: datetime,
+        expires_at: datetime,
+        payment_url: str,
+    ) -> dict[str, Any]:
         if (done := self.replay(command)) is not None:
             return done
         self.check_payer(actor)
@@ -148,46 +166,97 @@ class FeeOrder(Aggregate):
             raise InvalidStateError("Lượt thanh toán này đã tồn tại, vui lòng thử lại.")
         for stale in self.open_attempts():
             if datetime.fromisoformat(stale["expires_at"]) <= started_at:
-                self._attempt_failed(attempt_id=stale["attempt_id"],
-                                     reason=FailureReason.EXPIRED.value,
-                                     response_code=None, provider_txn=None,
-                                     actor=actor.model_dump())
+                self._attempt_failed(
+                    attempt_id=stale["attempt_id"],
+                    reason=FailureReason.EXPIRED.value,
+                    response_code=None,
+                    provider_txn=None,
+                    actor=actor.model_dump(),
+                )
         self._attempt_started(
-            attempt_id=attempt_id, method=method, amount=self.amount,
-            started_at=started_at, expires_at=expires_at, payment_url=payment_url,
-            actor=actor.model_dump(), command_key=command.key, fingerprint=command.fingerprint,
+            attempt_id=attempt_id,
+            method=method,
+            amount=self.amount,
+            started_at=started_at,
+            expires_at=expires_at,
+            payment_url=payment_url,
+            actor=actor.model_dump(),
+            command_key=command.key,
+            fingerprint=command.fingerprint,
         )
         return self.commands[command.key]["result"]
 
     @event("AttemptStarted")
-    def _attempt_started(self, attempt_id: str, method: str, amount: int, started_at: datetime,
-                         expires_at: datetime, payment_url: str, actor: dict[str, Any],
-                         command_key: str | None, fingerprint: str | None) -> None:
+    def _attempt_started(
+        self,
+        attempt_id: str,
+        method: str,
+        amount: int,
+        started_at: datetime,
+        expires_at: datetime,
+        payment_url: str,
+        actor: dict[str, Any],
+        command_key: str | None,
+        fingerprint: str | None,
+    ) -> None:
         self.attempts[attempt_id] = {
-            "attempt_id": attempt_id, "method": method, "amount": amount,
-            "status": AttemptStatus.STARTED.value, "started_at": started_at.isoformat(),
-            "expires_at": expires_at.isoformat(), "reason": None, "provider_txn": None,
+            "attempt_id": attempt_id,
+            "method": method,
+            "amount": amount,
+            "status": AttemptStatus.STARTED.value,
+            "started_at": started_at.isoformat(),
+            "expires_at": expires_at.isoformat(),
+            "reason": None,
+            "provider_txn": None,
             "response_code": None,
         }
-        self._remember(command_key, fingerprint, {
-            "order_id": str(self.id), "attempt_id": attempt_id, "payment_url": payment_url,
-            "expires_at": expires_at.isoformat(), "amount": amount, "method": method,
-        })
+        self._remember(
+            command_key,
+            fingerprint,
+            {
+                "order_id": str(self.id),
+                "attempt_id": attempt_id,
+                "payment_url": payment_url,
+                "expires_at": expires_at.isoformat(),
+                "amount": amount,
+                "method": method,
+            },
+        )
 
     def open_attempts(self) -> list[dict[str, Any]]:
         return [a for a in self.attempts.values() if a["status"] == AttemptStatus.STARTED]
 
     @event("AttemptFailed")
-    def _attempt_failed(self, attempt_id: str, reason: str, response_code: str | None,
-                        provider_txn: str | None, actor: dict[str, Any]) -> None:
-        self.attempts[attempt_id].update(status=AttemptStatus.FAILED.value, reason=reason,
-                                         response_code=response_code, provider_txn=provider_txn)
+    def _attempt_failed(
+        self,
+        attempt_id: str,
+        reason: str,
+        response_code: str | None,
+        provider_txn: str | None,
+        actor: dict[str, Any],
+    ) -> None:
+        self.attempts[attempt_id].update(
+            status=AttemptStatus.FAILED.value,
+            reason=reason,
+            response_code=response_code,
+            provider_txn=provider_txn,
+        )
 
     # --- the provider's notification ------------------------------------------------------
 
-    def confirm_online(self, actor: Actor, *, attempt_id: str, amount: int, success: bool,
-                       failure: FailureReason | None, response_code: str,
-                       provider_txn: str, bank_code: str, paid_at: datetime) -> str:
+    def confirm_online(
+        self,
+        actor: Actor,
+        *,
+        attempt_id: str,
+        amount: int,
+        success: bool,
+        failure: FailureReason | None,
+        response_code: str,
+        provider_txn: str,
+        bank_code: str,
+        paid_at: datetime,
+    ) -> str:
         """Apply a verified notification. Returns ``confirmed``, ``duplicate`` (this very
         notification was applied before), ``already_confirmed``, ``unknown_attempt`` or
         ``invalid_amount``; only ``confirmed`` recorded an event. A success on an order
@@ -209,18 +278,28 @@ class FeeOrder(Aggregate):
             # We had given up on it, but the provider took the money: the provider wins.
         if not success:
             reason = (failure or FailureReason.FAILED).value
-            self._attempt_failed(attempt_id=attempt_id, reason=reason,
-                                 response_code=response_code, provider_txn=provider_txn,
-                                 actor=actor.model_dump())
+            self._attempt_failed(
+                attempt_id=attempt_id,
+                reason=reason,
+                response_code=response_code,
+                provider_txn=provider_txn,
+                actor=actor.model_dump(),
+            )
             return "confirmed"
         if self.status in CLOSED:
             # Cancelled or expired meanwhile, but the provider took the money: record it
             # (the provider wins) and owe it back; a refund stays an officer's decision.
             self._paid_after_close(
-                dossier_id=self.dossier_id, amount=amount, paid_at=paid_at,
-                method=attempt["method"], receipt_no=self._receipt_no(paid_at),
-                provider_txn=provider_txn, attempt_id=attempt_id, bank_code=bank_code,
-                closed_as=OrderStatus(self.status).value, actor=actor.model_dump(),
+                dossier_id=self.dossier_id,
+                amount=amount,
+                paid_at=paid_at,
+                method=attempt["method"],
+                receipt_no=self._receipt_no(paid_at),
+                provider_txn=provider_txn,
+                attempt_id=attempt_id,
+                bank_code=bank_code,
+                closed_as=OrderStatus(self.status).value,
+                actor=actor.model_dump(),
             )
             return "confirmed"
         if self.status != OrderStatus.PENDING:
@@ -228,17 +307,30 @@ class FeeOrder(Aggregate):
             # took the money again: keep it and owe it back. The order stays paid and its
             # receipt valid, so the dossier does not move again.
             self._paid_twice(
-                dossier_id=self.dossier_id, amount=amount, paid_at=paid_at,
-                method=attempt["method"], provider_txn=provider_txn, attempt_id=attempt_id,
-                bank_code=bank_code, receipt_no=self.payment["receipt_no"] if self.payment
-                else None, refund_due=self.refund_due + amount, actor=actor.model_dump(),
+                dossier_id=self.dossier_id,
+                amount=amount,
+                paid_at=paid_at,
+                method=attempt["method"],
+                provider_txn=provider_txn,
+                attempt_id=attempt_id,
+                bank_code=bank_code,
+                receipt_no=self.payment["receipt_no"] if self.payment else None,
+                refund_due=self.refund_due + amount,
+                actor=actor.model_dump(),
             )
             return "confirmed"
         self._paid(
-            dossier_id=self.dossier_id, amount=amount, paid_at=paid_at,
-            method=attempt["method"], receipt_no=self._receipt_no(paid_at),
-            provider_txn=provider_txn, attempt_id=attempt_id, bank_code=bank_code,
-            actor=actor.model_dump(), command_key=None, fingerprint=None,
+            dossier_id=self.dossier_id,
+            amount=amount,
+            paid_at=paid_at,
+            method=attempt["method"],
+            receipt_no=self._receipt_no(paid_at),
+            provider_txn=provider_txn,
+            attempt_id=attempt_id,
+            bank_code=bank_code,
+            actor=actor.model_dump(),
+            command_key=None,
+            fingerprint=None,
         )
         return "confirmed"
 
@@ -246,80 +338,180 @@ class FeeOrder(Aggregate):
         return f"BL{paid_at:%y%m%d}-{self.id.hex[:10].upper()}"
 
     @event("Paid")
-    def _paid(self, dossier_id: str, amount: int, paid_at: datetime, method: str,
-              receipt_no: str, provider_txn: str | None, attempt_id: str | None,
-              bank_code: str | None, actor: dict[str, Any], command_key: str | None,
-              fingerprint: str | None) -> None:
+    def _paid(
+        self,
+        dossier_id: str,
+        amount: int,
+        paid_at: datetime,
+        method: str,
+        receipt_no: str,
+        provider_txn: str | None,
+        attempt_id: str | None,
+        bank_code: str | None,
+        actor: dict[str, Any],
+        command_key: str | None,
+        fingerprint: str | None,
+    ) -> None:
         self.status = OrderStatus.PAID
-        self._record_payment(amount=amount, paid_at=paid_at, method=method,
-                             receipt_no=receipt_no, provider_txn=provider_txn,
-                             attempt_id=attempt_id, bank_code=bank_code, by=actor["id"])
-        self._remember(command_key, fingerprint, {
-            "order_id": str(self.id), "status": self.status.value, "receipt_no": receipt_no,
-        })
+        self._record_payment(
+            amount=amount,
+            paid_at=paid_at,
+            method=method,
+            receipt_no=receipt_no,
+            provider_txn=provider_txn,
+            attempt_id=attempt_id,
+            bank_code=bank_code,
+            by=actor["id"],
+        )
+        self._remember(
+            command_key,
+            fingerprint,
+            {
+                "order_id": str(self.id),
+                "status": self.status.value,
+                "receipt_no": receipt_no,
+            },
+        )
 
     @event("PaidAfterClose")
-    def _paid_after_close(self, dossier_id: str, amount: int, paid_at: datetime, method: str,
-                          receipt_no: str, provider_txn: str | None, attempt_id: str,
-                          bank_code: str | None, closed_as: str,
-                          actor: dict[str, Any]) -> None:
+    def _paid_after_close(
+        self,
+        dossier_id: str,
+        amount: int,
+        paid_at: datetime,
+        method: str,
+        receipt_no: str,
+        provider_txn: str | None,
+        attempt_id: str,
+        bank_code: str | None,
+        closed_as: str,
+        actor: dict[str, Any],
+    ) -> None:
         self.status = OrderStatus.REFUND_DUE
-        self._record_payment(amount=amount, paid_at=paid_at, method=method,
-                             receipt_no=receipt_no, provider_txn=provider_txn,
-                             attempt_id=attempt_id, bank_code=bank_code, by=actor["id"])
+        self._record_payment(
+            amount=amount,
+            paid_at=paid_at,
+            method=method,
+            receipt_no=receipt_no,
+            provider_txn=provider_txn,
+            attempt_id=attempt_id,
+            bank_code=bank_code,
+            by=actor["id"],
+        )
 
     @event("PaidTwice")
-    def _paid_twice(self, dossier_id: str, amount: int, paid_at: datetime, method: str,
-                    provider_txn: str, attempt_id: str, bank_code: str | None,
-                    receipt_no: str | None, refund_due: int, actor: dict[str, Any]) -> None:
-        self.extra_payments.append({
-            "amount": amount, "paid_at": paid_at.isoformat(), "method": method,
-            "provider_txn": provider_txn, "attempt_id": attempt_id, "bank_code": bank_code,
-            "refunded": 0,
-        })
+    def _paid_twice(
+        self,
+        dossier_id: str,
+        amount: int,
+        paid_at: datetime,
+        method: str,
+        provider_txn: str,
+        attempt_id: str,
+        bank_code: str | None,
+        receipt_no: str | None,
+        refund_due: int,
+        actor: dict[str, Any],
+    ) -> None:
+        self.extra_payments.append(
+            {
+                "amount": amount,
+                "paid_at": paid_at.isoformat(),
+                "method": method,
+                "provider_txn": provider_txn,
+                "attempt_id": attempt_id,
+                "bank_code": bank_code,
+                "refunded": 0,
+            }
+        )
         self.refund_due = refund_due
-        self.attempts[attempt_id].update(status=AttemptStatus.SUCCEEDED.value, reason=None,
-                                         provider_txn=provider_txn, response_code="00")
+        self.attempts[attempt_id].update(
+            status=AttemptStatus.SUCCEEDED.value,
+            reason=None,
+            provider_txn=provider_txn,
+            response_code="00",
+        )
 
-    def _record_payment(self, *, amount: int, paid_at: datetime, method: str,
-                        receipt_no: str, provider_txn: str | None, attempt_id: str | None,
-                        bank_code: str | None, by: str) -> None:
+    def _record_payment(
+        self,
+        *,
+        amount: int,
+        paid_at: datetime,
+        method: str,
+        receipt_no: str,
+        provider_txn: str | None,
+        attempt_id: str | None,
+        bank_code: str | None,
+        by: str,
+    ) -> None:
         self.payment = {
-            "amount": amount, "paid_at": paid_at.isoformat(), "method": method,
-            "receipt_no": receipt_no, "provider_txn": provider_txn, "attempt_id": attempt_id,
-            "bank_code": bank_code, "recorded_by": by,
+            "amount": amount,
+            "paid_at": paid_at.isoformat(),
+            "method": method,
+            "receipt_no": receipt_no,
+            "provider_txn": provider_txn,
+            "attempt_id": attempt_id,
+            "bank_code": bank_code,
+            "recorded_by": by,
         }
         if attempt_id is not None:
-            self.attempts[attempt_id].update(status=AttemptStatus.SUCCEEDED.value, reason=None,
-                                             provider_txn=provider_txn, response_code="00")
+            self.attempts[attempt_id].update(
+                status=AttemptStatus.SUCCEEDED.value,
+                reason=None,
+                provider_txn=provider_txn,
+                response_code="00",
+            )
 
     # --- officer: pay at the office, refund, cancel ----------------------------------------
 
-    def record_office_payment(self, actor: Actor, command: Command, *, receipt_no: str,
-                              amount: int, paid_at: datetime) -> dict[str, Any]:
+    def record_office_payment(
+        self, actor: Actor, command: Command, *, receipt_no: str, amount: int, paid_at: datetime
+    ) -> dict[str, Any]:
         if (done := self.replay(command)) is not None:
             return done
         self.check_officer(actor)
         self.check_status(OrderStatus.PENDING)
         if amount != self.amount:
             raise InvalidAmountError(
-                f"Số tiền thu ({amount:,} đồng) phải bằng số tiền phải nộp ({self.amount:,} đồng)."
-                .replace(",", ".")
+                f"Số tiền thu ({format_vnd(amount)}) phải bằng số tiền phải nộp "
+                f"({format_vnd(self.amount)})."
             )
-        self._paid(dossier_id=self.dossier_id, amount=amount, paid_at=paid_at, method="office",
-                   receipt_no=receipt_no, provider_txn=None, attempt_id=None, bank_code=None,
-                   actor=actor.model_dump(), command_key=command.key,
-                   fingerprint=command.fingerprint)
+        self._paid(
+            dossier_id=self.dossier_id,
+            amount=amount,
+            paid_at=paid_at,
+            method="office",
+            receipt_no=receipt_no,
+            provider_txn=None,
+            attempt_id=None,
+            bank_code=None,
+            actor=actor.model_dump(),
+            command_key=command.key,
+            fingerprint=command.fingerprint,
+        )
         return self.commands[command.key]["result"]
 
-    def refund(self, actor: Actor, command: Command, *, amount: int, reason: str,
-               provider_ref: str | None = None) -> dict[str, Any]:
+    def refund(
+        self,
+        actor: Actor,
+        command: Command,
+        *,
+        amount: int,
+        reason: str,
+        provider_ref: str | None = None,
+    ) -> dict[str, Any]:
         if (done := self.replay(command)) is not None:
             return done
         self.check_refund_allowed(actor, amount)
-        self._refunded(dossier_id=self.dossier_id, amount=amount, reason=reason,
-                       provider_ref=provider_ref, actor=actor.model_dump(),
-                       command_key=command.key, fingerprint=command.fingerprint)
+        self._refunded(
+            dossier_id=self.dossier_id,
+            amount=amount,
+            reason=reason,
+            provider_ref=provider_ref,
+            actor=actor.model_dump(),
+            command_key=command.key,
+            fingerprint=command.fingerprint,
+        )
         return self.commands[command.key]["result"]
 
     def check_refund_allowed(self, actor: Actor, amount: int) -> None:
@@ -347,9 +539,16 @@ class FeeOrder(Aggregate):
         return next((p for p in self.extra_payments if _owed(p)), self.payment)
 
     @event("Refunded")
-    def _refunded(self, dossier_id: str, amount: int, reason: str, provider_ref: str | None,
-                  actor: dict[str, Any], command_key: str | None,
-                  fingerprint: str | None) -> None:
+    def _refunded(
+        self,
+        dossier_id: str,
+        amount: int,
+        reason: str,
+        provider_ref: str | None,
+        actor: dict[str, Any],
+        command_key: str | None,
+        fingerprint: str | None,
+    ) -> None:
         self.refunded_amount += amount
         left = amount
         for extra in self.extra_payments:  # what is owed back is refunded first
@@ -357,22 +556,34 @@ class FeeOrder(Aggregate):
             extra["refunded"] += taken
             left -= taken
         self.refund_due = sum(_owed(p) for p in self.extra_payments)
-        self.refunds.append({"amount": amount, "reason": reason, "provider_ref": provider_ref,
-                             "by": actor["id"]})
+        self.refunds.append(
+            {"amount": amount, "reason": reason, "provider_ref": provider_ref, "by": actor["id"]}
+        )
         if self.refundable() == 0:
             self.status = OrderStatus.REFUNDED
-        self._remember(command_key, fingerprint, {
-            "order_id": str(self.id), "status": self.status.value,
-            "refunded_amount": self.refunded_amount, "refund_no": len(self.refunds),
-        })
+        self._remember(
+            command_key,
+            fingerprint,
+            {
+                "order_id": str(self.id),
+                "status": self.status.value,
+                "refunded_amount": self.refunded_amount,
+                "refund_no": len(self.refunds),
+            },
+        )
 
     def cancel(self, actor: Actor, command: Command, *, reason: str) -> dict[str, Any]:
         if (done := self.replay(command)) is not None:
             return done
         self.check_officer(actor)
         self.check_status(OrderStatus.PENDING)
-        self._cancelled(dossier_id=self.dossier_id, reason=reason, actor=actor.model_dump(),
-                        command_key=command.key, fingerprint=command.fingerprint)
+        self._cancelled(
+            dossier_id=self.dossier_id,
+            reason=reason,
+            actor=actor.model_dump(),
+            command_key=command.key,
+            fingerprint=command.fingerprint,
+        )
         return self.commands[command.key]["result"]
 
     def cancel_for_dossier(self, actor: Actor, command: Command, *, reason: str) -> bool:
@@ -380,16 +591,28 @@ class FeeOrder(Aggregate):
         False when there is nothing to do (paid, refunded, already closed, a redelivery)."""
         if self.replay(command) is not None or self.status != OrderStatus.PENDING:
             return False
-        self._cancelled(dossier_id=self.dossier_id, reason=reason, actor=actor.model_dump(),
-                        command_key=command.key, fingerprint=command.fingerprint)
+        self._cancelled(
+            dossier_id=self.dossier_id,
+            reason=reason,
+            actor=actor.model_dump(),
+            command_key=command.key,
+            fingerprint=command.fingerprint,
+        )
         return True
 
     @event("Cancelled")
-    def _cancelled(self, dossier_id: str, reason: str, actor: dict[str, Any],
-                   command_key: str | None, fingerprint: str | None) -> None:
+    def _cancelled(
+        self,
+        dossier_id: str,
+        reason: str,
+        actor: dict[str, Any],
+        command_key: str | None,
+        fingerprint: str | None,
+    ) -> None:
         self.status = OrderStatus.CANCELLED
-        self._remember(command_key, fingerprint,
-                       {"order_id": str(self.id), "status": self.status.value})
+        self._remember(
+            command_key, fingerprint, {"order_id": str(self.id), "status": self.status.value}
+        )
 
     # --- expiry ----------------------------------------------------------------------------
 
@@ -397,13 +620,24 @@ class FeeOrder(Aggregate):
         """Still unpaid at ``deadline``: the order expires. False when nothing to do."""
         if self.status != OrderStatus.PENDING or now < deadline:
             return False
-        self._expired(dossier_id=self.dossier_id, opened_at=self.created_on,
-                      deadline=deadline, reason=reason, actor=actor.model_dump())
+        self._expired(
+            dossier_id=self.dossier_id,
+            opened_at=self.created_on,
+            deadline=deadline,
+            reason=reason,
+            actor=actor.model_dump(),
+        )
         return True
 
     @event("Expired")
-    def _expired(self, dossier_id: str, opened_at: datetime, deadline: datetime, reason: str,
-                 actor: dict[str, Any]) -> None:
+    def _expired(
+        self,
+        dossier_id: str,
+        opened_at: datetime,
+        deadline: datetime,
+        reason: str,
+        actor: dict[str, Any],
+    ) -> None:
         self.status = OrderStatus.EXPIRED
 
     # --- rules ---------------------------------------------------------------------------
@@ -426,8 +660,10 @@ class FeeOrder(Aggregate):
         if self.status in allowed:
             return
         raise {
-            OrderStatus.PAID: AlreadyPaidError, OrderStatus.REFUND_DUE: AlreadyPaidError,
-            OrderStatus.CANCELLED: OrderCancelledError, OrderStatus.EXPIRED: OrderExpiredError,
+            OrderStatus.PAID: AlreadyPaidError,
+            OrderStatus.REFUND_DUE: AlreadyPaidError,
+            OrderStatus.CANCELLED: OrderCancelledError,
+            OrderStatus.EXPIRED: OrderExpiredError,
         }.get(OrderStatus(self.status), InvalidStateError)
 
 

@@ -22,8 +22,11 @@ from services.payment.domain.status import (
 
 def status_label(order: FeeOrder) -> str:
     if order.refund_due:
-        return PAID_TWICE_LABEL if order.status == OrderStatus.PAID else (
-            f"{ORDER_LABELS[OrderStatus(order.status)]}; có khoản nộp trùng chờ hoàn tiền")
+        return (
+            PAID_TWICE_LABEL
+            if order.status == OrderStatus.PAID
+            else (f"{ORDER_LABELS[OrderStatus(order.status)]}; có khoản nộp trùng chờ hoàn tiền")
+        )
     if order.status == OrderStatus.PAID:
         extra_refunded = sum(p["refunded"] for p in order.extra_payments)
         if order.refunded_amount > extra_refunded:
@@ -39,8 +42,11 @@ def attempt_view(attempt: dict[str, Any], order_status: str) -> dict[str, Any]:
         label = FAILURE_LABELS[FailureReason(attempt["reason"])]
     elif attempt["status"] == AttemptStatus.STARTED and order_status != OrderStatus.PENDING:
         label = STOPPED_ATTEMPT_LABEL
-    return {**attempt, "status_label": label,
-            "method_label": METHOD_LABELS.get(attempt["method"], attempt["method"])}
+    return {
+        **attempt,
+        "status_label": label,
+        "method_label": METHOD_LABELS.get(attempt["method"], attempt["method"]),
+    }
 
 
 def order_view(order: FeeOrder) -> dict[str, Any]:
@@ -64,8 +70,10 @@ def order_view(order: FeeOrder) -> dict[str, Any]:
         "status_label": status_label(order),
         "attempts": [attempt_view(a, order.status) for a in order.attempts.values()],
         "payment": payment,
-        "extra_payments": [{**p, "method_label": METHOD_LABELS.get(p["method"], p["method"])}
-                           for p in order.extra_payments],
+        "extra_payments": [
+            {**p, "method_label": METHOD_LABELS.get(p["method"], p["method"])}
+            for p in order.extra_payments
+        ],
         "refund_due": order.refund_due,
         "refunded_amount": order.refunded_amount,
         "refunds": order.refunds,

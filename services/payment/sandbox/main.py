@@ -85,8 +85,9 @@ class IpnSender:
         task.add_done_callback(self.tasks.discard)
 
     async def _deliver(self, txn: Txn) -> None:
-        query = protocol.signed_query(result_params(txn, self.settings.vnpay_tmn_code),
-                                      self.settings.secret)
+        query = protocol.signed_query(
+            result_params(txn, self.settings.vnpay_tmn_code), self.settings.secret
+        )
         url = f"{self.settings.sandbox_ipn_url}?{query}"
         pause = self.settings.sandbox_ipn_backoff_seconds
         async with httpx.AsyncClient(timeout=10, trust_env=False) as client:
@@ -96,8 +97,9 @@ class IpnSender:
                     code = str(answer.get("RspCode"))
                 except (httpx.HTTPError, ValueError, AttributeError) as error:
                     code = f"error: {type(error).__name__}"
-                log.info("ipn delivered", extra={"ref": txn.txn_ref, "attempt": attempt,
-                                                 "answer": code})
+                log.info(
+                    "ipn delivered", extra={"ref": txn.txn_ref, "attempt": attempt, "answer": code}
+                )
                 if code in protocol.IPN_FINAL_CODES:
                     self.store.record_ipn_answer(txn.token, code)
                     return
@@ -130,38 +132,47 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
         if problem:
             return HTMLResponse(error_page("Giao dịch không hợp lệ", problem), status_code=400)
         txn = store.open(
-            tmn_code=params["vnp_TmnCode"], txn_ref=params["vnp_TxnRef"],
+            tmn_code=params["vnp_TmnCode"],
+            txn_ref=params["vnp_TxnRef"],
             amount=protocol.from_vnp_amount(params["vnp_Amount"]) or 0,
-            order_info=params.get("vnp_OrderInfo", ""), return_url=params["vnp_ReturnUrl"],
-            create_date=params["vnp_CreateDate"], expire_date=params["vnp_ExpireDate"],
+            order_info=params.get("vnp_OrderInfo", ""),
+            return_url=params["vnp_ReturnUrl"],
+            create_date=params["vnp_CreateDate"],
+            expire_date=params["vnp_ExpireDate"],
         )
         if txn.amount != protocol.from_vnp_amount(params["vnp_Amount"]):
-            return HTMLResponse(error_page("Giao dịch không hợp lệ",
-                                           "Mã tham chiếu đã dùng cho số tiền khác."), 400)
+            return HTMLResponse(
+                error_page("Giao dịch không hợp lệ", "Mã tham chiếu đã dùng cho số tiền khác."), 400
+            )
         if txn.status != "pending":
-            return HTMLResponse(error_page("Giao dịch đã được xử lý",
-                                           "Giao dịch này đã kết thúc."), status_code=409)
+            return HTMLResponse(
+                error_page("Giao dịch đã được xử lý", "Giao dịch này đã kết thúc."), status_code=409
+            )
         return HTMLResponse(payment_page(txn, settings.vnpay_tmn_code))
 
     @app.post("/paymentv2/confirm", response_model=None)
-    async def confirm(token: Annotated[str, Form(max_length=64)],
-                      action: Annotated[str, Form(max_length=16)]) -> Any:
+    async def confirm(
+        token: Annotated[str, Form(max_length=64)], action: Annotated[str, Form(max_length=16)]
+    ) -> Any:
         txn = store.by_token(token)
         if txn is None or action not in ACTIONS:
-            return HTMLResponse(error_page("Giao dịch không hợp lệ",
-                                           "Không tìm thấy giao dịch."), status_code=404)
+            return HTMLResponse(
+                error_page("Giao dịch không hợp lệ", "Không tìm thấy giao dịch."), status_code=404
+            )
         now = datetime.now(UTC)
         code = ACTIONS[action]
         if action == "pay" and protocol.parse_date(txn.expire_date) < now:
             code = protocol.EXPIRED
         if not store.finish(token, code, protocol.format_date(now), BANK):
-            return HTMLResponse(error_page("Giao dịch đã được xử lý",
-                                           "Giao dịch này đã kết thúc."), status_code=409)
+            return HTMLResponse(
+                error_page("Giao dịch đã được xử lý", "Giao dịch này đã kết thúc."), status_code=409
+            )
         finished = store.by_token(token)
         assert finished is not None
         sender.schedule(finished)
-        query = protocol.signed_query(result_params(finished, settings.vnpay_tmn_code),
-                                      settings.secret)
+        query = protocol.signed_query(
+            result_params(finished, settings.vnpay_tmn_code), settings.secret
+        )
         return RedirectResponse(f"{finished.return_url}?{query}", status_code=302)
 
     install_merchant_api(app, settings, store)

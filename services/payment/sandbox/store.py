@@ -75,15 +75,33 @@ class SandboxStore:
             row = self._db.execute(sql, args).fetchone()
         return Txn(**dict(row)) if row else None
 
-    def open(self, *, tmn_code: str, txn_ref: str, amount: int, order_info: str,
-             return_url: str, create_date: str, expire_date: str) -> Txn:
+    def open(
+        self,
+        *,
+        tmn_code: str,
+        txn_ref: str,
+        amount: int,
+        order_info: str,
+        return_url: str,
+        create_date: str,
+        expire_date: str,
+    ) -> Txn:
         """The transaction for (terminal, reference); a reload of the page finds it again."""
         with self._lock:
             self._db.execute(
                 "INSERT OR IGNORE INTO txns (token, tmn_code, txn_ref, amount, order_info,"
                 " return_url, create_date, expire_date, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                (uuid.uuid4().hex, tmn_code, txn_ref, amount, order_info, return_url,
-                 create_date, expire_date, datetime.now(UTC).isoformat()),
+                (
+                    uuid.uuid4().hex,
+                    tmn_code,
+                    txn_ref,
+                    amount,
+                    order_info,
+                    return_url,
+                    create_date,
+                    expire_date,
+                    datetime.now(UTC).isoformat(),
+                ),
             )
         found = self.by_ref(tmn_code, txn_ref)
         assert found is not None
@@ -93,15 +111,16 @@ class SandboxStore:
         return self._one("SELECT * FROM txns WHERE token = ?", token)
 
     def by_ref(self, tmn_code: str, txn_ref: str) -> Txn | None:
-        return self._one("SELECT * FROM txns WHERE tmn_code = ? AND txn_ref = ?",
-                         tmn_code, txn_ref)
+        return self._one("SELECT * FROM txns WHERE tmn_code = ? AND txn_ref = ?", tmn_code, txn_ref)
 
     def finish(self, token: str, status: str, pay_date: str, bank_code: str) -> bool:
         """Record the payer's choice once; False if the transaction was already finished."""
         with self._lock:
             cursor = self._db.execute(
                 "UPDATE txns SET status = ?, pay_date = ?, bank_code = ?"
-                " WHERE token = ? AND status = 'pending'", (status, pay_date, bank_code, token))
+                " WHERE token = ? AND status = 'pending'",
+                (status, pay_date, bank_code, token),
+            )
         return cursor.rowcount == 1
 
     def record_ipn_answer(self, token: str, answer: str) -> None:
@@ -111,7 +130,8 @@ class SandboxStore:
     def undelivered(self) -> list[Txn]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT * FROM txns WHERE status != 'pending' AND ipn_answer IS NULL").fetchall()
+                "SELECT * FROM txns WHERE status != 'pending' AND ipn_answer IS NULL"
+            ).fetchall()
         return [Txn(**dict(r)) for r in rows]
 
     def on_day(self, tmn_code: str, day_prefix: str) -> list[Txn]:
@@ -119,7 +139,8 @@ class SandboxStore:
         with self._lock:
             rows = self._db.execute(
                 "SELECT * FROM txns WHERE tmn_code = ? AND create_date LIKE ? ORDER BY seq",
-                (tmn_code, f"{day_prefix}%")).fetchall()
+                (tmn_code, f"{day_prefix}%"),
+            ).fetchall()
         return [Txn(**dict(r)) for r in rows]
 
     def refund(self, request_id: str, txn: Txn, amount: int) -> bool:
@@ -127,10 +148,13 @@ class SandboxStore:
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
-                self._db.execute("INSERT INTO refunds VALUES (?,?,?,?)",
-                                 (request_id, txn.txn_ref, amount, datetime.now(UTC).isoformat()))
-                self._db.execute("UPDATE txns SET refunded = refunded + ? WHERE token = ?",
-                                 (amount, txn.token))
+                self._db.execute(
+                    "INSERT INTO refunds VALUES (?,?,?,?)",
+                    (request_id, txn.txn_ref, amount, datetime.now(UTC).isoformat()),
+                )
+                self._db.execute(
+                    "UPDATE txns SET refunded = refunded + ? WHERE token = ?", (amount, txn.token)
+                )
                 self._db.execute("COMMIT")
             except sqlite3.IntegrityError:
                 self._db.execute("ROLLBACK")

@@ -27,9 +27,15 @@ log = logging.getLogger(__name__)
 
 
 class ExpirySweep:
-    def __init__(self, app: PaymentApplication, pool: AsyncConnectionPool[Any], *,
-                 days: int, interval_seconds: float,
-                 calendar: Callable[[], Awaitable[WorkCalendar]]) -> None:
+    def __init__(
+        self,
+        app: PaymentApplication,
+        pool: AsyncConnectionPool[Any],
+        *,
+        days: int,
+        interval_seconds: float,
+        calendar: Callable[[], Awaitable[WorkCalendar]],
+    ) -> None:
         self.app = app
         self.pool = pool
         self.days = days
@@ -52,8 +58,9 @@ class ExpirySweep:
         expired = []
         for order_id in candidates:
             try:
-                done = await asyncio.to_thread(self.app.expire, UUID(order_id), now=now,
-                                               deadline_of=term.deadline_of)
+                done = await asyncio.to_thread(
+                    self.app.expire, UUID(order_id), now=now, deadline_of=term.deadline_of
+                )
             except OrderNotFoundError:
                 continue
             if done:

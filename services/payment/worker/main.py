@@ -65,13 +65,18 @@ class IncomingEvents:
             await self.calendar(event)
         elif event.type == PAYMENT_REQUESTED:
             await asyncio.to_thread(
-                self.payments.open_order, dossier_id=event.subject,
-                request_sequence=event.sequence, data=event.data, actor=event.actor,
+                self.payments.open_order,
+                dossier_id=event.subject,
+                request_sequence=event.sequence,
+                data=event.data,
+                actor=event.actor,
             )
         elif event.type in CLOSING:
             await asyncio.to_thread(
-                self.payments.close_for_dossier, dossier_id=event.subject,
-                closing_sequence=event.sequence, event_id=str(event.id),
+                self.payments.close_for_dossier,
+                dossier_id=event.subject,
+                closing_sequence=event.sequence,
+                event_id=str(event.id),
                 reason=closing_reason(event),
             )
 
@@ -104,7 +109,9 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
         calendar = CalendarOverrides(pool)
         producer = make_producer(bootstrap)  # aiokafka objects need the running loop
         consumer = IdempotentConsumer(
-            bootstrap_servers=bootstrap, topics=in_topics, group_id=settings.consumer_group,
+            bootstrap_servers=bootstrap,
+            topics=in_topics,
+            group_id=settings.consumer_group,
             handler=IncomingEvents(payments, calendar),
         )
         await producer.start()
@@ -113,9 +120,13 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
             "relay": OutboxRelay(payments, to_integration_event, producer, out_topic).run(),
             "consumer": consumer.run(),
             "projection": OrderProjection(payments, pool).run(),
-            "expiry": ExpirySweep(payments, pool, days=settings.order_expiry_days,
-                                  interval_seconds=settings.order_expiry_sweep_seconds,
-                                  calendar=calendar.calendar).run(),
+            "expiry": ExpirySweep(
+                payments,
+                pool,
+                days=settings.order_expiry_days,
+                interval_seconds=settings.order_expiry_sweep_seconds,
+                calendar=calendar.calendar,
+            ).run(),
         }
         tasks.update({name: asyncio.create_task(job) for name, job in jobs.items()})
         try:
@@ -129,8 +140,9 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
             payments.close()
             await pool.close()
 
-    app = create_app("payment-worker", readiness={"tasks": running, "postgres": postgres},
-                     lifespan=lifespan)
+    app = create_app(
+        "payment-worker", readiness={"tasks": running, "postgres": postgres}, lifespan=lifespan
+    )
     return app
 
 

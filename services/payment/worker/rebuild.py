@@ -23,6 +23,8 @@ async def rebuild(settings: PaymentSettings) -> int:
 def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     position = asyncio.run(rebuild(PaymentSettings()))
-    print(f"rebuilt the payment read model up to notification {position} "
-          f"in {time.perf_counter() - started:.2f}s")
+    print(
+        f"rebuilt the payment read model up to notification {position} "
+        f"in {time.perf_counter() - started:.2f}s"
+    )
     return 0

@@ -35,8 +35,7 @@ def _bucket_exists(client: object, bucket: str) -> bool:
         return False
 
 
-def test_round_trip_bucket_on_first_use_and_idempotent_put(engines: Engines,
-                                                          run_id: str) -> None:
+def test_round_trip_bucket_on_first_use_and_idempotent_put(engines: Engines, run_id: str) -> None:
     client = engines_s3_client(engines)
     store = S3BlobStore(client, run_id, max_bytes=1024)
     assert not _bucket_exists(client, run_id)
@@ -56,7 +55,8 @@ def test_round_trip_bucket_on_first_use_and_idempotent_put(engines: Engines,
     client.put_object(Bucket=run_id, Key=f"{digest[:2]}/{digest}", Body=b"%PDF-damaged")
     assert store.put(PDF) == digest
     assert client.get_object(Bucket=run_id, Key=f"{digest[:2]}/{digest}")["Body"].read() == (
-        b"%PDF-damaged")
+        b"%PDF-damaged"
+    )
     with pytest.raises(BlobNotFoundError):
         store.get(digest)
 
@@ -79,8 +79,9 @@ def test_refused_files_never_reach_the_server(engines: Engines, run_id: str) -> 
     assert not _bucket_exists(client, run_id)  # not even the bucket was created
 
 
-def test_the_server_refuses_bytes_that_do_not_match_their_checksum(engines: Engines,
-                                                                 run_id: str) -> None:
+def test_the_server_refuses_bytes_that_do_not_match_their_checksum(
+    engines: Engines, run_id: str
+) -> None:
     """Why S3BlobStore sends x-amz-checksum-sha256: damaged bytes are never stored."""
     client = engines_s3_client(engines)
     client.create_bucket(Bucket=run_id)
@@ -92,20 +93,26 @@ def test_the_server_refuses_bytes_that_do_not_match_their_checksum(engines: Engi
 
 def test_boto3_default_checksums_are_accepted(engines: Engines, run_id: str) -> None:
     """A client with boto3's defaults (CRC32 on every upload) works too."""
-    client = boto3.client("s3", endpoint_url=engines.s3_url, region_name=engines.s3_region,
-                          aws_access_key_id=engines.s3_access_key,
-                          aws_secret_access_key=engines.s3_secret_key)
+    client = boto3.client(
+        "s3",
+        endpoint_url=engines.s3_url,
+        region_name=engines.s3_region,
+        aws_access_key_id=engines.s3_access_key,
+        aws_secret_access_key=engines.s3_secret_key,
+    )
     client.create_bucket(Bucket=run_id)
     client.put_object(Bucket=run_id, Key="tep.pdf", Body=PDF)
     assert client.get_object(Bucket=run_id, Key="tep.pdf")["Body"].read() == PDF
 
 
 def test_wrong_keys_are_unavailable_not_missing(engines: Engines, run_id: str) -> None:
-    client = s3_client(engines.s3_url, engines.s3_access_key, "not-the-secret",
-                       engines.s3_region)
+    client = s3_client(engines.s3_url, engines.s3_access_key, "not-the-secret", engines.s3_region)
     store = S3BlobStore(client, run_id)
-    for call in (lambda: store.put(PDF), lambda: store.get("0" * 64),
-                 lambda: store.exists("0" * 64)):
+    for call in (
+        lambda: store.put(PDF),
+        lambda: store.get("0" * 64),
+        lambda: store.exists("0" * 64),
+    ):
         with pytest.raises(BlobUnavailableError):
             call()
 
@@ -115,12 +122,16 @@ def test_a_stopped_server_is_unavailable_and_a_restarted_one_serves_again(
 ) -> None:
     with private_s3(tmp_path / "s3") as server:
         entry = server.entry
-        store = S3BlobStore(s3_client(entry["url"], entry["access_key"], entry["secret_key"]),
-                            run_id)
+        store = S3BlobStore(
+            s3_client(entry["url"], entry["access_key"], entry["secret_key"]), run_id
+        )
         digest = store.put(PDF)
         server.stop()
-        for call in (lambda: store.put(PNG), lambda: store.get(digest),
-                     lambda: store.exists(digest)):
+        for call in (
+            lambda: store.put(PNG),
+            lambda: store.get(digest),
+            lambda: store.exists(digest),
+        ):
             with pytest.raises(BlobUnavailableError):
                 call()
         server.start()

@@ -23,15 +23,21 @@ pytestmark = pytest.mark.integration
 def _event(number: int) -> IntegrationEvent:
     subject = str(uuid.uuid4())
     return IntegrationEvent(
-        id=IntegrationEvent.stable_id(subject, 1), source="/test", subject=subject,
-        type="vn.motcua.dossier.created", time=datetime.now(UTC), data={"n": number},
-        sequence=1, actor=Actor(id="tester", role="system"),
+        id=IntegrationEvent.stable_id(subject, 1),
+        source="/test",
+        subject=subject,
+        type="vn.motcua.dossier.created",
+        time=datetime.now(UTC),
+        data={"n": number},
+        sequence=1,
+        actor=Actor(id="tester", role="system"),
     )
 
 
 async def _read_all(bootstrap: str, topic: str) -> list:  # type: ignore[type-arg]
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None,
-                                auto_offset_reset="earliest")
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest"
+    )
     await consumer.start()
     try:
         batch = await consumer.getmany(timeout_ms=3000)
@@ -69,8 +75,14 @@ async def test_poison_and_failing_events_go_to_the_dlq_and_the_rest_is_handled(
         await producer.stop()
         await raw.stop()
 
-    consumer = IdempotentConsumer(bootstrap_servers=bootstrap, topics=[topic], group_id=run_id,
-                                  handler=handler, max_attempts=3, backoff_seconds=0.05)
+    consumer = IdempotentConsumer(
+        bootstrap_servers=bootstrap,
+        topics=[topic],
+        group_id=run_id,
+        handler=handler,
+        max_attempts=3,
+        backoff_seconds=0.05,
+    )
     await consumer.start()
     task = asyncio.create_task(consumer.run())
     try:

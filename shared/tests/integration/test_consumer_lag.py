@@ -24,9 +24,14 @@ EVENTS = 7
 def _event(number: int) -> IntegrationEvent:
     subject = str(uuid.uuid4())
     return IntegrationEvent(
-        id=IntegrationEvent.stable_id(subject, 1), source="/test", subject=subject,
-        type="vn.motcua.dossier.created", time=datetime.now(UTC), data={"n": number},
-        sequence=1, actor=Actor(id="tester", role="system"),
+        id=IntegrationEvent.stable_id(subject, 1),
+        source="/test",
+        subject=subject,
+        type="vn.motcua.dossier.created",
+        time=datetime.now(UTC),
+        data={"n": number},
+        sequence=1,
+        actor=Actor(id="tester", role="system"),
     )
 
 
@@ -64,8 +69,13 @@ async def test_lag_is_the_backlog_while_held_and_zero_once_handled(
     def lag() -> float | None:
         return REGISTRY.get_sample_value("motcua_consumer_lag", labels)
 
-    consumer = IdempotentConsumer(bootstrap_servers=bootstrap, topics=[topic], group_id=run_id,
-                                  handler=handler, lag_seconds=0.1)
+    consumer = IdempotentConsumer(
+        bootstrap_servers=bootstrap,
+        topics=[topic],
+        group_id=run_id,
+        handler=handler,
+        lag_seconds=0.1,
+    )
     await consumer.start()
     task = asyncio.create_task(consumer.run())
     try:

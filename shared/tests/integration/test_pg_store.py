@@ -37,9 +37,13 @@ def metadata() -> sa.MetaData:
     declared = sa.MetaData()
     add_common_tables(declared)
     add_calendar_table(declared)
-    sa.Table("notes", declared, sa.Column("id", sa.Text, primary_key=True),
-             sa.Column("version", sa.Integer, nullable=False),
-             sa.Column("title", sa.Text, nullable=False))
+    sa.Table(
+        "notes",
+        declared,
+        sa.Column("id", sa.Text, primary_key=True),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("title", sa.Text, nullable=False),
+    )
     return declared
 
 
@@ -60,27 +64,36 @@ async def pool(engines: Engines, schema: str) -> AsyncIterator[AsyncConnectionPo
 
 def _event(subject: str, sequence: int) -> IntegrationEvent:
     return IntegrationEvent(
-        id=IntegrationEvent.stable_id(subject, sequence), source="/motcua/catalog",
-        type="vn.motcua.catalog.procedure_published", subject=subject,
-        time=datetime.now(UTC), sequence=sequence, actor=Actor(id="admin", role="admin"),
-        data={"form_schema": {"$schema": "https://json-schema.org/draft/2020-12/schema",
-                              "title": "Tờ khai đăng ký khai sinh"}},
+        id=IntegrationEvent.stable_id(subject, sequence),
+        source="/motcua/catalog",
+        type="vn.motcua.catalog.procedure_published",
+        subject=subject,
+        time=datetime.now(UTC),
+        sequence=sequence,
+        actor=Actor(id="admin", role="admin"),
+        data={
+            "form_schema": {
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "title": "Tờ khai đăng ký khai sinh",
+            }
+        },
     )
 
 
 def test_an_empty_schema_migrates_to_head_which_matches_the_code(
-        engines: Engines, schema: str) -> None:
+    engines: Engines, schema: str
+) -> None:
     migrate(engines.postgres_dsn, schema, MIGRATIONS, metadata())
     migrate(engines.postgres_dsn, schema, MIGRATIONS, metadata())  # at head: nothing to do
     assert differences(engines.postgres_dsn, schema, metadata()) == []
     expects_more = metadata()
     sa.Table("missing", expects_more, sa.Column("id", sa.Integer, primary_key=True))
-    assert [d[0] for d in differences(engines.postgres_dsn, schema, expects_more)] == [
-        "add_table"]
+    assert [d[0] for d in differences(engines.postgres_dsn, schema, expects_more)] == ["add_table"]
 
 
 async def test_outbox_events_are_published_in_order_then_removed(
-        engines: Engines, pool: AsyncConnectionPool[Any], run_id: str) -> None:
+    engines: Engines, pool: AsyncConnectionPool[Any], run_id: str
+) -> None:
     bootstrap = engines.kafka_bootstrap_servers
     topic = f"{run_id}.motcua.catalog.events"
     await ensure_topics(bootstrap, [topic], partitions=1)
@@ -96,15 +109,17 @@ async def test_outbox_events_are_published_in_order_then_removed(
                 raise RuntimeError("the change failed")
     producer = make_producer(bootstrap)
     await producer.start()
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None,
-                                auto_offset_reset="earliest")
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest"
+    )
     try:
         relay = PgOutboxRelay(pool, producer, topic)
         assert await relay.relay_once() == 3
         assert await relay.relay_once() == 0
         async with pool.connection() as conn:
             assert await (await conn.execute("SELECT count(*) AS n FROM outbox")).fetchone() == {
-                "n": 0}
+                "n": 0
+            }
         await consumer.start()
         batch = await consumer.getmany(timeout_ms=5000)
         received = [IntegrationEvent.from_bytes(r.value) for rs in batch.values() for r in rs]
@@ -116,7 +131,8 @@ async def test_outbox_events_are_published_in_order_then_removed(
 
 
 async def test_a_second_relay_waits_while_the_first_holds_the_schema(
-        pool: AsyncConnectionPool[Any], engines: Engines, run_id: str) -> None:
+    pool: AsyncConnectionPool[Any], engines: Engines, run_id: str
+) -> None:
     topic = f"{run_id}.motcua.catalog.events"
     await ensure_topics(engines.kafka_bootstrap_servers, [topic], partitions=1)
     async with pool.connection() as conn, conn.transaction():
@@ -126,7 +142,8 @@ async def test_a_second_relay_waits_while_the_first_holds_the_schema(
     try:
         async with pool.connection() as holder, holder.transaction():
             await holder.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.outbox'))")
+                "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.outbox'))"
+            )
             assert await PgOutboxRelay(pool, producer, topic).relay_once() == 0
         assert await PgOutboxRelay(pool, producer, topic).relay_once() == 1
     finally:
@@ -134,7 +151,8 @@ async def test_a_second_relay_waits_while_the_first_holds_the_schema(
 
 
 async def test_an_effect_and_its_record_commit_together_or_not_at_all(
-        pool: AsyncConnectionPool[Any]) -> None:
+    pool: AsyncConnectionPool[Any],
+) -> None:
     async with pool.connection() as conn:
         with pytest.raises(RuntimeError):
             async with conn.transaction():
@@ -148,7 +166,8 @@ async def test_an_effect_and_its_record_commit_together_or_not_at_all(
 
 
 async def test_versioned_upserts_skip_old_and_repeated_versions(
-        pool: AsyncConnectionPool[Any]) -> None:
+    pool: AsyncConnectionPool[Any],
+) -> None:
     async with pool.connection() as conn:
         assert await upsert_versioned(conn, "notes", "id", "n1", 2, {"title": "hai"})
         assert not await upsert_versioned(conn, "notes", "id", "n1", 1, {"title": "một"})
@@ -159,7 +178,8 @@ async def test_versioned_upserts_skip_old_and_repeated_versions(
 
 
 async def test_a_listener_wakes_on_commit_and_times_out_otherwise(
-        engines: Engines, pool: AsyncConnectionPool[Any]) -> None:
+    engines: Engines, pool: AsyncConnectionPool[Any]
+) -> None:
     listener = Listener(engines.postgres_dsn, [CHANNEL])
     try:
         assert await listener.wait(0.2) == []
@@ -172,15 +192,21 @@ async def test_a_listener_wakes_on_commit_and_times_out_otherwise(
 
 
 async def test_calendar_overrides_follow_the_newest_calendar_event(
-        pool: AsyncConnectionPool[Any]) -> None:
+    pool: AsyncConnectionPool[Any],
+) -> None:
     overrides = CalendarOverrides(pool)
 
     def updated(sequence: int, days_off: list[str]) -> IntegrationEvent:
         return IntegrationEvent(
-            id=IntegrationEvent.stable_id("calendar-2027", sequence), source="/motcua/catalog",
-            type="vn.motcua.catalog.calendar_updated", subject="calendar-2027",
-            time=datetime.now(UTC), sequence=sequence, actor=Actor(id="admin", role="admin"),
-            data={"year": 2027, "days_off": days_off, "working_days": []})
+            id=IntegrationEvent.stable_id("calendar-2027", sequence),
+            source="/motcua/catalog",
+            type="vn.motcua.catalog.calendar_updated",
+            subject="calendar-2027",
+            time=datetime.now(UTC),
+            sequence=sequence,
+            actor=Actor(id="admin", role="admin"),
+            data={"year": 2027, "days_off": days_off, "working_days": []},
+        )
 
     await overrides(updated(2, ["2027-04-30", "2027-05-03"]))
     await overrides(updated(1, ["2027-04-30"]))  # older, arrived late: ignored

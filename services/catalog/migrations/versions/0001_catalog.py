@@ -25,7 +25,7 @@ def _functions(schema: str) -> list[str]:
         f'CREATE FUNCTION "{schema}".search_words(text) RETURNS text LANGUAGE sql'
         " IMMUTABLE PARALLEL SAFE STRICT"
         " AS $$ SELECT btrim(regexp_replace("
-        f'lower("{schema}".f_unaccent(normalize($1, NFC))), \'[^0-9a-z]+\', \' \', \'g\')) $$',
+        f"lower(\"{schema}\".f_unaccent(normalize($1, NFC))), '[^0-9a-z]+', ' ', 'g')) $$",
     ]
 
 
@@ -87,16 +87,29 @@ def upgrade() -> None:
         sa.Column("name_words", sa.SmallInteger),
         sa.Column("s_document", TSVECTOR),
     )
-    op.create_index("procedures_listed", "procedures", ["s_name", "code"],
-                    postgresql_where=PUBLISHED)
-    op.create_index("procedures_by_field", "procedures", ["field_code", "s_name"],
-                    postgresql_where=PUBLISHED)
-    op.create_index("procedures_by_level", "procedures", ["service_level", "s_name"],
-                    postgresql_where=PUBLISHED)
-    op.create_index("procedures_by_agency", "procedures", ["agency_codes"],
-                    postgresql_using="gin", postgresql_where=PUBLISHED)
-    op.create_index("procedures_search", "procedures", ["s_document"],
-                    postgresql_using="gin", postgresql_where=PUBLISHED)
+    op.create_index(
+        "procedures_listed", "procedures", ["s_name", "code"], postgresql_where=PUBLISHED
+    )
+    op.create_index(
+        "procedures_by_field", "procedures", ["field_code", "s_name"], postgresql_where=PUBLISHED
+    )
+    op.create_index(
+        "procedures_by_level", "procedures", ["service_level", "s_name"], postgresql_where=PUBLISHED
+    )
+    op.create_index(
+        "procedures_by_agency",
+        "procedures",
+        ["agency_codes"],
+        postgresql_using="gin",
+        postgresql_where=PUBLISHED,
+    )
+    op.create_index(
+        "procedures_search",
+        "procedures",
+        ["s_document"],
+        postgresql_using="gin",
+        postgresql_where=PUBLISHED,
+    )
     op.create_table(
         "procedure_versions",
         sa.Column("code", sa.Text, sa.ForeignKey("procedures.code"), primary_key=True),

@@ -25,8 +25,12 @@ from tests.support.processes import ServiceProcess
 
 ADMIN = {"X-Motcua-User-Id": "admin-1", "X-Motcua-Role": "admin"}
 CITIZEN = {"X-Motcua-User-Id": "citizen-1", "X-Motcua-Role": "citizen"}
-OFFICER = {"X-Motcua-User-Id": "officer-1", "X-Motcua-Role": "officer",
-           "X-Motcua-Agency": "NB.HOALU", "X-Motcua-Officer-Roles": "agency_admin"}
+OFFICER = {
+    "X-Motcua-User-Id": "officer-1",
+    "X-Motcua-Role": "officer",
+    "X-Motcua-Agency": "NB.HOALU",
+    "X-Motcua-Officer-Roles": "agency_admin",
+}
 
 
 @dataclass(frozen=True)
@@ -62,8 +66,11 @@ def running_catalog(engines: Engines, log_dir: Path, seed: bool = True) -> Itera
     try:
         if seed:
             asyncio.run(seed_schema(engines.postgres_dsn, schema))
-        env = {**engines.env(), "MOTCUA_CATALOG_POSTGRES_SCHEMA": schema,
-               "MOTCUA_CATALOG_TOPIC_PREFIX": prefix}
+        env = {
+            **engines.env(),
+            "MOTCUA_CATALOG_POSTGRES_SCHEMA": schema,
+            "MOTCUA_CATALOG_TOPIC_PREFIX": prefix,
+        }
         process = ServiceProcess("services.catalog", env, "MOTCUA_CATALOG_PORT", log_dir).start()
         try:
             with httpx.Client(base_url=process.url, timeout=30) as api:
@@ -75,8 +82,13 @@ def running_catalog(engines: Engines, log_dir: Path, seed: bool = True) -> Itera
 
 
 async def _read(bootstrap: str, topic: str, subject: str) -> list[dict[str, Any]]:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None,
-                                auto_offset_reset="earliest", enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
     await consumer.start()
     found: list[dict[str, Any]] = []
     try:
@@ -88,13 +100,13 @@ async def _read(bootstrap: str, topic: str, subject: str) -> list[dict[str, Any]
     return found
 
 
-def events_for(catalog: RunningCatalog, subject: str, count: int,
-               timeout: float = 30.0) -> list[dict[str, Any]]:
+def events_for(
+    catalog: RunningCatalog, subject: str, count: int, timeout: float = 30.0
+) -> list[dict[str, Any]]:
     """The events of ``subject`` on the catalog topic once at least ``count`` arrived."""
     deadline = time.monotonic() + timeout
     while True:
-        found = asyncio.run(_read(catalog.engines.kafka_bootstrap_servers, catalog.topic,
-                                  subject))
+        found = asyncio.run(_read(catalog.engines.kafka_bootstrap_servers, catalog.topic, subject))
         if len(found) >= count or time.monotonic() > deadline:
             unique = {e["id"]: e for e in found}  # a relay may republish after a crash
             return sorted(unique.values(), key=lambda e: e["sequence"])

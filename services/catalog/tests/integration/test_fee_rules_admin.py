@@ -20,10 +20,21 @@ from tests.support.engines import Engines
 pytestmark = pytest.mark.integration
 CODE = "9.000501"
 PHI = {"code": "PHI", "name": "Phí cung cấp thông tin lý lịch tư pháp", "amount": 200000}
-PHI_SV = {"code": "PHI_SV", "name": "Phí đối với sinh viên", "amount": 100000,
-          "applies_if": "giam_phi", "replaces": "PHI"}
-PHI_THEM = {"code": "PHI_THEM", "name": "Phí cấp từ Phiếu thứ 3 trở lên", "amount": 5000,
-            "rule": "per_copy", "quantity_field": "so_luong", "free_units": 2}
+PHI_SV = {
+    "code": "PHI_SV",
+    "name": "Phí đối với sinh viên",
+    "amount": 100000,
+    "applies_if": "giam_phi",
+    "replaces": "PHI",
+}
+PHI_THEM = {
+    "code": "PHI_THEM",
+    "name": "Phí cấp từ Phiếu thứ 3 trở lên",
+    "amount": 5000,
+    "rule": "per_copy",
+    "quantity_field": "so_luong",
+    "free_units": 2,
+}
 
 
 @pytest.fixture(scope="module")
@@ -34,19 +45,31 @@ def catalog(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 def _procedure(fees: list[dict[str, Any]]) -> dict[str, Any]:
     return {
-        "code": CODE, "name": "Cấp Phiếu lý lịch tư pháp thử nghiệm", "field_code": "LLTP",
-        "service_level": 4, "agency_codes": ["NB.STP"], "government_level": "province",
-        "steps": ["Nộp tờ khai", "Nhận Phiếu"], "time_limit_days": 10,
-        "form_schema": {"type": "object", "required": ["so_luong"], "properties": {
-            "so_luong": {"title": "Số lượng Phiếu", "type": "integer", "minimum": 1},
-            "giam_phi": {"title": "Thuộc đối tượng được giảm phí", "type": "boolean"},
-            "muc_dich": {"title": "Mục đích", "type": "string"}}},
-        "fees": fees, "result_delivery": ["office", "online"],
+        "code": CODE,
+        "name": "Cấp Phiếu lý lịch tư pháp thử nghiệm",
+        "field_code": "LLTP",
+        "service_level": 4,
+        "agency_codes": ["NB.STP"],
+        "government_level": "province",
+        "steps": ["Nộp tờ khai", "Nhận Phiếu"],
+        "time_limit_days": 10,
+        "form_schema": {
+            "type": "object",
+            "required": ["so_luong"],
+            "properties": {
+                "so_luong": {"title": "Số lượng Phiếu", "type": "integer", "minimum": 1},
+                "giam_phi": {"title": "Thuộc đối tượng được giảm phí", "type": "boolean"},
+                "muc_dich": {"title": "Mục đích", "type": "string"},
+            },
+        },
+        "fees": fees,
+        "result_delivery": ["office", "online"],
     }
 
 
 def test_fee_rules_are_checked_against_the_form_and_published_whole(
-        catalog: RunningCatalog) -> None:
+    catalog: RunningCatalog,
+) -> None:
     api = catalog.api
     refusals = [
         ([{**PHI_THEM, "quantity_field": "so_ban"}], "«so_ban» không có trong tờ khai"),
@@ -61,14 +84,19 @@ def test_fee_rules_are_checked_against_the_form_and_published_whole(
         body = refused.json()
         assert body["type"].endswith("/invalid-procedure") and detail in body["detail"]
         assert body["errors"]
-    assert api.get(f"/api/v1/catalog/procedures/{CODE}/draft",
-                   headers=ADMIN).status_code == 404  # nothing was written
+    assert (
+        api.get(f"/api/v1/catalog/procedures/{CODE}/draft", headers=ADMIN).status_code == 404
+    )  # nothing was written
 
-    created = api.post("/api/v1/catalog/procedures", json=_procedure([PHI, PHI_SV, PHI_THEM]),
-                       headers=ADMIN)
+    created = api.post(
+        "/api/v1/catalog/procedures", json=_procedure([PHI, PHI_SV, PHI_THEM]), headers=ADMIN
+    )
     assert created.status_code == 201, created.text
-    published = api.post(f"/api/v1/catalog/procedures/{CODE}/publish", headers=ADMIN,
-                         json={"reason": "Thông tư 244/2016/TT-BTC"})
+    published = api.post(
+        f"/api/v1/catalog/procedures/{CODE}/publish",
+        headers=ADMIN,
+        json={"reason": "Thông tư 244/2016/TT-BTC"},
+    )
     assert published.status_code == 200, published.text
     fees = api.get(f"/api/v1/catalog/procedures/{CODE}").json()["fees"]
     assert (fees[1]["applies_if"], fees[1]["replaces"]) == ("giam_phi", "PHI")

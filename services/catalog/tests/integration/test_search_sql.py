@@ -25,30 +25,49 @@ ADMIN = Actor(id="admin-1", role="admin")
 
 @pytest.fixture
 async def catalog(engines: Engines, run_id: str) -> AsyncIterator[Catalog]:
-    pool = await open_store(CatalogSettings(postgres_dsn=engines.postgres_dsn,
-                                            postgres_schema=run_id))
+    pool = await open_store(
+        CatalogSettings(postgres_dsn=engines.postgres_dsn, postgres_schema=run_id)
+    )
     try:
         built = build_catalog(pool)
         await built.registry.save_field(ProcedureField(code="HOTICH", name="Hộ tịch"), ADMIN)
         await built.registry.save_agency(
-            Agency(code="NB", name="Ủy ban nhân dân tỉnh Ninh Bình", tier="province"), ADMIN)
+            Agency(code="NB", name="Ủy ban nhân dân tỉnh Ninh Bình", tier="province"), ADMIN
+        )
         await built.registry.save_agency(
-            Agency(code="NB.HOALU", name="Ủy ban nhân dân phường Hoa Lư", tier="commune",
-                   parent_code="NB"), ADMIN)
+            Agency(
+                code="NB.HOALU",
+                name="Ủy ban nhân dân phường Hoa Lư",
+                tier="commune",
+                parent_code="NB",
+            ),
+            ADMIN,
+        )
         yield built
     finally:
         await pool.close()
         drop_schema(engines.postgres_dsn, run_id)
 
 
-async def _publish(catalog: Catalog, code: str, name: str, keywords: tuple[str, ...] = (),
-                   level: int = 4) -> None:
-    content = ProcedureContent.model_validate({
-        "code": code, "name": name, "field_code": "HOTICH", "service_level": level,
-        "agency_codes": ["NB.HOALU"], "government_level": "commune", "steps": ["Nộp hồ sơ"],
-        "time_limit_days": 1, "result_delivery": ["office"], "keywords": list(keywords),
-        "form_schema": {"type": "object", "properties": {}},
-        "fees": [{"code": "LP", "name": "Lệ phí", "amount": 0}]})
+async def _publish(
+    catalog: Catalog, code: str, name: str, keywords: tuple[str, ...] = (), level: int = 4
+) -> None:
+    content = ProcedureContent.model_validate(
+        {
+            "code": code,
+            "name": name,
+            "field_code": "HOTICH",
+            "service_level": level,
+            "agency_codes": ["NB.HOALU"],
+            "government_level": "commune",
+            "steps": ["Nộp hồ sơ"],
+            "time_limit_days": 1,
+            "result_delivery": ["office"],
+            "keywords": list(keywords),
+            "form_schema": {"type": "object", "properties": {}},
+            "fees": [{"code": "LP", "name": "Lệ phí", "amount": 0}],
+        }
+    )
     await catalog.procedures.save_draft(content, ADMIN)
     await catalog.procedures.publish(code, ADMIN)
 
@@ -57,11 +76,12 @@ async def _codes(catalog: Catalog, q: str, **filters: Any) -> list[str]:
     return [i["code"] for i in (await catalog.search(q, **filters, page_size=100))["items"]]
 
 
-async def test_postgresql_folds_every_vietnamese_letter_as_python_does(
-        catalog: Catalog) -> None:
-    letters = [unicodedata.normalize("NFC", base + mark)
-               for base in "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY"
-               for mark in ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")]
+async def test_postgresql_folds_every_vietnamese_letter_as_python_does(catalog: Catalog) -> None:
+    letters = [
+        unicodedata.normalize("NFC", base + mark)
+        for base in "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY"
+        for mark in ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
+    ]
     text = " ".join([*letters, "đ", "Đ", "Thu\u0309 tu\u0323c", "1.001193", "ĐĂNG-KÝ/kết_hôn"])
     pool = catalog.search.store.pool  # type: ignore[attr-defined]
     async with pool.connection() as conn:
@@ -72,8 +92,16 @@ async def test_postgresql_folds_every_vietnamese_letter_as_python_does(
 async def test_every_way_of_typing_a_name_finds_it(catalog: Catalog) -> None:
     await _publish(catalog, "1.001193", "Đăng ký khai sinh")
     await _publish(catalog, "1.000894", "Đăng ký kết hôn")
-    for query in ("đăng ký khai sinh", "dang ky khai sinh", "Khai Sinh", "KHAI SINH",
-                  "khai s", "dang ky khai s", "Đa\u0306ng ky\u0301 khai sinh", "001193"):
+    for query in (
+        "đăng ký khai sinh",
+        "dang ky khai sinh",
+        "Khai Sinh",
+        "KHAI SINH",
+        "khai s",
+        "dang ky khai s",
+        "Đa\u0306ng ky\u0301 khai sinh",
+        "001193",
+    ):
         assert await _codes(catalog, query) == ["1.001193"], query
     assert await _codes(catalog, "kết hôn khai") == []
     assert await _codes(catalog, "ho tich") == ["1.000894", "1.001193"]  # the field's name
@@ -81,8 +109,9 @@ async def test_every_way_of_typing_a_name_finds_it(catalog: Catalog) -> None:
 
 async def test_the_named_procedure_ranks_first(catalog: Catalog) -> None:
     await _publish(catalog, "1.004746", "Đăng ký lại khai sinh")
-    await _publish(catalog, "1.004222", "Đăng ký tạm trú", ("khai báo tạm trú",
-                                                            "sinh viên thuê trọ"))
+    await _publish(
+        catalog, "1.004222", "Đăng ký tạm trú", ("khai báo tạm trú", "sinh viên thuê trọ")
+    )
     await _publish(catalog, "1.001193", "Đăng ký khai sinh", ("giấy khai sinh",))
     for query in ("khai sinh", "dang ky khai sinh", "Đăng ký khai sinh", "KHAI SINH"):
         assert (await _codes(catalog, query))[0] == "1.001193", query

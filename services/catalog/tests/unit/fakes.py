@@ -34,13 +34,23 @@ class FakeProcedures:
     async def create(self, code: str, draft: Doc, history: Doc, now: datetime) -> bool:
         if code in self.docs:
             return False
-        self.docs[code] = {"code": code, "seq": 0, "status": "draft", "listed": False,
-                           "draft": draft, "draft_revision": 1, "published_revision": 0,
-                           "current_version": 0, "versions": [], "history": [history]}
+        self.docs[code] = {
+            "code": code,
+            "seq": 0,
+            "status": "draft",
+            "listed": False,
+            "draft": draft,
+            "draft_revision": 1,
+            "published_revision": 0,
+            "current_version": 0,
+            "versions": [],
+            "history": [history],
+        }
         return True
 
-    async def save_draft(self, code: str, revision: int | None, draft: Doc, history: Doc,
-                         now: datetime) -> int | None:
+    async def save_draft(
+        self, code: str, revision: int | None, draft: Doc, history: Doc, now: datetime
+    ) -> int | None:
         doc = self.docs[code]
         if revision is not None and doc["draft_revision"] != revision:
             return None
@@ -48,19 +58,41 @@ class FakeProcedures:
         doc["history"].append({**history, "revision": doc["draft_revision"]})
         return doc["draft_revision"]  # type: ignore[no-any-return]
 
-    async def publish(self, code: str, seq: int, revision: int, snapshot: Doc, listing: Doc,
-                      history: Doc, event: IntegrationEvent, now: datetime) -> bool:
+    async def publish(
+        self,
+        code: str,
+        seq: int,
+        revision: int,
+        snapshot: Doc,
+        listing: Doc,
+        history: Doc,
+        event: IntegrationEvent,
+        now: datetime,
+    ) -> bool:
         doc = self.docs[code]
         if (doc["seq"], doc["draft_revision"]) != (seq, revision):
             return False
-        doc.update(seq=seq + 1, status="published", listed=True,
-                   current_version=snapshot["version"], published_revision=revision, **listing)
+        doc.update(
+            seq=seq + 1,
+            status="published",
+            listed=True,
+            current_version=snapshot["version"],
+            published_revision=revision,
+            **listing,
+        )
         doc["versions"].append({**snapshot, "withdrawn_at": None})
         self.events.append(event)
         return True
 
-    async def withdraw(self, code: str, seq: int, version: int, history: Doc,
-                       event: IntegrationEvent, now: datetime) -> bool:
+    async def withdraw(
+        self,
+        code: str,
+        seq: int,
+        version: int,
+        history: Doc,
+        event: IntegrationEvent,
+        now: datetime,
+    ) -> bool:
         doc = self.docs[code]
         if doc["seq"] != seq or doc["status"] != "published":
             return False
@@ -84,11 +116,15 @@ class FakeRecords:
         return [copy.deepcopy(d) for k, d in sorted(self.docs.items()) if k in keys]
 
     async def list(self, query: Doc) -> list[Doc]:
-        return [copy.deepcopy(d) for _, d in sorted(self.docs.items())
-                if all(d.get(field) == wanted for field, wanted in query.items())]
+        return [
+            copy.deepcopy(d)
+            for _, d in sorted(self.docs.items())
+            if all(d.get(field) == wanted for field, wanted in query.items())
+        ]
 
-    async def save(self, key: str, seq: int, fields: Doc, event: IntegrationEvent,
-                   now: datetime) -> bool:
+    async def save(
+        self, key: str, seq: int, fields: Doc, event: IntegrationEvent, now: datetime
+    ) -> bool:
         current = self.docs.get(key, {"seq": 0})
         if current["seq"] != seq:
             return False

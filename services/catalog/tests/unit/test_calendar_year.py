@@ -21,18 +21,24 @@ def test_tet_2026_is_listed_with_its_vietnamese_name() -> None:
 def test_overrides_add_days_off_and_make_up_working_days() -> None:
     overrides = YearOverrides.parse(2026, [date(2026, 2, 23)], [date(2026, 2, 28)])
     view = year_view(overrides)
-    assert {"date": "2026-02-23", "name": "Ngày nghỉ theo thông báo của Chính phủ",
-            "source": "override"} in view["days_off"]
+    assert {
+        "date": "2026-02-23",
+        "name": "Ngày nghỉ theo thông báo của Chính phủ",
+        "source": "override",
+    } in view["days_off"]
     assert view["working_days"][0]["date"] == "2026-02-28"
     calendar = work_calendar([overrides])
     assert not calendar.is_working_day(date(2026, 2, 23))
     assert calendar.is_working_day(date(2026, 2, 28))
 
 
-@pytest.mark.parametrize(("off", "work"), [
-    ([date(2025, 12, 31)], []),
-    ([date(2026, 3, 2)], [date(2026, 3, 2)]),
-])
+@pytest.mark.parametrize(
+    ("off", "work"),
+    [
+        ([date(2025, 12, 31)], []),
+        ([date(2026, 3, 2)], [date(2026, 3, 2)]),
+    ],
+)
 def test_inconsistent_overrides_are_refused(off: list[date], work: list[date]) -> None:
     with pytest.raises(InvalidCalendarError):
         YearOverrides.parse(2026, off, work)

@@ -64,8 +64,16 @@ def test_generated_form_is_a_docx_with_the_title_and_fields() -> None:
 
 
 # The document types of identity's wallet (services/identity, docs/api.md).
-WALLET_TYPES = {"cccd", "ho_chieu", "giay_khai_sinh", "giay_phep_lai_xe", "so_ho_khau",
-                "bang_tot_nghiep", "giay_chung_nhan_dang_ky_doanh_nghiep", "khac"}
+WALLET_TYPES = {
+    "cccd",
+    "ho_chieu",
+    "giay_khai_sinh",
+    "giay_phep_lai_xe",
+    "so_ho_khau",
+    "bang_tot_nghiep",
+    "giay_chung_nhan_dang_ky_doanh_nghiep",
+    "khac",
+}
 
 
 def test_documents_name_only_wallet_types_identity_knows() -> None:

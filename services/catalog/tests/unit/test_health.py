@@ -22,7 +22,8 @@ def _closed_port() -> int:
 def _unreachable() -> CatalogSettings:
     return CatalogSettings(
         postgres_dsn=f"postgresql://catalog:x@127.0.0.1:{_closed_port()}/motcua",
-        kafka_bootstrap_servers=f"127.0.0.1:{_closed_port()}")
+        kafka_bootstrap_servers=f"127.0.0.1:{_closed_port()}",
+    )
 
 
 def test_settings_read_the_catalog_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -38,7 +39,8 @@ def test_the_schema_defaults_to_catalog(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_alive_but_not_ready_while_postgres_does_not_answer(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(http_app, "READINESS_TIMEOUT", 0.5)
     with TestClient(build_app(_unreachable())) as client:
         assert client.get("/healthz").json() == {"status": "ok", "service": "catalog"}
@@ -51,8 +53,11 @@ def test_alive_but_not_ready_while_postgres_does_not_answer(
 
 def test_requests_answer_503_while_postgres_does_not_answer() -> None:
     with TestClient(build_app(_unreachable())) as client:
-        for path in ("/api/v1/catalog/procedures", "/api/v1/catalog/procedures/1.001193",
-                     "/api/v1/catalog/agencies"):
+        for path in (
+            "/api/v1/catalog/procedures",
+            "/api/v1/catalog/procedures/1.001193",
+            "/api/v1/catalog/agencies",
+        ):
             response = client.get(path, params={"q": "khai sinh"})
             assert response.status_code == 503, path
             assert response.headers["content-type"] == "application/problem+json"

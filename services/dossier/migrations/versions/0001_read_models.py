@@ -43,8 +43,11 @@ def upgrade() -> None:
         sa.Column("clock_paused", sa.Boolean, nullable=False),
         sa.Column("fee_due", sa.BigInteger),
     )
-    op.create_index("dossier_list_owner", "dossier_list",
-                    ["owner_id", sa.text("updated_at DESC"), sa.text("id DESC")])
+    op.create_index(
+        "dossier_list_owner",
+        "dossier_list",
+        ["owner_id", sa.text("updated_at DESC"), sa.text("id DESC")],
+    )
     op.create_table(
         "dossier_queue",
         sa.Column("agency", sa.Text, primary_key=True),
@@ -55,12 +58,15 @@ def upgrade() -> None:
         sa.Column("submitted_at", When),
         sa.Column("updated_at", When, nullable=False),
     )
-    op.create_index("dossier_queue_due", "dossier_queue",
-                    ["agency", "stage", "appointment_at", "id"])
-    op.create_index("dossier_queue_submitted", "dossier_queue",
-                    ["agency", "stage", "submitted_at", "id"])
-    op.create_index("dossier_queue_updated", "dossier_queue",
-                    ["agency", "stage", "updated_at", "id"])
+    op.create_index(
+        "dossier_queue_due", "dossier_queue", ["agency", "stage", "appointment_at", "id"]
+    )
+    op.create_index(
+        "dossier_queue_submitted", "dossier_queue", ["agency", "stage", "submitted_at", "id"]
+    )
+    op.create_index(
+        "dossier_queue_updated", "dossier_queue", ["agency", "stage", "updated_at", "id"]
+    )
     op.create_index("dossier_queue_dossier", "dossier_queue", ["id"])
     op.create_table(
         "timelines",
@@ -83,8 +89,7 @@ def upgrade() -> None:
         sa.Column("withdrawn", sa.Boolean, nullable=False),
         sa.Column("data", JSONB),
     )
-    op.create_index("procedures_code", "procedures",
-                    ["code", sa.text("procedure_version DESC")])
+    op.create_index("procedures_code", "procedures", ["code", sa.text("procedure_version DESC")])
     op.create_table(
         "agencies",
         sa.Column("id", sa.Text, primary_key=True),

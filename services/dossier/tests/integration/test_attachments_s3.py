@@ -30,15 +30,30 @@ AGENCY = "NB.HOALU"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452") + b"\x00" * 32
 PROCEDURE = {
-    "code": "1.001193", "version": 1, "name": "Đăng ký khai sinh", "field_code": "HT",
-    "service_level": 4, "mode": "toan_trinh", "agency_codes": [AGENCY],
-    "government_level": "commune", "steps": ["Nộp hồ sơ"],
+    "code": "1.001193",
+    "version": 1,
+    "name": "Đăng ký khai sinh",
+    "field_code": "HT",
+    "service_level": 4,
+    "mode": "toan_trinh",
+    "agency_codes": [AGENCY],
+    "government_level": "commune",
+    "steps": ["Nộp hồ sơ"],
     "required_documents": [
-        {"code": "giay_chung_sinh", "name": "Giấy chứng sinh", "originals": 1, "copies": 0,
-         "required": True, "wallet_types": []},
+        {
+            "code": "giay_chung_sinh",
+            "name": "Giấy chứng sinh",
+            "originals": 1,
+            "copies": 0,
+            "required": True,
+            "wallet_types": [],
+        },
     ],
     "form_schema": {"type": "object", "properties": {"ho_ten_tre": {"type": "string"}}},
-    "form_ui": {}, "time_limit_days": 3, "fees": [], "result_delivery": ["office"],
+    "form_ui": {},
+    "time_limit_days": 3,
+    "fees": [],
+    "result_delivery": ["office"],
     "legal_basis": ["Luật Hộ tịch 2014"],
 }
 
@@ -49,9 +64,15 @@ async def _publish_procedure(dsn: str, schema: str) -> None:
     pool = await open_async_pool(dsn, schema, max_size=1)
     try:
         event = IntegrationEvent(
-            id=uuid.uuid4(), source="/motcua/catalog", type="vn.motcua.catalog.procedure_published",
-            subject=PROCEDURE["code"], time=datetime.now(UTC), data=PROCEDURE, sequence=1,
-            actor=Actor(id="catalog", role="system"))
+            id=uuid.uuid4(),
+            source="/motcua/catalog",
+            type="vn.motcua.catalog.procedure_published",
+            subject=PROCEDURE["code"],
+            time=datetime.now(UTC),
+            data=PROCEDURE,
+            sequence=1,
+            actor=Actor(id="catalog", role="system"),
+        )
         await IncomingEvents(pool, dossiers=None).handle(event)  # type: ignore[arg-type]
     finally:
         await pool.close()
@@ -64,11 +85,19 @@ def schema(engines: Engines, run_id: str) -> Iterator[str]:
         conn.execute(f'DROP SCHEMA IF EXISTS "{run_id}" CASCADE')
 
 
-def _upload(client: httpx.Client, base: str, owner: dict[str, str], data: bytes,
-            name: str = "giay-chung-sinh.pdf") -> httpx.Response:
-    return client.post(f"{base}/attachments", headers=owner,
-                       data={"document_code": "giay_chung_sinh"},
-                       files={"file": (name, data, "application/octet-stream")})
+def _upload(
+    client: httpx.Client,
+    base: str,
+    owner: dict[str, str],
+    data: bytes,
+    name: str = "giay-chung-sinh.pdf",
+) -> httpx.Response:
+    return client.post(
+        f"{base}/attachments",
+        headers=owner,
+        data={"document_code": "giay_chung_sinh"},
+        files={"file": (name, data, "application/octet-stream")},
+    )
 
 
 def test_attachments_live_in_s3_and_a_stopped_store_is_a_503(
@@ -77,8 +106,13 @@ def test_attachments_live_in_s3_and_a_stopped_store_is_a_503(
     asyncio.run(_publish_procedure(engines.postgres_dsn, schema))
     with private_s3(tmp_path / "s3") as s3:
         bucket = f"{run_id}-files"
-        env = {**engines.env(), **s3.env("dossier"), "MOTCUA_STATE_DIR": str(tmp_path / "state"),
-               "MOTCUA_DOSSIER_POSTGRES_SCHEMA": schema, "MOTCUA_DOSSIER_BLOB_S3_BUCKET": bucket}
+        env = {
+            **engines.env(),
+            **s3.env("dossier"),
+            "MOTCUA_STATE_DIR": str(tmp_path / "state"),
+            "MOTCUA_DOSSIER_POSTGRES_SCHEMA": schema,
+            "MOTCUA_DOSSIER_BLOB_S3_BUCKET": bucket,
+        }
         api = ServiceProcess("services.dossier", env, "MOTCUA_DOSSIER_PORT", tmp_path).start()
         objects = s3_client(s3.entry["url"], s3.entry["access_key"], s3.entry["secret_key"])
 
@@ -89,9 +123,15 @@ def test_attachments_live_in_s3_and_a_stopped_store_is_a_503(
         owner = {"X-Motcua-User-Id": f"{run_id}-cong-dan", "X-Motcua-Role": "citizen"}
         try:
             with httpx.Client(base_url=api.url, timeout=60, trust_env=False) as client:
-                created = client.post("/api/v1/dossiers", headers=owner, json={
-                    "procedure_code": "1.001193", "agency_code": AGENCY,
-                    "form": {"ho_ten_tre": "Nguyễn Minh Khôi"}})
+                created = client.post(
+                    "/api/v1/dossiers",
+                    headers=owner,
+                    json={
+                        "procedure_code": "1.001193",
+                        "agency_code": AGENCY,
+                        "form": {"ho_ten_tre": "Nguyễn Minh Khôi"},
+                    },
+                )
                 assert created.status_code == 201, created.text
                 base = f"/api/v1/dossiers/{created.json()['id']}"
 
@@ -136,7 +176,9 @@ def test_attachments_live_in_s3_and_a_stopped_store_is_a_503(
                 back = _upload(client, base, owner, PNG, "anh.png")
                 assert back.status_code == 201, back.text
                 assert len(keys()) == 2
-                assert client.get(f"{base}/attachments/{attachment['id']}",
-                                  headers=owner).content == PDF
+                assert (
+                    client.get(f"{base}/attachments/{attachment['id']}", headers=owner).content
+                    == PDF
+                )
         finally:
             api.stop()

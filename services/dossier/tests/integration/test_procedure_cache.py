@@ -30,12 +30,22 @@ CODE = "1.001193"
 def _event(kind: str, version: int, sequence: int, name: str = "") -> IntegrationEvent:
     data: dict[str, Any] = {"code": CODE, "version": version}
     if kind == "procedure_published":
-        data.update(name=name, service_level=4, agency_codes=["NB.HOALU"],
-                    form_schema={"$schema": "https://json-schema.org/draft/2020-12/schema"})
+        data.update(
+            name=name,
+            service_level=4,
+            agency_codes=["NB.HOALU"],
+            form_schema={"$schema": "https://json-schema.org/draft/2020-12/schema"},
+        )
     return IntegrationEvent(
-        id=uuid.uuid4(), source="/motcua/catalog", type=f"vn.motcua.catalog.{kind}",
-        subject=CODE, time=datetime.now(UTC), data=data, sequence=sequence,
-        actor=Actor(id="catalog", role="system"))
+        id=uuid.uuid4(),
+        source="/motcua/catalog",
+        type=f"vn.motcua.catalog.{kind}",
+        subject=CODE,
+        time=datetime.now(UTC),
+        data=data,
+        sequence=sequence,
+        actor=Actor(id="catalog", role="system"),
+    )
 
 
 @pytest.fixture
@@ -54,7 +64,8 @@ def _until(check: Any, what: str, timeout: float = 10.0) -> None:
 
 
 def test_versions_are_cached_and_refreshed_by_the_workers_notify(
-        engines: Engines, schema: str) -> None:
+    engines: Engines, schema: str
+) -> None:
     dsn = engines.postgres_dsn
     pool = open_pool(dsn, schema, max_size=2)
     # caches far longer than the test: only a notification can refresh them
@@ -74,19 +85,24 @@ def test_versions_are_cached_and_refreshed_by_the_workers_notify(
 
             # a change behind the cache's back (no NOTIFY) is not seen: it is cached
             async with writes.connection() as conn:
-                await conn.execute("UPDATE procedures SET data = jsonb_set(data, '{name}',"
-                                   " '\"khác\"')")
+                await conn.execute(
+                    "UPDATE procedures SET data = jsonb_set(data, '{name}', '\"khác\"')"
+                )
             assert (await asyncio.to_thread(procedures.get, CODE, 1)).name == "Đăng ký khai sinh"
             assert (await asyncio.to_thread(procedures.get, CODE)).name == "Đăng ký khai sinh"
 
             await incoming.handle(_event("procedure_published", 2, 2, "Khai sinh (mới)"))
-            await asyncio.to_thread(_until, lambda: (procedures.get(CODE) or first).version == 2,
-                                    "the new version to reach the cache")
+            await asyncio.to_thread(
+                _until,
+                lambda: (procedures.get(CODE) or first).version == 2,
+                "the new version to reach the cache",
+            )
             assert (await asyncio.to_thread(procedures.get, CODE, 1)).name == "khác"
 
             await incoming.handle(_event("procedure_withdrawn", 2, 3))
-            await asyncio.to_thread(_until, lambda: procedures.get(CODE, 2) is None,
-                                    "the withdrawal to reach the cache")
+            await asyncio.to_thread(
+                _until, lambda: procedures.get(CODE, 2) is None, "the withdrawal to reach the cache"
+            )
             assert (await asyncio.to_thread(procedures.get, CODE)).version == 1
         finally:
             refresh.cancel()

@@ -25,16 +25,23 @@ from tests.support.engines import Engines
 
 pytestmark = pytest.mark.integration
 # no required documents: a draft submits at once
-PROCEDURE = ProcedureVersion(code="1.001193", version=1, name="Đăng ký khai sinh",
-                             service_level=3, agency_codes=("NB.HOALU",), time_limit_days=3)
+PROCEDURE = ProcedureVersion(
+    code="1.001193",
+    version=1,
+    name="Đăng ký khai sinh",
+    service_level=3,
+    agency_codes=("NB.HOALU",),
+    time_limit_days=3,
+)
 
 
 @pytest.fixture
 def app(engines: Engines, run_id: str) -> Iterator[DossierApplication]:
     migrate(engines.postgres_dsn, run_id, MIGRATIONS, metadata)
-    dossiers = DossierApplication(env=eventstore_env(
-        "postgres", postgres_dsn=engines.postgres_dsn, postgres_schema=run_id),
-        procedures=InMemoryProcedures({(PROCEDURE.code, 1): PROCEDURE}))
+    dossiers = DossierApplication(
+        env=eventstore_env("postgres", postgres_dsn=engines.postgres_dsn, postgres_schema=run_id),
+        procedures=InMemoryProcedures({(PROCEDURE.code, 1): PROCEDURE}),
+    )
     yield dossiers
     dossiers.close()
     with psycopg.connect(engines.postgres_dsn, autocommit=True) as conn:
@@ -44,8 +51,9 @@ def app(engines: Engines, run_id: str) -> Iterator[DossierApplication]:
 def _file(app: DossierApplication, count: int) -> None:
     for n in range(count):
         actor = Actor(id=f"citizen-{n}", role="citizen")
-        dossier_id = app.start_draft(actor, procedure_code="1.001193", agency_code="NB.HOALU",
-                                     form={"ho_ten": f"Lê Thị {n}"})
+        dossier_id = app.start_draft(
+            actor, procedure_code="1.001193", agency_code="NB.HOALU", form={"ho_ten": f"Lê Thị {n}"}
+        )
         app.submit(dossier_id, actor)
 
 
@@ -55,8 +63,9 @@ def _listed(pool: Any) -> dict[str, int]:
     return {r["id"]: r["version"] for r in rows}
 
 
-def test_rows_and_position_commit_together(app: DossierApplication, engines: Engines,
-                                           run_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rows_and_position_commit_together(
+    app: DossierApplication, engines: Engines, run_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pool = open_pool(engines.postgres_dsn, run_id, max_size=2)
     try:
         _file(app, 3)
@@ -81,7 +90,8 @@ def test_rows_and_position_commit_together(app: DossierApplication, engines: Eng
 
 
 def test_two_projectors_at_once_read_each_notification_once(
-        app: DossierApplication, engines: Engines, run_id: str) -> None:
+    app: DossierApplication, engines: Engines, run_id: str
+) -> None:
     pool = open_pool(engines.postgres_dsn, run_id, max_size=4)
     try:
         _file(app, 6)

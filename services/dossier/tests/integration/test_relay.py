@@ -43,14 +43,16 @@ def _file(app: DossierApplication, dossiers: int) -> None:
     """Each dossier: created and submitted (published), its code index (not published)."""
     for n in range(dossiers):
         actor = Actor(id=f"citizen-{n}", role="citizen")
-        dossier_id = app.start_draft(actor, procedure_code="1.001193", agency_code=AGENCY,
-                                     form={"ho_ten": f"Trần Văn {n}"})
+        dossier_id = app.start_draft(
+            actor, procedure_code="1.001193", agency_code=AGENCY, form={"ho_ten": f"Trần Văn {n}"}
+        )
         app.submit(dossier_id, actor)
 
 
 async def _published(bootstrap: str, topic: str, count: int) -> list[IntegrationEvent]:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None,
-                                auto_offset_reset="earliest")
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest"
+    )
     await consumer.start()
     try:
         records = []
@@ -82,8 +84,7 @@ async def test_the_relay_returns_what_it_published_and_passes_over_the_index(
         assert await relay.relay_once() == 0  # id 9 is the last index: nothing to publish
         assert relay.position() == 9
         assert REGISTRY.get_sample_value("motcua_outbox_lag", {"relay": relay.name}) == 0
-        single = OutboxRelay(app, to_integration_event, producer, f"{topic}.one",
-                             batch_size=1)
+        single = OutboxRelay(app, to_integration_event, producer, f"{topic}.one", batch_size=1)
         # A batch holding only an index event does not end the round: 6 calls, 1 each.
         assert [await single.relay_once() for _ in range(7)] == [1] * 6 + [0]
         assert single.position() == 9

@@ -14,8 +14,12 @@ from shared.workdays import WorkCalendar
 
 AGENCY = "NB.HOALU"
 BIRTH = ProcedureVersion(
-    code="1.001193", version=1, name="Đăng ký khai sinh", service_level=4,
-    agency_codes=(AGENCY, "NB.NAMDINH"), time_limit_days=3,
+    code="1.001193",
+    version=1,
+    name="Đăng ký khai sinh",
+    service_level=4,
+    agency_codes=(AGENCY, "NB.NAMDINH"),
+    time_limit_days=3,
     required_documents=(
         RequiredDocument("giay_chung_sinh", "Giấy chứng sinh"),
         RequiredDocument("cccd", "Căn cước công dân", wallet_types=("cccd",)),
@@ -25,8 +29,10 @@ BIRTH = ProcedureVersion(
     result_delivery=("office", "post", "online"),
     form_schema={
         "type": "object",
-        "properties": {"ho_ten": {"type": "string", "title": "Họ và tên", "minLength": 2},
-                       "email": {"type": "string", "format": "email", "title": "Thư điện tử"}},
+        "properties": {
+            "ho_ten": {"type": "string", "title": "Họ và tên", "minLength": 2},
+            "email": {"type": "string", "format": "email", "title": "Thư điện tử"},
+        },
         "required": ["ho_ten"],
     },
 )
@@ -51,16 +57,24 @@ T0 = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)  # a Friday, 09:00 in Hà Nội
 
 
 def uploaded(attachment_id: str, document_code: str) -> dict[str, Any]:
-    return {"id": attachment_id, "document_code": document_code, "name": f"{attachment_id}.pdf",
-            "content_type": "application/pdf", "size": 1234, "sha256": "ab" * 32}
+    return {
+        "id": attachment_id,
+        "document_code": document_code,
+        "name": f"{attachment_id}.pdf",
+        "content_type": "application/pdf",
+        "size": 1234,
+        "sha256": "ab" * 32,
+    }
 
 
 def draft() -> Dossier:
-    dossier = Dossier.start_draft(OWNER, procedure=BIRTH, agency_code=AGENCY,
-                                  form={"ho_ten": "Nguyễn Văn An"})
+    dossier = Dossier.start_draft(
+        OWNER, procedure=BIRTH, agency_code=AGENCY, form={"ho_ten": "Nguyễn Văn An"}
+    )
     dossier.add_attachment(OWNER, uploaded("a1", "giay_chung_sinh"))
-    dossier.add_attachment(OWNER, {"id": "w1", "document_code": "cccd",
-                                   "wallet_document_id": "doc-1", "type": "cccd"})
+    dossier.add_attachment(
+        OWNER, {"id": "w1", "document_code": "cccd", "wallet_document_id": "doc-1", "type": "cccd"}
+    )
     return dossier
 
 
@@ -69,16 +83,24 @@ def _steps() -> dict[Status, Callable[[Dossier], None]]:
     return {
         Status.SUBMITTED: lambda d: d.submit(OWNER, t),
         Status.ACCEPTED: lambda d: d.accept(RECEIVER, t, CALENDAR),
-        Status.IN_PROCESSING: lambda d: (d.start_processing(PROCESSOR, t),
-                                         d.propose(PROCESSOR, "approve", "Đủ điều kiện", t)),
+        Status.IN_PROCESSING: lambda d: (
+            d.start_processing(PROCESSOR, t),
+            d.propose(PROCESSOR, "approve", "Đủ điều kiện", t),
+        ),
         Status.AWAITING_PAYMENT: lambda d: d.approve(APPROVER, {"number": "KS-1"}, t),
         Status.RESULT_READY: lambda d: d.record_payment(SYSTEM, "order-1", 8000, t),
         Status.COMPLETED: lambda d: d.return_result(RECEIVER, "online", t),
     }
 
 
-PATH = [Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROCESSING, Status.AWAITING_PAYMENT,
-        Status.RESULT_READY, Status.COMPLETED]
+PATH = [
+    Status.SUBMITTED,
+    Status.ACCEPTED,
+    Status.IN_PROCESSING,
+    Status.AWAITING_PAYMENT,
+    Status.RESULT_READY,
+    Status.COMPLETED,
+]
 
 
 def in_state(status: Status) -> Dossier:
@@ -87,12 +109,22 @@ def in_state(status: Status) -> Dossier:
     t = T0 + timedelta(hours=2)
     side = {
         Status.REJECTED_AT_RECEPTION: (
-            Status.SUBMITTED, lambda d: d.reject_at_reception(RECEIVER, "Sai thẩm quyền", t)),
-        Status.SUPPLEMENT_REQUESTED: (Status.IN_PROCESSING, lambda d: d.request_supplement(
-            PROCESSOR, [{"document_code": "giay_chung_sinh", "reason": "Ảnh mờ"}],
-            "Giấy tờ chưa rõ", t)),
+            Status.SUBMITTED,
+            lambda d: d.reject_at_reception(RECEIVER, "Sai thẩm quyền", t),
+        ),
+        Status.SUPPLEMENT_REQUESTED: (
+            Status.IN_PROCESSING,
+            lambda d: d.request_supplement(
+                PROCESSOR,
+                [{"document_code": "giay_chung_sinh", "reason": "Ảnh mờ"}],
+                "Giấy tờ chưa rõ",
+                t,
+            ),
+        ),
         Status.REJECTED: (
-            Status.IN_PROCESSING, lambda d: d.reject(APPROVER, "Không đủ điều kiện", t)),
+            Status.IN_PROCESSING,
+            lambda d: d.reject(APPROVER, "Không đủ điều kiện", t),
+        ),
         Status.WITHDRAWN: (Status.ACCEPTED, lambda d: d.withdraw(OWNER, "Nộp nhầm", t)),
     }
     target, last = side.get(status, (status, None))

@@ -46,8 +46,12 @@ def app() -> DossierApplication:
 
 
 def filed(app: DossierApplication) -> tuple[object, str]:
-    dossier_id = app.start_draft(OWNER, procedure_code="1.001193", agency_code=AGENCY,
-                                 form={"ho_ten": "Phạm Thị Dung", "email": "dung@example.vn"})
+    dossier_id = app.start_draft(
+        OWNER,
+        procedure_code="1.001193",
+        agency_code=AGENCY,
+        form={"ho_ten": "Phạm Thị Dung", "email": "dung@example.vn"},
+    )
     app.add_attachment(dossier_id, OWNER, uploaded("a1", "giay_chung_sinh"))
     app.add_attachment(dossier_id, OWNER, uploaded("a2", "cccd"))
     return dossier_id, app.submit(dossier_id, OWNER)
@@ -60,8 +64,12 @@ def test_a_draft_needs_a_published_procedure(app: DossierApplication) -> None:
 
 def test_the_form_is_checked_field_by_field_in_vietnamese(app: DossierApplication) -> None:
     with pytest.raises(FormInvalidError) as refused:
-        app.start_draft(OWNER, procedure_code="1.001193", agency_code=AGENCY,
-                        form={"email": "không-phải-email", "ho_ten": 5})
+        app.start_draft(
+            OWNER,
+            procedure_code="1.001193",
+            agency_code=AGENCY,
+            form={"email": "không-phải-email", "ho_ten": 5},
+        )
     fields = {p["field"]: p for p in refused.value.problems}
     assert fields["email"]["message"] == "Giá trị không đúng định dạng."
     assert fields["ho_ten"]["label"] == "Họ và tên"
@@ -113,11 +121,13 @@ def test_state_as_of_a_moment_and_chain_verification(app: DossierApplication) ->
 
 def test_a_payment_is_applied_once(app: DossierApplication) -> None:
     dossier_id, _ = filed(app)
-    for action, params in (("accept", {}), ("start_processing", {}),
-                           ("propose", {"decision": "approve", "note": "Đạt"}),
-                           ("approve", {"result": {"number": "KS-1"}})):
-        actor = RECEIVER.model_copy(update={"officer_roles": ("receiver", "processor",
-                                                              "approver")})
+    for action, params in (
+        ("accept", {}),
+        ("start_processing", {}),
+        ("propose", {"decision": "approve", "note": "Đạt"}),
+        ("approve", {"result": {"number": "KS-1"}}),
+    ):
+        actor = RECEIVER.model_copy(update={"officer_roles": ("receiver", "processor", "approver")})
         app.officer_action(dossier_id, actor, action, **params)
     paid_at = T0 + timedelta(days=1)
     assert app.record_payment(dossier_id, "order-1", 8000, paid_at) is True
@@ -133,8 +143,9 @@ def test_a_wallet_document_is_cited_only_by_its_owner_and_for_its_type(
     procedures.wallet["doc-1"] = {"account_id": OWNER.id, "type": "cccd", "number": "0362"}
     procedures.wallet["doc-2"] = {"account_id": OWNER.id, "type": "ho_chieu"}
     procedures.wallet["doc-3"] = {"account_id": OTHER_CITIZEN.id, "type": "cccd"}
-    dossier_id = app.start_draft(OWNER, procedure_code="1.001193", agency_code=AGENCY,
-                                 form={"ho_ten": "Phạm Thị Dung"})
+    dossier_id = app.start_draft(
+        OWNER, procedure_code="1.001193", agency_code=AGENCY, form={"ho_ten": "Phạm Thị Dung"}
+    )
     for document_id in ("doc-2", "doc-3", "doc-missing"):
         with pytest.raises(WalletDocumentError):
             app.link_wallet_document(dossier_id, OWNER, "cccd", document_id)
@@ -146,15 +157,24 @@ def test_a_wallet_document_is_cited_only_by_its_owner_and_for_its_type(
 
 def test_an_organisation_form_is_prefilled_from_its_profile() -> None:
     procedures = InMemoryProcedures()
-    schema = {"type": "object", "properties": {
-        "ten_to_chuc": {"type": "string"}, "ma_so_thue": {"type": "string"},
-        "ho_ten": {"type": "string"}}}
+    schema = {
+        "type": "object",
+        "properties": {
+            "ten_to_chuc": {"type": "string"},
+            "ma_so_thue": {"type": "string"},
+            "ho_ten": {"type": "string"},
+        },
+    }
     procedures.add(dataclasses.replace(BIRTH, form_schema=schema))
     company = Actor(id="org-1", role="organisation")
-    procedures.profiles[company.id] = {"name": "Công ty TNHH Hoa Lư", "tax_code": "2700123456",
-                                       "address": "Ninh Bình"}
+    procedures.profiles[company.id] = {
+        "name": "Công ty TNHH Hoa Lư",
+        "tax_code": "2700123456",
+        "address": "Ninh Bình",
+    }
     app = DossierApplication(procedures=procedures)
-    dossier_id = app.start_draft(company, procedure_code="1.001193", agency_code=AGENCY,
-                                 form={"ma_so_thue": "2700999999"})
+    dossier_id = app.start_draft(
+        company, procedure_code="1.001193", agency_code=AGENCY, form={"ma_so_thue": "2700999999"}
+    )
     form = app.get_for(dossier_id, company).form
     assert form == {"ten_to_chuc": "Công ty TNHH Hoa Lư", "ma_so_thue": "2700999999"}

@@ -34,8 +34,12 @@ def test_the_receipt_names_code_documents_and_appointment() -> None:
 def test_the_apology_letter_gives_the_reason_and_the_new_date() -> None:
     dossier = in_state(Status.IN_PROCESSING)
     assert dossier.appointment_at is not None
-    dossier.extend(APPROVER, "Cần xác minh thông tin với Sở Tư pháp",
-                   dossier.appointment_at + timedelta(days=7), T0)
+    dossier.extend(
+        APPROVER,
+        "Cần xác minh thông tin với Sở Tư pháp",
+        dossier.appointment_at + timedelta(days=7),
+        T0,
+    )
     title, lines = letters.apology_lines(dossier, 0, "Phường Hoa Lư")
     text = _text(letters.render(title, lines, "Phường Hoa Lư"))
     assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text

@@ -33,8 +33,12 @@ from services.dossier.tests.unit.builders import (
 @pytest.mark.parametrize("level", [1, 2])
 def test_levels_one_and_two_cannot_be_filed_online(level: int) -> None:
     with pytest.raises(errors.OnlineFilingNotAllowedError):
-        Dossier.start_draft(OWNER, procedure=dataclasses.replace(BIRTH, service_level=level),
-                            agency_code=AGENCY, form={})
+        Dossier.start_draft(
+            OWNER,
+            procedure=dataclasses.replace(BIRTH, service_level=level),
+            agency_code=AGENCY,
+            form={},
+        )
 
 
 def test_only_an_agency_of_the_procedure_can_be_chosen() -> None:
@@ -49,8 +53,9 @@ def test_submission_needs_every_required_document_uploaded_or_from_the_wallet() 
         dossier.submit(OWNER, T0)
     assert "Căn cước công dân" in refused.value.detail
     assert "Văn bản ủy quyền" not in refused.value.detail  # optional
-    dossier.add_attachment(OWNER, {"id": "w1", "document_code": "cccd",
-                                   "wallet_document_id": "doc-1"})
+    dossier.add_attachment(
+        OWNER, {"id": "w1", "document_code": "cccd", "wallet_document_id": "doc-1"}
+    )
     dossier.submit(OWNER, T0)
     assert dossier.status is Status.SUBMITTED
     assert dossier.code is not None and is_valid(dossier.code)
@@ -72,25 +77,31 @@ def test_a_supplement_pauses_the_clock_and_moves_the_appointment() -> None:
     assert appointment is not None
     requested = datetime(2026, 11, 25, 3, tzinfo=UTC)  # Wednesday
     dossier.request_supplement(
-        PROCESSOR, [{"document_code": "giay_chung_sinh", "reason": "Ảnh mờ"}], "Thiếu", requested)
+        PROCESSOR, [{"document_code": "giay_chung_sinh", "reason": "Ảnh mờ"}], "Thiếu", requested
+    )
     assert dossier.clock_paused and not dossier.is_overdue(appointment + timedelta(days=30))
     dossier.add_attachment(OWNER, uploaded("a2", "giay_chung_sinh"))
     answered = datetime(2026, 11, 27, 3, tzinfo=UTC)  # Friday: Thu and Fri were paused
-    dossier.supplement(OWNER, [{"document_code": "giay_chung_sinh", "attachment_ids": ["a2"]}],
-                       answered, CALENDAR)
+    dossier.supplement(
+        OWNER, [{"document_code": "giay_chung_sinh", "attachment_ids": ["a2"]}], answered, CALENDAR
+    )
     assert dossier.status is Status.IN_PROCESSING
     assert dossier.appointment_at == CALENDAR.add_working_days(appointment, 2)
     round_ = dossier.supplements[-1]
     assert round_["round"] == 1 and round_["paused_working_days"] == 2
     assert round_["previous_appointment_at"] == appointment
-    assert round_["changes"] == {"attachments_added": ["a2"], "attachments_removed": [],
-                                 "form_fields_changed": []}
+    assert round_["changes"] == {
+        "attachments_added": ["a2"],
+        "attachments_removed": [],
+        "form_fields_changed": [],
+    }
 
 
 def test_the_officer_sees_what_changed_in_a_supplement_round() -> None:
     dossier = in_state(Status.SUBMITTED)
-    dossier.request_supplement(RECEIVER, [{"document_code": "form", "reason": "Sai tên"}],
-                               "Sửa tờ khai", T0)
+    dossier.request_supplement(
+        RECEIVER, [{"document_code": "form", "reason": "Sai tên"}], "Sửa tờ khai", T0
+    )
     dossier.save_form(OWNER, {"ho_ten": "Nguyễn Văn Ân", "email": "an@example.vn"})
     dossier.supplement(OWNER, [{"document_code": "form", "note": "Đã sửa"}], T0, CALENDAR)
     assert dossier.supplements[0]["changes"]["form_fields_changed"] == ["email", "ho_ten"]
@@ -101,14 +112,16 @@ def test_every_item_of_a_supplement_request_must_be_answered() -> None:
     with pytest.raises(errors.InvalidInputError):
         dossier.supplement(OWNER, [], T0, CALENDAR)
     with pytest.raises(errors.InvalidInputError):
-        dossier.supplement(OWNER, [{"document_code": "giay_chung_sinh",
-                                    "attachment_ids": ["nope"]}], T0, CALENDAR)
+        dossier.supplement(
+            OWNER, [{"document_code": "giay_chung_sinh", "attachment_ids": ["nope"]}], T0, CALENDAR
+        )
 
 
 def test_a_supplement_at_reception_returns_to_reception() -> None:
     dossier = in_state(Status.SUBMITTED)
-    dossier.request_supplement(RECEIVER, [{"document_code": "cccd", "reason": "Hết hạn"}],
-                               "Bổ sung", T0)
+    dossier.request_supplement(
+        RECEIVER, [{"document_code": "cccd", "reason": "Hết hạn"}], "Bổ sung", T0
+    )
     dossier.supplement(OWNER, [{"document_code": "cccd", "note": "Đã cập nhật"}], T0, CALENDAR)
     assert dossier.status is Status.SUBMITTED and dossier.appointment_at is None
 
@@ -128,8 +141,9 @@ def test_an_extension_needs_a_later_date_and_a_reason() -> None:
 
 
 def test_without_a_fee_the_result_is_ready_at_approval() -> None:
-    dossier = Dossier.start_draft(OWNER, procedure=dataclasses.replace(BIRTH, fees=()),
-                                  agency_code=AGENCY, form={})
+    dossier = Dossier.start_draft(
+        OWNER, procedure=dataclasses.replace(BIRTH, fees=()), agency_code=AGENCY, form={}
+    )
     dossier.add_attachment(OWNER, uploaded("a1", "giay_chung_sinh"))
     dossier.add_attachment(OWNER, uploaded("a2", "cccd"))
     dossier.submit(OWNER, T0)

@@ -35,8 +35,16 @@ from services.dossier.tests.unit.builders import (
     uploaded,
 )
 
-READERS = [OWNER, RECEIVER, PROCESSOR, APPROVER, ADMIN, FOREIGN, AUDITOR,
-           officer("processor", officer_id="processor-2")]
+READERS = [
+    OWNER,
+    RECEIVER,
+    PROCESSOR,
+    APPROVER,
+    ADMIN,
+    FOREIGN,
+    AUDITOR,
+    officer("processor", officer_id="processor-2"),
+]
 
 
 @pytest.mark.parametrize("status", list(Status), ids=lambda s: s.value)
@@ -57,7 +65,11 @@ def test_the_actions_offered_are_exactly_the_commands_the_rules_let_through(
 
 def test_the_owner_is_offered_what_a_citizen_does_in_each_state() -> None:
     assert in_state(Status.DRAFT).actions_for(OWNER) == [
-        "save_form", "add_attachment", "remove_attachment", "submit"]
+        "save_form",
+        "add_attachment",
+        "remove_attachment",
+        "submit",
+    ]
     assert "withdraw" in in_state(Status.ACCEPTED).actions_for(OWNER)
     assert "supplement" in in_state(Status.SUPPLEMENT_REQUESTED).actions_for(OWNER)
     assert in_state(Status.COMPLETED).actions_for(OWNER) == ["rate"]  # no result file
@@ -76,8 +88,12 @@ def test_a_processor_is_offered_only_what_is_assigned_to_them() -> None:
 
 def test_the_result_file_is_offered_to_whom_it_may_be_downloaded_by() -> None:
     dossier = in_state(Status.IN_PROCESSING)
-    document = {"name": "ket-qua.pdf", "content_type": "application/pdf", "size": 10,
-                "sha256": "cd" * 32}
+    document = {
+        "name": "ket-qua.pdf",
+        "content_type": "application/pdf",
+        "size": 10,
+        "sha256": "cd" * 32,
+    }
     dossier.approve(APPROVER, {"number": "KS-1", "document": document}, T0)
     assert dossier.status is Status.AWAITING_PAYMENT  # the fee is owed first
     assert "download_result" in dossier.actions_for(APPROVER)
@@ -103,8 +119,7 @@ def app() -> CountingApp:
 
 
 def _draft(app: DossierApplication, form: dict[str, Any]) -> UUID:
-    dossier_id = app.start_draft(OWNER, procedure_code=BIRTH.code, agency_code=AGENCY,
-                                 form=form)
+    dossier_id = app.start_draft(OWNER, procedure_code=BIRTH.code, agency_code=AGENCY, form=form)
     app.add_attachment(dossier_id, OWNER, uploaded("a1", "giay_chung_sinh"))
     app.add_attachment(dossier_id, OWNER, uploaded("a2", "cccd"))
     return dossier_id
@@ -116,8 +131,7 @@ def test_a_page_reads_the_store_once_and_sees_what_the_repository_sees(app: Coun
     dossier, events = app.read_with_events(dossier_id, OWNER)
     assert app.reads == 1
     same = app.get_for(dossier_id, OWNER)
-    assert (dossier.version, dossier.status, dossier.code) == (same.version, same.status,
-                                                               same.code)
+    assert (dossier.version, dossier.status, dossier.code) == (same.version, same.status, same.code)
     assert dossier.chain_head == same.chain_head
     assert [e.originator_version for e in events] == list(range(1, same.version + 1))
 

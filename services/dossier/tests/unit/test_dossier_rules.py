@@ -41,9 +41,11 @@ COMMANDS: dict[str, Callable[[Dossier, Actor], Any]] = {
     "accept": lambda d, a: d.accept(a, T, CALENDAR),
     "reject_at_reception": lambda d, a: d.reject_at_reception(a, "Không thuộc thẩm quyền", T),
     "request_supplement": lambda d, a: d.request_supplement(
-        a, [{"document_code": "cccd", "reason": "Hết hạn"}], "Bổ sung giấy tờ", T),
+        a, [{"document_code": "cccd", "reason": "Hết hạn"}], "Bổ sung giấy tờ", T
+    ),
     "supplement": lambda d, a: d.supplement(
-        a, [{"document_code": "giay_chung_sinh", "note": "Đã chụp lại"}], T, CALENDAR),
+        a, [{"document_code": "giay_chung_sinh", "note": "Đã chụp lại"}], T, CALENDAR
+    ),
     "start_processing": lambda d, a: d.start_processing(a, T),
     "assign": lambda d, a: d.assign(a, "processor-2", T),
     "transfer": lambda d, a: d.transfer(a, "NB.STP", "Cần ý kiến Sở Tư pháp", T),
@@ -52,7 +54,8 @@ COMMANDS: dict[str, Callable[[Dossier, Actor], Any]] = {
     "approve": lambda d, a: d.approve(a, {"number": "KS-9"}, T),
     "reject": lambda d, a: d.reject(a, "Không đủ điều kiện", T),
     "extend": lambda d, a: d.extend(
-        a, "Cần xác minh", (d.appointment_at or T) + timedelta(days=5), T),
+        a, "Cần xác minh", (d.appointment_at or T) + timedelta(days=5), T
+    ),
     "record_payment": lambda d, a: d.record_payment(a, "order-9", 8000, T),
     "return_result": lambda d, a: d.return_result(a, "post", T),
     "withdraw": lambda d, a: d.withdraw(a, "Không còn nhu cầu", T),
@@ -79,8 +82,9 @@ def test_the_table_covers_every_command() -> None:
 @pytest.mark.parametrize("status", list(Status))
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 @pytest.mark.parametrize("who", sorted(ACTORS))
-def test_command_is_allowed_exactly_when_the_rules_say(status: Status, command: str,
-                                                      who: str) -> None:
+def test_command_is_allowed_exactly_when_the_rules_say(
+    status: Status, command: str, who: str
+) -> None:
     dossier = in_state(status)
     dossier.collect_events()
     version, before = dossier.version, dossier.status

@@ -38,13 +38,27 @@ from services.dossier.tests.unit.builders import (
 )
 from shared.events.envelope import Actor
 
-ACTORS = st.sampled_from([OWNER, OTHER_CITIZEN, RECEIVER, PROCESSOR, APPROVER, ADMIN,
-                          ALL_DUTIES, FOREIGN, AUDITOR, SYSTEM])
+ACTORS = st.sampled_from(
+    [
+        OWNER,
+        OTHER_CITIZEN,
+        RECEIVER,
+        PROCESSOR,
+        APPROVER,
+        ADMIN,
+        ALL_DUTIES,
+        FOREIGN,
+        AUDITOR,
+        SYSTEM,
+    ]
+)
 
 
 def usually(party: Actor) -> st.SearchStrategy[Actor]:
     """The party who may act, most of the time, so runs get deep into the lifecycle."""
     return st.one_of(st.just(party), st.just(party), st.just(party), ACTORS)
+
+
 # Ending a dossier early is tried rarely, for the same reason.
 RARELY = st.integers(min_value=0, max_value=19).map(lambda n: n == 0)
 EDGES = allowed_edges()
@@ -75,8 +89,11 @@ class DossierMachine(RuleBasedStateMachine):
         if before is Status.SUPPLEMENT_REQUESTED and after is not before:
             assert self.requested_at is not None
             paused = CALENDAR.working_days_between(self.requested_at, self.now)
-            expected = (CALENDAR.add_working_days(self.appointment_at_request, paused)
-                        if self.appointment_at_request else None)
+            expected = (
+                CALENDAR.add_working_days(self.appointment_at_request, paused)
+                if self.appointment_at_request
+                else None
+            )
             assert self.dossier.appointment_at == expected
         self.events.extend(self.dossier.collect_events())
 
@@ -88,11 +105,17 @@ class DossierMachine(RuleBasedStateMachine):
             Status.SUBMITTED: lambda: self._do("accept", RECEIVER, now, CALENDAR),
             Status.ACCEPTED: lambda: self._do("start_processing", PROCESSOR, now),
             Status.IN_PROCESSING: (
-                (lambda: self._do("approve", APPROVER, {"number": "KS"}, now)) if d.proposal
-                else (lambda: self._do("propose", PROCESSOR, "approve", "Đạt", now))),
+                (lambda: self._do("approve", APPROVER, {"number": "KS"}, now))
+                if d.proposal
+                else (lambda: self._do("propose", PROCESSOR, "approve", "Đạt", now))
+            ),
             Status.SUPPLEMENT_REQUESTED: lambda: self._do(
-                "supplement", OWNER, [{"document_code": "giay_chung_sinh", "note": "Xong"}], now,
-                CALENDAR),
+                "supplement",
+                OWNER,
+                [{"document_code": "giay_chung_sinh", "note": "Xong"}],
+                now,
+                CALENDAR,
+            ),
             Status.AWAITING_PAYMENT: lambda: self._do("record_payment", SYSTEM, "o-1", 8000, now),
             Status.RESULT_READY: lambda: self._do("return_result", RECEIVER, "online", now),
         }.get(d.status)
@@ -136,13 +159,23 @@ class DossierMachine(RuleBasedStateMachine):
 
     @rule(actor=usually(ALL_DUTIES))
     def request_supplement(self, actor: Actor) -> None:
-        self._do("request_supplement", actor,
-                 [{"document_code": "giay_chung_sinh", "reason": "Mờ"}], "Bổ sung", self.now)
+        self._do(
+            "request_supplement",
+            actor,
+            [{"document_code": "giay_chung_sinh", "reason": "Mờ"}],
+            "Bổ sung",
+            self.now,
+        )
 
     @rule(actor=usually(OWNER))
     def supplement(self, actor: Actor) -> None:
-        self._do("supplement", actor, [{"document_code": "giay_chung_sinh", "note": "Đã bổ sung"}],
-                 self.now, CALENDAR)
+        self._do(
+            "supplement",
+            actor,
+            [{"document_code": "giay_chung_sinh", "note": "Đã bổ sung"}],
+            self.now,
+            CALENDAR,
+        )
 
     @rule(actor=usually(PROCESSOR))
     def start_processing(self, actor: Actor) -> None:
@@ -212,6 +245,5 @@ class DossierMachine(RuleBasedStateMachine):
         assert replayed.version == self.dossier.version
 
 
-DossierMachine.TestCase.settings = settings(max_examples=80, stateful_step_count=100,
-                                            deadline=None)
+DossierMachine.TestCase.settings = settings(max_examples=80, stateful_step_count=100, deadline=None)
 TestDossierStateMachine = DossierMachine.TestCase

@@ -51,13 +51,18 @@ def _unavailable(answer: Any) -> None:
 
 def test_attachment_upload_and_download_while_the_store_is_down(api: Any) -> None:
     client, dossiers, blobs = api
-    dossier_id = dossiers.start_draft(OWNER, procedure_code="1.001193", agency_code=AGENCY,
-                                      form={"ho_ten": "Nguyễn Văn An"})
+    dossier_id = dossiers.start_draft(
+        OWNER, procedure_code="1.001193", agency_code=AGENCY, form={"ho_ten": "Nguyễn Văn An"}
+    )
     base = f"/api/v1/dossiers/{dossier_id}/attachments"
 
     def upload(data: bytes) -> Any:
-        return client.post(base, headers=headers(OWNER), data={"document_code": "cccd"},
-                           files={"file": ("cccd.pdf", data, "application/pdf")})
+        return client.post(
+            base,
+            headers=headers(OWNER),
+            data={"document_code": "cccd"},
+            files={"file": ("cccd.pdf", data, "application/pdf")},
+        )
 
     stored = upload(PDF)
     assert stored.status_code == 201
@@ -82,5 +87,4 @@ def test_approval_with_its_result_file_while_the_store_is_down(api: Any) -> None
     blobs.down = False
     assert _approve(client, dossier_id, APPROVER).status_code == 200
     blobs.down = True
-    _unavailable(client.get(f"/api/v1/dossiers/{dossier_id}/result",
-                            headers=headers(APPROVER)))
+    _unavailable(client.get(f"/api/v1/dossiers/{dossier_id}/result", headers=headers(APPROVER)))

@@ -40,15 +40,23 @@ def test_the_code_index_is_not_published() -> None:
 def test_payment_requested_follows_the_contract_with_the_payment_service() -> None:
     dossier = in_state(Status.AWAITING_PAYMENT)
     published = [to_integration_event(e) for e in dossier.collect_events()]
-    requested = next(e for e in published
-                     if e is not None and e.type == "vn.motcua.dossier.payment_requested")
+    requested = next(
+        e for e in published if e is not None and e.type == "vn.motcua.dossier.payment_requested"
+    )
     data = requested.data
     assert data["dossier_id"] == str(dossier.id) and data["code"] == dossier.code
     assert data["procedure_code"] == "1.001193" and data["procedure_version"] == 1
     assert data["agency_code"] == "NB.HOALU" and data["payer_id"] == OWNER.id
     assert data["service_level"] == 4 and data["total"] == 8000
-    assert data["fees"] == [{"code": "le_phi", "name": "Lệ phí đăng ký khai sinh",
-                             "unit_amount": 8000, "quantity": 1, "amount": 8000,
-                             "rule": None}]
+    assert data["fees"] == [
+        {
+            "code": "le_phi",
+            "name": "Lệ phí đăng ký khai sinh",
+            "unit_amount": 8000,
+            "quantity": 1,
+            "amount": 8000,
+            "rule": None,
+        }
+    ]
     assert data["payer_name"] == "Nguyễn Văn An"
     assert data["procedure_name"] == "Đăng ký khai sinh"

@@ -25,22 +25,27 @@ def store(tmp_path: Path) -> Path:
 def app(store: Path) -> DossierApplication:
     procedures = InMemoryProcedures()
     procedures.add(BIRTH)
-    return DossierApplication(env=eventstore_env("sqlite", sqlite_path=store),
-                              procedures=procedures)
+    return DossierApplication(
+        env=eventstore_env("sqlite", sqlite_path=store), procedures=procedures
+    )
 
 
 def lived(app: DossierApplication) -> Any:
     """A dossier taken from draft to the officer's approval: 12 events."""
-    dossier_id = app.start_draft(OWNER, procedure_code="1.001193", agency_code=AGENCY,
-                                 form={"ho_ten": "Phạm Thị Dung"})
+    dossier_id = app.start_draft(
+        OWNER, procedure_code="1.001193", agency_code=AGENCY, form={"ho_ten": "Phạm Thị Dung"}
+    )
     for n in range(3):
         app.save_form(dossier_id, OWNER, {"ho_ten": f"Phạm Thị Dung {n}"})
     app.add_attachment(dossier_id, OWNER, uploaded("a1", "giay_chung_sinh"))
     app.add_attachment(dossier_id, OWNER, uploaded("a2", "cccd"))
     app.submit(dossier_id, OWNER)
-    for action, params in (("accept", {}), ("start_processing", {}),
-                           ("propose", {"decision": "approve", "note": "Đạt"}),
-                           ("approve", {"result": {"number": "KS-1"}})):
+    for action, params in (
+        ("accept", {}),
+        ("start_processing", {}),
+        ("propose", {"decision": "approve", "note": "Đạt"}),
+        ("approve", {"result": {"number": "KS-1"}}),
+    ):
         app.officer_action(dossier_id, ALL_DUTIES, action, **params)
     return dossier_id
 
@@ -52,7 +57,8 @@ def state(dossier: Any) -> dict[str, Any]:
 
 
 def test_a_loaded_dossier_continues_the_chain_from_its_last_stored_event(
-        app: DossierApplication) -> None:
+    app: DossierApplication,
+) -> None:
     dossier_id = lived(app)
     events = app.stored_events(dossier_id)
     assert len(events) == 12 and events[0].prev_hash == GENESIS
@@ -63,7 +69,8 @@ def test_a_loaded_dossier_continues_the_chain_from_its_last_stored_event(
 
 
 def test_the_state_as_of_each_moment_is_the_replay_up_to_that_moment(
-        app: DossierApplication) -> None:
+    app: DossierApplication,
+) -> None:
     dossier_id = lived(app)
     events = app.stored_events(dossier_id)
     assert app.state_as_of(dossier_id, events[0].timestamp.replace(year=2000)) is None
@@ -75,15 +82,19 @@ def test_the_state_as_of_each_moment_is_the_replay_up_to_that_moment(
 
 
 def test_the_chain_check_recomputes_every_stored_hash_while_loading_trusts_them(
-        app: DossierApplication, store: Path) -> None:
+    app: DossierApplication, store: Path
+) -> None:
     dossier_id = lived(app)
     with sqlite3.connect(store) as db:  # someone edits the third event in the store
-        (raw,) = db.execute("SELECT state FROM stored_events WHERE originator_version = 3"
-                            ).fetchone()
+        (raw,) = db.execute(
+            "SELECT state FROM stored_events WHERE originator_version = 3"
+        ).fetchone()
         altered = json.loads(raw)
         altered["form"]["ho_ten"] = "Người Khác"
-        db.execute("UPDATE stored_events SET state = ? WHERE originator_version = 3",
-                   (json.dumps(altered).encode(),))
+        db.execute(
+            "UPDATE stored_events SET state = ? WHERE originator_version = 3",
+            (json.dumps(altered).encode(),),
+        )
     report = app.verify_chain(dossier_id)
     assert not report.valid and report.broken_at == 4 and report.events == 4
     assert app.repository.get(dossier_id).version == 12  # replay does not check

@@ -36,8 +36,12 @@ from services.dossier.tests.unit.test_dossier_api_matrix import headers
 from shared.blobstore import InMemoryBlobStore
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n% ket qua\n"
-DOCUMENT = {"name": "Giấy khai sinh.pdf", "content_type": "application/pdf", "size": len(PDF),
-            "sha256": hashlib.sha256(PDF).hexdigest()}
+DOCUMENT = {
+    "name": "Giấy khai sinh.pdf",
+    "content_type": "application/pdf",
+    "size": len(PDF),
+    "sha256": hashlib.sha256(PDF).hexdigest(),
+}
 T = T0 + timedelta(hours=3)
 
 
@@ -52,6 +56,7 @@ def approved(document: dict[str, Any] | None = DOCUMENT) -> Any:
 
 # -- the domain rule -------------------------------------------------------------------
 
+
 def test_the_approved_event_carries_the_descriptor_not_the_bytes() -> None:
     dossier = approved()
     event = dossier.collect_events()[-2]  # Approved, then PaymentRequested (fee 8.000 đ)
@@ -60,11 +65,17 @@ def test_the_approved_event_carries_the_descriptor_not_the_bytes() -> None:
     assert dossier.status is Status.AWAITING_PAYMENT
 
 
-@pytest.mark.parametrize("bad", [
-    "not a mapping", {**DOCUMENT, "content_type": "text/html"}, {**DOCUMENT, "size": 0},
-    {**DOCUMENT, "size": "12"}, {**DOCUMENT, "sha256": "../../etc/passwd"},
-    {k: v for k, v in DOCUMENT.items() if k != "sha256"},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "not a mapping",
+        {**DOCUMENT, "content_type": "text/html"},
+        {**DOCUMENT, "size": 0},
+        {**DOCUMENT, "size": "12"},
+        {**DOCUMENT, "sha256": "../../etc/passwd"},
+        {k: v for k, v in DOCUMENT.items() if k != "sha256"},
+    ],
+)
 def test_a_malformed_document_descriptor_is_refused(bad: Any) -> None:
     dossier = in_state(Status.IN_PROCESSING)
     version = dossier.version
@@ -105,6 +116,7 @@ def test_no_file_no_download() -> None:
 
 # -- the API ---------------------------------------------------------------------------
 
+
 @pytest.fixture
 def api() -> Iterator[tuple[TestClient, DossierApplication, InMemoryBlobStore]]:
     blobs = InMemoryBlobStore()
@@ -113,8 +125,12 @@ def api() -> Iterator[tuple[TestClient, DossierApplication, InMemoryBlobStore]]:
 
 
 def _processing(dossiers: DossierApplication) -> Any:
-    dossier_id = dossiers.start_draft(OWNER, procedure_code="1.001193", agency_code=AGENCY,
-                                      form={"ho_ten": "Nguyễn Văn An", "so_dinh_danh": "1234"})
+    dossier_id = dossiers.start_draft(
+        OWNER,
+        procedure_code="1.001193",
+        agency_code=AGENCY,
+        form={"ho_ten": "Nguyễn Văn An", "so_dinh_danh": "1234"},
+    )
     dossiers.add_attachment(dossier_id, OWNER, uploaded("a1", "giay_chung_sinh"))
     dossiers.add_attachment(dossier_id, OWNER, uploaded("a2", "cccd"))
     dossiers.submit(dossier_id, OWNER)
@@ -125,9 +141,12 @@ def _processing(dossiers: DossierApplication) -> Any:
 
 
 def _approve(client: TestClient, dossier_id: Any, who: Any, data: bytes = PDF) -> Any:
-    return client.post(f"/api/v1/officer/dossiers/{dossier_id}/approve", headers=headers(who),
-                       data={"result_number": "KS-9", "result_note": "Đã ký"},
-                       files={"file": ("Giấy khai sinh.pdf", data, "text/plain")})
+    return client.post(
+        f"/api/v1/officer/dossiers/{dossier_id}/approve",
+        headers=headers(who),
+        data={"result_number": "KS-9", "result_note": "Đã ký"},
+        files={"file": ("Giấy khai sinh.pdf", data, "text/plain")},
+    )
 
 
 def test_approve_with_the_file_then_download_by_each_reader(api: Any) -> None:
@@ -158,7 +177,8 @@ def test_approve_with_the_file_then_download_by_each_reader(api: Any) -> None:
 
 @pytest.mark.parametrize("who", [PROCESSOR, RECEIVER, FOREIGN, OWNER])
 def test_only_the_approver_of_the_agency_may_upload_and_nothing_is_stored(
-        api: Any, who: Any) -> None:
+    api: Any, who: Any
+) -> None:
     client, dossiers, blobs = api
     dossier_id = _processing(dossiers)
     version = dossiers.get_for(dossier_id, APPROVER).version
@@ -184,11 +204,15 @@ def test_json_cannot_claim_a_document_that_was_not_uploaded(api: Any) -> None:
     client, dossiers, _ = api
     dossier_id = _processing(dossiers)
     path = f"/api/v1/officer/dossiers/{dossier_id}/approve"
-    forged = client.post(path, headers=headers(APPROVER),
-                         json={"result": {"number": "KS-9", "document": DOCUMENT}})
+    forged = client.post(
+        path, headers=headers(APPROVER), json={"result": {"number": "KS-9", "document": DOCUMENT}}
+    )
     assert forged.status_code == 422 and forged.json()["type"].endswith("/result-file-required")
-    broken = client.post(path, headers={**headers(APPROVER), "content-type": "application/json"},
-                         content=b"{not json")
+    broken = client.post(
+        path,
+        headers={**headers(APPROVER), "content-type": "application/json"},
+        content=b"{not json",
+    )
     assert broken.status_code == 422
     assert broken.headers["content-type"].startswith("application/problem+json")
     plain = client.post(path, headers=headers(APPROVER), json={"result": {"number": "KS-9"}})

@@ -23,8 +23,9 @@ from shared.http.app import create_app
 @pytest.fixture
 def client() -> Iterator[TestClient]:
     # nothing listens on port 1: every connection attempt fails at once
-    pool: ConnectionPool[Any] = ConnectionPool("postgresql://nobody@127.0.0.1:1/none",
-                                               min_size=1, open=False, timeout=0.5)
+    pool: ConnectionPool[Any] = ConnectionPool(
+        "postgresql://nobody@127.0.0.1:1/none", min_size=1, open=False, timeout=0.5
+    )
     pool.open(wait=False)
     app: FastAPI = create_app("dossier-test")
     app.state.dossiers = DossierApplication(procedures=PgProcedures(pool))
@@ -49,10 +50,14 @@ def _unavailable(answer: Any) -> None:
     assert "Kho dữ liệu hồ sơ tạm thời không truy cập được" in problem["detail"]
 
 
-def test_lists_queues_and_new_drafts_are_503_while_postgres_is_down(
-        client: TestClient) -> None:
+def test_lists_queues_and_new_drafts_are_503_while_postgres_is_down(client: TestClient) -> None:
     _unavailable(client.get("/api/v1/dossiers", headers=headers(OWNER)))
     _unavailable(client.get("/api/v1/officer/queues", headers=headers(RECEIVER)))
     _unavailable(client.get("/api/v1/officer/queues/to_receive", headers=headers(RECEIVER)))
-    _unavailable(client.post("/api/v1/dossiers", headers=headers(OWNER), json={
-        "procedure_code": "1.001193", "agency_code": AGENCY, "form": {}}))
+    _unavailable(
+        client.post(
+            "/api/v1/dossiers",
+            headers=headers(OWNER),
+            json={"procedure_code": "1.001193", "agency_code": AGENCY, "form": {}},
+        )
+    )

@@ -16,8 +16,11 @@ SCHEMA = {
         "ho_ten": {"type": "string", "title": "Họ và tên", "maxLength": 300},
         "gioi_tinh": {"type": "string", "title": "Giới tính", "enum": ["Nam", "Nữ"]},
         "ngay_sinh": {"type": "string", "title": "Ngày sinh", "format": "date"},
-        "so_dien_thoai": {"type": "string", "title": "Số điện thoại",
-                          "pattern": "^(0|\\+84)[0-9]{9,10}$"},
+        "so_dien_thoai": {
+            "type": "string",
+            "title": "Số điện thoại",
+            "pattern": "^(0|\\+84)[0-9]{9,10}$",
+        },
         "ghi_chu": {"type": "string", "title": "Ghi chú", "maxLength": 4000},
         "dong_y": {"type": "boolean", "title": "Đồng ý"},
     },
@@ -26,8 +29,15 @@ SCHEMA = {
 
 def test_fields_follow_form_ui_order_then_the_schema() -> None:
     fields = fields_of(SCHEMA, {"order": ["ho_ten", "gioi_tinh"], "widgets": {}})
-    assert [f.name for f in fields] == ["ho_ten", "gioi_tinh", "so_con", "ngay_sinh",
-                                        "so_dien_thoai", "ghi_chu", "dong_y"]
+    assert [f.name for f in fields] == [
+        "ho_ten",
+        "gioi_tinh",
+        "so_con",
+        "ngay_sinh",
+        "so_dien_thoai",
+        "ghi_chu",
+        "dong_y",
+    ]
     by_name = {f.name: f for f in fields}
     assert by_name["ho_ten"].required and not by_name["ngay_sinh"].required
     assert by_name["ho_ten"].attrs == {"maxlength": "300"}
@@ -42,21 +52,34 @@ def test_fields_follow_form_ui_order_then_the_schema() -> None:
 def test_posted_values_are_typed_trimmed_nfc_and_empty_ones_left_out() -> None:
     fields = fields_of(SCHEMA, None)
     decomposed = unicodedata.normalize("NFD", "  Nguyễn Thị Hồng Nhung ")
-    form = parse(fields, {"f_ho_ten": decomposed, "f_so_con": "2", "f_ngay_sinh": "",
-                          "f_gioi_tinh": "Nữ"})
-    assert form == {"ho_ten": "Nguyễn Thị Hồng Nhung", "so_con": 2, "gioi_tinh": "Nữ",
-                    "dong_y": False}
+    form = parse(
+        fields, {"f_ho_ten": decomposed, "f_so_con": "2", "f_ngay_sinh": "", "f_gioi_tinh": "Nữ"}
+    )
+    assert form == {
+        "ho_ten": "Nguyễn Thị Hồng Nhung",
+        "so_con": 2,
+        "gioi_tinh": "Nữ",
+        "dong_y": False,
+    }
     assert unicodedata.is_normalized("NFC", form["ho_ten"])
     assert parse(fields, {"f_so_con": "hai"})["so_con"] == "hai"  # the schema check names it
 
 
 def test_officer_forms_become_the_dossier_api_bodies() -> None:
-    assert _body("request-supplement", {
-        "csrf": "x", "item_TK": "on", "why_TK": " Thiếu chữ ký ", "why_GCS": "không chọn",
-        "reason": "Chưa hợp lệ"}) == {
-        "items": [{"document_code": "TK", "reason": "Thiếu chữ ký"}], "reason": "Chưa hợp lệ"}
+    assert _body(
+        "request-supplement",
+        {
+            "csrf": "x",
+            "item_TK": "on",
+            "why_TK": " Thiếu chữ ký ",
+            "why_GCS": "không chọn",
+            "reason": "Chưa hợp lệ",
+        },
+    ) == {"items": [{"document_code": "TK", "reason": "Thiếu chữ ký"}], "reason": "Chưa hợp lệ"}
     assert _body("approve", {"result_number": "KS-1/2026", "result_note": ""}) == {
-        "result": {"number": "KS-1/2026"}}
-    assert _body("extend", {"reason": "Chờ xác minh", "new_appointment_at": "2026-12-01T10:00"}
-                 ) == {"reason": "Chờ xác minh", "new_appointment_at": "2026-12-01T10:00:00+07:00"}
+        "result": {"number": "KS-1/2026"}
+    }
+    assert _body(
+        "extend", {"reason": "Chờ xác minh", "new_appointment_at": "2026-12-01T10:00"}
+    ) == {"reason": "Chờ xác minh", "new_appointment_at": "2026-12-01T10:00:00+07:00"}
     assert _body("accept", {"csrf": "x"}) == {}

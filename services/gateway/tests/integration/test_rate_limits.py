@@ -48,8 +48,7 @@ async def started(counter: PgWindowCounter) -> AsyncIterator[PgWindowCounter]:
 def test_concurrent_hits_are_counted_exactly(engines: Engines, schema: str) -> None:
     async def burst() -> list[float | None]:
         async with started(PgWindowCounter(engines.postgres_dsn, schema, 60)) as counter:
-            return await asyncio.gather(*(counter.hit("login:198.51.100.7", 20)
-                                          for _ in range(50)))
+            return await asyncio.gather(*(counter.hit("login:198.51.100.7", 20) for _ in range(50)))
 
     results = asyncio.run(burst())
     assert sum(r is None for r in results) == 20
@@ -113,13 +112,17 @@ def test_two_gateway_instances_share_one_limit(engines: Engines, schema: str) ->
         upstream = stack.enter_context(serving(echo_app("identity")))
         settings = GatewaySettings(
             **{f"{name}_url": upstream for name in SERVICES},
-            postgres_dsn=engines.postgres_dsn, postgres_schema=schema,
-            rate_login_per_window=10, rate_client_per_window=1000)
+            postgres_dsn=engines.postgres_dsn,
+            postgres_schema=schema,
+            rate_login_per_window=10,
+            rate_client_per_window=1000,
+        )
         first, second = (stack.enter_context(serving(build_app(settings))) for _ in range(2))
 
         def login(n: int) -> int:
-            with httpx.Client(base_url=first if n % 2 else second, trust_env=False,
-                              timeout=30) as client:
+            with httpx.Client(
+                base_url=first if n % 2 else second, trust_env=False, timeout=30
+            ) as client:
                 return client.post("/api/v1/auth/login", json={}).status_code
 
         with ThreadPoolExecutor(8) as pool:
@@ -138,11 +141,12 @@ def test_without_postgresql_requests_are_let_through(schema: str) -> None:
         settings = GatewaySettings(
             **{f"{name}_url": upstream for name in SERVICES},
             postgres_dsn=f"postgresql://motcua:motcua@127.0.0.1:{closed_port()}/motcua",
-            postgres_schema=schema, rate_login_per_window=1)
+            postgres_schema=schema,
+            rate_login_per_window=1,
+        )
         gateway = stack.enter_context(serving(build_app(settings)))
         with httpx.Client(base_url=gateway, trust_env=False, timeout=30) as client:
             started = time.monotonic()
-            statuses = [client.post("/api/v1/auth/login", json={}).status_code
-                        for _ in range(5)]
+            statuses = [client.post("/api/v1/auth/login", json={}).status_code for _ in range(5)]
             assert statuses == [200] * 5
             assert time.monotonic() - started < 5  # one timeout, then not asked again

@@ -42,15 +42,25 @@ class FakeCounter:
 
 
 def _openapi_app(service: str, schemas: dict[str, Any]) -> Starlette:
-    item = {"200": {"content": {"application/json": {"schema": {
-        "$ref": "#/components/schemas/Item"}}}}}
-    paths = {"/api/v1/dossiers": {"get": {"tags": ["dossiers"], "responses": item}},
-             "/api/v1/catalog/procedures": {"get": {"tags": ["procedures"], "responses": item}},
-             "/internal/only": {"get": {"responses": {}}}}
+    item = {
+        "200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}}}
+    }
+    paths = {
+        "/api/v1/dossiers": {"get": {"tags": ["dossiers"], "responses": item}},
+        "/api/v1/catalog/procedures": {"get": {"tags": ["procedures"], "responses": item}},
+        "/internal/only": {"get": {"responses": {}}},
+    }
 
     async def document(request: Request) -> JSONResponse:
-        return JSONResponse({"openapi": "3.1.0", "info": {"title": service, "version": "1"},
-                             "paths": paths, "components": {"schemas": schemas}})
+        return JSONResponse(
+            {
+                "openapi": "3.1.0",
+                "info": {"title": service, "version": "1"},
+                "paths": paths,
+                "components": {"schemas": schemas},
+            }
+        )
+
     echo = echo_app(service)
     return Starlette(routes=[Route("/openapi.json", document), *echo.routes])
 
@@ -58,39 +68,71 @@ def _openapi_app(service: str, schemas: dict[str, Any]) -> Starlette:
 @contextmanager
 def _gateway(**overrides: Any) -> Iterator[tuple[httpx.Client, FakeCounter]]:
     counter = FakeCounter()
-    limits = Limits(client=overrides.pop("client", 100), account=overrides.pop("account", 100),
-                    login=overrides.pop("login", 3), lookup=overrides.pop("lookup", 2),
-                    window_seconds=60)
+    limits = Limits(
+        client=overrides.pop("client", 100),
+        account=overrides.pop("account", 100),
+        login=overrides.pop("login", 3),
+        lookup=overrides.pop("lookup", 2),
+        window_seconds=60,
+    )
     with ExitStack() as stack:
-        dossier = stack.enter_context(serving(_openapi_app("dossier", {"Item": {
-            "type": "object", "properties": {"code": {"type": "string"}}}})))
-        catalog = stack.enter_context(serving(_openapi_app("catalog", {"Item": {
-            "type": "object", "properties": {"name": {"type": "string"}}}})))
-        jwks = stack.enter_context(serving(Starlette(routes=[Route(
-            "/.well-known/jwks.json", lambda r: JSONResponse({"keys": [KEY.jwk()]}))])))
+        dossier = stack.enter_context(
+            serving(
+                _openapi_app(
+                    "dossier",
+                    {"Item": {"type": "object", "properties": {"code": {"type": "string"}}}},
+                )
+            )
+        )
+        catalog = stack.enter_context(
+            serving(
+                _openapi_app(
+                    "catalog",
+                    {"Item": {"type": "object", "properties": {"name": {"type": "string"}}}},
+                )
+            )
+        )
+        jwks = stack.enter_context(
+            serving(
+                Starlette(
+                    routes=[
+                        Route(
+                            "/.well-known/jwks.json", lambda r: JSONResponse({"keys": [KEY.jwk()]})
+                        )
+                    ]
+                )
+            )
+        )
         urls = {name: dossier for name in SERVICES} | {"catalog": catalog}
-        settings = GatewaySettings(**{f"{name}_url": url for name, url in urls.items()},
-                                   jwks_url=f"{jwks}/.well-known/jwks.json",
-                                   rate_limits_enabled=False, **overrides)
+        settings = GatewaySettings(
+            **{f"{name}_url": url for name, url in urls.items()},
+            jwks_url=f"{jwks}/.well-known/jwks.json",
+            rate_limits_enabled=False,
+            **overrides,
+        )
         app = build_app(settings, limiter=RateLimiter(counter, limits))
         url = stack.enter_context(serving(app))
         yield stack.enter_context(httpx.Client(base_url=url, trust_env=False)), counter
 
 
-@pytest.mark.parametrize(("method", "path", "query", "names"), [
-    ("POST", "/api/v1/auth/login", "", ["client", "login"]),
-    ("POST", "/dang-nhap", "", ["client", "login"]),
-    ("GET", "/api/v1/auth/login", "", ["client"]),
-    ("GET", "/api/v1/lookup/NB.HOALU-261122-ABCDEFGHJ", "id_last4=1234", ["client", "lookup"]),
-    ("GET", "/tra-cuu", "ma=X", ["client", "lookup"]),
-    ("GET", "/tra-cuu", "", ["client"]),
-    ("GET", "/api/v1/dossiers", "", ["client"]),
-    ("GET", "/healthz", "", []),
-    ("GET", "/static/portal.css", "", []),
-    ("OPTIONS", "/api/v1/dossiers", "", []),
-])
-def test_which_limits_a_request_counts_against(method: str, path: str, query: str,
-                                               names: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("method", "path", "query", "names"),
+    [
+        ("POST", "/api/v1/auth/login", "", ["client", "login"]),
+        ("POST", "/dang-nhap", "", ["client", "login"]),
+        ("GET", "/api/v1/auth/login", "", ["client"]),
+        ("GET", "/api/v1/lookup/NB.HOALU-261122-ABCDEFGHJ", "id_last4=1234", ["client", "lookup"]),
+        ("GET", "/tra-cuu", "ma=X", ["client", "lookup"]),
+        ("GET", "/tra-cuu", "", ["client"]),
+        ("GET", "/api/v1/dossiers", "", ["client"]),
+        ("GET", "/healthz", "", []),
+        ("GET", "/static/portal.css", "", []),
+        ("OPTIONS", "/api/v1/dossiers", "", []),
+    ],
+)
+def test_which_limits_a_request_counts_against(
+    method: str, path: str, query: str, names: list[str]
+) -> None:
     assert [name for name, _ in buckets(method, path, query, "203.0.113.9")] == names
 
 
@@ -128,17 +170,30 @@ def test_forwarded_addresses_count_only_from_trusted_proxies() -> None:
 
 def _token(sub: str) -> str:
     now = int(time.time())
-    claims = {"iss": "motcua-identity", "aud": "motcua", "sub": sub, "iat": now, "nbf": now,
-              "exp": now + 300, "sid": "s", "role": "citizen"}
-    return jwt.encode(claims, KEY.private, algorithm="EdDSA",
-                      headers={"kid": KEY.kid, "typ": "at+jwt"})
+    claims = {
+        "iss": "motcua-identity",
+        "aud": "motcua",
+        "sub": sub,
+        "iat": now,
+        "nbf": now,
+        "exp": now + 300,
+        "sid": "s",
+        "role": "citizen",
+    }
+    return jwt.encode(
+        claims, KEY.private, algorithm="EdDSA", headers={"kid": KEY.kid, "typ": "at+jwt"}
+    )
 
 
 def test_a_signed_in_account_is_limited_whatever_its_address() -> None:
     with _gateway(account=2, trusted_proxies=["127.0.0.1"]) as (gateway, counter):
         bearer = {"Authorization": f"Bearer {_token('acc-7')}"}
-        statuses = [gateway.get("/api/v1/dossiers", headers={
-            **bearer, "X-Forwarded-For": f"198.51.100.{n}"}).status_code for n in range(3)]
+        statuses = [
+            gateway.get(
+                "/api/v1/dossiers", headers={**bearer, "X-Forwarded-For": f"198.51.100.{n}"}
+            ).status_code
+            for n in range(3)
+        ]
         assert statuses == [200, 200, 429]
         assert counter.counts["account:acc-7"] == 3
         other = {"Authorization": f"Bearer {_token('acc-8')}"}
@@ -158,20 +213,28 @@ def test_a_signed_in_portal_viewer_counts_against_the_account_limit() -> None:
 
 def test_cors_allows_only_configured_origins() -> None:
     with _gateway(cors_origins=["https://dichvucong.ninhbinh.gov.vn"]) as (gateway, counter):
-        preflight = gateway.options("/api/v1/dossiers", headers={
-            "Origin": "https://dichvucong.ninhbinh.gov.vn",
-            "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "authorization,content-type"})
+        preflight = gateway.options(
+            "/api/v1/dossiers",
+            headers={
+                "Origin": "https://dichvucong.ninhbinh.gov.vn",
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization,content-type",
+            },
+        )
         assert preflight.status_code == 200
         assert preflight.headers["access-control-allow-origin"] == (
-            "https://dichvucong.ninhbinh.gov.vn")
+            "https://dichvucong.ninhbinh.gov.vn"
+        )
         assert "authorization" in preflight.headers["access-control-allow-headers"].lower()
         assert counter.counts == {}  # preflights are not counted
-        simple = gateway.get("/api/v1/dossiers",
-                             headers={"Origin": "https://dichvucong.ninhbinh.gov.vn"})
+        simple = gateway.get(
+            "/api/v1/dossiers", headers={"Origin": "https://dichvucong.ninhbinh.gov.vn"}
+        )
         assert "retry-after" in simple.headers["access-control-expose-headers"].lower()
-        foreign = gateway.options("/api/v1/dossiers", headers={
-            "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+        foreign = gateway.options(
+            "/api/v1/dossiers",
+            headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+        )
         assert "access-control-allow-origin" not in foreign.headers
     with _gateway() as (gateway, _):
         response = gateway.get("/api/v1/dossiers", headers={"Origin": "https://evil.example"})
@@ -181,17 +244,24 @@ def test_cors_allows_only_configured_origins() -> None:
 def test_hsts_only_over_tls_as_reported_by_a_trusted_proxy() -> None:
     https = {"X-Forwarded-Proto": "https"}
     with _gateway(trusted_proxies=["127.0.0.1"], hsts_max_age=600) as (gateway, _):
-        assert gateway.get("/healthz", headers=https).headers[
-            "strict-transport-security"] == "max-age=600; includeSubDomains"
+        assert (
+            gateway.get("/healthz", headers=https).headers["strict-transport-security"]
+            == "max-age=600; includeSubDomains"
+        )
         assert "strict-transport-security" not in gateway.get("/healthz").headers
     with _gateway(hsts_max_age=600) as (gateway, _):  # anyone may send the header
         assert "strict-transport-security" not in gateway.get("/healthz", headers=https).headers
 
 
 def test_forwarded_helpers() -> None:
-    scope = {"client": ("10.0.0.2", 1), "scheme": "http",
-             "headers": [(b"x-forwarded-for", b"1.1.1.1, 2.2.2.2, 10.0.0.3"),
-                         (b"x-forwarded-proto", b"https")]}
+    scope = {
+        "client": ("10.0.0.2", 1),
+        "scheme": "http",
+        "headers": [
+            (b"x-forwarded-for", b"1.1.1.1, 2.2.2.2, 10.0.0.3"),
+            (b"x-forwarded-proto", b"https"),
+        ],
+    }
     assert client_address(scope, {"10.0.0.2", "10.0.0.3"}) == "2.2.2.2"
     assert client_address(scope, set()) == "10.0.0.2"
     assert is_secure(scope, {"10.0.0.2"}) and not is_secure(scope, set())
@@ -212,9 +282,12 @@ def test_the_combined_openapi_document() -> None:
         assert schemas["catalog.Item"]["properties"] == {"name": {"type": "string"}}
         catalog = document["paths"]["/api/v1/catalog/procedures"]["get"]["responses"]
         assert catalog["200"]["content"]["application/json"]["schema"] == {
-            "$ref": "#/components/schemas/catalog.Item"}
-        assert document["tags"] == [{"name": "dossiers", "x-motcua-service": "dossier"},
-                                    {"name": "procedures", "x-motcua-service": "catalog"}]
+            "$ref": "#/components/schemas/catalog.Item"
+        }
+        assert document["tags"] == [
+            {"name": "dossiers", "x-motcua-service": "dossier"},
+            {"name": "procedures", "x-motcua-service": "catalog"},
+        ]
         assert "bearer" in document["components"]["securitySchemes"]
 
 
@@ -227,7 +300,8 @@ def test_merge_names_unavailable_services_and_shares_identical_schemas() -> None
 
 
 def test_without_a_postgresql_address_the_gateway_starts_without_limits(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
     monkeypatch.delenv("MOTCUA_POSTGRES_DSN", raising=False)
     monkeypatch.delenv("MOTCUA_GATEWAY_POSTGRES_DSN", raising=False)
     monkeypatch.setenv("MOTCUA_STATE_DIR", str(tmp_path))  # no engines.json there

@@ -49,8 +49,16 @@ def test_percent_encoding_of_the_path_is_kept(gateway: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/v1/unknown", "/api/v1/dossiersx", "/api/v1", "/api/v1/dossiers/%2e%2e/me",
-             "/api/v1/procedures", "/api/v1/agencies", "/api/v1/orders"]
+    "path",
+    [
+        "/api/v1/unknown",
+        "/api/v1/dossiersx",
+        "/api/v1",
+        "/api/v1/dossiers/%2e%2e/me",
+        "/api/v1/procedures",
+        "/api/v1/agencies",
+        "/api/v1/orders",
+    ],
 )
 def test_unknown_api_path_is_a_404_problem(
     gateway: httpx.Client, upstreams: Upstreams, path: str
@@ -65,7 +73,9 @@ def test_unknown_api_path_is_a_404_problem(
 
 def test_identity_headers_from_the_caller_never_reach_a_service(gateway: httpx.Client) -> None:
     forged = {
-        "X-Motcua-User-Id": "u-1", "X-Motcua-Role": "admin", "X-Motcua-Agency": "BNV",
+        "X-Motcua-User-Id": "u-1",
+        "X-Motcua-Role": "admin",
+        "X-Motcua-Agency": "BNV",
         "X-Motcua-Officer-Roles": "approver",
     }
     echo = gateway.post(

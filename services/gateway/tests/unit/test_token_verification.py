@@ -50,12 +50,28 @@ def gateway(jwks_calls: list[int]) -> Iterator[httpx.Client]:
             yield client
 
 
-def _token(key: SigningKey = KEY, *, typ: str = "at+jwt", alg: str = "EdDSA",
-           kid_override: bool = False, **overrides: Any) -> str:
+def _token(
+    key: SigningKey = KEY,
+    *,
+    typ: str = "at+jwt",
+    alg: str = "EdDSA",
+    kid_override: bool = False,
+    **overrides: Any,
+) -> str:
     now = int(time.time())
-    claims = {"iss": "motcua-identity", "aud": "motcua", "sub": "acc-1", "iat": now,
-              "nbf": now, "exp": now + 300, "sid": "s-1", "role": "officer",
-              "agency": "NB.HOALU", "officer_roles": ["receiver", "processor"], **overrides}
+    claims = {
+        "iss": "motcua-identity",
+        "aud": "motcua",
+        "sub": "acc-1",
+        "iat": now,
+        "nbf": now,
+        "exp": now + 300,
+        "sid": "s-1",
+        "role": "officer",
+        "agency": "NB.HOALU",
+        "officer_roles": ["receiver", "processor"],
+        **overrides,
+    }
     kid = KEY.kid if kid_override else key.kid
     return jwt.encode(claims, key.private, algorithm=alg, headers={"kid": kid, "typ": typ})
 
@@ -63,9 +79,13 @@ def _token(key: SigningKey = KEY, *, typ: str = "at+jwt", alg: str = "EdDSA",
 def test_a_valid_token_sets_the_caller_and_replaces_forged_headers(
     gateway: httpx.Client,
 ) -> None:
-    echo = gateway.get("/api/v1/dossiers", headers={
-        "Authorization": f"Bearer {_token()}", "X-Motcua-Role": "admin",
-    }).json()
+    echo = gateway.get(
+        "/api/v1/dossiers",
+        headers={
+            "Authorization": f"Bearer {_token()}",
+            "X-Motcua-Role": "admin",
+        },
+    ).json()
     headers = echo["headers"]
     assert headers["x-motcua-user-id"] == "acc-1"
     assert headers["x-motcua-role"] == "officer"
@@ -75,23 +95,34 @@ def test_a_valid_token_sets_the_caller_and_replaces_forged_headers(
 
 def test_without_a_token_the_request_passes_unauthenticated(gateway: httpx.Client) -> None:
     headers = gateway.get("/api/v1/catalog/procedures", headers={"X-Motcua-User-Id": "x"}).json()[
-        "headers"]
+        "headers"
+    ]
     assert not {h for h in headers if h.startswith("x-motcua-")}
 
 
-@pytest.mark.parametrize("token", [
-    pytest.param(lambda: _token(exp=int(time.time()) - 120), id="expired"),
-    pytest.param(lambda: _token(OTHER), id="signed-by-another-key"),
-    pytest.param(lambda: _token(OTHER, kid_override=True), id="another-key-same-kid"),
-    pytest.param(lambda: _token(aud="other"), id="wrong-audience"),
-    pytest.param(lambda: _token(iss="someone-else"), id="wrong-issuer"),
-    pytest.param(lambda: _token(typ="JWT"), id="not-an-access-token"),
-    pytest.param(lambda: _token(role="superuser"), id="unknown-role"),
-    pytest.param(lambda: jwt.encode({"sub": "acc-1"}, None, algorithm="none"), id="alg-none"),
-    pytest.param(lambda: jwt.encode({"sub": "acc-1"}, "secret", algorithm="HS256",
-                                    headers={"kid": KEY.kid, "typ": "at+jwt"}), id="hs256"),
-    pytest.param(lambda: "not.a.token", id="garbage"),
-])
+@pytest.mark.parametrize(
+    "token",
+    [
+        pytest.param(lambda: _token(exp=int(time.time()) - 120), id="expired"),
+        pytest.param(lambda: _token(OTHER), id="signed-by-another-key"),
+        pytest.param(lambda: _token(OTHER, kid_override=True), id="another-key-same-kid"),
+        pytest.param(lambda: _token(aud="other"), id="wrong-audience"),
+        pytest.param(lambda: _token(iss="someone-else"), id="wrong-issuer"),
+        pytest.param(lambda: _token(typ="JWT"), id="not-an-access-token"),
+        pytest.param(lambda: _token(role="superuser"), id="unknown-role"),
+        pytest.param(lambda: jwt.encode({"sub": "acc-1"}, None, algorithm="none"), id="alg-none"),
+        pytest.param(
+            lambda: jwt.encode(
+                {"sub": "acc-1"},
+                "secret",
+                algorithm="HS256",
+                headers={"kid": KEY.kid, "typ": "at+jwt"},
+            ),
+            id="hs256",
+        ),
+        pytest.param(lambda: "not.a.token", id="garbage"),
+    ],
+)
 def test_a_bad_token_gets_401_problem(gateway: httpx.Client, token: Any) -> None:
     response = gateway.get("/api/v1/dossiers", headers={"Authorization": f"Bearer {token()}"})
     assert response.status_code == 401
@@ -104,8 +135,9 @@ def test_unknown_kids_do_not_flood_identity(gateway: httpx.Client, jwks_calls: l
     gateway.get("/api/v1/dossiers", headers={"Authorization": f"Bearer {_token()}"})
     before = len(jwks_calls)
     for _ in range(5):
-        response = gateway.get("/api/v1/dossiers",
-                               headers={"Authorization": f"Bearer {_token(OTHER)}"})
+        response = gateway.get(
+            "/api/v1/dossiers", headers={"Authorization": f"Bearer {_token(OTHER)}"}
+        )
         assert response.status_code == 401
     assert len(jwks_calls) - before <= 1
 
@@ -117,8 +149,9 @@ def test_tokens_cannot_be_checked_while_identity_is_down_so_503() -> None:
             jwks_url="http://127.0.0.1:9/.well-known/jwks.json",
         )
         with serving(build_app(settings)) as url, httpx.Client(base_url=url) as client:
-            response = client.get("/api/v1/dossiers",
-                                  headers={"Authorization": f"Bearer {_token()}"})
+            response = client.get(
+                "/api/v1/dossiers", headers={"Authorization": f"Bearer {_token()}"}
+            )
             assert response.status_code == 503
             assert response.json()["type"].endswith("/service-unavailable")
             assert client.get("/api/v1/dossiers").status_code == 200  # anonymous still pass

@@ -37,17 +37,29 @@ def upgrade() -> None:
         sa.UniqueConstraint("email_key", name="accounts_email_key_unique"),
     )
     op.create_index("accounts_kind_agency", "accounts", ["kind", "agency_code"])
-    op.create_index("accounts_activation_token", "accounts", ["activation_token_hash"],
-                    postgresql_where=sa.text("activation_token_hash IS NOT NULL"))
-    op.create_index("accounts_reset_token", "accounts", ["reset_token_hash"],
-                    postgresql_where=sa.text("reset_token_hash IS NOT NULL"))
+    op.create_index(
+        "accounts_activation_token",
+        "accounts",
+        ["activation_token_hash"],
+        postgresql_where=sa.text("activation_token_hash IS NOT NULL"),
+    )
+    op.create_index(
+        "accounts_reset_token",
+        "accounts",
+        ["reset_token_hash"],
+        postgresql_where=sa.text("reset_token_hash IS NOT NULL"),
+    )
     op.create_table(
         "sessions",
         sa.Column("id", sa.Text, primary_key=True),
         sa.Column("account_id", sa.Text, nullable=False),
         sa.Column("token_hash", sa.Text, nullable=False),
-        sa.Column("previous_hashes", ARRAY(sa.Text), nullable=False,
-                  server_default=sa.text("'{}'::text[]")),
+        sa.Column(
+            "previous_hashes",
+            ARRAY(sa.Text),
+            nullable=False,
+            server_default=sa.text("'{}'::text[]"),
+        ),
         sa.Column("created_at", TS, nullable=False),
         sa.Column("expires_at", TS, nullable=False),
         sa.Column("rotated_at", TS),

@@ -43,14 +43,17 @@ class Suite:
 
     def settings(self) -> IdentitySettings:
         """identity's settings on this suite's schema (for the seed, run in-process)."""
-        return IdentitySettings(postgres_dsn=self.engines.postgres_dsn,
-                                postgres_schema=self.identity_schema,
-                                data_dir=self.state / "identity")
+        return IdentitySettings(
+            postgres_dsn=self.engines.postgres_dsn,
+            postgres_schema=self.identity_schema,
+            data_dir=self.state / "identity",
+        )
 
     def db(self) -> psycopg.Connection[Any]:
         """A connection on identity's schema (autocommit, rows as dicts)."""
-        return psycopg.connect(self.engines.postgres_dsn, autocommit=True,
-                               **connection_kwargs(self.identity_schema))
+        return psycopg.connect(
+            self.engines.postgres_dsn, autocommit=True, **connection_kwargs(self.identity_schema)
+        )
 
     def stop(self) -> None:
         self.api.close()
@@ -77,23 +80,29 @@ class Suite:
     def link_token(self, message: EmailMessage, path: str) -> str:
         text = message.get_body(preferencelist=("plain",))
         assert text is not None
-        match = re.search(re.escape(f"{PORTAL}{path}?token=") + r"([A-Za-z0-9_-]+)",
-                          text.get_content())
+        match = re.search(
+            re.escape(f"{PORTAL}{path}?token=") + r"([A-Za-z0-9_-]+)", text.get_content()
+        )
         assert match, "the email carries no link to the configured portal"
         self.remember(match.group(1))
         return match.group(1)
 
     def register(self, email: str, password: str = PASSWORD, **extra: Any) -> httpx.Response:
         self.remember(password)
-        body = {"email": email, "password": password, "full_name": "Nguyễn Thị Hoa",
-                "phone": "0912345678", "national_id": "037190000123",
-                "date_of_birth": "1990-05-17", "address": "Phường Hoa Lư, tỉnh Ninh Bình",
-                **extra}
+        body = {
+            "email": email,
+            "password": password,
+            "full_name": "Nguyễn Thị Hoa",
+            "phone": "0912345678",
+            "national_id": "037190000123",
+            "date_of_birth": "1990-05-17",
+            "address": "Phường Hoa Lư, tỉnh Ninh Bình",
+            **extra,
+        }
         return self.api.post("/api/v1/auth/register", json=body)
 
     def login(self, email: str, password: str = PASSWORD) -> httpx.Response:
-        response = self.api.post("/api/v1/auth/login", json={"email": email,
-                                                              "password": password})
+        response = self.api.post("/api/v1/auth/login", json={"email": email, "password": password})
         if response.status_code == 200:
             self.remember(response.json()["access_token"], response.json()["refresh_token"])
         return response
@@ -159,8 +168,13 @@ def problem(response, status: int, type_: str) -> None:  # type: ignore[no-untyp
 
 
 async def _identity_events(bootstrap: str, topic: str) -> list[bytes]:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None,
-                                auto_offset_reset="earliest", enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
     await consumer.start()
     found: list[bytes] = []
     try:
@@ -174,8 +188,11 @@ async def _identity_events(bootstrap: str, topic: str) -> list[bytes]:
 def events_of(suite: Suite, account_id: str) -> list[IntegrationEvent]:
     """The account's events on the identity topic, in order."""
     time.sleep(1)  # the relay publishes within a fraction of a second
-    values = asyncio.run(_identity_events(suite.engines.kafka_bootstrap_servers,
-                                          f"{suite.prefix}.motcua.identity.events"))
+    values = asyncio.run(
+        _identity_events(
+            suite.engines.kafka_bootstrap_servers, f"{suite.prefix}.motcua.identity.events"
+        )
+    )
     events = [IntegrationEvent.model_validate_json(v) for v in values]
     return sorted((e for e in events if e.subject == account_id), key=lambda e: e.sequence)
 
@@ -184,16 +201,21 @@ def assert_no_secrets(suite: Suite) -> None:
     """Every secret the tests used must appear in no log line and no event. It makes its
     own register/activate/login/refresh/reset round first, so it also checks on its own."""
     email, _ = suite.active_citizen("secrets")
-    refreshed = suite.api.post("/api/v1/auth/refresh", json={
-        "refresh_token": suite.login(email).json()["refresh_token"]})
+    refreshed = suite.api.post(
+        "/api/v1/auth/refresh", json={"refresh_token": suite.login(email).json()["refresh_token"]}
+    )
     suite.remember(refreshed.json()["refresh_token"], refreshed.json()["access_token"])
     time.sleep(6.1)  # the per-account spacing of emailed links
-    suite.api.post("/api/v1/auth/password/forgot", json={"email": email,
-                                                         **suite.solve_captcha()})
+    suite.api.post("/api/v1/auth/password/forgot", json={"email": email, **suite.solve_captcha()})
     reset_token = suite.link_token(suite.wait_mail(email, 2)[1], "/dat-lai-mat-khau")
     suite.remember("Mật khẩu mới sau khi quên 42")
-    assert suite.api.post("/api/v1/auth/password/reset", json={
-        "token": reset_token, "new_password": "Mật khẩu mới sau khi quên 42"}).status_code == 200
+    assert (
+        suite.api.post(
+            "/api/v1/auth/password/reset",
+            json={"token": reset_token, "new_password": "Mật khẩu mới sau khi quên 42"},
+        ).status_code
+        == 200
+    )
     with suite.db() as db:
         hashes = {a["password_hash"] for a in db.execute("SELECT password_hash FROM accounts")}
         for session in db.execute("SELECT token_hash, previous_hashes FROM sessions"):
@@ -201,8 +223,11 @@ def assert_no_secrets(suite: Suite) -> None:
             hashes.update(session["previous_hashes"])
     assert len(suite.secrets) >= 7 and len(hashes) >= 3
     time.sleep(1)  # the relay publishes within a fraction of a second
-    events = asyncio.run(_identity_events(suite.engines.kafka_bootstrap_servers,
-                                          f"{suite.prefix}.motcua.identity.events"))
+    events = asyncio.run(
+        _identity_events(
+            suite.engines.kafka_bootstrap_servers, f"{suite.prefix}.motcua.identity.events"
+        )
+    )
     assert len(events) >= 5
     text = {"events": b"\n".join(events).decode()}
     for process in suite.processes:

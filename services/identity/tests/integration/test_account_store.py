@@ -49,11 +49,19 @@ async def store(engines: Engines, run_id: str) -> AsyncIterator[AccountStore]:
 
 
 def _account(email_key: str = "hoa@example.vn") -> dict[str, Any]:
-    return {"_id": str(uuid.uuid4()), "kind": "citizen", "email": email_key,
-            "email_key": email_key, "status": "pending", "created_at": NOW,
-            "profile": {"full_name": "Nguyễn Thị Hoa"}, "documents": [], "link_sends": [NOW],
-            "password_hash": "$argon2id$v=19$x",
-            "activation": {"token_hash": "h-" + email_key, "expires_at": NOW}}
+    return {
+        "_id": str(uuid.uuid4()),
+        "kind": "citizen",
+        "email": email_key,
+        "email_key": email_key,
+        "status": "pending",
+        "created_at": NOW,
+        "profile": {"full_name": "Nguyễn Thị Hoa"},
+        "documents": [],
+        "link_sends": [NOW],
+        "password_hash": "$argon2id$v=19$x",
+        "activation": {"token_hash": "h-" + email_key, "expires_at": NOW},
+    }
 
 
 async def _outbox(store: AccountStore) -> list[IntegrationEvent]:
@@ -64,21 +72,33 @@ async def _outbox(store: AccountStore) -> list[IntegrationEvent]:
 
 def _ctx(store: AccountStore, tmp_path: Path) -> Identity:
     return Identity(
-        settings=IdentitySettings(data_dir=tmp_path), store=store,
-        hasher=Argon2Hasher(), policy=PasswordPolicy(frozenset()),
+        settings=IdentitySettings(data_dir=tmp_path),
+        store=store,
+        hasher=Argon2Hasher(),
+        policy=PasswordPolicy(frozenset()),
         issuer=TokenIssuer(load_keys(tmp_path / "keys"), "iss", "aud", timedelta(minutes=10)),
-        sealer=LinkSealer(public_key_text(X25519PrivateKey.generate().public_key()),
-                          tmp_path / "none.pub"),
-        blobs=InMemoryBlobStore(), captcha_key=b"k" * 32, throttle=ThrottlePolicy(),
+        sealer=LinkSealer(
+            public_key_text(X25519PrivateKey.generate().public_key()), tmp_path / "none.pub"
+        ),
+        blobs=InMemoryBlobStore(),
+        captcha_key=b"k" * 32,
+        throttle=ThrottlePolicy(),
     )
 
 
 async def test_concurrent_registrations_of_one_email_make_exactly_one_account(
-        store: AccountStore, tmp_path: Path) -> None:
+    store: AccountStore, tmp_path: Path
+) -> None:
     ctx = _ctx(store, tmp_path)
-    same = [Registration(kind="citizen", email=email, password="Hoa sen nở giữa đầm 2025",
-                         full_name="Nguyễn Thị Hoa")
-            for email in ("Hoa@Example.vn", "hoa@example.vn", "HOA@EXAMPLE.VN", "hoa@example.vn")]
+    same = [
+        Registration(
+            kind="citizen",
+            email=email,
+            password="Hoa sen nở giữa đầm 2025",
+            full_name="Nguyễn Thị Hoa",
+        )
+        for email in ("Hoa@Example.vn", "hoa@example.vn", "HOA@EXAMPLE.VN", "hoa@example.vn")
+    ]
     results = await asyncio.gather(*(register(ctx, r) for r in same), return_exceptions=True)
     created = [r for r in results if isinstance(r, str)]
     assert len(created) == 1
@@ -87,12 +107,15 @@ async def test_concurrent_registrations_of_one_email_make_exactly_one_account(
     assert account is not None and account["_id"] == created[0] and account["version"] == 2
     events = await _outbox(store)  # only the winner's events, nothing of the losers
     assert [(e.subject, e.sequence) for e in events] == [(created[0], 1), (created[0], 2)]
-    assert [e.type.rsplit(".", 1)[-1] for e in events] == ["account_registered",
-                                                          "activation_requested"]
+    assert [e.type.rsplit(".", 1)[-1] for e in events] == [
+        "account_registered",
+        "activation_requested",
+    ]
 
 
 async def test_a_registration_waiting_on_one_in_flight_gets_email_taken_at_its_commit(
-        store: AccountStore) -> None:
+    store: AccountStore,
+) -> None:
     """The second writer is blocked by the first one's uncommitted row, not by luck."""
     await store.insert(_account("lan@example.vn"), [], ACTOR, NOW)
     with pytest.raises(EmailTakenError):
@@ -101,9 +124,13 @@ async def test_a_registration_waiting_on_one_in_flight_gets_email_taken_at_its_c
         async with first.transaction():
             await first.execute(
                 "INSERT INTO accounts (id, email_key, kind, status, version, created_at, data)"
-                " VALUES ('in-flight', 'mai@example.vn', 'citizen', 'pending', 1, now(), '{}')")
-            second = asyncio.create_task(store.insert(
-                _account("mai@example.vn"), [Change("account_registered", {})], ACTOR, NOW))
+                " VALUES ('in-flight', 'mai@example.vn', 'citizen', 'pending', 1, now(), '{}')"
+            )
+            second = asyncio.create_task(
+                store.insert(
+                    _account("mai@example.vn"), [Change("account_registered", {})], ACTOR, NOW
+                )
+            )
             await asyncio.sleep(0.5)
             assert not second.done()  # waiting on the in-flight row's unique key
         with pytest.raises(EmailTakenError):
@@ -112,7 +139,8 @@ async def test_a_registration_waiting_on_one_in_flight_gets_email_taken_at_its_c
 
 
 async def test_two_writers_of_one_version_one_wins_and_only_its_event_is_kept(
-        store: AccountStore) -> None:
+    store: AccountStore,
+) -> None:
     account = _account()
     await store.insert(account, [Change("account_registered", {})], ACTOR, NOW)
     read = await store.by_id(account["_id"])
@@ -120,10 +148,21 @@ async def test_two_writers_of_one_version_one_wins_and_only_its_event_is_kept(
     assert read["activation"] == {"token_hash": "h-hoa@example.vn", "expires_at": NOW}
     assert read["link_sends"] == [NOW] and read["login"] == {"failures": 0}
     first, second = await asyncio.gather(
-        store.update(read, [Change("profile_updated", {"phone": "0912345678"})], ACTOR, NOW,
-                     set_={"profile.phone": "0912345678"}),
-        store.update(read, [Change("profile_updated", {"address": "Ninh Bình"})], ACTOR, NOW,
-                     set_={"profile.address": "Ninh Bình"}))
+        store.update(
+            read,
+            [Change("profile_updated", {"phone": "0912345678"})],
+            ACTOR,
+            NOW,
+            set_={"profile.phone": "0912345678"},
+        ),
+        store.update(
+            read,
+            [Change("profile_updated", {"address": "Ninh Bình"})],
+            ACTOR,
+            NOW,
+            set_={"profile.address": "Ninh Bình"},
+        ),
+    )
     assert sorted([first, second]) == [False, True]
     after = await store.by_id(account["_id"])
     assert after is not None and after["version"] == 2
@@ -134,7 +173,8 @@ async def test_two_writers_of_one_version_one_wins_and_only_its_event_is_kept(
 
 
 async def test_guards_unset_push_and_bookkeeping_beside_versioned_changes(
-        store: AccountStore) -> None:
+    store: AccountStore,
+) -> None:
     account = _account()
     await store.insert(account, [Change("account_registered", {})], ACTOR, NOW)
     read = await store.by_id(account["_id"])
@@ -143,22 +183,35 @@ async def test_guards_unset_push_and_bookkeeping_beside_versioned_changes(
     # Bookkeeping after the read must survive the versioned change made from that read.
     assert await store.count_login_attempt(account["_id"]) == 1
     assert await store.set_quietly(account["_id"], {"login.not_before": NOW})
-    assert not await store.update(read, [Change("account_activated", {})], ACTOR, NOW,
-                                  set_={"status": "active"}, unset=["activation"],
-                                  guard={"activation.token_hash": "another"})
-    assert await store.update(read, [Change("account_activated", {})], ACTOR, NOW,
-                              set_={"status": "active", "activated_at": NOW},
-                              unset=["activation"],
-                              guard={"activation.token_hash": "h-hoa@example.vn"})
+    assert not await store.update(
+        read,
+        [Change("account_activated", {})],
+        ACTOR,
+        NOW,
+        set_={"status": "active"},
+        unset=["activation"],
+        guard={"activation.token_hash": "another"},
+    )
+    assert await store.update(
+        read,
+        [Change("account_activated", {})],
+        ACTOR,
+        NOW,
+        set_={"status": "active", "activated_at": NOW},
+        unset=["activation"],
+        guard={"activation.token_hash": "h-hoa@example.vn"},
+    )
     active = await store.by_id(account["_id"])
     assert active is not None and active["status"] == "active" and "activation" not in active
     assert active["login"] == {"failures": 1, "not_before": NOW}
     assert await store.by_token("activation", "h-hoa@example.vn") is None
     doc = {"id": "d-1", "type": "cccd", "added_at": NOW}
-    assert await store.update(active, [Change("document_added", {})], ACTOR, NOW,
-                              push={"documents": doc})
-    assert not await store.set_quietly(account["_id"], {"password_hash": "new"},
-                                       guard={"password_hash": "not the stored one"})
+    assert await store.update(
+        active, [Change("document_added", {})], ACTOR, NOW, push={"documents": doc}
+    )
+    assert not await store.set_quietly(
+        account["_id"], {"password_hash": "new"}, guard={"password_hash": "not the stored one"}
+    )
     assert await store.set_quietly(account["_id"], {"login": {"failures": 0}})
     final = await store.by_id(account["_id"])
     assert final is not None and final["documents"] == [doc] and final["version"] == 3
@@ -168,9 +221,11 @@ async def test_guards_unset_push_and_bookkeeping_beside_versioned_changes(
 
 
 async def test_throttle_windows_count_atomically_and_start_again_when_over(
-        store: AccountStore) -> None:
-    counts = await asyncio.gather(*(store.count_in_window("login-ip:198.51.100.7", NOW, 900)
-                                    for _ in range(20)))
+    store: AccountStore,
+) -> None:
+    counts = await asyncio.gather(
+        *(store.count_in_window("login-ip:198.51.100.7", NOW, 900) for _ in range(20))
+    )
     assert sorted(counts) == list(range(1, 21))
     assert await store.count_in_window("login-ip:198.51.100.7", NOW, 900, increment=0) == 20
     later = NOW + timedelta(seconds=899)
@@ -184,7 +239,10 @@ async def test_throttle_windows_count_atomically_and_start_again_when_over(
 async def test_a_captcha_is_used_once_and_expired_records_go(store: AccountStore) -> None:
     soon = NOW + timedelta(minutes=5)
     assert await asyncio.gather(*(store.use_captcha("n-1", soon, NOW) for _ in range(3))) in (
-        [True, False, False], [False, True, False], [False, False, True])
+        [True, False, False],
+        [False, True, False],
+        [False, False, True],
+    )
     assert await store.use_captcha("n-2", soon, NOW + timedelta(minutes=10))
     async with store.pool.connection() as conn:
         rows = await (await conn.execute("SELECT nonce FROM captchas_used")).fetchall()
@@ -192,17 +250,25 @@ async def test_a_captcha_is_used_once_and_expired_records_go(store: AccountStore
 
 
 async def test_sessions_rotate_once_and_are_revoked_by_account_but_the_kept_one(
-        store: AccountStore) -> None:
+    store: AccountStore,
+) -> None:
     def session(id_: str, expires: datetime) -> dict[str, Any]:
-        return {"id": id_, "account_id": "a-1", "token_hash": f"t-{id_}", "created_at": NOW,
-                "expires_at": expires}
+        return {
+            "id": id_,
+            "account_id": "a-1",
+            "token_hash": f"t-{id_}",
+            "created_at": NOW,
+            "expires_at": expires,
+        }
 
     await store.open_session(session("old", NOW - timedelta(seconds=1)), NOW - timedelta(days=1))
     await store.open_session(session("s-1", NOW + timedelta(days=14)), NOW)
     await store.open_session(session("s-2", NOW + timedelta(days=14)), NOW)
     assert await store.session("old") is None  # expired: removed when the next one opened
-    rotations = await asyncio.gather(store.rotate_session("s-1", "t-s-1", "t-a", NOW),
-                                     store.rotate_session("s-1", "t-s-1", "t-b", NOW))
+    rotations = await asyncio.gather(
+        store.rotate_session("s-1", "t-s-1", "t-a", NOW),
+        store.rotate_session("s-1", "t-s-1", "t-b", NOW),
+    )
     assert sorted(rotations) == [False, True]
     rotated = await store.session("s-1")
     assert rotated is not None and rotated["previous_hashes"] == ["t-s-1"]

@@ -23,7 +23,8 @@ def _client(error: Exception) -> TestClient:
 
 def test_an_unreachable_file_store_is_503_with_retry_after() -> None:
     response = _client(BlobUnavailableError("put: EndpointConnectionError")).post(
-        "/api/v1/me/documents")
+        "/api/v1/me/documents"
+    )
     assert response.status_code == 503
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.headers["retry-after"] == "5"
@@ -35,7 +36,8 @@ def test_an_unreachable_file_store_is_503_with_retry_after() -> None:
 
 def test_a_refused_file_is_still_415() -> None:
     response = _client(BlobTypeNotAllowedError("application/x-msdownload")).post(
-        "/api/v1/me/documents")
+        "/api/v1/me/documents"
+    )
     assert response.status_code == 415
     assert response.json()["type"].endswith("/file-type-not-allowed")
 

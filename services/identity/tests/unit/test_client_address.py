@@ -9,16 +9,16 @@ from services.identity.api.client import client_address
 
 def _request(peer: str, forwarded: str | None) -> Request:
     headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded else []
-    return Request({"type": "http", "client": (peer, 50000), "headers": headers,
-                    "method": "GET", "path": "/"})
+    return Request(
+        {"type": "http", "client": (peer, 50000), "headers": headers, "method": "GET", "path": "/"}
+    )
 
 
 def test_client_address() -> None:
     trusted = ["127.0.0.1"]
     assert client_address(_request("127.0.0.1", "203.0.113.9"), trusted) == "203.0.113.9"
     # A caller's own X-Forwarded-For comes first; the gateway appends what it saw.
-    assert client_address(_request("127.0.0.1", "1.2.3.4, 203.0.113.9"), trusted) == (
-        "203.0.113.9")
+    assert client_address(_request("127.0.0.1", "1.2.3.4, 203.0.113.9"), trusted) == ("203.0.113.9")
     assert client_address(_request("198.51.100.7", "1.2.3.4"), trusted) == "198.51.100.7"
     assert client_address(_request("127.0.0.1", None), trusted) == "127.0.0.1"
 

@@ -22,7 +22,11 @@ def test_argon2id_at_least_owasp_minimum_and_rehash_only_upwards() -> None:
     stored = low.hash("mật khẩu dài")
     params = extract_parameters(stored)
     assert (params.type.name, params.memory_cost, params.time_cost, params.parallelism) == (
-        "ID", 19 * 1024, 2, 1)
+        "ID",
+        19 * 1024,
+        2,
+        1,
+    )
     assert low.verify(stored, "mật khẩu dài") and not low.verify(stored, "sai")
     assert not low.verify(None, "mật khẩu dài")  # unknown account: dummy hash, still False
     higher = Argon2Hasher(memory_kib=24 * 1024, time_cost=3)
@@ -41,7 +45,8 @@ def test_keys_are_private_files_and_rotation_keeps_old_tokens_valid(tmp_path: Pa
     now = datetime.now(UTC)
     account = {"_id": "a-1", "kind": "citizen"}
     old_token = TokenIssuer(first, "iss", "aud", timedelta(minutes=5)).access_token(
-        account, "s-1", now)
+        account, "s-1", now
+    )
     newer = add_key(directory)
     os.utime(directory / f"{newer.kid}.pem", (now.timestamp() + 5, now.timestamp() + 5))
     keys = load_keys(directory)
@@ -57,5 +62,6 @@ def test_keys_are_private_files_and_rotation_keeps_old_tokens_valid(tmp_path: Pa
     assert asyncio.run(verifier.verify(old_token)).session_id == "s-1"
     assert asyncio.run(verifier.verify(new_token)).session_id == "s-2"
     with pytest.raises(TokenError):
-        asyncio.run(TokenVerifier(JwksCache(fetch), issuer="iss", audience="other")
-                    .verify(new_token))
+        asyncio.run(
+            TokenVerifier(JwksCache(fetch), issuer="iss", audience="other").verify(new_token)
+        )

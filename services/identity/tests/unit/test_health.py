@@ -53,8 +53,9 @@ def test_alive_but_not_ready_while_postgres_does_not_answer(
         assert ready.headers["content-type"] == "application/problem+json"
         assert set(ready.json()["failing"]) == {"postgres", "relay"}
         assert client.get("/metrics").status_code == 200
-        refused = client.post("/api/v1/auth/login", json={"email": "hoa@example.vn",
-                                                           "password": "mật khẩu bất kỳ"})
+        refused = client.post(
+            "/api/v1/auth/login", json={"email": "hoa@example.vn", "password": "mật khẩu bất kỳ"}
+        )
         assert refused.status_code == 503
         assert refused.headers["content-type"] == "application/problem+json"
         assert refused.json()["type"].endswith("/store-unavailable")
@@ -70,8 +71,13 @@ def test_a_connection_lost_mid_request_is_a_503_problem(tmp_path: Path) -> None:
 
     app.state.identity.store.count_in_window = lost
     with TestClient(app) as client:
-        refused = client.post("/api/v1/auth/register", json={
-            "email": "hoa@example.vn", "password": "Hoa sen nở giữa đầm 2025",
-            "full_name": "Nguyễn Thị Hoa"})
+        refused = client.post(
+            "/api/v1/auth/register",
+            json={
+                "email": "hoa@example.vn",
+                "password": "Hoa sen nở giữa đầm 2025",
+                "full_name": "Nguyễn Thị Hoa",
+            },
+        )
     assert refused.status_code == 503, refused.text
     assert refused.json()["type"].endswith("/store-unavailable")

@@ -35,27 +35,39 @@ class Clock:
 def _ctx(tmp_path: Path, hasher: Argon2Hasher, store: FakeStore, clock: Clock) -> Identity:
     keys = load_keys(tmp_path / "keys")
     return Identity(
-        settings=IdentitySettings(data_dir=tmp_path), store=store,  # type: ignore[arg-type]
-        hasher=hasher, policy=PasswordPolicy(frozenset()),
+        settings=IdentitySettings(data_dir=tmp_path),
+        store=store,  # type: ignore[arg-type]
+        hasher=hasher,
+        policy=PasswordPolicy(frozenset()),
         issuer=TokenIssuer(keys, "iss", "aud", timedelta(minutes=10)),
-        sealer=LinkSealer(None, tmp_path / "none.pub"), blobs=InMemoryBlobStore(),
-        captcha_key=b"k" * 32, throttle=ThrottlePolicy(2, 1.0, 4, 900), clock=clock,
+        sealer=LinkSealer(None, tmp_path / "none.pub"),
+        blobs=InMemoryBlobStore(),
+        captcha_key=b"k" * 32,
+        throttle=ThrottlePolicy(2, 1.0, 4, 900),
+        clock=clock,
     )
 
 
 def _account(hasher: Argon2Hasher) -> dict[str, Any]:
-    return {"_id": "a-1", "kind": "citizen", "email": "hoa@example.vn",
-            "email_key": "hoa@example.vn", "status": "active",
-            "profile": {"full_name": "Hoa"}, "password_hash": hasher.hash(PASSWORD),
-            "version": 2}
+    return {
+        "_id": "a-1",
+        "kind": "citizen",
+        "email": "hoa@example.vn",
+        "email_key": "hoa@example.vn",
+        "status": "active",
+        "profile": {"full_name": "Hoa"},
+        "password_hash": hasher.hash(PASSWORD),
+        "version": 2,
+    }
 
 
 def test_login_rehashes_when_the_parameters_rose(tmp_path: Path) -> None:
     store, clock = FakeStore(), Clock()
     store.accounts["a-1"] = _account(Argon2Hasher())
     stronger = Argon2Hasher(memory_kib=32 * 1024, time_cost=3)
-    tokens = asyncio.run(login(_ctx(tmp_path, stronger, store, clock),
-                               "Hoa@Example.vn", PASSWORD, "203.0.113.9"))
+    tokens = asyncio.run(
+        login(_ctx(tmp_path, stronger, store, clock), "Hoa@Example.vn", PASSWORD, "203.0.113.9")
+    )
     assert tokens.access_token and "." in tokens.refresh_token
     params = extract_parameters(store.accounts["a-1"]["password_hash"])
     assert (params.memory_cost, params.time_cost) == (32 * 1024, 3)

@@ -25,8 +25,10 @@ NOW = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 
 
 def test_emails_are_unique_case_insensitively() -> None:
-    assert normalise_email(" Hoa.Nguyen@Example.VN ") == ("Hoa.Nguyen@Example.VN",
-                                                          "hoa.nguyen@example.vn")
+    assert normalise_email(" Hoa.Nguyen@Example.VN ") == (
+        "Hoa.Nguyen@Example.VN",
+        "hoa.nguyen@example.vn",
+    )
     for bad in ("hoa", "hoa@", "@example.vn", "hoa@example", "a b@example.vn"):
         with pytest.raises(InvalidFieldError):
             normalise_email(bad)
@@ -65,10 +67,16 @@ def test_the_shipped_common_password_list_is_real() -> None:
     assert {"password", "123456", "qwerty", "iloveyou"} <= common_passwords()
 
 
-@pytest.mark.parametrize(("password", "reason"), [
-    ("ngắn7", "too_short"), ("x" * 129, "too_long"), ("Password1", "common"),
-    ("  qwerty123 ", "common"), ("hoa.nguyen", "contextual"),
-])
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("ngắn7", "too_short"),
+        ("x" * 129, "too_long"),
+        ("Password1", "common"),
+        ("  qwerty123 ", "common"),
+        ("hoa.nguyen", "contextual"),
+    ],
+)
 def test_weak_passwords_are_refused(password: str, reason: str) -> None:
     with pytest.raises(WeakPasswordError) as error:
         POLICY.check(password, ["hoa.nguyen", "hoa.nguyen@example.vn"])

@@ -12,8 +12,11 @@ WIRING = {"attach", "ping"}  # the process's, not the use cases'
 
 
 def _operations(cls: type) -> dict[str, inspect.Signature]:
-    return {name: inspect.signature(member) for name, member in vars(cls).items()
-            if inspect.iscoroutinefunction(member) and not name.startswith("_")}
+    return {
+        name: inspect.signature(member)
+        for name, member in vars(cls).items()
+        if inspect.iscoroutinefunction(member) and not name.startswith("_")
+    }
 
 
 def test_the_fake_has_every_store_operation_with_the_same_parameters() -> None:

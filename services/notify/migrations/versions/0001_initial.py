@@ -33,13 +33,18 @@ def upgrade() -> None:
         sa.Column("email_status", sa.Text, nullable=False),
         sa.Column("email_at", sa.DateTime(timezone=True)),
     )
-    op.create_index("notifications_by_user", "notifications",
-                    ["user_id", sa.text("created_at DESC"), sa.text("id DESC")])
-    op.create_index("notifications_unread_by_user", "notifications",
-                    ["user_id", sa.text("created_at DESC"), sa.text("id DESC")],
-                    postgresql_where=sa.text("NOT read"))
-    op.create_index("notifications_recorded_by_user", "notifications",
-                    ["user_id", "recorded_at"])
+    op.create_index(
+        "notifications_by_user",
+        "notifications",
+        ["user_id", sa.text("created_at DESC"), sa.text("id DESC")],
+    )
+    op.create_index(
+        "notifications_unread_by_user",
+        "notifications",
+        ["user_id", sa.text("created_at DESC"), sa.text("id DESC")],
+        postgresql_where=sa.text("NOT read"),
+    )
+    op.create_index("notifications_recorded_by_user", "notifications", ["user_id", "recorded_at"])
     op.create_table(
         "preferences",
         sa.Column("user_id", sa.Text, primary_key=True),

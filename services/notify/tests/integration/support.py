@@ -19,8 +19,14 @@ from tests.support.kafka import group_lag, records, wait_for  # noqa: F401 (used
 from tests.support.processes import ServiceProcess
 
 AGENCY = "NB.HOALU"
-PROCEDURE = {"code": "1.001193", "version": 1, "name": "Đăng ký khai sinh",
-             "service_level": 3, "agency_codes": [AGENCY], "time_limit_days": 3}
+PROCEDURE = {
+    "code": "1.001193",
+    "version": 1,
+    "name": "Đăng ký khai sinh",
+    "service_level": 3,
+    "agency_codes": [AGENCY],
+    "time_limit_days": 3,
+}
 
 
 def notify_env(engines: Engines, run_id: str, tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -44,8 +50,9 @@ class NotifyStore:
         self.schema = schema
 
     def query(self, text: str, params: Any = ()) -> list[dict[str, Any]]:
-        with psycopg.connect(self.dsn, row_factory=dict_row,
-                             options=f"-c search_path={self.schema}") as conn:
+        with psycopg.connect(
+            self.dsn, row_factory=dict_row, options=f"-c search_path={self.schema}"
+        ) as conn:
             return conn.execute(text, params).fetchall()  # type: ignore[arg-type]
 
     def _where(self, table: str, what: str, where: dict[str, Any]) -> sql.Composed:
@@ -54,8 +61,9 @@ class NotifyStore:
         return sql.SQL("SELECT {} FROM {}{}").format(sql.SQL(what), sql.Identifier(table), clause)
 
     def find(self, table: str, **where: Any) -> list[dict[str, Any]]:
-        with psycopg.connect(self.dsn, row_factory=dict_row,
-                             options=f"-c search_path={self.schema}") as conn:
+        with psycopg.connect(
+            self.dsn, row_factory=dict_row, options=f"-c search_path={self.schema}"
+        ) as conn:
             return conn.execute(self._where(table, "*", where), list(where.values())).fetchall()
 
     def find_one(self, table: str, **where: Any) -> dict[str, Any] | None:
@@ -63,16 +71,18 @@ class NotifyStore:
         return found[0] if found else None
 
     def count(self, table: str, **where: Any) -> int:
-        with psycopg.connect(self.dsn, row_factory=dict_row,
-                             options=f"-c search_path={self.schema}") as conn:
+        with psycopg.connect(
+            self.dsn, row_factory=dict_row, options=f"-c search_path={self.schema}"
+        ) as conn:
             cur = conn.execute(self._where(table, "count(*) AS n", where), list(where.values()))
             row = cur.fetchone()
             return int(row["n"]) if row else 0
 
     def drop(self) -> None:
         with psycopg.connect(self.dsn, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
-                sql.Identifier(self.schema)))
+            conn.execute(
+                sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(self.schema))
+            )
 
 
 def notify_store(engines: Engines, run_id: str) -> NotifyStore:
@@ -98,29 +108,49 @@ class Stream:
         self.subject = subject or str(uuid.uuid4())
         self.sequence = 0
 
-    def next(self, kind: str, data: dict[str, Any], actor: Actor | None = None,
-             ) -> IntegrationEvent:
+    def next(
+        self,
+        kind: str,
+        data: dict[str, Any],
+        actor: Actor | None = None,
+    ) -> IntegrationEvent:
         self.sequence += 1
         return IntegrationEvent(
             id=IntegrationEvent.stable_id(self.subject, self.sequence),
-            source=f"/motcua/{self.context}", type=f"vn.motcua.{self.context}.{kind}",
-            subject=self.subject, time=datetime.now(UTC), data=data, sequence=self.sequence,
+            source=f"/motcua/{self.context}",
+            type=f"vn.motcua.{self.context}.{kind}",
+            subject=self.subject,
+            time=datetime.now(UTC),
+            data=data,
+            sequence=self.sequence,
             actor=actor or Actor(id="test", role="system"),
         )
 
 
-def account(account_id: str, email: str, name: str, kind: str = "citizen",
-            agency: str | None = None) -> IntegrationEvent:
-    data: dict[str, Any] = {"account_id": account_id, "kind": kind, "email": email,
-                            "full_name": name}
+def account(
+    account_id: str, email: str, name: str, kind: str = "citizen", agency: str | None = None
+) -> IntegrationEvent:
+    data: dict[str, Any] = {
+        "account_id": account_id,
+        "kind": kind,
+        "email": email,
+        "full_name": name,
+    }
     if agency:
         data["agency_code"] = agency
     return Stream("identity", account_id).next("account_registered", data)
 
 
 def created(stream: Stream, owner: str, form_email: str) -> IntegrationEvent:
-    return stream.next("created", {"owner_id": owner, "procedure": PROCEDURE,
-                                   "agency_code": AGENCY, "form": {"email": form_email}})
+    return stream.next(
+        "created",
+        {
+            "owner_id": owner,
+            "procedure": PROCEDURE,
+            "agency_code": AGENCY,
+            "form": {"email": form_email},
+        },
+    )
 
 
 async def publish(bootstrap: str, topic: str, events: list[IntegrationEvent]) -> None:
@@ -128,8 +158,7 @@ async def publish(bootstrap: str, topic: str, events: list[IntegrationEvent]) ->
     await producer.start()
     try:
         for event in events:
-            await producer.send_and_wait(topic, value=event.to_bytes(),
-                                         key=event.subject.encode())
+            await producer.send_and_wait(topic, value=event.to_bytes(), key=event.subject.encode())
     finally:
         await producer.stop()
 
@@ -155,7 +184,8 @@ def headers(user: str, role: str = "citizen") -> dict[str, str]:
     return {"X-Motcua-User-Id": user, "X-Motcua-Role": role}
 
 
-def caught_up(bootstrap: str, run_id: str, contexts: tuple[str, ...] = (
-        "identity", "dossier", "payment")) -> bool:
+def caught_up(
+    bootstrap: str, run_id: str, contexts: tuple[str, ...] = ("identity", "dossier", "payment")
+) -> bool:
     topics = [f"{run_id}.motcua.{c}.events" for c in contexts]
     return asyncio.run(group_lag(bootstrap, topics, run_id)) == 0

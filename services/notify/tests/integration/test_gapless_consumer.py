@@ -48,10 +48,17 @@ class Harness:
 
     def __init__(self, bootstrap: str, run_id: str, datadir: Path) -> None:
         self.bootstrap, self.group, self.topic = bootstrap, run_id, f"{run_id}.gapless"
-        self.app = faust.App(run_id, broker=f"kafka://{bootstrap}", store="memory://",
-                             web_enabled=False, consumer_auto_offset_reset="earliest",
-                             value_serializer="raw", topic_partitions=1,
-                             datadir=str(datadir), broker_commit_interval=0.5)
+        self.app = faust.App(
+            run_id,
+            broker=f"kafka://{bootstrap}",
+            store="memory://",
+            web_enabled=False,
+            consumer_auto_offset_reset="earliest",
+            value_serializer="raw",
+            topic_partitions=1,
+            datadir=str(datadir),
+            broker_commit_interval=0.5,
+        )
         self.app.transport.Consumer = GaplessConsumer
         self.seen: list[int] = []
         self.gate = asyncio.Event()
@@ -62,8 +69,7 @@ class Harness:
                 await self.gate.wait()
                 self.seen.append(int(event.value))
 
-        self.app.agent(self.app.topic(self.topic, value_serializer="raw"),
-                       name="collect")(collect)
+        self.app.agent(self.app.topic(self.topic, value_serializer="raw"), name="collect")(collect)
 
     async def start(self) -> None:
         await ensure_topics(self.bootstrap, [self.topic], partitions=1)
@@ -94,14 +100,17 @@ async def _skipped_by_the_client(harness: Harness) -> None:
 async def _dropped_from_the_queue(harness: Harness) -> None:
     harness.gate.clear()  # the agent holds its first record; the rest wait in its queue
     await harness.produce(range(0, 15))
-    await _until(lambda: harness.app.consumer._next_offset.get(
-        faust.types.TP(harness.topic, 0)) == 15, "every record handed to the agent's queue")
+    await _until(
+        lambda: harness.app.consumer._next_offset.get(faust.types.TP(harness.topic, 0)) == 15,
+        "every record handed to the agent's queue",
+    )
     harness.app.flow_control.resume()  # what faust does after a rebalance: queues emptied
     harness.gate.set()
 
 
-def _run(engines: Engines, run_id: str, datadir: Path,
-         scenario: Callable[[Harness], Awaitable[None]]) -> list[int]:
+def _run(
+    engines: Engines, run_id: str, datadir: Path, scenario: Callable[[Harness], Awaitable[None]]
+) -> list[int]:
     async def main() -> list[int]:
         harness = Harness(engines.kafka_bootstrap_servers, run_id, datadir)
         await harness.start()
@@ -133,8 +142,10 @@ def test_records_faust_dropped_from_the_agents_queue_are_fetched_again(
 async def _lost_some_other_way(harness: Harness) -> None:
     harness.gate.clear()
     await harness.produce(range(0, 15))
-    await _until(lambda: harness.app.consumer._next_offset.get(
-        faust.types.TP(harness.topic, 0)) == 15, "every record handed to the agent's queue")
+    await _until(
+        lambda: harness.app.consumer._next_offset.get(faust.types.TP(harness.topic, 0)) == 15,
+        "every record handed to the agent's queue",
+    )
     for queue in harness.app.flow_control._queues:  # behind the consumer's back
         queue.clear()
     harness.gate.set()

@@ -45,19 +45,35 @@ async def pool(engines: Engines, schema: str) -> AsyncIterator[AsyncConnectionPo
 
 
 def _rows(user: str, count: int) -> list[dict[str, Any]]:
-    return [store.entry_row(f"{user}-e{i}", f"{user}-e{i}", user, "dossier_created",
-                            f"Thông báo {i}", "vn.motcua.dossier.created", "d1", "C1",
-                            AT + timedelta(minutes=i // 2), "none")  # pairs share a time
-            for i in range(count)]
+    return [
+        store.entry_row(
+            f"{user}-e{i}",
+            f"{user}-e{i}",
+            user,
+            "dossier_created",
+            f"Thông báo {i}",
+            "vn.motcua.dossier.created",
+            "d1",
+            "C1",
+            AT + timedelta(minutes=i // 2),
+            "none",
+        )  # pairs share a time
+        for i in range(count)
+    ]
 
 
 def test_pages_follow_the_keyset_and_the_unread_count_is_per_user(
-        engines: Engines, schema: str) -> None:
+    engines: Engines, schema: str
+) -> None:
     async def seed() -> None:
         pool = await open_async_pool(engines.postgres_dsn, schema)
         async with pool.connection() as conn:
-            await store.insert_entries(conn, _rows("u1", 5) + _rows("u2", 2),
-                                       store.inbox_channel(schema), store.email_channel(schema))
+            await store.insert_entries(
+                conn,
+                _rows("u1", 5) + _rows("u2", 2),
+                store.inbox_channel(schema),
+                store.email_channel(schema),
+            )
             await conn.execute("UPDATE notifications SET read = true WHERE id = 'u1-e0'")
         await pool.close()
 
@@ -77,19 +93,23 @@ def test_pages_follow_the_keyset_and_the_unread_count_is_per_user(
         ids: list[str] = []
         cursor = None
         for _ in range(3):
-            page = client.get("/api/v1/notifications", headers=caller,
-                              params={"limit": 2, **({"before": cursor} if cursor else {})}
-                              ).json()
+            page = client.get(
+                "/api/v1/notifications",
+                headers=caller,
+                params={"limit": 2, **({"before": cursor} if cursor else {})},
+            ).json()
             assert page["unread"] == 4
             ids += [i["id"] for i in page["items"]]
             cursor = page["next"]
         assert cursor is None
         assert ids == ["u1-e4", "u1-e3", "u1-e2", "u1-e1", "u1-e0"]
-        unread = client.get("/api/v1/notifications", headers=caller,
-                            params={"unread": "true"}).json()
+        unread = client.get(
+            "/api/v1/notifications", headers=caller, params={"unread": "true"}
+        ).json()
         assert [i["id"] for i in unread["items"]] == ["u1-e4", "u1-e3", "u1-e2", "u1-e1"]
-        nobody = client.get("/api/v1/notifications",
-                            headers={**caller, "X-Motcua-User-Id": "u3"}).json()
+        nobody = client.get(
+            "/api/v1/notifications", headers={**caller, "X-Motcua-User-Id": "u3"}
+        ).json()
         assert nobody == {"items": [], "unread": 0, "next": None}
         bad = client.get("/api/v1/notifications", headers=caller, params={"before": "%%"})
         assert bad.status_code == 422 and "phân trang" in bad.json()["detail"]
@@ -112,10 +132,13 @@ def test_the_hot_queries_read_their_indexes(engines: Engines, schema: str) -> No
             " created_at, recorded_at, email_status, read) SELECT 'n' || g, 'n' || g,"
             " 'u' || (g % 50), 'dossier_created', 't', 'e', now() - g * interval '1 minute',"
             " now() - g * interval '1 minute', 'none', g % 3 = 0"
-            " FROM generate_series(1, 20000) g")
-        conn.execute("INSERT INTO accounts (id, version, kind, agency_code) SELECT 'a' || g, 1,"
-                     " CASE WHEN g % 10 = 0 THEN 'officer' ELSE 'citizen' END, 'A' || (g % 40)"
-                     " FROM generate_series(1, 5000) g")
+            " FROM generate_series(1, 20000) g"
+        )
+        conn.execute(
+            "INSERT INTO accounts (id, version, kind, agency_code) SELECT 'a' || g, 1,"
+            " CASE WHEN g % 10 = 0 THEN 'officer' ELSE 'citizen' END, 'A' || (g % 40)"
+            " FROM generate_series(1, 5000) g"
+        )
         conn.execute("ANALYZE notifications")
         conn.execute("ANALYZE accounts")
         for index, query in queries.items():
@@ -124,7 +147,8 @@ def test_the_hot_queries_read_their_indexes(engines: Engines, schema: str) -> No
 
 
 async def test_the_hub_wakes_the_streams_of_the_user_written_to(
-        engines: Engines, pool: AsyncConnectionPool[Any], schema: str) -> None:
+    engines: Engines, pool: AsyncConnectionPool[Any], schema: str
+) -> None:
     channel = store.inbox_channel(schema)
     hub = InboxHub(engines.postgres_dsn, channel)
     mine, other = hub.subscribe("u1"), hub.subscribe("u2")

@@ -7,16 +7,25 @@ from services.notify.adapters.templates import render
 
 def test_activation_email_has_text_and_html_parts_with_the_link() -> None:
     link = "https://dichvucong.example.vn/kich-hoat?token=abc&x=<1>"
-    email = render("activation", "[Một Cửa] Kích hoạt tài khoản của bạn",
-                   full_name="Nguyễn Thị Hoa", link=link, expires_at="08:00 ngày 23/11/2026")
+    email = render(
+        "activation",
+        "[Một Cửa] Kích hoạt tài khoản của bạn",
+        full_name="Nguyễn Thị Hoa",
+        link=link,
+        expires_at="08:00 ngày 23/11/2026",
+    )
     assert "Kính gửi Nguyễn Thị Hoa" in email.body and link in email.body
     assert email.html is not None and "Kích hoạt tài khoản" in email.html
     assert "token=abc&amp;x=&lt;1&gt;" in email.html and link not in email.html
 
 
 def test_reset_email_states_the_expiry() -> None:
-    email = render("password_reset", "[Một Cửa] Đặt lại mật khẩu", full_name="Trần Văn Bình",
-                   link="https://p.example.vn/dat-lai-mat-khau?token=t",
-                   expires_at="08:30 ngày 23/11/2026")
+    email = render(
+        "password_reset",
+        "[Một Cửa] Đặt lại mật khẩu",
+        full_name="Trần Văn Bình",
+        link="https://p.example.vn/dat-lai-mat-khau?token=t",
+        expires_at="08:30 ngày 23/11/2026",
+    )
     assert "hết hạn lúc 08:30 ngày 23/11/2026" in email.body
     assert "mật khẩu hiện tại vẫn giữ nguyên" in email.body

@@ -11,8 +11,7 @@ from services.notify.domain.messages import Email
 def test_a_long_vietnamese_subject_keeps_every_space() -> None:
     subject = "[Một Cửa] Hồ sơ HL-CAL sắp đến hạn trả kết quả, vui lòng kiểm tra ngay hôm nay"
     email = Email(subject, "Kính gửi Quý cán bộ,\nHồ sơ HL-CAL sắp đến hạn.\n", "<p>HL-CAL</p>")
-    raw = flatten(build_message("Một Cửa <no-reply@motcua.local>", "a@example.vn", email,
-                                "e1:u1"))
+    raw = flatten(build_message("Một Cửa <no-reply@motcua.local>", "a@example.vn", email, "e1:u1"))
     assert raw.isascii()
     parsed = message_from_bytes(raw, policy=policy.default)
     assert str(parsed["Subject"]) == subject

@@ -19,8 +19,14 @@ AT = "2026-11-23T01:00:00+00:00"
 CASES = [
     ("vn.motcua.dossier.submitted", {"code": "C1", "at": AT}),
     ("vn.motcua.dossier.accepted", {"at": AT, "appointment_at": AT}),
-    ("vn.motcua.dossier.supplement_requested", {"reason": "Thiếu giấy tờ", "items": [
-        {"document_code": "GCS", "name": "Giấy chứng sinh"}], "round": 1}),
+    (
+        "vn.motcua.dossier.supplement_requested",
+        {
+            "reason": "Thiếu giấy tờ",
+            "items": [{"document_code": "GCS", "name": "Giấy chứng sinh"}],
+            "round": 1,
+        },
+    ),
     ("vn.motcua.dossier.supplemented", {"round": 1, "appointment_at": AT}),
     ("vn.motcua.dossier.rejected", {"reason": "Không đủ điều kiện"}),
     ("vn.motcua.dossier.rejected_at_reception", {"reason": "Sai thẩm quyền"}),
@@ -35,15 +41,32 @@ CASES = [
 def _all_notices():  # type: ignore[no-untyped-def]
     for event_type, data in CASES:
         yield from dossier_notices(event_type, data, "C1")
-    yield from payment_notices("vn.motcua.payment.order_created", {
-        "amount": 50000, "items": [{"name": "Lệ phí", "amount": 50000}]}, "C1")
-    yield from payment_notices("vn.motcua.payment.order_paid", {
-        "amount": 50000, "paid_at": AT, "receipt_no": "BL-1", "order_id": "o"}, "C1")
-    yield from payment_notices("vn.motcua.payment.order_expired", {
-        "order_id": "o", "deadline": AT, "reason": "Quá hạn thanh toán"}, "C1")
-    yield from payment_notices("vn.motcua.payment.order_paid_after_close", {
-        "amount": 50000, "paid_at": AT, "receipt_no": "BL-2", "order_id": "o",
-        "closed_as": "cancelled"}, "C1")
+    yield from payment_notices(
+        "vn.motcua.payment.order_created",
+        {"amount": 50000, "items": [{"name": "Lệ phí", "amount": 50000}]},
+        "C1",
+    )
+    yield from payment_notices(
+        "vn.motcua.payment.order_paid",
+        {"amount": 50000, "paid_at": AT, "receipt_no": "BL-1", "order_id": "o"},
+        "C1",
+    )
+    yield from payment_notices(
+        "vn.motcua.payment.order_expired",
+        {"order_id": "o", "deadline": AT, "reason": "Quá hạn thanh toán"},
+        "C1",
+    )
+    yield from payment_notices(
+        "vn.motcua.payment.order_paid_after_close",
+        {
+            "amount": 50000,
+            "paid_at": AT,
+            "receipt_no": "BL-2",
+            "order_id": "o",
+            "closed_as": "cancelled",
+        },
+        "C1",
+    )
     for kind in ("deadline_approaching", "deadline_overdue"):
         yield from reminder_notices(kind, "C1", AT)
 
@@ -52,8 +75,15 @@ def test_every_notice_renders_text_and_html_with_the_code() -> None:
     notices = list(_all_notices())
     assert len({n.kind for n in notices}) == 16
     for notice in notices:
-        email = render(notice.template, notice.subject, strict=False, greeting="Quý công dân",
-                       portal_url="https://p.vn", dossier_id="d1", **notice.values)
+        email = render(
+            notice.template,
+            notice.subject,
+            strict=False,
+            greeting="Quý công dân",
+            portal_url="https://p.vn",
+            dossier_id="d1",
+            **notice.values,
+        )
         assert "C1" in email.subject and "C1" in email.body, notice.kind
         assert email.html is not None and "C1" in email.html
         assert "Kính gửi Quý công dân" in email.body
@@ -78,31 +108,69 @@ def test_reminders_two_working_days_before_and_when_overdue() -> None:
 
 
 def test_a_payment_after_the_order_closed_tells_the_owner_it_will_be_refunded() -> None:
-    [notice] = payment_notices("vn.motcua.payment.order_paid_after_close", {
-        "amount": 50000, "paid_at": AT, "receipt_no": "BL-2", "order_id": "o"}, "C1")
+    [notice] = payment_notices(
+        "vn.motcua.payment.order_paid_after_close",
+        {"amount": 50000, "paid_at": AT, "receipt_no": "BL-2", "order_id": "o"},
+        "C1",
+    )
     assert (notice.kind, notice.audience) == ("payment_refund_due", "owner")
     assert "hoàn lại" in notice.title and "50.000" in notice.title
-    email = render(notice.template, notice.subject, strict=False, greeting="Quý công dân",
-                   portal_url="https://p.vn", dossier_id="d1", **notice.values)
+    email = render(
+        notice.template,
+        notice.subject,
+        strict=False,
+        greeting="Quý công dân",
+        portal_url="https://p.vn",
+        dossier_id="d1",
+        **notice.values,
+    )
     assert "https://p.vn/giao-dich/o" in email.body and "BL-2" in email.body
     assert "giao dịch thanh toán đã đóng" in email.body
 
 
 def test_a_second_payment_of_a_paid_fee_tells_the_owner_it_will_be_refunded() -> None:
-    [notice] = payment_notices("vn.motcua.payment.order_paid_twice", {
-        "amount": 50000, "paid_at": AT, "receipt_no": "BL-1", "order_id": "o",
-        "refund_due": 50000}, "C1")
+    [notice] = payment_notices(
+        "vn.motcua.payment.order_paid_twice",
+        {
+            "amount": 50000,
+            "paid_at": AT,
+            "receipt_no": "BL-1",
+            "order_id": "o",
+            "refund_due": 50000,
+        },
+        "C1",
+    )
     assert (notice.kind, notice.audience) == ("payment_refund_due", "owner")
-    email = render(notice.template, notice.subject, strict=False, greeting="Quý công dân",
-                   portal_url="https://p.vn", dossier_id="d1", **notice.values)
+    email = render(
+        notice.template,
+        notice.subject,
+        strict=False,
+        greeting="Quý công dân",
+        portal_url="https://p.vn",
+        dossier_id="d1",
+        **notice.values,
+    )
     assert "đã được thanh toán trước đó" in email.body and "50.000" in email.body
 
 
 def test_the_payment_email_lists_counted_fee_lines_with_their_count() -> None:
-    [notice] = payment_notices("vn.motcua.payment.order_created", {"amount": 110000, "items": [
-        {"name": "Phí đối với sinh viên", "amount": 100000},
-        {"name": "Phí cấp từ Phiếu thứ 3", "amount": 10000, "quantity": 2,
-         "unit_amount": 5000}]}, "C1")
+    [notice] = payment_notices(
+        "vn.motcua.payment.order_created",
+        {
+            "amount": 110000,
+            "items": [
+                {"name": "Phí đối với sinh viên", "amount": 100000},
+                {
+                    "name": "Phí cấp từ Phiếu thứ 3",
+                    "amount": 10000,
+                    "quantity": 2,
+                    "unit_amount": 5000,
+                },
+            ],
+        },
+        "C1",
+    )
     assert notice.values["items"] == [
         "Phí đối với sinh viên: 100.000 đồng",
-        "Phí cấp từ Phiếu thứ 3 (2 × 5.000 đồng): 10.000 đồng"]
+        "Phí cấp từ Phiếu thứ 3 (2 × 5.000 đồng): 10.000 đồng",
+    ]

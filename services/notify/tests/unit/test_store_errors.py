@@ -20,8 +20,9 @@ NOWHERE = "postgresql://notify@127.0.0.1:9/notify?connect_timeout=1"  # nothing 
 def test_an_unreachable_store_answers_503_problems() -> None:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool: AsyncConnectionPool[Any] = AsyncConnectionPool(NOWHERE, open=False, timeout=0.5,
-                                                             min_size=1)
+        pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
+            NOWHERE, open=False, timeout=0.5, min_size=1
+        )
         await pool.open(wait=False)
         app.state.pool = pool
         yield
@@ -33,9 +34,11 @@ def test_an_unreachable_store_answers_503_problems() -> None:
     app.include_router(stats.router)
     caller = {"X-Motcua-User-Id": "u1", "X-Motcua-Role": "citizen"}
     with TestClient(app) as client:
-        for response in (client.get("/api/v1/notifications", headers=caller),
-                         client.get("/api/v1/notifications/preferences", headers=caller),
-                         client.get("/api/v1/stats")):
+        for response in (
+            client.get("/api/v1/notifications", headers=caller),
+            client.get("/api/v1/notifications/preferences", headers=caller),
+            client.get("/api/v1/stats"),
+        ):
             assert response.status_code == 503
             assert response.headers["content-type"] == "application/problem+json"
             assert response.headers["retry-after"] == "5"

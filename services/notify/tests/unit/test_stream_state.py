@@ -19,15 +19,24 @@ DUE = "2026-12-01T02:00:00+00:00"
 
 def _event(sequence: int, kind: str, **data: Any) -> IntegrationEvent:
     return IntegrationEvent(
-        id=IntegrationEvent.stable_id("d1", sequence), source="/motcua/dossier",
-        type=f"vn.motcua.dossier.{kind}", subject="d1", time=datetime.now(UTC), data=data,
-        sequence=sequence, actor=Actor(id="x", role="system"))
+        id=IntegrationEvent.stable_id("d1", sequence),
+        source="/motcua/dossier",
+        type=f"vn.motcua.dossier.{kind}",
+        subject="d1",
+        time=datetime.now(UTC),
+        data=data,
+        sequence=sequence,
+        actor=Actor(id="x", role="system"),
+    )
 
 
 def test_a_row_follows_the_dossier_and_ignores_redelivery() -> None:
     table: dict[str, Any] = {}
-    follow(table, _event(1, "created", owner_id="u1", agency_code="NB.HOALU",
-                         procedure={"code": "1.001193"}), 2)
+    follow(
+        table,
+        _event(1, "created", owner_id="u1", agency_code="NB.HOALU", procedure={"code": "1.001193"}),
+        2,
+    )
     follow(table, _event(2, "accepted", appointment_at=DUE), 2)
     follow(table, _event(3, "transferred", to_agency="NB.STP"), 2)
     row = follow(table, _event(2, "accepted", appointment_at="2030-01-01T00:00:00+00:00"), 2)
@@ -41,15 +50,17 @@ def test_completion_is_on_time_up_to_the_appointment_and_late_after() -> None:
     row = {"appointment_at": DUE}
     assert measures_of("vn.motcua.dossier.accepted", {}, row) == ["received"]
     assert measures_of("vn.motcua.dossier.result_returned", {"at": DUE}, row) == ["on_time"]
-    assert measures_of("vn.motcua.dossier.result_returned",
-                       {"at": "2026-12-01T02:00:01+00:00"}, row) == ["late"]
+    assert measures_of(
+        "vn.motcua.dossier.result_returned", {"at": "2026-12-01T02:00:01+00:00"}, row
+    ) == ["late"]
     assert measures_of("vn.motcua.dossier.submitted", {}, row) == []
 
 
 def test_a_reminder_id_changes_with_the_appointment() -> None:
     assert reminder_id("d1", "deadline_overdue", DUE) == reminder_id("d1", "deadline_overdue", DUE)
     assert reminder_id("d1", "deadline_overdue", DUE) != reminder_id(
-        "d1", "deadline_overdue", "2026-12-02T02:00:00+00:00")
+        "d1", "deadline_overdue", "2026-12-02T02:00:00+00:00"
+    )
 
 
 class _Notifier:

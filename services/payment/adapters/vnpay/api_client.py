@@ -23,17 +23,33 @@ class VnpayApi:
         self.api_url = api_url
         self.report_url = report_url
 
-    def refund(self, *, request_id: uuid.UUID, txn_ref: str, transaction_no: str, amount: int,
-               full: bool, paid_at: datetime, created_by: str, client_ip: str) -> str:
+    def refund(
+        self,
+        *,
+        request_id: uuid.UUID,
+        txn_ref: str,
+        transaction_no: str,
+        amount: int,
+        full: bool,
+        paid_at: datetime,
+        created_by: str,
+        client_ip: str,
+    ) -> str:
         """Ask for a refund; a repeat with the same ``request_id`` refunds once."""
         body = {
-            "vnp_RequestId": request_id.hex, "vnp_Version": protocol.VERSION,
-            "vnp_Command": "refund", "vnp_TmnCode": self.tmn_code,
-            "vnp_TransactionType": "02" if full else "03", "vnp_TxnRef": txn_ref,
-            "vnp_Amount": protocol.to_vnp_amount(amount), "vnp_TransactionNo": transaction_no,
-            "vnp_TransactionDate": protocol.format_date(paid_at), "vnp_CreateBy": created_by,
+            "vnp_RequestId": request_id.hex,
+            "vnp_Version": protocol.VERSION,
+            "vnp_Command": "refund",
+            "vnp_TmnCode": self.tmn_code,
+            "vnp_TransactionType": "02" if full else "03",
+            "vnp_TxnRef": txn_ref,
+            "vnp_Amount": protocol.to_vnp_amount(amount),
+            "vnp_TransactionNo": transaction_no,
+            "vnp_TransactionDate": protocol.format_date(paid_at),
+            "vnp_CreateBy": created_by,
             "vnp_CreateDate": protocol.format_date(datetime.now(UTC)),
-            "vnp_IpAddr": client_ip, "vnp_OrderInfo": f"Hoan tien {txn_ref}",
+            "vnp_IpAddr": client_ip,
+            "vnp_OrderInfo": f"Hoan tien {txn_ref}",
         }
         body["vnp_SecureHash"] = protocol.sign_fields(body, protocol.REFUND_REQUEST, self.secret)
         answer = self._post(self.api_url, body)

@@ -56,8 +56,16 @@ class VnpayMerchant:
         self._payment_url = payment_url
         self.return_url = return_url
 
-    def payment_url(self, *, attempt_id: str, amount: int, order_info: str,
-                    created_at: datetime, expires_at: datetime, client_ip: str) -> str:
+    def payment_url(
+        self,
+        *,
+        attempt_id: str,
+        amount: int,
+        order_info: str,
+        created_at: datetime,
+        expires_at: datetime,
+        client_ip: str,
+    ) -> str:
         params = {
             "vnp_Version": protocol.VERSION,
             "vnp_Command": "pay",
@@ -98,8 +106,13 @@ class VnpayMerchant:
         except ValueError:
             return Rejected(protocol.IPN_ERROR, "invalid pay date")
         return Notification(
-            order_id=order_id, attempt_id=ref, amount=amount, success=success,
+            order_id=order_id,
+            attempt_id=ref,
+            amount=amount,
+            success=success,
             failure=None if success else _FAILURES.get(code, FailureReason.FAILED),
-            response_code=code, provider_txn=params.get("vnp_TransactionNo", ""),
-            bank_code=params.get("vnp_BankCode", ""), paid_at=paid_at,
+            response_code=code,
+            provider_txn=params.get("vnp_TransactionNo", ""),
+            bank_code=params.get("vnp_BankCode", ""),
+            paid_at=paid_at,
         )

@@ -85,20 +85,64 @@ def from_vnp_amount(text: str) -> int | None:
 
 
 # querydr and refund: which fields are signed, in order (request and response).
-QUERYDR_REQUEST = ("vnp_RequestId", "vnp_Version", "vnp_Command", "vnp_TmnCode", "vnp_TxnRef",
-                   "vnp_TransactionDate", "vnp_CreateDate", "vnp_IpAddr", "vnp_OrderInfo")
-QUERYDR_RESPONSE = ("vnp_ResponseId", "vnp_Command", "vnp_ResponseCode", "vnp_Message",
-                    "vnp_TmnCode", "vnp_TxnRef", "vnp_Amount", "vnp_BankCode", "vnp_PayDate",
-                    "vnp_TransactionNo", "vnp_TransactionType", "vnp_TransactionStatus",
-                    "vnp_OrderInfo", "vnp_PromotionCode", "vnp_PromotionAmount")
-REFUND_REQUEST = ("vnp_RequestId", "vnp_Version", "vnp_Command", "vnp_TmnCode",
-                  "vnp_TransactionType", "vnp_TxnRef", "vnp_Amount", "vnp_TransactionNo",
-                  "vnp_TransactionDate", "vnp_CreateBy", "vnp_CreateDate", "vnp_IpAddr",
-                  "vnp_OrderInfo")
-REFUND_RESPONSE = ("vnp_ResponseId", "vnp_Command", "vnp_ResponseCode", "vnp_Message",
-                   "vnp_TmnCode", "vnp_TxnRef", "vnp_Amount", "vnp_BankCode", "vnp_PayDate",
-                   "vnp_TransactionNo", "vnp_TransactionType", "vnp_TransactionStatus",
-                   "vnp_OrderInfo")
+QUERYDR_REQUEST = (
+    "vnp_RequestId",
+    "vnp_Version",
+    "vnp_Command",
+    "vnp_TmnCode",
+    "vnp_TxnRef",
+    "vnp_TransactionDate",
+    "vnp_CreateDate",
+    "vnp_IpAddr",
+    "vnp_OrderInfo",
+)
+QUERYDR_RESPONSE = (
+    "vnp_ResponseId",
+    "vnp_Command",
+    "vnp_ResponseCode",
+    "vnp_Message",
+    "vnp_TmnCode",
+    "vnp_TxnRef",
+    "vnp_Amount",
+    "vnp_BankCode",
+    "vnp_PayDate",
+    "vnp_TransactionNo",
+    "vnp_TransactionType",
+    "vnp_TransactionStatus",
+    "vnp_OrderInfo",
+    "vnp_PromotionCode",
+    "vnp_PromotionAmount",
+)
+REFUND_REQUEST = (
+    "vnp_RequestId",
+    "vnp_Version",
+    "vnp_Command",
+    "vnp_TmnCode",
+    "vnp_TransactionType",
+    "vnp_TxnRef",
+    "vnp_Amount",
+    "vnp_TransactionNo",
+    "vnp_TransactionDate",
+    "vnp_CreateBy",
+    "vnp_CreateDate",
+    "vnp_IpAddr",
+    "vnp_OrderInfo",
+)
+REFUND_RESPONSE = (
+    "vnp_ResponseId",
+    "vnp_Command",
+    "vnp_ResponseCode",
+    "vnp_Message",
+    "vnp_TmnCode",
+    "vnp_TxnRef",
+    "vnp_Amount",
+    "vnp_BankCode",
+    "vnp_PayDate",
+    "vnp_TransactionNo",
+    "vnp_TransactionType",
+    "vnp_TransactionStatus",
+    "vnp_OrderInfo",
+)
 
 
 def sign_fields(body: Mapping[str, object], fields: Iterable[str], secret: str) -> str:
@@ -117,6 +161,12 @@ REPORT_REQUEST = ("vnp_RequestId", "vnp_TmnCode", "vnp_Date")
 
 def report_response_fields(body: Mapping[str, Any]) -> list[object]:
     digest = hashlib.sha256(
-        json.dumps(body.get("transactions", []), sort_keys=True).encode()).hexdigest()
-    return [body.get("vnp_ResponseId"), body.get("vnp_ResponseCode"), body.get("vnp_TmnCode"),
-            body.get("vnp_Date"), digest]
+        json.dumps(body.get("transactions", []), sort_keys=True).encode()
+    ).hexdigest()
+    return [
+        body.get("vnp_ResponseId"),
+        body.get("vnp_ResponseCode"),
+        body.get("vnp_TmnCode"),
+        body.get("vnp_Date"),
+        digest,
+    ]

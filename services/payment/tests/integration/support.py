@@ -39,8 +39,12 @@ def citizen(user: str) -> dict[str, str]:
 
 
 def officer(user: str, agency: str, *roles: str) -> dict[str, str]:
-    return {"X-Motcua-User-Id": user, "X-Motcua-Role": "officer", "X-Motcua-Agency": agency,
-            "X-Motcua-Officer-Roles": ",".join(roles)}
+    return {
+        "X-Motcua-User-Id": user,
+        "X-Motcua-Role": "officer",
+        "X-Motcua-Agency": agency,
+        "X-Motcua-Officer-Roles": ",".join(roles),
+    }
 
 
 def wait_for(predicate: Callable[[], Any], timeout: float, what: str) -> Any:
@@ -78,54 +82,89 @@ class PaymentSuite:
         return httpx.Client(base_url=self.api.url, timeout=30, trust_env=False)
 
     def another_api(self, **overrides: str) -> ServiceProcess:
-        process = ServiceProcess("services.payment", {**self.env, **overrides},
-                                 "MOTCUA_PAYMENT_PORT", self.log_dir)
+        process = ServiceProcess(
+            "services.payment", {**self.env, **overrides}, "MOTCUA_PAYMENT_PORT", self.log_dir
+        )
         self.extra.append(process)
         return process
 
     def store(self) -> PaymentApplication:
         """The event store itself, read from the test (same settings as the processes)."""
-        settings = PaymentSettings(postgres_schema=self.env["MOTCUA_PAYMENT_POSTGRES_SCHEMA"],
-                                   postgres_dsn=self.engines.postgres_dsn)
+        settings = PaymentSettings(
+            postgres_schema=self.env["MOTCUA_PAYMENT_POSTGRES_SCHEMA"],
+            postgres_dsn=self.engines.postgres_dsn,
+        )
         return PaymentApplication(env=settings.eventstore_env())
 
-    def request_payment(self, *, payer: str, amount: int = 150_000, level: int = 4,
-                        agency: str = "HN.TP", sequence: int = 7,
-                        fees: list[dict[str, Any]] | None = None,
-                        dossier_id: str | None = None) -> tuple[str, str]:
+    def request_payment(
+        self,
+        *,
+        payer: str,
+        amount: int = 150_000,
+        level: int = 4,
+        agency: str = "HN.TP",
+        sequence: int = 7,
+        fees: list[dict[str, Any]] | None = None,
+        dossier_id: str | None = None,
+    ) -> tuple[str, str]:
         """Publish a dossier's ``payment_requested``; returns (dossier id, dossier code)."""
         dossier_id = dossier_id or str(uuid.uuid4())
         code = f"HNTP-261122-{uuid.uuid4().hex[:9].upper()}"
         fees = fees or [{"code": "LP", "name": "Lệ phí cấp giấy phép", "amount": amount}]
         event = IntegrationEvent(
-            id=IntegrationEvent.stable_id(dossier_id, sequence), source="/motcua/dossier",
-            type=PAYMENT_REQUESTED, subject=dossier_id, time=datetime.now(UTC),
-            sequence=sequence, actor=Actor(id="officer-1", role="officer", agency=agency),
-            data={"dossier_id": dossier_id, "code": code, "procedure_code": "1.009972",
-                  "procedure_version": 1, "procedure_name": "Cấp giấy phép xây dựng",
-                  "agency_code": agency, "payer_id": payer, "payer_name": "Nguyễn Thị Hồng",
-                  "service_level": level, "fees": fees,
-                  "total": sum(int(f["amount"]) for f in fees)},
+            id=IntegrationEvent.stable_id(dossier_id, sequence),
+            source="/motcua/dossier",
+            type=PAYMENT_REQUESTED,
+            subject=dossier_id,
+            time=datetime.now(UTC),
+            sequence=sequence,
+            actor=Actor(id="officer-1", role="officer", agency=agency),
+            data={
+                "dossier_id": dossier_id,
+                "code": code,
+                "procedure_code": "1.009972",
+                "procedure_version": 1,
+                "procedure_name": "Cấp giấy phép xây dựng",
+                "agency_code": agency,
+                "payer_id": payer,
+                "payer_name": "Nguyễn Thị Hồng",
+                "service_level": level,
+                "fees": fees,
+                "total": sum(int(f["amount"]) for f in fees),
+            },
         )
         asyncio.run(publish_to(self.engines.kafka_bootstrap_servers, self.dossier_topic, event))
         return dossier_id, code
 
-    def dossier_event(self, dossier_id: str, kind: str, sequence: int,
-                      data: dict[str, Any], actor: Actor | None = None) -> IntegrationEvent:
+    def dossier_event(
+        self,
+        dossier_id: str,
+        kind: str,
+        sequence: int,
+        data: dict[str, Any],
+        actor: Actor | None = None,
+    ) -> IntegrationEvent:
         """Publish one more event of a dossier (``withdrawn``, ``rejected``...)."""
         event = IntegrationEvent(
-            id=IntegrationEvent.stable_id(dossier_id, sequence), source="/motcua/dossier",
-            type=f"vn.motcua.dossier.{kind}", subject=dossier_id, time=datetime.now(UTC),
-            sequence=sequence, actor=actor or Actor(id="officer-1", role="officer"), data=data,
+            id=IntegrationEvent.stable_id(dossier_id, sequence),
+            source="/motcua/dossier",
+            type=f"vn.motcua.dossier.{kind}",
+            subject=dossier_id,
+            time=datetime.now(UTC),
+            sequence=sequence,
+            actor=actor or Actor(id="officer-1", role="officer"),
+            data=data,
         )
         asyncio.run(publish_to(self.engines.kafka_bootstrap_servers, self.dossier_topic, event))
         return event
 
     def order_of(self, client: httpx.Client, payer: str, dossier_id: str) -> dict[str, Any]:
         """Wait until the worker opened and projected the dossier's order."""
+
         def listed() -> dict[str, Any] | None:
-            items = client.get("/api/v1/payments/orders", headers=citizen(payer),
-                               params={"dossier_id": dossier_id}).json()["items"]
+            items = client.get(
+                "/api/v1/payments/orders", headers=citizen(payer), params={"dossier_id": dossier_id}
+            ).json()["items"]
             return items[0] if items else None
 
         return wait_for(listed, 60, f"the order of dossier {dossier_id}")  # type: ignore[no-any-return]
@@ -135,23 +174,29 @@ class PaymentSuite:
         assert response.status_code == 200, response.text
         return response.json()  # type: ignore[no-any-return]
 
-    def checkout(self, client: httpx.Client, payer: str, order_id: str,
-                 key: str | None = None) -> dict[str, Any]:
+    def checkout(
+        self, client: httpx.Client, payer: str, order_id: str, key: str | None = None
+    ) -> dict[str, Any]:
         response = client.post(
-            f"/api/v1/payments/orders/{order_id}/checkout", headers={
-                **citizen(payer), "Idempotency-Key": key or uuid.uuid4().hex},
-            json={"method": "vnpay", "accept_terms": True})
+            f"/api/v1/payments/orders/{order_id}/checkout",
+            headers={**citizen(payer), "Idempotency-Key": key or uuid.uuid4().hex},
+            json={"method": "vnpay", "accept_terms": True},
+        )
         assert response.status_code == 201, response.text
         return response.json()  # type: ignore[no-any-return]
 
-    def pay_at_office(self, client: httpx.Client, order_id: str, receipt_no: str,
-                      amount: int) -> None:
+    def pay_at_office(
+        self, client: httpx.Client, order_id: str, receipt_no: str, amount: int
+    ) -> None:
         """A receiver of ``HN.TP`` records the fee paid at the counter."""
         response = client.post(
             f"/api/v1/payments/orders/{order_id}/office-payment",
-            headers={**officer("officer-7", "HN.TP", "receiver"),
-                     "Idempotency-Key": uuid.uuid4().hex},
-            json={"receipt_no": receipt_no, "amount": amount})
+            headers={
+                **officer("officer-7", "HN.TP", "receiver"),
+                "Idempotency-Key": uuid.uuid4().hex,
+            },
+            json={"receipt_no": receipt_no, "amount": amount},
+        )
         assert response.status_code == 200, response.text
 
     def kinds(self, order_id: str) -> list[str]:
@@ -159,8 +204,7 @@ class PaymentSuite:
         return [e.type.rsplit(".", 1)[1] for e in self.payment_events(order_id)]
 
     def payment_events(self, order_id: str | None = None) -> list[IntegrationEvent]:
-        events = asyncio.run(read_topic(self.engines.kafka_bootstrap_servers,
-                                         self.payment_topic))
+        events = asyncio.run(read_topic(self.engines.kafka_bootstrap_servers, self.payment_topic))
         return [e for e in events if order_id is None or e.subject == order_id]
 
     def stop(self) -> None:
@@ -178,8 +222,9 @@ def browser_pays(payment_url: str, action: str = "pay") -> httpx.Response:
         token = re.search(r'name="token" value="([0-9a-f]+)"', page.text)
         assert token, page.text
         base = payment_url.split("/paymentv2/")[0]
-        redirect = browser.post(f"{base}/paymentv2/confirm",
-                                data={"token": token.group(1), "action": action})
+        redirect = browser.post(
+            f"{base}/paymentv2/confirm", data={"token": token.group(1), "action": action}
+        )
         assert redirect.status_code == 302, redirect.text
         return redirect
 
@@ -208,8 +253,13 @@ async def publish_to(bootstrap: str, topic: str, event: IntegrationEvent) -> Non
 
 
 async def read_topic(bootstrap: str, topic: str) -> list[IntegrationEvent]:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None,
-                                auto_offset_reset="earliest", enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
     await consumer.start()
     found: list[IntegrationEvent] = []
     try:
@@ -222,8 +272,9 @@ async def read_topic(bootstrap: str, topic: str) -> list[IntegrationEvent]:
 
 
 @contextmanager
-def payment_suite(engines: Engines, tmp_path: Path, *, start_worker: bool = True,
-                  **overrides: str) -> Iterator[PaymentSuite]:
+def payment_suite(
+    engines: Engines, tmp_path: Path, *, start_worker: bool = True, **overrides: str
+) -> Iterator[PaymentSuite]:
     """The three processes on a fresh PostgreSQL schema (the processes migrate it; it is
     dropped at the end) and a fresh topic prefix."""
     run_id = "p" + uuid.uuid4().hex[:12]
@@ -239,27 +290,30 @@ def payment_suite(engines: Engines, tmp_path: Path, *, start_worker: bool = True
         "MOTCUA_PAYMENT_SANDBOX_IPN_BACKOFF_SECONDS": "0.3",
         "MOTCUA_PAYMENT_SANDBOX_IPN_ATTEMPTS": "12",
     }
-    sandbox = ServiceProcess("services.payment.sandbox", env, "MOTCUA_PAYMENT_SANDBOX_PORT",
-                             tmp_path)
+    sandbox = ServiceProcess(
+        "services.payment.sandbox", env, "MOTCUA_PAYMENT_SANDBOX_PORT", tmp_path
+    )
     sandbox_url = f"http://127.0.0.1:{sandbox.port}"
-    env.update({
-        "MOTCUA_PAYMENT_VNPAY_PAYMENT_URL": f"{sandbox_url}/paymentv2/vpcpay.html",
-        "MOTCUA_PAYMENT_VNPAY_API_URL": f"{sandbox_url}/merchant_webapi/api/transaction",
-        "MOTCUA_PAYMENT_VNPAY_REPORT_URL": f"{sandbox_url}/merchant_webapi/api/report",
-    })
-    api = ServiceProcess("services.payment", {**env, **overrides}, "MOTCUA_PAYMENT_PORT",
-                         tmp_path)
+    env.update(
+        {
+            "MOTCUA_PAYMENT_VNPAY_PAYMENT_URL": f"{sandbox_url}/paymentv2/vpcpay.html",
+            "MOTCUA_PAYMENT_VNPAY_API_URL": f"{sandbox_url}/merchant_webapi/api/transaction",
+            "MOTCUA_PAYMENT_VNPAY_REPORT_URL": f"{sandbox_url}/merchant_webapi/api/report",
+        }
+    )
+    api = ServiceProcess("services.payment", {**env, **overrides}, "MOTCUA_PAYMENT_PORT", tmp_path)
     env["MOTCUA_PAYMENT_VNPAY_RETURN_URL"] = f"{api.url}/api/v1/payments/vnpay/return"
     env["MOTCUA_PAYMENT_SANDBOX_IPN_URL"] = f"{api.url}/api/v1/payments/vnpay/ipn"
-    api.env.update({k: env[k] for k in ("MOTCUA_PAYMENT_VNPAY_RETURN_URL",
-                                        "MOTCUA_PAYMENT_SANDBOX_IPN_URL")})
+    api.env.update(
+        {k: env[k] for k in ("MOTCUA_PAYMENT_VNPAY_RETURN_URL", "MOTCUA_PAYMENT_SANDBOX_IPN_URL")}
+    )
     sandbox.env.update(env)
     sandbox.env["MOTCUA_PAYMENT_SANDBOX_PORT"] = str(sandbox.port)
-    worker = ServiceProcess("services.payment.worker", env, "MOTCUA_PAYMENT_WORKER_PORT",
-                            tmp_path)
+    worker = ServiceProcess("services.payment.worker", env, "MOTCUA_PAYMENT_WORKER_PORT", tmp_path)
     suite = PaymentSuite(engines, run_id, env, tmp_path, sandbox, api, worker)
-    asyncio.run(ensure_topics(engines.kafka_bootstrap_servers,
-                              [suite.dossier_topic, suite.payment_topic]))
+    asyncio.run(
+        ensure_topics(engines.kafka_bootstrap_servers, [suite.dossier_topic, suite.payment_topic])
+    )
     try:
         sandbox.start()
         api.start()

@@ -40,8 +40,9 @@ def suite(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         yield started
 
 
-def _status(suite: PaymentSuite, api: httpx.Client, payer: str, order_id: str,
-            status: str) -> dict[str, object]:
+def _status(
+    suite: PaymentSuite, api: httpx.Client, payer: str, order_id: str, status: str
+) -> dict[str, object]:
     def reached() -> dict[str, object] | None:
         listed = api.get("/api/v1/payments/orders", headers=citizen(payer)).json()["items"]
         return next((o for o in listed if o["id"] == order_id and o["status"] == status), None)
@@ -50,9 +51,11 @@ def _status(suite: PaymentSuite, api: httpx.Client, payer: str, order_id: str,
 
 
 def _checkout(api: httpx.Client, payer: str, order_id: str) -> httpx.Response:
-    return api.post(f"/api/v1/payments/orders/{order_id}/checkout",
-                    headers={**citizen(payer), "Idempotency-Key": uuid.uuid4().hex},
-                    json={"method": "vnpay", "accept_terms": True})
+    return api.post(
+        f"/api/v1/payments/orders/{order_id}/checkout",
+        headers={**citizen(payer), "Idempotency-Key": uuid.uuid4().hex},
+        json={"method": "vnpay", "accept_terms": True},
+    )
 
 
 def test_a_withdrawn_dossier_cancels_its_unpaid_order_and_a_late_payment_is_owed_back(
@@ -64,19 +67,31 @@ def test_a_withdrawn_dossier_cancels_its_unpaid_order_and_a_late_payment_is_owed
         order = suite.order_of(api, payer, dossier_id)
         payment_url = suite.checkout(api, payer, order["id"])["payment_url"]
         withdrawn = {"reason": "Tôi không còn nhu cầu", "at": datetime.now(UTC).isoformat()}
-        suite.dossier_event(dossier_id, "withdrawn", 9, withdrawn,
-                            actor=Actor(id=payer, role="citizen"))
-        suite.dossier_event(dossier_id, "withdrawn", 9, withdrawn,  # redelivered
-                            actor=Actor(id=payer, role="citizen"))
+        suite.dossier_event(
+            dossier_id, "withdrawn", 9, withdrawn, actor=Actor(id=payer, role="citizen")
+        )
+        suite.dossier_event(
+            dossier_id,
+            "withdrawn",
+            9,
+            withdrawn,  # redelivered
+            actor=Actor(id=payer, role="citizen"),
+        )
         view = _status(suite, api, payer, order["id"], "cancelled")
         assert view["status_label"] == "Đã hủy"
-        wait_for(lambda: CANCELLED in [e.type for e in suite.payment_events(order["id"])], 60,
-                 "order_cancelled on the payment topic")
+        wait_for(
+            lambda: CANCELLED in [e.type for e in suite.payment_events(order["id"])],
+            60,
+            "order_cancelled on the payment topic",
+        )
         cancelled = [e for e in suite.payment_events(order["id"]) if e.type == CANCELLED]
         assert len({e.id for e in cancelled}) == 1
         assert cancelled[0].actor.role == "system"
-        assert cancelled[0].data == {"order_id": order["id"], "dossier_id": dossier_id,
-                                     "reason": "Hồ sơ đã được công dân rút"}
+        assert cancelled[0].data == {
+            "order_id": order["id"],
+            "dossier_id": dossier_id,
+            "reason": "Hồ sơ đã được công dân rút",
+        }
 
         refused = _checkout(api, payer, order["id"])
         assert refused.status_code == 409
@@ -94,21 +109,27 @@ def test_a_withdrawn_dossier_cancels_its_unpaid_order_and_a_late_payment_is_owed
 
         def sandbox_answer() -> str | None:
             with sqlite3.connect(suite.env["MOTCUA_PAYMENT_SANDBOX_DB_PATH"]) as db:
-                row = db.execute("SELECT ipn_answer FROM txns WHERE txn_ref = ?",
-                                 (txn_ref,)).fetchone()
+                row = db.execute(
+                    "SELECT ipn_answer FROM txns WHERE txn_ref = ?", (txn_ref,)
+                ).fetchone()
             return row[0] if row else None
 
         assert wait_for(sandbox_answer, 30, "the sandbox's IPN answer") == "00"
-        wait_for(lambda: "order_paid_after_close" in suite.kinds(order["id"]), 60,
-                 "order_paid_after_close on the payment topic")
+        wait_for(
+            lambda: "order_paid_after_close" in suite.kinds(order["id"]),
+            60,
+            "order_paid_after_close on the payment topic",
+        )
         kinds = suite.kinds(order["id"])
         assert "order_paid" not in kinds  # the dossier must not move on
         assert kinds.count("order_cancelled") == 1
 
         leader = officer("officer-9", AGENCY, "approver")
-        refund = api.post(f"/api/v1/payments/orders/{order['id']}/refunds",
-                          headers={**leader, "Idempotency-Key": uuid.uuid4().hex},
-                          json={"amount": 150_000, "reason": "Hoàn tiền hồ sơ đã rút"})
+        refund = api.post(
+            f"/api/v1/payments/orders/{order['id']}/refunds",
+            headers={**leader, "Idempotency-Key": uuid.uuid4().hex},
+            json={"amount": 150_000, "reason": "Hoàn tiền hồ sơ đã rút"},
+        )
         assert refund.status_code == 201, refund.text
         _status(suite, api, payer, order["id"], "refunded")
 
@@ -118,12 +139,13 @@ def test_a_rejected_dossier_cancels_what_is_unpaid_and_leaves_what_is_paid(
 ) -> None:
     payer = f"citizen-{uuid.uuid4().hex[:8]}"
     dossier_id, _ = suite.request_payment(payer=payer, level=3, amount=50_000, sequence=7)
-    suite.request_payment(payer=payer, level=3, amount=70_000, sequence=9,
-                          dossier_id=dossier_id)
+    suite.request_payment(payer=payer, level=3, amount=70_000, sequence=9, dossier_id=dossier_id)
     with suite.client() as api:
+
         def both() -> list[dict[str, object]] | None:
-            items = api.get("/api/v1/payments/orders", headers=citizen(payer),
-                            params={"dossier_id": dossier_id}).json()["items"]
+            items = api.get(
+                "/api/v1/payments/orders", headers=citizen(payer), params={"dossier_id": dossier_id}
+            ).json()["items"]
             return items if len(items) == 2 else None
 
         orders = {o["amount"]: o for o in wait_for(both, 60, "the dossier's two orders")}
@@ -132,11 +154,15 @@ def test_a_rejected_dossier_cancels_what_is_unpaid_and_leaves_what_is_paid(
         rejected = {"reason": "Thiếu bản vẽ thiết kế", "at": datetime.now(UTC).isoformat()}
         suite.dossier_event(dossier_id, "rejected", 12, rejected)
         _status(suite, api, payer, str(unpaid["id"]), "cancelled")
-        wait_for(lambda: "order_cancelled" in suite.kinds(str(unpaid["id"])), 60,
-                 "order_cancelled on the payment topic")
+        wait_for(
+            lambda: "order_cancelled" in suite.kinds(str(unpaid["id"])),
+            60,
+            "order_cancelled on the payment topic",
+        )
         events = suite.payment_events(str(unpaid["id"]))
         assert [e.data["reason"] for e in events if e.type == CANCELLED] == [
-            "Hồ sơ bị từ chối: Thiếu bản vẽ thiết kế"]
+            "Hồ sơ bị từ chối: Thiếu bản vẽ thiết kế"
+        ]
         # The same closing event saw the paid order and left it alone.
         assert suite.kinds(str(paid["id"])) == ["order_created", "order_paid"]
         assert suite.order(api, payer, str(paid["id"]))["status"] == "paid"
@@ -155,15 +181,25 @@ def test_an_order_unpaid_past_its_deadline_expires(engines: Engines, tmp_path: P
             assert suite.order(api, payer, late["id"])["status"] == "pending"
             # The same worker restarted with a zero-day deadline: its sweep finds them.
             suite.worker.stop()
-            suite.worker.env.update({"MOTCUA_PAYMENT_ORDER_EXPIRY_DAYS": "0",
-                                     "MOTCUA_PAYMENT_ORDER_EXPIRY_SWEEP_SECONDS": "0.5"})
+            suite.worker.env.update(
+                {
+                    "MOTCUA_PAYMENT_ORDER_EXPIRY_DAYS": "0",
+                    "MOTCUA_PAYMENT_ORDER_EXPIRY_SWEEP_SECONDS": "0.5",
+                }
+            )
             suite.worker.start(timeout=90)
             view = _status(suite, api, payer, late["id"], "expired")
             assert view["status_label"] == "Hết hạn thanh toán"
-            wait_for(lambda: "order_expired" in suite.kinds(late["id"]), 60,
-                     "order_expired on the payment topic")
-            expired = [e for e in suite.payment_events(late["id"])
-                       if e.type == "vn.motcua.payment.order_expired"]
+            wait_for(
+                lambda: "order_expired" in suite.kinds(late["id"]),
+                60,
+                "order_expired on the payment topic",
+            )
+            expired = [
+                e
+                for e in suite.payment_events(late["id"])
+                if e.type == "vn.motcua.payment.order_expired"
+            ]
             assert len({e.id for e in expired}) == 1 and expired[0].actor.role == "system"
             assert expired[0].data["reason"].startswith("Quá hạn thanh toán: 0 ngày làm việc")
             refused = _checkout(api, payer, late["id"])
@@ -175,7 +211,8 @@ def test_an_order_unpaid_past_its_deadline_expires(engines: Engines, tmp_path: P
 
 
 def test_the_payment_deadline_follows_the_days_off_the_catalog_announces(
-        suite: PaymentSuite) -> None:
+    suite: PaymentSuite,
+) -> None:
     payer = f"citizen-{uuid.uuid4().hex[:8]}"
     dossier_id, _ = suite.request_payment(payer=payer)
     with suite.client() as api:
@@ -190,17 +227,35 @@ def test_the_payment_deadline_follows_the_days_off_the_catalog_announces(
         day = expected.astimezone(VIETNAM).date()
         year = day.year
         event = IntegrationEvent(
-            id=IntegrationEvent.stable_id(f"calendar-{year}", 1), source="/motcua/catalog",
-            type="vn.motcua.catalog.calendar_updated", subject=f"calendar-{year}",
-            time=datetime.now(UTC), sequence=1, actor=Actor(id="admin-1", role="admin"),
-            data={"year": year, "days_off": [day.isoformat()], "working_days": [],
-                  "reason": "Nghỉ bù theo thông báo của Chính phủ"})
-        asyncio.run(publish_to(suite.engines.kafka_bootstrap_servers,
-                               f"{suite.run_id}.motcua.catalog.events", event))
+            id=IntegrationEvent.stable_id(f"calendar-{year}", 1),
+            source="/motcua/catalog",
+            type="vn.motcua.catalog.calendar_updated",
+            subject=f"calendar-{year}",
+            time=datetime.now(UTC),
+            sequence=1,
+            actor=Actor(id="admin-1", role="admin"),
+            data={
+                "year": year,
+                "days_off": [day.isoformat()],
+                "working_days": [],
+                "reason": "Nghỉ bù theo thông báo của Chính phủ",
+            },
+        )
+        asyncio.run(
+            publish_to(
+                suite.engines.kafka_bootstrap_servers,
+                f"{suite.run_id}.motcua.catalog.events",
+                event,
+            )
+        )
         later = WorkCalendar(days_off=frozenset({day})).add_working_days(opened, 15)
         assert later > expected
-        wait_for(lambda: datetime.fromisoformat(
-            suite.order(api, payer, listed["id"])["pay_by"]) == later, 60,
-            "the announced day off in the payment deadline")
+        wait_for(
+            lambda: (
+                datetime.fromisoformat(suite.order(api, payer, listed["id"])["pay_by"]) == later
+            ),
+            60,
+            "the announced day off in the payment deadline",
+        )
         suite.pay_at_office(api, listed["id"], "0000779", listed["amount"])
         assert "pay_by" not in suite.order(api, payer, listed["id"])  # nothing left to pay

@@ -36,8 +36,9 @@ def suite(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 def _sandbox(suite: PaymentSuite, txn_ref: str) -> tuple[Any, ...] | None:
     with sqlite3.connect(suite.env["MOTCUA_PAYMENT_SANDBOX_DB_PATH"]) as db:
-        row = db.execute("SELECT ipn_answer, refunded FROM txns WHERE txn_ref = ?",
-                         (txn_ref,)).fetchone()
+        row = db.execute(
+            "SELECT ipn_answer, refunded FROM txns WHERE txn_ref = ?", (txn_ref,)
+        ).fetchone()
     return tuple(row) if row else None
 
 
@@ -56,8 +57,9 @@ def test_an_online_payment_of_an_order_paid_at_the_office_is_kept_and_refunded(
         redirect = browser_pays(payment_url)
         params = result_params(redirect)
         txn_ref = params["vnp_TxnRef"]
-        answered = wait_for(lambda: (_sandbox(suite, txn_ref) or (None,))[0], 30,
-                            "the sandbox's IPN answer")
+        answered = wait_for(
+            lambda: (_sandbox(suite, txn_ref) or (None,))[0], 30, "the sandbox's IPN answer"
+        )
         assert answered == "00"  # VNPay is told the notification was taken
         again = api.get("/api/v1/payments/vnpay/ipn", params=params).json()
         assert again["RspCode"] == "00"  # its redelivery: a no-op, the same answer
@@ -81,34 +83,48 @@ def test_an_online_payment_of_an_order_paid_at_the_office_is_kept_and_refunded(
         assert "đã được thanh toán trước đó" in page.text and "hoàn lại" in page.text
 
         clerk = officer("officer-7", AGENCY, "receiver")
-        owing = api.get("/api/v1/payments/orders", headers=clerk,
-                        params={"refund_due": "true"}).json()["items"]
+        owing = api.get(
+            "/api/v1/payments/orders", headers=clerk, params={"refund_due": "true"}
+        ).json()["items"]
         assert [o["id"] for o in owing] == [order_id]  # what the agency still owes back
 
-        wait_for(lambda: "order_paid_twice" in suite.kinds(order_id), 60,
-                 "order_paid_twice on the payment topic")
+        wait_for(
+            lambda: "order_paid_twice" in suite.kinds(order_id),
+            60,
+            "order_paid_twice on the payment topic",
+        )
         events = suite.payment_events(order_id)
         assert len(distinct_ids(events, "order_paid")) == 1  # the dossier moves on once
         assert len(distinct_ids(events, "order_paid_twice")) == 1
         [twice] = [e for e in events if e.type == "vn.motcua.payment.order_paid_twice"]
         assert twice.data == {
-            "order_id": order_id, "dossier_id": dossier_id, "amount": 150_000,
-            "paid_at": extra["paid_at"], "method": extra["method"],
-            "provider_txn": extra["provider_txn"], "attempt_id": txn_ref,
-            "receipt_no": "0000901", "refund_due": 150_000,
+            "order_id": order_id,
+            "dossier_id": dossier_id,
+            "amount": 150_000,
+            "paid_at": extra["paid_at"],
+            "method": extra["method"],
+            "provider_txn": extra["provider_txn"],
+            "attempt_id": txn_ref,
+            "receipt_no": "0000901",
+            "refund_due": 150_000,
         }
 
         leader = officer("officer-9", AGENCY, "approver")
-        too_much = api.post(f"/api/v1/payments/orders/{order_id}/refunds",
-                            headers={**leader, "Idempotency-Key": uuid.uuid4().hex},
-                            json={"amount": 150_001, "reason": "Hoàn khoản nộp trùng"})
+        too_much = api.post(
+            f"/api/v1/payments/orders/{order_id}/refunds",
+            headers={**leader, "Idempotency-Key": uuid.uuid4().hex},
+            json={"amount": 150_001, "reason": "Hoàn khoản nộp trùng"},
+        )
         assert too_much.status_code == 422
         assert too_much.headers["content-type"].startswith("application/problem+json")
         assert too_much.json()["detail"] == (
-            "Số tiền hoàn phải từ 1 đến 150.000 đồng (khoản nộp trùng).")
-        refund = api.post(f"/api/v1/payments/orders/{order_id}/refunds",
-                          headers={**leader, "Idempotency-Key": uuid.uuid4().hex},
-                          json={"amount": 150_000, "reason": "Hoàn khoản nộp trùng"})
+            "Số tiền hoàn phải từ 1 đến 150.000 đồng (khoản nộp trùng)."
+        )
+        refund = api.post(
+            f"/api/v1/payments/orders/{order_id}/refunds",
+            headers={**leader, "Idempotency-Key": uuid.uuid4().hex},
+            json={"amount": 150_000, "reason": "Hoàn khoản nộp trùng"},
+        )
         assert refund.status_code == 201, refund.text
         assert refund.json()["status"] == "paid"
         assert _sandbox(suite, txn_ref) == ("00", 150_000)  # refunded at the provider
@@ -116,12 +132,16 @@ def test_an_online_payment_of_an_order_paid_at_the_office_is_kept_and_refunded(
         assert (view["status"], view["refund_due"]) == ("paid", 0)
         assert view["refunds"][0]["provider_ref"]
         assert view["status_label"] == "Đã thanh toán; khoản nộp trùng đã được hoàn"
-        wait_for(lambda: "order_refunded" in suite.kinds(order_id), 60,
-                 "order_refunded on the payment topic")
+        wait_for(
+            lambda: "order_refunded" in suite.kinds(order_id),
+            60,
+            "order_refunded on the payment topic",
+        )
         assert suite.kinds(order_id).count("order_paid") == 1
 
         def settled() -> bool:
-            return not api.get("/api/v1/payments/orders", headers=clerk,
-                               params={"refund_due": "true"}).json()["items"]
+            return not api.get(
+                "/api/v1/payments/orders", headers=clerk, params={"refund_due": "true"}
+            ).json()["items"]
 
         wait_for(settled, 60, "nothing left owed back in the read model")

@@ -45,16 +45,32 @@ async def pool(engines: Engines, run_id: str) -> AsyncIterator[AsyncConnectionPo
         conn.execute(f'DROP SCHEMA IF EXISTS "{run_id}" CASCADE')
 
 
-def _view(n: int, *, version: int = 1, payer: str = "citizen-1", status: str = "pending",
-          agency: str = "HN.TP", refund_due: int = 0) -> dict[str, Any]:
-    return {"id": f"order-{n:03d}", "version": version, "payer_id": payer,
-            "agency_code": agency, "dossier_id": f"dossier-{n % 3}", "status": status,
-            "refund_due": refund_due, "amount": 150_000, "status_label": "Chờ thanh toán",
-            "created_at": (OPENED + timedelta(hours=n)).isoformat()}
+def _view(
+    n: int,
+    *,
+    version: int = 1,
+    payer: str = "citizen-1",
+    status: str = "pending",
+    agency: str = "HN.TP",
+    refund_due: int = 0,
+) -> dict[str, Any]:
+    return {
+        "id": f"order-{n:03d}",
+        "version": version,
+        "payer_id": payer,
+        "agency_code": agency,
+        "dossier_id": f"dossier-{n % 3}",
+        "status": status,
+        "refund_due": refund_due,
+        "amount": 150_000,
+        "status_label": "Chờ thanh toán",
+        "created_at": (OPENED + timedelta(hours=n)).isoformat(),
+    }
 
 
 async def test_an_older_or_repeated_version_never_overwrites_a_newer_row(
-        pool: AsyncConnectionPool[Any]) -> None:
+    pool: AsyncConnectionPool[Any],
+) -> None:
     async with pool.connection() as conn:
         await save_views(conn, [_view(1, version=3, status="paid")])
         await save_views(conn, [_view(1, version=2), _view(1, version=3, status="expired")])
@@ -62,20 +78,22 @@ async def test_an_older_or_repeated_version_never_overwrites_a_newer_row(
     assert (row["version"], row["status"]) == (3, "paid")
 
 
-async def test_lists_are_newest_first_and_page_by_keyset(
-        pool: AsyncConnectionPool[Any]) -> None:
+async def test_lists_are_newest_first_and_page_by_keyset(pool: AsyncConnectionPool[Any]) -> None:
     async with pool.connection() as conn:
         await save_views(conn, [_view(n) for n in range(1, 8)])
-        await save_views(conn, [_view(20, payer="citizen-2", agency="HN.BD", refund_due=5000,
-                                      status="paid")])
+        await save_views(
+            conn, [_view(20, payer="citizen-2", agency="HN.BD", refund_due=5000, status="paid")]
+        )
     first, cursor = await list_orders(pool, payer_id="citizen-1", limit=3)
     assert [v["id"] for v in first] == ["order-007", "order-006", "order-005"]
     assert cursor is not None
-    second, cursor = await list_orders(pool, payer_id="citizen-1", limit=3,
-                                       after=decode_cursor(cursor))
+    second, cursor = await list_orders(
+        pool, payer_id="citizen-1", limit=3, after=decode_cursor(cursor)
+    )
     assert [v["id"] for v in second] == ["order-004", "order-003", "order-002"]
-    last, cursor = await list_orders(pool, payer_id="citizen-1", limit=3,
-                                     after=decode_cursor(cursor or ""))
+    last, cursor = await list_orders(
+        pool, payer_id="citizen-1", limit=3, after=decode_cursor(cursor or "")
+    )
     assert ([v["id"] for v in last], cursor) == (["order-001"], None)
     by_dossier, _ = await list_orders(pool, payer_id="citizen-1", dossier_id="dossier-1")
     assert [v["id"] for v in by_dossier] == ["order-007", "order-004", "order-001"]
@@ -87,7 +105,8 @@ async def test_lists_are_newest_first_and_page_by_keyset(
 
 
 async def test_the_sweep_sees_pending_orders_opened_before_the_cutoff(
-        pool: AsyncConnectionPool[Any]) -> None:
+    pool: AsyncConnectionPool[Any],
+) -> None:
     async with pool.connection() as conn:
         await save_views(conn, [_view(1), _view(2, status="paid"), _view(3), _view(30)])
     due = await pending_opened_before(pool, OPENED + timedelta(hours=10))
@@ -95,7 +114,8 @@ async def test_the_sweep_sees_pending_orders_opened_before_the_cutoff(
 
 
 async def test_a_batch_and_its_position_commit_together_one_projector_at_a_time(
-        pool: AsyncConnectionPool[Any]) -> None:
+    pool: AsyncConnectionPool[Any],
+) -> None:
     async with pool.connection() as conn:
         with pytest.raises(RuntimeError):
             async with conn.transaction():
@@ -125,15 +145,28 @@ async def test_a_rebuilt_read_model_equals_the_live_one(engines: Engines, run_id
     try:
         for n in range(5):
             dossier_id = f"dossier-{run_id}-{n}"
-            payments.open_order(dossier_id=dossier_id, request_sequence=7, actor=Actor(
-                id="officer-1", role="officer", agency="HN.TP"), data={
-                "dossier_id": dossier_id, "code": f"HNTP-261122-{n:09d}",
-                "procedure_code": "1.009972", "agency_code": "HN.TP", "payer_id": "citizen-1",
-                "service_level": 4, "total": 150_000,
-                "fees": [{"code": "LP", "name": "Lệ phí cấp giấy phép", "amount": 150_000}]})
+            payments.open_order(
+                dossier_id=dossier_id,
+                request_sequence=7,
+                actor=Actor(id="officer-1", role="officer", agency="HN.TP"),
+                data={
+                    "dossier_id": dossier_id,
+                    "code": f"HNTP-261122-{n:09d}",
+                    "procedure_code": "1.009972",
+                    "agency_code": "HN.TP",
+                    "payer_id": "citizen-1",
+                    "service_level": 4,
+                    "total": 150_000,
+                    "fees": [{"code": "LP", "name": "Lệ phí cấp giấy phép", "amount": 150_000}],
+                },
+            )
             if n % 2:
-                payments.close_for_dossier(dossier_id=dossier_id, closing_sequence=9,
-                                           event_id=f"e-{n}", reason="Hồ sơ bị từ chối")
+                payments.close_for_dossier(
+                    dossier_id=dossier_id,
+                    closing_sequence=9,
+                    event_id=f"e-{n}",
+                    reason="Hồ sơ bị từ chối",
+                )
         projection = OrderProjection(payments, pool, batch_size=3)
         while await projection.project_once():
             pass
@@ -155,9 +188,16 @@ async def test_a_rebuilt_read_model_equals_the_live_one(engines: Engines, run_id
             await conn.execute("DELETE FROM orders")
         cli = subprocess.run(  # the operator's command, on the same schema
             [sys.executable, "-m", "motcua_ops.cli", "projections", "rebuild", "payment"],
-            env={**os.environ, "MOTCUA_POSTGRES_DSN": engines.postgres_dsn,
-                 "MOTCUA_PAYMENT_POSTGRES_SCHEMA": run_id},
-            capture_output=True, text=True, timeout=120, check=False)
+            env={
+                **os.environ,
+                "MOTCUA_POSTGRES_DSN": engines.postgres_dsn,
+                "MOTCUA_PAYMENT_POSTGRES_SCHEMA": run_id,
+            },
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert cli.returncode == 0, cli.stdout + cli.stderr
         assert "rebuilt the payment read model" in cli.stdout
         assert await rows() == live

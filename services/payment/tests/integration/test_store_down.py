@@ -68,8 +68,8 @@ def forwarded_dsn(engines: Engines, run_id: str) -> Iterator[tuple[str, Forwarde
 
 
 def test_a_lost_store_answers_503_and_readiness_names_it(
-        forwarded_dsn: tuple[str, Forwarder], run_id: str,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    forwarded_dsn: tuple[str, Forwarder], run_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(http_app, "READINESS_TIMEOUT", 2.0)
     dsn, forwarder = forwarded_dsn
     settings = PaymentSettings(postgres_dsn=dsn, postgres_schema=run_id)
@@ -84,7 +84,8 @@ def test_a_lost_store_answers_503_and_readiness_names_it(
         assert refused.status_code == 503
         assert refused.headers["content-type"] == "application/problem+json"
         assert refused.json()["detail"] == (
-            "Dịch vụ thanh toán tạm thời không truy cập được dữ liệu, vui lòng thử lại sau.")
+            "Dịch vụ thanh toán tạm thời không truy cập được dữ liệu, vui lòng thử lại sau."
+        )
         ready = client.get("/readyz")
         assert ready.status_code == 503
         assert "postgres" in ready.json()["failing"]

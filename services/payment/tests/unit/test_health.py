@@ -25,8 +25,7 @@ def test_the_schema_defaults_to_payment(monkeypatch: pytest.MonkeyPatch) -> None
     assert PaymentSettings().pg_schema() == "t1234"
 
 
-def test_the_event_store_is_postgres_in_the_service_schema(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_event_store_is_postgres_in_the_service_schema(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MOTCUA_PAYMENT_POSTGRES_SCHEMA", raising=False)
     monkeypatch.setenv("MOTCUA_POSTGRES_DSN", "postgresql://motcua:secret@db.example:5433/motcua")
     env = PaymentSettings().eventstore_env()
@@ -37,7 +36,8 @@ def test_the_event_store_is_postgres_in_the_service_schema(
 
 def test_without_postgres_the_service_does_not_start() -> None:
     settings = PaymentSettings(
-        postgres_dsn=f"postgresql://motcua:motcua@127.0.0.1:{_closed_port()}/motcua")
+        postgres_dsn=f"postgresql://motcua:motcua@127.0.0.1:{_closed_port()}/motcua"
+    )
     app = build_app(settings)
     with pytest.raises(Exception, match=r"127\.0\.0\.1"), TestClient(app):
         pass

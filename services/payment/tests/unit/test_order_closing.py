@@ -47,8 +47,11 @@ def test_a_closed_dossier_cancels_its_unpaid_order_once() -> None:
     assert [type(e).__name__ for e in events] == ["Created", "AttemptStarted", "Cancelled"]
     published = to_integration_event(events[-1])
     assert published.type == "vn.motcua.payment.order_cancelled"
-    assert published.data == {"order_id": str(o.id), "dossier_id": "d-1",
-                              "reason": "Hồ sơ đã được công dân rút"}
+    assert published.data == {
+        "order_id": str(o.id),
+        "dossier_id": "d-1",
+        "reason": "Hồ sơ đã được công dân rút",
+    }
     assert published.actor.role == "system"
 
 
@@ -107,16 +110,24 @@ def test_an_order_expires_only_unpaid_and_past_its_deadline() -> None:
     assert set(published.data) == {"order_id", "dossier_id", "opened_at", "deadline", "reason"}
     assert published.data["deadline"] == NOW.isoformat()
     paid = order(level=3)
-    paid.record_office_payment(CLERK, Command("k", "f"), receipt_no="1", amount=150_000,
-                               paid_at=NOW)
+    paid.record_office_payment(
+        CLERK, Command("k", "f"), receipt_no="1", amount=150_000, paid_at=NOW
+    )
     assert not _expire(paid) and paid.status == OrderStatus.PAID
 
 
 def _request(app: PaymentApplication, dossier_id: str, sequence: int, amount: int) -> Any:
     return app.open_order(
-        dossier_id=dossier_id, request_sequence=sequence, actor=SYSTEM,
-        data={"fees": [{"code": "LP", "name": "Lệ phí", "amount": amount}], "total": amount,
-              "payer_id": "u-1", "agency_code": "HN.TP", "service_level": 3},
+        dossier_id=dossier_id,
+        request_sequence=sequence,
+        actor=SYSTEM,
+        data={
+            "fees": [{"code": "LP", "name": "Lệ phí", "amount": amount}],
+            "total": amount,
+            "payer_id": "u-1",
+            "agency_code": "HN.TP",
+            "service_level": 3,
+        },
     )
 
 
@@ -126,22 +137,29 @@ def test_the_application_finds_a_dossiers_orders_by_their_request_sequences() ->
     second = _request(app, "d-9", 8, 20_000)
     app.record_office_payment(second, CLERK, Command("k", "f"), receipt_no="1", amount=20_000)
     later = _request(app, "d-9", 12, 30_000)  # after the closing event: not this one's
-    cancelled = app.close_for_dossier(dossier_id="d-9", closing_sequence=10, event_id="e",
-                                      reason="Hồ sơ đã được công dân rút")
+    cancelled = app.close_for_dossier(
+        dossier_id="d-9", closing_sequence=10, event_id="e", reason="Hồ sơ đã được công dân rút"
+    )
     assert cancelled == [first]
     assert app.order(first).status == OrderStatus.CANCELLED
     assert app.order(second).status == OrderStatus.PAID
     assert app.order(later).status == OrderStatus.PENDING
-    assert app.close_for_dossier(dossier_id="d-9", closing_sequence=10, event_id="e",
-                                 reason="Hồ sơ đã được công dân rút") == []
+    assert (
+        app.close_for_dossier(
+            dossier_id="d-9", closing_sequence=10, event_id="e", reason="Hồ sơ đã được công dân rút"
+        )
+        == []
+    )
 
 
 def test_two_sweeps_of_one_order_expire_it_once() -> None:
     app = PaymentApplication()
     order_id = _request(app, "d-7", 3, 10_000)
     stale = app.order(order_id)  # what a second worker loaded before the first saved
+
     def deadline_of(opened: datetime) -> tuple[datetime, str]:
         return opened, "Quá hạn thanh toán."
+
     now = datetime.now(UTC) + timedelta(seconds=1)
     assert app.expire(order_id, now=now, deadline_of=deadline_of)
     app.order = lambda _id: stale  # type: ignore[method-assign]
@@ -160,8 +178,9 @@ def test_the_deadline_counts_working_days_in_vietnam_with_announced_days_off() -
     friday = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # 10:00 in Hà Nội
     deadline, reason = PaymentTerm(1, WorkCalendar()).deadline_of(friday)
     assert deadline == datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # Monday
-    assert reason == ("Quá hạn thanh toán: 1 ngày làm việc kể từ khi mở giao dịch "
-                      "(hạn 10:00 ngày 23/11/2026).")
+    assert reason == (
+        "Quá hạn thanh toán: 1 ngày làm việc kể từ khi mở giao dịch (hạn 10:00 ngày 23/11/2026)."
+    )
     # Tuesday 24/11 is Vietnam Culture Day; a day off announced for Monday: Wednesday.
     announced = WorkCalendar(days_off=frozenset({date(2026, 11, 23)}))
     assert PaymentTerm(1, announced).deadline(friday) == datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
@@ -172,10 +191,16 @@ def test_the_cancellation_reason_names_why_the_dossier_closed() -> None:
     from shared.events.envelope import Actor, IntegrationEvent
 
     def event(kind: str, reason: str) -> IntegrationEvent:
-        return IntegrationEvent(id=IntegrationEvent.stable_id("d", 5), source="/motcua/dossier",
-                                type=f"vn.motcua.dossier.{kind}", subject="d", time=NOW,
-                                sequence=5, actor=Actor(id="o", role="officer"),
-                                data={"reason": reason, "at": NOW.isoformat()})
+        return IntegrationEvent(
+            id=IntegrationEvent.stable_id("d", 5),
+            source="/motcua/dossier",
+            type=f"vn.motcua.dossier.{kind}",
+            subject="d",
+            time=NOW,
+            sequence=5,
+            actor=Actor(id="o", role="officer"),
+            data={"reason": reason, "at": NOW.isoformat()},
+        )
 
     assert closing_reason(event("withdrawn", "đổi ý")) == "Hồ sơ đã được công dân rút"
     assert closing_reason(event("rejected", "Thiếu bản vẽ")) == "Hồ sơ bị từ chối: Thiếu bản vẽ"

@@ -32,8 +32,9 @@ from services.payment.tests.unit.test_reconciliation import MERCHANT, _txn
 
 
 def _office(o: FeeOrder) -> None:
-    o.record_office_payment(CLERK, Command("cash", "f"), receipt_no="0000123", amount=150_000,
-                            paid_at=NOW)
+    o.record_office_payment(
+        CLERK, Command("cash", "f"), receipt_no="0000123", amount=150_000, paid_at=NOW
+    )
 
 
 def test_an_online_payment_of_an_order_paid_at_the_office_is_kept_and_owed_back() -> None:
@@ -57,9 +58,15 @@ def test_an_online_payment_of_an_order_paid_at_the_office_is_kept_and_owed_back(
     published = to_integration_event(events[-1])
     assert published.type == "vn.motcua.payment.order_paid_twice"
     assert published.data == {
-        "order_id": str(o.id), "dossier_id": "d-1", "amount": 150_000,
-        "paid_at": NOW.isoformat(), "method": "vnpay_sandbox", "provider_txn": "777",
-        "attempt_id": attempt, "receipt_no": "0000123", "refund_due": 150_000,
+        "order_id": str(o.id),
+        "dossier_id": "d-1",
+        "amount": 150_000,
+        "paid_at": NOW.isoformat(),
+        "method": "vnpay_sandbox",
+        "provider_txn": "777",
+        "attempt_id": attempt,
+        "receipt_no": "0000123",
+        "refund_due": 150_000,
     }
     assert published.actor.role == "system"
 
@@ -115,19 +122,40 @@ def test_a_payment_taken_after_a_full_refund_is_owed_back_too() -> None:
 def _app_with_twice_paid_order() -> tuple[PaymentApplication, UUID, str]:
     app = PaymentApplication()  # in-memory event store
     order_id = app.open_order(
-        dossier_id="d-5", request_sequence=2, actor=LEADER,
-        data={"fees": [{"code": "LP", "name": "Lệ phí", "amount": 150_000}],
-              "total": 150_000, "payer_id": PAYER.id, "agency_code": "HN.TP",
-              "service_level": 4},
+        dossier_id="d-5",
+        request_sequence=2,
+        actor=LEADER,
+        data={
+            "fees": [{"code": "LP", "name": "Lệ phí", "amount": 150_000}],
+            "total": 150_000,
+            "payer_id": PAYER.id,
+            "agency_code": "HN.TP",
+            "service_level": 4,
+        },
     )
-    attempt = app.start_checkout(order_id, PAYER, Command("c", "f"), method="vnpay_sandbox",
-                                 merchant=MERCHANT, ttl_seconds=900,
-                                 client_ip="1.1.1.1")["attempt_id"]
-    app.record_office_payment(order_id, CLERK, Command("cash", "f"), receipt_no="0000123",
-                              amount=150_000)
-    note = Notification(order_id=order_id, attempt_id=attempt, amount=150_000, success=True,
-                        failure=None, response_code="00", provider_txn="777",
-                        bank_code="NCB", paid_at=datetime.now(UTC))
+    attempt = app.start_checkout(
+        order_id,
+        PAYER,
+        Command("c", "f"),
+        method="vnpay_sandbox",
+        merchant=MERCHANT,
+        ttl_seconds=900,
+        client_ip="1.1.1.1",
+    )["attempt_id"]
+    app.record_office_payment(
+        order_id, CLERK, Command("cash", "f"), receipt_no="0000123", amount=150_000
+    )
+    note = Notification(
+        order_id=order_id,
+        attempt_id=attempt,
+        amount=150_000,
+        success=True,
+        failure=None,
+        response_code="00",
+        provider_txn="777",
+        bank_code="NCB",
+        paid_at=datetime.now(UTC),
+    )
     assert app.confirm(note) == "confirmed"
     assert app.confirm(note) == "duplicate"
     return app, order_id, attempt
@@ -141,15 +169,27 @@ def test_the_provider_refunds_the_transaction_that_was_paid_twice() -> None:
         asked.append((payment, amount))
         return "ref-1"
 
-    app.refund(order_id, LEADER, Command("r", "f"), amount=150_000,
-               reason="Hoàn khoản nộp trùng", provider=provider)
+    app.refund(
+        order_id,
+        LEADER,
+        Command("r", "f"),
+        amount=150_000,
+        reason="Hoàn khoản nộp trùng",
+        provider=provider,
+    )
     [(payment, amount)] = asked
     assert (payment["attempt_id"], payment["provider_txn"], amount) == (attempt, "777", 150_000)
     stored = app.order(order_id)
     assert stored.refunds[0]["provider_ref"] == "ref-1" and stored.status == OrderStatus.PAID
     # The office payment itself is refunded at the office: no provider call.
-    app.refund(order_id, LEADER, Command("r2", "f"), amount=150_000, reason="Hoàn lệ phí",
-               provider=provider)
+    app.refund(
+        order_id,
+        LEADER,
+        Command("r2", "f"),
+        amount=150_000,
+        reason="Hoàn lệ phí",
+        provider=provider,
+    )
     assert len(asked) == 1 and app.order(order_id).status == OrderStatus.REFUNDED
 
 

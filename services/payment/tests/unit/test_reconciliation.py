@@ -16,28 +16,58 @@ MERCHANT = VnpayMerchant(tmn_code="T", secret="s", payment_url="http://p", retur
 
 
 def _checkout(app: PaymentApplication, dossier: str, agency: str = "HN") -> tuple[Any, str]:
-    order_id = app.open_order(dossier_id=dossier, request_sequence=1, actor=Actor(
-        id="d", role="system"), data={"fees": [{"code": "LP", "name": "Lệ phí",
-                                                "amount": 10_000}], "total": 10_000,
-                                      "payer_id": "u", "agency_code": agency,
-                                      "service_level": 4})
-    started = app.start_checkout(order_id, Actor(id="u", role="citizen"), Command(dossier, "f"),
-                                 method="vnpay_sandbox", merchant=MERCHANT, ttl_seconds=900,
-                                 client_ip="1.1.1.1")
+    order_id = app.open_order(
+        dossier_id=dossier,
+        request_sequence=1,
+        actor=Actor(id="d", role="system"),
+        data={
+            "fees": [{"code": "LP", "name": "Lệ phí", "amount": 10_000}],
+            "total": 10_000,
+            "payer_id": "u",
+            "agency_code": agency,
+            "service_level": 4,
+        },
+    )
+    started = app.start_checkout(
+        order_id,
+        Actor(id="u", role="citizen"),
+        Command(dossier, "f"),
+        method="vnpay_sandbox",
+        merchant=MERCHANT,
+        ttl_seconds=900,
+        client_ip="1.1.1.1",
+    )
     return order_id, started["attempt_id"]
 
 
 def _paid(app: PaymentApplication, order_id: Any, ref: str) -> None:
-    assert app.confirm(Notification(order_id=order_id, attempt_id=ref, amount=10_000,
-                                    success=True, failure=None, response_code="00",
-                                    provider_txn="1", bank_code="NCB",
-                                    paid_at=datetime.now(UTC))) == "confirmed"
+    assert (
+        app.confirm(
+            Notification(
+                order_id=order_id,
+                attempt_id=ref,
+                amount=10_000,
+                success=True,
+                failure=None,
+                response_code="00",
+                provider_txn="1",
+                bank_code="NCB",
+                paid_at=datetime.now(UTC),
+            )
+        )
+        == "confirmed"
+    )
 
 
-def _txn(ref: str, *, status: str = "00", amount: int = 10_000,
-         refunded: int = 0) -> dict[str, str]:
-    return {"vnp_TxnRef": ref, "vnp_Amount": str(amount * 100),
-            "vnp_TransactionStatus": status, "vnp_RefundedAmount": str(refunded * 100)}
+def _txn(
+    ref: str, *, status: str = "00", amount: int = 10_000, refunded: int = 0
+) -> dict[str, str]:
+    return {
+        "vnp_TxnRef": ref,
+        "vnp_Amount": str(amount * 100),
+        "vnp_TransactionStatus": status,
+        "vnp_RefundedAmount": str(refunded * 100),
+    }
 
 
 def test_each_kind_of_mismatch_is_flagged_and_matches_are_not() -> None:
@@ -51,16 +81,26 @@ def test_each_kind_of_mismatch_is_flagged_and_matches_are_not() -> None:
     refund_order, refund_ref = _checkout(app, "d-refund")
     _paid(app, refund_order, refund_ref)
 
-    report = reconcile(app, [
-        _txn(ok_ref), _txn(unrecorded_ref), _txn(not_paid_ref, status="02"),
-        _txn(amount_ref, status="02", amount=9_000), _txn(refund_ref, refunded=5_000),
-        _txn("ff" * 16 + "001"), _txn("not-ours"),
-    ])
+    report = reconcile(
+        app,
+        [
+            _txn(ok_ref),
+            _txn(unrecorded_ref),
+            _txn(not_paid_ref, status="02"),
+            _txn(amount_ref, status="02", amount=9_000),
+            _txn(refund_ref, refunded=5_000),
+            _txn("ff" * 16 + "001"),
+            _txn("not-ours"),
+        ],
+    )
     kinds = {(m["txn_ref"], m["kind"]) for m in report["mismatches"]}
     assert kinds == {
-        (unrecorded_ref, "paid_not_recorded"), (not_paid_ref, "recorded_not_paid"),
-        (amount_ref, "amount_mismatch"), (refund_ref, "refund_mismatch"),
-        ("ff" * 16 + "001", "unknown_reference"), ("not-ours", "unknown_reference"),
+        (unrecorded_ref, "paid_not_recorded"),
+        (not_paid_ref, "recorded_not_paid"),
+        (amount_ref, "amount_mismatch"),
+        (refund_ref, "refund_mismatch"),
+        ("ff" * 16 + "001", "unknown_reference"),
+        ("not-ours", "unknown_reference"),
     }
     assert (report["checked"], report["matched"]) == (7, 1)
 

@@ -19,26 +19,38 @@ def test_production_refuses_the_default_secret_and_failpoints() -> None:
     with pytest.raises(ValidationError, match="HASH_SECRET"):
         PaymentSettings(environment="production")
     with pytest.raises(ValidationError, match="FAILPOINT"):
-        PaymentSettings(environment="production", vnpay_hash_secret="s3cret",
-                        failpoint="after_ipn_saved")
+        PaymentSettings(
+            environment="production", vnpay_hash_secret="s3cret", failpoint="after_ipn_saved"
+        )
     assert PaymentSettings(environment="production", vnpay_hash_secret="s3cret").secret == "s3cret"
 
 
-@pytest.mark.parametrize(("amount", "words"), [
-    (50_000, "Năm mươi nghìn đồng"),
-    (1_250_000, "Một triệu hai trăm năm mươi nghìn đồng"),
-    (2_000_000_000, "Hai tỷ đồng"),
-    (105, "Một trăm lẻ năm đồng"),
-])
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [
+        (50_000, "Năm mươi nghìn đồng"),
+        (1_250_000, "Một triệu hai trăm năm mươi nghìn đồng"),
+        (2_000_000_000, "Hai tỷ đồng"),
+        (105, "Một trăm lẻ năm đồng"),
+    ],
+)
 def test_amount_in_words(amount: int, words: str) -> None:
     assert vnd_in_words(amount) == words
 
 
 def test_receipt_pdf_has_number_payer_amount_and_dossier() -> None:
     o = order(amount=1_250_000, level=3)
-    o.record_office_payment(CLERK, Command("k", "f"), receipt_no="0001234", amount=1_250_000,
-                            paid_at=NOW)
+    o.record_office_payment(
+        CLERK, Command("k", "f"), receipt_no="0001234", amount=1_250_000, paid_at=NOW
+    )
     text = PdfReader(io.BytesIO(render_receipt(o))).pages[0].extract_text()
-    for expected in ("BIÊN LAI", "0001234", "An", "HN-1", format_vnd(1_250_000),
-                     "Một triệu hai trăm năm mươi nghìn đồng", "10:00 ngày 22/11/2026"):
+    for expected in (
+        "BIÊN LAI",
+        "0001234",
+        "An",
+        "HN-1",
+        format_vnd(1_250_000),
+        "Một triệu hai trăm năm mươi nghìn đồng",
+        "10:00 ngày 22/11/2026",
+    ):
         assert expected in text

@@ -13,26 +13,36 @@ from services.payment.adapters.vnpay.merchant import Notification, Rejected, Vnp
 from services.payment.domain.status import FailureReason
 
 SECRET = "SECRET"
-MERCHANT = VnpayMerchant(tmn_code="TMN", secret=SECRET, payment_url="https://p/pay",
-                         return_url="https://m/return")
+MERCHANT = VnpayMerchant(
+    tmn_code="TMN", secret=SECRET, payment_url="https://p/pay", return_url="https://m/return"
+)
 
 
 def test_signature_is_hmac_sha512_over_sorted_urlencoded_params() -> None:
-    params = {"vnp_TxnRef": "1", "vnp_Amount": "1000000", "vnp_OrderInfo": "Thanh toan ho so",
-              "vnp_Empty": "", "other": "x"}
+    params = {
+        "vnp_TxnRef": "1",
+        "vnp_Amount": "1000000",
+        "vnp_OrderInfo": "Thanh toan ho so",
+        "vnp_Empty": "",
+        "other": "x",
+    }
     data = "vnp_Amount=1000000&vnp_OrderInfo=Thanh+toan+ho+so&vnp_TxnRef=1"
     expected = hmac.new(b"SECRET", data.encode(), hashlib.sha512).hexdigest()
     assert protocol.sign(params, SECRET) == expected
     assert protocol.verify({**params, "vnp_SecureHash": expected.upper()}, SECRET)
-    assert not protocol.verify({**params, "vnp_Amount": "1", "vnp_SecureHash": expected},
-                               SECRET)
+    assert not protocol.verify({**params, "vnp_Amount": "1", "vnp_SecureHash": expected}, SECRET)
 
 
 def test_payment_url_carries_amount_times_100_and_dates_in_gmt7() -> None:
     created = datetime(2026, 11, 21, 17, 30, tzinfo=UTC)
-    url = MERCHANT.payment_url(attempt_id="ab" * 16 + "001", amount=150_000,
-                               order_info="Thanh toán lệ phí hồ sơ Đ-1", created_at=created,
-                               expires_at=created, client_ip="10.0.0.1")
+    url = MERCHANT.payment_url(
+        attempt_id="ab" * 16 + "001",
+        amount=150_000,
+        order_info="Thanh toán lệ phí hồ sơ Đ-1",
+        created_at=created,
+        expires_at=created,
+        client_ip="10.0.0.1",
+    )
     params = dict(parse_qsl(urlsplit(url).query))
     assert params["vnp_Amount"] == "15000000"
     assert params["vnp_CreateDate"] == "20261122003000"
@@ -41,10 +51,17 @@ def test_payment_url_carries_amount_times_100_and_dates_in_gmt7() -> None:
 
 
 def _ipn(**changes: str) -> dict[str, str]:
-    params = {"vnp_TmnCode": "TMN", "vnp_Amount": "15000000", "vnp_ResponseCode": "00",
-              "vnp_TransactionStatus": "00", "vnp_TxnRef": uuid.uuid4().hex + "001",
-              "vnp_TransactionNo": "14000001", "vnp_PayDate": "20261122003000",
-              "vnp_BankCode": "NCB", **changes}
+    params = {
+        "vnp_TmnCode": "TMN",
+        "vnp_Amount": "15000000",
+        "vnp_ResponseCode": "00",
+        "vnp_TransactionStatus": "00",
+        "vnp_TxnRef": uuid.uuid4().hex + "001",
+        "vnp_TransactionNo": "14000001",
+        "vnp_PayDate": "20261122003000",
+        "vnp_BankCode": "NCB",
+        **changes,
+    }
     return {**params, "vnp_SecureHash": protocol.sign(params, SECRET)}
 
 

@@ -13,6 +13,9 @@ down_revision = None
 def upgrade() -> None:
     create_common_tables(op)
     create_calendar_table(op)
-    op.create_table("notes", sa.Column("id", sa.Text, primary_key=True),
-                    sa.Column("version", sa.Integer, nullable=False),
-                    sa.Column("title", sa.Text, nullable=False))
+    op.create_table(
+        "notes",
+        sa.Column("id", sa.Text, primary_key=True),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("title", sa.Text, nullable=False),
+    )
