@@ -35,11 +35,13 @@ def create_app(
     service: str,
     readiness: dict[str, ReadinessCheck] | None = None,
     lifespan: Lifespan | None = None,
+    store_detail: str | None = None,
     **fastapi_kwargs: Any,
 ) -> FastAPI:
+    """``store_detail``: what a person reads when the service's store cannot be reached."""
     app = FastAPI(title=f"Một Cửa — {service}", lifespan=lifespan, **fastapi_kwargs)
     checks = readiness or {}
-    install_problem_handlers(app)
+    install_problem_handlers(app, store_detail=store_detail)
 
     @app.middleware("http")
     async def _request_context(
