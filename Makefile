@@ -1,5 +1,5 @@
 # The two set-up commands of README.md: `make up` and `make test`.
-.PHONY: install up down status seed test lint unit schemas
+.PHONY: install up down status seed test lint unit schemas lock
 
 install:
 	bash deploy/local/install.sh
@@ -19,6 +19,13 @@ seed:
 lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/deptry .
+
+# Pin every package, indirect ones too, with hashes (install.sh installs from it).
+lock:
+	.venv/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+		--python-platform x86_64-manylinux_2_28 -q --custom-compile-command "make lock" \
+		-o requirements.lock
 
 # Every test, the integration ones against the real engines, which the test session
 # starts through the launcher (and stops again if it started them).

@@ -56,14 +56,17 @@ if [ ! -x .venv/bin/python ]; then
   python3.11 -m venv .venv
 fi
 # Importable from outside the repo = the editable install maps our packages; a changed
-# pyproject.toml (new or bumped dependency) reinstalls.
+# pyproject.toml or requirements.lock (new or bumped dependency) reinstalls. Every package,
+# indirect ones too, comes from requirements.lock at its pinned version and hash (`make lock`
+# writes it from pyproject.toml).
 stamp=".venv/.pyproject.sha256"
 if ! (cd / && "$REPO/.venv/bin/python" -c 'import motcua_ops.cli' >/dev/null 2>&1) \
     || [ ! -x .venv/bin/motcua ] || ! sha256sum --status -c "$stamp" 2>/dev/null; then
-  echo "install.sh: pip install -e '.[dev]'"
+  echo "install.sh: pip install --require-hashes -r requirements.lock, then the project"
   .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -e '.[dev]'
-  sha256sum pyproject.toml > "$stamp"
+  .venv/bin/pip install -q --require-hashes -r requirements.lock
+  .venv/bin/pip install -q --no-deps -e .
+  sha256sum pyproject.toml requirements.lock > "$stamp"
 else
   echo "install.sh: .venv is up to date"
 fi
