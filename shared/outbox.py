@@ -96,7 +96,8 @@ class OutboxRelay:
         last = notifications[-1].id
         newest = last
         if len(notifications) == self.batch_size:  # more may wait behind this batch
-            newest = await asyncio.to_thread(self.app.recorder.max_notification_id) or last
+            top = await asyncio.to_thread(self.app.recorder.max_notification_id)
+            newest = top or last
         LAG.labels(self.name).set(newest - position)
         sends = []
         for notification in notifications:

@@ -43,7 +43,7 @@ def integration_event(
         source=f"/motcua/{context}",
         type=f"vn.motcua.{context}.{kind}",
         subject=subject,
-        time=domain_event.timestamp,
+        time=vars(domain_event)["timestamp"],  # every stored event of ours carries its time
         data=plain_json(data),
         sequence=domain_event.originator_version,
         actor=Actor(**vars(domain_event)["actor"]),
