@@ -177,17 +177,14 @@ async def run(procedures: int, queries: int, concurrency: int) -> None:
         search = Search(store)
         mix = [QUERIES[i % len(QUERIES)] for i in range(queries)]
 
-        def bare(**filters: object) -> Callable[[str], Awaitable[int]]:
+        def bare(
+            agency: str | None = None, level: int | None = None
+        ) -> Callable[[str], Awaitable[int]]:
             async def call(query: str) -> int:
                 """The same statement on a pooled connection: no parsing of results."""
                 statement, params = ProcedureSearch.statement(
-                    SearchQuery.parse(query),
-                    filters.get("agency"),
-                    None,  # type: ignore[arg-type]
-                    filters.get("level"),
-                    20,
-                    0,
-                )  # type: ignore[arg-type]
+                    SearchQuery.parse(query), agency, None, level, 20, 0
+                )
                 async with pool.connection() as conn:
                     return len(await (await conn.execute(statement, params)).fetchall())
 

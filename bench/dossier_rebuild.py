@@ -27,6 +27,7 @@ from bench.dossier_common import bench_procedures
 from services.dossier.adapters.tables import MIGRATIONS, metadata
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.domain.chain import verify
+from services.dossier.domain.filing import Filing
 from services.dossier.projections.projector import Projector
 from shared.events.envelope import Actor
 from shared.eventstore import eventstore_env
@@ -42,7 +43,7 @@ OFFICER = Actor(
 def _long_dossier(app: DossierApplication, events: int) -> Any:
     actor = Actor(id="bench-long", role="citizen")
     dossier_id = app.start_draft(actor, procedure_code="1.001193", agency_code="NB.HOALU", form={})
-    dossier = app.repository.get(dossier_id)
+    dossier: Filing = app.repository.get(dossier_id)
     for n in range(events - 1):
         dossier.save_form(actor, {"ho_ten": f"Nguyễn Văn {n}"})
         if n % 100 == 99:

@@ -33,6 +33,7 @@ from eventsourcing.domain import Aggregate, event
 from bench.dossier_common import bench_procedures
 from services.dossier.api import citizen, errors
 from services.dossier.application.dossiers import DossierApplication
+from services.dossier.domain.filing import Filing
 from shared.events.envelope import Actor
 from shared.eventstore import eventstore_env
 from shared.http.app import create_app
@@ -95,14 +96,14 @@ def _appends(env: dict[str, str], count: int) -> tuple[float, float]:
     dossier_id = dossiers.start_draft(
         CITIZEN, procedure_code="1.001193", agency_code="NB.HOALU", form={}
     )
-    dossier = dossiers.repository.get(dossier_id)
+    dossier: Filing = dossiers.repository.get(dossier_id)
     started = time.perf_counter()
     for n in range(count):
         dossier.save_form(CITIZEN, {"ho_ten": f"Nguyễn Văn {n}"})
         dossiers.save(dossier)
     ours = time.perf_counter() - started
     dossiers.close()
-    bare = Application(env={**env, "APPLICATION_NAME": "bench"})
+    bare: Application[uuid.UUID] = Application(env={**env, "APPLICATION_NAME": "bench"})
     counter = Counter()
     bare.save(counter)
     started = time.perf_counter()

@@ -16,8 +16,9 @@ import argparse
 import statistics
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from functools import partial
 
 import psycopg
 
@@ -75,7 +76,7 @@ def _ipn(ref: str, n: int) -> dict[str, str]:
     return {**params, "vnp_SecureHash": protocol.sign(params, SECRET)}
 
 
-def _timed(calls: list[Callable[[], object]]) -> list[float]:
+def _timed(calls: Sequence[Callable[[], object]]) -> list[float]:
     samples = []
     for call in calls:
         started = time.perf_counter()
@@ -112,19 +113,15 @@ def main() -> None:
         opened = [_open(app, n) for n in range(args.orders)]
         baseline_opened = [_open(app, n + args.orders) for n in range(args.orders)]
         notes = [_ipn(ref, n) for n, (_, ref) in enumerate(opened)]
+        officer = Actor(id="o", role="officer", agency="NB.HOALU")
         baseline = _timed(
             [
-                lambda o=o: app.cancel(
-                    o,
-                    Actor(id="o", role="officer", agency="NB.HOALU"),
-                    Command("c", "f"),
-                    reason="bench",
-                )
+                partial(app.cancel, o, officer, Command("c", "f"), reason="bench")
                 for o, _ in baseline_opened
             ]
         )
-        first = _timed([lambda p=p: _handle(app, p) for p in notes])
-        again = _timed([lambda p=p: _handle(app, p) for p in notes])
+        first = _timed([partial(_handle, app, p) for p in notes])
+        again = _timed([partial(_handle, app, p) for p in notes])
         app.close()
         print(f"{args.orders} orders, PostgreSQL event store")
         _report("baseline: load + 1 event", baseline)

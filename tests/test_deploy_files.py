@@ -145,7 +145,11 @@ def k8s_problems(docs: list[Doc], compose: Doc) -> list[str]:
                 ref = (source.get("configMapRef") or {}).get("name")
                 if ref is not None and ref not in config_maps:
                     problems.append(f"Deployment {name}: unknown ConfigMap {ref}")
-    in_compose = {_module(s.get("command")) for s in compose["services"].values()} - {None}
+    in_compose = {
+        module
+        for s in compose["services"].values()
+        if (module := _module(s.get("command"))) is not None
+    }
     problems += [f"{m} runs in compose but not in deploy/k8s" for m in sorted(in_compose - modules)]
     return problems
 

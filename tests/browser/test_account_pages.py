@@ -133,13 +133,23 @@ def test_an_expired_access_token_is_refreshed_server_side(
     cookies = {c["name"]: c for c in context.cookies()}
     assert cookies["motcua_access"]["httpOnly"] and cookies["motcua_refresh"]["httpOnly"]
     assert cookies["motcua_access"]["sameSite"] == "Lax"
-    stale = {**cookies["motcua_access"], "value": "het-han." + cookies["motcua_access"]["value"]}
-    context.add_cookies([stale])
+    access = cookies["motcua_access"]
+    stale = "het-han." + access["value"]
+    context.add_cookies(
+        [
+            {
+                "name": access["name"],
+                "value": stale,
+                "domain": access["domain"],
+                "path": access["path"],
+            }
+        ]
+    )
     page.goto("/ho-so")
     expect(page.get_by_role("heading", name="QUẢN LÝ HỒ SƠ")).to_be_visible()
     renewed = {c["name"]: c for c in context.cookies()}
     assert renewed["motcua_access"]["value"] not in (
-        stale["value"],
+        stale,
         cookies["motcua_access"]["value"],
     )
     assert renewed["motcua_refresh"]["value"] != cookies["motcua_refresh"]["value"]  # rotated

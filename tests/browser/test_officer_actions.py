@@ -333,6 +333,7 @@ def test_an_agency_admin_creates_disables_and_enables_an_officer(
     context.close()
 
     context, page = officer(browser, portal, "processor.stp@motcua.local")
-    assert page.goto("/can-bo/nhan-su").status == 403  # not an agency admin
+    refused = page.goto("/can-bo/nhan-su")
+    assert refused is not None and refused.status == 403  # not an agency admin
     expect(page.get_by_text("Chỉ cán bộ quản trị của cơ quan")).to_be_visible()
     context.close()

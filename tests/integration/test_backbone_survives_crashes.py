@@ -183,7 +183,8 @@ def test_every_event_arrives_once_in_effect_despite_sigkills(
                 f"<{IntegrationEvent.stable_id(dossier_id, 2)}.email@motcua.local>"
             }
             assert code in received[0]["Subject"]
-            assert "đã được gửi thành công" in received[0].get_body(("plain",)).get_content()
+            body = received[0].get_body(("plain",))
+            assert body is not None and "đã được gửi thành công" in body.get_content()
             message_ids.update(m["Message-ID"] for m in received)
             deliveries += len(received)
         assert len(message_ids) == DOSSIERS

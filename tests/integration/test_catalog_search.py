@@ -4,6 +4,7 @@ with or without diacritics, in any case, partial words; filters, paging, relevan
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ def catalog(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> Itera
         yield running
 
 
-def _search(catalog: RunningCatalog, **params: object) -> dict:  # type: ignore[type-arg]
+def _search(catalog: RunningCatalog, **params: str | int) -> dict[str, Any]:
     response = catalog.api.get("/api/v1/catalog/procedures", params=params)
     assert response.status_code == 200, response.text
     return response.json()  # type: ignore[no-any-return]

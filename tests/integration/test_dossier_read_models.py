@@ -195,12 +195,12 @@ def test_lists_queues_rebuild_and_audit_cli(
                 "the assignment to be projected",
             )
             for user, expected in (("can-bo-7", [second]), ("can-bo-8", [])):
-                mine = client.get(
+                assigned = client.get(
                     "/api/v1/officer/queues/in_processing",
                     headers=officer(user=user),
                     params={"mine": "true"},
                 )
-                assert [d["id"] for d in _ok(mine)["items"]] == expected
+                assert [d["id"] for d in _ok(assigned)["items"]] == expected
             counts = _ok(client.get("/api/v1/officer/queues", headers=officer()))["counts"]
             assert counts == {
                 "to_receive": 1,

@@ -162,7 +162,9 @@ def test_register_activate_login_refresh_change_and_reset(suite: Suite) -> None:
     reset_mail = suite.wait_mail(email, 3)[2]
     assert reset_mail["Subject"] == "[Một Cửa] Đặt lại mật khẩu"
     reset_token = suite.link_token(reset_mail, "/dat-lai-mat-khau")
-    reset_text = reset_mail.get_body(preferencelist=("plain",)).get_content()
+    reset_body = reset_mail.get_body(preferencelist=("plain",))
+    assert reset_body is not None
+    reset_text = reset_body.get_content()
     assert PORTAL in reset_text and "attacker.example" not in reset_text
     final_password = "Cố đô Hoa Lư ngàn năm 968"
     suite.remember(final_password)

@@ -128,7 +128,9 @@ def test_smtp_outage_delays_the_email_and_poison_goes_to_the_dlq(
         assert "HL-OUTAGE" in mail["Subject"]
         assert mail["Message-ID"] == f"<{entry['id']}.email@motcua.local>"
         wait_for(
-            lambda: db.find_one("notifications", id=entry["id"])["email_status"] == "sent",
+            lambda: (
+                (db.find_one("notifications", id=entry["id"]) or {}).get("email_status") == "sent"
+            ),
             30,
             "the email marked sent",
         )
