@@ -126,8 +126,7 @@ def install_problem_handlers(app: FastAPI, *, store_detail: str | None = None) -
 
 
 def _store_errors() -> tuple[type[Exception], ...]:
-    import psycopg
+    import psycopg  # its OperationalError covers psycopg_pool.PoolTimeout too
     from eventsourcing.persistence import InterfaceError, OperationalError
-    from psycopg_pool import PoolTimeout
 
-    return (psycopg.OperationalError, PoolTimeout, OperationalError, InterfaceError)
+    return (psycopg.OperationalError, OperationalError, InterfaceError)
