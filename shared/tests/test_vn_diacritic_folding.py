@@ -18,6 +18,7 @@ LETTERS = VIETNAMESE + VIETNAMESE.upper() + " 0123456789"
 def test_marks_go_and_d_with_stroke_becomes_d() -> None:
     assert strip_marks("Tờ khai Đăng ký") == "To khai Dang ky"
     assert fold("ĐĂNG KÝ KẾT HÔN") == "dang ky ket hon"
+    assert fold("Thủ tục") == fold("Thu\u0309 tu\u0323c") == "thu tuc"  # composed, decomposed
 
 
 def test_nfc_composes_what_a_keyboard_sent_decomposed() -> None:
