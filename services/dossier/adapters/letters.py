@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportlab.platypus import Table, TableStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Spacer, Table, TableStyle
 
 from services.dossier.api.views import local
 from services.dossier.domain.dossier import Dossier
@@ -67,7 +68,7 @@ def render(title: str, lines: list[str], agency_name: str) -> bytes:
         colWidths=["45%", "55%"],
     )
     header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story = [header, pdf.text(title, style.title)]
+    story = [header, pdf.text(title, style.title), Spacer(1, 6 * mm)]
     # an item of a list ("  1. Tờ khai") is indented; a paragraph would drop the spaces
     story += [
         pdf.text(line.strip(), style.indented if line.startswith(" ") else style.body)
