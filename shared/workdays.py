@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import holidays
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+from shared.vn.time import VN_TZ
+
 WEEKEND = (5, 6)  # Saturday, Sunday
 
 
@@ -50,7 +50,7 @@ class WorkCalendar:
         """
         if days < 0:
             raise ValueError("days must not be negative")
-        local = start.astimezone(VIETNAM)
+        local = start.astimezone(VN_TZ)
         day = local.date()
         remaining = days
         while remaining:
@@ -61,8 +61,8 @@ class WorkCalendar:
 
     def working_days_between(self, start: datetime, end: datetime) -> int:
         """How many working days lie after ``start``'s local date up to ``end``'s."""
-        first = start.astimezone(VIETNAM).date()
-        last = end.astimezone(VIETNAM).date()
+        first = start.astimezone(VN_TZ).date()
+        last = end.astimezone(VN_TZ).date()
         return sum(
             self.is_working_day(first + timedelta(days=n))
             for n in range(1, (last - first).days + 1)

@@ -5,13 +5,14 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.workdays import VIETNAM, WorkCalendar
+from shared.vn.time import VN_TZ
+from shared.workdays import WorkCalendar
 
 CALENDAR = WorkCalendar()
 
 
 def local(year: int, month: int, day: int, hour: int = 9) -> datetime:
-    return datetime(year, month, day, hour, tzinfo=VIETNAM)
+    return datetime(year, month, day, hour, tzinfo=VN_TZ)
 
 
 def test_weekends_and_fixed_holidays_are_days_off() -> None:
@@ -35,7 +36,7 @@ def test_friday_plus_one_working_day_is_monday_at_the_same_local_time() -> None:
 
 def test_tet_is_skipped() -> None:
     # Friday 13 Feb 2026 + 1 working day: 14-15 weekend, 16-20 Tết, 21-22 weekend.
-    assert CALENDAR.add_working_days(local(2026, 2, 13), 1).astimezone(VIETNAM).date() == date(
+    assert CALENDAR.add_working_days(local(2026, 2, 13), 1).astimezone(VN_TZ).date() == date(
         2026, 2, 23
     )
 
@@ -47,7 +48,7 @@ def test_overrides_announced_by_the_government_win() -> None:
     assert calendar.is_working_day(date(2026, 12, 5))  # a Saturday made a working day
     assert not calendar.is_working_day(date(2026, 12, 7))  # a Monday given off
     # Friday 4 Dec + 2 working days: Saturday 5 counts, Sunday 6 and Monday 7 do not.
-    assert calendar.add_working_days(local(2026, 12, 4), 2).astimezone(VIETNAM).date() == date(
+    assert calendar.add_working_days(local(2026, 12, 4), 2).astimezone(VN_TZ).date() == date(
         2026, 12, 8
     )
 
@@ -61,7 +62,7 @@ def test_vietnam_cultural_day_is_a_holiday_from_2026() -> None:
     st.integers(min_value=0, max_value=40),
 )
 def test_adding_then_counting_working_days_agree(start_day: date, days: int) -> None:
-    start = datetime.combine(start_day, datetime.min.time(), VIETNAM) + timedelta(hours=9)
+    start = datetime.combine(start_day, datetime.min.time(), VN_TZ) + timedelta(hours=9)
     due = CALENDAR.add_working_days(start, days)
     assert CALENDAR.working_days_between(start, due) == days
-    assert days == 0 or CALENDAR.is_working_day(due.astimezone(VIETNAM).date())
+    assert days == 0 or CALENDAR.is_working_day(due.astimezone(VN_TZ).date())

@@ -25,7 +25,8 @@ from services.notify.tests.integration.support import (
     wait_for,
 )
 from shared.events.envelope import IntegrationEvent
-from shared.workdays import VIETNAM, WorkCalendar
+from shared.vn.time import VN_TZ
+from shared.workdays import WorkCalendar
 from tests.support.engines import Engines
 from tests.support.mail import messages_to
 
@@ -197,7 +198,7 @@ def test_a_day_off_from_the_catalog_brings_the_reminder_forward(
         time.sleep(5)  # two reminder ticks: 3 working days ahead is not yet "approaching"
         assert db.count("notifications", kind="deadline_approaching") == 0
 
-        day = now.astimezone(VIETNAM).date() + timedelta(days=1)
+        day = now.astimezone(VN_TZ).date() + timedelta(days=1)
         while not base.is_working_day(day):
             day += timedelta(days=1)
         calendar = Stream("catalog", f"calendar-{day.year}")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from services.catalog.application.common import Clock, utc_now
+from services.catalog.application.common import Clock
 from services.catalog.application.ports import RecordRepository
 from services.catalog.domain import events
 from services.catalog.domain.calendar import YearOverrides, check_year, work_calendar, year_view
 from services.catalog.domain.errors import ConflictError, InvalidCalendarError
 from shared.events.envelope import Actor
-from shared.workdays import VIETNAM
+from shared.vn.time import VN_TZ, utc_now
 
 MAX_DAYS = 3650
 
@@ -75,5 +75,5 @@ class Calendar:
             "start": start.astimezone(UTC).isoformat(),
             "days": days,
             "due": due.isoformat(),
-            "due_local": due.astimezone(VIETNAM).isoformat(),
+            "due_local": due.astimezone(VN_TZ).isoformat(),
         }

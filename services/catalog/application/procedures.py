@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from services.catalog.adapters.documents import content_from_doc, content_to_doc, search_fields
-from services.catalog.application.common import Clock, history_entry, invalid, utc_now
+from services.catalog.application.common import Clock, history_entry, invalid
 from services.catalog.application.ports import ProcedureRepository
 from services.catalog.application.registry import Registry
 from services.catalog.domain import events
@@ -21,6 +21,7 @@ from services.catalog.domain.errors import (
 )
 from services.catalog.domain.model import FeeRuleError, ProcedureContent, check_fee_fields
 from shared.events.envelope import Actor
+from shared.vn.time import utc_now
 
 Doc = dict[str, Any]
 _RETRY = "Thủ tục vừa được người khác cập nhật, vui lòng tải lại và thử lại."

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.catalog.application.common import Clock, utc_now
+from services.catalog.application.common import Clock
 from services.catalog.application.ports import RecordRepository
 from services.catalog.domain import events
 from services.catalog.domain.errors import ConflictError, InvalidAgencyError, NotFoundError
 from services.catalog.domain.model import Agency, ProcedureField
 from shared.events.envelope import Actor
+from shared.vn.time import utc_now
 
 Doc = dict[str, Any]
 _AGENCY_FIELDS = ("code", "name", "tier", "parent_code", "retired", "address", "phone")

@@ -7,12 +7,13 @@ from typing import Any
 
 import filetype
 
-from services.catalog.application.common import Clock, utc_now
+from services.catalog.application.common import Clock
 from services.catalog.application.ports import TemplateRepository
 from services.catalog.application.procedures import Procedures
 from services.catalog.domain.errors import InvalidTemplateError, NotFoundError
 from services.catalog.domain.model import ProcedureContent, TemplateRef
 from shared.events.envelope import Actor
+from shared.vn.time import utc_now
 
 MAX_BYTES = 5 * 1024 * 1024
 ALLOWED = {  # sniffed from the bytes, never from the name

@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from services.catalog.domain.text import nfc
+from shared.vn.text import nfc
 
 CODE = r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$"
 JSON_SCHEMA_2020_12 = "https://json-schema.org/draft/2020-12/schema"
@@ -42,7 +42,7 @@ class _Model(BaseModel):
 
 def _nfc_deep(value: Any) -> Any:
     if isinstance(value, str):
-        return nfc(value)
+        return nfc(value).strip()
     if isinstance(value, list):
         return [_nfc_deep(v) for v in value]
     if isinstance(value, dict):

@@ -1,4 +1,4 @@
-"""The dossier's printable papers, as PDF with a font that has Vietnamese glyphs:
+"""The dossier's printable papers (shared.vn.pdf: Vietnamese fonts, styles, page):
 
 - the receipt «Giấy tiếp nhận hồ sơ và hẹn trả kết quả», issued at acceptance;
 - the letter «Phiếu xin lỗi và hẹn lại ngày trả kết quả», one per extension.
@@ -8,35 +8,14 @@ Each paper's content is a list of lines (also what tests compare with the PDF's 
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
 from typing import Any
 
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Spacer, Table, TableStyle
 
 from services.dossier.api.views import local
 from services.dossier.domain.dossier import Dossier
-
-FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
-_fonts: list[str] = []
-
-
-def fonts() -> tuple[str, str]:
-    if not _fonts:
-        for directory in FONT_DIRS:
-            regular, bold = directory / "DejaVuSans.ttf", directory / "DejaVuSans-Bold.ttf"
-            if regular.is_file() and bold.is_file():
-                pdfmetrics.registerFont(TTFont("DejaVuSans", str(regular)))
-                pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(bold)))
-                _fonts.extend(["DejaVuSans", "DejaVuSans-Bold"])
-                break
-        else:
-            raise RuntimeError("DejaVu Sans not found: install the fonts-dejavu-core package")
-    return _fonts[0], _fonts[1]
+from shared.vn import pdf
 
 
 def _applicant(d: Dossier) -> str:
@@ -74,38 +53,25 @@ def apology_lines(d: Dossier, index: int, agency_name: str) -> tuple[str, list[s
 
 
 def render(title: str, lines: list[str], agency_name: str) -> bytes:
-    regular, bold = fonts()
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=0)
-    canvas.setTitle(title)
-    width, height = A4
-    canvas.setFont(bold, 10)
-    canvas.drawString(20 * mm, height - 20 * mm, agency_name.upper())
-    canvas.drawCentredString(
-        width - 60 * mm, height - 20 * mm, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    style = pdf.styles(11)
+    heading = pdf.styles(10)
+    header = Table(
+        [
+            [
+                pdf.text(agency_name.upper(), heading.centred_bold),
+                [
+                    pdf.text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", heading.centred_bold),
+                    pdf.text("Độc lập - Tự do - Hạnh phúc", heading.centred),
+                ],
+            ]
+        ],
+        colWidths=["45%", "55%"],
     )
-    canvas.setFont(regular, 10)
-    canvas.drawCentredString(width - 60 * mm, height - 25 * mm, "Độc lập - Tự do - Hạnh phúc")
-    canvas.setFont(bold, 14)
-    canvas.drawCentredString(width / 2, height - 45 * mm, title)
-    canvas.setFont(regular, 11)
-    y = height - 60 * mm
-    for line in lines:
-        for chunk in _wrap(line, regular, 11, width - 40 * mm):
-            canvas.drawString(20 * mm, y, chunk)
-            y -= 7 * mm
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
-
-
-def _wrap(line: str, font: str, size: float, limit: float) -> list[str]:
-    words, out, current = line.split(" "), [], ""
-    for word in words:
-        candidate = f"{current} {word}" if current else word
-        if pdfmetrics.stringWidth(candidate, font, size) > limit and current:
-            out.append(current)
-            current = word
-        else:
-            current = candidate
-    return [*out, current]
+    header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story = [header, pdf.text(title, style.title), Spacer(1, 6 * mm)]
+    # an item of a list ("  1. Tờ khai") is indented; a paragraph would drop the spaces
+    story += [
+        pdf.text(line.strip(), style.indented if line.startswith(" ") else style.body)
+        for line in lines
+    ]
+    return pdf.render(story, title=title)

@@ -21,8 +21,9 @@ from typing import Any
 from psycopg_pool import ConnectionPool
 
 from services.dossier.api.views import local
-from services.dossier.projections.readmodels import ACTIVE, folded
+from services.dossier.projections.readmodels import ACTIVE
 from shared.problems import ProblemError
+from shared.vn.text import fold
 from shared.workdays import WorkCalendar
 
 QUEUES = ("to_receive", "in_processing", "due_soon", "overdue", "waiting_for_citizen")
@@ -114,7 +115,7 @@ class ReadModels:
         where, params = "l.owner_id = %s", [owner_id]
         if search:
             where += " AND l.search LIKE %s"
-            params.append("%" + _like(folded(search)) + "%")
+            params.append("%" + _like(fold(search)) + "%")
         total_sql = f"SELECT count(*) AS n FROM dossier_list l WHERE {where}"
         total_params = list(params)
         if after:

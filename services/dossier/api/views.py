@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.procedure import compute_fees
 from services.dossier.domain.status import LABELS, NATIONAL_CODES
-
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+from shared.vn.time import format_datetime
 
 
 def iso(value: datetime | None) -> str | None:
@@ -19,7 +17,7 @@ def iso(value: datetime | None) -> str | None:
 
 def local(value: datetime | None) -> str | None:
     """For people: the time in Asia/Ho_Chi_Minh, e.g. 26/11/2026 10:00."""
-    return value.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M") if value else None
+    return format_datetime(value) if value else None
 
 
 def dossier_view(d: Dossier, *, internal: bool) -> dict[str, Any]:

@@ -18,12 +18,13 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate, event
 
 from services.dossier.application.forms import form_errors, normalise
-from services.dossier.application.ports import InMemoryProcedures, ProcedureCatalog, utc_now
+from services.dossier.application.ports import InMemoryProcedures, ProcedureCatalog
 from services.dossier.domain import errors
 from services.dossier.domain.chain import ChainReport, verify
 from services.dossier.domain.dossier import Dossier
 from shared.events.envelope import Actor
 from shared.replay import ReplayingApplication, project
+from shared.vn.time import utc_now
 
 CODE_NAMESPACE = uuid.UUID("3c9f2f5e-8d1a-5b7e-a0c4-1f6e2d9b7a31")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from services.dossier.domain.procedure import ProcedureVersion
@@ -55,7 +54,3 @@ class InMemoryProcedures:
 
     def calendar(self) -> WorkCalendar:
         return self.work_calendar
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)

@@ -6,12 +6,12 @@ and rebuilding from zero give the same rows.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from services.dossier.api.timeline import timeline
 from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.status import FINAL, LABELS, NATIONAL_CODES, Status
+from shared.vn.text import fold
 
 LIST = "dossier_list"
 QUEUE = "dossier_queue"
@@ -29,13 +29,6 @@ STAGES = {
 }
 
 
-def folded(value: str) -> str:
-    """Lower case without diacritics, for search: a citizen's list is searched within
-    their own few rows (the owner index), so a substring match needs no text index."""
-    decomposed = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").lower()
-
-
 def list_entry(d: Dossier) -> dict[str, Any]:
     applicant = d.applicant
     return {
@@ -51,7 +44,9 @@ def list_entry(d: Dossier) -> dict[str, Any]:
         "agencies": sorted(d.agencies),
         "assignee": d.assignee,
         "applicant": applicant,
-        "search": folded(" ".join(filter(None, [d.code, applicant, d.procedure.get("name")]))),
+        # folded for a substring match: a citizen's list is searched within their own few
+        # rows (the owner index), so it needs no text index
+        "search": fold(" ".join(filter(None, [d.code, applicant, d.procedure.get("name")]))),
         "created_at": d.created_on,
         "updated_at": d.modified_on,
         "submitted_at": d.submitted_at,

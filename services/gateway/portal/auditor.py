@@ -10,7 +10,8 @@ from fastapi import APIRouter, Request, Response
 
 from services.gateway.portal.api import ServiceDownError
 from services.gateway.portal.calls import as_viewer
-from services.gateway.portal.web import VIETNAM, login_redirect, portal_of, render
+from services.gateway.portal.web import login_redirect, portal_of, render
+from shared.vn.time import VN_TZ
 
 router = APIRouter()
 
@@ -61,4 +62,4 @@ def _moment(value: str) -> str:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return value
-    return (moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)).isoformat()
+    return (moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)).isoformat()

@@ -13,7 +13,8 @@ from starlette.datastructures import UploadFile
 from services.gateway.portal.api import Answer, ServiceDownError
 from services.gateway.portal.calls import as_viewer
 from services.gateway.portal.session import Viewer
-from services.gateway.portal.web import VIETNAM, login_redirect, portal_of, posted, redirect, render
+from services.gateway.portal.web import login_redirect, portal_of, posted, redirect, render
+from shared.vn.time import VN_TZ
 
 router = APIRouter()
 QUEUES = {
@@ -211,7 +212,7 @@ def _body(action: str, form: dict[str, Any]) -> dict[str, Any]:
 
 def _local_to_iso(value: str) -> str:
     try:
-        return datetime.fromisoformat(value).replace(tzinfo=VIETNAM).isoformat()
+        return datetime.fromisoformat(value).replace(tzinfo=VN_TZ).isoformat()
     except ValueError:
         return value
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -22,14 +22,15 @@ from services.gateway.portal.session import (
 )
 from services.gateway.ratelimit import AccountLimitedError
 from shared.auth import TokenVerifier
+from shared.vn.money import format_amount
+from shared.vn.time import format_date, format_datetime
 
-VIETNAM = timezone(timedelta(hours=7), "ICT")  # Asia/Ho_Chi_Minh has no daylight saving time
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 def vnd(amount: Any) -> str:
     try:
-        return f"{int(amount):,}".replace(",", ".") + " ₫"
+        return f"{format_amount(int(amount))} ₫"
     except (TypeError, ValueError):
         return ""
 
@@ -43,8 +44,7 @@ def local_time(value: Any, with_time: bool = True) -> str:
         return str(value)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    moment = moment.astimezone(VIETNAM)
-    return moment.strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
+    return format_datetime(moment) if with_time else format_date(moment)
 
 
 templates = Jinja2Templates(directory=TEMPLATES)

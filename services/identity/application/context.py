@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
@@ -18,10 +18,7 @@ from services.identity.domain.throttle import ThrottlePolicy
 from services.identity.settings import IdentitySettings
 from shared.blobstore import BlobStore
 from shared.sealing import public_key_from_text, seal
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+from shared.vn.time import utc_now
 
 
 class LinkSealer:

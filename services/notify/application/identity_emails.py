@@ -10,7 +10,7 @@ email goes after it commits.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -22,10 +22,10 @@ from services.notify.adapters.templates import render
 from shared.events.envelope import IntegrationEvent
 from shared.pg.effects import first_time
 from shared.sealing import SealError, open_sealed
+from shared.vn.time import format_time_on_date
 
 log = logging.getLogger(__name__)
 
-VIETNAM = timezone(timedelta(hours=7), "ICT")
 EMAILS = {
     "vn.motcua.identity.activation_requested": (
         "activation",
@@ -91,13 +91,13 @@ class IdentityEmails:
             await self._mark(event_id, "unsealable")
             return
         template, subject = EMAILS[event.type]
-        expires = datetime.fromisoformat(event.data["expires_at"]).astimezone(VIETNAM)
+        expires = datetime.fromisoformat(event.data["expires_at"])
         email = render(
             template,
             subject,
             full_name=event.data["full_name"],
             link=link,
-            expires_at=expires.strftime("%H:%M ngày %d/%m/%Y"),
+            expires_at=format_time_on_date(expires),
         )
         await self.mailer.send(event.data["email"], email, event_id)
         await self._mark(event_id, "sent")

@@ -8,11 +8,13 @@ template with its values. The adapters find the addresses and send.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any, Literal
 
+from shared.vn.money import format_vnd
+from shared.vn.time import format_time_on_date
+
 Audience = Literal["owner", "officers"]
-VIETNAM = timezone(timedelta(hours=7), "ICT")
 
 # Preference keys: email on/off per kind (in-app is always on).
 KINDS: dict[str, str] = {
@@ -51,12 +53,7 @@ def local_time(iso: str | None) -> str:
     """An ISO UTC instant as people here read it: 08:00 ngày 23/11/2026 (giờ Việt Nam)."""
     if not iso:
         return ""
-    moment = datetime.fromisoformat(iso).astimezone(VIETNAM)
-    return moment.strftime("%H:%M ngày %d/%m/%Y")
-
-
-def money(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".") + " đồng"
+    return format_time_on_date(datetime.fromisoformat(iso))
 
 
 def dossier_notices(event_type: str, data: dict[str, Any], code: str) -> list[Notice]:
@@ -187,15 +184,15 @@ def fee_item(item: dict[str, Any]) -> str:
     """«Phí thêm (2 × 5.000 đồng): 10.000 đồng» for a counted line, else name: amount."""
     count = ""
     if item.get("quantity") and item.get("unit_amount"):
-        count = f" ({int(item['quantity'])} × {money(int(item['unit_amount']))})"
-    return f"{item['name']}{count}: {money(int(item['amount']))}"
+        count = f" ({int(item['quantity'])} × {format_vnd(int(item['unit_amount']))})"
+    return f"{item['name']}{count}: {format_vnd(int(item['amount']))}"
 
 
 def payment_notices(event_type: str, data: dict[str, Any], code: str) -> list[Notice]:
     kind = event_type.rsplit(".", 1)[-1]
     values = {"code": code, **{k: v for k, v in data.items() if isinstance(v, str | int)}}
     if kind == "order_created":
-        values["amount_text"] = money(int(data.get("amount", 0)))
+        values["amount_text"] = format_vnd(int(data.get("amount", 0)))
         values["items"] = [fee_item(i) for i in data.get("items", [])]
         return [
             Notice(
@@ -208,7 +205,7 @@ def payment_notices(event_type: str, data: dict[str, Any], code: str) -> list[No
             )
         ]
     if kind == "order_paid":
-        values["amount_text"] = money(int(data.get("amount", 0)))
+        values["amount_text"] = format_vnd(int(data.get("amount", 0)))
         values["paid"] = local_time(data.get("paid_at"))
         return [
             Notice(
@@ -233,7 +230,7 @@ def payment_notices(event_type: str, data: dict[str, Any], code: str) -> list[No
             )
         ]
     if kind in ("order_paid_after_close", "order_paid_twice"):
-        values["amount_text"] = money(int(data.get("amount", 0)))
+        values["amount_text"] = format_vnd(int(data.get("amount", 0)))
         values["paid"] = local_time(data.get("paid_at"))
         values["why"] = (
             "phí, lệ phí của hồ sơ đã được thanh toán trước đó"

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from shared.workdays import VIETNAM, WorkCalendar
+from shared.vn.time import format_time_on_date
+from shared.workdays import WorkCalendar
 
 
 @dataclass(frozen=True)
@@ -20,8 +21,7 @@ class PaymentTerm:
     def deadline_of(self, opened_at: datetime) -> tuple[datetime, str]:
         """The deadline and the reason an order expired at it, as people read it."""
         deadline = self.deadline(opened_at)
-        local = deadline.astimezone(VIETNAM)
         return deadline, (
             f"Quá hạn thanh toán: {self.days} ngày làm việc kể từ khi mở giao "
-            f"dịch (hạn {local:%H:%M ngày %d/%m/%Y})."
+            f"dịch (hạn {format_time_on_date(deadline)})."
         )

@@ -29,7 +29,6 @@ from services.payment.domain.errors import (
     OrderExpiredError,
     UnknownMethodError,
 )
-from services.payment.domain.money import format_vnd
 from services.payment.domain.status import (
     CLOSED,
     ONLINE_METHODS,
@@ -38,6 +37,7 @@ from services.payment.domain.status import (
     OrderStatus,
 )
 from shared.events.envelope import Actor
+from shared.vn.money import format_vnd
 
 ORDER_NAMESPACE = uuid.UUID("3c1d8f0e-52a4-5b7e-8d0c-6a9e2f1b4c73")
 ONLINE_LEVEL = 4
@@ -524,9 +524,7 @@ class FeeOrder(Aggregate):
         limit = owed or self.refundable()
         if type(amount) is not int or not 0 < amount <= limit:
             which = " (khoản nộp trùng)" if owed else ""
-            raise InvalidAmountError(
-                f"Số tiền hoàn phải từ 1 đến {limit:,} đồng{which}.".replace(",", ".")
-            )
+            raise InvalidAmountError(f"Số tiền hoàn phải từ 1 đến {format_vnd(limit)}{which}.")
 
     def refundable(self) -> int:
         paid = self.payment["amount"] if self.payment else 0

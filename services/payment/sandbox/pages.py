@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html
 
-from services.payment.domain.money import format_vnd
 from services.payment.sandbox.store import Txn
+from shared.vn.money import format_vnd
 
 STYLE = (
     "body{font-family:sans-serif;max-width:34rem;margin:2rem auto;color:#222}"

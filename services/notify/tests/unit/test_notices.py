@@ -9,7 +9,6 @@ from services.notify.domain.deadlines import reminder_due
 from services.notify.domain.kinds import (
     dossier_notices,
     local_time,
-    money,
     payment_notices,
     reminder_notices,
 )
@@ -94,9 +93,9 @@ def test_approval_with_a_fee_waits_for_the_payment() -> None:
     assert dossier_notices("vn.motcua.dossier.form_saved", {}, "C1") == []
 
 
-def test_vietnamese_time_and_money() -> None:
+def test_a_notice_tells_the_time_in_vietnam_and_nothing_for_no_time() -> None:
     assert local_time(AT) == "08:00 ngày 23/11/2026"
-    assert money(1250000) == "1.250.000 đồng"
+    assert local_time(None) == ""
 
 
 def test_reminders_two_working_days_before_and_when_overdue() -> None:

@@ -6,7 +6,6 @@ signature, terminal, order reference and amount format.
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from datetime import datetime
 
 from services.payment.adapters.vnpay import protocol
 from services.payment.domain.status import FailureReason
+from shared.vn.text import strip_marks
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,8 @@ _FAILURES = {protocol.CANCELLED: FailureReason.CANCELLED, protocol.EXPIRED: Fail
 
 def ascii_text(text: str) -> str:
     """VNPay asks for order info without diacritics."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return " ".join(folded.split())[:255]
+    plain = strip_marks(text).encode("ascii", "ignore").decode()
+    return " ".join(plain.split())[:255]
 
 
 class VnpayMerchant:

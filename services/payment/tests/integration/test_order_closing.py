@@ -26,7 +26,8 @@ from services.payment.tests.integration.support import (
     wait_for,
 )
 from shared.events.envelope import Actor, IntegrationEvent
-from shared.workdays import VIETNAM, WorkCalendar
+from shared.vn.time import VN_TZ
+from shared.workdays import WorkCalendar
 from tests.support.engines import Engines
 
 pytestmark = pytest.mark.integration
@@ -224,7 +225,7 @@ def test_the_payment_deadline_follows_the_days_off_the_catalog_announces(
         assert datetime.fromisoformat(view["pay_by"]) == expected
 
         # The government moves a day off onto the deadline's date: one working day later.
-        day = expected.astimezone(VIETNAM).date()
+        day = expected.astimezone(VN_TZ).date()
         year = day.year
         event = IntegrationEvent(
             id=IntegrationEvent.stable_id(f"calendar-{year}", 1),

@@ -1,4 +1,5 @@
-"""Default secrets are refused outside development; receipts say the amount in words."""
+"""Default secrets are refused outside development; receipts say the amount in words
+(the words themselves: shared/tests/test_vn_amounts.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from pydantic import ValidationError
 from pypdf import PdfReader
 
 from services.payment.adapters.receipt_pdf import render_receipt
-from services.payment.domain.money import format_vnd, vnd_in_words
 from services.payment.domain.order import Command
 from services.payment.settings import PaymentSettings
 from services.payment.tests.unit.test_fee_order import CLERK, NOW, order
@@ -25,19 +25,6 @@ def test_production_refuses_the_default_secret_and_failpoints() -> None:
     assert PaymentSettings(environment="production", vnpay_hash_secret="s3cret").secret == "s3cret"
 
 
-@pytest.mark.parametrize(
-    ("amount", "words"),
-    [
-        (50_000, "Năm mươi nghìn đồng"),
-        (1_250_000, "Một triệu hai trăm năm mươi nghìn đồng"),
-        (2_000_000_000, "Hai tỷ đồng"),
-        (105, "Một trăm lẻ năm đồng"),
-    ],
-)
-def test_amount_in_words(amount: int, words: str) -> None:
-    assert vnd_in_words(amount) == words
-
-
 def test_receipt_pdf_has_number_payer_amount_and_dossier() -> None:
     o = order(amount=1_250_000, level=3)
     o.record_office_payment(
@@ -49,7 +36,7 @@ def test_receipt_pdf_has_number_payer_amount_and_dossier() -> None:
         "0001234",
         "An",
         "HN-1",
-        format_vnd(1_250_000),
+        "1.250.000 đồng",
         "Một triệu hai trăm năm mươi nghìn đồng",
         "10:00 ngày 22/11/2026",
     ):

@@ -1,0 +1,1 @@
+"""What people in Vietnam read: local time, đồng, Vietnamese text, printable papers."""
