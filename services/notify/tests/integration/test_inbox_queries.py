@@ -18,8 +18,8 @@ from psycopg_pool import AsyncConnectionPool
 from services.notify.adapters import store
 from services.notify.adapters.live import InboxHub
 from services.notify.adapters.tables import metadata
-from services.notify.api import notifications
-from services.notify.main import MIGRATIONS
+from services.notify.entrypoints.http import notifications
+from services.notify.entrypoints.http.app import MIGRATIONS
 from shared.http.app import create_app
 from shared.pg.migrate import migrate
 from shared.pg.pools import open_async_pool

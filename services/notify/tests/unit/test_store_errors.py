@@ -10,8 +10,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from psycopg_pool import AsyncConnectionPool
 
-from services.notify.api import notifications, stats
-from services.notify.main import install_store_errors
+from services.notify.entrypoints.http import notifications, stats
+from services.notify.entrypoints.http.app import install_store_errors
 from shared.http.app import create_app
 
 NOWHERE = "postgresql://notify@127.0.0.1:9/notify?connect_timeout=1"  # nothing listens

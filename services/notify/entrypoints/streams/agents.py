@@ -11,9 +11,11 @@ from psycopg_pool import AsyncConnectionPool
 
 from services.notify.application.identity_emails import IdentityEmails
 from services.notify.application.notices import Notifier
+from services.notify.domain.deadlines import follow
+from services.notify.domain.stats import measures_of, stats_key
+from services.notify.entrypoints.streams import deadlines, stats
+from services.notify.entrypoints.streams.app import EventStream, make_faust_app, topic_names
 from services.notify.settings import NotifySettings
-from services.notify.streams import deadlines, stats
-from services.notify.streams.app import EventStream, make_faust_app, topic_names
 from shared.events.envelope import IntegrationEvent
 from shared.kafka.producer import make_producer
 from shared.pg.calendar import CalendarOverrides
@@ -64,11 +66,11 @@ class NotifyStreams:
         )
 
         async def dossier_event(event: IntegrationEvent, partition: int) -> None:
-            row = deadlines.follow(self.deadlines, event, partition) or {}
+            row = follow(self.deadlines, event, partition) or {}
             await self.notifier.dossier_event(event)
-            for measure in stats.measures_of(event.type, event.data, row):
+            for measure in measures_of(event.type, event.data, row):
                 sent = await facts.send(
-                    key=stats.stats_key(row).encode(), value=stats.fact(event.subject, measure, row)
+                    key=stats_key(row).encode(), value=stats.fact(event.subject, measure, row)
                 )
                 await sent  # delivered before this event's offset may be committed
 

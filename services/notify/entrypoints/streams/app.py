@@ -19,8 +19,8 @@ import faust
 from aiokafka import AIOKafkaProducer
 from prometheus_client import Counter
 
+from services.notify.entrypoints.streams.consumer import GaplessConsumer
 from services.notify.settings import NotifySettings
-from services.notify.streams.consumer import GaplessConsumer
 from shared.events.envelope import IntegrationEvent
 from shared.events.topics import dlq_topic, events_topic
 from shared.logs import correlation_id

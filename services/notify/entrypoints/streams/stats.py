@@ -10,28 +10,12 @@ row's absolute values to the ``stats`` table (one upsert), which ``GET /api/v1/s
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 import faust
 from psycopg_pool import AsyncConnectionPool
 
-MEASURES = ("received", "on_time", "late")
-
-
-def measures_of(event_type: str, data: dict[str, Any], row: dict[str, Any]) -> list[str]:
-    kind = event_type.rsplit(".", 1)[-1]
-    if kind == "accepted":
-        return ["received"]
-    if kind == "result_returned":
-        at, due = data.get("at"), row.get("appointment_at")
-        late = bool(at and due and datetime.fromisoformat(at) > datetime.fromisoformat(due))
-        return ["late" if late else "on_time"]
-    return []
-
-
-def stats_key(row: dict[str, Any]) -> str:
-    return f"{row.get('agency_code') or '-'}|{row.get('procedure_code') or '-'}"
+from services.notify.domain.stats import MEASURES
 
 
 def fact(dossier_id: str, measure: str, row: dict[str, Any]) -> bytes:

@@ -1,5 +1,6 @@
-"""``motcua notify retry-emails``: put the emails that failed after every SMTP attempt back
-in the senders' queue (the running notify processes send them, same Message-ID)."""
+"""``motcua notify retry-emails`` (or ``python -m services.notify.entrypoints.cli``): put
+the emails that failed after every SMTP attempt back in the senders' queue (the running
+notify processes send them, same Message-ID)."""
 
 from __future__ import annotations
 
@@ -26,3 +27,7 @@ async def retry_failed(settings: NotifySettings | None = None) -> int:
 
 def main() -> int:
     return asyncio.run(retry_failed())
+
+
+if __name__ == "__main__":  # python -m services.notify.entrypoints.cli
+    print(f"{main()} email(s) queued again")

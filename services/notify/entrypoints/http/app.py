@@ -28,13 +28,13 @@ from services.notify.adapters.live import InboxHub
 from services.notify.adapters.mailer import SmtpMailer
 from services.notify.adapters.store import email_channel, inbox_channel
 from services.notify.adapters.tables import metadata
-from services.notify.api import notifications, stats
 from services.notify.application.email_sender import EmailSender
 from services.notify.application.identity_emails import IdentityEmails
 from services.notify.application.notices import Notifier
+from services.notify.entrypoints.http import notifications, stats
+from services.notify.entrypoints.streams.agents import NotifyStreams
+from services.notify.entrypoints.streams.app import topic_names
 from services.notify.settings import NotifySettings
-from services.notify.streams.agents import NotifyStreams
-from services.notify.streams.app import topic_names
 from shared.http.app import create_app, serve
 from shared.kafka.topics import ensure_topics
 from shared.pg.migrate import migrate
