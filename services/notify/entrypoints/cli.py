@@ -6,27 +6,12 @@ from __future__ import annotations
 
 import asyncio
 
-import psycopg
-
-from services.notify.adapters import store
+from services.notify.bootstrap import retry_failed
 from services.notify.settings import NotifySettings
-from shared.pg.pools import connection_kwargs
-
-
-async def retry_failed(settings: NotifySettings | None = None) -> int:
-    settings = settings or NotifySettings()
-    schema = settings.pg_schema()
-    conn = await psycopg.AsyncConnection.connect(
-        settings.require("postgres_dsn"), **connection_kwargs(schema)
-    )
-    async with conn:
-        count = await store.retry_failed_emails(conn, store.email_channel(schema))
-        await conn.commit()
-    return count
 
 
 def main() -> int:
-    return asyncio.run(retry_failed())
+    return asyncio.run(retry_failed(NotifySettings()))
 
 
 if __name__ == "__main__":  # python -m services.notify.entrypoints.cli

@@ -13,8 +13,8 @@ import json
 from typing import Any
 
 import faust
-from psycopg_pool import AsyncConnectionPool
 
+from services.notify.application.ports import StatsStore
 from services.notify.domain.stats import MEASURES
 
 
@@ -22,16 +22,8 @@ def fact(dossier_id: str, measure: str, row: dict[str, Any]) -> bytes:
     return json.dumps({"dossier_id": dossier_id, "measure": measure}).encode()
 
 
-UPSERT = """
-INSERT INTO stats (key, agency_code, procedure_code, received, on_time, late, updated_at)
-VALUES (%(key)s, %(agency)s, %(procedure)s, %(received)s, %(on_time)s, %(late)s, now())
-ON CONFLICT (key) DO UPDATE SET received = EXCLUDED.received, on_time = EXCLUDED.on_time,
-    late = EXCLUDED.late, updated_at = EXCLUDED.updated_at
-"""
-
-
 async def count(
-    seen: faust.Table, table: faust.Table, pool: AsyncConnectionPool[Any], key: str, value: bytes
+    seen: faust.Table, table: faust.Table, mirror: StatsStore, key: str, value: bytes
 ) -> None:
     record = json.loads(value)
     marker = f"{record['dossier_id']}:{record['measure']}"
@@ -41,14 +33,4 @@ async def count(
     row[record["measure"]] = row.get(record["measure"], 0) + 1
     table[key] = row
     seen[marker] = True
-    agency, procedure = key.split("|", 1)
-    async with pool.connection() as conn:  # absolute values: a repeated write is harmless
-        await conn.execute(
-            UPSERT,
-            {
-                "key": key,
-                "agency": agency,
-                "procedure": procedure,
-                **{m: int(row.get(m, 0)) for m in MEASURES},
-            },
-        )
+    await mirror.save(key, row)  # absolute values: a repeated write is harmless
