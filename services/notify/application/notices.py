@@ -11,7 +11,6 @@ the agent never waits for SMTP. A redelivered event inserts nothing and sends no
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -20,7 +19,6 @@ from services.notify.application.ports import Effects, NotifyStore
 from services.notify.domain.kinds import Notice, dossier_notices, payment_notices
 from shared.events.envelope import IntegrationEvent
 
-log = logging.getLogger(__name__)
 Doc = dict[str, Any]
 
 

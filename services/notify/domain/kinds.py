@@ -62,7 +62,10 @@ def money(amount: int) -> str:
 def dossier_notices(event_type: str, data: dict[str, Any], code: str) -> list[Notice]:
     """The notices of one dossier event (``code`` from the projection when data lacks it)."""
     kind = event_type.rsplit(".", 1)[-1]
-    values = {"code": code, **{k: v for k, v in data.items() if isinstance(v, str | int)}}
+    values: dict[str, Any] = {
+        "code": code,
+        **{k: v for k, v in data.items() if isinstance(v, str | int)},
+    }
     if kind == "created":
         return [
             Notice("dossier_created", "owner", "Đã tạo hồ sơ nháp.", "", "", values, email=False)
@@ -193,7 +196,10 @@ def fee_item(item: dict[str, Any]) -> str:
 
 def payment_notices(event_type: str, data: dict[str, Any], code: str) -> list[Notice]:
     kind = event_type.rsplit(".", 1)[-1]
-    values = {"code": code, **{k: v for k, v in data.items() if isinstance(v, str | int)}}
+    values: dict[str, Any] = {
+        "code": code,
+        **{k: v for k, v in data.items() if isinstance(v, str | int)},
+    }
     if kind == "order_created":
         values["amount_text"] = money(int(data.get("amount", 0)))
         values["items"] = [fee_item(i) for i in data.get("items", [])]

@@ -50,7 +50,7 @@ def make_faust_app(settings: NotifySettings, bootstrap: str) -> faust.App:
         broker_session_timeout=10.0,
         broker_heartbeat_interval=3.0,
     )
-    app.transport.Consumer = GaplessConsumer  # see streams/consumer.py
+    app.transport.Consumer = GaplessConsumer  # type: ignore[misc]  # see consumer.py
     return app
 
 

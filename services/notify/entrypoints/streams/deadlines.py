@@ -10,27 +10,24 @@ workers or several ticks see it; an extension gives a new date and new reminders
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import faust
-from faust.types import TP
+from faust.types import TP, TableT
 
 from services.notify.application.notices import Notifier
 from services.notify.domain.deadlines import reminder_due, reminder_id
 from services.notify.domain.kinds import reminder_notices
 from shared.workdays import WorkCalendar
 
-log = logging.getLogger(__name__)
-
 
 class Reminders:
     def __init__(
         self,
         app: faust.App,
-        table: faust.Table,
+        table: TableT[str, Any],
         notifier: Notifier,
         dossier_topic: str,
         calendar: Callable[[], Awaitable[WorkCalendar]],

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import faust
+from faust.types import TableT
 
 from services.notify.application.ports import StatsStore
 from services.notify.domain.stats import MEASURES
@@ -23,7 +23,7 @@ def fact(dossier_id: str, measure: str, row: dict[str, Any]) -> bytes:
 
 
 async def count(
-    seen: faust.Table, table: faust.Table, mirror: StatsStore, key: str, value: bytes
+    seen: TableT[str, Any], table: TableT[str, Any], mirror: StatsStore, key: str, value: bytes
 ) -> None:
     record = json.loads(value)
     marker = f"{record['dossier_id']}:{record['measure']}"
