@@ -11,7 +11,7 @@ it stops them in reverse.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +38,7 @@ from services.notify.application.email_sender import EmailSender
 from services.notify.application.identity_emails import IdentityEmails
 from services.notify.application.inbox import Inbox
 from services.notify.application.notices import Notifier
-from services.notify.application.ports import Wakeups
+from services.notify.application.ports import Listen
 from services.notify.application.stats import Statistics
 from services.notify.entrypoints.streams.agents import NotifyStreams
 from services.notify.settings import NotifySettings
@@ -77,7 +77,7 @@ class Bootstrap:
         self.templates = JinjaTemplates(settings.templates_dir)
         self.seal_key = _seal_key(settings)
 
-    def _listen(self, channel: str) -> Callable[[Callable[[], None]], Wakeups]:
+    def _listen(self, channel: str) -> Listen:
         return lambda on_connect: Listener(self.dsn, [channel], on_connect=on_connect)
 
     @asynccontextmanager

@@ -1,9 +1,9 @@
 """What notify's use cases need from the outside, as Protocols.
 
-The adapters implement them (PostgreSQL in adapters/store.py, SMTP in adapters/delivery.py
-and adapters/mailer.py, Jinja2 in adapters/templates.py, the LISTEN hub in adapters/live.py);
-bootstrap.py builds the concrete ones; unit tests use in-memory fakes. Rows are plain dicts
-of the store's columns.
+The adapters implement them (PostgreSQL in adapters/store.py and adapters/email_queue.py,
+SMTP in adapters/delivery.py and adapters/mailer.py, Jinja2 in adapters/templates.py, the
+LISTEN hub in adapters/live.py); bootstrap.py builds the concrete ones; unit tests use
+in-memory fakes (tests/unit/fakes.py). Rows are plain dicts of the store's columns.
 """
 
 from __future__ import annotations

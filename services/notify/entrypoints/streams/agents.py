@@ -21,9 +21,8 @@ from shared.kafka.producer import make_producer
 from shared.kafka.topics import ensure_topics
 from shared.pg.calendar import CalendarOverrides
 
-JSON: faust.Schema = faust.Schema(
-    key_serializer="json", value_serializer="json"
-)  # str keys stay str
+# str keys stay str
+JSON: faust.Schema = faust.Schema(key_serializer="json", value_serializer="json")
 
 
 class NotifyStreams:
