@@ -8,6 +8,8 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
+from services.notify.domain.messages import DeliveryError, Email
+
 Row = dict[str, Any]
 
 
@@ -143,3 +145,74 @@ class FakeNotifyStore:
 
     async def mark_email(self, event_id: str, status: str) -> None:
         self.emails[event_id] = status
+
+
+class FakeQueue:
+    """``EmailQueue``: the pending rows, due at once; records what the sender did."""
+
+    def __init__(self, rows: list[Row]) -> None:
+        self.pending = {r["id"]: {**r, "email_attempts": 0} for r in rows}
+        self.delivered: list[str] = []
+        self.failures: list[tuple[str, str, float | None]] = []
+
+    async def claim(self, limit: int, lease_seconds: float) -> list[Row]:
+        claimed = list(self.pending.values())[:limit]
+        for row in claimed:
+            row["email_attempts"] += 1
+        return [dict(r) for r in claimed]
+
+    async def release(self, entry_ids: list[str]) -> None:
+        for entry_id in entry_ids:
+            self.pending[entry_id]["email_attempts"] -= 1
+
+    async def sent(self, entry_id: str) -> None:
+        self.delivered.append(entry_id)
+        del self.pending[entry_id]
+
+    async def failed(self, entry_id: str, error: str, retry_in: float | None) -> None:
+        self.failures.append((entry_id, error, retry_in))
+        if retry_in is None:
+            del self.pending[entry_id]
+
+
+class FakeMailer:
+    """``Mailer``: refuses the addresses in ``refused``, keeps what it sent."""
+
+    def __init__(self, refused: set[str] | None = None, attempts: int = 3) -> None:
+        self.refused = refused or set()
+        self.attempts = attempts
+        self.outbox: list[tuple[str, Email, str]] = []
+
+    async def send(self, to: str, email: Email, key: str) -> None:
+        await self.send_once(self.connection(), to, email, key)
+
+    def connection(self) -> FakeMailer:
+        return self
+
+    async def close(self) -> None:
+        return None
+
+    async def send_once(self, connection: Any, to: str, email: Email, key: str) -> None:
+        if to in self.refused:
+            raise DeliveryError(f"SMTP: 550 {to} refused")
+        self.outbox.append((to, email, key))
+
+    def delay(self, attempt: int) -> float:
+        return 0.5 * 2 ** (attempt - 1)
+
+
+class FakeTemplates:
+    def render(self, name: str, subject: str, *, strict: bool = True, **values: Any) -> Email:
+        return Email(subject, f"{name}: {values}")
+
+
+class NoWakeups:
+    def __init__(self, on_connect: Any) -> None:
+        self.on_connect = on_connect
+
+    async def wait(self, timeout: float) -> list[str]:
+        await asyncio.sleep(timeout)
+        return []
+
+    async def close(self) -> None:
+        return None
