@@ -242,7 +242,7 @@ def dlq_replay(
 @notify_app.command("retry-emails")
 def notify_retry_emails() -> None:
     """Send again the emails that failed after every SMTP attempt (status 'failed')."""
-    from services.notify.emails_cli import main as retry
+    from services.notify.entrypoints.cli import main as retry
 
     count = guarded(retry)
     info(f"{count} email(s) queued again")

@@ -1,3 +1,3 @@
-from services.notify.main import main
+from services.notify.entrypoints.http.app import main
 
 main()

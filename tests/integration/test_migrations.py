@@ -17,7 +17,7 @@ from services.gateway.migrations import MIGRATIONS_DIR as GATEWAY_MIGRATIONS
 from services.identity.adapters import tables as identity
 from services.identity.bootstrap import MIGRATIONS as IDENTITY_MIGRATIONS
 from services.notify.adapters import tables as notify
-from services.notify.main import MIGRATIONS as NOTIFY_MIGRATIONS
+from services.notify.bootstrap import MIGRATIONS as NOTIFY_MIGRATIONS
 from services.payment.adapters import tables as payment
 from services.payment.migrations import MIGRATIONS_DIR as PAYMENT_MIGRATIONS
 from shared.pg.migrate import differences, migrate

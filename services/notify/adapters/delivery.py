@@ -13,7 +13,7 @@ from typing import Protocol
 
 from prometheus_client import Counter
 
-from services.notify.domain.messages import Email
+from services.notify.domain.messages import DeliveryError, Email
 
 log = logging.getLogger(__name__)
 SENT = Counter("motcua_notify_emails_sent_total", "Emails accepted by the SMTP server")
@@ -38,10 +38,6 @@ class _Unpooled:
 
     async def close(self) -> None:
         return None
-
-
-class DeliveryError(Exception):
-    """Every attempt failed; the message says why (the SMTP server's answer)."""
 
 
 class RetryingMailer:

@@ -1,28 +1,33 @@
-"""The SQL of notify's consumers (server-side parameters, dict rows).
+"""notify's PostgreSQL store (server-side parameters, dict rows): the consumers' writes
+(:class:`PgNotifyStore`), the inbox's reads (:class:`PgInbox`) and the statistics mirror
+(:class:`PgStats`).
 
 Each consumed event costs one transaction of three round trips: the processed-event
 record and the dossier projection (written and read back in one statement) pipelined,
 the recipients with their preferences in one query, and the inbox rows inserted in one
 statement that also NOTIFYs. ``LISTEN``/``NOTIFY`` on :func:`inbox_channel` tells the
 open live streams whose inbox changed, on :func:`email_channel` the email senders that
-there is mail; the senders claim due rows with ``FOR UPDATE SKIP LOCKED``
-(:func:`claim_emails`), so several notify processes share the queue.
+there is mail (their queue: adapters/email_queue.py).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
 import psycopg
 from psycopg import sql
+from psycopg.types.json import Jsonb
+from psycopg_pool import AsyncConnectionPool
 
-from shared.pg.effects import upsert_versioned_sql
-from shared.pg.listen import notify
+from services.notify.domain.stats import MEASURES
+from shared.pg.effects import first_time, upsert_versioned_sql
 
 Conn = psycopg.AsyncConnection[Any]
+Pool = AsyncConnectionPool[Any]
 Row = dict[str, Any]
 
 
@@ -165,101 +170,197 @@ async def insert_entries(
     return int(row["new"]) if row else 0
 
 
-CLAIM = """
-UPDATE notifications n
-SET email_next_at = now() + make_interval(secs => %(lease)s),
-    email_attempts = n.email_attempts + 1
-FROM (SELECT id FROM notifications
-      WHERE email_status = 'pending' AND email_next_at <= now()
-      ORDER BY email_next_at LIMIT %(limit)s FOR UPDATE SKIP LOCKED) due
-WHERE n.id = due.id
-RETURNING n.id, n.email_to, n.email_message, n.email_attempts
+class PgEffects:
+    """:class:`~services.notify.application.ports.Effects` on one connection, inside the
+    transaction :meth:`PgNotifyStore.effects` opened."""
+
+    def __init__(self, conn: Conn, inbox: str, outbox: str) -> None:
+        self.conn = conn
+        self.inbox = inbox
+        self.outbox = outbox
+
+    async def first_time(self, consumer: str, event_id: str) -> bool:
+        return await first_time(self.conn, consumer, event_id)
+
+    async def project(
+        self, table: str, key: str, version: int, changes: Mapping[str, Any]
+    ) -> Row | None:
+        return await project(self.conn, table, key, version, changes)
+
+    async def dossier(self, dossier_id: str | None) -> Row | None:
+        return await dossier(self.conn, dossier_id)
+
+    async def recipients(
+        self,
+        *,
+        owner: str | None,
+        contact: str | None,
+        agency: str | None,
+        owners: bool,
+        officers: bool,
+    ) -> list[Row]:
+        return await recipients(
+            self.conn, owner=owner, contact=contact, agency=agency, owners=owners, officers=officers
+        )
+
+    async def insert_entries(self, rows: Sequence[Mapping[str, Any]]) -> int:
+        return await insert_entries(self.conn, rows, self.inbox, self.outbox)
+
+    async def record_email(
+        self, event_id: str, event_type: str, account_id: str, at: datetime
+    ) -> bool:
+        cur = await self.conn.execute(
+            "WITH ins AS (INSERT INTO emails (id, event_type, account_id, status, created_at)"
+            " VALUES (%s, %s, %s, 'pending', %s) ON CONFLICT (id) DO NOTHING RETURNING status)"
+            " SELECT status FROM ins UNION ALL SELECT status FROM emails WHERE id = %s",
+            (event_id, event_type, account_id, at, event_id),
+        )
+        row = await cur.fetchone()
+        return bool(row and row["status"] == "pending")
+
+
+class PgNotifyStore:
+    """The consumers' writes: one transaction per event or reminder."""
+
+    def __init__(self, pool: Pool, inbox: str, outbox: str) -> None:
+        self.pool = pool
+        self.inbox = inbox  # NOTIFY channel of the live streams
+        self.outbox = outbox  # NOTIFY channel of the email senders
+
+    @asynccontextmanager
+    async def effects(self, *, pipelined: bool = False) -> AsyncIterator[PgEffects]:
+        async with self.pool.connection() as conn:
+            if pipelined:
+                async with conn.pipeline(), conn.transaction():
+                    yield PgEffects(conn, self.inbox, self.outbox)
+            else:
+                async with conn.transaction():
+                    yield PgEffects(conn, self.inbox, self.outbox)
+
+    async def mark_email(self, event_id: str, status: str) -> None:
+        async with self.pool.connection() as conn:
+            await conn.execute(
+                "UPDATE emails SET status = %s, sent_at = now() WHERE id = %s", (status, event_id)
+            )
+
+
+INBOX_FIELDS = "id, kind, title, subject, code, event_type, read, created_at, recorded_at"
+
+
+class PgInbox:
+    """The read side of the inbox: every query by the user's id on an index of
+    ``notifications`` (see adapters/tables.py)."""
+
+    def __init__(self, pool: Pool) -> None:
+        self.pool = pool
+
+    async def page(
+        self, user_id: str, *, unread: bool, before: tuple[datetime, str] | None, limit: int
+    ) -> tuple[list[Row], int]:
+        where, params = "user_id = %(user)s", {"user": user_id, "limit": limit}
+        if unread:
+            where += " AND NOT read"
+        if before:
+            params["at"], params["id"] = before
+            where += " AND (created_at, id) < (%(at)s, %(id)s)"
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                f"SELECT {INBOX_FIELDS} FROM notifications WHERE {where}"
+                " ORDER BY created_at DESC, id DESC LIMIT %(limit)s",
+                params,
+            )
+            rows = await cur.fetchall()
+            counted = await conn.execute(
+                "SELECT count(*) AS n FROM notifications WHERE user_id = %s AND NOT read",
+                (user_id,),
+            )
+            unread_count = (await counted.fetchone() or {"n": 0})["n"]
+        return rows, int(unread_count)
+
+    async def mark_read(self, user_id: str, entry_id: str) -> Row | None:
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                "WITH marked AS (UPDATE notifications SET read = true, read_at = now()"
+                " WHERE id = %(id)s AND user_id = %(user)s AND NOT read RETURNING id)"
+                f" SELECT {INBOX_FIELDS} FROM notifications"
+                " WHERE id = %(id)s AND user_id = %(user)s",
+                {"id": entry_id, "user": user_id},
+            )
+            return await cur.fetchone()
+
+    async def entry(self, user_id: str, entry_id: str) -> Row | None:
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT id, recorded_at FROM notifications WHERE id = %s AND user_id = %s",
+                (entry_id, user_id),
+            )
+            return await cur.fetchone()
+
+    async def recorded_since(self, user_id: str, since: datetime) -> list[Row]:
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                f"SELECT {INBOX_FIELDS} FROM notifications"
+                " WHERE user_id = %s AND recorded_at >= %s ORDER BY recorded_at, id",
+                (user_id, since),
+            )
+            return await cur.fetchall()
+
+    async def preferences(self, user_id: str) -> dict[str, bool]:
+        async with self.pool.connection() as conn:
+            cur = await conn.execute("SELECT email FROM preferences WHERE user_id = %s", (user_id,))
+            row = await cur.fetchone()
+        return dict(row["email"]) if row else {}
+
+    async def merge_preferences(self, user_id: str, email: Mapping[str, bool]) -> None:
+        async with self.pool.connection() as conn:
+            await conn.execute(
+                "INSERT INTO preferences AS p (user_id, email, updated_at, updated_by)"
+                " VALUES (%(user)s, %(email)s, now(), %(user)s) ON CONFLICT (user_id) DO UPDATE"
+                " SET email = p.email || EXCLUDED.email, updated_at = EXCLUDED.updated_at,"
+                " updated_by = EXCLUDED.updated_by",
+                {"user": user_id, "email": Jsonb(dict(email))},
+            )
+
+
+STATS_UPSERT = """
+INSERT INTO stats (key, agency_code, procedure_code, received, on_time, late, updated_at)
+VALUES (%(key)s, %(agency)s, %(procedure)s, %(received)s, %(on_time)s, %(late)s, now())
+ON CONFLICT (key) DO UPDATE SET received = EXCLUDED.received, on_time = EXCLUDED.on_time,
+    late = EXCLUDED.late, updated_at = EXCLUDED.updated_at
 """
 
 
-async def claim_emails(conn: Conn, limit: int, lease_seconds: float) -> list[Row]:
-    """Take up to ``limit`` due emails for ``lease_seconds``: rows another sender holds are
-    skipped, and a claim not marked within the lease (its sender crashed) is due again."""
-    cur = await conn.execute(CLAIM, {"limit": limit, "lease": lease_seconds})
-    return await cur.fetchall()
+class PgStats:
+    """The mirror of the faust ``stats`` table, one row per ``<agency>|<procedure>``."""
 
+    def __init__(self, pool: Pool) -> None:
+        self.pool = pool
 
-async def release_emails(conn: Conn, entry_ids: list[str]) -> None:
-    """Hand claimed emails back unattempted: due now, the claim's attempt not counted."""
-    if entry_ids:
-        await conn.execute(
-            "UPDATE notifications SET email_next_at = now(),"
-            " email_attempts = greatest(email_attempts - 1, 0)"
-            " WHERE id = ANY(%s) AND email_status = 'pending'",
-            (entry_ids,),
+    async def rows(self, agency_code: str | None, procedure_code: str | None) -> list[Row]:
+        conditions, params = [], []
+        for column, value in (("agency_code", agency_code), ("procedure_code", procedure_code)):
+            if value:
+                conditions.append(sql.SQL("{} = %s").format(sql.Identifier(column)))
+                params.append(value)
+        where = (
+            sql.SQL(" WHERE ") + sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("")
         )
+        query = sql.SQL(
+            "SELECT agency_code, procedure_code, received, on_time, late FROM stats{} ORDER BY key"
+        ).format(where)
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(query, params)
+            return await cur.fetchall()
 
-
-async def mark_emails(conn: Conn, entry_ids: list[str], status: str) -> None:
-    if entry_ids:
-        await conn.execute(
-            "UPDATE notifications SET email_status = %s, email_at = now(), email_next_at = NULL"
-            " WHERE id = ANY(%s) AND email_status = 'pending'",
-            (status, entry_ids),
-        )
-
-
-async def email_failed(conn: Conn, entry_id: str, error: str, retry_in: float | None) -> None:
-    """An SMTP attempt failed: try again in ``retry_in`` seconds, or (None) give up and
-    keep the email as ``failed`` with the server's answer."""
-    if retry_in is None:
-        await conn.execute(
-            "UPDATE notifications SET email_status = 'failed', email_error = %s,"
-            " email_at = now(), email_next_at = NULL"
-            " WHERE id = %s AND email_status = 'pending'",
-            (error, entry_id),
-        )
-    else:
-        await conn.execute(
-            "UPDATE notifications SET email_error = %s,"
-            " email_next_at = now() + make_interval(secs => %s)"
-            " WHERE id = %s AND email_status = 'pending'",
-            (error, retry_in, entry_id),
-        )
-
-
-async def retry_failed_emails(conn: Conn, outbox: str) -> int:
-    """Put every ``failed`` email back in the queue (the operator's replay); NOTIFY the
-    senders."""
-    cur = await conn.execute(
-        "UPDATE notifications SET email_status = 'pending', email_attempts = 0,"
-        " email_next_at = now(), email_at = NULL WHERE email_status = 'failed'"
-    )
-    if cur.rowcount:
-        await notify(conn, outbox)
-    return cur.rowcount
-
-
-def entry_row(
-    entry_id: str,
-    source_id: str,
-    user_id: str,
-    notice_kind: str,
-    title: str,
-    event_type: str,
-    subject: str | None,
-    code: str | None,
-    at: datetime,
-    email_status: str,
-    email_to: str | None = None,
-    email_message: Mapping[str, Any] | None = None,
-) -> Row:
-    return {
-        "id": entry_id,
-        "source_id": source_id,
-        "user_id": user_id,
-        "kind": notice_kind,
-        "title": title,
-        "event_type": event_type,
-        "subject": subject,
-        "code": code,
-        "created_at": at,
-        "email_status": email_status,
-        "email_to": email_to,
-        "email_message": email_message,
-    }
+    async def save(self, key: str, counts: Mapping[str, int]) -> None:
+        agency, procedure = key.split("|", 1)
+        async with self.pool.connection() as conn:
+            await conn.execute(
+                STATS_UPSERT,
+                {
+                    "key": key,
+                    "agency": agency,
+                    "procedure": procedure,
+                    **{m: int(counts.get(m, 0)) for m in MEASURES},
+                },
+            )

@@ -24,15 +24,18 @@ import asyncio
 import contextlib
 import logging
 import time
-from typing import Any
 
 from prometheus_client import Counter
-from psycopg_pool import AsyncConnectionPool
 
-from services.notify.adapters import store
-from services.notify.adapters.delivery import DeliveryError, RetryingMailer
-from services.notify.adapters.templates import render
-from shared.pg.listen import Listener
+from services.notify.application.ports import (
+    EmailQueue,
+    Listen,
+    MailConnection,
+    Mailer,
+    Row,
+    Templates,
+)
+from services.notify.domain.messages import DeliveryError
 
 log = logging.getLogger(__name__)
 GAVE_UP = Counter(
@@ -43,18 +46,19 @@ GAVE_UP = Counter(
 class EmailSender:
     def __init__(
         self,
-        pool: AsyncConnectionPool[Any],
-        mailer: RetryingMailer,
-        dsn: str,
-        channel: str,
+        queue: EmailQueue,
+        mailer: Mailer,
+        templates: Templates,
+        listen: Listen,
         *,
         concurrency: int = 4,
         lease_seconds: float = 30.0,
         sweep_seconds: float = 1.0,
     ) -> None:
-        self.pool = pool
+        self.queue = queue
         self.mailer = mailer
-        self.listener = Listener(dsn, [channel], on_connect=self._wake)
+        self.templates = templates
+        self.listener = listen(self._wake)  # woken by the inbox writes, and on (re)connect
         self.concurrency = concurrency
         self.lease_seconds = lease_seconds
         self.sweep_seconds = sweep_seconds
@@ -96,25 +100,25 @@ class EmailSender:
         finally:
             await connection.close()
 
-    async def drain_once(self, connection: Any, limit: int = 4) -> int:
+    async def drain_once(self, connection: MailConnection, limit: int = 4) -> int:
         """Claim up to ``limit`` due emails (one statement for several) and attempt each
         once; how many were claimed. Rows whose turn comes after half their lease (a slow
         server) are handed back unattempted rather than risk a second sender taking them
         while this one still sends."""
         claimed_at = time.monotonic()
-        async with self.pool.connection() as conn:
-            claimed = await store.claim_emails(conn, limit, self.lease_seconds)
+        claimed = await self.queue.claim(limit, self.lease_seconds)
         for index, row in enumerate(claimed):
             if time.monotonic() - claimed_at > self.lease_seconds / 2:
-                async with self.pool.connection() as conn:
-                    await store.release_emails(conn, [r["id"] for r in claimed[index:]])
+                await self.queue.release([r["id"] for r in claimed[index:]])
                 break
             await self._attempt(connection, row)
         return len(claimed)
 
-    async def _attempt(self, connection: Any, row: dict[str, Any]) -> None:
+    async def _attempt(self, connection: MailConnection, row: Row) -> None:
         message = row["email_message"]
-        email = render(message["template"], message["subject"], strict=False, **message["values"])
+        email = self.templates.render(
+            message["template"], message["subject"], strict=False, **message["values"]
+        )
         try:
             await self.mailer.send_once(connection, row["email_to"], email, row["id"])
         except DeliveryError as error:
@@ -132,11 +136,9 @@ class EmailSender:
             )
             if retry_in is None:
                 GAVE_UP.inc()
-            async with self.pool.connection() as conn:
-                await store.email_failed(conn, row["id"], str(error), retry_in)
+            await self.queue.failed(row["id"], str(error), retry_in)
             return
-        async with self.pool.connection() as conn:
-            await store.mark_emails(conn, [row["id"]], "sent")
+        await self.queue.sent(row["id"])
 
     def start(self) -> None:
         self._tasks = [asyncio.create_task(self._listen(), name="notify-email-listener")]

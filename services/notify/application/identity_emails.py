@@ -14,13 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from psycopg_pool import AsyncConnectionPool
 
-from services.notify.adapters import store
-from services.notify.adapters.delivery import RetryingMailer
-from services.notify.adapters.templates import render
+from services.notify.application.ports import Effects, Mailer, NotifyStore, Templates
 from shared.events.envelope import IntegrationEvent
-from shared.pg.effects import first_time
 from shared.sealing import SealError, open_sealed
 from shared.vn.time import format_time_on_date
 
@@ -41,22 +37,29 @@ PROJECTED = {
 
 class IdentityEmails:
     def __init__(
-        self, pool: AsyncConnectionPool[Any], mailer: RetryingMailer, seal_key: X25519PrivateKey
+        self,
+        store: NotifyStore,
+        mailer: Mailer,
+        templates: Templates,
+        seal_key: X25519PrivateKey,
     ) -> None:
-        self.pool = pool
+        self.store = store
         self.mailer = mailer
+        self.templates = templates
         self.seal_key = seal_key
 
     async def __call__(self, event: IntegrationEvent) -> None:
         event_id = str(event.id)
-        async with self.pool.connection() as conn, conn.transaction():
-            if await first_time(conn, "notify-identity", event_id):
-                await self._project(conn, event)
-            pending = event.type in EMAILS and await self._record(conn, event)
+        async with self.store.effects() as effects:
+            if await effects.first_time("notify-identity", event_id):
+                await self._project(effects, event)
+            pending = event.type in EMAILS and await effects.record_email(
+                event_id, event.type, event.subject, event.time
+            )
         if pending:
             await self._email(event)
 
-    async def _project(self, conn: store.Conn, event: IntegrationEvent) -> None:
+    async def _project(self, effects: Effects, event: IntegrationEvent) -> None:
         """Keep ``accounts`` (id → email, name, kind, agency) for the emails of other
         contexts."""
         fields = PROJECTED.get(event.type)
@@ -68,18 +71,7 @@ class IdentityEmails:
         if event.type == "vn.motcua.identity.account_registered":
             changes.setdefault("status", "pending")
         if changes:
-            await store.project(conn, "accounts", event.subject, event.sequence, changes)
-
-    async def _record(self, conn: store.Conn, event: IntegrationEvent) -> bool:
-        """The delivery record, inserted once; True while its email is still to send."""
-        cur = await conn.execute(
-            "WITH ins AS (INSERT INTO emails (id, event_type, account_id, status, created_at)"
-            " VALUES (%s, %s, %s, 'pending', %s) ON CONFLICT (id) DO NOTHING RETURNING status)"
-            " SELECT status FROM ins UNION ALL SELECT status FROM emails WHERE id = %s",
-            (str(event.id), event.type, event.subject, event.time, str(event.id)),
-        )
-        row = await cur.fetchone()
-        return bool(row and row["status"] == "pending")
+            await effects.project("accounts", event.subject, event.sequence, changes)
 
     async def _email(self, event: IntegrationEvent) -> None:
         event_id = str(event.id)
@@ -88,11 +80,11 @@ class IdentityEmails:
         except SealError:
             # Sealed for another key (e.g. notify's key was replaced): nothing to send.
             log.error("cannot open the sealed link", extra={"event_id": event_id})
-            await self._mark(event_id, "unsealable")
+            await self.store.mark_email(event_id, "unsealable")
             return
         template, subject = EMAILS[event.type]
         expires = datetime.fromisoformat(event.data["expires_at"])
-        email = render(
+        email = self.templates.render(
             template,
             subject,
             full_name=event.data["full_name"],
@@ -100,10 +92,4 @@ class IdentityEmails:
             expires_at=format_time_on_date(expires),
         )
         await self.mailer.send(event.data["email"], email, event_id)
-        await self._mark(event_id, "sent")
-
-    async def _mark(self, event_id: str, status: str) -> None:
-        async with self.pool.connection() as conn:
-            await conn.execute(
-                "UPDATE emails SET status = %s, sent_at = now() WHERE id = %s", (status, event_id)
-            )
+        await self.store.mark_email(event_id, "sent")

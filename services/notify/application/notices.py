@@ -11,68 +11,60 @@ the agent never waits for SMTP. A redelivered event inserts nothing and sends no
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from psycopg_pool import AsyncConnectionPool
-
-from services.notify.adapters import store
+from services.notify.application.ports import Effects, NotifyStore
 from services.notify.domain.kinds import Notice, dossier_notices, payment_notices
 from shared.events.envelope import IntegrationEvent
-from shared.pg.effects import first_time
 
-log = logging.getLogger(__name__)
 Doc = dict[str, Any]
 
 
 class Notifier:
-    def __init__(
-        self, pool: AsyncConnectionPool[Any], portal_url: str, inbox: str, outbox: str
-    ) -> None:
-        self.pool = pool
+    def __init__(self, store: NotifyStore, portal_url: str) -> None:
+        self.store = store
         self.portal_url = portal_url
-        self.inbox = inbox  # NOTIFY channel of the live streams
-        self.outbox = outbox  # NOTIFY channel of the email senders
 
     async def dossier_event(self, event: IntegrationEvent) -> None:
         # Pipelined: BEGIN, the processed-event record and the projection go in one round
         # trip (their results are not needed in between: the version-guarded projection
         # is a no-op for a redelivered event, which then inserts no inbox row either),
         # then the recipients, the inbox rows, COMMIT: four round trips per event.
-        async with self.pool.connection() as conn, conn.pipeline(), conn.transaction():
-            await first_time(conn, "notify-dossier", str(event.id))  # result unused
+        async with self.store.effects(pipelined=True) as effects:
+            await effects.first_time("notify-dossier", str(event.id))  # result unused
             dossier = (
-                await store.project(
-                    conn, "dossiers", event.subject, event.sequence, _dossier_changes(event)
+                await effects.project(
+                    "dossiers", event.subject, event.sequence, _dossier_changes(event)
                 )
                 or {}
             )
             code = event.data.get("code") or dossier.get("code") or ""
             notices = dossier_notices(event.type, event.data, code)
-            await self._record(conn, str(event.id), event.type, event.time, dossier, notices)
+            await self._record(effects, str(event.id), event.type, event.time, dossier, notices)
 
     async def payment_event(self, event: IntegrationEvent) -> None:
         dossier_id = event.data.get("dossier_id")
-        async with self.pool.connection() as conn, conn.pipeline(), conn.transaction():
-            await first_time(conn, "notify-payment", str(event.id))
-            dossier = await store.dossier(conn, dossier_id) or {}
+        async with self.store.effects(pipelined=True) as effects:
+            await effects.first_time("notify-payment", str(event.id))
+            dossier = await effects.dossier(dossier_id) or {}
             if not dossier and event.data.get("payer_id"):
                 dossier = {"id": dossier_id, "owner_id": event.data["payer_id"]}
             code = dossier.get("code") or event.data.get("dossier_code", "")
             notices = payment_notices(event.type, event.data, code)
-            await self._record(conn, str(event.id), event.type, event.time, dossier, notices)
+            await self._record(effects, str(event.id), event.type, event.time, dossier, notices)
 
     async def deliver(
         self, source_id: str, event_type: str, at: datetime, dossier: Doc, notices: list[Notice]
     ) -> None:
         """The notices of a reminder (``dossier`` from the deadlines table)."""
-        async with self.pool.connection() as conn, conn.transaction():
-            await self._record(conn, source_id, event_type, at, dossier, notices)
+        async with self.store.effects() as effects:
+            await self._record(effects, source_id, event_type, at, dossier, notices)
 
     async def _record(
         self,
-        conn: store.Conn,
+        effects: Effects,
         source_id: str,
         event_type: str,
         at: datetime,
@@ -82,8 +74,7 @@ class Notifier:
         """The inbox rows of ``notices`` (those not there yet), with their emails, in the
         caller's transaction."""
         audiences = {n.audience for n in notices}
-        people = await store.recipients(
-            conn,
+        people = await effects.recipients(
             owner=dossier.get("owner_id"),
             contact=dossier.get("contact_email"),
             agency=dossier.get("agency_code"),
@@ -110,7 +101,7 @@ class Notifier:
                     else "no-address"
                 )
                 message = self._message(notice, dossier) if status == "pending" else None
-                rows[entry_id] = store.entry_row(
+                rows[entry_id] = entry_row(
                     entry_id,
                     source_id,
                     user_id,
@@ -124,7 +115,7 @@ class Notifier:
                     address if message else None,
                     message,
                 )
-        await store.insert_entries(conn, list(rows.values()), self.inbox, self.outbox)
+        await effects.insert_entries(list(rows.values()))
 
     def _message(self, notice: Notice, dossier: Doc) -> Doc:
         """What the sender renders: the template, the subject and their values."""
@@ -152,3 +143,33 @@ def _dossier_changes(event: IntegrationEvent) -> Doc:
         if key in data:
             changes[key] = data[key]
     return changes
+
+
+def entry_row(
+    entry_id: str,
+    source_id: str,
+    user_id: str,
+    notice_kind: str,
+    title: str,
+    event_type: str,
+    subject: str | None,
+    code: str | None,
+    at: datetime,
+    email_status: str,
+    email_to: str | None = None,
+    email_message: Mapping[str, Any] | None = None,
+) -> Doc:
+    return {
+        "id": entry_id,
+        "source_id": source_id,
+        "user_id": user_id,
+        "kind": notice_kind,
+        "title": title,
+        "event_type": event_type,
+        "subject": subject,
+        "code": code,
+        "created_at": at,
+        "email_status": email_status,
+        "email_to": email_to,
+        "email_message": email_message,
+    }

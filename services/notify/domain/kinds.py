@@ -59,7 +59,10 @@ def local_time(iso: str | None) -> str:
 def dossier_notices(event_type: str, data: dict[str, Any], code: str) -> list[Notice]:
     """The notices of one dossier event (``code`` from the projection when data lacks it)."""
     kind = event_type.rsplit(".", 1)[-1]
-    values = {"code": code, **{k: v for k, v in data.items() if isinstance(v, str | int)}}
+    values: dict[str, Any] = {
+        "code": code,
+        **{k: v for k, v in data.items() if isinstance(v, str | int)},
+    }
     if kind == "created":
         return [
             Notice("dossier_created", "owner", "Đã tạo hồ sơ nháp.", "", "", values, email=False)
@@ -190,7 +193,10 @@ def fee_item(item: dict[str, Any]) -> str:
 
 def payment_notices(event_type: str, data: dict[str, Any], code: str) -> list[Notice]:
     kind = event_type.rsplit(".", 1)[-1]
-    values = {"code": code, **{k: v for k, v in data.items() if isinstance(v, str | int)}}
+    values: dict[str, Any] = {
+        "code": code,
+        **{k: v for k, v in data.items() if isinstance(v, str | int)},
+    }
     if kind == "order_created":
         values["amount_text"] = format_vnd(int(data.get("amount", 0)))
         values["items"] = [fee_item(i) for i in data.get("items", [])]

@@ -16,8 +16,8 @@ import faust
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from services.notify.streams import consumer
-from services.notify.streams.consumer import GaplessConsumer
+from services.notify.entrypoints.streams import consumer
+from services.notify.entrypoints.streams.consumer import GaplessConsumer
 from shared.kafka.topics import ensure_topics
 from tests.support.engines import Engines
 from tests.support.kafka import group_lag

@@ -18,8 +18,10 @@ from psycopg_pool import AsyncConnectionPool
 from services.notify.adapters import store
 from services.notify.adapters.live import InboxHub
 from services.notify.adapters.tables import metadata
-from services.notify.api import notifications
-from services.notify.main import MIGRATIONS
+from services.notify.application.inbox import Inbox
+from services.notify.application.notices import entry_row
+from services.notify.bootstrap import MIGRATIONS
+from services.notify.entrypoints.http import notifications
 from shared.http.app import create_app
 from shared.pg.migrate import migrate
 from shared.pg.pools import open_async_pool
@@ -46,7 +48,7 @@ async def pool(engines: Engines, schema: str) -> AsyncIterator[AsyncConnectionPo
 
 def _rows(user: str, count: int) -> list[dict[str, Any]]:
     return [
-        store.entry_row(
+        entry_row(
             f"{user}-e{i}",
             f"{user}-e{i}",
             user,
@@ -81,9 +83,10 @@ def test_pages_follow_the_keyset_and_the_unread_count_is_per_user(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.pool = await open_async_pool(engines.postgres_dsn, schema)
+        pool = await open_async_pool(engines.postgres_dsn, schema)
+        app.state.inbox = Inbox(store.PgInbox(pool), InboxHub(engines.postgres_dsn, "unused"))
         yield
-        await app.state.pool.close()
+        await pool.close()
 
     app: FastAPI = create_app("notify", lifespan=lifespan)
     app.include_router(notifications.router)

@@ -1,13 +1,16 @@
-"""The identity emails render in Vietnamese, in text and HTML, with the link escaped."""
+"""The identity emails render in Vietnamese, in text and HTML, with the link escaped; an
+operator's template directory overrides a packaged template by name."""
 
 from __future__ import annotations
 
-from services.notify.adapters.templates import render
+from pathlib import Path
+
+from services.notify.adapters.templates import JinjaTemplates
 
 
 def test_activation_email_has_text_and_html_parts_with_the_link() -> None:
     link = "https://dichvucong.example.vn/kich-hoat?token=abc&x=<1>"
-    email = render(
+    email = JinjaTemplates().render(
         "activation",
         "[Một Cửa] Kích hoạt tài khoản của bạn",
         full_name="Nguyễn Thị Hoa",
@@ -20,7 +23,7 @@ def test_activation_email_has_text_and_html_parts_with_the_link() -> None:
 
 
 def test_reset_email_states_the_expiry() -> None:
-    email = render(
+    email = JinjaTemplates().render(
         "password_reset",
         "[Một Cửa] Đặt lại mật khẩu",
         full_name="Trần Văn Bình",
@@ -29,3 +32,15 @@ def test_reset_email_states_the_expiry() -> None:
     )
     assert "hết hạn lúc 08:30 ngày 23/11/2026" in email.body
     assert "mật khẩu hiện tại vẫn giữ nguyên" in email.body
+
+
+def test_a_template_in_the_override_directory_replaces_the_packaged_one(tmp_path: Path) -> None:
+    (tmp_path / "activation.txt").write_text(
+        "Chào {{ full_name }}, mở liên kết: {{ link }}\n",
+        encoding="utf-8",
+    )
+    values = {"full_name": "Nguyễn Thị Hoa", "link": "https://p.vn/k", "expires_at": "08:00"}
+    email = JinjaTemplates(tmp_path).render("activation", "[Một Cửa] Kích hoạt", **values)
+    assert email.body == "Chào Nguyễn Thị Hoa, mở liên kết: https://p.vn/k\n"
+    assert email.html is not None and "Kích hoạt tài khoản" in email.html  # still packaged
+    assert JinjaTemplates().render("activation", "s", **values).body.startswith("Kính gửi")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from services.notify.adapters.templates import render
+from services.notify.adapters.templates import JinjaTemplates
 from services.notify.domain.deadlines import reminder_due
 from services.notify.domain.kinds import (
     dossier_notices,
@@ -74,7 +74,7 @@ def test_every_notice_renders_text_and_html_with_the_code() -> None:
     notices = list(_all_notices())
     assert len({n.kind for n in notices}) == 16
     for notice in notices:
-        email = render(
+        email = JinjaTemplates().render(
             notice.template,
             notice.subject,
             strict=False,
@@ -114,7 +114,7 @@ def test_a_payment_after_the_order_closed_tells_the_owner_it_will_be_refunded() 
     )
     assert (notice.kind, notice.audience) == ("payment_refund_due", "owner")
     assert "hoàn lại" in notice.title and "50.000" in notice.title
-    email = render(
+    email = JinjaTemplates().render(
         notice.template,
         notice.subject,
         strict=False,
@@ -140,7 +140,7 @@ def test_a_second_payment_of_a_paid_fee_tells_the_owner_it_will_be_refunded() ->
         "C1",
     )
     assert (notice.kind, notice.audience) == ("payment_refund_due", "owner")
-    email = render(
+    email = JinjaTemplates().render(
         notice.template,
         notice.subject,
         strict=False,

@@ -10,8 +10,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from psycopg_pool import AsyncConnectionPool
 
-from services.notify.api import notifications, stats
-from services.notify.main import install_store_errors
+from services.notify.adapters.live import InboxHub
+from services.notify.adapters.store import PgInbox, PgStats
+from services.notify.application.inbox import Inbox
+from services.notify.application.stats import Statistics
+from services.notify.entrypoints.http import notifications, stats
+from services.notify.entrypoints.http.app import STORE_DETAIL
 from shared.http.app import create_app
 
 NOWHERE = "postgresql://notify@127.0.0.1:9/notify?connect_timeout=1"  # nothing listens
@@ -24,12 +28,12 @@ def test_an_unreachable_store_answers_503_problems() -> None:
             NOWHERE, open=False, timeout=0.5, min_size=1
         )
         await pool.open(wait=False)
-        app.state.pool = pool
+        app.state.inbox = Inbox(PgInbox(pool), InboxHub(NOWHERE, "unused"))
+        app.state.statistics = Statistics(PgStats(pool))
         yield
         await pool.close(timeout=0.5)
 
-    app = create_app("notify", lifespan=lifespan)
-    install_store_errors(app)
+    app = create_app("notify", lifespan=lifespan, store_detail=STORE_DETAIL)
     app.include_router(notifications.router)
     app.include_router(stats.router)
     caller = {"X-Motcua-User-Id": "u1", "X-Motcua-Role": "citizen"}
@@ -42,4 +46,6 @@ def test_an_unreachable_store_answers_503_problems() -> None:
             assert response.status_code == 503
             assert response.headers["content-type"] == "application/problem+json"
             assert response.headers["retry-after"] == "5"
-            assert "không sẵn sàng" in response.json()["detail"]
+            problem = response.json()
+            assert problem["type"].endswith("/store-unavailable")
+            assert problem["detail"] == "Dịch vụ tạm thời không sẵn sàng, vui lòng thử lại sau."

@@ -9,8 +9,9 @@ from typing import Any
 
 from faust.types import TP
 
-from services.notify.streams.deadlines import Reminders, follow, reminder_id
-from services.notify.streams.stats import measures_of, stats_key
+from services.notify.domain.deadlines import follow, reminder_id
+from services.notify.domain.stats import measures_of, stats_key
+from services.notify.entrypoints.streams.deadlines import Reminders
 from shared.events.envelope import Actor, IntegrationEvent
 from shared.workdays import WorkCalendar
 

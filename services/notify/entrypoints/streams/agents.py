@@ -7,18 +7,22 @@ from typing import Any
 
 import faust
 from aiokafka import AIOKafkaProducer
-from psycopg_pool import AsyncConnectionPool
 
 from services.notify.application.identity_emails import IdentityEmails
 from services.notify.application.notices import Notifier
+from services.notify.application.ports import StatsStore
+from services.notify.domain.deadlines import follow
+from services.notify.domain.stats import measures_of, stats_key
+from services.notify.entrypoints.streams import deadlines, stats
+from services.notify.entrypoints.streams.app import EventStream, make_faust_app, topic_names
 from services.notify.settings import NotifySettings
-from services.notify.streams import deadlines, stats
-from services.notify.streams.app import EventStream, make_faust_app, topic_names
 from shared.events.envelope import IntegrationEvent
 from shared.kafka.producer import make_producer
+from shared.kafka.topics import ensure_topics
 from shared.pg.calendar import CalendarOverrides
 
-JSON = faust.Schema(key_serializer="json", value_serializer="json")  # str keys stay str
+# str keys stay str
+JSON: faust.Schema = faust.Schema(key_serializer="json", value_serializer="json")
 
 
 class NotifyStreams:
@@ -30,10 +34,12 @@ class NotifyStreams:
         bootstrap: str,
         notifier: Notifier,
         identity: IdentityEmails,
-        pool: AsyncConnectionPool[Any],
+        stats_mirror: StatsStore,
+        overrides: CalendarOverrides,
     ) -> None:
         self.settings = settings
-        self.pool = pool
+        self.bootstrap = bootstrap
+        self.stats_mirror = stats_mirror
         self.notifier = notifier
         self.identity = identity
         self.topics = topic_names(settings)
@@ -44,7 +50,7 @@ class NotifyStreams:
         self.deadlines = self.app.Table("deadlines", partitions=partitions, schema=JSON)
         self.stats = self.app.Table("stats", partitions=partitions, schema=JSON)
         self.stats_seen = self.app.Table("stats-seen", partitions=partitions, schema=JSON)
-        self.overrides = CalendarOverrides(pool)
+        self.overrides = overrides
         self.reminders = deadlines.Reminders(
             self.app, self.deadlines, notifier, self.topics["dossier"], self.overrides.calendar
         )
@@ -64,11 +70,11 @@ class NotifyStreams:
         )
 
         async def dossier_event(event: IntegrationEvent, partition: int) -> None:
-            row = deadlines.follow(self.deadlines, event, partition) or {}
+            row = follow(self.deadlines, event, partition) or {}
             await self.notifier.dossier_event(event)
-            for measure in stats.measures_of(event.type, event.data, row):
+            for measure in measures_of(event.type, event.data, row):
                 sent = await facts.send(
-                    key=stats.stats_key(row).encode(), value=stats.fact(event.subject, measure, row)
+                    key=stats_key(row).encode(), value=stats.fact(event.subject, measure, row)
                 )
                 await sent  # delivered before this event's offset may be committed
 
@@ -92,7 +98,7 @@ class NotifyStreams:
         async def count(events: Any) -> None:
             async for item in events.events():
                 await stats.count(
-                    self.stats_seen, self.stats, self.pool, item.key.decode(), item.value
+                    self.stats_seen, self.stats, self.stats_mirror, item.key.decode(), item.value
                 )
 
         app.agent(self._topic(self.topics["identity"]), name="notify-identity")(identity)
@@ -110,6 +116,8 @@ class NotifyStreams:
         self.ready = True  # partitions assigned and tables recovered: events flow
 
     async def start(self) -> None:
+        partitions = self.settings.topic_partitions
+        await ensure_topics(self.bootstrap, list(self.topics.values()), partitions=partitions)
         self.settings.faust_datadir().mkdir(parents=True, exist_ok=True)
         await self.dlq.start()
         await self.app.start()

@@ -1,71 +1,33 @@
 """Deadline reminders from dossier events, kept in a faust table (no dossier-store scan).
 
 The ``deadlines`` table (keyed by dossier id, co-partitioned with the dossier
-topic) follows each open dossier's appointment date; a faust timer looks at
-the dossiers of the partitions this worker owns and asks the notifier for the
-reminder that is due. A reminder's id is derived from (dossier, kind,
+topic) follows each open dossier's appointment date (``domain.deadlines.follow``); a
+faust timer looks at the dossiers of the partitions this worker owns and asks the
+notifier for the reminder that is due. A reminder's id is derived from (dossier, kind,
 appointment), so it is sent once per appointment date even when several
 workers or several ticks see it; an extension gives a new date and new reminders.
 """
 
 from __future__ import annotations
 
-import logging
-import uuid
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import faust
-from faust.types import TP
+from faust.types import TP, TableT
 
 from services.notify.application.notices import Notifier
-from services.notify.domain.deadlines import reminder_due
+from services.notify.domain.deadlines import reminder_due, reminder_id
 from services.notify.domain.kinds import reminder_notices
-from shared.events.envelope import IntegrationEvent
 from shared.workdays import WorkCalendar
-
-log = logging.getLogger(__name__)
-REMINDER_NAMESPACE = uuid.UUID("0d4f6a59-22c3-5d7e-9f3b-8e2a1c6b4d70")
-CLOSED = {"result_returned", "rejected", "rejected_at_reception", "withdrawn"}
-
-
-def follow(
-    table: MutableMapping[str, Any], event: IntegrationEvent, partition: int
-) -> dict[str, Any] | None:
-    """Update the dossier's row from one event (a faust table or any mapping)."""
-    kind = event.type.rsplit(".", 1)[-1]
-    row = dict(table.get(event.subject) or {})
-    if row.get("sequence", 0) >= event.sequence:
-        return row or None  # redelivered: already applied
-    row.update(sequence=event.sequence, partition=partition, status=kind)
-    data = event.data
-    if kind == "created":
-        row.update(
-            owner_id=data.get("owner_id"),
-            agency_code=data.get("agency_code"),
-            procedure_code=(data.get("procedure") or {}).get("code"),
-        )
-    if kind == "transferred":
-        row["agency_code"] = data.get("to_agency")
-    for key in ("code", "appointment_at"):
-        if data.get(key):
-            row[key] = data[key]
-    if kind in CLOSED:
-        row["closed"] = True
-    table[event.subject] = row
-    return row
-
-
-def reminder_id(dossier_id: str, kind: str, appointment_at: str) -> str:
-    return str(uuid.uuid5(REMINDER_NAMESPACE, f"{dossier_id}/{kind}/{appointment_at}"))
 
 
 class Reminders:
     def __init__(
         self,
         app: faust.App,
-        table: faust.Table,
+        table: TableT[str, Any],
         notifier: Notifier,
         dossier_topic: str,
         calendar: Callable[[], Awaitable[WorkCalendar]],

@@ -1,0 +1,138 @@
+"""The caller's inbox: pages, mark read, email preferences, and the live stream's reads.
+
+Every read is by the caller's id on an index of ``notifications`` (adapters/tables.py):
+the list seeks by (``created_at``, ``id``) from the ``before`` cursor, the unread count
+reads the partial index of unread entries, and a live stream reads again only when the
+live channel says its user got something (adapters/live.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+from collections.abc import AsyncIterator, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from services.notify.application.ports import InboxReader, LiveChannel, Row
+from services.notify.domain.errors import (
+    InvalidCursorError,
+    NotificationNotFoundError,
+    UnknownNotificationKindError,
+)
+from services.notify.domain.kinds import KINDS
+
+Signal = Literal["connected", "idle"]
+OVERLAP = timedelta(seconds=5)  # a stream re-reads this far back: commits land out of order
+
+
+def public(entry: Row) -> dict[str, Any]:
+    return {
+        "id": entry["id"],
+        "kind": entry.get("kind"),
+        "title": entry["title"],
+        "dossier_id": entry.get("subject"),
+        "code": entry.get("code"),
+        "event_type": entry.get("event_type"),
+        "read": entry["read"],
+        "created_at": entry["created_at"].isoformat(),
+    }
+
+
+def cursor_of(entry: Row) -> str:
+    raw = json.dumps([entry["created_at"].isoformat(), entry["id"]]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def after(cursor: str) -> tuple[datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        created_at, entry_id = json.loads(raw)
+        return datetime.fromisoformat(created_at), str(entry_id)
+    except (ValueError, TypeError, binascii.Error) as error:
+        raise InvalidCursorError() from error
+
+
+class Inbox:
+    def __init__(self, reader: InboxReader, live: LiveChannel) -> None:
+        self.reader = reader
+        self.live = live
+
+    async def page(
+        self, user_id: str, *, unread: bool, limit: int, before: str | None
+    ) -> dict[str, Any]:
+        cursor = after(before) if before else None
+        rows, unread_count = await self.reader.page(
+            user_id, unread=unread, before=cursor, limit=limit + 1
+        )
+        page = rows[:limit]
+        return {
+            "items": [public(e) for e in page],
+            "unread": unread_count,
+            "next": cursor_of(page[-1]) if len(rows) > limit else None,
+        }
+
+    async def mark_read(self, user_id: str, entry_id: str) -> dict[str, Any]:
+        entry = await self.reader.mark_read(user_id, entry_id)
+        if entry is None:
+            raise NotificationNotFoundError()
+        return {**public(entry), "read": True}
+
+    async def preferences(self, user_id: str) -> dict[str, Any]:
+        chosen = await self.reader.preferences(user_id)
+        return {
+            "email": {kind: bool(chosen.get(kind, True)) for kind in KINDS},
+            "kinds": KINDS,
+            "in_app": "always",
+        }
+
+    async def choose(self, user_id: str, email: Mapping[str, bool]) -> dict[str, Any]:
+        unknown = sorted(set(email) - set(KINDS))
+        if unknown:
+            raise UnknownNotificationKindError(unknown)
+        await self.reader.merge_preferences(user_id, email)
+        return await self.preferences(user_id)
+
+    async def resume_point(self, user_id: str, last_event_id: str | None) -> Row | None:
+        """The entry a reconnecting stream saw last (its ``Last-Event-ID``), if it is the
+        user's."""
+        return await self.reader.entry(user_id, last_event_id) if last_event_id else None
+
+    async def follow(
+        self, user_id: str, last: Row | None, keepalive: float
+    ) -> AsyncIterator[Row | Signal]:
+        """``"connected"`` once listening, then each new entry of the user as it is
+        recorded, and ``"idle"`` after ``keepalive`` seconds without one. Resumes after
+        ``last``, otherwise starts now (what is already there is not news)."""
+        wake = self.live.subscribe(user_id)  # before the first read: no write falls in between
+        try:
+            since = last["recorded_at"] if last else datetime.now(UTC) - timedelta(seconds=2)
+            seen: dict[str, datetime] = (
+                {last["id"]: since}
+                if last
+                else {
+                    e["id"]: e["recorded_at"]
+                    for e in await self.reader.recorded_since(user_id, since)
+                }
+            )
+            yield "connected"
+            while True:
+                for entry in await self.reader.recorded_since(user_id, since):
+                    if entry["id"] in seen:
+                        continue
+                    seen[entry["id"]] = entry["recorded_at"]
+                    yield entry
+                if seen:  # read only the recent past next time
+                    since = max(since, max(seen.values()) - OVERLAP)
+                    seen = {k: at for k, at in seen.items() if at >= since}
+                while True:  # nothing to read until this user's inbox changes
+                    try:
+                        await asyncio.wait_for(wake.wait(), keepalive)
+                        break
+                    except TimeoutError:
+                        yield "idle"
+                wake.clear()
+        finally:
+            self.live.unsubscribe(user_id, wake)
