@@ -24,10 +24,10 @@ from typing import Any
 import psycopg
 
 from bench.dossier_common import bench_procedures
+from services.dossier.adapters.projector import Projector
 from services.dossier.adapters.tables import MIGRATIONS, metadata
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.domain.chain import verify
-from services.dossier.projections.projector import Projector
 from shared.events.envelope import Actor
 from shared.eventstore import eventstore_env
 from shared.pg.migrate import migrate

@@ -31,8 +31,8 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 from bench.dossier_common import bench_procedures
-from services.dossier.api import citizen, errors
 from services.dossier.application.dossiers import DossierApplication
+from services.dossier.entrypoints.http import citizen, errors
 from shared.events.envelope import Actor
 from shared.eventstore import eventstore_env
 from shared.http.app import create_app

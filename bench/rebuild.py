@@ -31,12 +31,12 @@ from typing import Any
 import psycopg
 
 from bench.dossier_common import PROCEDURE
+from services.dossier.adapters.projector import Projector
 from services.dossier.adapters.queries import COUNTS, ReadModels
 from services.dossier.adapters.tables import MIGRATIONS, metadata
 from services.dossier.application.dossiers import DossierApplication, DossierCode
 from services.dossier.application.ports import InMemoryProcedures
 from services.dossier.domain.dossier import Dossier
-from services.dossier.projections.projector import Projector
 from shared.events.envelope import Actor
 from shared.eventstore import eventstore_env
 from shared.pg.migrate import migrate

@@ -96,7 +96,7 @@ def test_lists_queues_rebuild_and_audit_cli(
     }
     dsn = engines.postgres_dsn
     worker = ServiceProcess(
-        "services.dossier.worker", env, "MOTCUA_DOSSIER_WORKER_PORT", tmp_path
+        "services.dossier.entrypoints.worker", env, "MOTCUA_DOSSIER_WORKER_PORT", tmp_path
     ).start()
     api = ServiceProcess("services.dossier", env, "MOTCUA_DOSSIER_PORT", tmp_path)
     try:

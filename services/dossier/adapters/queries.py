@@ -20,8 +20,8 @@ from typing import Any
 
 from psycopg_pool import ConnectionPool
 
-from services.dossier.api.views import local
-from services.dossier.projections.readmodels import ACTIVE, folded
+from services.dossier.application.readmodels import ACTIVE, folded
+from services.dossier.application.views import local
 from shared.problems import ProblemError
 from shared.workdays import WorkCalendar
 

@@ -16,7 +16,7 @@ import pytest
 from services.dossier.adapters.incoming import IncomingEvents
 from services.dossier.adapters.procedures import CHANNEL, PgProcedures
 from services.dossier.adapters.tables import MIGRATIONS, metadata
-from services.dossier.main import _forget_published
+from services.dossier.entrypoints.http.app import _forget_published
 from shared.events.envelope import Actor, IntegrationEvent
 from shared.pg.listen import Listener
 from shared.pg.migrate import migrate

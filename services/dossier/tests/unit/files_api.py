@@ -9,9 +9,9 @@ from contextlib import contextmanager
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from services.dossier.api import citizen, errors, officer, result
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.application.ports import InMemoryProcedures
+from services.dossier.entrypoints.http import citizen, errors, officer, result
 from services.dossier.tests.unit.builders import BIRTH
 from shared.blobstore import BlobStore
 from shared.http.app import create_app

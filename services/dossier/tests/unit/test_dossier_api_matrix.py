@@ -12,9 +12,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from services.dossier.api import audit, citizen, errors, lookup, officer, page, result
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.application.ports import InMemoryProcedures
+from services.dossier.entrypoints.http import audit, citizen, errors, lookup, officer, page, result
 from services.dossier.tests.unit.builders import (
     ADMIN,
     AGENCY,

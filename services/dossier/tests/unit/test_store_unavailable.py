@@ -13,8 +13,8 @@ from psycopg_pool import ConnectionPool
 
 from services.dossier.adapters.procedures import PgProcedures
 from services.dossier.adapters.queries import ReadModels
-from services.dossier.api import citizen, errors, officer
 from services.dossier.application.dossiers import DossierApplication
+from services.dossier.entrypoints.http import citizen, errors, officer
 from services.dossier.tests.unit.builders import AGENCY, OWNER, RECEIVER
 from services.dossier.tests.unit.test_dossier_api_matrix import headers
 from shared.http.app import create_app

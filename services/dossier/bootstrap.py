@@ -3,10 +3,12 @@ the event-sourced application is built (the schema must exist for its tables).""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from psycopg_pool import ConnectionPool
 
+from services.dossier.adapters.projector import Projector
 from services.dossier.adapters.tables import MIGRATIONS, metadata
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.application.ports import ProcedureCatalog
@@ -48,3 +50,19 @@ def build_dossiers(
         settings.pg_schema(),
         lambda: DossierApplication(env=settings.eventstore_env(), procedures=procedures),
     )
+
+
+def open_projector(
+    settings: DossierSettings, schema: str | None = None
+) -> tuple[Projector, Callable[[], None]]:
+    """A projector on the configured event store, writing the read models of ``schema``
+    (default: the service's own), migrated first; returns it and a closer."""
+    target = migrate_store(settings, schema)
+    app = build_dossiers(settings)
+    pool = open_store_pool(settings, target, max_size=2, name="dossier-projector")
+
+    def close() -> None:
+        pool.close()
+        app.close()
+
+    return Projector(app, pool), close

@@ -18,9 +18,9 @@ from fastapi import FastAPI
 
 from services.dossier.adapters.procedures import CHANNEL, PgProcedures
 from services.dossier.adapters.queries import ReadModels
-from services.dossier.api import audit, citizen, errors, lookup, officer, page, result
+from services.dossier.bootstrap import build_dossiers, migrate_store, open_store_pool
+from services.dossier.entrypoints.http import audit, citizen, errors, lookup, officer, page, result
 from services.dossier.settings import DossierSettings
-from services.dossier.store import build_dossiers, migrate_store, open_store_pool
 from shared.http.app import create_app, serve
 from shared.pg.listen import Listener
 

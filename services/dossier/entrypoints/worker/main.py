@@ -1,4 +1,4 @@
-"""The dossier worker: ``python -m services.dossier.worker``.
+"""The dossier worker: ``python -m services.dossier.entrypoints.worker``.
 
 Consumes catalog (procedures, agencies, calendar), identity (wallet document
 references, profiles) and payment events into the dossier service's schema
@@ -20,9 +20,9 @@ from fastapi import FastAPI
 from psycopg_pool import AsyncConnectionPool
 
 from services.dossier.adapters.incoming import IncomingEvents
-from services.dossier.projections.projector import Projector, open_projector
+from services.dossier.adapters.projector import Projector
+from services.dossier.bootstrap import build_dossiers, migrate_store, open_projector
 from services.dossier.settings import DossierSettings
-from services.dossier.store import build_dossiers, migrate_store
 from shared.events.topics import events_topic
 from shared.http.app import create_app, serve
 from shared.kafka.consumer import IdempotentConsumer

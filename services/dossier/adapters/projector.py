@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
@@ -24,11 +24,9 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
 from services.dossier.application.dossiers import DossierApplication
+from services.dossier.application.readmodels import STAGES, list_entry, timeline_entry
 from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.filing import Filing
-from services.dossier.projections.readmodels import STAGES, list_entry, timeline_entry
-from services.dossier.settings import DossierSettings
-from services.dossier.store import build_dossiers, migrate_store, open_store_pool
 from shared.pg.effects import upsert_versioned_sql
 
 log = logging.getLogger(__name__)
@@ -298,19 +296,3 @@ def _lock_position(conn: Conn) -> int:
 
 def _set_position(conn: Conn, position: int) -> None:
     conn.execute("UPDATE projection_tracking SET position = %s WHERE name = %s", (position, NAME))
-
-
-def open_projector(
-    settings: DossierSettings, schema: str | None = None
-) -> tuple[Projector, Callable[[], None]]:
-    """A projector on the configured event store, writing the read models of ``schema``
-    (default: the service's own), migrated first; returns it and a closer."""
-    target = migrate_store(settings, schema)
-    app = build_dossiers(settings)
-    pool = open_store_pool(settings, target, max_size=2, name="dossier-projector")
-
-    def close() -> None:
-        pool.close()
-        app.close()
-
-    return Projector(app, pool), close

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.dossier.api.views import iso, local
+from services.dossier.application.views import iso, local
 
 # event type -> (label, shown to the citizen)
 STEPS: dict[str, tuple[str, bool]] = {

@@ -1,4 +1,4 @@
-"""The dossier outbox relay as its own process: ``python -m services.dossier.relay``.
+"""The dossier outbox relay as its own process: ``python -m services.dossier.entrypoints.relay``.
 
 Run one relay per event store: the relay's position is a tracking record in
 the same store, so a second relay would publish the same events again
@@ -15,8 +15,8 @@ from fastapi import FastAPI
 
 from services.dossier.adapters.integration_events import to_integration_event
 from services.dossier.application.dossiers import DossierApplication
+from services.dossier.bootstrap import build_dossiers, migrate_store
 from services.dossier.settings import DossierSettings
-from services.dossier.store import build_dossiers, migrate_store
 from shared.events.topics import events_topic
 from shared.http.app import create_app, serve
 from shared.kafka.producer import make_producer

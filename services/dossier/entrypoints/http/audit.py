@@ -8,10 +8,10 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from services.dossier.api.deps import Dossiers
-from services.dossier.api.views import dossier_view, iso
 from services.dossier.application.dossiers import DossierApplication, DossierNotFoundError
+from services.dossier.application.views import dossier_view, iso
 from services.dossier.domain.chain import event_hash
+from services.dossier.entrypoints.http.deps import Dossiers
 from shared.events.domain import METADATA, plain_json
 from shared.events.envelope import Actor
 from shared.http.actor import CurrentActor

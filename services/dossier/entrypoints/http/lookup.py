@@ -12,10 +12,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from services.dossier.api.deps import Dossiers
-from services.dossier.api.views import public_view
 from services.dossier.application.dossiers import DossierNotFoundError
+from services.dossier.application.views import public_view
 from services.dossier.domain.code import is_valid
+from services.dossier.entrypoints.http.deps import Dossiers
 
 router = APIRouter(prefix="/api/v1/lookup", tags=["lookup"])
 ID_FIELDS = ("so_dinh_danh", "so_cccd", "cccd", "so_giay_to")

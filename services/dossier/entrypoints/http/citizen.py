@@ -10,11 +10,11 @@ from fastapi import APIRouter, File, Form, Path, Query, Request, Response, Uploa
 from pydantic import BaseModel, Field
 
 from services.dossier.adapters import letters
-from services.dossier.api.deps import Dossiers
-from services.dossier.api.files import store_file
-from services.dossier.api.timeline import timeline
-from services.dossier.api.views import dossier_view
+from services.dossier.application.timeline import timeline
+from services.dossier.application.views import dossier_view
 from services.dossier.domain.errors import NotAllowedError
+from services.dossier.entrypoints.http.deps import Dossiers
+from services.dossier.entrypoints.http.files import store_file
 from shared.blobstore import MAX_BYTES, BlobNotFoundError
 from shared.http.actor import CurrentActor
 from shared.problems import ProblemError

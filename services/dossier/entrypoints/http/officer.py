@@ -10,8 +10,8 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from services.dossier.api.deps import Dossiers
-from services.dossier.api.views import dossier_view, national_export
+from services.dossier.application.views import dossier_view, national_export
+from services.dossier.entrypoints.http.deps import Dossiers
 from shared.events.envelope import Actor
 from shared.http.actor import CurrentActor
 from shared.problems import ProblemError

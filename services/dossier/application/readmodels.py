@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from services.dossier.api.timeline import timeline
+from services.dossier.application.timeline import timeline
 from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.status import FINAL, LABELS, NATIONAL_CODES, Status
 
