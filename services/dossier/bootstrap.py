@@ -1,20 +1,35 @@
-"""The dossier service's PostgreSQL schema: migrated at every process's start-up, before
-the event-sourced application is built (the schema must exist for its tables)."""
+"""The dossier service's composition root: the one module that names concrete adapters.
+
+Every process (HTTP API, relay, worker, the operator commands) builds what it needs here
+from :class:`DossierSettings`: the schema is migrated first, at every start-up, before the
+event-sourced application is built on it (the library creates its own tables in it).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from psycopg_pool import ConnectionPool
+from aiokafka import AIOKafkaProducer
+from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
+from services.dossier.adapters.incoming import IncomingEvents
+from services.dossier.adapters.integration_events import to_integration_event
+from services.dossier.adapters.letters import render
+from services.dossier.adapters.procedures import CHANNEL, PgProcedures, forget_published
 from services.dossier.adapters.projector import Projector
+from services.dossier.adapters.queries import ReadModels
 from services.dossier.adapters.tables import MIGRATIONS, metadata
 from services.dossier.application.dossiers import DossierApplication
-from services.dossier.application.ports import ProcedureCatalog
+from services.dossier.application.ports import PdfRenderer, ProcedureCatalog
 from services.dossier.settings import DossierSettings
+from shared.blobstore import BlobStore
+from shared.events.envelope import IntegrationEvent
+from shared.outbox import OutboxRelay
+from shared.pg.listen import Listener
 from shared.pg.migrate import migrate, under_schema_lock
-from shared.pg.pools import open_pool
+from shared.pg.pools import open_async_pool, open_pool
 
 
 def migrate_store(settings: DossierSettings, schema: str | None = None) -> str:
@@ -50,6 +65,62 @@ def build_dossiers(
         settings.pg_schema(),
         lambda: DossierApplication(env=settings.eventstore_env(), procedures=procedures),
     )
+
+
+def blob_store(settings: DossierSettings) -> BlobStore:
+    """Attachments and result files: S3 when a URL is set, else the local directory."""
+    return settings.blob_store(settings.blob_root())
+
+
+def pdf_renderer() -> PdfRenderer:
+    return render
+
+
+class HttpParts:
+    """What the HTTP process holds while it runs: one synchronous pool (routes run in the
+    thread pool beside the event store) for the read models and the worker's copies, the
+    application on it, and a listener that drops cached procedure versions when the worker
+    writes a new one. Built in a thread (it connects)."""
+
+    def __init__(self, settings: DossierSettings) -> None:
+        migrate_store(settings)
+        self.pool = open_store_pool(settings)
+        self.procedures = PgProcedures(self.pool)
+        self.dossiers = build_dossiers(settings, self.procedures)
+        self.read_models = ReadModels(self.pool)
+        self.listener = Listener(settings.require("postgres_dsn"), [CHANNEL])
+
+    def ping(self) -> None:
+        with self.pool.connection() as conn:
+            conn.execute("SELECT 1")
+
+    def follow_catalog(self) -> Coroutine[Any, Any, None]:
+        return forget_published(self.listener, self.procedures)
+
+    async def close(self) -> None:
+        await self.listener.close()
+        self.dossiers.close()
+        await asyncio.to_thread(self.pool.close)
+
+
+def outbox_relay(
+    dossiers: DossierApplication, producer: AIOKafkaProducer, topic: str
+) -> OutboxRelay:
+    """The relay from the event store's notification log to ``topic``."""
+    return OutboxRelay(dossiers, to_integration_event, producer, topic)
+
+
+async def open_worker_pool(settings: DossierSettings) -> AsyncConnectionPool[Any]:
+    return await open_async_pool(
+        settings.require("postgres_dsn"), settings.pg_schema(), max_size=4, name="dossier-worker"
+    )
+
+
+def incoming_handler(
+    pool: AsyncConnectionPool[Any], dossiers: DossierApplication
+) -> Callable[[IntegrationEvent], Awaitable[None]]:
+    """What the worker does with catalog, identity and payment events."""
+    return IncomingEvents(pool, dossiers).handle
 
 
 def open_projector(
