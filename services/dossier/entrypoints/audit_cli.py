@@ -11,8 +11,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from services.dossier.application.dossiers import DossierApplication, DossierNotFoundError
-from services.dossier.application.views import dossier_view
-from services.dossier.entrypoints.http.audit import event_record
+from services.dossier.application.views import dossier_view, event_record
 from services.dossier.settings import DossierSettings
 
 
