@@ -22,7 +22,7 @@ from psycopg_pool import ConnectionPool
 
 from services.dossier.application.readmodels import ACTIVE, folded
 from services.dossier.application.views import local
-from shared.problems import ProblemError
+from shared.errors import ProblemError
 from shared.workdays import WorkCalendar
 
 QUEUES = ("to_receive", "in_processing", "due_soon", "overdue", "waiting_for_citizen")

@@ -16,29 +16,45 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate, event
+from eventsourcing.persistence import IntegrityError, Recording
 
 from services.dossier.application.forms import form_errors, normalise
 from services.dossier.application.ports import InMemoryProcedures, ProcedureCatalog, utc_now
 from services.dossier.domain import errors
 from services.dossier.domain.chain import ChainReport, verify
 from services.dossier.domain.dossier import Dossier
+from shared.errors import Problem
 from shared.events.envelope import Actor
 from shared.replay import ReplayingApplication, project
 
 CODE_NAMESPACE = uuid.UUID("3c9f2f5e-8d1a-5b7e-a0c4-1f6e2d9b7a31")
 
 
-class DossierNotFoundError(Exception):
-    pass
+class DossierNotFoundError(Problem):
+    """No such dossier, or not one the caller may know of (never told it is another's)."""
+
+    type = "dossier-not-found"
+    detail = "Không tìm thấy hồ sơ."
+    status = 404
+
+
+class ConcurrentChangeError(Problem):
+    """Two writers of the same version: the second is refused, nothing half-written."""
+
+    type = "dossier-concurrent-change"
+    detail = "Hồ sơ vừa được người khác thay đổi, vui lòng tải lại và thử lại."
+    status = 409
 
 
 class FormInvalidError(errors.DossierError):
+    """The form breaks its schema: ``errors`` lists the fields, with a message each."""
+
     type = "dossier-form-invalid"
     detail = "Tờ khai chưa hợp lệ, vui lòng kiểm tra các trường được nêu."
     status = 422
 
     def __init__(self, problems: list[dict[str, str]]) -> None:
-        super().__init__()
+        super().__init__(errors=problems)
         self.problems = problems
 
 
@@ -81,6 +97,12 @@ class DossierApplication(ReplayingApplication):
         super().__init__(*args, **kwargs)
         self.procedures: ProcedureCatalog = procedures or InMemoryProcedures()
         self.clock = clock
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        try:
+            return super().save(*objs, **kwargs)
+        except IntegrityError:
+            raise ConcurrentChangeError from None
 
     # -- the citizen ---------------------------------------------------------------
 

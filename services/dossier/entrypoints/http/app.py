@@ -19,7 +19,6 @@ from services.dossier import bootstrap
 from services.dossier.entrypoints.http import (
     audit,
     citizen,
-    errors,
     lookup,
     officer,
     page,
@@ -36,7 +35,6 @@ def dossier_app(**create_kwargs: Any) -> FastAPI:
     unreachable store); whoever calls it fills ``app.state`` (dossiers, read_models, blobs,
     render_pdf)."""
     app = create_app("dossier", store_detail=STORE_DETAIL, **create_kwargs)
-    errors.install(app)
     app.include_router(officer.queues)  # before /{dossier_id} routes of the same prefix
     app.include_router(result.officer_router)
     for module in (citizen, page, officer, audit, lookup, result):

@@ -83,7 +83,7 @@ BODIES: dict[str, type[BaseModel]] = {
     "extend": ExtendBody,
     "return-result": ReturnBody,
 }
-ACTIONS = {"opinions": "add_opinion"}  # "approve" (JSON or multipart): api/result.py
+ACTIONS = {"opinions": "add_opinion"}  # "approve" (JSON or multipart): result.py
 
 
 queues = APIRouter(prefix="/api/v1/officer/queues", tags=["officer"])
