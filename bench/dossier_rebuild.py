@@ -7,7 +7,7 @@
    mutate) and the audit's `state_as_of` its last event against the baseline of reading
    the same stored events (`select_events`); the median of `--repeat` runs each.
 2. `--dossiers` dossiers of 4 events each, then `Projector.rebuild` into a fresh PostgreSQL
-   schema (citizen list, queues, timelines) against the baseline of reading and decoding
+   schema (citizen list, queues) against the baseline of reading and decoding
    every notification of the store. Needs the engines (`motcua engines up`) for PostgreSQL.
 """
 

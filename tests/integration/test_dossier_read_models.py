@@ -79,9 +79,7 @@ def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _snapshot(dsn: str, schema: str) -> dict[str, list[dict[str, Any]]]:
-    return {
-        name: rows(dsn, schema, name) for name in ("dossier_list", "dossier_queue", "timelines")
-    }
+    return {name: rows(dsn, schema, name) for name in ("dossier_list", "dossier_queue")}
 
 
 def test_lists_queues_rebuild_and_audit_cli(

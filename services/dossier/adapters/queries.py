@@ -20,7 +20,7 @@ from typing import Any
 
 from psycopg_pool import ConnectionPool
 
-from services.dossier.application.readmodels import ACTIVE, folded
+from services.dossier.application.readmodels import folded
 from services.dossier.application.views import local
 from shared.errors import ProblemError
 from shared.workdays import WorkCalendar
@@ -166,14 +166,6 @@ class ReadModels:
             ).fetchone()
         return {q: int(row[q]) if row else 0 for q in QUEUES}
 
-    def timeline(self, dossier_id: str) -> dict[str, Any] | None:
-        with self.pool.connection() as conn:
-            row = conn.execute(
-                "SELECT id, version, steps, public_steps FROM timelines WHERE id = %s",
-                (dossier_id,),
-            ).fetchone()
-        return dict(row) if row else None
-
     @staticmethod
     def _page(
         conn: Any,
@@ -198,6 +190,3 @@ class ReadModels:
 
 def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-__all__ = ["ACTIVE", "QUEUES", "ReadModels"]
