@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 from uuid import UUID
 
@@ -105,7 +105,7 @@ class Projector:
         return len(notifications)
 
     def _rows(
-        self, conn: Conn, versions: dict[UUID, int | None], chunk: int = 500
+        self, conn: Conn, versions: Mapping[UUID, int | None], chunk: int = 500
     ) -> Iterable[Rows]:
         """The rows of these dossiers at these versions (None: latest), their events read
         ``chunk`` dossiers per query from the event store's table (in this database)."""

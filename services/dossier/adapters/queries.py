@@ -111,7 +111,7 @@ class ReadModels:
     def my_dossiers(
         self, owner_id: str, page: int, size: int, search: str = "", after: str | None = None
     ) -> dict[str, Any]:
-        where, params = "l.owner_id = %s", [owner_id]
+        where, params = "l.owner_id = %s", list[Any]([owner_id])
         if search:
             where += " AND l.search LIKE %s"
             params.append("%" + _like(folded(search)) + "%")

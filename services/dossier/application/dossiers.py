@@ -8,7 +8,7 @@ dossiers; auditors see everything and change nothing.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from itertools import takewhile
 from typing import Any
@@ -266,7 +266,8 @@ class DossierApplication(ReplayingApplication):
     def state_as_of(self, dossier_id: UUID, moment: datetime) -> Dossier | None:
         """The dossier as it was at ``moment`` (None if it did not exist yet): its events
         up to that moment replayed in one pass."""
-        up_to_moment = takewhile(lambda e: e.timestamp <= moment, self.events.get(dossier_id))
+        events: Iterable[Any] = self.events.get(dossier_id)
+        up_to_moment = takewhile(lambda e: e.timestamp <= moment, events)
         return project(None, up_to_moment)  # type: ignore[no-any-return]
 
     def verify_chain(self, dossier_id: UUID) -> ChainReport:
@@ -305,7 +306,7 @@ class DossierApplication(ReplayingApplication):
 
     def _get(self, dossier_id: UUID) -> Dossier:
         try:
-            dossier = self.repository.get(dossier_id)
+            dossier: object = self.repository.get(dossier_id)
         except AggregateNotFoundError:
             raise DossierNotFoundError from None
         if not isinstance(dossier, Dossier):

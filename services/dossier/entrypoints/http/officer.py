@@ -153,8 +153,8 @@ def _route(path: str, body_type: type[BaseModel]) -> None:
 
     def act(
         dossier_id: UUID,
-        body: body_type,
-        actor: CurrentActor,  # type: ignore[valid-type]
+        body: body_type,  # type: ignore[valid-type]
+        actor: CurrentActor,
         app: Dossiers,
     ) -> dict[str, Any]:
         require_staff(actor)
