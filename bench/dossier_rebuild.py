@@ -7,7 +7,7 @@
    mutate) and the audit's `state_as_of` its last event against the baseline of reading
    the same stored events (`select_events`); the median of `--repeat` runs each.
 2. `--dossiers` dossiers of 4 events each, then `Projector.rebuild` into a fresh PostgreSQL
-   schema (citizen list, queues, timelines) against the baseline of reading and decoding
+   schema (citizen list, queues) against the baseline of reading and decoding
    every notification of the store. Needs the engines (`motcua engines up`) for PostgreSQL.
 """
 
@@ -24,11 +24,11 @@ from typing import Any
 import psycopg
 
 from bench.dossier_common import bench_procedures
+from services.dossier.adapters.projector import Projector
 from services.dossier.adapters.tables import MIGRATIONS, metadata
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.domain.chain import verify
 from services.dossier.domain.filing import Filing
-from services.dossier.projections.projector import Projector
 from shared.events.envelope import Actor
 from shared.eventstore import eventstore_env
 from shared.pg.migrate import migrate

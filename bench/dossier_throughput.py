@@ -31,12 +31,11 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 from bench.dossier_common import bench_procedures
-from services.dossier.api import citizen, errors
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.domain.filing import Filing
+from services.dossier.entrypoints.http.app import dossier_app
 from shared.events.envelope import Actor
 from shared.eventstore import eventstore_env
-from shared.http.app import create_app
 from shared.settings import ServiceSettings
 
 CITIZEN = Actor(id="bench-citizen", role="citizen")
@@ -50,10 +49,8 @@ class Counter(Aggregate):
 
 
 def _serve(dossiers: DossierApplication) -> tuple[uvicorn.Server, int]:
-    app = create_app("dossier-bench")
+    app = dossier_app()
     app.state.dossiers = dossiers
-    errors.install(app)
-    app.include_router(citizen.router)
 
     @app.get("/bench/noop")
     def noop() -> dict[str, str]:  # sync, like the dossier routes: same thread pool

@@ -25,9 +25,9 @@ from bench.dossier_common import PROCEDURE
 from bench.suite_load import expect, hammer, memory, p, running_suite
 from services.dossier.adapters.queries import ReadModels
 from services.dossier.application.dossiers import DossierApplication, DossierCode
+from services.dossier.bootstrap import open_store_pool
 from services.dossier.domain.dossier import Dossier
 from services.dossier.settings import DossierSettings
-from services.dossier.store import open_store_pool
 from shared.events.envelope import Actor
 from shared.workdays import WorkCalendar
 from tests.e2e.journey import log_in, new_citizen, register_and_activate

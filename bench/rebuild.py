@@ -8,7 +8,7 @@ the same events alone; then the hot read queries on the result.
    aggregates per transaction, spread over `--agencies` agencies and `--owners` citizens.
 2. Baseline: read every notification of the store and decode it into its domain event.
 3. `Projector.rebuild` (what `motcua projections rebuild dossier` runs): citizen list,
-   queue rows, timelines, COPY into the emptied tables in one transaction.
+   queue rows, COPY into the emptied tables in one transaction.
 4. The live projector catching up from position 0 into a second schema (`run_once`,
    500 notifications per transaction, upserts) — what the worker does after a backlog.
 5. The hot queries on the rebuilt tables after `VACUUM ANALYZE` (as autovacuum does after
@@ -31,12 +31,12 @@ from typing import Any
 import psycopg
 
 from bench.dossier_common import PROCEDURE
+from services.dossier.adapters.projector import Projector
 from services.dossier.adapters.queries import COUNTS, ReadModels
 from services.dossier.adapters.tables import MIGRATIONS, metadata
 from services.dossier.application.dossiers import DossierApplication, DossierCode
 from services.dossier.application.ports import InMemoryProcedures
 from services.dossier.domain.dossier import Dossier
-from services.dossier.projections.projector import Projector
 from shared.events.envelope import Actor
 from shared.eventstore import eventstore_env
 from shared.pg.migrate import migrate

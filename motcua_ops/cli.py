@@ -174,7 +174,7 @@ def audit_replay(
     code: str, at: str = typer.Option(None, "--at", help="ISO time with zone; default now.")
 ) -> None:
     """A dossier's state as of a moment and its events, as JSON."""
-    from services.dossier.audit_cli import replay
+    from services.dossier.entrypoints.audit_cli import replay
 
     status, text = replay(code, at)
     print(text)
@@ -184,7 +184,7 @@ def audit_replay(
 @audit_app.command("verify")
 def audit_verify(code: str) -> None:
     """Check a dossier's hash chain; exits 1 if an event was altered."""
-    from services.dossier.audit_cli import verify
+    from services.dossier.entrypoints.audit_cli import verify
 
     status, text = verify(code)
     print(text)
@@ -207,7 +207,7 @@ def projections_rebuild(
     if service != "dossier":
         error(f"no read models to rebuild for {service!r} (known: dossier, payment)")
         raise typer.Exit(2)
-    from services.dossier.projections.cli import main as rebuild
+    from services.dossier.entrypoints.projections_cli import main as rebuild
 
     argv = ["rebuild", *(["--schema", schema] if schema else [])]
     raise typer.Exit(rebuild(argv))

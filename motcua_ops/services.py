@@ -53,8 +53,10 @@ SERVICES = [
     ServiceSpec("identity", "services.identity", "MOTCUA_IDENTITY_PORT"),
     ServiceSpec("catalog", "services.catalog", "MOTCUA_CATALOG_PORT"),
     ServiceSpec("dossier", "services.dossier", "MOTCUA_DOSSIER_PORT"),
-    ServiceSpec("dossier-relay", "services.dossier.relay", "MOTCUA_DOSSIER_RELAY_PORT"),
-    ServiceSpec("dossier-worker", "services.dossier.worker", "MOTCUA_DOSSIER_WORKER_PORT"),
+    ServiceSpec("dossier-relay", "services.dossier.entrypoints.relay", "MOTCUA_DOSSIER_RELAY_PORT"),
+    ServiceSpec(
+        "dossier-worker", "services.dossier.entrypoints.worker", "MOTCUA_DOSSIER_WORKER_PORT"
+    ),
     ServiceSpec(
         "payment-sandbox",
         "services.payment.sandbox",

@@ -196,7 +196,7 @@ def test_a_typo_in_a_setting_name_is_caught() -> None:
         ),
         (
             lambda c: c["services"].pop("dossier-relay"),
-            "process services.dossier.relay has no compose service",
+            "process services.dossier.entrypoints.relay has no compose service",
         ),
     ],
 )

@@ -1,3 +1,3 @@
-from services.dossier.main import main
+from services.dossier.entrypoints.http.app import main
 
 main()

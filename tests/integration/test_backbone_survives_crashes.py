@@ -114,9 +114,13 @@ def test_every_event_arrives_once_in_effect_despite_sigkills(
         "MOTCUA_NOTIFY_POSTGRES_SCHEMA": f"{run_id}_notify",
         "MOTCUA_NOTIFY_CONSUMER_GROUP": run_id,
     }
-    worker = ServiceProcess("services.dossier.worker", env, "MOTCUA_DOSSIER_WORKER_PORT", tmp_path)
+    worker = ServiceProcess(
+        "services.dossier.entrypoints.worker", env, "MOTCUA_DOSSIER_WORKER_PORT", tmp_path
+    )
     api = ServiceProcess("services.dossier", env, "MOTCUA_DOSSIER_PORT", tmp_path)
-    relay = ServiceProcess("services.dossier.relay", env, "MOTCUA_DOSSIER_RELAY_PORT", tmp_path)
+    relay = ServiceProcess(
+        "services.dossier.entrypoints.relay", env, "MOTCUA_DOSSIER_RELAY_PORT", tmp_path
+    )
     notify = ServiceProcess("services.notify", env, "MOTCUA_NOTIFY_PORT", tmp_path)
     kills = {"relay": 0, "notify": 0}
     filed: list[tuple[str, str, str]] = []

@@ -67,7 +67,9 @@ def test_killed_after_accepting_a_submission_the_event_still_arrives(
     topic = f"{run_id}.motcua.dossier.events"
     bootstrap = engines.kafka_bootstrap_servers
     api = ServiceProcess("services.dossier", env, "MOTCUA_DOSSIER_PORT", tmp_path)
-    relay = ServiceProcess("services.dossier.relay", env, "MOTCUA_DOSSIER_RELAY_PORT", tmp_path)
+    relay = ServiceProcess(
+        "services.dossier.entrypoints.relay", env, "MOTCUA_DOSSIER_RELAY_PORT", tmp_path
+    )
     owner = {"X-Motcua-User-Id": f"{run_id}-cong-dan", "X-Motcua-Role": "citizen"}
     try:
         api.start(timeout=90)

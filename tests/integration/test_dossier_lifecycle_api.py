@@ -196,7 +196,9 @@ def test_a_dossier_from_draft_to_completed_on_the_real_engines(
         "MOTCUA_DOSSIER_CONSUMER_GROUP": run_id,
     }
     bootstrap = engines.kafka_bootstrap_servers
-    worker = ServiceProcess("services.dossier.worker", env, "MOTCUA_DOSSIER_WORKER_PORT", tmp_path)
+    worker = ServiceProcess(
+        "services.dossier.entrypoints.worker", env, "MOTCUA_DOSSIER_WORKER_PORT", tmp_path
+    )
     api = ServiceProcess("services.dossier", env, "MOTCUA_DOSSIER_PORT", tmp_path)
     worker.start()
     api.start()

@@ -79,9 +79,7 @@ def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _snapshot(dsn: str, schema: str) -> dict[str, list[dict[str, Any]]]:
-    return {
-        name: rows(dsn, schema, name) for name in ("dossier_list", "dossier_queue", "timelines")
-    }
+    return {name: rows(dsn, schema, name) for name in ("dossier_list", "dossier_queue")}
 
 
 def test_lists_queues_rebuild_and_audit_cli(
@@ -96,7 +94,7 @@ def test_lists_queues_rebuild_and_audit_cli(
     }
     dsn = engines.postgres_dsn
     worker = ServiceProcess(
-        "services.dossier.worker", env, "MOTCUA_DOSSIER_WORKER_PORT", tmp_path
+        "services.dossier.entrypoints.worker", env, "MOTCUA_DOSSIER_WORKER_PORT", tmp_path
     ).start()
     api = ServiceProcess("services.dossier", env, "MOTCUA_DOSSIER_PORT", tmp_path)
     try:

@@ -99,8 +99,12 @@ def test_paying_through_the_sandbox_moves_the_dossier_on(
             "MOTCUA_DOSSIER_CONSUMER_GROUP": f"{suite.run_id}d",
         }
         dossier_processes = [
-            ServiceProcess("services.dossier.worker", env, "MOTCUA_DOSSIER_WORKER_PORT", tmp_path),
-            ServiceProcess("services.dossier.relay", env, "MOTCUA_DOSSIER_RELAY_PORT", tmp_path),
+            ServiceProcess(
+                "services.dossier.entrypoints.worker", env, "MOTCUA_DOSSIER_WORKER_PORT", tmp_path
+            ),
+            ServiceProcess(
+                "services.dossier.entrypoints.relay", env, "MOTCUA_DOSSIER_RELAY_PORT", tmp_path
+            ),
             ServiceProcess("services.dossier", env, "MOTCUA_DOSSIER_PORT", tmp_path),
         ]
         try:

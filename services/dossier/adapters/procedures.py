@@ -20,6 +20,7 @@ from psycopg_pool import ConnectionPool
 
 from services.dossier.domain.procedure import ProcedureVersion
 from shared.pg.calendar import TABLE as CALENDAR
+from shared.pg.listen import Listener
 from shared.workdays import WorkCalendar, calendar_from
 
 CHANNEL = "dossier_procedures"
@@ -101,3 +102,10 @@ class PgProcedures:
         calendar = calendar_from(rows)
         self._calendar = (time.monotonic(), calendar)
         return calendar
+
+
+async def forget_published(listener: Listener, procedures: PgProcedures) -> None:
+    """The worker wrote a version of these codes: their cached versions are dropped."""
+    while True:
+        for code in await listener.wait(30.0):
+            procedures.forget(code)

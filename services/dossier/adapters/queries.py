@@ -20,9 +20,8 @@ from typing import Any
 
 from psycopg_pool import ConnectionPool
 
-from services.dossier.api.views import local
-from services.dossier.projections.readmodels import ACTIVE
-from shared.problems import ProblemError
+from services.dossier.application.views import local
+from shared.errors import ProblemError
 from shared.vn.text import fold
 from shared.workdays import WorkCalendar
 
@@ -112,7 +111,7 @@ class ReadModels:
     def my_dossiers(
         self, owner_id: str, page: int, size: int, search: str = "", after: str | None = None
     ) -> dict[str, Any]:
-        where, params = "l.owner_id = %s", [owner_id]
+        where, params = "l.owner_id = %s", list[Any]([owner_id])
         if search:
             where += " AND l.search LIKE %s"
             params.append("%" + _like(fold(search)) + "%")
@@ -167,14 +166,6 @@ class ReadModels:
             ).fetchone()
         return {q: int(row[q]) if row else 0 for q in QUEUES}
 
-    def timeline(self, dossier_id: str) -> dict[str, Any] | None:
-        with self.pool.connection() as conn:
-            row = conn.execute(
-                "SELECT id, version, steps, public_steps FROM timelines WHERE id = %s",
-                (dossier_id,),
-            ).fetchone()
-        return dict(row) if row else None
-
     @staticmethod
     def _page(
         conn: Any,
@@ -199,6 +190,3 @@ class ReadModels:
 
 def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-__all__ = ["ACTIVE", "QUEUES", "ReadModels"]

@@ -69,15 +69,6 @@ dossier_queue = sa.Table(
     sa.Index("dossier_queue_dossier", "id"),
 )
 
-timelines = sa.Table(
-    "timelines",
-    metadata,
-    sa.Column("id", sa.Text, primary_key=True),
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("steps", JSONB, nullable=False),
-    sa.Column("public_steps", JSONB, nullable=False),
-)
-
 # The projector's position in the event store's notification log, committed in the
 # transaction of the view updates it covers.
 projection_tracking = sa.Table(

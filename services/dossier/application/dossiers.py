@@ -8,7 +8,7 @@ dossiers; auditors see everything and change nothing.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from itertools import takewhile
 from typing import Any
@@ -16,12 +16,14 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate, event
+from eventsourcing.persistence import IntegrityError, Recording
 
 from services.dossier.application.forms import form_errors, normalise
 from services.dossier.application.ports import InMemoryProcedures, ProcedureCatalog
 from services.dossier.domain import errors
 from services.dossier.domain.chain import ChainReport, verify
 from services.dossier.domain.dossier import Dossier
+from shared.errors import Problem
 from shared.events.envelope import Actor
 from shared.replay import ReplayingApplication, project
 from shared.vn.time import utc_now
@@ -29,17 +31,31 @@ from shared.vn.time import utc_now
 CODE_NAMESPACE = uuid.UUID("3c9f2f5e-8d1a-5b7e-a0c4-1f6e2d9b7a31")
 
 
-class DossierNotFoundError(Exception):
-    pass
+class DossierNotFoundError(Problem):
+    """No such dossier, or not one the caller may know of (never told it is another's)."""
+
+    type = "dossier-not-found"
+    detail = "Không tìm thấy hồ sơ."
+    status = 404
+
+
+class ConcurrentChangeError(Problem):
+    """Two writers of the same version: the second is refused, nothing half-written."""
+
+    type = "dossier-concurrent-change"
+    detail = "Hồ sơ vừa được người khác thay đổi, vui lòng tải lại và thử lại."
+    status = 409
 
 
 class FormInvalidError(errors.DossierError):
+    """The form breaks its schema: ``errors`` lists the fields, with a message each."""
+
     type = "dossier-form-invalid"
     detail = "Tờ khai chưa hợp lệ, vui lòng kiểm tra các trường được nêu."
     status = 422
 
     def __init__(self, problems: list[dict[str, str]]) -> None:
-        super().__init__()
+        super().__init__(errors=problems)
         self.problems = problems
 
 
@@ -82,6 +98,12 @@ class DossierApplication(ReplayingApplication):
         super().__init__(*args, **kwargs)
         self.procedures: ProcedureCatalog = procedures or InMemoryProcedures()
         self.clock = clock
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        try:
+            return super().save(*objs, **kwargs)
+        except IntegrityError:
+            raise ConcurrentChangeError from None
 
     # -- the citizen ---------------------------------------------------------------
 
@@ -245,7 +267,8 @@ class DossierApplication(ReplayingApplication):
     def state_as_of(self, dossier_id: UUID, moment: datetime) -> Dossier | None:
         """The dossier as it was at ``moment`` (None if it did not exist yet): its events
         up to that moment replayed in one pass."""
-        up_to_moment = takewhile(lambda e: e.timestamp <= moment, self.events.get(dossier_id))
+        events: Iterable[Any] = self.events.get(dossier_id)
+        up_to_moment = takewhile(lambda e: e.timestamp <= moment, events)
         return project(None, up_to_moment)  # type: ignore[no-any-return]
 
     def verify_chain(self, dossier_id: UUID) -> ChainReport:
@@ -284,7 +307,7 @@ class DossierApplication(ReplayingApplication):
 
     def _get(self, dossier_id: UUID) -> Dossier:
         try:
-            dossier = self.repository.get(dossier_id)
+            dossier: object = self.repository.get(dossier_id)
         except AggregateNotFoundError:
             raise DossierNotFoundError from None
         if not isinstance(dossier, Dossier):

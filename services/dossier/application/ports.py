@@ -25,6 +25,12 @@ class ProcedureCatalog(Protocol):
         """An organisation's profile (tax_code, name, address, representative)."""
 
 
+class PdfRenderer(Protocol):
+    """A printable paper: its title, its lines, the issuing agency's name in the header."""
+
+    def __call__(self, title: str, lines: list[str], agency_name: str) -> bytes: ...
+
+
 @dataclass
 class InMemoryProcedures:
     procedures: dict[tuple[str, int], ProcedureVersion] = field(default_factory=dict)

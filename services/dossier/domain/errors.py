@@ -1,17 +1,15 @@
-"""Named domain errors; the API maps each to problem+json by its ``status``."""
+"""Named domain errors: each a :class:`shared.errors.Problem` (status, stable type,
+Vietnamese detail), answered as problem+json by the suite's one handler."""
+
+from shared.errors import Problem
 
 
-class DossierError(Exception):
+class DossierError(Problem):
     """Base of every dossier rule violation."""
 
     type = "dossier-error"
     detail = "Thao tác trên hồ sơ không hợp lệ."
     status = 400
-
-    def __init__(self, detail: str | None = None) -> None:
-        if detail is not None:
-            self.detail = detail
-        super().__init__(self.detail)
 
 
 class NotOwnerError(DossierError):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import datetime
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from eventsourcing.domain import Aggregate, event
 
@@ -42,6 +42,10 @@ def text(value: str, field: str, *, required: bool = True, limit: int = 2000) ->
 
 class Filing(Aggregate):
     """The dossier as the citizen files it; :class:`Dossier` adds the agency's side."""
+
+    if TYPE_CHECKING:  # set by Event.apply, not declared fields of the aggregate
+        _head_event: Any
+        _head_hash: str | None
 
     class Event(Aggregate.Event):
         prev_hash: str

@@ -51,16 +51,3 @@ NATIONAL_CODES: dict[Status, int | None] = {
     Status.RESULT_READY: 9,  # đã xử lý xong
     Status.COMPLETED: 10,  # đã trả kết quả
 }
-
-NATIONAL_LABELS: dict[int, str] = {
-    1: "Mới đăng ký",
-    2: "Được tiếp nhận",
-    3: "Không được tiếp nhận",
-    4: "Đang xử lý",
-    5: "Yêu cầu bổ sung giấy tờ",
-    6: "Yêu cầu thực hiện nghĩa vụ tài chính",
-    7: "Công dân yêu cầu rút hồ sơ",
-    8: "Dừng xử lý",
-    9: "Đã xử lý xong",
-    10: "Đã trả kết quả",
-}

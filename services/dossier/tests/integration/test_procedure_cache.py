@@ -14,9 +14,8 @@ import psycopg
 import pytest
 
 from services.dossier.adapters.incoming import IncomingEvents
-from services.dossier.adapters.procedures import CHANNEL, PgProcedures
+from services.dossier.adapters.procedures import CHANNEL, PgProcedures, forget_published
 from services.dossier.adapters.tables import MIGRATIONS, metadata
-from services.dossier.main import _forget_published
 from shared.events.envelope import Actor, IntegrationEvent
 from shared.pg.listen import Listener
 from shared.pg.migrate import migrate
@@ -75,7 +74,7 @@ def test_versions_are_cached_and_refreshed_by_the_workers_notify(
         writes = await open_async_pool(dsn, schema, max_size=1)
         incoming = IncomingEvents(writes, dossiers=None)  # type: ignore[arg-type]
         listener = Listener(dsn, [CHANNEL])
-        refresh = asyncio.create_task(_forget_published(listener, procedures))
+        refresh = asyncio.create_task(forget_published(listener, procedures))
         try:
             assert await asyncio.to_thread(procedures.get, CODE) is None  # not cached
             await incoming.handle(_event("procedure_published", 1, 1, "Đăng ký khai sinh"))

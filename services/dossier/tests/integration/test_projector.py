@@ -11,12 +11,12 @@ from typing import Any
 import psycopg
 import pytest
 
+from services.dossier.adapters import projector as projector_module
+from services.dossier.adapters.projector import Projector
 from services.dossier.adapters.tables import MIGRATIONS, metadata
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.application.ports import InMemoryProcedures
 from services.dossier.domain.procedure import ProcedureVersion
-from services.dossier.projections import projector as projector_module
-from services.dossier.projections.projector import Projector
 from shared.events.envelope import Actor
 from shared.eventstore import eventstore_env
 from shared.pg.migrate import migrate

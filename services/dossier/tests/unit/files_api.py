@@ -9,12 +9,12 @@ from contextlib import contextmanager
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from services.dossier.api import citizen, errors, officer, result
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.application.ports import InMemoryProcedures
+from services.dossier.bootstrap import pdf_renderer
+from services.dossier.entrypoints.http.app import dossier_app
 from services.dossier.tests.unit.builders import BIRTH
 from shared.blobstore import BlobStore
-from shared.http.app import create_app
 
 
 @contextmanager
@@ -22,12 +22,9 @@ def files_api(blobs: BlobStore) -> Iterator[tuple[TestClient, DossierApplication
     procedures = InMemoryProcedures()
     procedures.add(BIRTH)
     dossiers = DossierApplication(procedures=procedures)
-    app: FastAPI = create_app("dossier-test")
+    app: FastAPI = dossier_app()
     app.state.dossiers = dossiers
     app.state.blobs = blobs
-    errors.install(app)
-    app.include_router(result.officer_router)
-    for module in (citizen, officer, result):
-        app.include_router(module.router)
+    app.state.render_pdf = pdf_renderer()
     with TestClient(app) as client:
         yield client, dossiers

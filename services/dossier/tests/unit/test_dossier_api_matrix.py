@@ -12,9 +12,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from services.dossier.api import audit, citizen, errors, lookup, officer, page, result
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.application.ports import InMemoryProcedures
+from services.dossier.bootstrap import pdf_renderer
+from services.dossier.entrypoints.http.app import dossier_app
 from services.dossier.tests.unit.builders import (
     ADMIN,
     AGENCY,
@@ -30,7 +31,6 @@ from services.dossier.tests.unit.builders import (
 )
 from shared.blobstore import InMemoryBlobStore
 from shared.events.envelope import Actor
-from shared.http.app import create_app
 
 CALLERS: dict[str, Actor | None] = {
     "owner": OWNER,
@@ -62,13 +62,10 @@ def app() -> Iterator[tuple[TestClient, DossierApplication]]:
     procedures.add(BIRTH)
     procedures.wallet["doc-1"] = {"account_id": OWNER.id, "type": "cccd"}
     dossiers = DossierApplication(procedures=procedures)
-    api: FastAPI = create_app("dossier-test")
+    api: FastAPI = dossier_app()
     api.state.dossiers = dossiers
     api.state.blobs = InMemoryBlobStore()
-    errors.install(api)
-    api.include_router(result.officer_router)
-    for module in (citizen, page, officer, audit, lookup, result):
-        api.include_router(module.router)
+    api.state.render_pdf = pdf_renderer()
     with TestClient(api) as client:
         yield client, dossiers
 

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from pypdf import PdfReader
 
-from services.dossier.adapters import letters
+from services.dossier.adapters.letters import render
+from services.dossier.application import letters
 from services.dossier.domain.status import Status
 from services.dossier.tests.unit.builders import APPROVER, T0, in_state
 
@@ -22,7 +23,7 @@ def _text(pdf: bytes) -> str:
 def test_the_receipt_names_code_documents_and_appointment() -> None:
     dossier = in_state(Status.ACCEPTED)
     title, lines = letters.receipt_lines(dossier, "Phường Hoa Lư")
-    text = _text(letters.render(title, lines, "Phường Hoa Lư"))
+    text = _text(render(title, lines, "Phường Hoa Lư"))
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
     assert dossier.code is not None and dossier.code in text
     assert "a1.pdf" in text
@@ -41,7 +42,7 @@ def test_the_apology_letter_gives_the_reason_and_the_new_date() -> None:
         T0,
     )
     title, lines = letters.apology_lines(dossier, 0, "Phường Hoa Lư")
-    text = _text(letters.render(title, lines, "Phường Hoa Lư"))
+    text = _text(render(title, lines, "Phường Hoa Lư"))
     assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text
     assert "Cần xác minh thông tin với Sở Tư pháp" in text
     assert "thành thật xin lỗi" in text

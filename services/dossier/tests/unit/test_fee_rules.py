@@ -7,7 +7,7 @@ import dataclasses
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.dossier.api.views import dossier_view, national_export
+from services.dossier.application.views import dossier_view, national_export
 from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.procedure import Fee, ProcedureVersion, compute_fees
 from services.dossier.domain.status import Status

@@ -13,11 +13,10 @@ from psycopg_pool import ConnectionPool
 
 from services.dossier.adapters.procedures import PgProcedures
 from services.dossier.adapters.queries import ReadModels
-from services.dossier.api import citizen, errors, officer
 from services.dossier.application.dossiers import DossierApplication
+from services.dossier.entrypoints.http.app import dossier_app
 from services.dossier.tests.unit.builders import AGENCY, OWNER, RECEIVER
 from services.dossier.tests.unit.test_dossier_api_matrix import headers
-from shared.http.app import create_app
 
 
 @pytest.fixture
@@ -27,13 +26,9 @@ def client() -> Iterator[TestClient]:
         "postgresql://nobody@127.0.0.1:1/none", min_size=1, open=False, timeout=0.5
     )
     pool.open(wait=False)
-    app: FastAPI = create_app("dossier-test")
+    app: FastAPI = dossier_app()
     app.state.dossiers = DossierApplication(procedures=PgProcedures(pool))
     app.state.read_models = ReadModels(pool)
-    errors.install(app)
-    app.include_router(officer.queues)
-    for module in (citizen, officer):
-        app.include_router(module.router)
     try:
         with TestClient(app) as test_client:
             yield test_client

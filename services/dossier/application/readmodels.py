@@ -8,16 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.dossier.api.timeline import timeline
 from services.dossier.domain.dossier import Dossier
-from services.dossier.domain.status import FINAL, LABELS, NATIONAL_CODES, Status
+from services.dossier.domain.status import LABELS, NATIONAL_CODES
 from shared.vn.text import fold
 
 LIST = "dossier_list"
 QUEUE = "dossier_queue"
-TIMELINES = "timelines"
 TRACKING = "projection_tracking"
-ACTIVE = [s.value for s in Status if s not in FINAL and s is not Status.DRAFT]
 # which officers' queues a status belongs to (a ``dossier_queue`` row per agency); other
 # statuses are in none
 STAGES = {
@@ -55,11 +52,4 @@ def list_entry(d: Dossier) -> dict[str, Any]:
         "completed_at": d.completed_at,
         "clock_paused": d.clock_paused,
         "fee_due": d.fee_due,
-    }
-
-
-def timeline_entry(events: list[Any]) -> dict[str, Any]:
-    return {
-        "steps": timeline(events, internal=True),
-        "public_steps": timeline(events, internal=False),
     }

@@ -10,8 +10,8 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from services.dossier.api.deps import Dossiers
-from services.dossier.api.views import dossier_view, national_export
+from services.dossier.application.views import dossier_view, national_export
+from services.dossier.entrypoints.http.deps import Dossiers
 from shared.events.envelope import Actor
 from shared.http.actor import CurrentActor
 from shared.problems import ProblemError
@@ -83,7 +83,7 @@ BODIES: dict[str, type[BaseModel]] = {
     "extend": ExtendBody,
     "return-result": ReturnBody,
 }
-ACTIONS = {"opinions": "add_opinion"}  # "approve" (JSON or multipart): api/result.py
+ACTIONS = {"opinions": "add_opinion"}  # "approve" (JSON or multipart): result.py
 
 
 queues = APIRouter(prefix="/api/v1/officer/queues", tags=["officer"])
@@ -153,8 +153,8 @@ def _route(path: str, body_type: type[BaseModel]) -> None:
 
     def act(
         dossier_id: UUID,
-        body: body_type,
-        actor: CurrentActor,  # type: ignore[valid-type]
+        body: body_type,  # type: ignore[valid-type]
+        actor: CurrentActor,
         app: Dossiers,
     ) -> dict[str, Any]:
         require_staff(actor)

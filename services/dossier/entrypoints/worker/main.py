@@ -1,4 +1,4 @@
-"""The dossier worker: ``python -m services.dossier.worker``.
+"""The dossier worker: ``python -m services.dossier.entrypoints.worker``.
 
 Consumes catalog (procedures, agencies, calendar), identity (wallet document
 references, profiles) and payment events into the dossier service's schema
@@ -12,22 +12,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
 from psycopg_pool import AsyncConnectionPool
 
-from services.dossier.adapters.incoming import IncomingEvents
-from services.dossier.projections.projector import Projector, open_projector
+from services.dossier.bootstrap import (
+    build_dossiers,
+    incoming_handler,
+    migrate_store,
+    open_projector,
+    open_worker_pool,
+)
 from services.dossier.settings import DossierSettings
-from services.dossier.store import build_dossiers, migrate_store
 from shared.events.topics import events_topic
 from shared.http.app import create_app, serve
 from shared.kafka.consumer import IdempotentConsumer
 from shared.kafka.topics import ensure_topics
-from shared.pg.pools import open_async_pool
 
 log = logging.getLogger(__name__)
 
@@ -51,12 +54,7 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(migrate_store, settings)
-        pool = await open_async_pool(
-            settings.require("postgres_dsn"),
-            settings.pg_schema(),
-            max_size=4,
-            name="dossier-worker",
-        )
+        pool = await open_worker_pool(settings)
         held["pool"] = pool
         dossiers = await asyncio.to_thread(build_dossiers, settings)
         projector, close_projector = await asyncio.to_thread(open_projector, settings)
@@ -65,11 +63,11 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
             bootstrap_servers=bootstrap,
             topics=topics,
             group_id=settings.consumer_group,
-            handler=IncomingEvents(pool, dossiers).handle,
+            handler=incoming_handler(pool, dossiers),
         )
         await consumer.start()
         state["task"] = asyncio.create_task(consumer.run())
-        state["projector"] = asyncio.create_task(_project_forever(projector))
+        state["projector"] = asyncio.create_task(_project_forever(projector.run_once))
         try:
             yield
         finally:
@@ -86,10 +84,10 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
     )
 
 
-async def _project_forever(projector: Projector, idle_seconds: float = 0.2) -> None:
+async def _project_forever(run_once: Callable[[], int], idle_seconds: float = 0.2) -> None:
     while True:
         try:
-            read = await asyncio.to_thread(projector.run_once)
+            read = await asyncio.to_thread(run_once)
         except Exception:
             log.exception("projector failed; retrying")
             await asyncio.sleep(1.0)

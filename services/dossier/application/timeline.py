@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.dossier.api.views import iso, local
+from services.dossier.application.views import iso, local
 
 # event type -> (label, shown to the citizen)
 STEPS: dict[str, tuple[str, bool]] = {
@@ -45,7 +45,8 @@ def _files(fields: dict[str, Any]) -> list[dict[str, Any]]:
     if "attachment" in fields:
         a = fields["attachment"]
         return [{k: a.get(k) for k in ("name", "content_type", "size", "sha256")}]
-    result = fields.get("result") if isinstance(fields.get("result"), dict) else {}
+    found = fields.get("result")
+    result: dict[str, Any] = found if isinstance(found, dict) else {}
     for r in (result.get("document"), result):  # the result file (or an older flat shape)
         if isinstance(r, dict) and r.get("sha256"):
             return [{k: r.get(k) for k in ("name", "content_type", "size", "sha256")}]

@@ -16,7 +16,7 @@ from shared.problems import ProblemError
 def store_file(blobs: BlobStore, data: bytes, what: str) -> dict[str, Any]:
     """Put ``data`` in the store; its {content_type, size, sha256}. Too large is 413 and a
     type not allowed 415 (``what`` names the file for people); an unreachable store
-    stays :class:`shared.blobstore.BlobUnavailableError`, a 503 (api/errors.py)."""
+    stays :class:`shared.blobstore.BlobUnavailableError`, a 503 (shared.problems)."""
     try:
         sha256 = blobs.put(data)
     except BlobTooLargeError:

@@ -19,10 +19,10 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
-from services.dossier.api.deps import Dossiers
-from services.dossier.api.files import store_file
-from services.dossier.api.officer import ApproveBody, require_staff
 from services.dossier.domain.result import file_name
+from services.dossier.entrypoints.http.deps import Dossiers
+from services.dossier.entrypoints.http.files import store_file
+from services.dossier.entrypoints.http.officer import ApproveBody, require_staff
 from shared.blobstore import MAX_BYTES, BlobNotFoundError
 from shared.events.envelope import Actor
 from shared.http.actor import CurrentActor

@@ -12,10 +12,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from services.dossier.api.deps import Dossiers
-from services.dossier.api.views import public_view
 from services.dossier.application.dossiers import DossierNotFoundError
+from services.dossier.application.views import public_view
 from services.dossier.domain.code import is_valid
+from services.dossier.domain.dossier import Dossier
+from services.dossier.entrypoints.http.deps import Dossiers
 
 router = APIRouter(prefix="/api/v1/lookup", tags=["lookup"])
 ID_FIELDS = ("so_dinh_danh", "so_cccd", "cccd", "so_giay_to")
@@ -28,7 +29,7 @@ def lookup(
     code = code.strip().upper()
     if not is_valid(code):
         raise DossierNotFoundError
-    dossier = app.repository.get(app.find_by_code(code))
+    dossier: Dossier = app.repository.get(app.find_by_code(code))
     number = next((str(dossier.form[f]) for f in ID_FIELDS if dossier.form.get(f)), "")
     if not number or re.sub(r"\s", "", number)[-4:].upper() != id_last4.upper():
         raise DossierNotFoundError

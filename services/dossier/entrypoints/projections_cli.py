@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from services.dossier.projections.projector import open_projector
+from services.dossier.bootstrap import open_projector
 from services.dossier.settings import DossierSettings
 
 

@@ -1,4 +1,4 @@
-"""The dossier outbox relay as its own process: ``python -m services.dossier.relay``.
+"""The dossier outbox relay as its own process: ``python -m services.dossier.entrypoints.relay``.
 
 Run one relay per event store: the relay's position is a tracking record in
 the same store, so a second relay would publish the same events again
@@ -13,15 +13,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from services.dossier.adapters.integration_events import to_integration_event
 from services.dossier.application.dossiers import DossierApplication
+from services.dossier.bootstrap import build_dossiers, migrate_store, outbox_relay
 from services.dossier.settings import DossierSettings
-from services.dossier.store import build_dossiers, migrate_store
 from shared.events.topics import events_topic
 from shared.http.app import create_app, serve
 from shared.kafka.producer import make_producer
 from shared.kafka.topics import ensure_topics
-from shared.outbox import OutboxRelay
 
 
 def build_app(settings: DossierSettings | None = None) -> FastAPI:
@@ -46,7 +44,7 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
         await ensure_topics(bootstrap, [topic])
         producer = make_producer(bootstrap)  # aiokafka objects need the running loop
         await producer.start()
-        relay = OutboxRelay(dossiers, to_integration_event, producer, topic)
+        relay = outbox_relay(dossiers, producer, topic)
         state["task"] = asyncio.create_task(relay.run())
         try:
             yield

@@ -1,13 +1,16 @@
-"""How a dossier is shown: to its owner and officers, to the public, to the national portal."""
+"""How a dossier is shown: to its owner and officers, to the public, to the national portal,
+and its stored events to an auditor."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
+from services.dossier.domain.chain import event_hash
 from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.procedure import compute_fees
 from services.dossier.domain.status import LABELS, NATIONAL_CODES
+from shared.events.domain import METADATA, plain_json
 from shared.vn.time import format_datetime
 
 
@@ -125,4 +128,16 @@ def national_export(d: Dossier) -> dict[str, Any]:
             }
             for e in d.extensions
         ],
+    }
+
+
+def event_record(e: Any) -> dict[str, Any]:
+    """One stored event as the auditor reads it: its data, time and link in the hash chain."""
+    fields = {k: v for k, v in vars(e).items() if k not in METADATA}
+    return {
+        "sequence": e.originator_version,
+        "type": type(e).__name__,
+        "time": iso(e.timestamp),
+        "hash": event_hash(e),
+        "data": plain_json(fields),
     }

@@ -10,9 +10,8 @@ import json
 from datetime import UTC, datetime
 from uuid import UUID
 
-from services.dossier.api.audit import event_record
-from services.dossier.api.views import dossier_view
 from services.dossier.application.dossiers import DossierApplication, DossierNotFoundError
+from services.dossier.application.views import dossier_view, event_record
 from services.dossier.settings import DossierSettings
 
 

@@ -13,9 +13,9 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from services.dossier.api.deps import Dossiers
-from services.dossier.api.timeline import timeline
-from services.dossier.api.views import dossier_view
+from services.dossier.application.timeline import timeline
+from services.dossier.application.views import dossier_view
+from services.dossier.entrypoints.http.deps import Dossiers
 from shared.http.actor import CurrentActor
 
 router = APIRouter(prefix="/api/v1/dossiers", tags=["dossiers"])

@@ -8,11 +8,9 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from services.dossier.api.deps import Dossiers
-from services.dossier.api.views import dossier_view, iso
 from services.dossier.application.dossiers import DossierApplication, DossierNotFoundError
-from services.dossier.domain.chain import event_hash
-from shared.events.domain import METADATA, plain_json
+from services.dossier.application.views import dossier_view, event_record
+from services.dossier.entrypoints.http.deps import Dossiers
 from shared.events.envelope import Actor
 from shared.http.actor import CurrentActor
 from shared.problems import ProblemError
@@ -30,17 +28,6 @@ def _resolve(app: DossierApplication, ref: str) -> UUID:
         return UUID(ref)
     except ValueError:
         return app.find_by_code(ref)
-
-
-def event_record(e: Any) -> dict[str, Any]:
-    fields = {k: v for k, v in vars(e).items() if k not in METADATA}
-    return {
-        "sequence": e.originator_version,
-        "type": type(e).__name__,
-        "time": iso(e.timestamp),
-        "hash": event_hash(e),
-        "data": plain_json(fields),
-    }
 
 
 @router.get("/{ref}/events")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 from uuid import UUID
 
@@ -20,21 +20,18 @@ import psycopg
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import resolve_topic
 from psycopg import sql
-from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
 from services.dossier.application.dossiers import DossierApplication
+from services.dossier.application.readmodels import STAGES, list_entry
 from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.filing import Filing
-from services.dossier.projections.readmodels import STAGES, list_entry, timeline_entry
-from services.dossier.settings import DossierSettings
-from services.dossier.store import build_dossiers, migrate_store, open_store_pool
 from shared.pg.effects import upsert_versioned_sql
 
 log = logging.getLogger(__name__)
 NAME = "dossier-read-models"
 Conn = psycopg.Connection[Any]
-Rows = tuple[str, int, dict[str, Any], dict[str, Any]]  # id, version, list entry, timeline
+Rows = tuple[str, int, dict[str, Any]]  # id, version, list entry
 
 LIST_COLUMNS = [
     "owner_id",
@@ -61,7 +58,6 @@ LIST_COLUMNS = [
 ]
 # rendered once: composing the statement again for every row costs more than running it
 PUT_LIST = upsert_versioned_sql("dossier_list", "id", LIST_COLUMNS).as_string()
-PUT_TIMELINE = upsert_versioned_sql("timelines", "id", ["steps", "public_steps"]).as_string()
 # the queue rows are a function of the list row as it stands (whichever write won)
 DROP_QUEUE = "DELETE FROM dossier_queue WHERE id = %s"
 _STAGE = "CASE status " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in STAGES.items()) + " END"
@@ -109,7 +105,7 @@ class Projector:
         return len(notifications)
 
     def _rows(
-        self, conn: Conn, versions: dict[UUID, int | None], chunk: int = 500
+        self, conn: Conn, versions: Mapping[UUID, int | None], chunk: int = 500
     ) -> Iterable[Rows]:
         """The rows of these dossiers at these versions (None: latest), their events read
         ``chunk`` dossiers per query from the event store's table (in this database)."""
@@ -146,7 +142,7 @@ class Projector:
         waits on the tracking row), then carry on live. Returns the last position."""
         with self.pool.connection() as conn, conn.transaction():
             _lock_position(conn)
-            for table in ("dossier_queue", "timelines", "dossier_list"):
+            for table in ("dossier_queue", "dossier_list"):
                 conn.execute(f"DELETE FROM {table}")  # not TRUNCATE: readers are not blocked
             last = self.app.recorder.max_notification_id() or 0
             copy(conn, self._every_dossier(conn, last))
@@ -207,11 +203,11 @@ def _project(dossier_id: UUID, events: list[Any]) -> Rows | None:
         dossier = event.mutate(dossier)
     if dossier is None:
         return None
-    return str(dossier_id), dossier.version, list_entry(dossier), timeline_entry(events)
+    return str(dossier_id), dossier.version, list_entry(dossier)
 
 
 def write(conn: Conn, rows: Iterable[Rows], chunk: int = 200) -> int:
-    """Version-guarded upserts of list, queue and timeline rows, pipelined in chunks."""
+    """Version-guarded upserts of list and queue rows, pipelined in chunks."""
     written = 0
     pending: list[Rows] = []
     for row in rows:
@@ -226,14 +222,10 @@ def _write(conn: Conn, rows: list[Rows]) -> int:
     if not rows:
         return 0
     with conn.pipeline(), conn.cursor() as cur:
-        for key, version, entry, timeline in rows:
+        for key, version, entry in rows:
             cur.execute(PUT_LIST, [key, version, *(entry[c] for c in LIST_COLUMNS)])
             cur.execute(DROP_QUEUE, (key,))
             cur.execute(FILL_QUEUE, (key, list(STAGES)))
-            cur.execute(
-                PUT_TIMELINE,
-                [key, version, Jsonb(timeline["steps"]), Jsonb(timeline["public_steps"])],
-            )
     return len(rows)
 
 
@@ -254,18 +246,13 @@ def _copy(conn: Conn, rows: list[Rows]) -> int:
     columns = ", ".join(LIST_COLUMNS)
     with conn.cursor() as cur:
         with cur.copy(f"COPY dossier_list (id, version, {columns}) FROM STDIN") as out:
-            for key, version, entry, _ in rows:
+            for key, version, entry in rows:
                 out.write_row([key, version, *(entry[c] for c in LIST_COLUMNS)])
-        with cur.copy("COPY timelines (id, version, steps, public_steps) FROM STDIN") as out:
-            for key, version, _, timeline in rows:
-                out.write_row(
-                    [key, version, Jsonb(timeline["steps"]), Jsonb(timeline["public_steps"])]
-                )
         with cur.copy(
             "COPY dossier_queue (agency, id, stage, assignee, appointment_at,"
             " submitted_at, updated_at) FROM STDIN"
         ) as out:
-            for key, _, entry, _ in rows:
+            for key, _, entry in rows:
                 stage = STAGES.get(entry["status"])
                 if stage is None:
                     continue
@@ -298,19 +285,3 @@ def _lock_position(conn: Conn) -> int:
 
 def _set_position(conn: Conn, position: int) -> None:
     conn.execute("UPDATE projection_tracking SET position = %s WHERE name = %s", (position, NAME))
-
-
-def open_projector(
-    settings: DossierSettings, schema: str | None = None
-) -> tuple[Projector, Callable[[], None]]:
-    """A projector on the configured event store, writing the read models of ``schema``
-    (default: the service's own), migrated first; returns it and a closer."""
-    target = migrate_store(settings, schema)
-    app = build_dossiers(settings)
-    pool = open_store_pool(settings, target, max_size=2, name="dossier-projector")
-
-    def close() -> None:
-        pool.close()
-        app.close()
-
-    return Projector(app, pool), close

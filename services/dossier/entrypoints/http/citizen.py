@@ -9,12 +9,12 @@ from uuid import UUID
 from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
-from services.dossier.adapters import letters
-from services.dossier.api.deps import Dossiers
-from services.dossier.api.files import store_file
-from services.dossier.api.timeline import timeline
-from services.dossier.api.views import dossier_view
+from services.dossier.application import letters
+from services.dossier.application.timeline import timeline
+from services.dossier.application.views import dossier_view
 from services.dossier.domain.errors import NotAllowedError
+from services.dossier.entrypoints.http.deps import Dossiers
+from services.dossier.entrypoints.http.files import store_file
 from shared.blobstore import MAX_BYTES, BlobNotFoundError
 from shared.http.actor import CurrentActor
 from shared.problems import ProblemError
@@ -197,7 +197,7 @@ def rate(
 
 
 @router.get("/{dossier_id}/receipt.pdf")
-def receipt(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> Response:
+def receipt(dossier_id: UUID, actor: CurrentActor, app: Dossiers, request: Request) -> Response:
     """«Giấy tiếp nhận hồ sơ và hẹn trả kết quả», once the dossier was accepted."""
     dossier = app.get_for(dossier_id, actor)
     if dossier.accepted_at is None:
@@ -206,12 +206,17 @@ def receipt(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> Response:
         )
     agency = app.procedures.agency_name(dossier.agency_code)
     title, lines = letters.receipt_lines(dossier, agency)
-    return _pdf(letters.render(title, lines, agency), f"giay-tiep-nhan-{dossier.code}.pdf")
+    pdf = request.app.state.render_pdf(title, lines, agency)
+    return _pdf(pdf, f"giay-tiep-nhan-{dossier.code}.pdf")
 
 
 @router.get("/{dossier_id}/extensions/{number}/letter.pdf")
 def apology_letter(
-    dossier_id: UUID, number: Annotated[int, Path(ge=1, le=100)], actor: CurrentActor, app: Dossiers
+    dossier_id: UUID,
+    number: Annotated[int, Path(ge=1, le=100)],
+    actor: CurrentActor,
+    app: Dossiers,
+    request: Request,
 ) -> Response:
     """«Phiếu xin lỗi và hẹn lại ngày trả kết quả» of the dossier's n-th extension."""
     dossier = app.get_for(dossier_id, actor)
@@ -219,7 +224,8 @@ def apology_letter(
         raise ProblemError(404, "extension-not-found", "Hồ sơ không có lần gia hạn này.")
     agency = app.procedures.agency_name(dossier.handling_agency)
     title, lines = letters.apology_lines(dossier, number - 1, agency)
-    return _pdf(letters.render(title, lines, agency), f"phieu-xin-loi-{dossier.code}-{number}.pdf")
+    pdf = request.app.state.render_pdf(title, lines, agency)
+    return _pdf(pdf, f"phieu-xin-loi-{dossier.code}-{number}.pdf")
 
 
 def _pdf(content: bytes, filename: str) -> Response:

@@ -1,0 +1,3 @@
+from services.dossier.entrypoints.relay.main import main
+
+main()

@@ -1,0 +1,3 @@
+from services.dossier.entrypoints.worker.main import main
+
+main()

@@ -1,3 +1,0 @@
-from services.dossier.relay.main import main
-
-main()

@@ -1,3 +1,0 @@
-from services.dossier.worker.main import main
-
-main()
