@@ -13,7 +13,7 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-from services.payment.main import build_app
+from services.payment.entrypoints.http.app import build_app
 from services.payment.settings import PaymentSettings
 from services.payment.tests.integration.support import citizen
 from shared.http import app as http_app

@@ -187,7 +187,7 @@ def test_the_deadline_counts_working_days_in_vietnam_with_announced_days_off() -
 
 
 def test_the_cancellation_reason_names_why_the_dossier_closed() -> None:
-    from services.payment.worker.main import closing_reason
+    from services.payment.entrypoints.worker.main import closing_reason
     from shared.events.envelope import Actor, IntegrationEvent
 
     def event(kind: str, reason: str) -> IntegrationEvent:

@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from services.payment.adapters.store import build_payments, open_store, ping
-from services.payment.api import errors, orders, reconciliation, vnpay
+from services.payment.entrypoints.http import errors, orders, reconciliation, vnpay
 from services.payment.settings import PaymentSettings
 from shared.http.app import create_app, serve
 from shared.pg.calendar import CalendarOverrides

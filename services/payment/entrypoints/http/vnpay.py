@@ -17,10 +17,10 @@ from fastapi.responses import HTMLResponse
 
 from services.payment.adapters.vnpay import protocol
 from services.payment.adapters.vnpay.merchant import Rejected, VnpayMerchant
-from services.payment.api.deps import payments, settings
 from services.payment.domain.errors import OrderNotFoundError
 from services.payment.domain.money import format_vnd
 from services.payment.domain.status import FAILURE_LABELS, OrderStatus
+from services.payment.entrypoints.http.deps import payments, settings
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/payments/vnpay", tags=["vnpay"])

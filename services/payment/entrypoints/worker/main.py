@@ -1,4 +1,4 @@
-"""The payment worker as its own process: ``python -m services.payment.worker``.
+"""The payment worker as its own process: ``python -m services.payment.entrypoints.worker``.
 
 It consumes dossier events (``payment_requested`` opens a fee order; ``withdrawn``,
 ``rejected`` and ``rejected_at_reception`` cancel the dossier's unpaid orders) and
@@ -24,8 +24,8 @@ from services.payment.adapters.integration_events import to_integration_event
 from services.payment.adapters.projection import OrderProjection
 from services.payment.adapters.store import build_payments, open_store, ping
 from services.payment.application.payments import PaymentApplication
+from services.payment.entrypoints.worker.expiry import ExpirySweep
 from services.payment.settings import PaymentSettings
-from services.payment.worker.expiry import ExpirySweep
 from shared.events.envelope import IntegrationEvent
 from shared.events.topics import events_topic
 from shared.http.app import create_app, serve

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from services.payment.adapters.vnpay.api_client import ProviderError, VnpayApi
-from services.payment.api.deps import payments, settings
 from services.payment.application.reconciliation import reconcile
+from services.payment.entrypoints.http.deps import payments, settings
 from shared.http.actor import CurrentActor
 from shared.problems import ProblemError
 

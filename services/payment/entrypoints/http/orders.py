@@ -20,11 +20,17 @@ from services.payment.adapters.store import decode_cursor
 from services.payment.adapters.store import list_orders as list_stored_orders
 from services.payment.adapters.vnpay.api_client import ProviderError
 from services.payment.adapters.vnpay.merchant import VnpayMerchant
-from services.payment.api.deps import IdempotencyKey, client_ip, command, payments, settings
-from services.payment.api.reconciliation import provider_api
 from services.payment.domain.deadline import PaymentTerm
 from services.payment.domain.errors import NotPaidError
 from services.payment.domain.status import OrderStatus
+from services.payment.entrypoints.http.deps import (
+    IdempotencyKey,
+    client_ip,
+    command,
+    payments,
+    settings,
+)
+from services.payment.entrypoints.http.reconciliation import provider_api
 from shared.http.actor import CurrentActor
 from shared.problems import ProblemError
 
