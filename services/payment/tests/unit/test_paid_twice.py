@@ -11,8 +11,8 @@ from uuid import UUID
 import pytest
 
 from services.payment.adapters.integration_events import to_integration_event
-from services.payment.adapters.vnpay.merchant import Notification
 from services.payment.application.payments import PaymentApplication
+from services.payment.application.ports import Notification
 from services.payment.application.reconciliation import reconcile
 from services.payment.domain import errors
 from services.payment.domain.order import Command, FeeOrder
