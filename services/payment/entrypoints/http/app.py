@@ -13,7 +13,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from services.payment.adapters.store import build_payments, open_store, ping
+from services.payment.adapters.store import ping
+from services.payment.bootstrap import open_payments
 from services.payment.entrypoints.http import errors, orders, reconciliation, vnpay
 from services.payment.settings import PaymentSettings
 from shared.http.app import create_app, serve
@@ -31,12 +32,7 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool = await open_store(settings, "payment")
-        try:
-            payments = await build_payments(settings)
-        except BaseException:
-            await pool.close()
-            raise
+        pool, payments = await open_payments(settings, "payment")
         app.state.pool = pool
         app.state.payments = payments
         app.state.calendar = CalendarOverrides(pool)
