@@ -1,1 +1,1 @@
-"""Thin FastAPI routers of payment and its problem+json error mapping."""
+"""Thin FastAPI routers of payment and the app factory (``app.py``)."""

@@ -15,10 +15,13 @@ from fastapi import FastAPI
 
 from services.payment.adapters.store import ping
 from services.payment.bootstrap import open_payments
-from services.payment.entrypoints.http import errors, orders, reconciliation, vnpay
+from services.payment.entrypoints.http import orders, reconciliation, vnpay
 from services.payment.settings import PaymentSettings
 from shared.http.app import create_app, serve
 from shared.pg.calendar import CalendarOverrides
+
+# what a person reads when PostgreSQL (our pool or the event store's) does not answer
+STORE_DETAIL = "Dịch vụ thanh toán tạm thời không truy cập được dữ liệu, vui lòng thử lại sau."
 
 
 def build_app(settings: PaymentSettings | None = None) -> FastAPI:
@@ -46,9 +49,9 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
         "payment",
         readiness={"postgres": postgres, "event_store": event_store},
         lifespan=lifespan,
+        store_detail=STORE_DETAIL,
     )
     app.state.settings = settings
-    errors.install(app)
     app.include_router(orders.router)
     app.include_router(vnpay.router)
     app.include_router(reconciliation.router)
