@@ -17,9 +17,9 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from services.payment.application.ports import Notification, PaymentLinks
+from services.payment.application.views import order_view
 from services.payment.domain.errors import NotPayerError, OrderNotFoundError
 from services.payment.domain.order import Command, FeeOrder
-from services.payment.domain.views import order_view
 from shared.events.envelope import Actor
 from shared.replay import ReplayingApplication
 
