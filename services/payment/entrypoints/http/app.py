@@ -1,8 +1,8 @@
-"""Composition root of the payment HTTP service: ``python -m services.payment``.
+"""The app factory of the payment HTTP service: ``python -m services.payment``.
 
-At start-up the service's schema is migrated, then its pool is opened and its
-event-sourced application built on the same schema (both in the lifespan, so a
-PostgreSQL that does not answer fails the start-up with its own error).
+At start-up ``bootstrap`` migrates the service's schema, opens its pool and builds its
+event-sourced application on the same schema (in the lifespan, so a PostgreSQL that
+does not answer fails the start-up with its own error).
 """
 
 from __future__ import annotations
