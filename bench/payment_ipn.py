@@ -23,8 +23,9 @@ from functools import partial
 import psycopg
 
 from services.payment.adapters.vnpay import protocol
-from services.payment.adapters.vnpay.merchant import Notification, VnpayMerchant
+from services.payment.adapters.vnpay.merchant import VnpayMerchant
 from services.payment.application.payments import PaymentApplication
+from services.payment.application.ports import Notification
 from services.payment.domain.order import Command
 from shared.events.envelope import Actor
 from shared.eventstore import eventstore_env

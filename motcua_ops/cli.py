@@ -201,7 +201,7 @@ def projections_rebuild(
         if schema:
             error("--schema is for dossier only; payment rebuilds its own schema")
             raise typer.Exit(2)
-        from services.payment.worker.rebuild import main as rebuild_payment
+        from services.payment.entrypoints.worker.rebuild import main as rebuild_payment
 
         raise typer.Exit(rebuild_payment())
     if service != "dossier":

@@ -64,7 +64,9 @@ SERVICES = [
         default_port=8091,
     ),
     ServiceSpec("payment", "services.payment", "MOTCUA_PAYMENT_PORT"),
-    ServiceSpec("payment-worker", "services.payment.worker", "MOTCUA_PAYMENT_WORKER_PORT"),
+    ServiceSpec(
+        "payment-worker", "services.payment.entrypoints.worker", "MOTCUA_PAYMENT_WORKER_PORT"
+    ),
     ServiceSpec("notify", "services.notify", "MOTCUA_NOTIFY_PORT"),
     ServiceSpec("gateway", "services.gateway", "MOTCUA_GATEWAY_PORT", default_port=8000),
 ]

@@ -1,3 +1,3 @@
-from services.payment.main import main
+from services.payment.entrypoints.http.app import main
 
 main()

@@ -19,7 +19,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from services.payment.adapters.store import locked_position, save_views, set_position
 from services.payment.application.payments import PaymentApplication
-from services.payment.domain.views import order_view
+from services.payment.application.views import order_view
 
 log = logging.getLogger(__name__)
 

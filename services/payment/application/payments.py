@@ -16,10 +16,10 @@ from uuid import UUID, uuid5
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from services.payment.adapters.vnpay.merchant import Notification, VnpayMerchant
+from services.payment.application.ports import Notification, PaymentLinks
+from services.payment.application.views import order_view
 from services.payment.domain.errors import NotPayerError, OrderNotFoundError
 from services.payment.domain.order import Command, FeeOrder
-from services.payment.domain.views import order_view
 from shared.events.envelope import Actor
 from shared.replay import ReplayingApplication
 
@@ -133,7 +133,7 @@ class PaymentApplication(ReplayingApplication):
         command: Command,
         *,
         method: str,
-        merchant: VnpayMerchant,
+        merchant: PaymentLinks,
         ttl_seconds: int,
         client_ip: str,
     ) -> dict[str, Any]:

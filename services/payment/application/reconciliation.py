@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from services.payment.adapters.vnpay import protocol
 from services.payment.application.payments import PaymentApplication
+from services.payment.application.ports import ProviderTransaction
 from services.payment.domain.errors import OrderNotFoundError
 from services.payment.domain.order import FeeOrder
 from services.payment.domain.status import AttemptStatus
@@ -28,7 +28,7 @@ def _refunded_of(order: FeeOrder, ref: str) -> int:
 
 
 def reconcile(
-    payments: PaymentApplication, transactions: list[dict[str, Any]], agency: str | None = None
+    payments: PaymentApplication, transactions: list[ProviderTransaction], agency: str | None = None
 ) -> dict[str, Any]:
     """Compare; with ``agency``, only that agency's orders count (an agency administrator
     does not see other agencies' payments; references that are not ours are kept)."""
@@ -39,9 +39,7 @@ def reconcile(
 
     checked: list[str] = []
     for txn in transactions:
-        ref = str(txn["vnp_TxnRef"])
-        provider_paid = txn["vnp_TransactionStatus"] == "00"
-        amount = protocol.from_vnp_amount(str(txn["vnp_Amount"]))
+        ref, provider_paid, amount = txn.ref, txn.paid, txn.amount
         try:
             order = payments.order(uuid.UUID(hex=ref[:32]))
         except (ValueError, OrderNotFoundError):
@@ -62,7 +60,7 @@ def reconcile(
             flag(ref, "paid_not_recorded", order_id=str(order.id), amount=amount)
         elif ours_paid and not provider_paid:
             flag(ref, "recorded_not_paid", order_id=str(order.id), amount=amount)
-        refunded = protocol.from_vnp_amount(str(txn.get("vnp_RefundedAmount", "0"))) or 0
+        refunded = txn.refunded
         ours_refunded = _refunded_of(order, ref)
         if ours_paid and refunded != ours_refunded:
             flag(ref, "refund_mismatch", provider_refunded=refunded, our_refunded=ours_refunded)

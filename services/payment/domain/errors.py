@@ -1,17 +1,15 @@
-"""Named domain errors of payment; the API maps each to problem+json by its ``status``."""
+"""Named domain errors of payment; the shared problem handler answers each with its
+``status``, ``type`` and Vietnamese ``detail``."""
+
+from shared.errors import Problem
 
 
-class PaymentError(Exception):
+class PaymentError(Problem):
     """Base of every payment rule violation."""
 
     type = "payment-error"
     detail = "Thao tác thanh toán không hợp lệ."
     status = 400
-
-    def __init__(self, detail: str | None = None) -> None:
-        if detail is not None:
-            self.detail = detail
-        super().__init__(self.detail)
 
 
 class OrderNotFoundError(PaymentError):

@@ -10,10 +10,21 @@ from typing import Any
 import httpx
 
 from services.payment.adapters.vnpay import protocol
+from services.payment.application.ports import ProviderTransaction
 
 
 class ProviderError(Exception):
     """The provider refused or could not be reached; nothing was recorded on our side."""
+
+
+def transaction(txn: dict[str, Any]) -> ProviderTransaction:
+    """One row of the provider's report, its amounts in đồng."""
+    return ProviderTransaction(
+        ref=str(txn["vnp_TxnRef"]),
+        paid=txn["vnp_TransactionStatus"] == "00",
+        amount=protocol.from_vnp_amount(str(txn["vnp_Amount"])),
+        refunded=protocol.from_vnp_amount(str(txn.get("vnp_RefundedAmount", "0"))) or 0,
+    )
 
 
 class VnpayApi:
@@ -59,7 +70,7 @@ class VnpayApi:
             raise ProviderError(f"refund refused: {answer.get('vnp_ResponseCode')}")
         return str(answer.get("vnp_ResponseId", request_id.hex))
 
-    def report(self, day: str) -> list[dict[str, Any]]:
+    def report(self, day: str) -> list[ProviderTransaction]:
         """Every transaction of a GMT+7 day (``yyyyMMdd``), as the provider has them."""
         body = {"vnp_RequestId": uuid.uuid4().hex, "vnp_TmnCode": self.tmn_code, "vnp_Date": day}
         body["vnp_SecureHash"] = protocol.sign_fields(body, protocol.REPORT_REQUEST, self.secret)
@@ -68,7 +79,7 @@ class VnpayApi:
         genuine = hmac.compare_digest(str(answer.get("vnp_SecureHash", "")), signed)
         if not genuine or answer.get("vnp_ResponseCode") != "00":
             raise ProviderError("report refused or not signed")
-        return list(answer["transactions"])
+        return [transaction(txn) for txn in answer["transactions"]]
 
     def _post(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
         try:

@@ -12,23 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.payment.adapters.vnpay import protocol
+from services.payment.application.ports import Notification
 from services.payment.domain.status import FailureReason
 from shared.vn.text import strip_marks
-
-
-@dataclass(frozen=True)
-class Notification:
-    """A verified result of one attempt, as the provider reported it."""
-
-    order_id: uuid.UUID
-    attempt_id: str
-    amount: int
-    success: bool
-    failure: FailureReason | None
-    response_code: str
-    provider_txn: str
-    bank_code: str
-    paid_at: datetime
 
 
 @dataclass(frozen=True)

@@ -309,7 +309,9 @@ def payment_suite(
     )
     sandbox.env.update(env)
     sandbox.env["MOTCUA_PAYMENT_SANDBOX_PORT"] = str(sandbox.port)
-    worker = ServiceProcess("services.payment.worker", env, "MOTCUA_PAYMENT_WORKER_PORT", tmp_path)
+    worker = ServiceProcess(
+        "services.payment.entrypoints.worker", env, "MOTCUA_PAYMENT_WORKER_PORT", tmp_path
+    )
     suite = PaymentSuite(engines, run_id, env, tmp_path, sandbox, api, worker)
     asyncio.run(
         ensure_topics(engines.kafka_bootstrap_servers, [suite.dossier_topic, suite.payment_topic])

@@ -13,7 +13,7 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-from services.payment.main import build_app
+from services.payment.entrypoints.http.app import build_app
 from services.payment.settings import PaymentSettings
 from services.payment.tests.integration.support import citizen
 from shared.http import app as http_app
@@ -83,6 +83,8 @@ def test_a_lost_store_answers_503_and_readiness_names_it(
         refused = client.get("/api/v1/payments/orders", headers=citizen("citizen-1"))
         assert refused.status_code == 503
         assert refused.headers["content-type"] == "application/problem+json"
+        assert refused.headers["retry-after"] == "5"
+        assert refused.json()["type"].endswith("/store-unavailable")
         assert refused.json()["detail"] == (
             "Dịch vụ thanh toán tạm thời không truy cập được dữ liệu, vui lòng thử lại sau."
         )

@@ -8,7 +8,7 @@ import socket
 import pytest
 from fastapi.testclient import TestClient
 
-from services.payment.main import build_app
+from services.payment.entrypoints.http.app import build_app
 from services.payment.settings import PaymentSettings
 
 

@@ -10,10 +10,10 @@ import pytest
 
 from services.payment.adapters.integration_events import to_integration_event
 from services.payment.application.payments import PaymentApplication
+from services.payment.application.views import order_view
 from services.payment.domain import errors
 from services.payment.domain.order import Command, FeeOrder
 from services.payment.domain.status import OrderStatus
-from services.payment.domain.views import order_view
 from services.payment.tests.unit.test_fee_order import (
     CLERK,
     LEADER,
@@ -187,7 +187,7 @@ def test_the_deadline_counts_working_days_in_vietnam_with_announced_days_off() -
 
 
 def test_the_cancellation_reason_names_why_the_dossier_closed() -> None:
-    from services.payment.worker.main import closing_reason
+    from services.payment.entrypoints.worker.main import closing_reason
     from shared.events.envelope import Actor, IntegrationEvent
 
     def event(kind: str, reason: str) -> IntegrationEvent:

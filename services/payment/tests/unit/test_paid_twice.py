@@ -11,13 +11,13 @@ from uuid import UUID
 import pytest
 
 from services.payment.adapters.integration_events import to_integration_event
-from services.payment.adapters.vnpay.merchant import Notification
 from services.payment.application.payments import PaymentApplication
+from services.payment.application.ports import Notification
 from services.payment.application.reconciliation import reconcile
+from services.payment.application.views import order_view
 from services.payment.domain import errors
 from services.payment.domain.order import Command, FeeOrder
 from services.payment.domain.status import OrderStatus
-from services.payment.domain.views import order_view
 from services.payment.tests.unit.test_fee_order import (
     CLERK,
     LEADER,

@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from services.payment.adapters.vnpay.merchant import Notification, VnpayMerchant
+from services.payment.adapters.vnpay.api_client import transaction
+from services.payment.adapters.vnpay.merchant import VnpayMerchant
 from services.payment.application.payments import PaymentApplication
+from services.payment.application.ports import Notification, ProviderTransaction
 from services.payment.application.reconciliation import reconcile
 from services.payment.domain.order import Command
 from shared.events.envelope import Actor
@@ -61,13 +63,16 @@ def _paid(app: PaymentApplication, order_id: Any, ref: str) -> None:
 
 def _txn(
     ref: str, *, status: str = "00", amount: int = 10_000, refunded: int = 0
-) -> dict[str, str]:
-    return {
-        "vnp_TxnRef": ref,
-        "vnp_Amount": str(amount * 100),
-        "vnp_TransactionStatus": status,
-        "vnp_RefundedAmount": str(refunded * 100),
-    }
+) -> ProviderTransaction:
+    """A row of the provider's report as VNPay sends it, read by the adapter."""
+    return transaction(
+        {
+            "vnp_TxnRef": ref,
+            "vnp_Amount": str(amount * 100),
+            "vnp_TransactionStatus": status,
+            "vnp_RefundedAmount": str(refunded * 100),
+        }
+    )
 
 
 def test_each_kind_of_mismatch_is_flagged_and_matches_are_not() -> None:

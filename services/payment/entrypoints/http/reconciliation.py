@@ -7,23 +7,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from services.payment.adapters.vnpay.api_client import ProviderError, VnpayApi
-from services.payment.api.deps import payments, settings
+from services.payment.adapters.vnpay.api_client import ProviderError
 from services.payment.application.reconciliation import reconcile
+from services.payment.entrypoints.http.deps import payments, provider_api
 from shared.http.actor import CurrentActor
 from shared.problems import ProblemError
 
 router = APIRouter(prefix="/api/v1/payments", tags=["reconciliation"])
-
-
-def provider_api(request: Request) -> VnpayApi:
-    config = settings(request)
-    return VnpayApi(
-        tmn_code=config.vnpay_tmn_code,
-        secret=config.secret,
-        api_url=config.vnpay_api_url,
-        report_url=config.vnpay_report_url,
-    )
 
 
 @router.get("/reconciliation")

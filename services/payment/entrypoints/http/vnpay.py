@@ -16,10 +16,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from services.payment.adapters.vnpay import protocol
-from services.payment.adapters.vnpay.merchant import Rejected, VnpayMerchant
-from services.payment.api.deps import payments, settings
+from services.payment.adapters.vnpay.merchant import Rejected
 from services.payment.domain.errors import OrderNotFoundError
 from services.payment.domain.status import FAILURE_LABELS, OrderStatus
+from services.payment.entrypoints.http.deps import merchant, payments, settings
 from shared.vn.money import format_vnd
 
 log = logging.getLogger(__name__)
@@ -34,20 +34,10 @@ ANSWERS = {
 }
 
 
-def _merchant(request: Request) -> VnpayMerchant:
-    config = settings(request)
-    return VnpayMerchant(
-        tmn_code=config.vnpay_tmn_code,
-        secret=config.secret,
-        payment_url=config.vnpay_payment_url,
-        return_url=config.vnpay_return_url,
-    )
-
-
 @router.get("/ipn")
 def ipn(request: Request) -> dict[str, str]:
     params = dict(request.query_params)
-    note = _merchant(request).read(params)
+    note = merchant(request).read(params)
     if isinstance(note, Rejected):
         log.warning(
             "notification refused", extra={"why": note.why, "ref": params.get("vnp_TxnRef")}
@@ -69,7 +59,7 @@ def ipn(request: Request) -> dict[str, str]:
 @router.get("/return", response_class=HTMLResponse)
 def browser_return(request: Request) -> HTMLResponse:
     params = dict(request.query_params)
-    note = _merchant(request).read(params)
+    note = merchant(request).read(params)
     if isinstance(note, Rejected):
         return _page(
             "Không xác minh được kết quả",

@@ -1,4 +1,4 @@
-"""Request plumbing shared by the routes: the application, the idempotency key."""
+"""Request plumbing shared by the routes: the application, the provider, the idempotency key."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from typing import Annotated, Any
 
 from fastapi import Header, Request
 
+from services.payment import bootstrap
+from services.payment.adapters.vnpay.api_client import VnpayApi
+from services.payment.adapters.vnpay.merchant import VnpayMerchant
 from services.payment.application.payments import PaymentApplication
 from services.payment.domain.errors import IdempotencyKeyMissingError
 from services.payment.domain.order import Command
@@ -26,6 +29,14 @@ def payments(request: Request) -> PaymentApplication:
 
 def settings(request: Request) -> PaymentSettings:
     return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def merchant(request: Request) -> VnpayMerchant:
+    return bootstrap.merchant(settings(request))
+
+
+def provider_api(request: Request) -> VnpayApi:
+    return bootstrap.provider_api(settings(request))
 
 
 def command(key: str | None, operation: str, actor: Actor, body: dict[str, Any]) -> Command:

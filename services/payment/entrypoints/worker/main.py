@@ -1,4 +1,4 @@
-"""The payment worker as its own process: ``python -m services.payment.worker``.
+"""The payment worker as its own process: ``python -m services.payment.entrypoints.worker``.
 
 It consumes dossier events (``payment_requested`` opens a fee order; ``withdrawn``,
 ``rejected`` and ``rejected_at_reception`` cancel the dossier's unpaid orders) and
@@ -21,11 +21,11 @@ from typing import Any
 from fastapi import FastAPI
 
 from services.payment.adapters.integration_events import to_integration_event
-from services.payment.adapters.projection import OrderProjection
-from services.payment.adapters.store import build_payments, open_store, ping
+from services.payment.adapters.store import ping
 from services.payment.application.payments import PaymentApplication
+from services.payment.bootstrap import open_payments, projection
+from services.payment.entrypoints.worker.expiry import ExpirySweep
 from services.payment.settings import PaymentSettings
-from services.payment.worker.expiry import ExpirySweep
 from shared.events.envelope import IntegrationEvent
 from shared.events.topics import events_topic
 from shared.http.app import create_app, serve
@@ -99,13 +99,8 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_topics(bootstrap, [out_topic, *in_topics])
-        pool = await open_store(settings, "payment-worker")
+        pool, payments = await open_payments(settings, "payment-worker")
         app.state.pool = pool
-        try:
-            payments = await build_payments(settings)
-        except BaseException:
-            await pool.close()
-            raise
         calendar = CalendarOverrides(pool)
         producer = make_producer(bootstrap)  # aiokafka objects need the running loop
         consumer = IdempotentConsumer(
@@ -119,7 +114,7 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
         jobs: dict[str, Coroutine[Any, Any, None]] = {
             "relay": OutboxRelay(payments, to_integration_event, producer, out_topic).run(),
             "consumer": consumer.run(),
-            "projection": OrderProjection(payments, pool).run(),
+            "projection": projection(payments, pool).run(),
             "expiry": ExpirySweep(
                 payments,
                 pool,

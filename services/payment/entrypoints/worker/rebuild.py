@@ -5,16 +5,14 @@ from __future__ import annotations
 import asyncio
 import time
 
-from services.payment.adapters.projection import OrderProjection
-from services.payment.adapters.store import build_payments, open_store
+from services.payment.bootstrap import open_payments, projection
 from services.payment.settings import PaymentSettings
 
 
 async def rebuild(settings: PaymentSettings) -> int:
-    pool = await open_store(settings, "payment-rebuild")
-    payments = await build_payments(settings)
+    pool, payments = await open_payments(settings, "payment-rebuild")
     try:
-        return await OrderProjection(payments, pool).rebuild()
+        return await projection(payments, pool).rebuild()
     finally:
         payments.close()
         await pool.close()

@@ -1,8 +1,8 @@
-"""Composition root of the payment HTTP service: ``python -m services.payment``.
+"""The app factory of the payment HTTP service: ``python -m services.payment``.
 
-At start-up the service's schema is migrated, then its pool is opened and its
-event-sourced application built on the same schema (both in the lifespan, so a
-PostgreSQL that does not answer fails the start-up with its own error).
+At start-up ``bootstrap`` migrates the service's schema, opens its pool and builds its
+event-sourced application on the same schema (in the lifespan, so a PostgreSQL that
+does not answer fails the start-up with its own error).
 """
 
 from __future__ import annotations
@@ -13,11 +13,15 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from services.payment.adapters.store import build_payments, open_store, ping
-from services.payment.api import errors, orders, reconciliation, vnpay
+from services.payment.adapters.store import ping
+from services.payment.bootstrap import open_payments
+from services.payment.entrypoints.http import orders, reconciliation, vnpay
 from services.payment.settings import PaymentSettings
 from shared.http.app import create_app, serve
 from shared.pg.calendar import CalendarOverrides
+
+# what a person reads when PostgreSQL (our pool or the event store's) does not answer
+STORE_DETAIL = "Dịch vụ thanh toán tạm thời không truy cập được dữ liệu, vui lòng thử lại sau."
 
 
 def build_app(settings: PaymentSettings | None = None) -> FastAPI:
@@ -31,12 +35,7 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool = await open_store(settings, "payment")
-        try:
-            payments = await build_payments(settings)
-        except BaseException:
-            await pool.close()
-            raise
+        pool, payments = await open_payments(settings, "payment")
         app.state.pool = pool
         app.state.payments = payments
         app.state.calendar = CalendarOverrides(pool)
@@ -50,9 +49,9 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
         "payment",
         readiness={"postgres": postgres, "event_store": event_store},
         lifespan=lifespan,
+        store_detail=STORE_DETAIL,
     )
     app.state.settings = settings
-    errors.install(app)
     app.include_router(orders.router)
     app.include_router(vnpay.router)
     app.include_router(reconciliation.router)

@@ -19,12 +19,18 @@ from services.payment.adapters.receipt_pdf import render_receipt
 from services.payment.adapters.store import decode_cursor
 from services.payment.adapters.store import list_orders as list_stored_orders
 from services.payment.adapters.vnpay.api_client import ProviderError
-from services.payment.adapters.vnpay.merchant import VnpayMerchant
-from services.payment.api.deps import IdempotencyKey, client_ip, command, payments, settings
-from services.payment.api.reconciliation import provider_api
 from services.payment.domain.deadline import PaymentTerm
 from services.payment.domain.errors import NotPaidError
 from services.payment.domain.status import OrderStatus
+from services.payment.entrypoints.http.deps import (
+    IdempotencyKey,
+    client_ip,
+    command,
+    merchant,
+    payments,
+    provider_api,
+    settings,
+)
 from shared.http.actor import CurrentActor
 from shared.problems import ProblemError
 
@@ -122,18 +128,12 @@ def checkout(
     idempotency_key: IdempotencyKey = None,
 ) -> dict[str, Any]:
     config = settings(request)
-    merchant = VnpayMerchant(
-        tmn_code=config.vnpay_tmn_code,
-        secret=config.secret,
-        payment_url=config.vnpay_payment_url,
-        return_url=config.vnpay_return_url,
-    )
     return payments(request).start_checkout(
         order_id,
         actor,
         command(idempotency_key, "checkout", actor, body.model_dump()),
         method=config.online_method,
-        merchant=merchant,
+        merchant=merchant(request),
         ttl_seconds=config.checkout_ttl_seconds,
         client_ip=client_ip(request),
     )

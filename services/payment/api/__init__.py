@@ -1,1 +1,0 @@
-"""Thin FastAPI routers of payment and its problem+json error mapping."""

@@ -1,0 +1,57 @@
+"""Composition root of payment: the one module that builds concrete adapters from settings.
+
+The entrypoints (the HTTP app, the worker, the rebuild command) ask it for what they run
+on; the use cases only see the ports they are handed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg_pool import AsyncConnectionPool
+
+from services.payment.adapters.projection import OrderProjection
+from services.payment.adapters.store import build_payments, open_store
+from services.payment.adapters.vnpay.api_client import VnpayApi
+from services.payment.adapters.vnpay.merchant import VnpayMerchant
+from services.payment.application.payments import PaymentApplication
+from services.payment.settings import PaymentSettings
+
+
+async def open_payments(
+    settings: PaymentSettings, name: str
+) -> tuple[AsyncConnectionPool[Any], PaymentApplication]:
+    """Migrate and open the process's pool, then the event-sourced application on the same
+    schema; a failure of the second closes the first."""
+    pool = await open_store(settings, name)
+    try:
+        payments = await build_payments(settings)
+    except BaseException:
+        await pool.close()
+        raise
+    return pool, payments
+
+
+def merchant(settings: PaymentSettings) -> VnpayMerchant:
+    """The merchant side of VNPay: payment addresses out, signed notifications in."""
+    return VnpayMerchant(
+        tmn_code=settings.vnpay_tmn_code,
+        secret=settings.secret,
+        payment_url=settings.vnpay_payment_url,
+        return_url=settings.vnpay_return_url,
+    )
+
+
+def provider_api(settings: PaymentSettings) -> VnpayApi:
+    """VNPay's merchant API: refunds and the daily report."""
+    return VnpayApi(
+        tmn_code=settings.vnpay_tmn_code,
+        secret=settings.secret,
+        api_url=settings.vnpay_api_url,
+        report_url=settings.vnpay_report_url,
+    )
+
+
+def projection(payments: PaymentApplication, pool: AsyncConnectionPool[Any]) -> OrderProjection:
+    """The read model of orders kept in PostgreSQL."""
+    return OrderProjection(payments, pool)

@@ -1,0 +1,1 @@
+"""Thin FastAPI routers of payment and the app factory (``app.py``)."""

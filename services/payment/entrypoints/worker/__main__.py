@@ -1,0 +1,3 @@
+from services.payment.entrypoints.worker.main import main
+
+main()

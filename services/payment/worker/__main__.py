@@ -1,3 +1,0 @@
-from services.payment.worker.main import main
-
-main()
