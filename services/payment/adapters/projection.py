@@ -65,7 +65,7 @@ class OrderProjection:
             )
             if not notifications:
                 return 0
-            order_ids = list(dict.fromkeys(n.originator_id for n in notifications))
+            order_ids = list(dict.fromkeys(UUID(str(n.originator_id)) for n in notifications))
             await save_views(conn, await asyncio.to_thread(self._views, order_ids))
             await set_position(conn, NAME, notifications[-1].id)
         return len(notifications)
@@ -90,7 +90,7 @@ class OrderProjection:
                 )
                 if not notifications:
                     break
-                order_ids.update(dict.fromkeys(n.originator_id for n in notifications))
+                order_ids.update(dict.fromkeys(UUID(str(n.originator_id)) for n in notifications))
                 position = notifications[-1].id
             await conn.execute("DELETE FROM orders")
             ids = list(order_ids)

@@ -136,7 +136,7 @@ async def list_orders(
     first, from ``after`` on (keyset: a deep page costs what the first does); the page
     and the cursor of the next one (None on the last page)."""
     owner = ("payer_id", payer_id) if payer_id is not None else ("agency_code", agency_code)
-    filters = [sql.SQL("{} = %s").format(sql.Identifier(owner[0]))]
+    filters: list[sql.Composable] = [sql.SQL("{} = %s").format(sql.Identifier(owner[0]))]
     params: list[Any] = [owner[1]]
     for column, value in (("dossier_id", dossier_id), ("status", status)):
         if value:

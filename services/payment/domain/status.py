@@ -46,7 +46,7 @@ ATTEMPT_LABELS = {
 # expired): the payer should not finish it; money taken anyway is recorded and owed back.
 STOPPED_ATTEMPT_LABEL = "Đã dừng: giao dịch không còn nhận thanh toán"
 
-FAILURE_LABELS = {
+FAILURE_LABELS: dict[str, str] = {  # by FailureReason (a str)
     FailureReason.CANCELLED: "Người nộp đã hủy giao dịch",
     FailureReason.EXPIRED: "Giao dịch hết hạn chờ thanh toán",
     FailureReason.FAILED: "Giao dịch thất bại",
