@@ -1,5 +1,5 @@
 # The two set-up commands of README.md: `make up` and `make test`.
-.PHONY: install up down status seed test lint unit schemas lock
+.PHONY: install up down status seed test lint unit schemas lock openapi
 
 install:
 	bash deploy/local/install.sh
@@ -37,3 +37,7 @@ unit: install
 
 schemas:
 	.venv/bin/python -m shared.events.schemas
+
+# The services' OpenAPI documents (tests/test_openapi_docs.py checks they are current).
+openapi:
+	.venv/bin/python -m motcua_ops.openapi

@@ -18,6 +18,7 @@ import uvicorn
 from fastapi import FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
+from shared.http.openapi import ServiceApp
 from shared.logs import configure_logging, correlation_id
 from shared.problems import install_problem_handlers, problem_response
 from shared.settings import ServiceSettings
@@ -39,7 +40,7 @@ def create_app(
     **fastapi_kwargs: Any,
 ) -> FastAPI:
     """``store_detail``: what a person reads when the service's store cannot be reached."""
-    app = FastAPI(title=f"Một Cửa — {service}", lifespan=lifespan, **fastapi_kwargs)
+    app = ServiceApp(title=f"Một Cửa — {service}", lifespan=lifespan, **fastapi_kwargs)
     checks = readiness or {}
     install_problem_handlers(app, store_detail=store_detail)
 
