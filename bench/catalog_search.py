@@ -21,16 +21,16 @@ from datetime import UTC, datetime
 
 import psycopg
 
-from services.catalog.adapters.documents import content_to_doc, search_fields
 from services.catalog.adapters.pg import Pool
 from services.catalog.adapters.procedure_store import ProcedureStore
 from services.catalog.adapters.search_store import ProcedureSearch
+from services.catalog.application.documents import content_to_doc, search_fields
 from services.catalog.application.search import Search
+from services.catalog.bootstrap import open_store
 from services.catalog.domain import events
 from services.catalog.domain.model import ProcedureContent
 from services.catalog.domain.text import SearchQuery
-from services.catalog.main import open_store
-from services.catalog.seed import SEED_ACTOR, load, procedure_content
+from services.catalog.entrypoints.seed import SEED_ACTOR, load, procedure_content
 from services.catalog.settings import CatalogSettings
 
 QUERIES = [

@@ -11,7 +11,7 @@ from pathlib import Path
 from motcua_ops.paths import REPO_ROOT
 from motcua_ops.ui import info
 
-SEEDERS = ["services.catalog.seed", "services.identity.seed"]
+SEEDERS = ["services.catalog.entrypoints.seed", "services.identity.seed"]
 
 
 def module_file_exists(module: str, root: Path = REPO_ROOT) -> bool:
@@ -34,7 +34,7 @@ def seed_demo(state: Path, modules: list[str] | None = None, root: Path = REPO_R
         info(f"{name}: seeded {result}" if result is not None else f"{name}: seeded")
         ran.append(name)
     if not ran:
-        info("nothing is seedable yet (no services.catalog.seed or services.identity.seed)")
+        info(f"nothing is seedable yet (none of {', '.join(SEEDERS)})")
     return ran
 
 

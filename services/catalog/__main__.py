@@ -1,3 +1,3 @@
-from services.catalog.main import main
+from services.catalog.entrypoints.http.app import main
 
 main()

@@ -9,7 +9,7 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from services.catalog.seed import seed_demo
+from services.catalog.entrypoints.seed import seed_demo
 from services.catalog.tests.integration.support import drop_schema
 from tests.support.engines import Engines
 

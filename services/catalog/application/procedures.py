@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from services.catalog.adapters.documents import content_from_doc, content_to_doc, search_fields
 from services.catalog.application.common import Clock, history_entry, invalid
+from services.catalog.application.documents import content_from_doc, content_to_doc, search_fields
 from services.catalog.application.ports import ProcedureRepository
 from services.catalog.application.registry import Registry
 from services.catalog.domain import events

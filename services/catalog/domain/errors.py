@@ -1,18 +1,16 @@
-"""Domain errors of the catalogue; api/errors.py maps them to problem+json."""
+"""Domain errors of the catalogue: problems (``shared.errors.Problem``) whose ``detail``
+is what a person reads (Vietnamese); the suite's handler answers them as problem+json."""
 
 from __future__ import annotations
 
+from shared.errors import Problem
 
-class CatalogError(Exception):
-    """Base: ``detail`` is what a person reads (Vietnamese)."""
+
+class CatalogError(Problem):
+    """Base of the catalogue's refusals; each use case gives its own ``detail``."""
 
     status = 400
     type = "catalog-error"
-
-    def __init__(self, detail: str, **extensions: object) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.extensions = extensions
 
 
 class InvalidProcedureError(CatalogError):

@@ -16,8 +16,8 @@ import httpx
 import psycopg
 from aiokafka import AIOKafkaConsumer
 
-from services.catalog.main import open_store
-from services.catalog.seed import seed_into
+from services.catalog.bootstrap import open_store
+from services.catalog.entrypoints.seed import seed_into
 from services.catalog.settings import CatalogSettings
 from shared.events.topics import events_topic
 from tests.support.engines import Engines

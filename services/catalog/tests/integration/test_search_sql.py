@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from services.catalog.api.deps import Catalog
+from services.catalog.application.catalog import Catalog
+from services.catalog.bootstrap import build_catalog, open_store
 from services.catalog.domain.model import Agency, ProcedureContent, ProcedureField
 from services.catalog.domain.text import words
-from services.catalog.main import build_catalog, open_store
 from services.catalog.settings import CatalogSettings
 from services.catalog.tests.integration.support import drop_schema
 from shared.events.envelope import Actor

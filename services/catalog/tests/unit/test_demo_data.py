@@ -10,7 +10,7 @@ from jsonschema import Draft202012Validator
 
 from services.catalog.adapters.docx_forms import form_docx
 from services.catalog.domain.model import ProcedureContent
-from services.catalog.seed import load, procedure_content
+from services.catalog.entrypoints.seed import load, procedure_content
 
 
 def _contents() -> list[ProcedureContent]:

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from services.catalog.adapters.documents import card, content_from_doc, content_to_doc
+from services.catalog.application.documents import card, content_from_doc, content_to_doc
 from services.catalog.application.procedures import parse_content
 from services.catalog.domain.errors import InvalidProcedureError
 from services.catalog.domain.model import Agency, FeeRuleError, ProcedureContent, ProcedureField
-from services.catalog.seed import fee_line, load, procedure_content
+from services.catalog.entrypoints.seed import fee_line, load, procedure_content
 from services.catalog.tests.unit.fakes import FakeCatalog
 from shared.events.envelope import Actor
 

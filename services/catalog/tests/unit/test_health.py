@@ -8,7 +8,7 @@ import socket
 import pytest
 from fastapi.testclient import TestClient
 
-from services.catalog.main import build_app
+from services.catalog.entrypoints.http.app import build_app
 from services.catalog.settings import CatalogSettings
 from shared.http import app as http_app
 
@@ -62,4 +62,6 @@ def test_requests_answer_503_while_postgres_does_not_answer() -> None:
             assert response.status_code == 503, path
             assert response.headers["content-type"] == "application/problem+json"
             assert response.headers["retry-after"] == "5"
-            assert "không truy cập được" in response.json()["detail"]
+            problem = response.json()
+            assert problem["type"].endswith("/store-unavailable")
+            assert problem["detail"].startswith("Cơ sở dữ liệu danh mục thủ tục")

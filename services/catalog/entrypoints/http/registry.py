@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 from pydantic import ValidationError
 
-from services.catalog.api.deps import PREFIX, AdminActor, CatalogDep
 from services.catalog.application.common import invalid
 from services.catalog.domain.errors import InvalidAgencyError
 from services.catalog.domain.model import Agency, ProcedureField, Tier
+from services.catalog.entrypoints.http.deps import PREFIX, AdminActor, CatalogDep
 
 router = APIRouter(prefix=PREFIX, tags=["agencies", "fields"])
 

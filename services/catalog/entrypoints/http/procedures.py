@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from services.catalog.api.deps import PREFIX, AdminActor, CatalogDep
 from services.catalog.application.procedures import parse_content
 from services.catalog.application.templates import MAX_BYTES
 from services.catalog.domain.errors import InvalidProcedureError
+from services.catalog.entrypoints.http.deps import PREFIX, AdminActor, CatalogDep
 from shared.http.download import content_disposition
 from shared.problems import ProblemError
 

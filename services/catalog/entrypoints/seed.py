@@ -13,16 +13,14 @@ from typing import Any
 
 import yaml
 
-from services.catalog.adapters.docx_forms import form_docx
-from services.catalog.adapters.pg import Pool
-from services.catalog.api.deps import Catalog
+from services.catalog import bootstrap
+from services.catalog.application.catalog import Catalog
 from services.catalog.domain.errors import NotFoundError
 from services.catalog.domain.model import Agency, ProcedureContent, ProcedureField, TemplateRef
-from services.catalog.main import build_catalog, open_store
 from services.catalog.settings import CatalogSettings
 from shared.events.envelope import Actor
 
-DEMO = Path(__file__).parent / "demo"
+DEMO = Path(__file__).resolve().parents[1] / "demo"
 SEED_ACTOR = Actor(id="catalog-demo-seed", role="system")
 DELIVERY = {
     1: ["office"],
@@ -160,13 +158,13 @@ async def _templates(
         if raw["gov"] == "commune"
         else names.get(raw["agencies"][0], "……………")
     )
-    data = form_docx(raw["form_title"], addressee, schema)
+    data = bootstrap.form_renderer()(raw["form_title"], addressee, schema)
     ref = await catalog.templates.store_file("TK", raw["form_title"], raw["form_title"], data)
     return [ref]
 
 
-async def seed_into(pool: Pool) -> dict[str, int]:
-    catalog = build_catalog(pool)
+async def seed_into(pool: bootstrap.Pool) -> dict[str, int]:
+    catalog = bootstrap.build_catalog(pool)
     meta = load("agencies.yaml")
     for field in meta["fields"]:
         await catalog.registry.save_field(ProcedureField(**field), SEED_ACTOR)
@@ -196,7 +194,7 @@ async def seed_into(pool: Pool) -> dict[str, int]:
 
 
 async def seed_demo() -> dict[str, int]:
-    pool = await open_store(CatalogSettings())
+    pool = await bootstrap.open_store(CatalogSettings())
     try:
         return await seed_into(pool)
     finally:

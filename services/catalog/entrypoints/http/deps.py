@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 
-from services.catalog.application.calendar import Calendar
-from services.catalog.application.procedures import Procedures
-from services.catalog.application.registry import Registry
-from services.catalog.application.search import Search
-from services.catalog.application.templates import Templates
+from services.catalog.application.catalog import Catalog
 from shared.events.envelope import Actor
 from shared.http.actor import CurrentActor
 from shared.problems import ProblemError
 
 PREFIX = "/api/v1/catalog"
-
-
-@dataclass(frozen=True)
-class Catalog:
-    procedures: Procedures
-    registry: Registry
-    search: Search
-    templates: Templates
-    calendar: Calendar
 
 
 def catalog(request: Request) -> Catalog:

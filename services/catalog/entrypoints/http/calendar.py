@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
-from services.catalog.api.deps import PREFIX, AdminActor, CatalogDep
+from services.catalog.entrypoints.http.deps import PREFIX, AdminActor, CatalogDep
 
 router = APIRouter(prefix=f"{PREFIX}/calendar", tags=["calendar"])
 Year = Annotated[int, Path(ge=2000, le=2100)]

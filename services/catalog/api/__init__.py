@@ -1,1 +1,0 @@
-"""Thin FastAPI routers of catalog and its problem+json error mapping."""

@@ -1,0 +1,1 @@
+"""Thin FastAPI routers of catalog and the app factory (``app.py``)."""
