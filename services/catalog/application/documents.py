@@ -1,5 +1,6 @@
-"""How catalogue content is stored: a version's content as JSONB (JSON Schemas' ``$schema``
-and ``$defs`` keys included), and the listing columns publishing writes."""
+"""The documents the use cases hand the stores (ports.py): a version's content as JSON
+(JSON Schemas' ``$schema`` and ``$defs`` keys included, kept as JSONB), and the listing
+columns publishing writes. Pure: no store is named here."""
 
 from __future__ import annotations
 

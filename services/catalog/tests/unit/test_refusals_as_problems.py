@@ -1,0 +1,40 @@
+"""A refusal of the catalogue answers problem+json with its own status, stable ``type`` and
+Vietnamese ``detail``, through the suite's one handler (the store is never reached)."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from services.catalog.domain.errors import CatalogError, InvalidCalendarError
+from services.catalog.entrypoints.http.app import build_app
+from services.catalog.settings import CatalogSettings
+from shared.errors import Problem
+
+
+def test_every_catalog_error_is_a_problem() -> None:
+    refused = InvalidCalendarError("Ngày không hợp lệ.", errors=[{"field": "start"}])
+    assert isinstance(refused, CatalogError) and isinstance(refused, Problem)
+    assert (refused.status, refused.type, refused.detail) == (
+        422,
+        "invalid-calendar",
+        "Ngày không hợp lệ.",
+    )
+    assert refused.extensions == {"errors": [{"field": "start"}]}
+
+
+def test_a_refused_request_answers_its_problem() -> None:
+    settings = CatalogSettings(
+        postgres_dsn="postgresql://catalog:x@127.0.0.1:1/motcua",
+        kafka_bootstrap_servers="127.0.0.1:1",
+    )
+    with TestClient(build_app(settings)) as client:
+        response = client.post(
+            "/api/v1/catalog/calendar/add-working-days",
+            json={"start": "2026-03-02T08:00:00", "days": 3},  # no time zone
+        )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["type"] == "https://motcua.vn/problems/invalid-calendar"
+    assert problem["detail"] == "Thời điểm bắt đầu phải kèm múi giờ (ví dụ +07:00)."
+    assert problem["instance"] == "/api/v1/catalog/calendar/add-working-days"
