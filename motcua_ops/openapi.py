@@ -22,6 +22,7 @@ FACTORIES = {
     "dossier": "services.dossier.entrypoints.http.app:build_app",
     "payment": "services.payment.entrypoints.http.app:build_app",
     "notify": "services.notify.entrypoints.http.app:build_app",
+    "catalog": "services.catalog.entrypoints.http.app:build_app",
 }
 # Addresses only: no process is reached while an app is built.
 PLACEHOLDERS = {
