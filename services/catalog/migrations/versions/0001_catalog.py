@@ -31,6 +31,7 @@ def _functions(schema: str) -> list[str]:
 
 def upgrade() -> None:
     schema = op.get_context().version_table_schema
+    assert schema is not None, "shared.pg.migrate runs every migration in the service's schema"
     for statement in _functions(schema):
         op.execute(statement)
     create_common_tables(op)
