@@ -17,6 +17,7 @@ from services.gateway.domain.routing import service_for
 from services.gateway.entrypoints.http import portal
 from services.gateway.entrypoints.http.auth import caller_headers
 from services.gateway.entrypoints.http.edge import EdgeMiddleware
+from services.gateway.entrypoints.http.portal.api import UpstreamCallsMiddleware
 from services.gateway.entrypoints.http.ratelimit import (
     AccountLimitedError,
     RateLimitMiddleware,
@@ -61,7 +62,8 @@ def build_app(
         openapi_url=None,  # the combined document below replaces FastAPI's own
     )
     # The last added runs first: edge headers on everything, CORS answers preflights
-    # before they count, then the per-address limits.
+    # before they count, then the per-address limits, then the count of upstream calls.
+    app.add_middleware(UpstreamCallsMiddleware)
     app.add_middleware(
         RateLimitMiddleware, limiter=limiter, trusted_proxies=settings.trusted_proxies
     )

@@ -7,15 +7,54 @@ caller headers of the verified session, exactly as the proxy forwards them.
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.gateway.domain.routing import SERVICES
 from shared.logs import correlation_id
 
 log = logging.getLogger(__name__)
+
+# The upstream calls the current request made so far (a one-item list: shared, not copied,
+# by the tasks of one request); None outside a request.
+_upstream_calls: ContextVar[list[int] | None] = ContextVar("upstream_calls", default=None)
+
+
+def count_upstream(calls: int = 1) -> None:
+    """Count ``calls`` upstream calls against the current request."""
+    counted = _upstream_calls.get()
+    if counted is not None:
+        counted[0] += calls
+
+
+class UpstreamCallsMiddleware:
+    """Says how many upstream calls a page cost: ``Server-Timing: upstream;desc="3 calls"``
+    on every response whose request made any (pure ASGI)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        counted = [0]
+
+        async def send_with_count(message: Message) -> None:
+            if message["type"] == "http.response.start" and counted[0]:
+                timing = f'upstream;desc="{counted[0]} calls"'.encode()
+                message["headers"] = [*message.get("headers", []), (b"server-timing", timing)]
+            await send(message)
+
+        token = _upstream_calls.set(counted)
+        try:
+            await self.app(scope, receive, send_with_count)
+        finally:
+            _upstream_calls.reset(token)
 
 
 class ServiceDownError(Exception):
@@ -109,6 +148,7 @@ class Services:
         if client_ip:
             sent["x-forwarded-for"] = client_ip
         sent.update(caller or {})
+        count_upstream()
         try:
             response = await self.client.request(
                 method, self.upstreams[service] + path, headers=sent, **kwargs

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request, Response
 
 from services.gateway.domain.routing import SERVICES
-from services.gateway.entrypoints.http.portal.api import ServiceDownError
+from services.gateway.entrypoints.http.portal.api import ServiceDownError, count_upstream
 from services.gateway.entrypoints.http.portal.web import portal_of, render
 
 router = APIRouter()
@@ -43,6 +43,7 @@ async def home(request: Request) -> Response:
     except ServiceDownError as down:
         context["catalog_down"] = down.message
     health = await portal_of(request).health()
+    count_upstream(len(health))  # one liveness probe per service
     context["health"] = [{"label": SERVICES[name], "up": up} for name, up in health.items()]
     return await render(request, "home.html", context)
 
