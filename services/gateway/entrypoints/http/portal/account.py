@@ -54,11 +54,11 @@ async def register(request: Request) -> Response:
     errors: dict[str, str] = {}
     if form.get("password") != form.get("password2"):
         errors["password2"] = "Mật khẩu nhập lại không khớp."
-    body = {
+    fields = {
         k: str(form.get(k) or "").strip()
         for k in ("email", "full_name", "phone", "national_id", "date_of_birth", "address")
     }
-    body = {k: v for k, v in body.items() if v}
+    body: dict[str, Any] = {k: v for k, v in fields.items() if v}
     body["password"] = str(form.get("password") or "")
     if form.get("kind") == "organisation":  # «Tổ chức, doanh nghiệp»: the unit's data too
         body["kind"] = "organisation"

@@ -110,7 +110,9 @@ def csrf_token(request: Request) -> str:
 
 def csrf_ok(request: Request, submitted: str | None) -> bool:
     expected = request.cookies.get(CSRF_COOKIE)
-    return bool(expected and submitted) and hmac.compare_digest(expected, str(submitted))
+    if not expected or not submitted:
+        return False
+    return hmac.compare_digest(expected.encode(), submitted.encode())  # any text, not only ASCII
 
 
 def apply_cookies(request: Request, response: Response) -> Response:
