@@ -1,3 +1,3 @@
-from services.gateway.main import main
+from services.gateway.entrypoints.http.app import main
 
 main()

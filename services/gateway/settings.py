@@ -3,7 +3,7 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from services.gateway.routing import SERVICES
+from services.gateway.domain.routing import SERVICES
 from shared.settings import ServiceSettings
 
 MIB = 1024 * 1024

@@ -15,8 +15,9 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import uvicorn
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.http.openapi import ServiceApp
 from shared.logs import configure_logging, correlation_id
@@ -32,6 +33,51 @@ READINESS_TIMEOUT = 3.0
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
+class RequestContextMiddleware:
+    """The request id (the caller's when it looks like one, else a new one) as the logs'
+    correlation id and the response's ``X-Request-ID``, and the two request metrics.
+
+    Pure ASGI: Starlette's ``BaseHTTPMiddleware`` (``@app.middleware``) runs every request
+    through an extra task and memory stream, about a quarter of the gateway's time.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = ""
+        for name, value in scope.get("headers", []):
+            if name == b"x-request-id":
+                request_id = value.decode("latin-1")
+                break
+        if not REQUEST_ID.fullmatch(request_id):  # keep a caller's id only if it looks like one
+            request_id = str(uuid.uuid4())
+        method = scope["method"]
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                LATENCY.labels(method).observe(time.perf_counter() - started)
+                REQUESTS.labels(method, message["status"]).inc()
+                headers = [
+                    (name, value)
+                    for name, value in message.get("headers", [])
+                    if name.lower() != b"x-request-id"
+                ]
+                headers.append((b"x-request-id", request_id.encode("latin-1")))
+                message["headers"] = headers
+            await send(message)
+
+        token = correlation_id.set(request_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            correlation_id.reset(token)
+
+
 def create_app(
     service: str,
     readiness: dict[str, ReadinessCheck] | None = None,
@@ -44,23 +90,7 @@ def create_app(
     checks = readiness or {}
     install_problem_handlers(app, store_detail=store_detail)
 
-    @app.middleware("http")
-    async def _request_context(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        request_id = request.headers.get("x-request-id", "")
-        if not REQUEST_ID.fullmatch(request_id):  # keep a caller's id only if it looks like one
-            request_id = str(uuid.uuid4())
-        token = correlation_id.set(request_id)
-        started = time.perf_counter()
-        try:
-            response = await call_next(request)
-        finally:
-            correlation_id.reset(token)
-        LATENCY.labels(request.method).observe(time.perf_counter() - started)
-        REQUESTS.labels(request.method, response.status_code).inc()
-        response.headers["X-Request-ID"] = request_id
-        return response
+    app.add_middleware(RequestContextMiddleware)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

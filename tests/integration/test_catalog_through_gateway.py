@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from services.catalog.tests.integration.support import ADMIN, running_catalog
-from services.gateway.routing import SERVICES
+from services.gateway.domain.routing import SERVICES
 from tests.support.engines import Engines
 from tests.support.processes import ServiceProcess
 

@@ -12,7 +12,7 @@ from sqlalchemy import MetaData
 
 from services.catalog.adapters import tables as catalog
 from services.dossier.adapters import tables as dossier
-from services.gateway import tables as gateway
+from services.gateway.adapters import tables as gateway
 from services.gateway.migrations import MIGRATIONS_DIR as GATEWAY_MIGRATIONS
 from services.identity.adapters import tables as identity
 from services.identity.bootstrap import MIGRATIONS as IDENTITY_MIGRATIONS

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from services.gateway.routing import SERVICES
+from services.gateway.domain.routing import SERVICES
 from services.payment.adapters.vnpay import protocol
 from services.payment.tests.integration.support import (
     browser_pays,

@@ -14,11 +14,11 @@ import httpx
 import psycopg
 import pytest
 
-from services.gateway.counters import PgWindowCounter
-from services.gateway.main import build_app
-from services.gateway.routing import SERVICES
+from services.gateway.adapters.counters import PgWindowCounter
+from services.gateway.adapters.tables import metadata
+from services.gateway.domain.routing import SERVICES
+from services.gateway.entrypoints.http.app import build_app
 from services.gateway.settings import GatewaySettings
-from services.gateway.tables import metadata
 from services.gateway.tests.servers import closed_port, echo_app, serving
 from shared.pg.migrate import differences
 from tests.support.engines import Engines

@@ -7,8 +7,8 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from services.gateway.main import build_app
-from services.gateway.routing import SERVICES
+from services.gateway.domain.routing import SERVICES
+from services.gateway.entrypoints.http.app import build_app
 from services.gateway.settings import GatewaySettings
 from services.gateway.tests.servers import (
     MAX_BODY,

@@ -17,11 +17,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from services.gateway.forwarded import client_address, is_secure
-from services.gateway.main import build_app
-from services.gateway.openapi import merge
-from services.gateway.ratelimit import Limits, RateLimiter, buckets
-from services.gateway.routing import SERVICES
+from services.gateway.application.ratelimit import RateLimiter
+from services.gateway.domain.forwarded import client_address, is_secure
+from services.gateway.domain.openapi import merge
+from services.gateway.domain.ratelimit import Limits, buckets
+from services.gateway.domain.routing import SERVICES
+from services.gateway.entrypoints.http.app import build_app
 from services.gateway.settings import GatewaySettings
 from services.gateway.tests.servers import echo_app, serving
 from services.identity.adapters.signing import SigningKey

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from services.gateway.routing import SERVICES
+from services.gateway.domain.routing import SERVICES
 from services.gateway.settings import GatewaySettings
 
 

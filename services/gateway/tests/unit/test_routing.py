@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.gateway.routing import PREFIXES, SERVICES, service_for
+from services.gateway.domain.routing import PREFIXES, SERVICES, service_for
 from services.gateway.settings import GatewaySettings
 
 

@@ -15,8 +15,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from services.gateway.main import build_app
-from services.gateway.routing import SERVICES
+from services.gateway.domain.routing import SERVICES
+from services.gateway.entrypoints.http.app import build_app
 from services.gateway.settings import GatewaySettings
 from services.gateway.tests.servers import echo_app, serving
 from services.identity.adapters.signing import SigningKey

@@ -1,0 +1,164 @@
+"""Sliding-window request counters shared by every gateway instance, in PostgreSQL.
+
+A counted request is ONE statement (:data:`HIT`): it reads the previous window's count,
+works out how many requests the current window may still let through, and increments
+the current window's row only if that leaves it within the limit (``INSERT ... ON
+CONFLICT DO UPDATE ... WHERE ... RETURNING``). PostgreSQL locks the row for the update
+and checks the condition on its newest version, so however many instances race, a
+window never lets more than the limit through; a refused request is not counted.
+
+The window slides: the previous window's count, weighted by how much of it still
+overlaps the last ``window_seconds``, takes room from the current one (the "sliding
+window counter" approximation). A burst at the end of one window and another at the
+start of the next therefore do not pass twice the limit. ``Retry-After`` is the time
+until the next request would pass if no other came: while the previous window's
+weight still holds the room, the moment it has slid out enough; else the next window.
+
+Old windows are deleted by whichever instance first sees a new window, in the
+background (index on ``window_no``: no scan, nothing per request).
+
+If PostgreSQL does not answer, requests are let through (and logged) for a while rather
+than the whole entry point failing with it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import psycopg
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from services.gateway.adapters.tables import metadata
+from services.gateway.domain.ratelimit import retry_after
+from services.gateway.migrations import MIGRATIONS_DIR
+from shared.pg.migrate import migrate
+from shared.pg.pools import connection_kwargs
+
+log = logging.getLogger(__name__)
+
+FAIL_OPEN_SECONDS = 10.0
+CONNECT_SECONDS = 1.0  # the longest a request waits for the store before it is let through
+STORE_ERRORS = (psycopg.Error, PoolTimeout, OSError)
+
+HIT = """
+WITH previous AS (
+    SELECT coalesce((SELECT hits FROM rate_counters
+                     WHERE key = %(key)s AND window_no = %(window)s - 1), 0) AS hits
+), room AS (
+    SELECT hits AS previous, %(limit)s - floor(hits * %(overlap)s)::integer AS allowed
+    FROM previous
+), claimed AS (
+    INSERT INTO rate_counters AS c (key, window_no, hits)
+    SELECT %(key)s, %(window)s, 1 FROM room WHERE allowed >= 1
+    ON CONFLICT (key, window_no) DO UPDATE SET hits = c.hits + 1
+    WHERE c.hits < (SELECT allowed FROM room)
+    RETURNING c.hits
+)
+SELECT (SELECT hits FROM claimed) AS claimed, room.previous,
+       (SELECT hits FROM rate_counters
+        WHERE key = %(key)s AND window_no = %(window)s) AS current
+FROM room
+"""
+
+
+class PgWindowCounter:
+    """The :class:`~services.gateway.application.ports.Counter` on PostgreSQL."""
+
+    def __init__(
+        self, dsn: str, schema: str, window_seconds: int, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.dsn = dsn
+        self.schema = schema
+        self.window_seconds = window_seconds
+        self.clock = clock
+        self.pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
+            dsn,
+            kwargs={**connection_kwargs(schema), "connect_timeout": 2},
+            min_size=1,
+            max_size=10,
+            open=False,
+            timeout=CONNECT_SECONDS,
+            name="gateway-rate-limits",
+        )
+        self._migrated = False
+        self._migrating: asyncio.Task[None] | None = None
+        self._pruned_window = -1
+        self._open_until = 0.0
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        """Migrate the gateway's schema and open the pool; a store that does not answer
+        leaves the limits open until it does (tried again in the background)."""
+        await self._migrate()
+        await self.pool.open(wait=False)
+
+    async def close(self) -> None:
+        for task in [*self._tasks, *([self._migrating] if self._migrating else [])]:
+            task.cancel()
+        await self.pool.close()
+
+    async def _migrate(self) -> None:
+        try:
+            await asyncio.to_thread(
+                migrate, self._migration_dsn(), self.schema, MIGRATIONS_DIR, metadata
+            )
+        except Exception as error:
+            self._fail_open(error)
+        else:
+            self._migrated = True
+
+    def _migration_dsn(self) -> str:
+        separator = "&" if "?" in self.dsn else "?"
+        return f"{self.dsn}{separator}connect_timeout=2"
+
+    def _fail_open(self, error: BaseException) -> None:
+        self._open_until = self.clock() + FAIL_OPEN_SECONDS
+        log.warning(
+            "rate-limit counters unavailable, not limiting for %.0fs: %r", FAIL_OPEN_SECONDS, error
+        )
+
+    async def hit(self, key: str, limit: int) -> float | None:
+        now = self.clock()
+        if now < self._open_until:
+            return None
+        if not self._migrated:
+            if self._migrating is None or self._migrating.done():
+                self._migrating = asyncio.get_running_loop().create_task(self._migrate())
+            return None
+        window = int(now // self.window_seconds)
+        overlap = 1 - (now / self.window_seconds - window)  # of the previous window
+        try:
+            self._prune(window)
+            async with self.pool.connection() as conn:
+                cur = await conn.execute(
+                    HIT, {"key": key, "window": window, "limit": limit, "overlap": overlap}
+                )
+                row = await cur.fetchone()
+        except STORE_ERRORS as error:
+            self._fail_open(error)
+            return None
+        if row is None or row["claimed"] is not None:
+            return None
+        return retry_after(
+            now, self.window_seconds, limit, int(row["previous"]), int(row["current"] or 0)
+        )
+
+    def _prune(self, window: int) -> None:
+        if window == self._pruned_window:
+            return
+        self._pruned_window = window
+        task = asyncio.get_running_loop().create_task(self._delete_before(window))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _delete_before(self, window: int) -> None:
+        try:
+            async with self.pool.connection() as conn:
+                # the last window still weighs in the sliding count: keep it
+                await conn.execute("DELETE FROM rate_counters WHERE window_no < %s", (window - 1,))
+        except STORE_ERRORS as error:
+            log.warning("could not prune old rate-limit windows: %r", error)

@@ -1,0 +1,167 @@
+"""The browser session: identity's tokens in HttpOnly cookies, CSRF by double submit.
+
+The gateway keeps no state: the access token is verified on every request (the
+JWKS cache of shared.auth), and an expired one is refreshed server-side with
+the refresh token, the new pair replacing the cookies on the way out.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request, Response
+
+from services.gateway.entrypoints.http.portal.api import ServiceDownError, Services
+from shared.auth import AccessClaims, TokenError, TokenVerifier
+
+ACCESS_COOKIE = "motcua_access"
+REFRESH_COOKIE = "motcua_refresh"
+CSRF_COOKIE = "motcua_csrf"
+CITIZEN_ROLES = frozenset({"citizen", "organisation"})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    claims: AccessClaims
+
+    @property
+    def id(self) -> str:
+        return self.claims.subject
+
+    @property
+    def role(self) -> str:
+        return self.claims.role
+
+    @property
+    def agency(self) -> str | None:
+        return self.claims.agency
+
+    @property
+    def officer_roles(self) -> tuple[str, ...]:
+        return self.claims.officer_roles
+
+    @property
+    def is_citizen(self) -> bool:
+        return self.role in CITIZEN_ROLES
+
+    @property
+    def is_officer(self) -> bool:
+        return self.role == "officer"
+
+    @property
+    def is_auditor(self) -> bool:
+        return self.role in ("auditor", "admin")
+
+    def headers(self) -> dict[str, str]:
+        return self.claims.headers()
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def _secure(request: Request) -> bool:
+    proto = request.headers.get("x-forwarded-proto", request.url.scheme)
+    return proto == "https"
+
+
+def _pending(request: Request) -> list[tuple[str, str | None, int]]:
+    if not hasattr(request.state, "cookies"):
+        request.state.cookies = []
+    pending: list[tuple[str, str | None, int]] = request.state.cookies
+    return pending
+
+
+def store_tokens(request: Request, tokens: dict[str, Any]) -> None:
+    pending = _pending(request)
+    pending.append(
+        (
+            ACCESS_COOKIE,
+            str(tokens["access_token"]),
+            int(tokens.get("refresh_expires_in") or tokens.get("expires_in") or 600),
+        )
+    )
+    pending.append(
+        (
+            REFRESH_COOKIE,
+            str(tokens["refresh_token"]),
+            int(tokens.get("refresh_expires_in") or 86400),
+        )
+    )
+
+
+def clear_tokens(request: Request) -> None:
+    pending = _pending(request)
+    pending.append((ACCESS_COOKIE, None, 0))
+    pending.append((REFRESH_COOKIE, None, 0))
+
+
+def csrf_token(request: Request) -> str:
+    token = getattr(request.state, "csrf", None) or request.cookies.get(CSRF_COOKIE)
+    if not token:
+        token = secrets.token_urlsafe(24)
+        _pending(request).append((CSRF_COOKIE, token, 86400 * 7))
+    request.state.csrf = token
+    return token
+
+
+def csrf_ok(request: Request, submitted: str | None) -> bool:
+    expected = request.cookies.get(CSRF_COOKIE)
+    if not expected or not submitted:
+        return False
+    return hmac.compare_digest(expected.encode(), submitted.encode())  # any text, not only ASCII
+
+
+def apply_cookies(request: Request, response: Response) -> Response:
+    secure = _secure(request)
+    for name, value, max_age in _pending(request):
+        if value is None:
+            response.delete_cookie(name, path="/", secure=secure, httponly=True, samesite="lax")
+        else:
+            response.set_cookie(
+                name, value, max_age=max_age, path="/", secure=secure, httponly=True, samesite="lax"
+            )
+    return response
+
+
+async def current_viewer(
+    request: Request, verifier: TokenVerifier, services: Services
+) -> Viewer | None:
+    if hasattr(request.state, "viewer"):
+        viewer: Viewer | None = request.state.viewer
+        return viewer
+    viewer = None
+    access = request.cookies.get(ACCESS_COOKIE)
+    if access:
+        try:
+            viewer = Viewer(await verifier.verify(access))
+        except TokenError:
+            viewer = None
+    if viewer is None and request.cookies.get(REFRESH_COOKIE):
+        viewer = await _refresh(request, verifier, services)
+    request.state.viewer = viewer
+    return viewer
+
+
+async def _refresh(request: Request, verifier: TokenVerifier, services: Services) -> Viewer | None:
+    try:
+        answer = await services.call(
+            "POST",
+            "identity",
+            "/api/v1/auth/refresh",
+            json={"refresh_token": request.cookies[REFRESH_COOKIE]},
+            client_ip=client_ip(request),
+        )
+    except ServiceDownError:
+        return None
+    if not answer.ok or not isinstance(answer.body, dict):
+        clear_tokens(request)
+        return None
+    store_tokens(request, answer.body)
+    try:
+        return Viewer(await verifier.verify(str(answer.body["access_token"])))
+    except TokenError:
+        return None
