@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import timedelta
+from uuid import UUID
 
 import pytest
 
@@ -45,7 +46,7 @@ def app() -> DossierApplication:
     return DossierApplication(procedures=procedures, clock=Clock())
 
 
-def filed(app: DossierApplication) -> tuple[object, str]:
+def filed(app: DossierApplication) -> tuple[UUID, str]:
     dossier_id = app.start_draft(
         OWNER,
         procedure_code="1.001193",
