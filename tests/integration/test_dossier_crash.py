@@ -35,7 +35,7 @@ async def _procedure(dsn: str, schema: str) -> None:
     try:
         # catalog events never reach the dossiers: an in-memory application stands by
         await IncomingEvents(pool, dossiers=DossierApplication()).handle(
-            IntegrationEvent(  # type: ignore[arg-type]
+            IntegrationEvent(
                 id=uuid.uuid4(),
                 source="/motcua/catalog",
                 type="vn.motcua.catalog.procedure_published",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 import pytest
@@ -34,7 +34,7 @@ class Clock:
     def __init__(self) -> None:
         self.now = T0
 
-    def __call__(self):  # type: ignore[no-untyped-def]
+    def __call__(self) -> datetime:
         self.now += timedelta(minutes=1)
         return self.now
 
