@@ -16,6 +16,7 @@ import pytest
 
 from services.dossier.adapters.incoming import IncomingEvents
 from services.dossier.adapters.tables import MIGRATIONS, metadata
+from services.dossier.application.dossiers import DossierApplication
 from shared.events.envelope import Actor, IntegrationEvent
 from shared.pg.migrate import migrate
 from shared.pg.pools import open_async_pool
@@ -32,8 +33,9 @@ async def _procedure(dsn: str, schema: str) -> None:
     migrate(dsn, schema, MIGRATIONS, metadata)
     pool = await open_async_pool(dsn, schema, max_size=1)
     try:
-        await IncomingEvents(pool, dossiers=None).handle(
-            IntegrationEvent(  # type: ignore[arg-type]
+        # catalog events never reach the dossiers: an in-memory application stands by
+        await IncomingEvents(pool, dossiers=DossierApplication()).handle(
+            IntegrationEvent(
                 id=uuid.uuid4(),
                 source="/motcua/catalog",
                 type="vn.motcua.catalog.procedure_published",

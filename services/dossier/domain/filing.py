@@ -49,6 +49,8 @@ class Filing(Aggregate):
 
     class Event(Aggregate.Event):
         prev_hash: str
+        if TYPE_CHECKING:  # every command records who acted (a field of each event class)
+            actor: dict[str, Any]
 
         def apply(self, aggregate: Any) -> None:
             # Only the next event needs the head's hash: hashing every event on replay

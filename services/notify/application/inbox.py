@@ -12,7 +12,7 @@ import asyncio
 import base64
 import binascii
 import json
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -102,7 +102,7 @@ class Inbox:
 
     async def follow(
         self, user_id: str, last: Row | None, keepalive: float
-    ) -> AsyncIterator[Row | Signal]:
+    ) -> AsyncGenerator[Row | Signal, None]:
         """``"connected"`` once listening, then each new entry of the user as it is
         recorded, and ``"idle"`` after ``keepalive`` seconds without one. Resumes after
         ``last``, otherwise starts now (what is already there is not news)."""

@@ -87,8 +87,10 @@ def test_versions_are_cached_and_refreshed_by_the_workers_notify(
                 await conn.execute(
                     "UPDATE procedures SET data = jsonb_set(data, '{name}', '\"khác\"')"
                 )
-            assert (await asyncio.to_thread(procedures.get, CODE, 1)).name == "Đăng ký khai sinh"
-            assert (await asyncio.to_thread(procedures.get, CODE)).name == "Đăng ký khai sinh"
+            cached = await asyncio.to_thread(procedures.get, CODE, 1)
+            assert cached is not None and cached.name == "Đăng ký khai sinh"
+            latest = await asyncio.to_thread(procedures.get, CODE)
+            assert latest is not None and latest.name == "Đăng ký khai sinh"
 
             await incoming.handle(_event("procedure_published", 2, 2, "Khai sinh (mới)"))
             await asyncio.to_thread(
@@ -96,13 +98,15 @@ def test_versions_are_cached_and_refreshed_by_the_workers_notify(
                 lambda: (procedures.get(CODE) or first).version == 2,
                 "the new version to reach the cache",
             )
-            assert (await asyncio.to_thread(procedures.get, CODE, 1)).name == "khác"
+            changed = await asyncio.to_thread(procedures.get, CODE, 1)
+            assert changed is not None and changed.name == "khác"
 
             await incoming.handle(_event("procedure_withdrawn", 2, 3))
             await asyncio.to_thread(
                 _until, lambda: procedures.get(CODE, 2) is None, "the withdrawal to reach the cache"
             )
-            assert (await asyncio.to_thread(procedures.get, CODE)).version == 1
+            left = await asyncio.to_thread(procedures.get, CODE)
+            assert left is not None and left.version == 1
         finally:
             refresh.cancel()
             await asyncio.gather(refresh, return_exceptions=True)

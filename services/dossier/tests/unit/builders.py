@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.dossier.domain.dossier import Dossier
+from services.dossier.domain.filing import Filing
 from services.dossier.domain.procedure import Fee, ProcedureVersion, RequiredDocument
 from services.dossier.domain.status import Status
 from shared.events.envelope import Actor
@@ -65,6 +66,15 @@ def uploaded(attachment_id: str, document_code: str) -> dict[str, Any]:
         "size": 1234,
         "sha256": "ab" * 32,
     }
+
+
+def collected(dossier: Dossier) -> list[Filing.Event]:
+    """The dossier's new events, each checked to be one of the dossier's own event classes."""
+    events: list[Filing.Event] = []
+    for recorded in dossier.collect_events():
+        assert isinstance(recorded, Filing.Event)
+        events.append(recorded)
+    return events
 
 
 def draft() -> Dossier:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import timedelta
+from datetime import datetime, timedelta
+from uuid import UUID
 
 import pytest
 
@@ -33,7 +34,7 @@ class Clock:
     def __init__(self) -> None:
         self.now = T0
 
-    def __call__(self):  # type: ignore[no-untyped-def]
+    def __call__(self) -> datetime:
         self.now += timedelta(minutes=1)
         return self.now
 
@@ -45,7 +46,7 @@ def app() -> DossierApplication:
     return DossierApplication(procedures=procedures, clock=Clock())
 
 
-def filed(app: DossierApplication) -> tuple[object, str]:
+def filed(app: DossierApplication) -> tuple[UUID, str]:
     dossier_id = app.start_draft(
         OWNER,
         procedure_code="1.001193",

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.application.ports import InMemoryProcedures
+from services.dossier.domain.dossier import Dossier
 from services.dossier.entrypoints.http.app import dossier_app
 from services.dossier.tests.unit.builders import AGENCY, BIRTH, OWNER
 from services.dossier.tests.unit.test_dossier_api_matrix import headers
@@ -76,7 +77,7 @@ def test_the_second_writer_of_one_version_is_refused_and_nothing_is_written(
 ) -> None:
     client, dossiers = api
     dossier_id = _draft(dossiers)
-    rival = dossiers.repository.get(dossier_id)
+    rival: Dossier = dossiers.repository.get(dossier_id)
     rival.save_form(OWNER, {"ho_ten": "Trần Thị Bình"})
     save = dossiers.save
 

@@ -25,6 +25,7 @@ from services.dossier.tests.unit.builders import (
     RECEIVER,
     SYSTEM,
     T0,
+    collected,
     in_state,
     officer,
     uploaded,
@@ -94,7 +95,7 @@ def test_command_is_allowed_exactly_when_the_rules_say(
         COMMANDS[command](dossier, actor)
         assert dossier.version > version
         assert dossier.status in TARGETS.get(command, {before})
-        recorded = dossier.collect_events()
+        recorded = collected(dossier)
         assert recorded and all(e.actor == actor.model_dump() for e in recorded)
     else:
         with pytest.raises(errors.DossierError) as refused:

@@ -19,7 +19,7 @@ import faust
 from aiokafka import AIOKafkaProducer
 from prometheus_client import Counter
 
-from services.notify.entrypoints.streams.consumer import GaplessConsumer
+from services.notify.entrypoints.streams.consumer import consume_gapless
 from services.notify.settings import NotifySettings
 from shared.events.envelope import IntegrationEvent
 from shared.events.topics import dlq_topic, events_topic
@@ -50,7 +50,7 @@ def make_faust_app(settings: NotifySettings, bootstrap: str) -> faust.App:
         broker_session_timeout=10.0,
         broker_heartbeat_interval=3.0,
     )
-    app.transport.Consumer = GaplessConsumer  # type: ignore[misc]  # see consumer.py
+    consume_gapless(app)  # see consumer.py
     return app
 
 

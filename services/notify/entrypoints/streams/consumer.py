@@ -32,11 +32,12 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Set
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
+import faust
 from faust.transport.consumer import CONSUMER_FETCHING
 from faust.transport.drivers import aiokafka as driver
-from faust.types import TP, Message
+from faust.types import TP, ConsumerT, Message
 from mode import Service, ServiceT
 
 from shared.kafka.lag import LAG_SECONDS, LagGauge
@@ -223,3 +224,14 @@ class GaplessConsumer(driver.Consumer):
                 raise
         finally:
             self.diag.unset_flag(CONSUMER_FETCHING)
+
+
+class GaplessTransport(driver.Transport):
+    """faust's aiokafka transport, consuming with :class:`GaplessConsumer`."""
+
+    Consumer: ClassVar[type[ConsumerT]] = GaplessConsumer
+
+
+def consume_gapless(app: faust.App) -> None:
+    """Make the app's Kafka consumer a :class:`GaplessConsumer` (before it starts)."""
+    app.transport = GaplessTransport(app.conf.broker_consumer, app)

@@ -17,7 +17,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from services.notify.entrypoints.streams import consumer
-from services.notify.entrypoints.streams.consumer import GaplessConsumer
+from services.notify.entrypoints.streams.consumer import GaplessConsumer, consume_gapless
 from shared.kafka.topics import ensure_topics
 from tests.support.engines import Engines
 from tests.support.kafka import group_lag
@@ -59,7 +59,7 @@ class Harness:
             datadir=str(datadir),
             broker_commit_interval=0.5,
         )
-        self.app.transport.Consumer = GaplessConsumer
+        consume_gapless(self.app)
         self.seen: list[int] = []
         self.gate = asyncio.Event()
         self.gate.set()
@@ -70,6 +70,12 @@ class Harness:
                 self.seen.append(int(event.value))
 
         self.app.agent(self.app.topic(self.topic, value_serializer="raw"), name="collect")(collect)
+
+    @property
+    def consumer(self) -> GaplessConsumer:
+        consumer = self.app.consumer
+        assert isinstance(consumer, GaplessConsumer)
+        return consumer
 
     async def start(self) -> None:
         await ensure_topics(self.bootstrap, [self.topic], partitions=1)
@@ -93,7 +99,7 @@ async def _skipped_by_the_client(harness: Harness) -> None:
     await harness.produce(range(0, 5))
     await _until(lambda: len(harness.seen) == 5, "the first records")
     # The client moves past offsets 5..7 without faust handing them to the agent.
-    harness.app.consumer._thread.seek(faust.types.TP(harness.topic, 0), 8)
+    harness.consumer._thread.seek(faust.types.TP(harness.topic, 0), 8)
     await harness.produce(range(5, 15))
 
 
@@ -101,7 +107,7 @@ async def _dropped_from_the_queue(harness: Harness) -> None:
     harness.gate.clear()  # the agent holds its first record; the rest wait in its queue
     await harness.produce(range(0, 15))
     await _until(
-        lambda: harness.app.consumer._next_offset.get(faust.types.TP(harness.topic, 0)) == 15,
+        lambda: harness.consumer._next_offset.get(faust.types.TP(harness.topic, 0)) == 15,
         "every record handed to the agent's queue",
     )
     harness.app.flow_control.resume()  # what faust does after a rebalance: queues emptied
@@ -143,7 +149,7 @@ async def _lost_some_other_way(harness: Harness) -> None:
     harness.gate.clear()
     await harness.produce(range(0, 15))
     await _until(
-        lambda: harness.app.consumer._next_offset.get(faust.types.TP(harness.topic, 0)) == 15,
+        lambda: harness.consumer._next_offset.get(faust.types.TP(harness.topic, 0)) == 15,
         "every record handed to the agent's queue",
     )
     for queue in harness.app.flow_control._queues:  # behind the consumer's back

@@ -4,6 +4,7 @@ operator's template directory overrides a packaged template by name."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from services.notify.adapters.templates import JinjaTemplates
 
@@ -39,7 +40,11 @@ def test_a_template_in_the_override_directory_replaces_the_packaged_one(tmp_path
         "Chào {{ full_name }}, mở liên kết: {{ link }}\n",
         encoding="utf-8",
     )
-    values = {"full_name": "Nguyễn Thị Hoa", "link": "https://p.vn/k", "expires_at": "08:00"}
+    values: dict[str, Any] = {
+        "full_name": "Nguyễn Thị Hoa",
+        "link": "https://p.vn/k",
+        "expires_at": "08:00",
+    }
     email = JinjaTemplates(tmp_path).render("activation", "[Một Cửa] Kích hoạt", **values)
     assert email.body == "Chào Nguyễn Thị Hoa, mở liên kết: https://p.vn/k\n"
     assert email.html is not None and "Kích hoạt tài khoản" in email.html  # still packaged

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -152,8 +153,17 @@ def test_the_application_finds_a_dossiers_orders_by_their_request_sequences() ->
     )
 
 
+class StaleReads(PaymentApplication):
+    """Reads the order as it was once loaded, while ``stale`` holds it."""
+
+    stale: FeeOrder | None = None
+
+    def order(self, order_id: UUID) -> FeeOrder:
+        return self.stale if self.stale is not None else super().order(order_id)
+
+
 def test_two_sweeps_of_one_order_expire_it_once() -> None:
-    app = PaymentApplication()
+    app = StaleReads()
     order_id = _request(app, "d-7", 3, 10_000)
     stale = app.order(order_id)  # what a second worker loaded before the first saved
 
@@ -162,10 +172,10 @@ def test_two_sweeps_of_one_order_expire_it_once() -> None:
 
     now = datetime.now(UTC) + timedelta(seconds=1)
     assert app.expire(order_id, now=now, deadline_of=deadline_of)
-    app.order = lambda _id: stale  # type: ignore[method-assign]
+    app.stale = stale
     assert not app.expire(order_id, now=now, deadline_of=deadline_of)  # save conflicted
-    del app.order
-    stored = app.repository.get(order_id)
+    app.stale = None
+    stored: FeeOrder = app.repository.get(order_id)
     assert stored.status == OrderStatus.EXPIRED and stored.version == 2
 
 
