@@ -1,0 +1,1 @@
+"""Inbound entrypoints of identity: HTTP app, seed."""
