@@ -20,6 +20,7 @@ lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/deptry .
+	.venv/bin/mypy
 
 # Pin every package, indirect ones too, with hashes (install.sh installs from it).
 lock:

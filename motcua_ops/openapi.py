@@ -19,6 +19,7 @@ from motcua_ops.paths import REPO_ROOT
 
 DOCS = REPO_ROOT / "docs" / "openapi"
 FACTORIES = {
+    "identity": "services.identity.entrypoints.http.app:build_app",
     "dossier": "services.dossier.entrypoints.http.app:build_app",
     "payment": "services.payment.entrypoints.http.app:build_app",
     "notify": "services.notify.entrypoints.http.app:build_app",

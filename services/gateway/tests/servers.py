@@ -7,8 +7,9 @@ import hashlib
 import socket
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
@@ -22,6 +23,11 @@ STREAM_CHUNKS = [bytes([65 + i]) * 10_000 for i in range(5)]
 # The gateway under test: a small body limit and a short upstream timeout.
 MAX_BODY = 1024
 UPSTREAM_TIMEOUT = 0.5
+
+
+def upstream_urls(urls: Mapping[str, str]) -> dict[str, Any]:
+    """``{"dossier": url}`` as GatewaySettings fields (``dossier_url=url``)."""
+    return {f"{name}_url": url for name, url in urls.items()}
 
 
 def closed_port() -> int:

@@ -19,7 +19,7 @@ from services.gateway.adapters.tables import metadata
 from services.gateway.domain.routing import SERVICES
 from services.gateway.entrypoints.http.app import build_app
 from services.gateway.settings import GatewaySettings
-from services.gateway.tests.servers import closed_port, echo_app, serving
+from services.gateway.tests.servers import closed_port, echo_app, serving, upstream_urls
 from shared.pg.migrate import differences
 from tests.support.engines import Engines
 
@@ -111,7 +111,7 @@ def test_two_gateway_instances_share_one_limit(engines: Engines, schema: str) ->
     with ExitStack() as stack:
         upstream = stack.enter_context(serving(echo_app("identity")))
         settings = GatewaySettings(
-            **{f"{name}_url": upstream for name in SERVICES},
+            **upstream_urls(dict.fromkeys(SERVICES, upstream)),
             postgres_dsn=engines.postgres_dsn,
             postgres_schema=schema,
             rate_login_per_window=10,
@@ -139,7 +139,7 @@ def test_without_postgresql_requests_are_let_through(schema: str) -> None:
     with ExitStack() as stack:
         upstream = stack.enter_context(serving(echo_app("identity")))
         settings = GatewaySettings(
-            **{f"{name}_url": upstream for name in SERVICES},
+            **upstream_urls(dict.fromkeys(SERVICES, upstream)),
             postgres_dsn=f"postgresql://motcua:motcua@127.0.0.1:{closed_port()}/motcua",
             postgres_schema=schema,
             rate_login_per_window=1,

@@ -16,6 +16,7 @@ from services.gateway.tests.servers import (
     closed_port,
     echo_app,
     serving,
+    upstream_urls,
 )
 
 
@@ -31,7 +32,7 @@ def upstreams() -> Iterator[dict[str, tuple[str, Starlette]]]:
 def _gateway(urls: dict[str, str]) -> Iterator[httpx.Client]:
     """A real gateway in front of ``urls`` and a client talking to it over HTTP."""
     settings = GatewaySettings(
-        **{f"{name}_url": url for name, url in urls.items()},
+        **upstream_urls(urls),
         max_body_bytes=MAX_BODY,
         rate_limits_enabled=False,  # counted in PostgreSQL: tests/integration cover them
         upstream_timeout=UPSTREAM_TIMEOUT,

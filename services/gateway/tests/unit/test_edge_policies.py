@@ -24,7 +24,7 @@ from services.gateway.domain.ratelimit import Limits, buckets
 from services.gateway.domain.routing import SERVICES
 from services.gateway.entrypoints.http.app import build_app
 from services.gateway.settings import GatewaySettings
-from services.gateway.tests.servers import echo_app, serving
+from services.gateway.tests.servers import echo_app, serving, upstream_urls
 from services.identity.adapters.signing import SigningKey
 
 PROBLEM = "application/problem+json"
@@ -106,7 +106,7 @@ def _gateway(**overrides: Any) -> Iterator[tuple[httpx.Client, FakeCounter]]:
         )
         urls = {name: dossier for name in SERVICES} | {"catalog": catalog}
         settings = GatewaySettings(
-            **{f"{name}_url": url for name, url in urls.items()},
+            **upstream_urls(urls),
             jwks_url=f"{jwks}/.well-known/jwks.json",
             rate_limits_enabled=False,
             **overrides,
@@ -306,6 +306,6 @@ def test_without_a_postgresql_address_the_gateway_starts_without_limits(
     monkeypatch.delenv("MOTCUA_POSTGRES_DSN", raising=False)
     monkeypatch.delenv("MOTCUA_GATEWAY_POSTGRES_DSN", raising=False)
     monkeypatch.setenv("MOTCUA_STATE_DIR", str(tmp_path))  # no engines.json there
-    settings = GatewaySettings(**{f"{name}_url": "http://127.0.0.1:9" for name in SERVICES})
+    settings = GatewaySettings(**upstream_urls(dict.fromkeys(SERVICES, "http://127.0.0.1:9")))
     assert settings.postgres_dsn is None
     assert build_app(settings).state.rate_limiter is None
