@@ -11,7 +11,7 @@ from pathlib import Path
 from motcua_ops.paths import REPO_ROOT
 from motcua_ops.ui import info
 
-SEEDERS = ["services.catalog.entrypoints.seed", "services.identity.seed"]
+SEEDERS = ["services.catalog.entrypoints.seed", "services.identity.entrypoints.seed"]
 
 
 def module_file_exists(module: str, root: Path = REPO_ROOT) -> bool:

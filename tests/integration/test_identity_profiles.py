@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import jwt
 import pytest
 
-from services.identity.seed import DEMO_PASSWORD, demo_accounts, seed_demo
+from services.identity.entrypoints.seed import DEMO_PASSWORD, demo_accounts, seed_demo
 from services.identity.tests.integration.suite import (
     Suite,
     assert_no_secrets,

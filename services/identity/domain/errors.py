@@ -1,4 +1,4 @@
-"""Named domain errors; services/identity/api/errors.py maps each to problem+json."""
+"""Named domain errors; services/identity/entrypoints/http/errors.py maps each to problem+json."""
 
 from __future__ import annotations
 

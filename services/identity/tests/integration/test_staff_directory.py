@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from services.identity.seed import DEMO_PASSWORD, seed_demo
+from services.identity.entrypoints.seed import DEMO_PASSWORD, seed_demo
 from services.identity.tests.integration.suite import Suite, problem, start_suite
 from tests.support.engines import Engines
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from services.identity.api import errors
+from services.identity.entrypoints.http import errors
 from shared.blobstore import BlobNotFoundError, BlobTypeNotAllowedError, BlobUnavailableError
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from services.identity.api.client import client_address
+from services.identity.entrypoints.http.client import client_address
 
 
 def _request(peer: str, forwarded: str | None) -> Request:

@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-from services.identity.main import build_app
+from services.identity.entrypoints.http.app import build_app
 from services.identity.settings import IdentitySettings
 from shared.http import app as http_app
 

@@ -8,9 +8,9 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
-from services.identity.api.auth import OrganisationIn
-from services.identity.api.deps import Ctx
 from services.identity.application import passwords, profile
+from services.identity.entrypoints.http.auth import OrganisationIn
+from services.identity.entrypoints.http.deps import Ctx
 from shared.auth import TokenError, TokenVerifier
 from shared.http.actor import CurrentActor
 

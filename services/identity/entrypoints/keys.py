@@ -1,4 +1,4 @@
-"""Signing-key rotation: ``python -m services.identity.keys rotate``.
+"""Signing-key rotation: ``python -m services.identity.entrypoints.keys rotate``.
 
 Adds a new Ed25519 key file; restarted identity processes sign with it and
 keep publishing the older keys, so tokens already issued stay valid until
@@ -23,7 +23,7 @@ def main(argv: list[str]) -> int:
         for key in load_keys(directory):
             print(key.kid)
         return 0
-    print("usage: python -m services.identity.keys rotate|list", file=sys.stderr)
+    print("usage: python -m services.identity.entrypoints.keys rotate|list", file=sys.stderr)
     return 2
 
 

@@ -7,8 +7,8 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from services.identity.api.deps import Ctx
 from services.identity.application import staff
+from services.identity.entrypoints.http.deps import Ctx
 from shared.http.actor import CurrentActor
 
 router = APIRouter(prefix="/api/v1/admin/accounts", tags=["admin"])

@@ -8,10 +8,10 @@ from typing import Any, Literal
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from services.identity.api.deps import ClientAddress, Ctx
 from services.identity.application import passwords, registration, sessions
 from services.identity.domain.captcha import new_challenge
 from services.identity.domain.errors import TooManyRequestsError
+from services.identity.entrypoints.http.deps import ClientAddress, Ctx
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 SAME_ANSWER = {"detail": "Nếu địa chỉ thư điện tử đã đăng ký, một thư hướng dẫn đã được gửi."}

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Response, UploadFile
 
-from services.identity.api.deps import Ctx
 from services.identity.application import documents
+from services.identity.entrypoints.http.deps import Ctx
 from shared.http.actor import CurrentActor
 from shared.http.download import content_disposition
 

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from services.identity.api.deps import Ctx
 from services.identity.application import directory
+from services.identity.entrypoints.http.deps import Ctx
 from shared.http.actor import CurrentActor
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from services.identity.api.client import client_address
 from services.identity.application.context import Identity
+from services.identity.entrypoints.http.client import client_address
 
 
 def identity(request: Request) -> Identity:

@@ -1,4 +1,4 @@
-"""Composition root of the identity HTTP service: ``python -m services.identity``."""
+"""The identity HTTP app: ``python -m services.identity``."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from typing import Any
 from fastapi import FastAPI
 
 from services.identity.adapters.store import AccountStore
-from services.identity.api import admin, auth, directory, documents, errors, me
 from services.identity.bootstrap import build_identity, open_store
+from services.identity.entrypoints.http import admin, auth, directory, documents, errors, me
 from services.identity.settings import IdentitySettings
 from shared.auth import JwksCache, TokenVerifier
 from shared.events.topics import events_topic

@@ -1,0 +1,1 @@
+"""Inbound: the HTTP app and the command-line processes of identity."""
