@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from services.identity.adapters.store import AccountStore
 from services.identity.bootstrap import build_identity, open_store
+from services.identity.domain.errors import STORE_DETAIL
 from services.identity.entrypoints.http import admin, auth, directory, documents, errors, me
 from services.identity.settings import IdentitySettings
 from shared.auth import JwksCache, TokenVerifier
@@ -80,7 +81,10 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
                 await state["pool"].close()
 
     app = create_app(
-        "identity", readiness={"postgres": postgres, "relay": relay}, lifespan=lifespan
+        "identity",
+        readiness={"postgres": postgres, "relay": relay},
+        lifespan=lifespan,
+        store_detail=STORE_DETAIL,
     )
     app.state.settings = settings
     app.state.identity = ctx
