@@ -11,7 +11,6 @@ raises :class:`StoreUnavailableError`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +20,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
 from services.identity.adapters.account_rows import QUIET, apply, to_doc, to_row, touched
+from services.identity.application.ports import Change
 from services.identity.domain.accounts import identity_event
 from services.identity.domain.errors import STORE_DETAIL, EmailTakenError
 from shared.errors import StoreUnavailableError
@@ -31,14 +31,6 @@ from shared.pg.outbox import record_events
 Doc = dict[str, Any]
 EMAIL_KEY = "accounts_email_key_unique"
 TOKEN_COLUMNS = {"activation": "activation_token_hash", "reset": "reset_token_hash"}
-
-
-@dataclass(frozen=True)
-class Change:
-    """An event to record: its type (past tense, snake_case) and data."""
-
-    type: str
-    data: dict[str, Any]
 
 
 def _assignments(values: dict[str, Any]) -> sql.Composed:
