@@ -10,8 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from services.identity.adapters.store import AccountStore
-from services.identity.bootstrap import build_identity, open_store
+from services.identity.bootstrap import account_store, build_identity, open_store
 from services.identity.domain.errors import STORE_DETAIL
 from services.identity.entrypoints.http import admin, auth, directory, documents, errors, me
 from services.identity.settings import IdentitySettings
@@ -28,7 +27,7 @@ log = logging.getLogger(__name__)
 
 def build_app(settings: IdentitySettings | None = None) -> FastAPI:
     settings = settings or IdentitySettings()
-    store = AccountStore()
+    store = account_store()
     ctx = build_identity(settings, store)
     bootstrap = settings.require("kafka_bootstrap_servers")
     dsn = settings.require("postgres_dsn")  # unset is a mistake, not an outage: fail now
