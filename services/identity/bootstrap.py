@@ -1,5 +1,6 @@
-"""Build the identity use-case context from settings (shared by the app and the seed),
-and prepare its store: migrations to head, then a pool."""
+"""The composition root of identity, the one module that names its concrete adapters: the
+use-case context from settings (shared by the app and the seed), its store (migrations to
+head, then a pool) and the signing keys the key-rotation command manages."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from services.identity.adapters.common_passwords import common_passwords
 from services.identity.adapters.hashing import Argon2Hasher
-from services.identity.adapters.signing import TokenIssuer, load_keys
+from services.identity.adapters.signing import TokenIssuer, add_key, load_keys
 from services.identity.adapters.store import AccountStore
 from services.identity.adapters.tables import metadata
 from services.identity.application.context import Identity, LinkSealer
@@ -37,6 +38,21 @@ def _secret_file(path: Path) -> bytes:
         with os.fdopen(fd, "wb") as out:
             out.write(secrets.token_bytes(32))
     return path.read_bytes()
+
+
+def account_store(pool: AsyncConnectionPool[Any] | None = None) -> AccountStore:
+    """identity's PostgreSQL store; without ``pool`` it answers 503 until one is attached."""
+    return AccountStore(pool)
+
+
+def rotate_signing_key(settings: IdentitySettings) -> tuple[str, Path]:
+    """Add a new signing key: its kid and the directory it is in."""
+    directory = settings.resolved_data_dir() / "keys"
+    return add_key(directory).kid, directory
+
+
+def signing_key_ids(settings: IdentitySettings) -> list[str]:
+    return [key.kid for key in load_keys(settings.resolved_data_dir() / "keys")]
 
 
 def build_identity(settings: IdentitySettings, store: AccountStore) -> Identity:

@@ -3,7 +3,7 @@
 Keys live as PEM files ``<kid>.pem`` (0600) under the key directory
 (``$MOTCUA_STATE_DIR/identity/keys`` unless configured), created at first
 start. The newest file signs; every file is published in the JWKS, so a
-rotation (``python -m services.identity.keys rotate`` adds a key) lets tokens
+rotation (``python -m services.identity.entrypoints.keys rotate`` adds a key) lets tokens
 signed by the previous key live out their few minutes. ``kid`` is the key's
 RFC 7638 thumbprint.
 """

@@ -11,7 +11,6 @@ raises :class:`StoreUnavailableError`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -21,8 +20,10 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
 from services.identity.adapters.account_rows import QUIET, apply, to_doc, to_row, touched
+from services.identity.application.ports import Change
 from services.identity.domain.accounts import identity_event
-from services.identity.domain.errors import EmailTakenError
+from services.identity.domain.errors import STORE_DETAIL, EmailTakenError
+from shared.errors import StoreUnavailableError
 from shared.events.envelope import Actor, IntegrationEvent
 from shared.logs import correlation_id
 from shared.pg.outbox import record_events
@@ -30,18 +31,6 @@ from shared.pg.outbox import record_events
 Doc = dict[str, Any]
 EMAIL_KEY = "accounts_email_key_unique"
 TOKEN_COLUMNS = {"activation": "activation_token_hash", "reset": "reset_token_hash"}
-
-
-class StoreUnavailableError(Exception):
-    """The database cannot be reached (or is not prepared yet)."""
-
-
-@dataclass(frozen=True)
-class Change:
-    """An event to record: its type (past tense, snake_case) and data."""
-
-    type: str
-    data: dict[str, Any]
 
 
 def _assignments(values: dict[str, Any]) -> sql.Composed:
@@ -69,7 +58,7 @@ class AccountStore:
     @property
     def pool(self) -> AsyncConnectionPool[Any]:
         if self._pool is None:
-            raise StoreUnavailableError("the identity store is not ready yet")
+            raise StoreUnavailableError(STORE_DETAIL)  # not attached to its pool yet
         return self._pool
 
     async def ping(self) -> None:

@@ -9,9 +9,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
-from services.identity.adapters.hashing import Argon2Hasher
-from services.identity.adapters.signing import TokenIssuer
-from services.identity.adapters.store import AccountStore
+from services.identity.application.ports import AccessTokens, Accounts, PasswordHasher
 from services.identity.domain.errors import LinkSealingUnavailableError
 from services.identity.domain.passwords import PasswordPolicy
 from services.identity.domain.throttle import ThrottlePolicy
@@ -41,10 +39,10 @@ class LinkSealer:
 @dataclass
 class Identity:
     settings: IdentitySettings
-    store: AccountStore
-    hasher: Argon2Hasher
+    store: Accounts
+    hasher: PasswordHasher
     policy: PasswordPolicy
-    issuer: TokenIssuer
+    issuer: AccessTokens
     sealer: LinkSealer
     blobs: BlobStore
     captcha_key: bytes

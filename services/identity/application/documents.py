@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from services.identity.adapters.store import Change
 from services.identity.application.context import Identity
+from services.identity.application.ports import Change
 from services.identity.domain.accounts import SELF_REGISTERED, account_actor
 from services.identity.domain.errors import (
     AccountNotFoundError,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from services.identity.adapters.store import Change
 from services.identity.application.context import Identity
+from services.identity.application.ports import Change
 from services.identity.application.registration import may_send_link
 from services.identity.application.sessions import revoke_sessions
 from services.identity.domain.accounts import Status, account_actor, system_actor

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from services.identity.adapters.store import Change
 from services.identity.application.context import Identity
+from services.identity.application.ports import Change
 from services.identity.application.registration import organisation_profile
 from services.identity.domain.accounts import Kind, account_actor, public_profile
 from services.identity.domain.errors import (

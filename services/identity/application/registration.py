@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from services.identity.adapters.store import Change
 from services.identity.application.context import Identity
+from services.identity.application.ports import Change
 from services.identity.domain.accounts import Kind, Status, system_actor
 from services.identity.domain.errors import InvalidFieldError, InvalidLinkTokenError
 from services.identity.domain.tokens import new_token, token_hash

@@ -11,8 +11,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.identity.adapters.store import Change
 from services.identity.application.context import Identity
+from services.identity.application.ports import Change
 from services.identity.application.sessions import revoke_sessions
 from services.identity.domain.accounts import OFFICER_ROLES, STAFF, Kind, Status
 from services.identity.domain.errors import (

@@ -1,1 +1,1 @@
-"""Inbound entrypoints of identity: HTTP app, seed."""
+"""Inbound: the HTTP app and the command-line processes of identity."""

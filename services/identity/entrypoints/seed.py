@@ -6,9 +6,8 @@ written in README.md ("Demo accounts") and are for local demos only.
 
 from __future__ import annotations
 
-from services.identity.adapters.store import AccountStore
 from services.identity.application.staff import StaffAccount, create_staff
-from services.identity.bootstrap import build_identity, open_store
+from services.identity.bootstrap import account_store, build_identity, open_store
 from services.identity.domain.errors import EmailTakenError
 from services.identity.domain.validation import normalise_email
 from services.identity.settings import IdentitySettings
@@ -48,7 +47,7 @@ async def seed_demo(settings: IdentitySettings | None = None) -> str:
     settings = settings or IdentitySettings()
     pool = await open_store(settings)
     try:
-        ctx = build_identity(settings, AccountStore(pool))
+        ctx = build_identity(settings, account_store(pool))
         seeder = Actor(id="seed", role="system")
         created = 0
         for account in demo_accounts():

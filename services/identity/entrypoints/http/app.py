@@ -1,4 +1,4 @@
-"""Composition root of the identity HTTP service: ``python -m services.identity``."""
+"""The identity HTTP app: ``python -m services.identity``."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from services.identity.adapters.store import AccountStore
-from services.identity.bootstrap import build_identity, open_store
+from services.identity.bootstrap import account_store, build_identity, open_store
+from services.identity.domain.errors import STORE_DETAIL
 from services.identity.entrypoints.http import admin, auth, directory, documents, errors, me
 from services.identity.settings import IdentitySettings
 from shared.auth import JwksCache, TokenVerifier
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 def build_app(settings: IdentitySettings | None = None) -> FastAPI:
     settings = settings or IdentitySettings()
-    store = AccountStore()
+    store = account_store()
     ctx = build_identity(settings, store)
     bootstrap = settings.require("kafka_bootstrap_servers")
     dsn = settings.require("postgres_dsn")  # unset is a mistake, not an outage: fail now
@@ -80,7 +80,10 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
                 await state["pool"].close()
 
     app = create_app(
-        "identity", readiness={"postgres": postgres, "relay": relay}, lifespan=lifespan
+        "identity",
+        readiness={"postgres": postgres, "relay": relay},
+        lifespan=lifespan,
+        store_detail=STORE_DETAIL,
     )
     app.state.settings = settings
     app.state.identity = ctx

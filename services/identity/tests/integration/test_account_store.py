@@ -18,8 +18,9 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from services.identity.adapters.hashing import Argon2Hasher
 from services.identity.adapters.signing import TokenIssuer, load_keys
-from services.identity.adapters.store import AccountStore, Change
+from services.identity.adapters.store import AccountStore
 from services.identity.application.context import Identity, LinkSealer
+from services.identity.application.ports import Change
 from services.identity.application.registration import Registration, register
 from services.identity.bootstrap import open_store
 from services.identity.domain.errors import EmailTakenError

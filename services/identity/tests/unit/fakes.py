@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from services.identity.adapters.account_rows import QUIET, apply, get, touched
-from services.identity.adapters.store import Change
+from services.identity.application.ports import Change
 from shared.events.envelope import Actor
 
 

@@ -8,10 +8,12 @@ from fastapi.testclient import TestClient
 
 from services.identity.entrypoints.http import errors
 from shared.blobstore import BlobNotFoundError, BlobTypeNotAllowedError, BlobUnavailableError
+from shared.problems import install_problem_handlers
 
 
 def _client(error: Exception) -> TestClient:
     app = FastAPI()
+    install_problem_handlers(app)
     errors.install(app)
 
     @app.post("/api/v1/me/documents")

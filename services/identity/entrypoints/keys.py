@@ -1,4 +1,4 @@
-"""Signing-key rotation: ``python -m services.identity.keys rotate``.
+"""Signing-key rotation: ``python -m services.identity.entrypoints.keys rotate``.
 
 Adds a new Ed25519 key file; restarted identity processes sign with it and
 keep publishing the older keys, so tokens already issued stay valid until
@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import sys
 
-from services.identity.adapters.signing import add_key, load_keys
+from services.identity.bootstrap import rotate_signing_key, signing_key_ids
 from services.identity.settings import IdentitySettings
 
 
 def main(argv: list[str]) -> int:
-    directory = IdentitySettings().resolved_data_dir() / "keys"
+    settings = IdentitySettings()
     if argv[:1] == ["rotate"]:
-        print(f"new signing key {add_key(directory).kid} in {directory}")
+        kid, directory = rotate_signing_key(settings)
+        print(f"new signing key {kid} in {directory}")
         return 0
     if argv[:1] == ["list"]:
-        for key in load_keys(directory):
-            print(key.kid)
+        for kid in signing_key_ids(settings):
+            print(kid)
         return 0
-    print("usage: python -m services.identity.keys rotate|list", file=sys.stderr)
+    print("usage: python -m services.identity.entrypoints.keys rotate|list", file=sys.stderr)
     return 2
 
 
