@@ -6,13 +6,12 @@ and hands them to the entrypoints."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
 from dataclasses import dataclass
 
 import httpx
 
 from services.gateway.adapters.counters import PgWindowCounter
-from services.gateway.adapters.health import health_of
+from services.gateway.adapters.health import CachedHealthProbe
 from services.gateway.adapters.openapi import OpenApiMerger
 from services.gateway.adapters.proxy import Proxy, make_client
 from services.gateway.application.ratelimit import RateLimiter
@@ -34,10 +33,7 @@ class Gateway:
     openapi: OpenApiMerger
     limiter: RateLimiter | None
     counter: PgWindowCounter | None
-
-    def health(self) -> Awaitable[dict[str, bool]]:
-        """Every upstream's liveness, probed concurrently."""
-        return health_of(self.client, self.upstreams)
+    health: CachedHealthProbe
 
     async def start(self) -> None:
         if self.counter is not None:
@@ -92,4 +88,5 @@ def build(settings: GatewaySettings, *, limiter: RateLimiter | None = None) -> G
         openapi=OpenApiMerger(client, upstreams, settings.openapi_cache_seconds),
         limiter=limiter,
         counter=counter,
+        health=CachedHealthProbe(client, upstreams),
     )

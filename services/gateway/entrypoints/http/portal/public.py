@@ -43,8 +43,10 @@ async def home(request: Request) -> Response:
     except ServiceDownError as down:
         context["catalog_down"] = down.message
     health = await portal_of(request).health()
-    count_upstream(len(health))  # one liveness probe per service
-    context["health"] = [{"label": SERVICES[name], "up": up} for name, up in health.items()]
+    count_upstream(health.probes)  # one liveness probe per service, none while cached
+    context["health"] = [
+        {"label": SERVICES[name], "up": up} for name, up in health.services.items()
+    ]
     return await render(request, "home.html", context)
 
 

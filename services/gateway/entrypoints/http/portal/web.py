@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +12,7 @@ from fastapi import Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
+from services.gateway.application.ports import HealthProbe
 from services.gateway.entrypoints.http.portal.api import ServiceDownError, Services
 from services.gateway.entrypoints.http.portal.session import (
     Viewer,
@@ -26,7 +26,6 @@ from shared.auth import TokenVerifier
 from shared.vn.money import format_amount
 from shared.vn.time import format_date, format_datetime
 
-HealthProbe = Callable[[], Awaitable[dict[str, bool]]]
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"  # services/gateway/templates
 
 
