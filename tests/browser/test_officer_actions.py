@@ -86,8 +86,10 @@ def test_opinion_extension_and_refusal_by_the_approver(
     act(page, "start-processing")
     act(page, "opinions", {"opinion": "Cần xác minh thêm với cơ sở y tế."})
     expect(page.get_by_text("Đã ghi ý kiến.")).to_be_visible()
-    act(page, "approve", {"result_number": "KS-999/2026"})  # not a processor's duty
-    expect(page.locator(".notice.err")).to_be_visible()
+    # Approving is not a processor's duty: the service does not offer it, so neither does the page.
+    expect(page.locator("form[data-action='approve']")).to_have_count(0)
+    expect(page.locator("form[data-action='reject']")).to_have_count(0)
+    expect(page.locator("form[data-action='propose']")).to_have_count(1)
     expect(page.locator("#dossier-status")).to_have_text("Đang xử lý")
     shot(page, "30-can-bo-khong-du-quyen")
     context.close()

@@ -36,7 +36,8 @@ ROLES = {
     "approver": "phê duyệt",
     "agency_admin": "quản trị cơ quan",
 }
-ASSIGNABLE = ("accepted", "in_processing")
+# The dossier service names its commands in snake case; the console's paths are the API's.
+PATHS = {"add_opinion": "opinions"}
 DONE = {
     "accept": "Đã tiếp nhận hồ sơ và cấp giấy hẹn.",
     "reject-at-reception": "Đã từ chối tiếp nhận.",
@@ -106,26 +107,33 @@ async def _page(
     extra: dict[str, Any] | None = None,
     status: int = 200,
 ) -> Response:
+    """The dossier, its timeline, its procedure's words and the actions this officer may
+    take now, from one call to the dossier service (its rules decide the actions)."""
     context: dict[str, Any] = {"roles": [ROLES.get(r, r) for r in viewer.officer_roles]}
     try:
         answer = await as_viewer(
-            request, viewer, "GET", "dossier", f"/api/v1/officer/dossiers/{dossier_id}"
+            request, viewer, "GET", "dossier", f"/api/v1/dossiers/{dossier_id}/page"
         )
-        if not answer.ok:
-            return await render(
-                request,
-                "message.html",
-                {"title": "Không mở được hồ sơ", "message": answer.detail},
-                answer.status,
-            )
-        timeline = await as_viewer(
-            request, viewer, "GET", "dossier", f"/api/v1/dossiers/{dossier_id}/timeline"
-        )
-        context.update(d=answer.body, steps=(timeline.body or {}).get("steps", []))
     except ServiceDownError as down:
         return await render(request, "officer_dossier.html", {"dossier_down": down.message}, 503)
-    context.update(await _procedure_words(request, answer.body))
-    if answer.body.get("status") in ASSIGNABLE or answer.body.get("assignee"):
+    if not answer.ok:
+        return await render(
+            request,
+            "message.html",
+            {"title": "Không mở được hồ sơ", "message": answer.detail},
+            answer.status,
+        )
+    page = answer.body
+    dossier = page["dossier"]
+    properties = (page.get("form_schema") or {}).get("properties") or {}
+    context.update(
+        d=dossier,
+        steps=page["steps"],
+        actions=[PATHS.get(a, a.replace("_", "-")) for a in page["actions"]],
+        labels={name: spec.get("title", name) for name, spec in properties.items()},
+        documents={d["code"]: d["name"] for d in page["required_documents"]},
+    )
+    if "assign" in page["actions"] or dossier.get("assignee"):
         context.update(await _staff(request, viewer))
     try:
         orders = await as_viewer(
@@ -161,26 +169,6 @@ async def _staff(request: Request, viewer: Viewer) -> dict[str, Any]:
             if s.get("active")
         ],
         "staff_names": {s.get("id"): s.get("full_name") for s in items},
-    }
-
-
-async def _procedure_words(request: Request, dossier: dict[str, Any]) -> dict[str, Any]:
-    """Field titles and document names of the dossier's procedure version (codes if the
-    catalog does not answer: the console still works)."""
-    try:
-        answer = await portal_of(request).services.call(
-            "GET",
-            "catalog",
-            f"/api/v1/catalog/procedures/{dossier.get('procedure_code')}",
-            params={"version": dossier.get("procedure_version")},
-        )
-    except ServiceDownError as down:
-        return {"labels": {}, "documents": {}, "catalog_down": down.message}
-    procedure = answer.body if answer.ok and isinstance(answer.body, dict) else {}
-    properties = (procedure.get("form_schema") or {}).get("properties") or {}
-    return {
-        "labels": {name: spec.get("title", name) for name, spec in properties.items()},
-        "documents": {d["code"]: d["name"] for d in procedure.get("required_documents") or []},
     }
 
 
