@@ -28,6 +28,7 @@ from services.dossier.adapters.projector import Projector
 from services.dossier.adapters.tables import MIGRATIONS, metadata
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.domain.chain import verify
+from services.dossier.domain.commands import Accept
 from services.dossier.domain.filing import Filing
 from shared.events.envelope import Actor
 from shared.eventstore import eventstore_env
@@ -60,7 +61,7 @@ def _many(app: DossierApplication, count: int) -> None:
         )
         app.submit(dossier_id, actor)
         if n % 2:
-            app.officer_action(dossier_id, OFFICER, "accept")
+            app.act_as_officer(dossier_id, OFFICER, Accept())
 
 
 def _timed(action: Any) -> tuple[float, Any]:

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from itertools import takewhile
-from typing import Any
+from typing import Any, assert_never
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -22,6 +22,21 @@ from services.dossier.application.forms import form_errors, normalise
 from services.dossier.application.ports import InMemoryProcedures, ProcedureCatalog
 from services.dossier.domain import errors
 from services.dossier.domain.chain import ChainReport, verify
+from services.dossier.domain.commands import (
+    Accept,
+    AddOpinion,
+    Approve,
+    Assign,
+    Extend,
+    OfficerCommand,
+    Propose,
+    Reject,
+    RejectAtReception,
+    RequestSupplement,
+    ReturnResult,
+    StartProcessing,
+    Transfer,
+)
 from services.dossier.domain.dossier import Dossier
 from shared.errors import Problem
 from shared.events.envelope import Actor
@@ -211,19 +226,38 @@ class DossierApplication(ReplayingApplication):
 
     # -- the agency ------------------------------------------------------------------
 
-    def officer_action(self, dossier_id: UUID, actor: Actor, action: str, **params: Any) -> int:
-        """One officer command by name (accept, reject_at_reception, request_supplement,
-        start_processing, assign, transfer, add_opinion, propose, approve, reject,
-        extend, return_result); the aggregate decides whether this officer may."""
-        if action not in OFFICER_ACTIONS:
-            raise errors.InvalidInputError("Thao tác không tồn tại.")
+    def act_as_officer(self, dossier_id: UUID, actor: Actor, command: OfficerCommand) -> int:
+        """Apply one officer command; the aggregate decides whether this officer may."""
         now = self.clock()
 
         def change(d: Dossier) -> None:
-            extra: dict[str, Any] = {"now": now}
-            if action == "accept":
-                extra["calendar"] = self.procedures.calendar()
-            getattr(d, action)(actor, **params, **extra)
+            match command:
+                case Accept():
+                    d.accept(actor, now, self.procedures.calendar())
+                case RejectAtReception(reason):
+                    d.reject_at_reception(actor, reason, now)
+                case RequestSupplement(items, reason):
+                    d.request_supplement(actor, items, reason, now)
+                case StartProcessing():
+                    d.start_processing(actor, now)
+                case Assign(officer_id, note):
+                    d.assign(actor, officer_id, now, note)
+                case Transfer(to_agency, reason):
+                    d.transfer(actor, to_agency, reason, now)
+                case AddOpinion(opinion):
+                    d.add_opinion(actor, opinion, now)
+                case Propose(decision, note):
+                    d.propose(actor, decision, note, now)
+                case Approve(result):
+                    d.approve(actor, result, now)
+                case Reject(reason):
+                    d.reject(actor, reason, now)
+                case Extend(reason, new_appointment_at):
+                    d.extend(actor, reason, new_appointment_at, now)
+                case ReturnResult(channel):
+                    d.return_result(actor, channel, now)
+                case _:
+                    assert_never(command)
 
         return self._act(dossier_id, actor, change)
 
@@ -328,20 +362,3 @@ PREFILL = {
     "address": "dia_chi",
     "representative": "nguoi_dai_dien",
 }
-
-OFFICER_ACTIONS = frozenset(
-    {
-        "accept",
-        "reject_at_reception",
-        "request_supplement",
-        "start_processing",
-        "assign",
-        "transfer",
-        "add_opinion",
-        "propose",
-        "approve",
-        "reject",
-        "extend",
-        "return_result",
-    }
-)

@@ -3,6 +3,7 @@
 The aggregate decides whether this officer (agency, duties) may act in this state.
 """
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -11,6 +12,20 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from services.dossier.application.views import dossier_view, national_export
+from services.dossier.domain.commands import (
+    Accept,
+    AddOpinion,
+    Assign,
+    Extend,
+    OfficerCommand,
+    Propose,
+    Reject,
+    RejectAtReception,
+    RequestSupplement,
+    ReturnResult,
+    StartProcessing,
+    Transfer,
+)
 from services.dossier.entrypoints.http.deps import Dossiers
 from shared.events.envelope import Actor
 from shared.http.actor import CurrentActor
@@ -70,20 +85,23 @@ class ReturnBody(BaseModel):
     channel: Literal["office", "post", "online"]
 
 
-BODIES: dict[str, type[BaseModel]] = {
-    "accept": Empty,
-    "reject-at-reception": ReasonBody,
-    "request-supplement": SupplementBody,
-    "start-processing": Empty,
-    "assign": AssignBody,
-    "transfer": TransferBody,
-    "opinions": OpinionBody,
-    "propose": ProposeBody,
-    "reject": ReasonBody,
-    "extend": ExtendBody,
-    "return-result": ReturnBody,
+# path -> (its body, the command it asks for); "approve" (JSON or multipart): result.py
+ROUTES: dict[str, tuple[type[BaseModel], Callable[[Any], OfficerCommand]]] = {
+    "accept": (Empty, lambda _: Accept()),
+    "reject-at-reception": (ReasonBody, lambda b: RejectAtReception(b.reason)),
+    "request-supplement": (
+        SupplementBody,
+        lambda b: RequestSupplement([i.model_dump() for i in b.items], b.reason),
+    ),
+    "start-processing": (Empty, lambda _: StartProcessing()),
+    "assign": (AssignBody, lambda b: Assign(b.officer_id, b.note)),
+    "transfer": (TransferBody, lambda b: Transfer(b.to_agency, b.reason)),
+    "opinions": (OpinionBody, lambda b: AddOpinion(b.opinion)),
+    "propose": (ProposeBody, lambda b: Propose(b.decision, b.note)),
+    "reject": (ReasonBody, lambda b: Reject(b.reason)),
+    "extend": (ExtendBody, lambda b: Extend(b.reason, b.new_appointment_at)),
+    "return-result": (ReturnBody, lambda b: ReturnResult(b.channel)),
 }
-ACTIONS = {"opinions": "add_opinion"}  # "approve" (JSON or multipart): result.py
 
 
 queues = APIRouter(prefix="/api/v1/officer/queues", tags=["officer"])
@@ -148,9 +166,7 @@ def export(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> dict[str, An
     return national_export(app.get_for(dossier_id, actor))
 
 
-def _route(path: str, body_type: type[BaseModel]) -> None:
-    action = ACTIONS.get(path, path.replace("-", "_"))
-
+def _route(path: str, body_type: type[BaseModel], command: Callable[[Any], OfficerCommand]) -> None:
     def act(
         dossier_id: UUID,
         body: body_type,  # type: ignore[valid-type]
@@ -158,16 +174,14 @@ def _route(path: str, body_type: type[BaseModel]) -> None:
         app: Dossiers,
     ) -> dict[str, Any]:
         require_staff(actor)
-        params = body.model_dump()  # type: ignore[attr-defined]
-        if "items" in params:
-            params["items"] = list(params["items"])
-        version = app.officer_action(dossier_id, actor, action, **params)
+        version = app.act_as_officer(dossier_id, actor, command(body))
         dossier = app.get_for(dossier_id, actor)
         return {"id": str(dossier_id), "status": dossier.status.value, "version": version}
 
-    act.__name__ = action
-    router.add_api_route(f"/{{dossier_id}}/{path}", act, methods=["POST"], name=action)
+    name = "add_opinion" if path == "opinions" else path.replace("-", "_")  # stable operation ids
+    act.__name__ = name
+    router.add_api_route(f"/{{dossier_id}}/{path}", act, methods=["POST"], name=name)
 
 
-for _path, _body in BODIES.items():
-    _route(_path, _body)
+for _path, (_body, _command) in ROUTES.items():
+    _route(_path, _body, _command)

@@ -19,6 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
+from services.dossier.domain.commands import Approve
 from services.dossier.domain.result import file_name
 from services.dossier.entrypoints.http.deps import Dossiers
 from services.dossier.entrypoints.http.files import store_file
@@ -45,9 +46,7 @@ async def approve(
         result = await _multipart_result(dossier_id, request, actor, app)
     else:
         result = _json_result(await request.body())
-    version = await asyncio.to_thread(
-        app.officer_action, dossier_id, actor, "approve", result=result
-    )
+    version = await asyncio.to_thread(app.act_as_officer, dossier_id, actor, Approve(result))
     dossier = await asyncio.to_thread(app.get_for, dossier_id, actor)
     return {
         "id": str(dossier_id),

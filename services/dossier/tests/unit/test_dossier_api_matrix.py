@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.application.ports import InMemoryProcedures
 from services.dossier.bootstrap import pdf_renderer
+from services.dossier.domain.commands import Accept, Propose, StartProcessing
 from services.dossier.entrypoints.http.app import dossier_app
 from services.dossier.tests.unit.builders import (
     ADMIN,
@@ -90,9 +91,9 @@ def _submitted(dossiers: DossierApplication) -> UUID:
 
 def _processing(dossiers: DossierApplication) -> UUID:
     dossier_id = _submitted(dossiers)
-    dossiers.officer_action(dossier_id, RECEIVER, "accept")
-    dossiers.officer_action(dossier_id, PROCESSOR, "start_processing")
-    dossiers.officer_action(dossier_id, PROCESSOR, "propose", decision="approve", note="Đạt")
+    dossiers.act_as_officer(dossier_id, RECEIVER, Accept())
+    dossiers.act_as_officer(dossier_id, PROCESSOR, StartProcessing())
+    dossiers.act_as_officer(dossier_id, PROCESSOR, Propose("approve", "Đạt"))
     return dossier_id
 
 

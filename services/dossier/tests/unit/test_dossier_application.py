@@ -17,6 +17,7 @@ from services.dossier.application.dossiers import (
 )
 from services.dossier.application.ports import InMemoryProcedures
 from services.dossier.domain import errors
+from services.dossier.domain.commands import Accept, Approve, Propose, StartProcessing
 from services.dossier.tests.unit.builders import (
     AGENCY,
     BIRTH,
@@ -105,13 +106,13 @@ def test_an_officer_of_another_agency_is_refused(app: DossierApplication) -> Non
     with pytest.raises(errors.WrongAgencyError):
         app.get_for(dossier_id, FOREIGN)
     with pytest.raises(errors.WrongAgencyError):
-        app.officer_action(dossier_id, FOREIGN, "accept")
+        app.act_as_officer(dossier_id, FOREIGN, Accept())
 
 
 def test_state_as_of_a_moment_and_chain_verification(app: DossierApplication) -> None:
     dossier_id, _ = filed(app)
     submitted_at = app.stored_events(dossier_id)[-1].timestamp  # when it was recorded
-    app.officer_action(dossier_id, RECEIVER, "accept")
+    app.act_as_officer(dossier_id, RECEIVER, Accept())
     before = app.state_as_of(dossier_id, submitted_at)
     assert before is not None and before.status.value == "submitted"
     assert app.state_as_of(dossier_id, submitted_at - timedelta(days=1)) is None
@@ -122,14 +123,14 @@ def test_state_as_of_a_moment_and_chain_verification(app: DossierApplication) ->
 
 def test_a_payment_is_applied_once(app: DossierApplication) -> None:
     dossier_id, _ = filed(app)
-    for action, params in (
-        ("accept", {}),
-        ("start_processing", {}),
-        ("propose", {"decision": "approve", "note": "Đạt"}),
-        ("approve", {"result": {"number": "KS-1"}}),
+    actor = RECEIVER.model_copy(update={"officer_roles": ("receiver", "processor", "approver")})
+    for command in (
+        Accept(),
+        StartProcessing(),
+        Propose("approve", "Đạt"),
+        Approve({"number": "KS-1"}),
     ):
-        actor = RECEIVER.model_copy(update={"officer_roles": ("receiver", "processor", "approver")})
-        app.officer_action(dossier_id, actor, action, **params)
+        app.act_as_officer(dossier_id, actor, command)
     paid_at = T0 + timedelta(days=1)
     assert app.record_payment(dossier_id, "order-1", 8000, paid_at) is True
     assert app.record_payment(dossier_id, "order-1", 8000, paid_at) is False

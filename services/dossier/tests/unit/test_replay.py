@@ -12,6 +12,7 @@ import pytest
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.application.ports import InMemoryProcedures
 from services.dossier.domain.chain import GENESIS, event_hash
+from services.dossier.domain.commands import Accept, Approve, Propose, StartProcessing
 from services.dossier.tests.unit.builders import AGENCY, ALL_DUTIES, BIRTH, OWNER, T0, uploaded
 from shared.eventstore import eventstore_env
 
@@ -40,13 +41,13 @@ def lived(app: DossierApplication) -> Any:
     app.add_attachment(dossier_id, OWNER, uploaded("a1", "giay_chung_sinh"))
     app.add_attachment(dossier_id, OWNER, uploaded("a2", "cccd"))
     app.submit(dossier_id, OWNER)
-    for action, params in (
-        ("accept", {}),
-        ("start_processing", {}),
-        ("propose", {"decision": "approve", "note": "Đạt"}),
-        ("approve", {"result": {"number": "KS-1"}}),
+    for command in (
+        Accept(),
+        StartProcessing(),
+        Propose("approve", "Đạt"),
+        Approve({"number": "KS-1"}),
     ):
-        app.officer_action(dossier_id, ALL_DUTIES, action, **params)
+        app.act_as_officer(dossier_id, ALL_DUTIES, command)
     return dossier_id
 
 

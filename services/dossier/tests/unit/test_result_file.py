@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.domain import errors as domain_errors
+from services.dossier.domain.commands import Accept, Propose, StartProcessing
 from services.dossier.domain.result import checked_result, file_name
 from services.dossier.domain.status import Status
 from services.dossier.tests.unit.builders import (
@@ -134,9 +135,9 @@ def _processing(dossiers: DossierApplication) -> Any:
     dossiers.add_attachment(dossier_id, OWNER, uploaded("a1", "giay_chung_sinh"))
     dossiers.add_attachment(dossier_id, OWNER, uploaded("a2", "cccd"))
     dossiers.submit(dossier_id, OWNER)
-    dossiers.officer_action(dossier_id, RECEIVER, "accept")
-    dossiers.officer_action(dossier_id, PROCESSOR, "start_processing")
-    dossiers.officer_action(dossier_id, PROCESSOR, "propose", decision="approve", note="Đạt")
+    dossiers.act_as_officer(dossier_id, RECEIVER, Accept())
+    dossiers.act_as_officer(dossier_id, PROCESSOR, StartProcessing())
+    dossiers.act_as_officer(dossier_id, PROCESSOR, Propose("approve", "Đạt"))
     return dossier_id
 
 
