@@ -1,11 +1,14 @@
 """Sliding-window request counters shared by every gateway instance, in PostgreSQL.
 
-A counted request is ONE statement (:data:`HIT`): it reads the previous window's count,
-works out how many requests the current window may still let through, and increments
-the current window's row only if that leaves it within the limit (``INSERT ... ON
-CONFLICT DO UPDATE ... WHERE ... RETURNING``). PostgreSQL locks the row for the update
-and checks the condition on its newest version, so however many instances race, a
-window never lets more than the limit through; a refused request is not counted.
+Counted requests go in batches: the hits that arrive while a statement is out are sent
+together as the next one, so a busy gateway makes one round trip per batch, not one or
+two per request. A batch is ONE statement (:data:`HIT`): per key it reads the previous
+window's count, works out how many requests the current window may still let through,
+and adds as many of the batch's hits as fit (``INSERT ... ON CONFLICT DO UPDATE ...
+WHERE ... RETURNING``), recording in ``last_added`` how many that was. PostgreSQL locks
+the row for the update and computes the addition on its newest version, so however many
+instances race, a window never lets more than the limit through; a refused request is
+not counted.
 
 The window slides: the previous window's count, weighted by how much of it still
 overlaps the last ``window_seconds``, takes room from the current one (the "sliding
@@ -45,23 +48,29 @@ CONNECT_SECONDS = 1.0  # the longest a request waits for the store before it is 
 STORE_ERRORS = (psycopg.Error, PoolTimeout, OSError)
 
 HIT = """
-WITH previous AS (
-    SELECT coalesce((SELECT hits FROM rate_counters
-                     WHERE key = %(key)s AND window_no = %(window)s - 1), 0) AS hits
+WITH asked AS (
+    SELECT * FROM unnest(%(keys)s::text[], %(limits)s::integer[], %(counts)s::integer[])
+        AS a(key, lim, n)
 ), room AS (
-    SELECT hits AS previous, %(limit)s - floor(hits * %(overlap)s)::integer AS allowed
-    FROM previous
+    SELECT a.key, a.n, coalesce(p.hits, 0) AS previous,
+           a.lim - floor(coalesce(p.hits, 0) * %(overlap)s)::integer AS allowed
+    FROM asked a
+    LEFT JOIN rate_counters p ON p.key = a.key AND p.window_no = %(window)s - 1
 ), claimed AS (
-    INSERT INTO rate_counters AS c (key, window_no, hits)
-    SELECT %(key)s, %(window)s, 1 FROM room WHERE allowed >= 1
-    ON CONFLICT (key, window_no) DO UPDATE SET hits = c.hits + 1
-    WHERE c.hits < (SELECT allowed FROM room)
-    RETURNING c.hits
+    INSERT INTO rate_counters AS c (key, window_no, hits, last_added)
+    SELECT key, %(window)s, least(n, allowed), least(n, allowed) FROM room WHERE allowed >= 1
+    ON CONFLICT (key, window_no) DO UPDATE
+    SET hits = c.hits + least((SELECT n FROM room r WHERE r.key = c.key),
+                              (SELECT allowed FROM room r WHERE r.key = c.key) - c.hits),
+        last_added = least((SELECT n FROM room r WHERE r.key = c.key),
+                           (SELECT allowed FROM room r WHERE r.key = c.key) - c.hits)
+    WHERE c.hits < (SELECT allowed FROM room r WHERE r.key = c.key)
+    RETURNING c.key, c.hits, c.last_added
 )
-SELECT (SELECT hits FROM claimed) AS claimed, room.previous,
-       (SELECT hits FROM rate_counters
-        WHERE key = %(key)s AND window_no = %(window)s) AS current
-FROM room
+SELECT room.key, room.previous, coalesce(claimed.last_added, 0) AS granted,
+       coalesce(claimed.hits, (SELECT hits FROM rate_counters
+                               WHERE key = room.key AND window_no = %(window)s)) AS current
+FROM room LEFT JOIN claimed ON claimed.key = room.key
 """
 
 
@@ -89,6 +98,9 @@ class PgWindowCounter:
         self._pruned_window = -1
         self._open_until = 0.0
         self._tasks: set[asyncio.Task[None]] = set()
+        self._pending: list[tuple[str, int, asyncio.Future[float | None]]] = []
+        self._sending: asyncio.Task[None] | None = None
+        self.statements = 0  # batches sent: hits / statements is how well batching pays
 
     async def start(self) -> None:
         """Migrate the gateway's schema and open the pool; a store that does not answer
@@ -97,7 +109,8 @@ class PgWindowCounter:
         await self.pool.open(wait=False)
 
     async def close(self) -> None:
-        for task in [*self._tasks, *([self._migrating] if self._migrating else [])]:
+        pending = [self._migrating, self._sending]
+        for task in [*self._tasks, *(t for t in pending if t is not None)]:
             task.cancel()
         await self.pool.close()
 
@@ -129,23 +142,64 @@ class PgWindowCounter:
             if self._migrating is None or self._migrating.done():
                 self._migrating = asyncio.get_running_loop().create_task(self._migrate())
             return None
+        answer: asyncio.Future[float | None] = asyncio.get_running_loop().create_future()
+        self._pending.append((key, limit, answer))
+        if self._sending is None:
+            self._sending = asyncio.get_running_loop().create_task(self._send())
+        return await answer
+
+    async def _send(self) -> None:
+        """Send what is pending as one statement, again while more came meanwhile."""
+        try:
+            while self._pending:
+                batch, self._pending = self._pending, []
+                await self._count(batch)
+        finally:
+            self._sending = None
+
+    async def _count(self, batch: list[tuple[str, int, asyncio.Future[float | None]]]) -> None:
+        now = self.clock()
         window = int(now // self.window_seconds)
         overlap = 1 - (now / self.window_seconds - window)  # of the previous window
+        asked: dict[str, list[Any]] = {}  # key -> [limit, how many]
+        for key, limit, _ in batch:
+            asked.setdefault(key, [limit, 0])[1] += 1
+        params = {
+            "keys": list(asked),
+            "limits": [limit for limit, _ in asked.values()],
+            "counts": [n for _, n in asked.values()],
+            "window": window,
+            "overlap": overlap,
+        }
         try:
             self._prune(window)
             async with self.pool.connection() as conn:
-                cur = await conn.execute(
-                    HIT, {"key": key, "window": window, "limit": limit, "overlap": overlap}
-                )
-                row = await cur.fetchone()
+                self.statements += 1
+                cur = await conn.execute(HIT, params)
+                rows = {row["key"]: row for row in await cur.fetchall()}
         except STORE_ERRORS as error:
             self._fail_open(error)
-            return None
-        if row is None or row["claimed"] is not None:
-            return None
-        return retry_after(
-            now, self.window_seconds, limit, int(row["previous"]), int(row["current"] or 0)
-        )
+            rows = {}
+        except BaseException as error:
+            for *_, answer in batch:
+                if not answer.done():
+                    answer.set_exception(error)
+            raise
+        granted = {key: int(row["granted"]) for key, row in rows.items()}
+        for key, limit, answer in batch:
+            if answer.done():  # its request went away meanwhile
+                continue
+            row = rows.get(key)
+            if row is None or granted[key] > 0:
+                if row is not None:
+                    granted[key] -= 1
+                answer.set_result(None)
+                continue
+            answer.set_result(
+                retry_after(
+                    now, self.window_seconds, limit, int(row["previous"]), int(row["current"] or 0)
+                )
+            )
 
     def _prune(self, window: int) -> None:
         if window == self._pruned_window:

@@ -56,6 +56,44 @@ def test_concurrent_hits_are_counted_exactly(engines: Engines, schema: str) -> N
     assert len(refused) == 30 and all(0 < r <= 60 for r in refused)
 
 
+def test_concurrent_hits_on_several_keys_go_as_one_statement_and_count_exactly(
+    engines: Engines, schema: str
+) -> None:
+    keys = {"login:198.51.100.21": 3, "client:198.51.100.21": 100, "lookup:198.51.100.22": 5}
+
+    async def burst() -> tuple[dict[str, int], int]:
+        async with started(PgWindowCounter(engines.postgres_dsn, schema, 60)) as counter:
+            asked = [key for key in keys for _ in range(10)]
+            results = await asyncio.gather(*(counter.hit(key, keys[key]) for key in asked))
+            passed = {key: 0 for key in keys}
+            for key, result in zip(asked, results, strict=True):
+                passed[key] += result is None
+            return passed, counter.statements
+
+    passed, statements = asyncio.run(burst())
+    assert passed == {
+        "login:198.51.100.21": 3,
+        "client:198.51.100.21": 10,
+        "lookup:198.51.100.22": 5,
+    }
+    assert statements == 1
+
+
+def test_two_counters_batching_on_one_key_let_the_limit_through_once(
+    engines: Engines, schema: str
+) -> None:
+    async def burst() -> int:
+        first = PgWindowCounter(engines.postgres_dsn, schema, 60)
+        second = PgWindowCounter(engines.postgres_dsn, schema, 60)
+        async with started(first), started(second):
+            results = await asyncio.gather(
+                *(c.hit("login:198.51.100.31", 20) for _ in range(30) for c in (first, second))
+            )
+            return sum(r is None for r in results)
+
+    assert asyncio.run(burst()) == 20
+
+
 def test_the_window_slides_so_two_bursts_across_a_boundary_pass_the_limit_once(
     engines: Engines, schema: str
 ) -> None:
