@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from fastapi import Request, Response
 
@@ -19,6 +20,23 @@ async def as_viewer(
     return await portal_of(request).services.call(
         method, service, path, caller=viewer.headers(), client_ip=client_ip(request), **kwargs
     )
+
+
+async def fee_orders(request: Request, viewer: Viewer, dossier_id: UUID) -> dict[str, Any]:
+    """The dossier's fee orders for a page (``orders``), or why they could not be read
+    (``payment_down``): the page still shows the dossier without them."""
+    try:
+        answer = await as_viewer(
+            request,
+            viewer,
+            "GET",
+            "payment",
+            "/api/v1/payments/orders",
+            params={"dossier_id": str(dossier_id)},
+        )
+    except ServiceDownError as down:
+        return {"payment_down": down.message}
+    return {"orders": (answer.body or {}).get("items", []) if answer.ok else []}
 
 
 async def file_response(request: Request, answer: Answer) -> Response:

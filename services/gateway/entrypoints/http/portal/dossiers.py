@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from services.gateway.entrypoints.http.portal import forms
 from services.gateway.entrypoints.http.portal.api import Answer, ServiceDownError
-from services.gateway.entrypoints.http.portal.calls import as_viewer, download
+from services.gateway.entrypoints.http.portal.calls import as_viewer, download, fee_orders
 from services.gateway.entrypoints.http.portal.profile import DOCUMENT_TYPES
 from services.gateway.entrypoints.http.portal.session import Viewer, csrf_ok
 from services.gateway.entrypoints.http.portal.web import (
@@ -123,18 +123,7 @@ async def dossier_page(request: Request, dossier_id: UUID, gui: str = "") -> Res
             f"Đã gửi hồ sơ thành công. Mã hồ sơ: {dossier['code']}. Vui lòng lưu lại mã để tra cứu."
         )
     if dossier.get("fee_due"):
-        try:
-            orders = await as_viewer(
-                request,
-                viewer,
-                "GET",
-                "payment",
-                "/api/v1/payments/orders",
-                params={"dossier_id": str(dossier_id)},
-            )
-            context["orders"] = (orders.body or {}).get("items", []) if orders.ok else []
-        except ServiceDownError as down:
-            context["payment_down"] = down.message
+        context.update(await fee_orders(request, viewer, dossier_id))
     return await render(request, "dossier.html", context)
 
 

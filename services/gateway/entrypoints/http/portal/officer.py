@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request, Response
 from starlette.datastructures import UploadFile
 
 from services.gateway.entrypoints.http.portal.api import Answer, ServiceDownError
-from services.gateway.entrypoints.http.portal.calls import as_viewer
+from services.gateway.entrypoints.http.portal.calls import as_viewer, fee_orders
 from services.gateway.entrypoints.http.portal.session import Viewer
 from services.gateway.entrypoints.http.portal.web import (
     login_redirect,
@@ -135,18 +135,7 @@ async def _page(
     )
     if "assign" in page["actions"] or dossier.get("assignee"):
         context.update(await _staff(request, viewer))
-    try:
-        orders = await as_viewer(
-            request,
-            viewer,
-            "GET",
-            "payment",
-            "/api/v1/payments/orders",
-            params={"dossier_id": str(dossier_id)},
-        )
-        context["orders"] = (orders.body or {}).get("items", []) if orders.ok else []
-    except ServiceDownError as down:
-        context["payment_down"] = down.message
+    context.update(await fee_orders(request, viewer, dossier_id))
     context.update(extra or {})
     return await render(request, "officer_dossier.html", context, status)
 
