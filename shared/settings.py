@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings
 
 
@@ -97,3 +98,39 @@ class ServiceSettings(BaseSettings):
                 f"or set MOTCUA_{field.upper()}"
             )
         return value
+
+
+PROCESSED_EVENTS_MIN_DAYS = 15  # twice Kafka's default retention of 7 days, and a day
+
+
+class PruneSettings(BaseSettings):
+    """Mixed into the settings of a service that prunes its tables (``shared.pg.prune``)."""
+
+    prune_interval_seconds: float = Field(
+        3600.0, gt=0, description="How often the rows past their retention are deleted."
+    )
+
+
+class ProcessedEventsSettings(PruneSettings):
+    """Mixed into the settings of a service whose idempotent consumers record event ids."""
+
+    processed_events_retention_days: int = Field(
+        30,
+        description="Days a consumed event's id is kept in processed_events against "
+        f"redelivery; at least {PROCESSED_EVENTS_MIN_DAYS}.",
+    )
+
+    @field_validator("processed_events_retention_days")
+    @classmethod
+    def _outlives_kafka(cls, days: int) -> int:
+        if days < PROCESSED_EVENTS_MIN_DAYS:
+            raise ValueError(
+                f"processed_events_retention_days is {days}: it must be at least "
+                f"{PROCESSED_EVENTS_MIN_DAYS} days, longer than Kafka keeps events (7 days "
+                "by default); an event redelivered after its id is pruned would be applied "
+                "twice"
+            )
+        return days
+
+    def processed_events_retention(self) -> timedelta:
+        return timedelta(days=self.processed_events_retention_days)

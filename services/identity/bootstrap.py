@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,10 @@ from services.identity.domain.throttle import ThrottlePolicy
 from services.identity.settings import IdentitySettings
 from shared.pg.migrate import migrate
 from shared.pg.pools import open_async_pool
+from shared.pg.prune import Prune
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+HOURLY_WINDOW_SECONDS = 3600  # the registration and reset limits' window
 
 
 def _secret_file(path: Path) -> bytes:
@@ -94,3 +96,22 @@ async def open_store(settings: IdentitySettings) -> AsyncConnectionPool[Any]:
     dsn, schema = settings.require("postgres_dsn"), settings.pg_schema()
     await asyncio.to_thread(migrate, dsn, schema, MIGRATIONS, metadata)
     return await open_async_pool(dsn, schema, name="identity")
+
+
+def prune_rules(settings: IdentitySettings) -> list[Prune]:
+    """Sessions go once expired (a refresh is refused from then on, revoked or not);
+    throttle counters ``throttle_keep_hours`` after the longest window ended (a counter
+    whose window is over counts from zero anyway)."""
+    longest = max(HOURLY_WINDOW_SECONDS, settings.address_window_seconds)
+    keep = timedelta(seconds=longest, hours=settings.throttle_keep_hours)
+
+    def ended_windows(now: datetime) -> datetime:
+        return now - keep
+
+    def expired(now: datetime) -> datetime:
+        return now
+
+    return [
+        Prune("sessions", "expires_at", expired),
+        Prune("throttle", "window_start", ended_windows),
+    ]

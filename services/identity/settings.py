@@ -6,10 +6,10 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.blob_settings import BUCKET_PATTERN, BlobSettings
-from shared.settings import ServiceSettings, state_dir
+from shared.settings import PruneSettings, ServiceSettings, state_dir
 
 
-class IdentitySettings(ServiceSettings, BlobSettings):
+class IdentitySettings(ServiceSettings, BlobSettings, PruneSettings):
     model_config = SettingsConfigDict(env_prefix="MOTCUA_IDENTITY_")
 
     data_dir: Path | None = Field(
@@ -45,6 +45,9 @@ class IdentitySettings(ServiceSettings, BlobSettings):
         50, ge=1, description="Failed logins from one client address per window."
     )
     address_window_seconds: int = Field(900, ge=1, description="That window, in seconds.")
+    throttle_keep_hours: float = Field(
+        3.0, ge=0, description="Hours a throttle counter is kept after its window ended."
+    )
     trusted_proxies: list[str] = Field(
         ["127.0.0.1", "::1"],
         description="Addresses or networks whose X-Forwarded-For is believed (the gateway).",

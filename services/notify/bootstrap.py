@@ -4,8 +4,8 @@ the faust worker) from the settings and hands them to the use cases and entrypoi
 
 :class:`Bootstrap` checks the settings and opens nothing; :meth:`Bootstrap.running`
 migrates the schema, opens the pool and the inbox hub (one LISTEN connection), starts the
-email sender (another LISTEN connection and its SMTP connections), then the faust worker;
-it stops them in reverse.
+pruning of old processed-event ids, the email sender (another LISTEN connection and its
+SMTP connections), then the faust worker; it stops them in reverse.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from shared.pg.calendar import CalendarOverrides
 from shared.pg.listen import Listener
 from shared.pg.migrate import migrate
 from shared.pg.pools import connection_kwargs, open_async_pool
+from shared.pg.prune import processed_events, prune_forever
 from shared.sealing import load_or_create_private_key, private_key_from_text
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -107,6 +108,8 @@ class Bootstrap:
             stats,
             CalendarOverrides(pool),
         )
+        rules = [processed_events(settings.processed_events_retention())]
+        pruning = asyncio.create_task(prune_forever(pool, rules, settings.prune_interval_seconds))
         try:
             sender.start()
             await streams.start()  # faust objects bind to the running loop
@@ -116,6 +119,8 @@ class Bootstrap:
                 await streams.stop()
         finally:
             await sender.stop()
+            pruning.cancel()
+            await asyncio.gather(pruning, return_exceptions=True)
             await hub.stop()
             await pool.close()
 

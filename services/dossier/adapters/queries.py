@@ -13,8 +13,6 @@ submitted, or accepted with an appointment, before it shows there).
 
 from __future__ import annotations
 
-import base64
-import json
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +20,7 @@ from psycopg_pool import ConnectionPool
 
 from services.dossier.application.views import local
 from shared.errors import ProblemError
+from shared.pagination import CursorError, decode_cursor, encode_cursor
 from shared.vn.text import fold
 from shared.workdays import WorkCalendar
 
@@ -53,17 +52,10 @@ def _shown(row: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
-def encode_cursor(value: datetime, row_id: str) -> str:
-    raw = json.dumps([value.isoformat(), row_id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, str]:
+def _seek(cursor: str) -> tuple[datetime, str]:
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        value, row_id = json.loads(raw)
-        return datetime.fromisoformat(value), str(row_id)
-    except (ValueError, TypeError) as error:
+        return decode_cursor(cursor)
+    except CursorError as error:
         raise ProblemError(
             400,
             "bad-cursor",
@@ -118,7 +110,7 @@ class ReadModels:
         total_sql = f"SELECT count(*) AS n FROM dossier_list l WHERE {where}"
         total_params = list(params)
         if after:
-            value, row_id = decode_cursor(after)
+            value, row_id = _seek(after)
             where += " AND (l.updated_at, l.id) < (%s, %s)"
             params += [value, row_id]
         query = (
@@ -148,7 +140,7 @@ class ReadModels:
             where += " AND q.assignee = %s"
             params.append(assignee)
         if after:
-            value, row_id = decode_cursor(after)
+            value, row_id = _seek(after)
             where += f" AND (q.{column}, q.id) > (%s, %s)"
             params += [value, row_id]
         query = (

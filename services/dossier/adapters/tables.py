@@ -132,6 +132,7 @@ processed_events = sa.Table(
     sa.Column("consumer", sa.Text, primary_key=True),
     sa.Column("event_id", sa.Text, primary_key=True),
     sa.Column("processed_at", When, nullable=False, server_default=sa.text("now()")),
+    sa.Index("processed_events_by_time", "processed_at"),  # pruning
 )
 
 add_calendar_table(metadata)

@@ -17,8 +17,9 @@ start of the next therefore do not pass twice the limit. ``Retry-After`` is the 
 until the next request would pass if no other came: while the previous window's
 weight still holds the room, the moment it has slid out enough; else the next window.
 
-Old windows are deleted by whichever instance first sees a new window, in the
-background (index on ``window_no``: no scan, nothing per request).
+Old windows are deleted by each instance when it first sees a new window, in the
+background and in batches (``shared.pg.prune``; index on ``window_no``: no scan, no
+long lock, nothing per request).
 
 If PostgreSQL does not answer, requests are let through (and logged) for a while rather
 than the whole entry point failing with it.
@@ -40,6 +41,7 @@ from services.gateway.domain.ratelimit import retry_after
 from services.gateway.migrations import MIGRATIONS_DIR
 from shared.pg.migrate import migrate
 from shared.pg.pools import connection_kwargs
+from shared.pg.prune import prune
 
 log = logging.getLogger(__name__)
 
@@ -211,8 +213,7 @@ class PgWindowCounter:
 
     async def _delete_before(self, window: int) -> None:
         try:
-            async with self.pool.connection() as conn:
-                # the last window still weighs in the sliding count: keep it
-                await conn.execute("DELETE FROM rate_counters WHERE window_no < %s", (window - 1,))
+            # the last window still weighs in the sliding count: keep it
+            await prune(self.pool, "rate_counters", "window_no", window - 1)
         except STORE_ERRORS as error:
             log.warning("could not prune old rate-limit windows: %r", error)

@@ -100,7 +100,9 @@ def _declare() -> sa.MetaData:
         sa.Index(name, *(accounts.c[c] for c in columns), **options)
     sessions = sa.Table("sessions", declared, *session_columns())
     sa.Index("sessions_account", sessions.c.account_id)
-    sa.Table("throttle", declared, *throttle_columns())
+    sa.Index("sessions_expiry", sessions.c.expires_at)  # pruning
+    throttle = sa.Table("throttle", declared, *throttle_columns())
+    sa.Index("throttle_by_window", throttle.c.window_start)  # pruning
     captchas = sa.Table("captchas_used", declared, *captcha_columns())
     sa.Index("captchas_used_expiry", captchas.c.expires_at)
     return declared

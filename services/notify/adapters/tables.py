@@ -14,7 +14,8 @@ Alembic history in ``migrations/`` creates it, a test keeps the two equal).
   version-guarded; ``accounts`` indexed for "the officers of an agency".
 - ``emails``: one delivery record per identity email (activation, reset).
 - ``stats``: the mirror of the faust ``stats`` table for ``GET /api/v1/stats``.
-- ``processed_events`` (and the unused-by-notify ``outbox``) from shared.pg.tables,
+- ``processed_events`` (and the unused-by-notify ``outbox``) from shared.pg.tables, indexed
+  by ``processed_at`` for pruning,
   ``calendar_overrides`` from shared.pg.calendar.
 """
 
@@ -29,6 +30,7 @@ from shared.pg.tables import add_common_tables
 metadata = sa.MetaData()
 add_common_tables(metadata)
 add_calendar_table(metadata)
+sa.Index("processed_events_by_time", metadata.tables["processed_events"].c.processed_at)
 
 NOW = sa.text("now()")
 

@@ -9,9 +9,6 @@ live channel says its user got something (adapters/live.py).
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
-import json
 from collections.abc import AsyncGenerator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -23,6 +20,7 @@ from services.notify.domain.errors import (
     UnknownNotificationKindError,
 )
 from services.notify.domain.kinds import KINDS
+from shared.pagination import CursorError, decode_cursor, encode_cursor
 
 Signal = Literal["connected", "idle"]
 OVERLAP = timedelta(seconds=5)  # a stream re-reads this far back: commits land out of order
@@ -42,16 +40,13 @@ def public(entry: Row) -> dict[str, Any]:
 
 
 def cursor_of(entry: Row) -> str:
-    raw = json.dumps([entry["created_at"].isoformat(), entry["id"]]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return encode_cursor(entry["created_at"], entry["id"])
 
 
 def after(cursor: str) -> tuple[datetime, str]:
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        created_at, entry_id = json.loads(raw)
-        return datetime.fromisoformat(created_at), str(entry_id)
-    except (ValueError, TypeError, binascii.Error) as error:
+        return decode_cursor(cursor)
+    except CursorError as error:
         raise InvalidCursorError() from error
 
 

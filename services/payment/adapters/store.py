@@ -9,8 +9,6 @@ Every query filters and sorts on real columns with an index per access path
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -24,6 +22,7 @@ from services.payment.adapters.tables import metadata
 from services.payment.application.payments import PaymentApplication
 from services.payment.migrations import MIGRATIONS_DIR
 from services.payment.settings import PaymentSettings
+from shared.pagination import encode_cursor
 from shared.pg.effects import upsert_versioned_sql
 from shared.pg.migrate import migrate, under_schema_lock
 from shared.pg.pools import open_async_pool
@@ -105,20 +104,9 @@ async def set_position(conn: psycopg.AsyncConnection[Any], name: str, position: 
     )
 
 
-def encode_cursor(view: dict[str, Any]) -> str:
-    """Where the next page starts: after this order (created_at, id), opaque to callers."""
-    raw = f"{view['created_at']}|{view['id']}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, str]:
-    """(created_at, id) of a cursor; ValueError if it is not one of ours."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        created_at, order_id = raw.split("|", 1)
-        return datetime.fromisoformat(created_at), order_id
-    except (binascii.Error, UnicodeDecodeError) as error:
-        raise ValueError(str(error)) from None
+def _cursor_of(view: dict[str, Any]) -> str:
+    """Where the next page starts: after this order (created_at, id)."""
+    return encode_cursor(datetime.fromisoformat(view["created_at"]), view["id"])
 
 
 async def list_orders(
@@ -154,7 +142,7 @@ async def list_orders(
         cur = await conn.execute(query, [*params, limit + 1])
         views = [row["view"] for row in await cur.fetchall()]
     more = len(views) > limit
-    return views[:limit], encode_cursor(views[limit - 1]) if more else None
+    return views[:limit], _cursor_of(views[limit - 1]) if more else None
 
 
 async def pending_opened_before(pool: AsyncConnectionPool[Any], cutoff: datetime) -> list[str]:

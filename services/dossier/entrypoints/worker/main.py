@@ -5,7 +5,8 @@ references, profiles) and payment events into the dossier service's schema
 (several instances share the consumer group; each effect commits with its event
 id), and runs the read-model projector over the dossier event store (its position
 commits with the views it covers, under a row lock, so a second instance waits
-rather than repeats).
+rather than repeats), and deletes the consumed event ids older than the retention
+(``MOTCUA_DOSSIER_PROCESSED_EVENTS_RETENTION_DAYS``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from shared.events.topics import events_topic
 from shared.http.app import create_app, serve
 from shared.kafka.consumer import IdempotentConsumer
 from shared.kafka.topics import ensure_topics
+from shared.pg.prune import processed_events, prune_forever
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,10 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
         await consumer.start()
         state["task"] = asyncio.create_task(consumer.run())
         state["projector"] = asyncio.create_task(_project_forever(projector.run_once))
+        rules = [processed_events(settings.processed_events_retention())]
+        state["prune"] = asyncio.create_task(
+            prune_forever(pool, rules, settings.prune_interval_seconds)
+        )
         try:
             yield
         finally:

@@ -13,6 +13,7 @@ from contextlib import ExitStack, asynccontextmanager
 import httpx
 import psycopg
 import pytest
+from prometheus_client import REGISTRY
 
 from services.gateway.adapters.counters import PgWindowCounter
 from services.gateway.adapters.tables import metadata
@@ -143,6 +144,40 @@ def test_the_gateway_migrates_its_own_schema(engines: Engines, schema: str) -> N
 
     asyncio.run(start_and_stop())
     assert differences(engines.postgres_dsn, schema, metadata) == []
+
+
+def test_a_new_window_deletes_the_windows_before_the_last_one(
+    engines: Engines, schema: str
+) -> None:
+    now = [800.0 * 60 + 10]  # window 800, on a clock of our own
+
+    async def hit_and_prune() -> tuple[list[int], float]:
+        counter = PgWindowCounter(engines.postgres_dsn, schema, 60, clock=lambda: now[0])
+        async with started(counter):
+            async with counter.pool.connection() as conn:
+                await conn.execute(
+                    "INSERT INTO rate_counters (key, window_no, hits)"
+                    " SELECT 'client:' || n, 790 + n % 10, 1 FROM generate_series(1, 2500) AS n"
+                )
+            before = pruned_windows()
+            await counter.hit("client:198.51.100.10", 20)  # prunes in the background
+            for _ in range(100):
+                async with counter.pool.connection() as conn:
+                    cur = await conn.execute("SELECT DISTINCT window_no FROM rate_counters")
+                    windows = sorted(r["window_no"] for r in await cur.fetchall())
+                if len(windows) <= 2:
+                    break
+                await asyncio.sleep(0.05)
+            return windows, before
+
+    windows, before = asyncio.run(hit_and_prune())
+    assert windows == [799, 800]  # the last window still weighs in the sliding count
+    assert pruned_windows() - before == 2250  # windows 790-798, 250 rows each
+
+
+def pruned_windows() -> float:
+    sample = REGISTRY.get_sample_value("motcua_pg_pruned_rows_total", {"table": "rate_counters"})
+    return sample or 0.0
 
 
 def test_two_gateway_instances_share_one_limit(engines: Engines, schema: str) -> None:

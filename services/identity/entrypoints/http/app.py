@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from services.identity.bootstrap import account_store, build_identity, open_store
+from services.identity.bootstrap import account_store, build_identity, open_store, prune_rules
 from services.identity.domain.errors import STORE_DETAIL
 from services.identity.entrypoints.http import admin, auth, directory, documents, errors, me
 from services.identity.settings import IdentitySettings
@@ -21,6 +21,7 @@ from shared.kafka.producer import make_producer
 from shared.kafka.topics import ensure_topics
 from shared.pg.listen import Listener
 from shared.pg.outbox import CHANNEL, PgOutboxRelay
+from shared.pg.prune import prune_forever
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +45,20 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
             raise RuntimeError("outbox relay is not running")
 
     async def run_relay() -> None:
-        """Migrate, open the pool, prepare the topic, then relay the outbox; retried
-        until it works, so the process starts (and reports not ready) while an engine
-        is down. Requests meanwhile get 503 problems."""
+        """Migrate, open the pool (and start pruning), prepare the topic, then relay the
+        outbox; retried until it works, so the process starts (and reports not ready)
+        while an engine is down. Requests meanwhile get 503 problems."""
         topic = events_topic("identity", settings.topic_prefix)
         while True:
             try:
                 if "pool" not in state:
                     state["pool"] = await open_store(settings)
                     store.attach(state["pool"])
+                    state["prune"] = asyncio.create_task(
+                        prune_forever(
+                            state["pool"], prune_rules(settings), settings.prune_interval_seconds
+                        )
+                    )
                 await ensure_topics(bootstrap, [topic])
                 producer = make_producer(bootstrap)
                 await producer.start()
@@ -74,8 +80,10 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
         try:
             yield
         finally:
-            state["relay"].cancel()
-            await asyncio.gather(state["relay"], return_exceptions=True)
+            tasks = [state[name] for name in ("relay", "prune") if name in state]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             if "pool" in state:
                 await state["pool"].close()
 

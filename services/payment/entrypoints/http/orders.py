@@ -16,7 +16,6 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field, field_validator
 
 from services.payment.adapters.receipt_pdf import render_receipt
-from services.payment.adapters.store import decode_cursor
 from services.payment.adapters.store import list_orders as list_stored_orders
 from services.payment.adapters.vnpay.api_client import ProviderError
 from services.payment.domain.deadline import PaymentTerm
@@ -32,6 +31,7 @@ from services.payment.entrypoints.http.deps import (
     settings,
 )
 from shared.http.actor import CurrentActor
+from shared.pagination import CursorError, decode_cursor
 from shared.problems import ProblemError
 
 router = APIRouter(prefix="/api/v1/payments", tags=["payments"])
@@ -81,7 +81,7 @@ async def list_orders(
     officer = actor.role == "officer" and bool(actor.agency)
     try:
         start = decode_cursor(after) if after else None
-    except ValueError:
+    except CursorError:
         raise ProblemError(
             400,
             "bad-cursor",

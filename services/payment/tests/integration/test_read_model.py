@@ -19,7 +19,6 @@ from psycopg_pool import AsyncConnectionPool
 from services.payment.adapters.projection import OrderProjection
 from services.payment.adapters.store import (
     build_payments,
-    decode_cursor,
     list_orders,
     locked_position,
     open_store,
@@ -29,6 +28,7 @@ from services.payment.adapters.store import (
 )
 from services.payment.settings import PaymentSettings
 from shared.events.envelope import Actor
+from shared.pagination import CursorError, decode_cursor
 from tests.support.engines import Engines
 
 pytestmark = pytest.mark.integration
@@ -100,7 +100,7 @@ async def test_lists_are_newest_first_and_page_by_keyset(pool: AsyncConnectionPo
     owed, _ = await list_orders(pool, agency_code="HN.BD", refund_due=True)
     assert [v["id"] for v in owed] == ["order-020"]
     assert (await list_orders(pool, agency_code="HN.TP", refund_due=True))[0] == []
-    with pytest.raises(ValueError):
+    with pytest.raises(CursorError):
         decode_cursor("not a cursor!")
 
 
