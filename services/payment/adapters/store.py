@@ -22,6 +22,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from services.payment.adapters.tables import metadata
 from services.payment.application.payments import PaymentApplication
+from services.payment.domain.errors import BadCursorError
 from services.payment.migrations import MIGRATIONS_DIR
 from services.payment.settings import PaymentSettings
 from shared.pg.effects import upsert_versioned_sql
@@ -155,6 +156,39 @@ async def list_orders(
         views = [row["view"] for row in await cur.fetchall()]
     more = len(views) > limit
     return views[:limit], encode_cursor(views[limit - 1]) if more else None
+
+
+class StoredOrders:
+    """The read model as the API reads it (``application.ports.OrderViews``)."""
+
+    def __init__(self, pool: AsyncConnectionPool[Any]) -> None:
+        self.pool = pool
+
+    async def page(
+        self,
+        *,
+        payer_id: str | None,
+        agency_code: str | None,
+        dossier_id: str | None,
+        status: str | None,
+        refund_due: bool,
+        after: str | None,
+        limit: int,
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        try:
+            start = decode_cursor(after) if after else None
+        except ValueError:
+            raise BadCursorError from None
+        return await list_orders(
+            self.pool,
+            payer_id=payer_id,
+            agency_code=agency_code,
+            dossier_id=dossier_id,
+            status=status,
+            refund_due=refund_due,
+            after=start,
+            limit=limit,
+        )
 
 
 async def pending_opened_before(pool: AsyncConnectionPool[Any], cutoff: datetime) -> list[str]:
