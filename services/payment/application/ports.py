@@ -34,6 +34,10 @@ class Notification:
     paid_at: datetime
 
 
+class ProviderError(Exception):
+    """The provider refused or could not be reached; nothing was recorded on our side."""
+
+
 @dataclass(frozen=True)
 class ProviderTransaction:
     """One transaction of the provider's daily report, in đồng (``amount`` is None when

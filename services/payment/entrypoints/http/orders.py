@@ -15,8 +15,8 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field, field_validator
 
-from services.payment.adapters.vnpay.api_client import ProviderError
 from services.payment.application import orders
+from services.payment.application.ports import ProviderError
 from services.payment.domain.deadline import PaymentTerm
 from services.payment.domain.status import OrderStatus
 from services.payment.entrypoints.http.deps import (

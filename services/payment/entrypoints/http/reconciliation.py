@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from services.payment.adapters.vnpay.api_client import ProviderError
+from services.payment.application.ports import ProviderError
 from services.payment.application.reconciliation import reconcile
 from services.payment.entrypoints.http.deps import payments, provider_api
 from services.payment.entrypoints.http.models import Reconciliation
