@@ -11,10 +11,12 @@ from typing import Any
 from psycopg_pool import AsyncConnectionPool
 
 from services.payment.adapters.projection import OrderProjection
-from services.payment.adapters.store import build_payments, open_store
+from services.payment.adapters.receipt_pdf import render_receipt
+from services.payment.adapters.store import StoredOrders, build_payments, open_store
 from services.payment.adapters.vnpay.api_client import VnpayApi
 from services.payment.adapters.vnpay.merchant import VnpayMerchant
 from services.payment.application.payments import PaymentApplication
+from services.payment.application.ports import OrderViews, ReceiptPrinter
 from services.payment.settings import PaymentSettings
 
 
@@ -55,3 +57,13 @@ def provider_api(settings: PaymentSettings) -> VnpayApi:
 def projection(payments: PaymentApplication, pool: AsyncConnectionPool[Any]) -> OrderProjection:
     """The read model of orders kept in PostgreSQL."""
     return OrderProjection(payments, pool)
+
+
+def order_views(pool: AsyncConnectionPool[Any]) -> OrderViews:
+    """The read model of orders, as the API lists them."""
+    return StoredOrders(pool)
+
+
+def receipt_printer() -> ReceiptPrinter:
+    """A paid order's receipt as a PDF."""
+    return render_receipt

@@ -20,9 +20,10 @@ from psycopg_pool import AsyncConnectionPool
 
 from services.payment.adapters.tables import metadata
 from services.payment.application.payments import PaymentApplication
+from services.payment.domain.errors import BadCursorError
 from services.payment.migrations import MIGRATIONS_DIR
 from services.payment.settings import PaymentSettings
-from shared.pagination import encode_cursor
+from shared.pagination import CursorError, decode_cursor, encode_cursor
 from shared.pg.effects import upsert_versioned_sql
 from shared.pg.migrate import migrate, under_schema_lock
 from shared.pg.pools import open_async_pool
@@ -143,6 +144,39 @@ async def list_orders(
         views = [row["view"] for row in await cur.fetchall()]
     more = len(views) > limit
     return views[:limit], _cursor_of(views[limit - 1]) if more else None
+
+
+class StoredOrders:
+    """The read model as the API reads it (``application.ports.OrderViews``)."""
+
+    def __init__(self, pool: AsyncConnectionPool[Any]) -> None:
+        self.pool = pool
+
+    async def page(
+        self,
+        *,
+        payer_id: str | None,
+        agency_code: str | None,
+        dossier_id: str | None,
+        status: str | None,
+        refund_due: bool,
+        after: str | None,
+        limit: int,
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        try:
+            start = decode_cursor(after) if after else None
+        except CursorError:
+            raise BadCursorError from None
+        return await list_orders(
+            self.pool,
+            payer_id=payer_id,
+            agency_code=agency_code,
+            dossier_id=dossier_id,
+            status=status,
+            refund_due=refund_due,
+            after=start,
+            limit=limit,
+        )
 
 
 async def pending_opened_before(pool: AsyncConnectionPool[Any], cutoff: datetime) -> list[str]:

@@ -95,3 +95,11 @@ class IdempotencyKeyMissingError(PaymentError):
     type = "payment-idempotency-key-missing"
     detail = "Thiếu tiêu đề Idempotency-Key (1-128 ký tự chữ, số, '-', '_', ':', '.')."
     status = 400
+
+
+class BadCursorError(Problem):
+    """An ``after`` that is not a cursor the orders' list gave out."""
+
+    type = "bad-cursor"
+    detail = "Tham số phân trang không hợp lệ, vui lòng tải lại danh sách."
+    status = 400

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from services.identity.application import staff
 from services.identity.entrypoints.http.deps import Ctx
+from services.identity.entrypoints.http.models import AccountStatus, StaffCreated
 from shared.http.actor import CurrentActor
 
 router = APIRouter(prefix="/api/v1/admin/accounts", tags=["admin"])
@@ -24,7 +25,7 @@ class StaffIn(BaseModel):
 
 
 @router.post("", status_code=201)
-async def create(body: StaffIn, actor: CurrentActor, ctx: Ctx) -> dict[str, Any]:
+async def create(body: StaffIn, actor: CurrentActor, ctx: Ctx) -> StaffCreated:
     account_id = await staff.create_staff(
         ctx,
         actor,
@@ -37,7 +38,7 @@ async def create(body: StaffIn, actor: CurrentActor, ctx: Ctx) -> dict[str, Any]
             officer_roles=tuple(body.officer_roles),
         ),
     )
-    return {"id": account_id, "kind": body.kind, "status": "active"}
+    return StaffCreated(id=account_id, kind=body.kind, status="active")
 
 
 class StatusIn(BaseModel):
@@ -45,12 +46,12 @@ class StatusIn(BaseModel):
 
 
 @router.post("/{account_id}/disable")
-async def disable(account_id: str, body: StatusIn, actor: CurrentActor, ctx: Ctx) -> dict[str, Any]:
+async def disable(account_id: str, body: StatusIn, actor: CurrentActor, ctx: Ctx) -> AccountStatus:
     status = await staff.set_enabled(ctx, actor, account_id, False, body.reason)
-    return {"id": account_id, "status": status}
+    return AccountStatus(id=account_id, status=status)
 
 
 @router.post("/{account_id}/enable")
-async def enable(account_id: str, body: StatusIn, actor: CurrentActor, ctx: Ctx) -> dict[str, Any]:
+async def enable(account_id: str, body: StatusIn, actor: CurrentActor, ctx: Ctx) -> AccountStatus:
     status = await staff.set_enabled(ctx, actor, account_id, True, body.reason)
-    return {"id": account_id, "status": status}
+    return AccountStatus(id=account_id, status=status)

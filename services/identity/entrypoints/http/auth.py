@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
@@ -12,9 +12,10 @@ from services.identity.application import passwords, registration, sessions
 from services.identity.domain.captcha import new_challenge
 from services.identity.domain.errors import TooManyRequestsError
 from services.identity.entrypoints.http.deps import ClientAddress, Ctx
+from services.identity.entrypoints.http.models import AccountNotice, Captcha, Notice, TokenPair
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
-SAME_ANSWER = {"detail": "Nếu địa chỉ thư điện tử đã đăng ký, một thư hướng dẫn đã được gửi."}
+SAME_ANSWER = Notice(detail="Nếu địa chỉ thư điện tử đã đăng ký, một thư hướng dẫn đã được gửi.")
 
 
 class OrganisationIn(BaseModel):
@@ -71,7 +72,7 @@ async def _limit(ctx: Ctx, key: str, per_hour: int) -> None:
 
 
 @router.post("/register", status_code=201)
-async def register(body: RegisterIn, ctx: Ctx, address: ClientAddress) -> dict[str, Any]:
+async def register(body: RegisterIn, ctx: Ctx, address: ClientAddress) -> AccountNotice:
     await _limit(ctx, f"register-ip:{address}", 30)
     account_id = await registration.register(
         ctx,
@@ -87,70 +88,69 @@ async def register(body: RegisterIn, ctx: Ctx, address: ClientAddress) -> dict[s
             organisation=body.organisation.model_dump() if body.organisation else None,
         ),
     )
-    return {
-        "id": account_id,
-        "status": "pending",
-        "detail": "Đăng ký thành công. Vui lòng mở thư điện tử để kích hoạt tài khoản.",
-    }
+    return AccountNotice(
+        id=account_id,
+        status="pending",
+        detail="Đăng ký thành công. Vui lòng mở thư điện tử để kích hoạt tài khoản.",
+    )
 
 
 @router.post("/activate")
-async def activate(body: TokenIn, ctx: Ctx) -> dict[str, Any]:
+async def activate(body: TokenIn, ctx: Ctx) -> AccountNotice:
     account_id = await registration.activate(ctx, body.token)
-    return {
-        "id": account_id,
-        "status": "active",
-        "detail": "Tài khoản đã được kích hoạt. Bạn có thể đăng nhập.",
-    }
+    return AccountNotice(
+        id=account_id,
+        status="active",
+        detail="Tài khoản đã được kích hoạt. Bạn có thể đăng nhập.",
+    )
 
 
 @router.post("/activation/resend", status_code=202)
-async def resend(body: EmailIn, ctx: Ctx, address: ClientAddress) -> dict[str, str]:
+async def resend(body: EmailIn, ctx: Ctx, address: ClientAddress) -> Notice:
     await _limit(ctx, f"resend-ip:{address}", 20)
     await registration.resend_activation(ctx, body.email)
     return SAME_ANSWER
 
 
 @router.post("/login")
-async def login(
-    body: LoginIn, ctx: Ctx, address: ClientAddress, response: Response
-) -> dict[str, Any]:
+async def login(body: LoginIn, ctx: Ctx, address: ClientAddress, response: Response) -> TokenPair:
     response.headers["Cache-Control"] = "no-store"
     tokens = await sessions.login(ctx, body.email, body.password, address)
-    return tokens.body()
+    return TokenPair.model_validate(tokens.body())
 
 
 @router.post("/refresh")
-async def refresh(body: RefreshIn, ctx: Ctx, response: Response) -> dict[str, Any]:
+async def refresh(body: RefreshIn, ctx: Ctx, response: Response) -> TokenPair:
     response.headers["Cache-Control"] = "no-store"
-    return (await sessions.refresh(ctx, body.refresh_token)).body()
+    tokens = await sessions.refresh(ctx, body.refresh_token)
+    return TokenPair.model_validate(tokens.body())
 
 
-@router.post("/logout", status_code=204)
+@router.post("/logout", status_code=204, response_model=None)
 async def logout(body: RefreshIn, ctx: Ctx) -> Response:
     await sessions.logout(ctx, body.refresh_token)
     return Response(status_code=204)
 
 
 @router.get("/captcha")
-async def captcha(ctx: Ctx, response: Response) -> dict[str, str]:
+async def captcha(ctx: Ctx, response: Response) -> Captcha:
     response.headers["Cache-Control"] = "no-store"
     challenge = new_challenge(ctx.captcha_key, ctx.clock())
-    return {
-        "captcha_token": challenge.token,
-        "question": challenge.question,
-        "expires_at": challenge.expires_at.isoformat(),
-    }
+    return Captcha(
+        captcha_token=challenge.token,
+        question=challenge.question,
+        expires_at=challenge.expires_at,
+    )
 
 
 @router.post("/password/forgot", status_code=202)
-async def forgot(body: ForgotIn, ctx: Ctx, address: ClientAddress) -> dict[str, str]:
+async def forgot(body: ForgotIn, ctx: Ctx, address: ClientAddress) -> Notice:
     await _limit(ctx, f"forgot-ip:{address}", 20)
     await passwords.forgot_password(ctx, body.email, body.captcha_token, body.captcha_answer)
     return SAME_ANSWER
 
 
 @router.post("/password/reset")
-async def reset(body: ResetIn, ctx: Ctx) -> dict[str, str]:
+async def reset(body: ResetIn, ctx: Ctx) -> Notice:
     await passwords.reset_password(ctx, body.token, body.new_password)
-    return {"detail": "Mật khẩu đã được đặt lại. Vui lòng đăng nhập bằng mật khẩu mới."}
+    return Notice(detail="Mật khẩu đã được đặt lại. Vui lòng đăng nhập bằng mật khẩu mới.")

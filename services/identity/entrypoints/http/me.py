@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
@@ -11,6 +10,7 @@ from pydantic import BaseModel, Field
 from services.identity.application import passwords, profile
 from services.identity.entrypoints.http.auth import OrganisationIn
 from services.identity.entrypoints.http.deps import Ctx
+from services.identity.entrypoints.http.models import Jwks, Profile
 from shared.auth import TokenError, TokenVerifier
 from shared.http.actor import CurrentActor
 
@@ -43,20 +43,20 @@ async def _session_of(request: Request) -> str | None:
         return None
 
 
-@router.get("/api/v1/me")
-async def me(actor: CurrentActor, ctx: Ctx) -> dict[str, Any]:
-    return await profile.get_profile(ctx, actor.id)
+@router.get("/api/v1/me", response_model_exclude_unset=True)
+async def me(actor: CurrentActor, ctx: Ctx) -> Profile:
+    return Profile.model_validate(await profile.get_profile(ctx, actor.id))
 
 
-@router.patch("/api/v1/me")
-async def patch_me(body: ProfilePatch, actor: CurrentActor, ctx: Ctx) -> dict[str, Any]:
+@router.patch("/api/v1/me", response_model_exclude_unset=True)
+async def patch_me(body: ProfilePatch, actor: CurrentActor, ctx: Ctx) -> Profile:
     patch = body.model_dump(exclude_unset=True)
     if body.organisation is not None:
         patch["organisation"] = body.organisation.model_dump()
-    return await profile.update_profile(ctx, actor.id, patch)
+    return Profile.model_validate(await profile.update_profile(ctx, actor.id, patch))
 
 
-@router.post("/api/v1/me/password", status_code=204)
+@router.post("/api/v1/me/password", status_code=204, response_model=None)
 async def change_password(
     body: PasswordChange, request: Request, actor: CurrentActor, ctx: Ctx
 ) -> Response:
@@ -68,6 +68,6 @@ async def change_password(
 
 @router.get("/.well-known/jwks.json")
 @router.get("/api/v1/.well-known/jwks.json")
-async def jwks(ctx: Ctx, response: Response) -> dict[str, Any]:
+async def jwks(ctx: Ctx, response: Response) -> Jwks:
     response.headers["Cache-Control"] = "public, max-age=300"
-    return ctx.issuer.jwks()
+    return Jwks.model_validate(ctx.issuer.jwks())

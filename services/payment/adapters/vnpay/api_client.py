@@ -10,11 +10,7 @@ from typing import Any
 import httpx
 
 from services.payment.adapters.vnpay import protocol
-from services.payment.application.ports import ProviderTransaction
-
-
-class ProviderError(Exception):
-    """The provider refused or could not be reached; nothing was recorded on our side."""
+from services.payment.application.ports import ProviderError, ProviderTransaction
 
 
 def transaction(txn: dict[str, Any]) -> ProviderTransaction:

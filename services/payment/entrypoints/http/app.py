@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from services.payment.adapters.store import ping
-from services.payment.bootstrap import open_payments
+from services.payment.bootstrap import open_payments, order_views
 from services.payment.entrypoints.http import orders, reconciliation, vnpay
 from services.payment.settings import PaymentSettings
 from shared.http.app import create_app, serve
@@ -38,6 +38,7 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
         pool, payments = await open_payments(settings, "payment")
         app.state.pool = pool
         app.state.payments = payments
+        app.state.orders = order_views(pool)
         app.state.calendar = CalendarOverrides(pool)
         try:
             yield

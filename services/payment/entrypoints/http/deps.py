@@ -13,6 +13,7 @@ from services.payment import bootstrap
 from services.payment.adapters.vnpay.api_client import VnpayApi
 from services.payment.adapters.vnpay.merchant import VnpayMerchant
 from services.payment.application.payments import PaymentApplication
+from services.payment.application.ports import OrderViews, ReceiptPrinter
 from services.payment.domain.errors import IdempotencyKeyMissingError
 from services.payment.domain.order import Command
 from services.payment.settings import PaymentSettings
@@ -25,6 +26,15 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 def payments(request: Request) -> PaymentApplication:
     return request.app.state.payments  # type: ignore[no-any-return]
+
+
+def order_views(request: Request) -> OrderViews:
+    views: OrderViews = request.app.state.orders
+    return views
+
+
+def receipt_printer() -> ReceiptPrinter:
+    return bootstrap.receipt_printer()
 
 
 def settings(request: Request) -> PaymentSettings:

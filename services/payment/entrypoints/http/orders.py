@@ -15,23 +15,30 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field, field_validator
 
-from services.payment.adapters.receipt_pdf import render_receipt
-from services.payment.adapters.store import list_orders as list_stored_orders
-from services.payment.adapters.vnpay.api_client import ProviderError
+from services.payment.application import orders
+from services.payment.application.ports import ProviderError
 from services.payment.domain.deadline import PaymentTerm
-from services.payment.domain.errors import NotPaidError
 from services.payment.domain.status import OrderStatus
 from services.payment.entrypoints.http.deps import (
     IdempotencyKey,
     client_ip,
     command,
     merchant,
+    order_views,
     payments,
     provider_api,
+    receipt_printer,
     settings,
 )
+from services.payment.entrypoints.http.models import (
+    CheckoutView,
+    OrderPage,
+    OrderStatusView,
+    OrderView,
+    PaymentRecorded,
+    RefundRecorded,
+)
 from shared.http.actor import CurrentActor
-from shared.pagination import CursorError, decode_cursor
 from shared.problems import ProblemError
 
 router = APIRouter(prefix="/api/v1/payments", tags=["payments"])
@@ -65,7 +72,7 @@ class CancelRequest(BaseModel):
     _nfc = field_validator("reason", mode="before")(_nfc)
 
 
-@router.get("/orders")
+@router.get("/orders", response_model_exclude_unset=True)
 async def list_orders(
     actor: CurrentActor,
     request: Request,
@@ -74,36 +81,21 @@ async def list_orders(
     refund_due: bool = False,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     after: Annotated[str | None, Query(max_length=200)] = None,
-) -> dict[str, Any]:
+) -> OrderPage:
     """The caller's orders (a citizen's "Giao dịch"), or an officer's agency's orders,
     newest first; ``refund_due=true``: only those holding money paid twice, still owed
     back. ``next`` is the ``after`` of the following page (null on the last one)."""
-    officer = actor.role == "officer" and bool(actor.agency)
-    try:
-        start = decode_cursor(after) if after else None
-    except CursorError:
-        raise ProblemError(
-            400,
-            "bad-cursor",
-            "Tham số phân trang không hợp lệ, vui lòng tải lại danh sách.",
-        ) from None
-    found, following = await list_stored_orders(
-        request.app.state.pool,
-        payer_id=None if officer else actor.id,
-        agency_code=actor.agency if officer else None,
-        dossier_id=dossier_id,
-        status=status,
-        refund_due=refund_due,
-        after=start,
-        limit=limit,
+    query = orders.OrderQuery(dossier_id, status, refund_due, after, limit)
+    found, following = await orders.list_orders(order_views(request), actor, query)
+    return OrderPage.model_validate(
+        {"items": await with_deadline(request, found), "next": following}
     )
-    return {"items": await with_deadline(request, found), "next": following}
 
 
-@router.get("/orders/{order_id}")
-async def get_order(order_id: UUID, actor: CurrentActor, request: Request) -> dict[str, Any]:
+@router.get("/orders/{order_id}", response_model_exclude_unset=True)
+async def get_order(order_id: UUID, actor: CurrentActor, request: Request) -> OrderView:
     view = await asyncio.to_thread(payments(request).view, order_id, actor)
-    return (await with_deadline(request, [view]))[0]
+    return OrderView.model_validate((await with_deadline(request, [view]))[0])
 
 
 async def with_deadline(request: Request, orders: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -126,9 +118,9 @@ def checkout(
     actor: CurrentActor,
     request: Request,
     idempotency_key: IdempotencyKey = None,
-) -> dict[str, Any]:
+) -> CheckoutView:
     config = settings(request)
-    return payments(request).start_checkout(
+    started = payments(request).start_checkout(
         order_id,
         actor,
         command(idempotency_key, "checkout", actor, body.model_dump()),
@@ -137,18 +129,20 @@ def checkout(
         ttl_seconds=config.checkout_ttl_seconds,
         client_ip=client_ip(request),
     )
+    return CheckoutView.model_validate(started)
 
 
-@router.get("/orders/{order_id}/receipt")
+@router.get(
+    "/orders/{order_id}/receipt",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
 def receipt(order_id: UUID, actor: CurrentActor, request: Request) -> Response:
-    order = payments(request).paid_order(order_id, actor)
-    if order.payment is None:
-        raise NotPaidError("Giao dịch chưa được thanh toán nên chưa có biên lai.")
-    name = f"bien-lai-{order.payment['receipt_no']}.pdf"
+    paper = orders.receipt(payments(request), receipt_printer(), order_id, actor)
     return Response(
-        render_receipt(order),
+        paper.pdf,
         media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": f'attachment; filename="{paper.file_name}"'},
     )
 
 
@@ -159,14 +153,15 @@ def office_payment(
     actor: CurrentActor,
     request: Request,
     idempotency_key: IdempotencyKey = None,
-) -> dict[str, Any]:
-    return payments(request).record_office_payment(
+) -> PaymentRecorded:
+    recorded = payments(request).record_office_payment(
         order_id,
         actor,
         command(idempotency_key, "office-payment", actor, body.model_dump()),
         receipt_no=body.receipt_no,
         amount=body.amount,
     )
+    return PaymentRecorded.model_validate(recorded)
 
 
 @router.post("/orders/{order_id}/refunds", status_code=201)
@@ -176,7 +171,7 @@ def refund(
     actor: CurrentActor,
     request: Request,
     idempotency_key: IdempotencyKey = None,
-) -> dict[str, Any]:
+) -> RefundRecorded:
     api = provider_api(request)
 
     def at_provider(payment: dict[str, Any], amount: int, request_id: UUID) -> str:
@@ -198,7 +193,7 @@ def refund(
                 "Cổng thanh toán chưa hoàn tiền được, vui lòng thử lại sau.",
             ) from None
 
-    return payments(request).refund(
+    refunded = payments(request).refund(
         order_id,
         actor,
         command(idempotency_key, "refund", actor, body.model_dump()),
@@ -206,6 +201,7 @@ def refund(
         reason=body.reason,
         provider=at_provider,
     )
+    return RefundRecorded.model_validate(refunded)
 
 
 @router.post("/orders/{order_id}/cancel")
@@ -215,10 +211,11 @@ def cancel(
     actor: CurrentActor,
     request: Request,
     idempotency_key: IdempotencyKey = None,
-) -> dict[str, Any]:
-    return payments(request).cancel(
+) -> OrderStatusView:
+    cancelled = payments(request).cancel(
         order_id,
         actor,
         command(idempotency_key, "cancel", actor, body.model_dump()),
         reason=body.reason,
     )
+    return OrderStatusView.model_validate(cancelled)

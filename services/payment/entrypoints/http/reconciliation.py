@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from services.payment.adapters.vnpay.api_client import ProviderError
+from services.payment.application.ports import ProviderError
 from services.payment.application.reconciliation import reconcile
 from services.payment.entrypoints.http.deps import payments, provider_api
+from services.payment.entrypoints.http.models import Reconciliation
 from shared.http.actor import CurrentActor
 from shared.problems import ProblemError
 
 router = APIRouter(prefix="/api/v1/payments", tags=["reconciliation"])
 
 
-@router.get("/reconciliation")
+@router.get("/reconciliation", response_model_exclude_unset=True)
 def reconciliation(
     actor: CurrentActor,
     request: Request,
     date: Annotated[str, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")],
-) -> dict[str, Any]:
+) -> Reconciliation:
     """``date`` is a day in Vietnam (GMT+7), as the provider's report counts days."""
     allowed = actor.role == "admin" or (
         actor.role == "officer" and "agency_admin" in actor.officer_roles
@@ -39,4 +40,5 @@ def reconciliation(
             "Không lấy được báo cáo từ cổng thanh toán, vui lòng thử lại sau.",
         ) from None
     agency = None if actor.role == "admin" else actor.agency
-    return {"date": date, **reconcile(payments(request), transactions, agency)}
+    report = reconcile(payments(request), transactions, agency)
+    return Reconciliation.model_validate({"date": date, **report})

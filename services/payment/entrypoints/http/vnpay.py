@@ -20,6 +20,7 @@ from services.payment.adapters.vnpay.merchant import Rejected
 from services.payment.domain.errors import OrderNotFoundError
 from services.payment.domain.status import FAILURE_LABELS, OrderStatus
 from services.payment.entrypoints.http.deps import merchant, payments, settings
+from services.payment.entrypoints.http.models import IpnAnswer
 from shared.vn.money import format_vnd
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,12 @@ ANSWERS = {
 
 
 @router.get("/ipn")
-def ipn(request: Request) -> dict[str, str]:
+def ipn(request: Request) -> IpnAnswer:
+    return IpnAnswer.model_validate(_answer(request))
+
+
+def _answer(request: Request) -> dict[str, str]:
+    """VNPay's JSON for one notification."""
     params = dict(request.query_params)
     note = merchant(request).read(params)
     if isinstance(note, Rejected):

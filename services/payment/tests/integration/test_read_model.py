@@ -18,6 +18,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from services.payment.adapters.projection import OrderProjection
 from services.payment.adapters.store import (
+    StoredOrders,
     build_payments,
     list_orders,
     locked_position,
@@ -26,6 +27,7 @@ from services.payment.adapters.store import (
     save_views,
     set_position,
 )
+from services.payment.domain.errors import BadCursorError
 from services.payment.settings import PaymentSettings
 from shared.events.envelope import Actor
 from shared.pagination import CursorError, decode_cursor
@@ -102,6 +104,28 @@ async def test_lists_are_newest_first_and_page_by_keyset(pool: AsyncConnectionPo
     assert (await list_orders(pool, agency_code="HN.TP", refund_due=True))[0] == []
     with pytest.raises(CursorError):
         decode_cursor("not a cursor!")
+
+
+async def test_the_api_pages_with_the_cursor_it_gave_and_refuses_any_other(
+    pool: AsyncConnectionPool[Any],
+) -> None:
+    async with pool.connection() as conn:
+        await save_views(conn, [_view(n) for n in range(1, 4)])
+    views = StoredOrders(pool)
+    query: dict[str, Any] = {
+        "payer_id": "citizen-1",
+        "agency_code": None,
+        "dossier_id": None,
+        "status": None,
+        "refund_due": False,
+        "limit": 2,
+    }
+    first, cursor = await views.page(**query, after=None)
+    rest, last = await views.page(**query, after=cursor)
+    assert [v["id"] for v in first + rest] == ["order-003", "order-002", "order-001"]
+    assert last is None
+    with pytest.raises(BadCursorError):
+        await views.page(**query, after="not a cursor!")
 
 
 async def test_the_sweep_sees_pending_orders_opened_before_the_cutoff(
