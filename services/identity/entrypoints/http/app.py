@@ -20,7 +20,8 @@ from shared.http.app import create_app, serve
 from shared.kafka.producer import make_producer
 from shared.kafka.topics import ensure_topics
 from shared.pg.listen import Listener
-from shared.pg.outbox import CHANNEL, PgOutboxRelay
+from shared.pg.outbox import CHANNEL, OutboxTableSource
+from shared.relay import Relay
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
         listener = Listener(dsn, [CHANNEL])
         state["relaying"] = True
         try:
-            await PgOutboxRelay(state["pool"], producer, topic, listener=listener).run()
+            await Relay(OutboxTableSource(state["pool"]), producer, topic, listener=listener).run()
         finally:
             await listener.close()
             await producer.stop()
