@@ -25,7 +25,8 @@ from shared.events.envelope import Actor
 from shared.eventstore import eventstore_env
 from shared.kafka.producer import make_producer
 from shared.kafka.topics import ensure_topics
-from shared.outbox import OutboxRelay
+from shared.outbox import NotificationLogSource
+from shared.relay import Relay
 from shared.settings import ServiceSettings
 
 
@@ -75,7 +76,7 @@ async def _relay(bootstrap: str, topic: str, app: DossierApplication) -> tuple[f
     producer = make_producer(bootstrap)
     await producer.start()
     try:
-        relay = OutboxRelay(app, to_integration_event, producer, topic)
+        relay = Relay(NotificationLogSource(app, to_integration_event, topic), producer, topic)
         started = time.perf_counter()
         published = 0
         while count := await relay.relay_once():

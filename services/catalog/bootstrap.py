@@ -28,8 +28,9 @@ from services.catalog.application.templates import Templates
 from services.catalog.settings import CatalogSettings
 from shared.pg.listen import Listener
 from shared.pg.migrate import migrate
-from shared.pg.outbox import CHANNEL, PgOutboxRelay
+from shared.pg.outbox import CHANNEL, OutboxTableSource
 from shared.pg.pools import connection_kwargs, open_async_pool
+from shared.relay import Relay
 
 __all__ = [
     "Pool",
@@ -87,11 +88,9 @@ def outbox_listener(settings: CatalogSettings) -> Listener:
     return Listener(settings.require("postgres_dsn"), [CHANNEL])
 
 
-def outbox_relay(
-    pool: Pool, producer: AIOKafkaProducer, topic: str, listener: Listener
-) -> PgOutboxRelay:
+def outbox_relay(pool: Pool, producer: AIOKafkaProducer, topic: str, listener: Listener) -> Relay:
     """Publishes the events committed in the outbox table to ``topic``."""
-    return PgOutboxRelay(pool, producer, topic, listener=listener)
+    return Relay(OutboxTableSource(pool), producer, topic, listener=listener)
 
 
 def form_renderer() -> Callable[[str, str, dict[str, Any]], bytes]:

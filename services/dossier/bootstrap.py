@@ -26,10 +26,11 @@ from services.dossier.application.ports import PdfRenderer, ProcedureCatalog
 from services.dossier.settings import DossierSettings
 from shared.blobstore import BlobStore
 from shared.events.envelope import IntegrationEvent
-from shared.outbox import OutboxRelay
+from shared.outbox import NotificationLogSource
 from shared.pg.listen import Listener
 from shared.pg.migrate import migrate, under_schema_lock
 from shared.pg.pools import open_async_pool, open_pool
+from shared.relay import Relay
 
 
 def migrate_store(settings: DossierSettings, schema: str | None = None) -> str:
@@ -103,11 +104,9 @@ class HttpParts:
         await asyncio.to_thread(self.pool.close)
 
 
-def outbox_relay(
-    dossiers: DossierApplication, producer: AIOKafkaProducer, topic: str
-) -> OutboxRelay:
+def outbox_relay(dossiers: DossierApplication, producer: AIOKafkaProducer, topic: str) -> Relay:
     """The relay from the event store's notification log to ``topic``."""
-    return OutboxRelay(dossiers, to_integration_event, producer, topic)
+    return Relay(NotificationLogSource(dossiers, to_integration_event, topic), producer, topic)
 
 
 async def open_worker_pool(settings: DossierSettings) -> AsyncConnectionPool[Any]:

@@ -37,14 +37,12 @@ def integration_event(
 ) -> IntegrationEvent:
     """The envelope for ``domain_event``: stable id, subject, sequence, time and actor
     from the stored event; ``kind`` and ``data`` chosen by the publishing service."""
-    subject = str(domain_event.originator_id)
-    return IntegrationEvent(
-        id=IntegrationEvent.stable_id(subject, domain_event.originator_version),
-        source=f"/motcua/{context}",
-        type=f"vn.motcua.{context}.{kind}",
-        subject=subject,
-        time=vars(domain_event)["timestamp"],  # every stored event of ours carries its time
-        data=plain_json(data),
+    return IntegrationEvent.of(
+        context=context,
+        kind=kind,
+        subject=str(domain_event.originator_id),
         sequence=domain_event.originator_version,
+        data=plain_json(data),
         actor=Actor(**vars(domain_event)["actor"]),
+        time=vars(domain_event)["timestamp"],  # every stored event of ours carries its time
     )

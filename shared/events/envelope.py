@@ -55,6 +55,33 @@ class IntegrationEvent(BaseModel):
             raise ValueError("time must be timezone-aware")
         return value.astimezone(UTC)
 
+    @classmethod
+    def of(
+        cls,
+        *,
+        context: str,
+        kind: str,
+        subject: str,
+        sequence: int,
+        data: dict[str, Any],
+        actor: Actor,
+        time: datetime,
+        correlation_id: str | None = None,
+    ) -> IntegrationEvent:
+        """The event at ``sequence`` of ``subject``, published by ``context``: its id, source
+        and type follow from those, so every service builds them the same way."""
+        return cls(
+            id=cls.stable_id(subject, sequence),
+            source=f"/motcua/{context}",
+            type=f"vn.motcua.{context}.{kind}",
+            subject=subject,
+            time=time,
+            data=data,
+            sequence=sequence,
+            actor=actor,
+            correlationid=correlation_id,
+        )
+
     @staticmethod
     def stable_id(subject: str, sequence: int) -> uuid.UUID:
         """The id of the event at ``sequence`` of ``subject``: the same on every republish."""

@@ -7,8 +7,8 @@
   service's SQLAlchemy Core ``MetaData`` declares what the code expects.
 - :mod:`shared.pg.tables`: the tables every non-event-sourced service has: its
   ``outbox`` and the ``processed_events`` of its consumers.
-- :mod:`shared.pg.outbox`: a change and its events in one transaction; the relay
-  publishes them in order (acks=all) and deletes what the broker acknowledged.
+- :mod:`shared.pg.outbox`: a change and its events in one transaction; the relay's
+  source reads them in order and deletes what the broker acknowledged.
 - :mod:`shared.pg.effects`: idempotent consumption (the event id recorded in the
   effect's transaction) and version-guarded upserts of read models.
 - :mod:`shared.pg.listen`: ``LISTEN``/``NOTIFY`` to wake a waiter instead of polling.

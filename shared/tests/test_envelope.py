@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -61,6 +62,51 @@ def test_stable_id_depends_on_subject_and_sequence_only() -> None:
     assert IntegrationEvent.stable_id(SUBJECT, 3) == IntegrationEvent.stable_id(SUBJECT, 3)
     assert IntegrationEvent.stable_id(SUBJECT, 3) != IntegrationEvent.stable_id(SUBJECT, 4)
     assert IntegrationEvent.stable_id(SUBJECT, 3) != IntegrationEvent.stable_id("other", 3)
+
+
+def test_of_derives_id_source_and_type_from_context_kind_subject_and_sequence() -> None:
+    built = IntegrationEvent.of(
+        context="dossier",
+        kind="submitted",
+        subject=SUBJECT,
+        sequence=1,
+        data={"code": "HN-261121-ABCD1234X", "ghi_chu": "Hồ sơ đăng ký khai sinh"},
+        actor=Actor(id="u1", role="citizen"),
+        time=datetime(2026, 11, 21, 8, 0, tzinfo=timezone(timedelta(hours=7))),
+    )
+    assert built == event()
+    assert built.correlationid is None
+
+
+def test_of_carries_the_correlation_id_and_a_republish_keeps_the_id() -> None:
+    fields: dict[str, Any] = {
+        "context": "identity",
+        "kind": "account_registered",
+        "subject": "acc-1",
+        "sequence": 2,
+        "data": {},
+        "actor": Actor(id="identity", role="system"),
+        "time": datetime(2026, 11, 21, 1, 0, tzinfo=UTC),
+    }
+    first = IntegrationEvent.of(**fields, correlation_id="req-7")
+    again = IntegrationEvent.of(**fields | {"time": datetime(2026, 11, 22, tzinfo=UTC)})
+    assert first.source == "/motcua/identity"
+    assert first.type == "vn.motcua.identity.account_registered"
+    assert first.correlationid == "req-7"
+    assert first.id == again.id == IntegrationEvent.stable_id("acc-1", 2)
+
+
+def test_of_refuses_a_kind_outside_the_naming_rule() -> None:
+    with pytest.raises(ValidationError):
+        IntegrationEvent.of(
+            context="catalog",
+            kind="ProcedurePublished",
+            subject="1.001193",
+            sequence=1,
+            data={},
+            actor=Actor(id="u1", role="admin"),
+            time=datetime(2026, 11, 21, tzinfo=UTC),
+        )
 
 
 def test_context_comes_from_the_type() -> None:

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 
 def wait_for(predicate: Callable[[], Any], timeout: float, what: str) -> None:
@@ -57,4 +58,20 @@ async def group_lag(bootstrap: str, topics: list[str], group: str) -> int:
         )
     finally:
         await probe.stop()
+        await admin.close()
+
+
+async def limit_record_size(bootstrap: str, topic: str, max_bytes: int) -> None:
+    """Create ``topic`` (one partition) or change it so that the broker refuses any batch of
+    records above ``max_bytes``: a broker failing the producer, then recovering."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    config = {"max.message.bytes": str(max_bytes)}
+    try:
+        if topic in await admin.list_topics():
+            resource = ConfigResource(ConfigResourceType.TOPIC, topic, configs=config)
+            await admin.alter_configs([resource])
+        else:
+            await admin.create_topics([NewTopic(topic, 1, 1, topic_configs=config)])
+    finally:
         await admin.close()

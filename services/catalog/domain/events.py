@@ -8,21 +8,18 @@ from typing import Any
 from services.catalog.domain.model import Agency, ProcedureContent, ProcedureField
 from shared.events.envelope import Actor, IntegrationEvent
 
-SOURCE = "/motcua/catalog"
-
 
 def _event(
     kind: str, subject: str, sequence: int, data: dict[str, Any], actor: Actor, now: datetime
 ) -> IntegrationEvent:
-    return IntegrationEvent(
-        id=IntegrationEvent.stable_id(subject, sequence),
-        source=SOURCE,
-        type=f"vn.motcua.catalog.{kind}",
+    return IntegrationEvent.of(
+        context="catalog",
+        kind=kind,
         subject=subject,
-        time=now,
-        data=data,
         sequence=sequence,
+        data=data,
         actor=actor,
+        time=now,
     )
 
 

@@ -13,8 +13,6 @@ from typing import Any
 
 from shared.events.envelope import Actor, IntegrationEvent
 
-SOURCE = "/motcua/identity"
-
 
 class Kind(StrEnum):
     CITIZEN = "citizen"
@@ -57,16 +55,15 @@ def identity_event(
     now: datetime,
     correlation_id: str | None = None,
 ) -> IntegrationEvent:
-    return IntegrationEvent(
-        id=IntegrationEvent.stable_id(account_id, sequence),
-        source=SOURCE,
-        type=f"vn.motcua.identity.{type_}",
+    return IntegrationEvent.of(
+        context="identity",
+        kind=type_,
         subject=account_id,
-        time=now,
-        data=data,
         sequence=sequence,
+        data=data,
         actor=actor,
-        correlationid=correlation_id,
+        time=now,
+        correlation_id=correlation_id,
     )
 
 

@@ -24,10 +24,12 @@ from shared.pg.calendar import CalendarOverrides, add_calendar_table
 from shared.pg.effects import first_time, upsert_versioned
 from shared.pg.listen import Listener, notify
 from shared.pg.migrate import differences, migrate
-from shared.pg.outbox import CHANNEL, PgOutboxRelay, record_events
+from shared.pg.outbox import CHANNEL, OutboxTableSource, record_events
 from shared.pg.pools import open_async_pool
 from shared.pg.tables import add_common_tables
+from shared.relay import Relay
 from tests.support.engines import Engines
+from tests.support.kafka import limit_record_size, records
 
 pytestmark = pytest.mark.integration
 MIGRATIONS = Path(__file__).parent / "pg_migrations"
@@ -113,7 +115,7 @@ async def test_outbox_events_are_published_in_order_then_removed(
         topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest"
     )
     try:
-        relay = PgOutboxRelay(pool, producer, topic)
+        relay = Relay(OutboxTableSource(pool), producer, topic)
         assert await relay.relay_once() == 3
         assert await relay.relay_once() == 0
         async with pool.connection() as conn:
@@ -130,7 +132,7 @@ async def test_outbox_events_are_published_in_order_then_removed(
         await producer.stop()
 
 
-async def test_a_second_relay_waits_while_the_first_holds_the_schema(
+async def test_a_second_relay_publishes_nothing_while_the_first_holds_a_batch(
     pool: AsyncConnectionPool[Any], engines: Engines, run_id: str
 ) -> None:
     topic = f"{run_id}.motcua.catalog.events"
@@ -139,15 +141,54 @@ async def test_a_second_relay_waits_while_the_first_holds_the_schema(
         await record_events(conn, [_event(str(uuid.uuid4()), 1)])
     producer = make_producer(engines.kafka_bootstrap_servers)
     await producer.start()
+    second = Relay(OutboxTableSource(pool), producer, topic)
     try:
-        async with pool.connection() as holder, holder.transaction():
-            await holder.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.outbox'))"
-            )
-            assert await PgOutboxRelay(pool, producer, topic).relay_once() == 0
-        assert await PgOutboxRelay(pool, producer, topic).relay_once() == 1
+        async with OutboxTableSource(pool).batch(10) as first:  # the first relay publishing
+            assert len(first.events) == 1
+            assert await second.relay_once() == 0
+        assert await _pending(pool) == 0  # the first marked its batch done
     finally:
         await producer.stop()
+
+
+async def test_a_refusing_broker_is_retried_and_no_event_is_skipped(
+    pool: AsyncConnectionPool[Any], engines: Engines, run_id: str
+) -> None:
+    """The broker refuses the batch holding the large event until its limit is raised; the
+    running relay retries, and every event arrives with its stable id (some maybe twice)."""
+    bootstrap = engines.kafka_bootstrap_servers
+    topic = f"{run_id}.motcua.catalog.events"
+    await limit_record_size(bootstrap, topic, 2_000)
+    subject = str(uuid.uuid4())
+    large = _event(subject, 2).model_copy(update={"data": {"note": "Hồ sơ " * 1_000}})
+    async with pool.connection() as conn, conn.transaction():
+        await record_events(conn, [_event(subject, 1), large, _event(subject, 3)])
+    producer = make_producer(bootstrap)
+    await producer.start()
+    relay = asyncio.create_task(Relay(OutboxTableSource(pool), producer, topic).run())
+    try:
+        await asyncio.sleep(1.0)
+        assert await _pending(pool) == 3  # refused: nothing marked done
+        await limit_record_size(bootstrap, topic, 1_000_000)
+        for _ in range(100):
+            if not await _pending(pool):
+                break
+            await asyncio.sleep(0.1)
+        assert await _pending(pool) == 0
+    finally:
+        relay.cancel()
+        await asyncio.gather(relay, return_exceptions=True)
+        await producer.stop()
+    received = [IntegrationEvent.from_bytes(r.value) for r in await records(bootstrap, topic)]
+    assert sorted({(e.sequence, e.id) for e in received}) == [
+        (n, IntegrationEvent.stable_id(subject, n)) for n in (1, 2, 3)
+    ]
+
+
+async def _pending(pool: AsyncConnectionPool[Any]) -> int:
+    async with pool.connection() as conn:
+        row = await (await conn.execute("SELECT count(*) AS n FROM outbox")).fetchone()
+    return int(row["n"]) if row else 0
 
 
 async def test_an_effect_and_its_record_commit_together_or_not_at_all(

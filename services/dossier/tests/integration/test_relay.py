@@ -1,5 +1,6 @@
-"""The outbox relay on the real engines (PostgreSQL event store, Kafka): what it returns is
-what it published; the code index's events move its position but are never published."""
+"""The relay of the notification log on the real engines (PostgreSQL event store, Kafka):
+what it returns is what it published; the code index's events move its position but are
+never published; a batch the broker refuses is published again, with the same ids."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 from aiokafka import AIOKafkaConsumer
+from aiokafka.errors import KafkaError
 from prometheus_client import REGISTRY
 
 from services.dossier.adapters.integration_events import to_integration_event
@@ -19,8 +21,10 @@ from shared.events.envelope import Actor, IntegrationEvent
 from shared.eventstore import eventstore_env
 from shared.kafka.producer import make_producer
 from shared.kafka.topics import ensure_topics
-from shared.outbox import OutboxRelay
+from shared.outbox import NotificationLogSource
+from shared.relay import Relay
 from tests.support.engines import Engines
+from tests.support.kafka import limit_record_size, records
 
 pytestmark = pytest.mark.integration
 
@@ -76,19 +80,48 @@ async def test_the_relay_returns_what_it_published_and_passes_over_the_index(
     producer = make_producer(bootstrap)
     await producer.start()
     try:
-        relay = OutboxRelay(app, to_integration_event, producer, topic, batch_size=4)
+        log = NotificationLogSource(app, to_integration_event, topic)
+        relay = Relay(log, producer, topic, batch_size=4)
         assert await relay.relay_once() == 3  # ids 1-4: created, submitted, index, created
-        lag = REGISTRY.get_sample_value("motcua_outbox_lag", {"relay": relay.name})
-        assert relay.position() == 4 and lag == 5
+        lag = REGISTRY.get_sample_value("motcua_outbox_lag", {"relay": log.name})
+        assert log.position() == 4 and lag == 5
         assert await relay.relay_once() == 3  # ids 5-8
         assert await relay.relay_once() == 0  # id 9 is the last index: nothing to publish
-        assert relay.position() == 9
-        assert REGISTRY.get_sample_value("motcua_outbox_lag", {"relay": relay.name}) == 0
-        single = OutboxRelay(app, to_integration_event, producer, f"{topic}.one", batch_size=1)
+        assert log.position() == 9
+        assert REGISTRY.get_sample_value("motcua_outbox_lag", {"relay": log.name}) == 0
+        one = NotificationLogSource(app, to_integration_event, f"{topic}.one")
+        single = Relay(one, producer, f"{topic}.one", batch_size=1)
         # A batch holding only an index event does not end the round: 6 calls, 1 each.
         assert [await single.relay_once() for _ in range(7)] == [1] * 6 + [0]
-        assert single.position() == 9
+        assert one.position() == 9
     finally:
         await producer.stop()
     events = await _published(bootstrap, topic, 6)
     assert [e.type.rsplit(".", 1)[-1] for e in events] == ["created", "submitted"] * 3
+
+
+async def test_a_refused_batch_keeps_the_position_and_is_published_again_with_its_ids(
+    engines: Engines, run_id: str, app: DossierApplication
+) -> None:
+    _file(app, 2)
+    bootstrap = engines.kafka_bootstrap_servers
+    topic = f"{run_id}.motcua.dossier.events"
+    await limit_record_size(bootstrap, topic, 100)  # smaller than any dossier event
+    producer = make_producer(bootstrap)
+    await producer.start()
+    try:
+        log = NotificationLogSource(app, to_integration_event, topic)
+        relay = Relay(log, producer, topic)
+        with pytest.raises(KafkaError):
+            await relay.relay_once()
+        assert log.position() == 0
+        await limit_record_size(bootstrap, topic, 1_000_000)
+        assert await relay.relay_once() == 4
+        assert log.position() == 6
+    finally:
+        await producer.stop()
+    events = [IntegrationEvent.from_bytes(r.value) for r in await records(bootstrap, topic)]
+    stored = app.recorder.select_notifications(None, 10)
+    expected = [to_integration_event(app.mapper.to_domain_event(n)) for n in stored]
+    assert {e.id for e in events} == {e.id for e in expected if e is not None}
+    assert len({e.id for e in events}) == 4

@@ -20,8 +20,9 @@ from shared.http.app import create_app, serve
 from shared.kafka.producer import make_producer
 from shared.kafka.topics import ensure_topics
 from shared.pg.listen import Listener
-from shared.pg.outbox import CHANNEL, PgOutboxRelay
+from shared.pg.outbox import CHANNEL, OutboxTableSource
 from shared.pg.prune import prune_forever
+from shared.relay import Relay
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
         listener = Listener(dsn, [CHANNEL])
         state["relaying"] = True
         try:
-            await PgOutboxRelay(state["pool"], producer, topic, listener=listener).run()
+            await Relay(OutboxTableSource(state["pool"]), producer, topic, listener=listener).run()
         finally:
             await listener.close()
             await producer.stop()

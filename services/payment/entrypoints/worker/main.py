@@ -32,8 +32,9 @@ from shared.http.app import create_app, serve
 from shared.kafka.consumer import IdempotentConsumer
 from shared.kafka.producer import make_producer
 from shared.kafka.topics import ensure_topics
-from shared.outbox import OutboxRelay
+from shared.outbox import NotificationLogSource
 from shared.pg.calendar import CALENDAR_UPDATED, CalendarOverrides
+from shared.relay import Relay
 
 PAYMENT_REQUESTED = "vn.motcua.dossier.payment_requested"
 CLOSING = {  # the dossier ended unpaid: the reason its orders are cancelled with
@@ -112,7 +113,11 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
         await producer.start()
         await consumer.start()
         jobs: dict[str, Coroutine[Any, Any, None]] = {
-            "relay": OutboxRelay(payments, to_integration_event, producer, out_topic).run(),
+            "relay": Relay(
+                NotificationLogSource(payments, to_integration_event, out_topic),
+                producer,
+                out_topic,
+            ).run(),
             "consumer": consumer.run(),
             "projection": projection(payments, pool).run(),
             "expiry": ExpirySweep(
