@@ -13,6 +13,13 @@ class GatewaySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="MOTCUA_GATEWAY_")
 
     port: int = Field(8000, description="HTTP port of the single entry point.")
+    workers: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="Processes serving the entry point (one event loop each; the gateway "
+        "keeps no state of its own, so one per core lets it use them all).",
+    )
     identity_url: str | None = Field(None, description="Base URL of the identity service.")
     catalog_url: str | None = Field(None, description="Base URL of the catalog service.")
     dossier_url: str | None = Field(None, description="Base URL of the dossier service.")

@@ -16,9 +16,10 @@ from typing import Any
 
 import uvicorn
 from fastapi import FastAPI, Response
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.http.metrics import latest
 from shared.http.openapi import ServiceApp
 from shared.logs import configure_logging, correlation_id
 from shared.problems import install_problem_handlers, problem_response
@@ -111,7 +112,7 @@ def create_app(
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+        return Response(latest(), media_type=CONTENT_TYPE_LATEST)
 
     return app
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI, Request, Response
@@ -25,6 +27,7 @@ from services.gateway.entrypoints.http.ratelimit import (
 )
 from services.gateway.settings import GatewaySettings
 from shared.http.app import create_app
+from shared.http.metrics import MULTIPROCESS_ENV, fresh_metrics_dir
 from shared.logs import configure_logging
 from shared.problems import ProblemError
 
@@ -112,16 +115,28 @@ def build_app(
     return app
 
 
+def worker_app() -> FastAPI:
+    """The app of one of several worker processes (``workers`` > 1), from the environment."""
+    settings = GatewaySettings()
+    configure_logging("gateway", settings.log_level)
+    return build_app(settings)
+
+
 def main() -> None:
     settings = GatewaySettings()
     configure_logging("gateway", settings.log_level)
     # uvicorn's own X-Forwarded-* handling would believe any loopback caller; the
     # gateway decides whom to believe itself (settings.trusted_proxies, domain/forwarded.py).
-    uvicorn.run(
-        build_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_config=None,
-        access_log=False,
-        proxy_headers=False,
-    )
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_config": None,
+        "access_log": False,
+        "proxy_headers": False,
+    }
+    if settings.workers == 1:
+        uvicorn.run(build_app(settings), **options)
+        return
+    # Each worker counts its own requests; /metrics sums them from this directory.
+    os.environ[MULTIPROCESS_ENV] = str(fresh_metrics_dir(f"gateway-{settings.port}"))
+    uvicorn.run(f"{__name__}:worker_app", factory=True, workers=settings.workers, **options)
