@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import with_config
+from typing_extensions import TypedDict
+
+from services.dossier.application.views import CLOSED, IsoTime, LocalTime
 from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.status import LABELS, NATIONAL_CODES
 from shared.vn.text import fold
@@ -53,3 +57,54 @@ def list_entry(d: Dossier) -> dict[str, Any]:
         "clock_paused": d.clock_paused,
         "fee_due": d.fee_due,
     }
+
+
+@with_config(CLOSED)
+class ListedDossier(TypedDict):
+    """One row of a citizen's list or of a work queue, as the read model holds it."""
+
+    id: str
+    version: int
+    owner_id: str
+    code: str | None
+    status: str
+    status_label: str
+    national_status_code: str | None  # a text column of the list
+    procedure_code: str
+    procedure_name: str | None
+    agency_code: str
+    handling_agency: str | None
+    agencies: list[str]
+    assignee: str | None
+    applicant: str | None
+    created_at: IsoTime
+    updated_at: IsoTime
+    submitted_at: IsoTime | None
+    accepted_at: IsoTime | None
+    appointment_at: IsoTime | None
+    appointment_local: LocalTime | None
+    completed_at: IsoTime | None
+    clock_paused: bool
+    fee_due: int | None
+
+
+@with_config(CLOSED)
+class QueuePage(TypedDict):
+    items: list[ListedDossier]
+    page: int
+    size: int
+    next: str | None  # the cursor of the following page, if there is one
+
+
+@with_config(CLOSED)
+class OwnDossiersPage(QueuePage):
+    total: int
+
+
+@with_config(CLOSED)
+class QueueSizes(TypedDict):
+    to_receive: int
+    in_processing: int
+    due_soon: int
+    overdue: int
+    waiting_for_citizen: int

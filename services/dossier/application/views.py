@@ -4,14 +4,150 @@ and its stored events to an auditor."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any, NotRequired
+
+from pydantic import ConfigDict, WithJsonSchema, with_config
+from typing_extensions import TypedDict
 
 from services.dossier.domain.chain import event_hash
 from services.dossier.domain.dossier import Dossier
-from services.dossier.domain.procedure import compute_fees
+from services.dossier.domain.procedure import FeeLine, compute_fees
 from services.dossier.domain.status import LABELS, NATIONAL_CODES
 from shared.events.domain import METADATA, plain_json
 from shared.vn.time import format_datetime
+
+# The views' keys are a contract (docs/openapi/dossier.json): a key given but not declared
+# fails the route's response validation instead of silently leaving the answer.
+CLOSED = ConfigDict(extra="forbid")
+# A UTC moment as ``datetime.isoformat()`` writes it (e.g. 2026-11-26T03:00:00+00:00): the
+# views are plain JSON data (the audit CLI dumps them too), so times are kept as that text.
+IsoTime = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
+# For people: dd/mm/yyyy hh:mm in Asia/Ho_Chi_Minh.
+LocalTime = Annotated[str, WithJsonSchema({"type": "string", "examples": ["26/11/2026 10:00"]})]
+
+
+@with_config(CLOSED)
+class FeeLineView(TypedDict):
+    code: str
+    name: str
+    unit_amount: int
+    quantity: int
+    amount: int
+    rule: str | None
+
+
+@with_config(CLOSED)
+class FeeEstimate(TypedDict):
+    lines: list[FeeLineView]
+    total: int
+
+
+@with_config(CLOSED)
+class DossierView(TypedDict):
+    """A dossier as its owner reads it; officers, auditors and admins also get the
+    internal keys. Nested records (form, attachments, supplements, ...) are kept as the
+    events recorded them, so they are open-ended objects here."""
+
+    id: str
+    code: str | None
+    status: str
+    status_label: str
+    national_status_code: int | None
+    procedure_code: str
+    procedure_version: int
+    procedure_name: str | None
+    service_level: int
+    agency_code: str
+    handling_agency: str | None
+    form: dict[str, Any]  # answers to the procedure's own form schema
+    attachments: list[dict[str, Any]]  # uploads and wallet references differ in keys
+    version: int
+    created_at: IsoTime | None
+    submitted_at: IsoTime | None
+    accepted_at: IsoTime | None
+    appointment_at: IsoTime | None
+    appointment_local: LocalTime | None
+    completed_at: IsoTime | None
+    clock_paused: bool
+    overdue: bool
+    supplements: list[dict[str, Any]]
+    extensions: list[dict[str, Any]]
+    fee_due: int
+    payment: dict[str, Any] | None
+    result: dict[str, Any] | None  # the approver's result data, and its file's descriptor
+    delivery_channel: str | None
+    rating: dict[str, Any] | None
+    closing_reason: str | None
+    missing_documents: list[str]
+    fee_estimate: FeeEstimate
+    assignee: NotRequired[str | None]
+    proposal: NotRequired[dict[str, Any] | None]
+    opinions: NotRequired[list[dict[str, Any]]]
+
+
+@with_config(CLOSED)
+class PublicView(TypedDict):
+    code: str | None
+    status: str
+    status_label: str
+    procedure_code: str
+    procedure_name: str | None
+    agency_code: str
+    submitted_at: LocalTime | None
+    accepted_at: LocalTime | None
+    appointment_at: LocalTime | None
+    completed_at: LocalTime | None
+
+
+@with_config(CLOSED)
+class NationalFee(TypedDict):
+    MaPhiLePhi: str
+    TenPhiLePhi: str
+    DonGia: int
+    SoLuong: int
+    SoTien: int
+
+
+@with_config(CLOSED)
+class NationalSupplement(TypedDict):
+    LanBoSung: int
+    NgayYeuCau: IsoTime | None
+    NgayBoSung: IsoTime | None
+    NgayHenTraCu: IsoTime | None
+    NgayHenTraMoi: IsoTime | None
+
+
+@with_config(CLOSED)
+class NationalExtension(TypedDict):
+    NgayHenTraCu: IsoTime | None
+    NgayHenTraMoi: IsoTime | None
+    LyDo: str
+
+
+@with_config(CLOSED)
+class NationalExport(TypedDict):
+    MaHoSo: str | None
+    MaTTHC: str
+    NgayTiepNhan: IsoTime | None
+    NgayHenTra: IsoTime | None
+    TrangThaiHoSo: int | None
+    NgayTra: IsoTime | None
+    KenhThucHien: int
+    HinhThucTra: str | None
+    LePhi: list[NationalFee]
+    TongTienPhiLePhi: int
+    DaThanhToan: bool
+    DanhSachBoSung: list[NationalSupplement]
+    DanhSachGiaHan: list[NationalExtension]
+
+
+@with_config(CLOSED)
+class EventRecord(TypedDict):
+    sequence: int
+    type: str
+    time: IsoTime
+    hash: str
+    data: dict[str, Any]  # the event's own fields, as stored
 
 
 def iso(value: datetime | None) -> str | None:
@@ -23,8 +159,8 @@ def local(value: datetime | None) -> str | None:
     return format_datetime(value) if value else None
 
 
-def dossier_view(d: Dossier, *, internal: bool) -> dict[str, Any]:
-    view: dict[str, Any] = {
+def dossier_view(d: Dossier, *, internal: bool) -> DossierView:
+    view: DossierView = {
         "id": str(d.id),
         "code": d.code,
         "status": d.status.value,
@@ -59,18 +195,31 @@ def dossier_view(d: Dossier, *, internal: bool) -> dict[str, Any]:
         "fee_estimate": fee_estimate(d),
     }
     if internal:
-        view.update(assignee=d.assignee, proposal=d.proposal, opinions=d.opinions)
+        view["assignee"] = d.assignee
+        view["proposal"] = d.proposal
+        view["opinions"] = d.opinions
     return view
 
 
-def fee_estimate(d: Dossier) -> dict[str, Any]:
+def fee_estimate(d: Dossier) -> FeeEstimate:
     """«Phí, lệ phí dự kiến»: the procedure's fee rules applied to the dossier's form."""
     version = d.procedure_version_info
     lines, total = compute_fees(version.fees, d.form)
-    return {"lines": [line.as_dict() for line in lines], "total": total}
+    return {"lines": [fee_line(line) for line in lines], "total": total}
 
 
-def public_view(d: Dossier) -> dict[str, Any]:
+def fee_line(line: FeeLine) -> FeeLineView:
+    return {
+        "code": line.code,
+        "name": line.name,
+        "unit_amount": line.unit_amount,
+        "quantity": line.quantity,
+        "amount": line.amount,
+        "rule": line.rule,
+    }
+
+
+def public_view(d: Dossier) -> PublicView:
     """Seed 002 «Tra cứu hồ sơ đã nộp»: status, dates and procedure; no personal data."""
     return {
         "code": d.code,
@@ -86,7 +235,7 @@ def public_view(d: Dossier) -> dict[str, Any]:
     }
 
 
-def national_export(d: Dossier) -> dict[str, Any]:
+def national_export(d: Dossier) -> NationalExport:
     """The national portal's synchronisation shape for one dossier."""
     fees = d.procedure_version_info.fee_lines(d.form)
     return {
@@ -131,13 +280,13 @@ def national_export(d: Dossier) -> dict[str, Any]:
     }
 
 
-def event_record(e: Any) -> dict[str, Any]:
+def event_record(e: Any) -> EventRecord:
     """One stored event as the auditor reads it: its data, time and link in the hash chain."""
     fields = {k: v for k, v in vars(e).items() if k not in METADATA}
     return {
         "sequence": e.originator_version,
         "type": type(e).__name__,
-        "time": iso(e.timestamp),
+        "time": e.timestamp.isoformat(),
         "hash": event_hash(e),
         "data": plain_json(fields),
     }
