@@ -82,10 +82,10 @@ class ListedDossier(TypedDict):
     submitted_at: IsoTime | None
     accepted_at: IsoTime | None
     appointment_at: IsoTime | None
-    appointment_local: LocalTime | None
     completed_at: IsoTime | None
     clock_paused: bool
     fee_due: int | None
+    appointment_local: LocalTime | None
 
 
 @with_config(CLOSED)
