@@ -38,24 +38,12 @@ _SHOWN = (
     " l.updated_at, l.submitted_at, l.accepted_at, l.appointment_at, l.completed_at,"
     " l.clock_paused, l.fee_due"
 )
-_TIMES = (
-    "created_at",
-    "updated_at",
-    "submitted_at",
-    "accepted_at",
-    "appointment_at",
-    "completed_at",
-)
 
 
 def _shown(row: dict[str, Any]) -> ListedDossier:
     doc = dict(row)
-    for key in _TIMES:
-        value = doc.get(key)
-        doc[key] = value.isoformat() if isinstance(value, datetime) else value
-        if key == "appointment_at":
-            doc["appointment_local"] = local(value) if isinstance(value, datetime) else None
-    return cast(ListedDossier, doc)  # the columns of _SHOWN, times as ISO text
+    doc["appointment_local"] = local(doc["appointment_at"])
+    return cast(ListedDossier, doc)  # the columns of _SHOWN
 
 
 def _seek(cursor: str) -> tuple[datetime, str]:

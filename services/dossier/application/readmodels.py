@@ -11,9 +11,10 @@ from typing import Any
 from pydantic import with_config
 from typing_extensions import TypedDict
 
-from services.dossier.application.views import CLOSED, IsoTime, LocalTime
+from services.dossier.application.views import CLOSED, LocalTime
 from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.status import LABELS, NATIONAL_CODES
+from shared.http.isotime import IsoDatetime
 from shared.vn.text import fold
 
 LIST = "dossier_list"
@@ -77,12 +78,12 @@ class ListedDossier(TypedDict):
     agencies: list[str]
     assignee: str | None
     applicant: str | None
-    created_at: IsoTime
-    updated_at: IsoTime
-    submitted_at: IsoTime | None
-    accepted_at: IsoTime | None
-    appointment_at: IsoTime | None
-    completed_at: IsoTime | None
+    created_at: IsoDatetime
+    updated_at: IsoDatetime
+    submitted_at: IsoDatetime | None
+    accepted_at: IsoDatetime | None
+    appointment_at: IsoDatetime | None
+    completed_at: IsoDatetime | None
     clock_paused: bool
     fee_due: int | None
     appointment_local: LocalTime | None

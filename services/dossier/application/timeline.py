@@ -7,7 +7,8 @@ from typing import Any, NotRequired
 from pydantic import with_config
 from typing_extensions import TypedDict
 
-from services.dossier.application.views import CLOSED, IsoTime, LocalTime
+from services.dossier.application.views import CLOSED, LocalTime
+from shared.http.isotime import IsoDatetime
 from shared.vn.time import format_datetime
 
 # event type -> (label, shown to the citizen)
@@ -60,7 +61,7 @@ class TimelineStep(TypedDict):
     sequence: int
     event: str
     label: str
-    time: IsoTime
+    time: IsoDatetime
     time_local: LocalTime
     actor_role: str | None
     actor_role_label: str | None
@@ -105,7 +106,7 @@ def timeline(events: list[Any], *, internal: bool) -> list[TimelineStep]:
             "sequence": e.originator_version,
             "event": kind,
             "label": label,
-            "time": e.timestamp.isoformat(),
+            "time": e.timestamp,
             "time_local": format_datetime(e.timestamp),
             "actor_role": actor.get("role"),
             "actor_role_label": ROLE_LABELS.get(actor.get("role", ""), actor.get("role")),

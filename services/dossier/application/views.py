@@ -14,14 +14,12 @@ from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.procedure import FeeLine, compute_fees
 from services.dossier.domain.status import LABELS, NATIONAL_CODES
 from shared.events.domain import METADATA, plain_json
+from shared.http.isotime import IsoDatetime
 from shared.vn.time import format_datetime
 
 # The views' keys are a contract (docs/openapi/dossier.json): a key given but not declared
 # fails the route's response validation instead of silently leaving the answer.
 CLOSED = ConfigDict(extra="forbid")
-# A UTC moment as ``datetime.isoformat()`` writes it (e.g. 2026-11-26T03:00:00+00:00): the
-# views are plain JSON data (the audit CLI dumps them too), so times are kept as that text.
-IsoTime = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
 # For people: dd/mm/yyyy hh:mm in Asia/Ho_Chi_Minh.
 LocalTime = Annotated[str, WithJsonSchema({"type": "string", "examples": ["26/11/2026 10:00"]})]
 
@@ -62,12 +60,12 @@ class DossierView(TypedDict):
     form: dict[str, Any]  # answers to the procedure's own form schema
     attachments: list[dict[str, Any]]  # uploads and wallet references differ in keys
     version: int
-    created_at: IsoTime | None
-    submitted_at: IsoTime | None
-    accepted_at: IsoTime | None
-    appointment_at: IsoTime | None
+    created_at: IsoDatetime | None
+    submitted_at: IsoDatetime | None
+    accepted_at: IsoDatetime | None
+    appointment_at: IsoDatetime | None
     appointment_local: LocalTime | None
-    completed_at: IsoTime | None
+    completed_at: IsoDatetime | None
     clock_paused: bool
     overdue: bool
     supplements: list[dict[str, Any]]
@@ -111,16 +109,16 @@ class NationalFee(TypedDict):
 @with_config(CLOSED)
 class NationalSupplement(TypedDict):
     LanBoSung: int
-    NgayYeuCau: IsoTime | None
-    NgayBoSung: IsoTime | None
-    NgayHenTraCu: IsoTime | None
-    NgayHenTraMoi: IsoTime | None
+    NgayYeuCau: IsoDatetime | None
+    NgayBoSung: IsoDatetime | None
+    NgayHenTraCu: IsoDatetime | None
+    NgayHenTraMoi: IsoDatetime | None
 
 
 @with_config(CLOSED)
 class NationalExtension(TypedDict):
-    NgayHenTraCu: IsoTime | None
-    NgayHenTraMoi: IsoTime | None
+    NgayHenTraCu: IsoDatetime | None
+    NgayHenTraMoi: IsoDatetime | None
     LyDo: str
 
 
@@ -128,10 +126,10 @@ class NationalExtension(TypedDict):
 class NationalExport(TypedDict):
     MaHoSo: str | None
     MaTTHC: str
-    NgayTiepNhan: IsoTime | None
-    NgayHenTra: IsoTime | None
+    NgayTiepNhan: IsoDatetime | None
+    NgayHenTra: IsoDatetime | None
     TrangThaiHoSo: int | None
-    NgayTra: IsoTime | None
+    NgayTra: IsoDatetime | None
     KenhThucHien: int
     HinhThucTra: str | None
     LePhi: list[NationalFee]
@@ -145,13 +143,9 @@ class NationalExport(TypedDict):
 class EventRecord(TypedDict):
     sequence: int
     type: str
-    time: IsoTime
+    time: IsoDatetime
     hash: str
     data: dict[str, Any]  # the event's own fields, as stored
-
-
-def iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def local(value: datetime | None) -> str | None:
@@ -175,12 +169,12 @@ def dossier_view(d: Dossier, *, internal: bool) -> DossierView:
         "form": d.form,
         "attachments": list(d.attachments.values()),
         "version": d.version,
-        "created_at": iso(d.created_on),
-        "submitted_at": iso(d.submitted_at),
-        "accepted_at": iso(d.accepted_at),
-        "appointment_at": iso(d.appointment_at),
+        "created_at": d.created_on,
+        "submitted_at": d.submitted_at,
+        "accepted_at": d.accepted_at,
+        "appointment_at": d.appointment_at,
         "appointment_local": local(d.appointment_at),
-        "completed_at": iso(d.completed_at),
+        "completed_at": d.completed_at,
         "clock_paused": d.clock_paused,
         "overdue": d.is_overdue(datetime.now(UTC)),
         "supplements": d.supplements,
@@ -241,10 +235,10 @@ def national_export(d: Dossier) -> NationalExport:
     return {
         "MaHoSo": d.code,
         "MaTTHC": d.procedure_code,
-        "NgayTiepNhan": iso(d.accepted_at),
-        "NgayHenTra": iso(d.appointment_at),
+        "NgayTiepNhan": d.accepted_at,
+        "NgayHenTra": d.appointment_at,
         "TrangThaiHoSo": NATIONAL_CODES[d.status],
-        "NgayTra": iso(d.completed_at),
+        "NgayTra": d.completed_at,
         "KenhThucHien": 2,  # 1 trực tiếp, 2 trực tuyến, 3 bưu chính
         "HinhThucTra": d.delivery_channel,
         "LePhi": [
@@ -262,17 +256,17 @@ def national_export(d: Dossier) -> NationalExport:
         "DanhSachBoSung": [
             {
                 "LanBoSung": s["round"],
-                "NgayYeuCau": iso(s["requested_at"]),
-                "NgayBoSung": iso(s.get("answered_at")),
-                "NgayHenTraCu": iso(s.get("previous_appointment_at")),
-                "NgayHenTraMoi": iso(s.get("appointment_at")),
+                "NgayYeuCau": s["requested_at"],
+                "NgayBoSung": s.get("answered_at"),
+                "NgayHenTraCu": s.get("previous_appointment_at"),
+                "NgayHenTraMoi": s.get("appointment_at"),
             }
             for s in d.supplements
         ],
         "DanhSachGiaHan": [
             {
-                "NgayHenTraCu": iso(e["previous_appointment_at"]),
-                "NgayHenTraMoi": iso(e["appointment_at"]),
+                "NgayHenTraCu": e["previous_appointment_at"],
+                "NgayHenTraMoi": e["appointment_at"],
                 "LyDo": e["reason"],
             }
             for e in d.extensions
@@ -286,7 +280,7 @@ def event_record(e: Any) -> EventRecord:
     return {
         "sequence": e.originator_version,
         "type": type(e).__name__,
-        "time": e.timestamp.isoformat(),
+        "time": e.timestamp,
         "hash": event_hash(e),
         "data": plain_json(fields),
     }

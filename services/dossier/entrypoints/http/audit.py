@@ -49,7 +49,7 @@ def state_as_of(ref: str, at: datetime, actor: CurrentActor, app: Dossiers) -> S
     dossier = app.state_as_of(_resolve(app, ref), at)
     if dossier is None:
         raise ProblemError(404, "dossier-not-yet", "Hồ sơ chưa tồn tại tại thời điểm này.")
-    return StateAsOf(as_of=at.isoformat(), dossier=dossier_view(dossier, internal=True))
+    return StateAsOf(as_of=at, dossier=dossier_view(dossier, internal=True))
 
 
 @router.get("/{ref}/verify")

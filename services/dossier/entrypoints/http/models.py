@@ -10,8 +10,9 @@ from pydantic import BaseModel, ConfigDict
 
 from services.dossier.application.readmodels import QueueSizes
 from services.dossier.application.timeline import TimelineStep
-from services.dossier.application.views import DossierView, EventRecord, IsoTime
+from services.dossier.application.views import DossierView, EventRecord
 from services.dossier.domain.chain import ChainSummary
+from shared.http.isotime import IsoDatetime
 
 
 class Reply(BaseModel):
@@ -85,7 +86,7 @@ class EventLog(Reply):
 
 
 class StateAsOf(Reply):
-    as_of: IsoTime
+    as_of: IsoDatetime
     dossier: DossierView
 
 
