@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, NotRequired
 
 from pydantic import ConfigDict, WithJsonSchema, with_config
-from typing_extensions import TypedDict
+from typing_extensions import TypedDict  # pydantic validates only this one before 3.12
 
 from services.dossier.domain.chain import event_hash
 from services.dossier.domain.dossier import Dossier
