@@ -140,7 +140,7 @@ def _queries(dsn: str, schema: str, pool: Any, agencies: list[str]) -> list[tupl
                 listed.replace("ORDER", "AND (updated_at, id) < (%s, %s) ORDER"),
                 (
                     "bench-7",
-                    datetime.fromisoformat(deep["items"][0]["updated_at"]),
+                    deep["items"][0]["updated_at"],
                     deep["items"][0]["id"],
                 ),
             ),

@@ -14,10 +14,16 @@ submitted, or accepted with an appointment, before it shows there).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from psycopg_pool import ConnectionPool
 
+from services.dossier.application.readmodels import (
+    ListedDossier,
+    OwnDossiersPage,
+    QueuePage,
+    QueueSizes,
+)
 from services.dossier.application.views import local
 from shared.errors import ProblemError
 from shared.pagination import CursorError, decode_cursor, encode_cursor
@@ -32,24 +38,12 @@ _SHOWN = (
     " l.updated_at, l.submitted_at, l.accepted_at, l.appointment_at, l.completed_at,"
     " l.clock_paused, l.fee_due"
 )
-_TIMES = (
-    "created_at",
-    "updated_at",
-    "submitted_at",
-    "accepted_at",
-    "appointment_at",
-    "completed_at",
-)
 
 
-def _shown(row: dict[str, Any]) -> dict[str, Any]:
+def _shown(row: dict[str, Any]) -> ListedDossier:
     doc = dict(row)
-    for key in _TIMES:
-        value = doc.get(key)
-        doc[key] = value.isoformat() if isinstance(value, datetime) else value
-        if key == "appointment_at":
-            doc["appointment_local"] = local(value) if isinstance(value, datetime) else None
-    return doc
+    doc["appointment_local"] = local(doc["appointment_at"])
+    return cast(ListedDossier, doc)  # the columns of _SHOWN
 
 
 def _seek(cursor: str) -> tuple[datetime, str]:
@@ -102,7 +96,7 @@ class ReadModels:
 
     def my_dossiers(
         self, owner_id: str, page: int, size: int, search: str = "", after: str | None = None
-    ) -> dict[str, Any]:
+    ) -> OwnDossiersPage:
         where, params = "l.owner_id = %s", list[Any]([owner_id])
         if search:
             where += " AND l.search LIKE %s"
@@ -133,7 +127,7 @@ class ReadModels:
         size: int,
         assignee: str | None = None,
         after: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> QueuePage:
         condition, extra, column = queue_filter(queue, now, calendar)
         where, params = f"q.agency = %s AND {condition}", [agency, *extra]
         if assignee is not None:
@@ -150,13 +144,20 @@ class ReadModels:
         with self.pool.connection() as conn:
             return self._page(conn, query, params, page, size, after, column)
 
-    def counts(self, agency: str, now: datetime, calendar: WorkCalendar) -> dict[str, int]:
+    def counts(self, agency: str, now: datetime, calendar: WorkCalendar) -> QueueSizes:
         """The five queue counts in one statement over the agency's queue index."""
         with self.pool.connection() as conn:
             row = conn.execute(
                 COUNTS, {"agency": agency, "now": now, "soon": calendar.add_working_days(now, 2)}
             ).fetchone()
-        return {q: int(row[q]) if row else 0 for q in QUEUES}
+        found = {q: int(row[q]) if row else 0 for q in QUEUES}
+        return QueueSizes(
+            to_receive=found["to_receive"],
+            in_processing=found["in_processing"],
+            due_soon=found["due_soon"],
+            overdue=found["overdue"],
+            waiting_for_citizen=found["waiting_for_citizen"],
+        )
 
     @staticmethod
     def _page(
@@ -167,7 +168,7 @@ class ReadModels:
         size: int,
         after: str | None,
         column: str,
-    ) -> dict[str, Any]:
+    ) -> QueuePage:
         query += " LIMIT %s"
         params = [*params, size + 1]  # one more: is there a next page?
         if not after and page > 1:

@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import with_config
+from typing_extensions import TypedDict
+
+from services.dossier.application.views import CLOSED, LocalTime
 from services.dossier.domain.dossier import Dossier
 from services.dossier.domain.status import LABELS, NATIONAL_CODES
+from shared.http.isotime import IsoDatetime
 from shared.vn.text import fold
 
 LIST = "dossier_list"
@@ -53,3 +58,54 @@ def list_entry(d: Dossier) -> dict[str, Any]:
         "clock_paused": d.clock_paused,
         "fee_due": d.fee_due,
     }
+
+
+@with_config(CLOSED)
+class ListedDossier(TypedDict):
+    """One row of a citizen's list or of a work queue, as the read model holds it."""
+
+    id: str
+    version: int
+    owner_id: str
+    code: str | None
+    status: str
+    status_label: str
+    national_status_code: str | None  # a text column of the list
+    procedure_code: str
+    procedure_name: str | None
+    agency_code: str
+    handling_agency: str | None
+    agencies: list[str]
+    assignee: str | None
+    applicant: str | None
+    created_at: IsoDatetime
+    updated_at: IsoDatetime
+    submitted_at: IsoDatetime | None
+    accepted_at: IsoDatetime | None
+    appointment_at: IsoDatetime | None
+    completed_at: IsoDatetime | None
+    clock_paused: bool
+    fee_due: int | None
+    appointment_local: LocalTime | None
+
+
+@with_config(CLOSED)
+class QueuePage(TypedDict):
+    items: list[ListedDossier]
+    page: int
+    size: int
+    next: str | None  # the cursor of the following page, if there is one
+
+
+@with_config(CLOSED)
+class OwnDossiersPage(QueuePage):
+    total: int
+
+
+@with_config(CLOSED)
+class QueueSizes(TypedDict):
+    to_receive: int
+    in_processing: int
+    due_soon: int
+    overdue: int
+    waiting_for_citizen: int

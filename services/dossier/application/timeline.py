@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NotRequired
 
-from services.dossier.application.views import iso, local
+from pydantic import with_config
+from typing_extensions import TypedDict
+
+from services.dossier.application.views import CLOSED, LocalTime
+from shared.http.isotime import IsoDatetime
+from shared.vn.time import format_datetime
 
 # event type -> (label, shown to the citizen)
 STEPS: dict[str, tuple[str, bool]] = {
@@ -41,19 +46,54 @@ ROLE_LABELS = {
 }
 
 
-def _files(fields: dict[str, Any]) -> list[dict[str, Any]]:
+@with_config(CLOSED)
+class FileRef(TypedDict):
+    name: str | None
+    content_type: str | None
+    size: int | None
+    sha256: str | None
+
+
+@with_config(CLOSED)
+class TimelineStep(TypedDict):
+    """One event as a step; the internal keys only for officers, auditors and admins."""
+
+    sequence: int
+    event: str
+    label: str
+    time: IsoDatetime
+    time_local: LocalTime
+    actor_role: str | None
+    actor_role_label: str | None
+    agency: str | None
+    reason: str | None
+    files: list[FileRef]
+    actor_id: NotRequired[str | None]
+    officer_roles: NotRequired[list[str] | None]
+    note: NotRequired[str | None]
+
+
+def _file(record: dict[str, Any]) -> FileRef:
+    return {
+        "name": record.get("name"),
+        "content_type": record.get("content_type"),
+        "size": record.get("size"),
+        "sha256": record.get("sha256"),
+    }
+
+
+def _files(fields: dict[str, Any]) -> list[FileRef]:
     if "attachment" in fields:
-        a = fields["attachment"]
-        return [{k: a.get(k) for k in ("name", "content_type", "size", "sha256")}]
+        return [_file(fields["attachment"])]
     found = fields.get("result")
     result: dict[str, Any] = found if isinstance(found, dict) else {}
     for r in (result.get("document"), result):  # the result file (or an older flat shape)
         if isinstance(r, dict) and r.get("sha256"):
-            return [{k: r.get(k) for k in ("name", "content_type", "size", "sha256")}]
+            return [_file(r)]
     return []
 
 
-def timeline(events: list[Any], *, internal: bool) -> list[dict[str, Any]]:
+def timeline(events: list[Any], *, internal: bool) -> list[TimelineStep]:
     steps = []
     for e in events:
         kind = type(e).__name__
@@ -62,12 +102,12 @@ def timeline(events: list[Any], *, internal: bool) -> list[dict[str, Any]]:
             continue
         fields = vars(e)
         actor = fields.get("actor") or {}
-        step: dict[str, Any] = {
+        step: TimelineStep = {
             "sequence": e.originator_version,
             "event": kind,
             "label": label,
-            "time": iso(e.timestamp),
-            "time_local": local(e.timestamp),
+            "time": e.timestamp,
+            "time_local": format_datetime(e.timestamp),
             "actor_role": actor.get("role"),
             "actor_role_label": ROLE_LABELS.get(actor.get("role", ""), actor.get("role")),
             "agency": actor.get("agency"),

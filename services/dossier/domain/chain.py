@@ -18,6 +18,8 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from typing_extensions import TypedDict
+
 GENESIS = "0" * 64
 _SKIP = {"originator_topic"}
 
@@ -47,6 +49,13 @@ def event_hash(event: Any) -> str:
     return hashlib.sha256(canonical(event)).hexdigest()
 
 
+class ChainSummary(TypedDict):
+    valid: bool
+    events: int
+    head: str
+    broken_at: int | None
+
+
 @dataclass(frozen=True)
 class ChainReport:
     valid: bool
@@ -54,7 +63,7 @@ class ChainReport:
     head: str
     broken_at: int | None = None  # version of the first event whose prev_hash does not match
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> ChainSummary:
         return {
             "valid": self.valid,
             "events": self.events,

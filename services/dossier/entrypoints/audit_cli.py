@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 from services.dossier.application.dossiers import DossierApplication, DossierNotFoundError
@@ -43,11 +44,16 @@ def replay(ref: str, at: str | None = None) -> tuple[int, str]:
             "dossier": dossier_view(dossier, internal=True) if dossier else None,
             "events": events,
         }
-        return 0, json.dumps(body, ensure_ascii=False, indent=2, default=str)
+        return 0, json.dumps(body, ensure_ascii=False, indent=2, default=_plain)
     except DossierNotFoundError:
         return 1, json.dumps({"error": f"Không tìm thấy hồ sơ {ref}."}, ensure_ascii=False)
     finally:
         app.close()
+
+
+def _plain(value: Any) -> str:
+    """Times as the HTTP answers write them (``datetime.isoformat()``)."""
+    return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
 def verify(ref: str) -> tuple[int, str]:

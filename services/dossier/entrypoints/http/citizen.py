@@ -10,11 +10,20 @@ from fastapi import APIRouter, File, Form, Path, Query, Request, Response, Uploa
 from pydantic import BaseModel, Field
 
 from services.dossier.application import letters
+from services.dossier.application.readmodels import OwnDossiersPage
 from services.dossier.application.timeline import timeline
-from services.dossier.application.views import dossier_view
+from services.dossier.application.views import DossierView, dossier_view
 from services.dossier.domain.errors import NotAllowedError
 from services.dossier.entrypoints.http.deps import Dossiers
-from services.dossier.entrypoints.http.files import store_file
+from services.dossier.entrypoints.http.files import FILE, PDF, store_file
+from services.dossier.entrypoints.http.models import (
+    DraftStarted,
+    NewVersion,
+    Submitted,
+    Timeline,
+    UploadedAttachment,
+    WalletAttachment,
+)
 from shared.blobstore import MAX_BYTES, BlobNotFoundError
 from shared.http.actor import CurrentActor
 from shared.problems import ProblemError
@@ -63,9 +72,9 @@ class RatingRequest(BaseModel):
 
 
 @router.post("", status_code=201)
-def start_draft(body: DraftRequest, actor: CurrentActor, app: Dossiers) -> dict[str, str]:
+def start_draft(body: DraftRequest, actor: CurrentActor, app: Dossiers) -> DraftStarted:
     dossier_id = app.start_draft(actor, **body.model_dump())
-    return {"id": str(dossier_id), "status": "draft"}
+    return DraftStarted(id=str(dossier_id), status="draft")
 
 
 @router.get("")
@@ -76,36 +85,37 @@ def my_dossiers(
     size: Annotated[int, Query(ge=1, le=100)] = 20,
     q: Annotated[str, Query(max_length=100)] = "",
     after: Annotated[str | None, Query(max_length=200)] = None,
-) -> dict[str, Any]:
+) -> OwnDossiersPage:
     """The caller's dossiers, newest change first (read model: may lag a moment);
     ``after``: the ``next`` cursor of the previous page."""
-    found: dict[str, Any] = request.app.state.read_models.my_dossiers(
+    found: OwnDossiersPage = request.app.state.read_models.my_dossiers(
         actor.id, page, size, q, after
     )
     return found
 
 
 @router.get("/{dossier_id}")
-def view(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> dict[str, Any]:
+def view(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> DossierView:
     internal = actor.role in ("officer", "auditor", "admin")
     return dossier_view(app.get_for(dossier_id, actor), internal=internal)
 
 
 @router.get("/{dossier_id}/timeline")
-def dossier_timeline(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> dict[str, Any]:
+def dossier_timeline(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> Timeline:
     app.get_for(dossier_id, actor)
     internal = actor.role in ("officer", "auditor", "admin")
-    return {"steps": timeline(app.stored_events(dossier_id), internal=internal)}
+    return Timeline(steps=timeline(app.stored_events(dossier_id), internal=internal))
 
 
 @router.put("/{dossier_id}/form")
 def save_form(
     dossier_id: UUID, body: FormRequest, actor: CurrentActor, app: Dossiers
-) -> dict[str, Any]:
+) -> Submitted | NewVersion:
+    """The new version; with ``submit``, the dossier's code as ``…/submit`` answers."""
     if body.submit:
         code = app.save_and_submit(dossier_id, actor, body.form)
-        return {"id": str(dossier_id), "code": code, "status": "submitted"}
-    return {"version": app.save_form(dossier_id, actor, body.form)}
+        return Submitted(id=str(dossier_id), code=code, status="submitted")
+    return NewVersion(version=app.save_form(dossier_id, actor, body.form))
 
 
 @router.post("/{dossier_id}/attachments", status_code=201)
@@ -116,7 +126,7 @@ def upload(
     request: Request,
     file: Annotated[UploadFile, File()],
     document_code: Annotated[str, Form(min_length=1, max_length=64)],
-) -> dict[str, Any]:
+) -> UploadedAttachment:
     if not app.get_for(dossier_id, actor).is_owner(actor):  # refuse before storing anything
         raise NotAllowedError("Chỉ người nộp hồ sơ mới đính kèm được giấy tờ.")
     data = file.file.read(MAX_BYTES + 1)
@@ -129,20 +139,20 @@ def upload(
         "source": "upload",
     }
     version = app.add_attachment(dossier_id, actor, attachment)
-    return {**attachment, "version": version}
+    return UploadedAttachment(**attachment, version=version)
 
 
 @router.post("/{dossier_id}/wallet-documents", status_code=201)
 def link_wallet_document(
     dossier_id: UUID, body: WalletDocumentRequest, actor: CurrentActor, app: Dossiers
-) -> dict[str, Any]:
+) -> WalletAttachment:
     version, attachment = app.link_wallet_document(
         dossier_id, actor, body.document_code, body.wallet_document_id
     )
-    return {**attachment, "version": version}
+    return WalletAttachment(**attachment, version=version)
 
 
-@router.get("/{dossier_id}/attachments/{attachment_id}")
+@router.get("/{dossier_id}/attachments/{attachment_id}", response_class=Response, responses=FILE)
 def download(
     dossier_id: UUID, attachment_id: str, actor: CurrentActor, app: Dossiers, request: Request
 ) -> Response:
@@ -164,39 +174,37 @@ def download(
 @router.delete("/{dossier_id}/attachments/{attachment_id}")
 def remove_attachment(
     dossier_id: UUID, attachment_id: str, actor: CurrentActor, app: Dossiers
-) -> dict[str, Any]:
-    return {"version": app.remove_attachment(dossier_id, actor, attachment_id)}
+) -> NewVersion:
+    return NewVersion(version=app.remove_attachment(dossier_id, actor, attachment_id))
 
 
 @router.post("/{dossier_id}/submit")
-def submit(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> dict[str, str]:
+def submit(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> Submitted:
     code = app.submit(dossier_id, actor)
-    return {"id": str(dossier_id), "code": code, "status": "submitted"}
+    return Submitted(id=str(dossier_id), code=code, status="submitted")
 
 
 @router.post("/{dossier_id}/supplement")
 def supplement(
     dossier_id: UUID, body: SupplementRequest, actor: CurrentActor, app: Dossiers
-) -> dict[str, Any]:
+) -> NewVersion:
     answers = [a.model_dump() for a in body.answers]
-    return {"version": app.supplement(dossier_id, actor, answers)}
+    return NewVersion(version=app.supplement(dossier_id, actor, answers))
 
 
 @router.post("/{dossier_id}/withdraw")
 def withdraw(
     dossier_id: UUID, body: ReasonRequest, actor: CurrentActor, app: Dossiers
-) -> dict[str, Any]:
-    return {"version": app.withdraw(dossier_id, actor, body.reason)}
+) -> NewVersion:
+    return NewVersion(version=app.withdraw(dossier_id, actor, body.reason))
 
 
 @router.post("/{dossier_id}/rating")
-def rate(
-    dossier_id: UUID, body: RatingRequest, actor: CurrentActor, app: Dossiers
-) -> dict[str, Any]:
-    return {"version": app.rate(dossier_id, actor, body.score, body.comment)}
+def rate(dossier_id: UUID, body: RatingRequest, actor: CurrentActor, app: Dossiers) -> NewVersion:
+    return NewVersion(version=app.rate(dossier_id, actor, body.score, body.comment))
 
 
-@router.get("/{dossier_id}/receipt.pdf")
+@router.get("/{dossier_id}/receipt.pdf", response_class=Response, responses=PDF)
 def receipt(dossier_id: UUID, actor: CurrentActor, app: Dossiers, request: Request) -> Response:
     """«Giấy tiếp nhận hồ sơ và hẹn trả kết quả», once the dossier was accepted."""
     dossier = app.get_for(dossier_id, actor)
@@ -210,7 +218,7 @@ def receipt(dossier_id: UUID, actor: CurrentActor, app: Dossiers, request: Reque
     return _pdf(pdf, f"giay-tiep-nhan-{dossier.code}.pdf")
 
 
-@router.get("/{dossier_id}/extensions/{number}/letter.pdf")
+@router.get("/{dossier_id}/extensions/{number}/letter.pdf", response_class=Response, responses=PDF)
 def apology_letter(
     dossier_id: UUID,
     number: Annotated[int, Path(ge=1, le=100)],

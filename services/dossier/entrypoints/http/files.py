@@ -5,12 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from shared.blobstore import (
+    ALLOWED_TYPES,
     BlobStore,
     BlobTooLargeError,
     BlobTypeNotAllowedError,
     sniff_content_type,
 )
 from shared.problems import ProblemError
+
+# What a stored file's download says it is (shared.blobstore allows these types only).
+FILE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The stored file.",
+        "content": {media_type: {} for media_type in sorted(ALLOWED_TYPES)},
+    }
+}
+PDF: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The printable paper.", "content": {"application/pdf": {}}}
+}
 
 
 def store_file(blobs: BlobStore, data: bytes, what: str) -> dict[str, Any]:

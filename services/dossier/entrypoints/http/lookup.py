@@ -8,12 +8,12 @@ wrong code and a wrong second factor get the same answer.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from services.dossier.application.dossiers import DossierNotFoundError
-from services.dossier.application.views import public_view
+from services.dossier.application.views import PublicView, public_view
 from services.dossier.domain.code import is_valid
 from services.dossier.domain.dossier import Dossier
 from services.dossier.entrypoints.http.deps import Dossiers
@@ -25,7 +25,7 @@ ID_FIELDS = ("so_dinh_danh", "so_cccd", "cccd", "so_giay_to")
 @router.get("/{code}")
 def lookup(
     code: str, app: Dossiers, id_last4: Annotated[str, Query(pattern=r"^[0-9A-Za-z]{4}$")]
-) -> dict[str, Any]:
+) -> PublicView:
     code = code.strip().upper()
     if not is_valid(code):
         raise DossierNotFoundError

@@ -11,7 +11,13 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from services.dossier.application.views import dossier_view, national_export
+from services.dossier.application.readmodels import QueuePage
+from services.dossier.application.views import (
+    DossierView,
+    NationalExport,
+    dossier_view,
+    national_export,
+)
 from services.dossier.domain.commands import (
     Accept,
     AddOpinion,
@@ -27,6 +33,7 @@ from services.dossier.domain.commands import (
     Transfer,
 )
 from services.dossier.entrypoints.http.deps import Dossiers
+from services.dossier.entrypoints.http.models import OfficerActionDone, QueueCounts
 from shared.events.envelope import Actor
 from shared.http.actor import CurrentActor
 from shared.problems import ProblemError
@@ -114,12 +121,10 @@ def _officer_agency(actor: Actor) -> str:
 
 
 @queues.get("")
-def queue_counts(actor: CurrentActor, request: Request, app: Dossiers) -> dict[str, Any]:
+def queue_counts(actor: CurrentActor, request: Request, app: Dossiers) -> QueueCounts:
     agency = _officer_agency(actor)
-    counts: dict[str, int] = request.app.state.read_models.counts(
-        agency, app.clock(), app.procedures.calendar()
-    )
-    return {"agency": agency, "counts": counts}
+    counts = request.app.state.read_models.counts(agency, app.clock(), app.procedures.calendar())
+    return QueueCounts(agency=agency, counts=counts)
 
 
 @queues.get("/{queue}")
@@ -132,11 +137,11 @@ def work_queue(
     size: Annotated[int, Query(ge=1, le=100)] = 20,
     mine: bool = False,
     after: Annotated[str | None, Query(max_length=200)] = None,
-) -> dict[str, Any]:
+) -> QueuePage:
     """One queue of the caller's agency; ``mine=true``: only dossiers assigned to them;
     ``after``: the ``next`` cursor of the previous page."""
     agency = _officer_agency(actor)
-    found: dict[str, Any] = request.app.state.read_models.queue(
+    found: QueuePage = request.app.state.read_models.queue(
         agency,
         queue,
         app.clock(),
@@ -155,13 +160,13 @@ def require_staff(actor: Actor) -> None:
 
 
 @router.get("/{dossier_id}")
-def view(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> dict[str, Any]:
+def view(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> DossierView:
     require_staff(actor)
     return dossier_view(app.get_for(dossier_id, actor), internal=True)
 
 
 @router.get("/{dossier_id}/national-export")
-def export(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> dict[str, Any]:
+def export(dossier_id: UUID, actor: CurrentActor, app: Dossiers) -> NationalExport:
     require_staff(actor)
     return national_export(app.get_for(dossier_id, actor))
 
@@ -172,11 +177,11 @@ def _route(path: str, body_type: type[BaseModel], command: Callable[[Any], Offic
         body: body_type,  # type: ignore[valid-type]
         actor: CurrentActor,
         app: Dossiers,
-    ) -> dict[str, Any]:
+    ) -> OfficerActionDone:
         require_staff(actor)
         version = app.act_as_officer(dossier_id, actor, command(body))
         dossier = app.get_for(dossier_id, actor)
-        return {"id": str(dossier_id), "status": dossier.status.value, "version": version}
+        return OfficerActionDone(id=str(dossier_id), status=dossier.status.value, version=version)
 
     name = "add_opinion" if path == "opinions" else path.replace("-", "_")  # stable operation ids
     act.__name__ = name

@@ -11,10 +11,10 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from services.dossier.application.timeline import timeline
-from services.dossier.application.views import dossier_view
+from services.dossier.application.timeline import TimelineStep, timeline
+from services.dossier.application.views import DossierView, dossier_view
 from services.dossier.entrypoints.http.deps import Dossiers
 from shared.http.actor import CurrentActor
 
@@ -23,6 +23,8 @@ INTERNAL_ROLES = ("officer", "auditor", "admin")
 
 
 class RequiredDocumentView(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     code: str
     name: str
     required: bool
@@ -30,8 +32,10 @@ class RequiredDocumentView(BaseModel):
 
 
 class DossierPage(BaseModel):
-    dossier: dict[str, Any] = Field(description="The dossier as GET /api/v1/dossiers/{id}.")
-    steps: list[dict[str, Any]] = Field(description="Its timeline, as …/{id}/timeline.")
+    model_config = ConfigDict(extra="forbid")
+
+    dossier: DossierView = Field(description="The dossier as GET /api/v1/dossiers/{id}.")
+    steps: list[TimelineStep] = Field(description="Its timeline, as …/{id}/timeline.")
     actions: list[str] = Field(
         description="Commands the caller may issue now, and "
         "download_result when the result file is theirs to download."

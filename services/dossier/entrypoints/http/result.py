@@ -22,7 +22,8 @@ from starlette.datastructures import UploadFile
 from services.dossier.domain.commands import Approve
 from services.dossier.domain.result import file_name
 from services.dossier.entrypoints.http.deps import Dossiers
-from services.dossier.entrypoints.http.files import store_file
+from services.dossier.entrypoints.http.files import FILE, store_file
+from services.dossier.entrypoints.http.models import ApprovedDossier
 from services.dossier.entrypoints.http.officer import ApproveBody, require_staff
 from shared.blobstore import MAX_BYTES, BlobNotFoundError
 from shared.events.envelope import Actor
@@ -38,7 +39,7 @@ NOT_FOUND = "Không tìm thấy tệp kết quả giải quyết."
 @officer_router.post("/{dossier_id}/approve")
 async def approve(
     dossier_id: UUID, request: Request, actor: CurrentActor, app: Dossiers
-) -> dict[str, Any]:
+) -> ApprovedDossier:
     """JSON ``{"result": {...}}``, or multipart: ``file`` (PDF/JPEG/PNG, optional),
     ``result_number``, ``result_note``."""
     require_staff(actor)
@@ -48,12 +49,9 @@ async def approve(
         result = _json_result(await request.body())
     version = await asyncio.to_thread(app.act_as_officer, dossier_id, actor, Approve(result))
     dossier = await asyncio.to_thread(app.get_for, dossier_id, actor)
-    return {
-        "id": str(dossier_id),
-        "status": dossier.status.value,
-        "version": version,
-        "result": dossier.result,
-    }
+    return ApprovedDossier(
+        id=str(dossier_id), status=dossier.status.value, version=version, result=dossier.result
+    )
 
 
 def _json_result(raw: bytes) -> dict[str, Any]:
@@ -94,7 +92,7 @@ async def _multipart_result(
     return result
 
 
-@router.get("/{dossier_id}/result")
+@router.get("/{dossier_id}/result", response_class=Response, responses=FILE)
 def download(dossier_id: UUID, actor: CurrentActor, app: Dossiers, request: Request) -> Response:
     """The result file: to the owner once the result is ready, to the agency's officers
     and auditors once approved; ``result-not-found`` before."""
