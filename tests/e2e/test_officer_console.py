@@ -22,7 +22,7 @@ from tests.e2e.journey import (
     upload,
 )
 from tests.e2e.portal import portal_session
-from tests.e2e.suite import Suite
+from tests.e2e.suite import Suite, wait_until
 
 pytestmark = pytest.mark.integration
 OFFICES = ("receiver", "processor", "approver")
@@ -50,8 +50,15 @@ def test_each_duty_sees_the_actions_the_service_allows_it(suite: Suite) -> None:
         cite_wallet_document(
             citizen, dossier_id, "GTTT", add_wallet_document(citizen, person.national_id)
         )
-        ok(citizen.post(f"/api/v1/dossiers/{dossier_id}/submit"))
+        code = ok(citizen.post(f"/api/v1/dossiers/{dossier_id}/submit"))["code"]
         path = f"/can-bo/ho-so/{dossier_id}"
+
+        def in_queue() -> httpx.Response | None:
+            queue = consoles["receiver"].get("/can-bo?hang=to_receive")
+            return queue if code in queue.text else None
+
+        queue = wait_until(in_queue, 30, "the dossier in the queue to receive")
+        assert upstream_calls(queue) == 1  # the page of the queue and the tabs' sizes together
 
         received = consoles["receiver"].get(path)
         assert offered(received) == ["accept", "request-supplement", "reject-at-reception"]

@@ -207,6 +207,15 @@ def test_lists_queues_rebuild_and_audit_cli(
                 "overdue": 0,
                 "waiting_for_citizen": 1,
             }
+            with_counts = _ok(
+                client.get(
+                    "/api/v1/officer/queues/to_receive",
+                    headers=officer(),
+                    params={"counts": "true"},
+                )
+            )
+            assert with_counts["counts"] == counts  # the console's one call for page and tabs
+            assert [d["id"] for d in with_counts["items"]] == [first]
             assert client.get("/api/v1/officer/queues/to_receive", headers=an).status_code == 403
 
         rebuilt = _cli(env, "projections", "rebuild", "dossier", "--schema", f"{run_id}_rebuilt")

@@ -109,3 +109,10 @@ class QueueSizes(TypedDict):
     due_soon: int
     overdue: int
     waiting_for_citizen: int
+
+
+@with_config(CLOSED)
+class CountedQueuePage(QueuePage):
+    """A queue's page and the sizes of all five (the console's tabs): one answer."""
+
+    counts: QueueSizes

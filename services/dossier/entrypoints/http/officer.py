@@ -11,7 +11,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from services.dossier.application.readmodels import QueuePage
+from services.dossier.application.readmodels import CountedQueuePage, QueuePage
 from services.dossier.application.views import (
     DossierView,
     NationalExport,
@@ -137,21 +137,20 @@ def work_queue(
     size: Annotated[int, Query(ge=1, le=100)] = 20,
     mine: bool = False,
     after: Annotated[str | None, Query(max_length=200)] = None,
-) -> QueuePage:
+    counts: Annotated[bool, Query(description="Also the sizes of all five queues.")] = False,
+) -> QueuePage | CountedQueuePage:
     """One queue of the caller's agency; ``mine=true``: only dossiers assigned to them;
-    ``after``: the ``next`` cursor of the previous page."""
+    ``after``: the ``next`` cursor of the previous page; ``counts=true``: with the five
+    queues' sizes, as ``GET /api/v1/officer/queues`` gives them."""
     agency = _officer_agency(actor)
-    found: QueuePage = request.app.state.read_models.queue(
-        agency,
-        queue,
-        app.clock(),
-        app.procedures.calendar(),
-        page,
-        size,
-        actor.id if mine else None,
-        after,
+    now, calendar = app.clock(), app.procedures.calendar()
+    read_models = request.app.state.read_models
+    found: QueuePage = read_models.queue(
+        agency, queue, now, calendar, page, size, actor.id if mine else None, after
     )
-    return found
+    if not counts:
+        return found
+    return CountedQueuePage(**found, counts=read_models.counts(agency, now, calendar))
 
 
 def require_staff(actor: Actor) -> None:
