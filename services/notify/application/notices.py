@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from services.notify.application.ports import Effects, NotifyStore
+from services.notify.application.projections import dossier_row
 from services.notify.domain.kinds import Notice, dossier_notices, payment_notices
 from shared.events.envelope import IntegrationEvent
 
@@ -34,12 +35,8 @@ class Notifier:
         # then the recipients, the inbox rows, COMMIT: four round trips per event.
         async with self.store.effects(pipelined=True) as effects:
             await effects.first_time("notify-dossier", str(event.id))  # result unused
-            dossier = (
-                await effects.project(
-                    "dossiers", event.subject, event.sequence, _dossier_changes(event)
-                )
-                or {}
-            )
+            row = dossier_row(event)
+            dossier = await effects.project(row.table, row.key, row.version, row.changes) or {}
             code = event.data.get("code") or dossier.get("code") or ""
             notices = dossier_notices(event.type, event.data, code)
             await self._record(effects, str(event.id), event.type, event.time, dossier, notices)
@@ -127,22 +124,6 @@ class Notifier:
             **notice.values,
         }
         return {"template": notice.template, "subject": notice.subject, "values": values}
-
-
-def _dossier_changes(event: IntegrationEvent) -> Doc:
-    data = event.data
-    changes: Doc = {"status": event.type.rsplit(".", 1)[-1]}
-    if event.type == "vn.motcua.dossier.created":
-        changes["owner_id"] = data["owner_id"]
-        changes["contact_email"] = data.get("form", {}).get("email")
-        changes["agency_code"] = data.get("agency_code")
-        changes["procedure_code"] = (data.get("procedure") or {}).get("code")
-    if event.type == "vn.motcua.dossier.transferred":
-        changes["agency_code"] = data.get("to_agency")
-    for key in ("code", "appointment_at"):
-        if key in data:
-            changes[key] = data[key]
-    return changes
 
 
 def entry_row(
