@@ -84,6 +84,7 @@ async def records_to_end(
 class Rebuilt:
     events: Counter[str] = field(default_factory=Counter)  # per context
     undecodable: int = 0  # the agents parked these in the DLQ
+    unprojectable: int = 0  # and these
     rows: dict[str, int] = field(default_factory=dict)  # per table, after the rebuild
 
 
@@ -103,7 +104,12 @@ async def rebuild(conn: Conn, bootstrap: str, topics: Mapping[str, str]) -> Rebu
                     done.undecodable += 1
                     continue
                 done.events[context] += 1
-                if row := PROJECTIONS[context](event):
+                try:
+                    row = PROJECTIONS[context](event)
+                except Exception:  # the agent failed on it too and parked it
+                    done.unprojectable += 1
+                    continue
+                if row:
                     rows.append(row)
             await _write(conn, rows)
         for table in TABLES:

@@ -35,10 +35,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     events = ", ".join(f"{n} {context}" for context, n in sorted(done.events.items()))
     rows = ", ".join(f"{table} {n}" for table, n in done.rows.items())
+    skipped = f"{done.undecodable} undecodable and {done.unprojectable} unprojectable skipped"
     print(
-        f"rebuilt notify projections from {sum(done.events.values())} events ({events or 'none'}; "
-        f"{done.undecodable} undecodable skipped) in {time.perf_counter() - started:.2f}s: "
-        f"rows {rows}; notifications, preferences, emails and stats left untouched"
+        f"rebuilt notify projections from {sum(done.events.values())} events "
+        f"({events or 'none'}; {skipped}) in {time.perf_counter() - started:.2f}s: rows {rows}; "
+        "notifications, preferences, emails and stats left untouched"
     )
     return 0
 
