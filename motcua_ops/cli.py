@@ -196,16 +196,22 @@ def projections_rebuild(
     service: str,
     schema: str = typer.Option(None, "--schema", help="Target PostgreSQL schema."),
 ) -> None:
-    """Drop a service's read models and project every event again."""
+    """Drop a service's read models and project every event again (notify: dossiers,
+    accounts and calendar_overrides from the topics; notifications, preferences, emails and
+    stats are not replays and stay as they are)."""
+    if service == "notify":
+        from services.notify.entrypoints.projections_cli import main as rebuild_notify
+
+        raise typer.Exit(rebuild_notify(["rebuild", *(["--schema", schema] if schema else [])]))
     if service == "payment":
         if schema:
-            error("--schema is for dossier only; payment rebuilds its own schema")
+            error("--schema is for dossier and notify; payment rebuilds its own schema")
             raise typer.Exit(2)
         from services.payment.entrypoints.worker.rebuild import main as rebuild_payment
 
         raise typer.Exit(rebuild_payment())
     if service != "dossier":
-        error(f"no read models to rebuild for {service!r} (known: dossier, payment)")
+        error(f"no read models to rebuild for {service!r} (known: dossier, notify, payment)")
         raise typer.Exit(2)
     from services.dossier.entrypoints.projections_cli import main as rebuild
 

@@ -25,6 +25,7 @@ from services.notify.adapters.delivery import RetryingMailer
 from services.notify.adapters.email_queue import PgEmailQueue, retry_failed_emails
 from services.notify.adapters.live import InboxHub
 from services.notify.adapters.mailer import SmtpMailer
+from services.notify.adapters.rebuild import MissingHistoryError, Rebuilt, rebuild
 from services.notify.adapters.store import (
     PgInbox,
     PgNotifyStore,
@@ -39,9 +40,11 @@ from services.notify.application.identity_emails import IdentityEmails
 from services.notify.application.inbox import Inbox
 from services.notify.application.notices import Notifier
 from services.notify.application.ports import Listen
+from services.notify.application.projections import PROJECTIONS
 from services.notify.application.stats import Statistics
 from services.notify.entrypoints.streams.agents import NotifyStreams
 from services.notify.settings import NotifySettings
+from shared.events.topics import events_topic
 from shared.pg.calendar import CalendarOverrides
 from shared.pg.listen import Listener
 from shared.pg.migrate import migrate
@@ -50,6 +53,7 @@ from shared.pg.prune import processed_events, prune_forever
 from shared.sealing import load_or_create_private_key, private_key_from_text
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+__all__ = ["Bootstrap", "MissingHistoryError", "rebuild_projections", "retry_failed"]
 
 
 @dataclass
@@ -129,6 +133,17 @@ def _seal_key(settings: NotifySettings) -> X25519PrivateKey:
     if settings.link_seal_private_key:
         return private_key_from_text(settings.link_seal_private_key)
     return load_or_create_private_key(settings.seal_key_file())
+
+
+async def rebuild_projections(settings: NotifySettings, schema: str | None = None) -> Rebuilt:
+    """``motcua projections rebuild notify``: the pure projections of ``schema`` (default:
+    the service's own), migrated first, replayed from the source topics."""
+    dsn, target = settings.require("postgres_dsn"), schema or settings.pg_schema()
+    await asyncio.to_thread(migrate, dsn, target, MIGRATIONS, metadata)
+    topics = {c: events_topic(c, settings.topic_prefix) for c in PROJECTIONS}
+    conn = await psycopg.AsyncConnection.connect(dsn, **connection_kwargs(target))
+    async with conn:
+        return await rebuild(conn, settings.require("kafka_bootstrap_servers"), topics)
 
 
 async def retry_failed(settings: NotifySettings) -> int:

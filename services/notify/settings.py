@@ -47,6 +47,14 @@ class NotifySettings(ServiceSettings, ProcessedEventsSettings):
     email_sweep_seconds: float = Field(
         1.0, description="How often the email sender looks for due retries without a NOTIFY."
     )
+    batch_size: int = Field(
+        100, description="Most dossier events the agent handles in one PostgreSQL transaction."
+    )
+    batch_seconds: float = Field(
+        0.05,
+        description="How long the dossier agent waits to fill a batch before handling what "
+        "it has (the delay an event may wait at low rates).",
+    )
     reminder_interval_seconds: float = Field(
         60.0, description="How often the deadline-reminder timer looks at open dossiers."
     )

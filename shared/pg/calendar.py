@@ -6,6 +6,7 @@ deadlines). Read when needed: a handful of rows.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -39,26 +40,34 @@ def create_calendar_table(op: Any) -> None:
     op.create_table(TABLE, *_columns())
 
 
+def overrides_of(event: IntegrationEvent) -> dict[str, Any] | None:
+    """The row's values from a ``calendar_updated`` event (None for any other event)."""
+    if event.type != CALENDAR_UPDATED:
+        return None
+    data = event.data
+    return {
+        "year": data.get("year"),
+        "days_off": data.get("days_off") or [],
+        "working_days": data.get("working_days") or [],
+    }
+
+
+def jsonb_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` with lists and dicts as jsonb parameters (psycopg sends lists as arrays)."""
+    return {k: Jsonb(v) if isinstance(v, list | dict) else v for k, v in values.items()}
+
+
 class CalendarOverrides:
     def __init__(self, pool: AsyncConnectionPool[Any]) -> None:
         self.pool = pool
 
     async def __call__(self, event: IntegrationEvent) -> None:
-        if event.type != CALENDAR_UPDATED:
+        values = overrides_of(event)
+        if values is None:
             return
-        data = event.data
         async with self.pool.connection() as conn:
             await upsert_versioned(
-                conn,
-                TABLE,
-                "id",
-                event.subject,
-                event.sequence,
-                {
-                    "year": data.get("year"),
-                    "days_off": Jsonb(data.get("days_off") or []),
-                    "working_days": Jsonb(data.get("working_days") or []),
-                },
+                conn, TABLE, "id", event.subject, event.sequence, jsonb_values(values)
             )
 
     async def calendar(self) -> WorkCalendar:

@@ -3,17 +3,20 @@
 - :func:`first_time` records that ``consumer`` handled ``event_id``; False if it
   had already (then the caller applies nothing). Call it in the transaction of the
   effect, so the effect and the record commit together or not at all.
+- :func:`first_times` does it for a batch of events in one statement, returning the ids
+  not handled before.
 - :func:`upsert_versioned` writes a read-model row only if it is older than
   ``version`` (a redelivered or reordered event is skipped): one statement, atomic.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import psycopg
 from psycopg import sql
+from psycopg.rows import scalar_row
 
 
 async def first_time(conn: psycopg.AsyncConnection[Any], consumer: str, event_id: str) -> bool:
@@ -22,6 +25,18 @@ async def first_time(conn: psycopg.AsyncConnection[Any], consumer: str, event_id
         (consumer, event_id),
     )
     return cur.rowcount == 1
+
+
+async def first_times(
+    conn: psycopg.AsyncConnection[Any], consumer: str, event_ids: Sequence[str]
+) -> set[str]:
+    cur = conn.cursor(row_factory=scalar_row)
+    await cur.execute(
+        "INSERT INTO processed_events (consumer, event_id) SELECT %s, unnest(%s::text[])"
+        " ON CONFLICT DO NOTHING RETURNING event_id",
+        (consumer, list(event_ids)),
+    )
+    return set(await cur.fetchall())
 
 
 def upsert_versioned_sql(table: str, key: str, columns: list[str]) -> sql.Composed:

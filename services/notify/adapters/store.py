@@ -2,12 +2,13 @@
 (:class:`PgNotifyStore`), the inbox's reads (:class:`PgInbox`) and the statistics mirror
 (:class:`PgStats`).
 
-Each consumed event costs one transaction of three round trips: the processed-event
-record and the dossier projection (written and read back in one statement) pipelined,
-the recipients with their preferences in one query, and the inbox rows inserted in one
-statement that also NOTIFYs. ``LISTEN``/``NOTIFY`` on :func:`inbox_channel` tells the
-open live streams whose inbox changed, on :func:`email_channel` the email senders that
-there is mail (their queue: adapters/email_queue.py).
+A batch of dossier events costs one pipelined transaction: the processed-event records
+in one statement, the projections (each written and read back in one statement) sent
+together, the recipients of every event with their preferences in one query, and the
+inbox rows inserted in one statement that also NOTIFYs. ``LISTEN``/``NOTIFY`` on
+:func:`inbox_channel` tells the open live streams whose inbox changed, on
+:func:`email_channel` the email senders that there is mail (their queue:
+adapters/email_queue.py).
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
+from services.notify.application.ports import Audience
+from services.notify.application.projections import Projected
 from services.notify.domain.stats import MEASURES
-from shared.pg.effects import first_time, upsert_versioned_sql
+from shared.pg.effects import first_time, first_times, upsert_versioned_sql
 
 Conn = psycopg.AsyncConnection[Any]
 Pool = AsyncConnectionPool[Any]
@@ -41,9 +44,9 @@ def email_channel(schema: str) -> str:
     return f"motcua_email_{schema}"[:63]
 
 
-async def project(
-    conn: Conn, table: str, key: str, version: int, values: Mapping[str, Any]
-) -> Row | None:
+def project_query(
+    table: str, key: str, version: int, values: Mapping[str, Any]
+) -> tuple[sql.Composed, list[Any]]:
     """Version-guarded upsert of ``table``'s row ``key``, returning the row as it is now
     (written or not) in the same statement."""
     upsert = upsert_versioned_sql(table, "id", list(values))
@@ -51,8 +54,7 @@ async def project(
         "WITH up AS ({upsert} RETURNING *) SELECT * FROM up UNION ALL"
         " SELECT * FROM {table} WHERE id = %s AND NOT EXISTS (SELECT 1 FROM up)"
     ).format(upsert=upsert, table=sql.Identifier(table))
-    cur = await conn.execute(query, [key, version, *values.values(), key])
-    return await cur.fetchone()
+    return query, [key, version, *values.values(), key]
 
 
 async def dossier(conn: Conn, dossier_id: str | None) -> Row | None:
@@ -63,45 +65,43 @@ async def dossier(conn: Conn, dossier_id: str | None) -> Row | None:
 
 
 RECIPIENTS = """
-SELECT p.audience, p.user_id, p.email, pr.email AS prefs
-FROM (
-    SELECT 'owner' AS audience, %(owner)s::text AS user_id,
-           COALESCE(NULLIF(%(contact)s::text, ''),
-                    (SELECT a.email FROM accounts a WHERE a.id = %(owner)s::text)) AS email
-    WHERE %(owners)s AND %(owner)s::text IS NOT NULL AND %(owner)s::text <> ''
+SELECT q.n, p.audience, p.user_id, p.email, pr.email AS prefs
+FROM unnest(%(owner)s::text[], %(contact)s::text[], %(agency)s::text[],
+            %(owners)s::bool[], %(officers)s::bool[])
+     WITH ORDINALITY AS q(owner, contact, agency, owners, officers, n)
+CROSS JOIN LATERAL (
+    SELECT 'owner' AS audience, q.owner AS user_id,
+           COALESCE(NULLIF(q.contact, ''),
+                    (SELECT a.email FROM accounts a WHERE a.id = q.owner)) AS email
+    WHERE q.owners AND q.owner IS NOT NULL AND q.owner <> ''
     UNION ALL
     SELECT 'officers', a.id, a.email FROM accounts a
-    WHERE %(officers)s AND a.agency_code = %(agency)s::text AND a.kind = 'officer'
+    WHERE q.officers AND a.agency_code = q.agency AND a.kind = 'officer'
 ) p
 LEFT JOIN preferences pr ON pr.user_id = p.user_id
-ORDER BY p.audience, p.user_id
+ORDER BY q.n, p.audience, p.user_id
 """
 
 
-async def recipients(
-    conn: Conn,
-    *,
-    owner: str | None,
-    contact: str | None,
-    agency: str | None,
-    owners: bool,
-    officers: bool,
-) -> list[Row]:
-    """The owner (the form's address, else the account's) and the agency's officers,
-    each with their email preferences: one query."""
-    if not (owners or officers):
-        return []
+async def recipients(conn: Conn, wanted: Sequence[Audience]) -> list[list[Row]]:
+    """For each audience, its owner (the form's address, else the account's) and its
+    agency's officers, each with their email preferences: one query for all."""
+    found: list[list[Row]] = [[] for _ in wanted]
+    if not any(w.owners or (w.officers and w.agency) for w in wanted):
+        return found
     cur = await conn.execute(
         RECIPIENTS,
         {
-            "owner": owner,
-            "contact": contact,
-            "agency": agency,
-            "owners": owners,
-            "officers": officers and bool(agency),
+            "owner": [w.owner for w in wanted],
+            "contact": [w.contact for w in wanted],
+            "agency": [w.agency for w in wanted],
+            "owners": [w.owners for w in wanted],
+            "officers": [w.officers and bool(w.agency) for w in wanted],
         },
     )
-    return await cur.fetchall()
+    for row in await cur.fetchall():
+        found[row.pop("n") - 1].append(row)
+    return found
 
 
 COLUMNS = (
@@ -182,26 +182,28 @@ class PgEffects:
     async def first_time(self, consumer: str, event_id: str) -> bool:
         return await first_time(self.conn, consumer, event_id)
 
+    async def first_times(self, consumer: str, event_ids: Sequence[str]) -> set[str]:
+        return await first_times(self.conn, consumer, event_ids)
+
     async def project(
         self, table: str, key: str, version: int, changes: Mapping[str, Any]
     ) -> Row | None:
-        return await project(self.conn, table, key, version, changes)
+        cur = await self.conn.execute(*project_query(table, key, version, changes))
+        return await cur.fetchone()
+
+    async def project_many(self, rows: Sequence[Projected]) -> list[Row | None]:
+        # every statement sent before the first result is read: one round trip pipelined
+        cursors = [
+            await self.conn.execute(*project_query(r.table, r.key, r.version, r.changes))
+            for r in rows
+        ]
+        return [await cur.fetchone() for cur in cursors]
 
     async def dossier(self, dossier_id: str | None) -> Row | None:
         return await dossier(self.conn, dossier_id)
 
-    async def recipients(
-        self,
-        *,
-        owner: str | None,
-        contact: str | None,
-        agency: str | None,
-        owners: bool,
-        officers: bool,
-    ) -> list[Row]:
-        return await recipients(
-            self.conn, owner=owner, contact=contact, agency=agency, owners=owners, officers=officers
-        )
+    async def recipients(self, wanted: Sequence[Audience]) -> list[list[Row]]:
+        return await recipients(self.conn, wanted)
 
     async def insert_entries(self, rows: Sequence[Mapping[str, Any]]) -> int:
         return await insert_entries(self.conn, rows, self.inbox, self.outbox)
@@ -220,7 +222,7 @@ class PgEffects:
 
 
 class PgNotifyStore:
-    """The consumers' writes: one transaction per event or reminder."""
+    """The consumers' writes: one transaction per batch, event or reminder."""
 
     def __init__(self, pool: Pool, inbox: str, outbox: str) -> None:
         self.pool = pool

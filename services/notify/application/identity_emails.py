@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from services.notify.application.ports import Effects, Mailer, NotifyStore, Templates
+from services.notify.application.ports import Mailer, NotifyStore, Templates
+from services.notify.application.projections import account_row
 from shared.events.envelope import IntegrationEvent
 from shared.sealing import SealError, open_sealed
 from shared.vn.time import format_time_on_date
@@ -28,10 +28,6 @@ EMAILS = {
         "[Một Cửa] Kích hoạt tài khoản của bạn",
     ),
     "vn.motcua.identity.password_reset_requested": ("password_reset", "[Một Cửa] Đặt lại mật khẩu"),
-}
-PROJECTED = {
-    "vn.motcua.identity.account_registered": ("email", "full_name", "kind", "agency_code"),
-    "vn.motcua.identity.profile_updated": ("full_name",),
 }
 
 
@@ -51,27 +47,14 @@ class IdentityEmails:
     async def __call__(self, event: IntegrationEvent) -> None:
         event_id = str(event.id)
         async with self.store.effects() as effects:
-            if await effects.first_time("notify-identity", event_id):
-                await self._project(effects, event)
+            row = account_row(event)
+            if await effects.first_time("notify-identity", event_id) and row:
+                await effects.project(row.table, row.key, row.version, row.changes)
             pending = event.type in EMAILS and await effects.record_email(
                 event_id, event.type, event.subject, event.time
             )
         if pending:
             await self._email(event)
-
-    async def _project(self, effects: Effects, event: IntegrationEvent) -> None:
-        """Keep ``accounts`` (id → email, name, kind, agency) for the emails of other
-        contexts."""
-        fields = PROJECTED.get(event.type)
-        changes: dict[str, Any] = {}
-        if fields:
-            changes = {k: event.data[k] for k in fields if k in event.data}
-        elif event.type == "vn.motcua.identity.account_activated":
-            changes = {"status": "active"}
-        if event.type == "vn.motcua.identity.account_registered":
-            changes.setdefault("status", "pending")
-        if changes:
-            await effects.project("accounts", event.subject, event.sequence, changes)
 
     async def _email(self, event: IntegrationEvent) -> None:
         event_id = str(event.id)

@@ -2,24 +2,52 @@
 
 Idempotent by construction: an inbox entry's ``id`` is the event id (the owner's) or
 ``<event id>:<user id>`` (an officer's), inserted once, in the transaction that also
-records the event as processed (``shared.pg.effects.first_time``) and updates the
-dossier projection; its ``email_status`` (pending → sent | failed | disabled |
-no-address) says whether the email still has to go. A pending row carries its address
-and what to render: the email sender (application/email_sender.py) sends it later, so
-the agent never waits for SMTP. A redelivered event inserts nothing and sends nothing.
+records the event as processed (``shared.pg.effects``) and updates the dossier
+projection; its ``email_status`` (pending → sent | failed | disabled | no-address) says
+whether the email still has to go. A pending row carries its address and what to
+render: the email sender (application/email_sender.py) sends it later, so the agent
+never waits for SMTP. A redelivered event inserts nothing and sends nothing.
+
+Dossier events come in batches, one transaction each, pipelined: BEGIN and the
+processed-event records of the batch, the projections of the new ones, their
+recipients with preferences (one query), their inbox rows (one statement that also
+NOTIFYs), COMMIT: five round trips per batch, whatever its size.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from services.notify.application.ports import Effects, NotifyStore
+from services.notify.application.ports import Audience, Effects, NotifyStore
+from services.notify.application.projections import dossier_row
 from services.notify.domain.kinds import Notice, dossier_notices, payment_notices
 from shared.events.envelope import IntegrationEvent
 
 Doc = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Occasion:
+    """What one event or reminder notifies, about which dossier."""
+
+    source_id: str
+    event_type: str
+    at: datetime
+    dossier: Doc
+    notices: list[Notice]
+
+    def audience(self) -> Audience:
+        audiences = {n.audience for n in self.notices}
+        return Audience(
+            owner=self.dossier.get("owner_id"),
+            contact=self.dossier.get("contact_email"),
+            agency=self.dossier.get("agency_code"),
+            owners="owner" in audiences,
+            officers="officers" in audiences,
+        )
 
 
 class Notifier:
@@ -27,22 +55,24 @@ class Notifier:
         self.store = store
         self.portal_url = portal_url
 
-    async def dossier_event(self, event: IntegrationEvent) -> None:
-        # Pipelined: BEGIN, the processed-event record and the projection go in one round
-        # trip (their results are not needed in between: the version-guarded projection
-        # is a no-op for a redelivered event, which then inserts no inbox row either),
-        # then the recipients, the inbox rows, COMMIT: four round trips per event.
+    async def dossier_events(self, events: Sequence[IntegrationEvent]) -> None:
+        """The batch in one transaction: the events not handled before update the
+        projection in order and get their inbox rows; a failure keeps none of it."""
         async with self.store.effects(pipelined=True) as effects:
-            await effects.first_time("notify-dossier", str(event.id))  # result unused
-            dossier = (
-                await effects.project(
-                    "dossiers", event.subject, event.sequence, _dossier_changes(event)
-                )
-                or {}
-            )
-            code = event.data.get("code") or dossier.get("code") or ""
-            notices = dossier_notices(event.type, event.data, code)
-            await self._record(effects, str(event.id), event.type, event.time, dossier, notices)
+            fresh = await effects.first_times("notify-dossier", [str(e.id) for e in events])
+            new: list[IntegrationEvent] = []
+            for event in events:
+                if str(event.id) in fresh:
+                    fresh.discard(str(event.id))  # the same event twice in a batch: once
+                    new.append(event)
+            dossiers = await effects.project_many([dossier_row(e) for e in new])
+            occasions = []
+            for event, found in zip(new, dossiers, strict=True):
+                dossier = found or {}
+                code = event.data.get("code") or dossier.get("code") or ""
+                notices = dossier_notices(event.type, event.data, code)
+                occasions.append(Occasion(str(event.id), event.type, event.time, dossier, notices))
+            await self._record(effects, occasions)
 
     async def payment_event(self, event: IntegrationEvent) -> None:
         dossier_id = event.data.get("dossier_id")
@@ -53,36 +83,30 @@ class Notifier:
                 dossier = {"id": dossier_id, "owner_id": event.data["payer_id"]}
             code = dossier.get("code") or event.data.get("dossier_code", "")
             notices = payment_notices(event.type, event.data, code)
-            await self._record(effects, str(event.id), event.type, event.time, dossier, notices)
+            occasion = Occasion(str(event.id), event.type, event.time, dossier, notices)
+            await self._record(effects, [occasion])
 
     async def deliver(
         self, source_id: str, event_type: str, at: datetime, dossier: Doc, notices: list[Notice]
     ) -> None:
         """The notices of a reminder (``dossier`` from the deadlines table)."""
         async with self.store.effects() as effects:
-            await self._record(effects, source_id, event_type, at, dossier, notices)
+            await self._record(effects, [Occasion(source_id, event_type, at, dossier, notices)])
 
-    async def _record(
-        self,
-        effects: Effects,
-        source_id: str,
-        event_type: str,
-        at: datetime,
-        dossier: Doc,
-        notices: list[Notice],
-    ) -> None:
-        """The inbox rows of ``notices`` (those not there yet), with their emails, in the
-        caller's transaction."""
-        audiences = {n.audience for n in notices}
-        people = await effects.recipients(
-            owner=dossier.get("owner_id"),
-            contact=dossier.get("contact_email"),
-            agency=dossier.get("agency_code"),
-            owners="owner" in audiences,
-            officers="officers" in audiences,
-        )
+    async def _record(self, effects: Effects, occasions: Sequence[Occasion]) -> None:
+        """The inbox rows of the occasions' notices (those not there yet), with their
+        emails, in the caller's transaction: one recipients query, one insert."""
+        if not occasions:
+            return
+        people = await effects.recipients([o.audience() for o in occasions])
         rows: dict[str, Doc] = {}
-        for notice in notices:
+        for occasion, persons in zip(occasions, people, strict=True):
+            self._rows(occasion, persons, rows)
+        await effects.insert_entries(list(rows.values()))
+
+    def _rows(self, occasion: Occasion, people: list[Doc], rows: dict[str, Doc]) -> None:
+        source_id, dossier = occasion.source_id, occasion.dossier
+        for notice in occasion.notices:
             for person in people:
                 if person["audience"] != notice.audience:
                     continue
@@ -107,15 +131,14 @@ class Notifier:
                     user_id,
                     notice.kind,
                     notice.title,
-                    event_type,
+                    occasion.event_type,
                     dossier.get("id"),
                     notice.values.get("code"),
-                    at,
+                    occasion.at,
                     status,
                     address if message else None,
                     message,
                 )
-        await effects.insert_entries(list(rows.values()))
 
     def _message(self, notice: Notice, dossier: Doc) -> Doc:
         """What the sender renders: the template, the subject and their values."""
@@ -127,22 +150,6 @@ class Notifier:
             **notice.values,
         }
         return {"template": notice.template, "subject": notice.subject, "values": values}
-
-
-def _dossier_changes(event: IntegrationEvent) -> Doc:
-    data = event.data
-    changes: Doc = {"status": event.type.rsplit(".", 1)[-1]}
-    if event.type == "vn.motcua.dossier.created":
-        changes["owner_id"] = data["owner_id"]
-        changes["contact_email"] = data.get("form", {}).get("email")
-        changes["agency_code"] = data.get("agency_code")
-        changes["procedure_code"] = (data.get("procedure") or {}).get("code")
-    if event.type == "vn.motcua.dossier.transferred":
-        changes["agency_code"] = data.get("to_agency")
-    for key in ("code", "appointment_at"):
-        if key in data:
-            changes[key] = data[key]
-    return changes
 
 
 def entry_row(

@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from services.notify.application.projections import Projected
 from services.notify.domain.messages import Email
 
 Row = dict[str, Any]
@@ -62,10 +64,26 @@ class StatsStore(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Audience:
+    """Who one event's notices go to: the dossier's owner (the form's address, else the
+    account's) when ``owners``, the agency's officers when ``officers``."""
+
+    owner: str | None
+    contact: str | None
+    agency: str | None
+    owners: bool
+    officers: bool
+
+
 class Effects(Protocol):
-    """The writes of one consumed event or reminder, in one transaction."""
+    """The writes of consumed events or a reminder, in one transaction."""
 
     async def first_time(self, consumer: str, event_id: str) -> bool: ...
+
+    async def first_times(self, consumer: str, event_ids: Sequence[str]) -> set[str]:
+        """Record a batch as handled by ``consumer``; the ids that were not before."""
+        ...
 
     async def project(
         self, table: str, key: str, version: int, changes: Mapping[str, Any]
@@ -73,18 +91,15 @@ class Effects(Protocol):
         """Version-guarded upsert; the row as it is now, written or not."""
         ...
 
+    async def project_many(self, rows: Sequence[Projected]) -> list[Row | None]:
+        """:meth:`project` each of ``rows`` in order (one round trip when pipelined)."""
+        ...
+
     async def dossier(self, dossier_id: str | None) -> Row | None: ...
 
-    async def recipients(
-        self,
-        *,
-        owner: str | None,
-        contact: str | None,
-        agency: str | None,
-        owners: bool,
-        officers: bool,
-    ) -> list[Row]:
-        """``audience``, ``user_id``, ``email`` and ``prefs`` of each person to notify."""
+    async def recipients(self, wanted: Sequence[Audience]) -> list[list[Row]]:
+        """For each audience, ``audience``, ``user_id``, ``email`` and ``prefs`` of each
+        person to notify: one query for the batch."""
         ...
 
     async def insert_entries(self, rows: Sequence[Mapping[str, Any]]) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 import faust
@@ -14,7 +13,12 @@ from services.notify.application.ports import StatsStore
 from services.notify.domain.deadlines import follow
 from services.notify.domain.stats import measures_of, stats_key
 from services.notify.entrypoints.streams import deadlines, stats
-from services.notify.entrypoints.streams.app import EventStream, make_faust_app, topic_names
+from services.notify.entrypoints.streams.app import (
+    EventStream,
+    make_faust_app,
+    topic_names,
+    within,
+)
 from services.notify.settings import NotifySettings
 from shared.events.envelope import IntegrationEvent
 from shared.kafka.producer import make_producer
@@ -69,23 +73,31 @@ class NotifyStreams:
             internal=True,
         )
 
-        async def dossier_event(event: IntegrationEvent, partition: int) -> None:
-            row = follow(self.deadlines, event, partition) or {}
-            await self.notifier.dossier_event(event)
-            for measure in measures_of(event.type, event.data, row):
-                sent = await facts.send(
+        async def dossier_events(batch: list[tuple[IntegrationEvent, Any]]) -> None:
+            rows = []
+            for event, item in batch:
+                with within(item):
+                    rows.append(follow(self.deadlines, event, item.message.partition) or {})
+            await self.notifier.dossier_events([event for event, _ in batch])
+            sent = [
+                await facts.send(
                     key=stats_key(row).encode(), value=stats.fact(event.subject, measure, row)
                 )
-                await sent  # delivered before this event's offset may be committed
+                for (event, _), row in zip(batch, rows, strict=True)
+                for measure in measures_of(event.type, event.data, row)
+            ]
+            for delivery in sent:
+                await delivery  # delivered before these events' offsets may be committed
 
         async def identity(events: Any) -> None:
             async for item in events.events():
                 await stream.handle(item.message, self.identity)
 
         async def dossier(events: Any) -> None:
-            async for item in events.events():
-                partition = item.message.partition
-                await stream.handle(item.message, partial(dossier_event, partition=partition))
+            # acked (so committed) by faust once the batch's turn is over
+            batches = events.take_events(self.settings.batch_size, self.settings.batch_seconds)
+            async for items in batches:
+                await stream.handle_batch(items, dossier_events)
 
         async def payment(events: Any) -> None:
             async for item in events.events():

@@ -12,11 +12,15 @@ sends them later (application/email_sender.py).
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+import weakref
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 import faust
 from aiokafka import AIOKafkaProducer
+from faust.streams import _current_event
 from prometheus_client import Counter
 
 from services.notify.entrypoints.streams.consumer import consume_gapless
@@ -27,6 +31,8 @@ from shared.logs import correlation_id
 
 log = logging.getLogger(__name__)
 Handler = Callable[[IntegrationEvent], Awaitable[None]]
+# decoded events with their faust events, in the order of the topic
+BatchHandler = Callable[[list[tuple[IntegrationEvent, Any]]], Awaitable[None]]
 HANDLED = Counter("motcua_notify_events_total", "Events handled by notify", ["type"])
 PARKED = Counter("motcua_notify_dlq_total", "Events parked in a DLQ by notify", ["topic"])
 
@@ -62,11 +68,35 @@ class EventStream:
         self.group = group
 
     async def handle(self, message: Any, handler: Handler) -> None:
+        event = await self._decode(message)
+        if event is not None:
+            await self._handle(message, event, handler)
+
+    async def handle_batch(self, items: Sequence[Any], handler: BatchHandler) -> None:
+        """The decoded events of ``items`` (faust events) to ``handler`` together (one
+        transaction); if that fails, each alone, so only an event that fails again is
+        parked."""
+        decoded = [(e, i) for i in items if (e := await self._decode(i.message)) is not None]
+        if len(decoded) > 1:
+            try:
+                await handler(decoded)
+            except Exception:
+                log.warning("batch failed; its events one at a time", exc_info=True)
+            else:
+                for event, _ in decoded:
+                    HANDLED.labels(event.type).inc()
+                return
+        for event, item in decoded:
+            await self._handle(item.message, event, partial(_alone, handler, item))
+
+    async def _decode(self, message: Any) -> IntegrationEvent | None:
         try:
-            event = IntegrationEvent.from_bytes(message.value)
+            return IntegrationEvent.from_bytes(message.value)
         except ValueError as error:
             await self.park(message, f"invalid envelope: {error}")
-            return
+            return None
+
+    async def _handle(self, message: Any, event: IntegrationEvent, handler: Handler) -> None:
         token = correlation_id.set(event.correlationid or str(event.id))
         try:
             await handler(event)
@@ -90,6 +120,22 @@ class EventStream:
             dlq_topic(message.topic), value=message.value, key=message.key, headers=headers
         )
         PARKED.labels(message.topic).inc()
+
+
+async def _alone(handler: BatchHandler, item: Any, event: IntegrationEvent) -> None:
+    await handler([(event, item)])
+
+
+@contextmanager
+def within(item: Any) -> Iterator[None]:
+    """Make faust's event ``item`` the current one, as inside stream iteration: a table
+    written while handling a ``take_events`` batch sends its changelog to that event's
+    partition (faust internals: re-check when upgrading faust-streaming)."""
+    token = _current_event.set(weakref.ref(item))
+    try:
+        yield
+    finally:
+        _current_event.reset(token)
 
 
 def _headers(message: Any) -> list[tuple[str, bytes]]:

@@ -8,6 +8,8 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
+from services.notify.application.ports import Audience
+from services.notify.application.projections import Projected
 from services.notify.domain.messages import DeliveryError, Email
 
 Row = dict[str, Any]
@@ -83,6 +85,12 @@ class FakeEffects:
         self.store.processed.add(key)
         return new
 
+    async def first_times(self, consumer: str, event_ids: Sequence[str]) -> set[str]:
+        return {i for i in event_ids if await self.first_time(consumer, i)}
+
+    async def project_many(self, rows: Sequence[Projected]) -> list[Row | None]:
+        return [await self.project(r.table, r.key, r.version, r.changes) for r in rows]
+
     async def project(
         self, table: str, key: str, version: int, changes: Mapping[str, Any]
     ) -> Row | None:
@@ -95,25 +103,20 @@ class FakeEffects:
     async def dossier(self, dossier_id: str | None) -> Row | None:
         return self.store.tables.get("dossiers", {}).get(dossier_id or "")
 
-    async def recipients(
-        self,
-        *,
-        owner: str | None,
-        contact: str | None,
-        agency: str | None,
-        owners: bool,
-        officers: bool,
-    ) -> list[Row]:
+    async def recipients(self, wanted: Sequence[Audience]) -> list[list[Row]]:
+        return [self._people(w) for w in wanted]
+
+    def _people(self, wanted: Audience) -> list[Row]:
         accounts = self.store.tables.get("accounts", {})
         people: list[Row] = []
-        if owners and owner:
-            address = contact or accounts.get(owner, {}).get("email")
-            people.append({"audience": "owner", "user_id": owner, "email": address})
-        if officers and agency:
+        if wanted.owners and wanted.owner:
+            address = wanted.contact or accounts.get(wanted.owner, {}).get("email")
+            people.append({"audience": "owner", "user_id": wanted.owner, "email": address})
+        if wanted.officers and wanted.agency:
             people += [
                 {"audience": "officers", "user_id": a["id"], "email": a.get("email")}
                 for a in accounts.values()
-                if a.get("agency_code") == agency and a.get("kind") == "officer"
+                if a.get("agency_code") == wanted.agency and a.get("kind") == "officer"
             ]
         return [{**p, "prefs": self.store.prefs.get(p["user_id"])} for p in people]
 

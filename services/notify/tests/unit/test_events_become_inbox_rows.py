@@ -45,8 +45,8 @@ async def test_a_submitted_dossier_reaches_its_owner_and_the_agencys_officers() 
     notifier = Notifier(store, "https://p.vn")
     created = _event(1, "created", owner_id="u1", agency_code=AGENCY, form={"email": "u@x.vn"})
     submitted = _event(2, "submitted", code="C1")
-    await notifier.dossier_event(created)
-    await notifier.dossier_event(submitted)
+    await notifier.dossier_events([created])
+    await notifier.dossier_events([submitted])
 
     source = str(submitted.id)
     statuses = {
@@ -73,10 +73,10 @@ async def test_a_submitted_dossier_reaches_its_owner_and_the_agencys_officers() 
 async def test_a_redelivered_event_adds_no_entry() -> None:
     store = _store()
     notifier = Notifier(store, "https://p.vn")
-    await notifier.dossier_event(_event(1, "created", owner_id="u1", agency_code=AGENCY))
-    await notifier.dossier_event(_event(2, "submitted", code="C1"))
+    await notifier.dossier_events([_event(1, "created", owner_id="u1", agency_code=AGENCY)])
+    await notifier.dossier_events([_event(2, "submitted", code="C1")])
     before = dict(store.entries)
-    await notifier.dossier_event(_event(2, "submitted", code="C1"))
+    await notifier.dossier_events([_event(2, "submitted", code="C1")])
     assert store.entries == before
 
 
