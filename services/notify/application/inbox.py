@@ -22,6 +22,7 @@ from services.notify.domain.errors import (
     UnknownNotificationKindError,
 )
 from services.notify.domain.kinds import KINDS
+from shared.http.isotime import IsoDatetime
 from shared.pagination import CursorError, decode_cursor, encode_cursor
 
 Signal = Literal["connected", "idle"]
@@ -38,7 +39,7 @@ class NotificationView(BaseModel):
     code: str | None = Field(description="The dossier's code, when it is about one.")
     event_type: str
     read: bool
-    created_at: datetime
+    created_at: IsoDatetime
 
 
 class NotificationPage(BaseModel):

@@ -3,12 +3,13 @@ document. Every key a use case returns is declared here (FastAPI drops undeclare
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from services.catalog.domain.model import GovernmentLevel, ProcedureFields, Tier
+from shared.http.isotime import IsoDatetime
 
 Mode = Literal["toan_trinh", "mot_phan"]
 
@@ -71,7 +72,7 @@ class ProcedureView(ProcedureFields):
     version: int
     status: Literal["current", "superseded", "withdrawn"]
     latest_version: int
-    published_at: datetime
+    published_at: IsoDatetime
     mode: Mode
     field: CodeName
     agencies: list[CodeName]
@@ -89,7 +90,7 @@ class DraftSaved(BaseModel):
 class Published(BaseModel):
     code: str
     version: int
-    published_at: datetime
+    published_at: IsoDatetime
 
 
 class Withdrawn(BaseModel):
@@ -119,7 +120,7 @@ class CalendarYear(BaseModel):
 
 
 class DueDate(BaseModel):
-    start: datetime
+    start: IsoDatetime
     days: int
-    due: datetime
-    due_local: datetime = Field(description="The same moment in Vietnam's time (+07:00).")
+    due: IsoDatetime
+    due_local: IsoDatetime = Field(description="The same moment in Vietnam's time (+07:00).")

@@ -4,6 +4,7 @@ The routes parse and call ``application.inbox.Inbox`` (``app.state.inbox``)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -87,10 +88,8 @@ async def stream(request: Request, inbox: InboxDep, actor: CurrentActor) -> Stre
     async def events() -> AsyncIterator[str]:
         async for item in inbox.follow(actor.id, last, keepalive):
             if isinstance(item, dict):
-                yield (
-                    f"id: {item['id']}\nevent: notification\n"
-                    f"data: {public(item).model_dump_json()}\n\n"
-                )
+                data = json.dumps(public(item).model_dump(mode="json"), ensure_ascii=False)
+                yield f"id: {item['id']}\nevent: notification\ndata: {data}\n\n"
             elif item == "connected":
                 yield "retry: 3000\n: connected\n\n"
             else:
