@@ -117,20 +117,11 @@ class LocalBlobStore:
     def put(self, data: bytes) -> str:
         info = check_blob(data, max_bytes=self.max_bytes, allowed=self.allowed)
         path = self._path(info.sha256)
-        if path.exists():
-            return info.sha256
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+            if not path.exists():
+                _write_atomically(path, data)
+        except OSError as error:  # the disk is full, gone or refuses us: nothing is stored
+            raise BlobUnavailableError(f"put: {type(error).__name__}") from error
         return info.sha256
 
     def get(self, sha256: str) -> bytes:
@@ -138,12 +129,29 @@ class LocalBlobStore:
             return self._path(sha256).read_bytes()
         except FileNotFoundError:
             raise BlobNotFoundError(sha256) from None
+        except OSError as error:  # the disk is gone or refuses us
+            raise BlobUnavailableError(f"get: {type(error).__name__}") from error
 
     def exists(self, sha256: str) -> bool:
         try:
             return self._path(sha256).is_file()
         except BlobNotFoundError:
             return False
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 class InMemoryBlobStore:

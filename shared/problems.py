@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from shared.blobstore import BlobUnavailableError
+from shared.blobstore import (
+    BlobError,
+    BlobNotFoundError,
+    BlobTooLargeError,
+    BlobTypeNotAllowedError,
+    BlobUnavailableError,
+)
 from shared.errors import Problem, ProblemError, StoreUnavailableError
 
 __all__ = ["MEDIA_TYPE", "Problem", "ProblemError", "install_problem_handlers", "problem_response"]
@@ -18,6 +25,7 @@ log = logging.getLogger(__name__)
 
 PROBLEM_BASE = "https://motcua.vn/problems/"
 MEDIA_TYPE = "application/problem+json"
+FILES_UNAVAILABLE = "Kho lưu trữ tệp tạm thời không truy cập được, vui lòng thử lại sau ít phút."
 
 _STATUS_PROBLEMS = {
     400: ("bad-request", "Yêu cầu không hợp lệ."),
@@ -40,15 +48,16 @@ def problem_response(
     title: str | None = None,
     instance: str | None = None,
     headers: dict[str, str] | None = None,
-    **extensions: object,
+    extensions: Mapping[str, object] | None = None,
 ) -> JSONResponse:
+    """The problem document; ``extensions`` are its extra members (``errors``, ``limit``)."""
     body = {
         "type": PROBLEM_BASE + type_,
         "title": title or type_.replace("-", " "),
         "status": status,
         "detail": detail,
         **({"instance": instance} if instance else {}),
-        **extensions,
+        **(extensions or {}),
     }
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
@@ -56,7 +65,8 @@ def problem_response(
 def install_problem_handlers(app: FastAPI, *, store_detail: str | None = None) -> None:
     """One handler for every :class:`Problem`, for bad input, HTTP errors, an unreachable store
     (PostgreSQL down or the pool exhausted: 503, nothing written; ``store_detail`` names the
-    service's store for the reader) and, last, anything unexpected (500, logged)."""
+    service's store for the reader), the file store's errors (a missing file 404, a refused
+    one 413/415, an unreachable store 503) and, last, anything unexpected (500, logged)."""
 
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
@@ -67,7 +77,7 @@ def install_problem_handlers(app: FastAPI, *, store_detail: str | None = None) -
             exc.title,
             request.url.path,
             exc.headers,
-            **exc.extensions,
+            exc.extensions,
         )
 
     async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
@@ -80,13 +90,20 @@ def install_problem_handlers(app: FastAPI, *, store_detail: str | None = None) -
     @app.exception_handler(BlobUnavailableError)
     async def _files_unavailable(request: Request, exc: BlobUnavailableError) -> JSONResponse:
         # the file store is down or refuses us: nothing was stored, the user may retry
+        log.warning("file store unavailable: %s", exc)
         return problem_response(
             503,
             "file-store-unavailable",
-            "Kho lưu trữ tệp tạm thời không truy cập được, vui lòng thử lại sau ít phút.",
+            FILES_UNAVAILABLE,
             instance=request.url.path,
             headers={"Retry-After": "5"},
         )
+
+    @app.exception_handler(BlobError)
+    async def _file_refused(request: Request, exc: BlobError) -> JSONResponse:
+        # a service may install its own BlobError handler with words of its own (identity)
+        status, type_, detail = _blob_problem(exc)
+        return problem_response(status, type_, detail, instance=request.url.path)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -100,7 +117,7 @@ def install_problem_handlers(app: FastAPI, *, store_detail: str | None = None) -
             "Dữ liệu gửi lên không hợp lệ, vui lòng kiểm tra lại.",
             "validation error",
             request.url.path,
-            errors=errors,
+            extensions={"errors": errors},
         )
 
     @app.exception_handler(HTTPException)
@@ -123,6 +140,18 @@ def install_problem_handlers(app: FastAPI, *, store_detail: str | None = None) -
             "Hệ thống gặp lỗi không mong muốn, vui lòng thử lại sau.",
             instance=request.url.path,
         )
+
+
+def _blob_problem(error: BlobError) -> tuple[int, str, str]:
+    match error:
+        case BlobNotFoundError():
+            return 404, "file-not-found", "Không tìm thấy tệp được yêu cầu."
+        case BlobTooLargeError(limit=limit):
+            return 413, "file-too-large", f"Tệp vượt quá {limit / (1024 * 1024):g} MiB."
+        case BlobTypeNotAllowedError():
+            return 415, "file-type-not-allowed", "Định dạng tệp không được chấp nhận."
+    log.warning("file store error: %s: %s", type(error).__name__, error)
+    return 503, "file-store-unavailable", FILES_UNAVAILABLE
 
 
 def _store_errors() -> tuple[type[Exception], ...]:

@@ -106,7 +106,7 @@ def create_app(
                 "not-ready",
                 "Dịch vụ chưa sẵn sàng.",
                 headers={"Retry-After": "5"},
-                failing=failures,
+                extensions={"failing": failures},
             )
         return Response('{"status":"ready"}', media_type="application/json")
 

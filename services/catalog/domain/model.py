@@ -159,8 +159,9 @@ class TemplateRef(_Model):
     size: int = Field(ge=1)
 
 
-class ProcedureContent(_Model):
-    """Everything a published version says; a version is this, frozen, plus its number."""
+class ProcedureFields(_Model):
+    """What a procedure version says, field by field; :class:`ProcedureContent` adds the
+    checks across fields, the views (a version, a draft) add what they show beside it."""
 
     code: str = Field(pattern=CODE)
     name: str = Field(min_length=3, max_length=400)
@@ -181,6 +182,10 @@ class ProcedureContent(_Model):
     result_delivery: list[Delivery] = Field(min_length=1)
     legal_basis: list[str] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list)
+
+
+class ProcedureContent(ProcedureFields):
+    """Everything a published version says; a version is this, frozen, plus its number."""
 
     @property
     def mode(self) -> str:

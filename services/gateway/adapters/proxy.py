@@ -106,7 +106,7 @@ class Proxy:
                 f"Dịch vụ {SERVICES[service]} tạm thời không phản hồi, vui lòng thử lại sau.",
                 instance=request.url.path,
                 headers={"Retry-After": RETRY_AFTER_SECONDS},
-                service=service,
+                extensions={"service": service},
             )
         response = StreamingResponse(
             _relay(upstream, service),
@@ -161,7 +161,7 @@ class Proxy:
             "payload-too-large",
             f"Dữ liệu gửi lên vượt quá giới hạn {mib:g} MiB.",
             instance=request.url.path,
-            max_bytes=self.max_body,
+            extensions={"max_bytes": self.max_body},
         )
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Literal
+
+from pydantic import BaseModel, Field
 
 from services.notify.application.ports import InboxReader, LiveChannel, Row
 from services.notify.domain.errors import (
@@ -20,23 +22,49 @@ from services.notify.domain.errors import (
     UnknownNotificationKindError,
 )
 from services.notify.domain.kinds import KINDS
+from shared.http.isotime import IsoDatetime
 from shared.pagination import CursorError, decode_cursor, encode_cursor
 
 Signal = Literal["connected", "idle"]
 OVERLAP = timedelta(seconds=5)  # a stream re-reads this far back: commits land out of order
 
 
-def public(entry: Row) -> dict[str, Any]:
-    return {
-        "id": entry["id"],
-        "kind": entry.get("kind"),
-        "title": entry["title"],
-        "dossier_id": entry.get("subject"),
-        "code": entry.get("code"),
-        "event_type": entry.get("event_type"),
-        "read": entry["read"],
-        "created_at": entry["created_at"].isoformat(),
-    }
+class NotificationView(BaseModel):
+    """One inbox entry as its owner reads it (the list, mark read, the live stream)."""
+
+    id: str
+    kind: str = Field(description="The preference key (domain/kinds.py).")
+    title: str
+    dossier_id: str | None
+    code: str | None = Field(description="The dossier's code, when it is about one.")
+    event_type: str
+    read: bool
+    created_at: IsoDatetime
+
+
+class NotificationPage(BaseModel):
+    items: list[NotificationView] = Field(description="Newest first.")
+    unread: int = Field(description="The caller's unread entries, all pages together.")
+    next: str | None = Field(description="`before` of the next page; null on the last.")
+
+
+class EmailPreferences(BaseModel):
+    email: dict[str, bool] = Field(description="Email on/off per kind.")
+    kinds: dict[str, str] = Field(description="Every kind and what people read of it.")
+    in_app: Literal["always"] = Field(description="In-app entries cannot be turned off.")
+
+
+def public(entry: Row) -> NotificationView:
+    return NotificationView(
+        id=entry["id"],
+        kind=entry.get("kind"),
+        title=entry["title"],
+        dossier_id=entry.get("subject"),
+        code=entry.get("code"),
+        event_type=entry.get("event_type"),
+        read=entry["read"],
+        created_at=entry["created_at"],
+    )
 
 
 def cursor_of(entry: Row) -> str:
@@ -57,33 +85,33 @@ class Inbox:
 
     async def page(
         self, user_id: str, *, unread: bool, limit: int, before: str | None
-    ) -> dict[str, Any]:
+    ) -> NotificationPage:
         cursor = after(before) if before else None
         rows, unread_count = await self.reader.page(
             user_id, unread=unread, before=cursor, limit=limit + 1
         )
         page = rows[:limit]
-        return {
-            "items": [public(e) for e in page],
-            "unread": unread_count,
-            "next": cursor_of(page[-1]) if len(rows) > limit else None,
-        }
+        return NotificationPage(
+            items=[public(e) for e in page],
+            unread=unread_count,
+            next=cursor_of(page[-1]) if len(rows) > limit else None,
+        )
 
-    async def mark_read(self, user_id: str, entry_id: str) -> dict[str, Any]:
+    async def mark_read(self, user_id: str, entry_id: str) -> NotificationView:
         entry = await self.reader.mark_read(user_id, entry_id)
         if entry is None:
             raise NotificationNotFoundError()
-        return {**public(entry), "read": True}
+        return public({**entry, "read": True})
 
-    async def preferences(self, user_id: str) -> dict[str, Any]:
+    async def preferences(self, user_id: str) -> EmailPreferences:
         chosen = await self.reader.preferences(user_id)
-        return {
-            "email": {kind: bool(chosen.get(kind, True)) for kind in KINDS},
-            "kinds": KINDS,
-            "in_app": "always",
-        }
+        return EmailPreferences(
+            email={kind: bool(chosen.get(kind, True)) for kind in KINDS},
+            kinds=KINDS,
+            in_app="always",
+        )
 
-    async def choose(self, user_id: str, email: Mapping[str, bool]) -> dict[str, Any]:
+    async def choose(self, user_id: str, email: Mapping[str, bool]) -> EmailPreferences:
         unknown = sorted(set(email) - set(KINDS))
         if unknown:
             raise UnknownNotificationKindError(unknown)

@@ -2,37 +2,51 @@
 
 from __future__ import annotations
 
-from typing import Any
+from pydantic import BaseModel, Field
 
 from services.notify.application.ports import Row, StatsStore
 
 
-def row(doc: Row) -> dict[str, Any]:
+class StatsRow(BaseModel):
+    agency_code: str = Field(description="``*`` in the total.")
+    procedure_code: str = Field(description="``*`` in the total.")
+    received: int
+    completed_on_time: int
+    completed_late: int
+    on_time_ratio: float | None = Field(description="Of the completed ones; null before any.")
+
+
+class StatsReport(BaseModel):
+    items: list[StatsRow]
+    total: StatsRow
+
+
+def row(doc: Row) -> StatsRow:
     on_time, late = int(doc.get("on_time", 0)), int(doc.get("late", 0))
     done = on_time + late
-    return {
-        "agency_code": doc["agency_code"],
-        "procedure_code": doc["procedure_code"],
-        "received": int(doc.get("received", 0)),
-        "completed_on_time": on_time,
-        "completed_late": late,
-        "on_time_ratio": round(on_time / done, 4) if done else None,
-    }
+    return StatsRow(
+        agency_code=doc["agency_code"],
+        procedure_code=doc["procedure_code"],
+        received=int(doc.get("received", 0)),
+        completed_on_time=on_time,
+        completed_late=late,
+        on_time_ratio=round(on_time / done, 4) if done else None,
+    )
 
 
 class Statistics:
     def __init__(self, store: StatsStore) -> None:
         self.store = store
 
-    async def report(self, agency_code: str | None, procedure_code: str | None) -> dict[str, Any]:
+    async def report(self, agency_code: str | None, procedure_code: str | None) -> StatsReport:
         items = [row(d) for d in await self.store.rows(agency_code, procedure_code)]
         totals = row(
             {
                 "agency_code": "*",
                 "procedure_code": "*",
-                "received": sum(i["received"] for i in items),
-                "on_time": sum(i["completed_on_time"] for i in items),
-                "late": sum(i["completed_late"] for i in items),
+                "received": sum(i.received for i in items),
+                "on_time": sum(i.completed_on_time for i in items),
+                "late": sum(i.completed_late for i in items),
             }
         )
-        return {"items": items, "total": totals}
+        return StatsReport(items=items, total=totals)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from services.catalog.entrypoints.http.deps import PREFIX, AdminActor, CatalogDep
+from services.catalog.entrypoints.http.models import CalendarYear, DueDate
 
 router = APIRouter(prefix=f"{PREFIX}/calendar", tags=["calendar"])
 Year = Annotated[int, Path(ge=2000, le=2100)]
@@ -25,12 +26,12 @@ class AddWorkingDays(BaseModel):
     days: int
 
 
-@router.get("/{year}")
+@router.get("/{year}", response_model=CalendarYear)
 async def get_year(catalog: CatalogDep, year: Year) -> dict[str, Any]:
     return await catalog.calendar.year(year)
 
 
-@router.put("/{year}")
+@router.put("/{year}", response_model=CalendarYear)
 async def put_year(
     catalog: CatalogDep, actor: AdminActor, year: Year, body: Overrides
 ) -> dict[str, Any]:
@@ -39,6 +40,6 @@ async def put_year(
     )
 
 
-@router.post("/add-working-days")
+@router.post("/add-working-days", response_model=DueDate)
 async def add_working_days(catalog: CatalogDep, body: AddWorkingDays) -> dict[str, Any]:
     return await catalog.calendar.add_working_days(body.start, body.days)

@@ -8,14 +8,29 @@ from fastapi import APIRouter, Body, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from services.catalog.application.procedures import parse_content
-from services.catalog.application.templates import MAX_BYTES
+from services.catalog.application.templates import ALLOWED, MAX_BYTES
 from services.catalog.domain.errors import InvalidProcedureError
+from services.catalog.domain.model import TemplateRef
 from services.catalog.entrypoints.http.deps import PREFIX, AdminActor, CatalogDep
+from services.catalog.entrypoints.http.models import (
+    DraftSaved,
+    DraftView,
+    ProcedurePage,
+    ProcedureView,
+    Published,
+    Withdrawn,
+)
 from shared.http.download import content_disposition
 from shared.problems import ProblemError
 
 router = APIRouter(prefix=f"{PREFIX}/procedures", tags=["procedures"])
 Code = Annotated[str, Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$")]
+TEMPLATE_FILE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The form's file, of the type sniffed when it was uploaded.",
+        "content": {media_type: {} for media_type in sorted(ALLOWED.values())},
+    }
+}
 
 
 class Reason(BaseModel):
@@ -26,7 +41,7 @@ class RequiredReason(BaseModel):
     reason: str = Field(min_length=3, max_length=1000)
 
 
-@router.get("")
+@router.get("", response_model=ProcedurePage)
 async def list_procedures(
     catalog: CatalogDep,
     q: Annotated[str, Query(max_length=200)] = "",
@@ -39,14 +54,14 @@ async def list_procedures(
     return await catalog.search(q, agency, field, level, page, page_size)
 
 
-@router.get("/{code}")
+@router.get("/{code}", response_model=ProcedureView)
 async def get_procedure(
     catalog: CatalogDep, code: str, version: Annotated[int | None, Query(ge=1)] = None
 ) -> dict[str, Any]:
     return await catalog.procedures.public_view(code, version)
 
 
-@router.get("/{code}/templates/{template_code}")
+@router.get("/{code}/templates/{template_code}", response_class=Response, responses=TEMPLATE_FILE)
 async def download_template(
     catalog: CatalogDep,
     code: str,
@@ -65,7 +80,7 @@ async def download_template(
     )
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=DraftSaved)
 async def create_procedure(
     catalog: CatalogDep, actor: AdminActor, body: Annotated[dict[str, Any], Body()]
 ) -> dict[str, Any]:
@@ -73,13 +88,13 @@ async def create_procedure(
     return await catalog.procedures.create(parse_content(body), actor, reason)
 
 
-@router.get("/{code}/draft")
+@router.get("/{code}/draft", response_model=DraftView)
 async def get_draft(catalog: CatalogDep, actor: AdminActor, code: str) -> dict[str, Any]:
     draft = await catalog.procedures.draft(code)
     return {**draft.model_dump(mode="json"), "mode": draft.mode}
 
 
-@router.put("/{code}/draft")
+@router.put("/{code}/draft", response_model=DraftSaved)
 async def save_draft(
     catalog: CatalogDep, actor: AdminActor, code: str, body: Annotated[dict[str, Any], Body()]
 ) -> dict[str, Any]:
@@ -91,21 +106,21 @@ async def save_draft(
     return await catalog.procedures.save_draft(content, actor, reason)
 
 
-@router.post("/{code}/publish")
+@router.post("/{code}/publish", response_model=Published)
 async def publish(
     catalog: CatalogDep, actor: AdminActor, code: str, body: Reason | None = None
 ) -> dict[str, Any]:
     return await catalog.procedures.publish(code, actor, body.reason if body else "")
 
 
-@router.post("/{code}/withdraw")
+@router.post("/{code}/withdraw", response_model=Withdrawn)
 async def withdraw(
     catalog: CatalogDep, actor: AdminActor, code: str, body: RequiredReason
 ) -> dict[str, Any]:
     return await catalog.procedures.withdraw(code, actor, body.reason)
 
 
-@router.put("/{code}/draft/templates/{template_code}")
+@router.put("/{code}/draft/templates/{template_code}", response_model=TemplateRef)
 async def upload_template(
     catalog: CatalogDep,
     actor: AdminActor,

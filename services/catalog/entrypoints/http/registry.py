@@ -11,11 +11,12 @@ from services.catalog.application.common import invalid
 from services.catalog.domain.errors import InvalidAgencyError
 from services.catalog.domain.model import Agency, ProcedureField, Tier
 from services.catalog.entrypoints.http.deps import PREFIX, AdminActor, CatalogDep
+from services.catalog.entrypoints.http.models import AgencyList, AgencyView, CodeName, FieldList
 
 router = APIRouter(prefix=PREFIX, tags=["agencies", "fields"])
 
 
-@router.get("/agencies")
+@router.get("/agencies", response_model=AgencyList)
 async def list_agencies(
     catalog: CatalogDep,
     tier: Tier | None = None,
@@ -26,12 +27,12 @@ async def list_agencies(
     return {"items": items, "total": len(items)}
 
 
-@router.get("/agencies/{code}")
+@router.get("/agencies/{code}", response_model=AgencyView)
 async def get_agency(catalog: CatalogDep, code: str) -> dict[str, Any]:
     return await catalog.registry.agency(code)
 
 
-@router.put("/agencies/{code}")
+@router.put("/agencies/{code}", response_model=AgencyView)
 async def save_agency(
     catalog: CatalogDep, actor: AdminActor, code: str, body: Annotated[dict[str, Any], Body()]
 ) -> dict[str, Any]:
@@ -44,13 +45,13 @@ async def save_agency(
     return await catalog.registry.save_agency(agency, actor)
 
 
-@router.get("/fields")
+@router.get("/fields", response_model=FieldList)
 async def list_fields(catalog: CatalogDep) -> dict[str, Any]:
     items = await catalog.registry.list_fields()
     return {"items": items, "total": len(items)}
 
 
-@router.put("/fields/{code}")
+@router.put("/fields/{code}", response_model=CodeName)
 async def save_field(
     catalog: CatalogDep, actor: AdminActor, code: str, body: Annotated[dict[str, Any], Body()]
 ) -> dict[str, Any]:

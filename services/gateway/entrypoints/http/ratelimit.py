@@ -31,8 +31,7 @@ def too_many(exceeded: Exceeded, path: str, wants_html: bool) -> Response:
         detail,
         instance=path,
         headers=headers,
-        limit=exceeded.limit,
-        retry_after=seconds,
+        extensions={"limit": exceeded.limit, "retry_after": seconds},
     )
 
 

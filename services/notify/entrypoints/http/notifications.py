@@ -6,13 +6,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from services.notify.application.inbox import Inbox, public
+from services.notify.application.inbox import (
+    EmailPreferences,
+    Inbox,
+    NotificationPage,
+    NotificationView,
+    public,
+)
 from shared.http.actor import CurrentActor
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
@@ -41,28 +47,38 @@ async def list_notifications(
     before: Annotated[
         str | None, Query(max_length=400, description="`next` of the previous page.")
     ] = None,
-) -> dict[str, Any]:
+) -> NotificationPage:
     return await inbox.page(actor.id, unread=unread, limit=limit, before=before)
 
 
 @router.post("/{notification_id}/read")
-async def mark_read(notification_id: str, inbox: InboxDep, actor: CurrentActor) -> dict[str, Any]:
+async def mark_read(notification_id: str, inbox: InboxDep, actor: CurrentActor) -> NotificationView:
     return await inbox.mark_read(actor.id, notification_id)
 
 
 @router.get("/preferences")
-async def get_preferences(inbox: InboxDep, actor: CurrentActor) -> dict[str, Any]:
+async def get_preferences(inbox: InboxDep, actor: CurrentActor) -> EmailPreferences:
     return await inbox.preferences(actor.id)
 
 
 @router.put("/preferences")
 async def put_preferences(
     body: Preferences, inbox: InboxDep, actor: CurrentActor
-) -> dict[str, Any]:
+) -> EmailPreferences:
     return await inbox.choose(actor.id, body.email)
 
 
-@router.get("/stream")
+@router.get(
+    "/stream",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "Server-Sent Events: `event: notification` with a "
+            "NotificationView as `data`, comments as keep-alives.",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        }
+    },
+)
 async def stream(request: Request, inbox: InboxDep, actor: CurrentActor) -> StreamingResponse:
     """Server-Sent Events: each new inbox entry as ``event: notification``."""
     keepalive = request.app.state.settings.stream_keepalive_seconds
@@ -72,10 +88,8 @@ async def stream(request: Request, inbox: InboxDep, actor: CurrentActor) -> Stre
     async def events() -> AsyncIterator[str]:
         async for item in inbox.follow(actor.id, last, keepalive):
             if isinstance(item, dict):
-                yield (
-                    f"id: {item['id']}\nevent: notification\n"
-                    f"data: {json.dumps(public(item), ensure_ascii=False)}\n\n"
-                )
+                data = json.dumps(public(item).model_dump(mode="json"), ensure_ascii=False)
+                yield f"id: {item['id']}\nevent: notification\ndata: {data}\n\n"
             elif item == "connected":
                 yield "retry: 3000\n: connected\n\n"
             else:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from services.notify.application.inbox import Inbox
+from services.notify.application.inbox import Inbox, NotificationPage
 from services.notify.domain.errors import (
     InvalidCursorError,
     NotificationNotFoundError,
@@ -45,18 +45,16 @@ async def test_pages_follow_the_cursor_newest_first_with_the_unread_count() -> N
     inbox, ids, cursor = _inbox(), [], None
     for _ in range(3):
         page = await inbox.page("u1", unread=False, limit=2, before=cursor)
-        assert page["unread"] == 4
-        ids += [item["id"] for item in page["items"]]
-        cursor = page["next"]
+        assert page.unread == 4
+        ids += [item.id for item in page.items]
+        cursor = page.next
     assert cursor is None
     assert ids == ["u1-e4", "u1-e3", "u1-e2", "u1-e1", "u1-e0"]
     unread = await inbox.page("u1", unread=True, limit=50, before=None)
-    assert [i["id"] for i in unread["items"]] == ["u1-e4", "u1-e3", "u1-e2", "u1-e1"]
-    assert await inbox.page("u3", unread=False, limit=50, before=None) == {
-        "items": [],
-        "unread": 0,
-        "next": None,
-    }
+    assert [i.id for i in unread.items] == ["u1-e4", "u1-e3", "u1-e2", "u1-e1"]
+    assert await inbox.page("u3", unread=False, limit=50, before=None) == NotificationPage(
+        items=[], unread=0, next=None
+    )
 
 
 async def test_a_broken_cursor_is_refused_as_invalid_cursor() -> None:
@@ -74,17 +72,17 @@ async def test_someone_elses_entry_cannot_be_marked_read() -> None:
     assert (refused.value.status, refused.value.type) == (404, "notification-not-found")
     assert refused.value.detail == "Không tìm thấy thông báo."
     marked = await inbox.mark_read("u1", "u1-e3")
-    assert (marked["id"], marked["read"]) == ("u1-e3", True)
-    assert (await inbox.page("u1", unread=False, limit=50, before=None))["unread"] == 3
+    assert (marked.id, marked.read) == ("u1-e3", True)
+    assert (await inbox.page("u1", unread=False, limit=50, before=None)).unread == 3
 
 
 async def test_preferences_default_to_email_on_and_merge_the_choices() -> None:
     inbox = _inbox()
-    assert all((await inbox.preferences("u1"))["email"].values())
+    assert all((await inbox.preferences("u1")).email.values())
     await inbox.choose("u1", {"payment_due": False})
     chosen = await inbox.choose("u1", {"dossier_accepted": False})
-    assert chosen["email"]["payment_due"] is False and chosen["email"]["dossier_accepted"] is False
-    assert chosen["email"]["result_ready"] is True and chosen["kinds"] == KINDS
+    assert chosen.email["payment_due"] is False and chosen.email["dossier_accepted"] is False
+    assert chosen.email["result_ready"] is True and chosen.kinds == KINDS
     with pytest.raises(UnknownNotificationKindError) as refused:
         await inbox.choose("u1", {"nope": True, "khac": False})
     problem = refused.value
