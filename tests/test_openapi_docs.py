@@ -32,11 +32,6 @@ def test_every_operation_documents_its_problem_answer(service: str) -> None:
             assert "application/problem+json" in default.get("content", {}), (method, path)
 
 
-# Services whose routes do not all declare their response models yet (issue #16): a strict
-# xfail, so the test turns red the day a service's models land and the mark must go.
-MODELS_PENDING = ("notify", "catalog")
-
-
 def _is_empty(schema: dict[str, Any], components: dict[str, Any]) -> bool:
     """No schema, ``{}``, or an object without declared properties (a ``dict[str, Any]``)."""
     if "$ref" in schema:
@@ -65,15 +60,7 @@ def _json_answers_without_schema(service: str) -> list[tuple[str, str, str]]:
     ]
 
 
-@pytest.mark.parametrize(
-    "service",
-    [
-        pytest.param(s, marks=pytest.mark.xfail(strict=True, reason="response models pending"))
-        if s in MODELS_PENDING
-        else s
-        for s in FACTORIES
-    ],
-)
+@pytest.mark.parametrize("service", list(FACTORIES))
 def test_every_json_answer_declares_its_shape(service: str) -> None:
     """Each 2xx JSON body has a schema with properties; files and streams say their media
     type instead of application/json."""
