@@ -204,6 +204,7 @@ def test_officer_asks_for_a_supplement_and_the_bell_rings(
     watching, watcher = citizen(browser, portal, state)
     watcher.goto(state["dossier_path"])
     bell = watcher.locator("#bell-count")
+    expect(watcher.locator("#bell-count[data-live='1']")).to_have_count(1)  # the stream's count
     before = int(bell.text_content() or "0")
     context, page = officer(browser, portal, "receiver.hoalu@motcua.local")
     expect(page.get_by_role("heading", name=re.compile("Bàn làm việc"))).to_be_visible()

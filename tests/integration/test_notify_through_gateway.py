@@ -36,6 +36,7 @@ def test_a_logged_in_citizen_gets_a_live_notification_after_the_idle_cut(
     user_id = suite.api.get("/api/v1/me", headers=bearer).json()["id"]
     lines: list[str] = []
     received: list[dict[str, object]] = []
+    counted: list[dict[str, object]] = []
 
     def listen() -> None:
         with httpx.stream(
@@ -51,6 +52,8 @@ def test_a_logged_in_citizen_gets_a_live_notification_after_the_idle_cut(
                 lines.append(line)
                 if line.startswith("event:"):
                     event = line.split(":", 1)[1].strip()
+                elif line.startswith("data:") and event == "unread":
+                    counted.append(json.loads(line.split(":", 1)[1]))
                 elif line.startswith("data:") and event == "notification":
                     received.append(json.loads(line.split(":", 1)[1]))
                     return
@@ -67,10 +70,30 @@ def test_a_logged_in_citizen_gets_a_live_notification_after_the_idle_cut(
         [created(dossier, user_id, email)],
     )
     listener.join(45)
+    assert counted == [{"unread": 0}]  # the stream opens with the bell's figure
     assert received and received[0]["dossier_id"] == dossier.subject
+    assert first_count(suite.api.base_url, bearer) == {"unread": 1}  # a new page's bell
 
     inbox = suite.api.get("/api/v1/notifications", headers=bearer)
     assert inbox.status_code == 200 and inbox.json()["unread"] == 1
     assert suite.api.get("/api/v1/notifications").status_code == 401
     stats = suite.api.get("/api/v1/stats")
     assert stats.status_code == 200 and stats.json()["items"] == []
+
+
+def first_count(base_url: str, bearer: dict[str, str]) -> object:
+    """The ``unread`` event a new stream opens with."""
+    with httpx.stream(
+        "GET",
+        f"{base_url}/api/v1/notifications/stream",
+        headers=bearer,
+        timeout=httpx.Timeout(10, read=30),
+        trust_env=False,
+    ) as response:
+        event = ""
+        for line in response.iter_lines():
+            if line.startswith("event:"):
+                event = line.split(":", 1)[1].strip()
+            elif line.startswith("data:") and event == "unread":
+                return json.loads(line.split(":", 1)[1])
+    raise AssertionError("the stream ended before its unread count")

@@ -153,16 +153,25 @@ function cite(event, form) {
 })();
 
 // The notification bell: live count over Server-Sent Events (notify's stream, the session
-// cookie authenticates it at the gateway).
+// cookie authenticates it at the gateway). The stream opens with the unread count (the
+// page itself does not ask for it), then each new notification adds one.
 (function () {
   var badge = document.getElementById("bell-count");
   if (!badge || !window.EventSource) return;
-  var count = parseInt(badge.textContent, 10) || 0;
+  var count = 0;
+  function show() {
+    badge.textContent = String(count);
+    badge.hidden = count === 0;
+  }
   var source = new EventSource("/api/v1/notifications/stream");
+  source.addEventListener("unread", function (event) {
+    try { count = JSON.parse(event.data).unread || 0; } catch (e) { /* keep */ }
+    badge.dataset.live = "1";
+    show();
+  });
   source.addEventListener("notification", function (event) {
     count += 1;
-    badge.textContent = String(count);
-    badge.hidden = false;
+    show();
     var bell = document.getElementById("bell");
     try { bell.title = JSON.parse(event.data).title || bell.title; } catch (e) { /* keep */ }
   });

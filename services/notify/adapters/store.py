@@ -272,12 +272,11 @@ class PgInbox:
                 params,
             )
             rows = await cur.fetchall()
-            counted = await conn.execute(
-                "SELECT count(*) AS n FROM notifications WHERE user_id = %s AND NOT read",
-                (user_id,),
-            )
-            unread_count = (await counted.fetchone() or {"n": 0})["n"]
-        return rows, int(unread_count)
+            return rows, await _unread(conn, user_id)
+
+    async def unread_count(self, user_id: str) -> int:
+        async with self.pool.connection() as conn:
+            return await _unread(conn, user_id)
 
     async def mark_read(self, user_id: str, entry_id: str) -> Row | None:
         async with self.pool.connection() as conn:
@@ -366,3 +365,11 @@ class PgStats:
                     **{m: int(counts.get(m, 0)) for m in MEASURES},
                 },
             )
+
+
+async def _unread(conn: Conn, user_id: str) -> int:
+    """The user's unread count, from the partial index of unread entries."""
+    counted = await conn.execute(
+        "SELECT count(*) AS n FROM notifications WHERE user_id = %s AND NOT read", (user_id,)
+    )
+    return int((await counted.fetchone() or {"n": 0})["n"])

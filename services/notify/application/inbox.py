@@ -97,6 +97,9 @@ class Inbox:
             next=cursor_of(page[-1]) if len(rows) > limit else None,
         )
 
+    async def unread(self, user_id: str) -> int:
+        return await self.reader.unread_count(user_id)
+
     async def mark_read(self, user_id: str, entry_id: str) -> NotificationView:
         entry = await self.reader.mark_read(user_id, entry_id)
         if entry is None:

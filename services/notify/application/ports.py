@@ -31,6 +31,10 @@ class InboxReader(Protocol):
         the user's unread count."""
         ...
 
+    async def unread_count(self, user_id: str) -> int:
+        """How many of the user's entries are unread (the bell's figure)."""
+        ...
+
     async def mark_read(self, user_id: str, entry_id: str) -> Row | None:
         """The entry, marked read, or None when the user has no such entry."""
         ...

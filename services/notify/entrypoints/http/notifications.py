@@ -73,14 +73,16 @@ async def put_preferences(
     response_class=StreamingResponse,
     responses={
         200: {
-            "description": "Server-Sent Events: `event: notification` with a "
-            "NotificationView as `data`, comments as keep-alives.",
+            "description": "Server-Sent Events: first `event: unread` with the caller's "
+            'unread count (`{"unread": n}`), then `event: notification` with a '
+            "NotificationView as `data` for each new entry, comments as keep-alives.",
             "content": {"text/event-stream": {"schema": {"type": "string"}}},
         }
     },
 )
 async def stream(request: Request, inbox: InboxDep, actor: CurrentActor) -> StreamingResponse:
-    """Server-Sent Events: each new inbox entry as ``event: notification``."""
+    """Server-Sent Events: the unread count as ``event: unread``, then each new inbox
+    entry as ``event: notification``."""
     keepalive = request.app.state.settings.stream_keepalive_seconds
     # A reconnecting EventSource sends Last-Event-ID: resume after that entry.
     last = await inbox.resume_point(actor.id, request.headers.get("last-event-id"))
@@ -90,8 +92,9 @@ async def stream(request: Request, inbox: InboxDep, actor: CurrentActor) -> Stre
             if isinstance(item, dict):
                 data = json.dumps(public(item).model_dump(mode="json"), ensure_ascii=False)
                 yield f"id: {item['id']}\nevent: notification\ndata: {data}\n\n"
-            elif item == "connected":
-                yield "retry: 3000\n: connected\n\n"
+            elif item == "connected":  # the bell's figure first: pages do not ask for it
+                unread = json.dumps({"unread": await inbox.unread(actor.id)})
+                yield f"retry: 3000\n: connected\nevent: unread\ndata: {unread}\n\n"
             else:
                 yield ": keep-alive\n\n"
 

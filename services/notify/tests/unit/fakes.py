@@ -37,6 +37,9 @@ class FakeInbox:
         ]
         return chosen[:limit], sum(not e["read"] for e in rows)
 
+    async def unread_count(self, user_id: str) -> int:
+        return sum(not e["read"] for e in self._mine(user_id))
+
     async def mark_read(self, user_id: str, entry_id: str) -> Row | None:
         for entry in self._mine(user_id):
             if entry["id"] == entry_id:

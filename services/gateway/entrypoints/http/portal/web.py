@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from services.gateway.application.ports import HealthProbe
-from services.gateway.entrypoints.http.portal.api import ServiceDownError, Services
+from services.gateway.entrypoints.http.portal.api import Services
 from services.gateway.entrypoints.http.portal.session import (
     Viewer,
     apply_cookies,
@@ -85,28 +85,12 @@ async def render(
         "viewer": viewer,
         "csrf": csrf_token(request),
         "path": request.url.path,
-        "unread": await _unread(portal, viewer) if viewer and viewer.is_citizen else 0,
     }
     values.update(context or {})
     response = templates.TemplateResponse(
         request, template, values, status_code=status, headers={"Cache-Control": "no-store"}
     )
     return apply_cookies(request, response)
-
-
-async def _unread(portal: Portal, viewer: Viewer) -> int:
-    """The bell's first count (the page's script then follows the live stream)."""
-    try:
-        answer = await portal.services.call(
-            "GET",
-            "notify",
-            "/api/v1/notifications",
-            caller=viewer.headers(),
-            params={"unread": "true", "limit": 1},
-        )
-    except ServiceDownError:
-        return 0
-    return int(answer.body.get("unread") or 0) if answer.ok and isinstance(answer.body, dict) else 0
 
 
 def redirect(request: Request, url: str) -> Response:
