@@ -174,7 +174,7 @@ class Kafka(Engine):
 
 async def metadata_ok(bootstrap: str, timeout_ms: int = 3000) -> bool:
     """True if the broker answers a metadata request listing at least one broker."""
-    from aiokafka import AIOKafkaClient  # type: ignore[attr-defined]
+    from aiokafka import AIOKafkaClient
 
     quiet = logging.getLogger("aiokafka")
     level = quiet.level

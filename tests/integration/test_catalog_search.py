@@ -24,7 +24,7 @@ def catalog(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> Itera
 def _search(catalog: RunningCatalog, **params: str | int) -> dict[str, Any]:
     response = catalog.api.get("/api/v1/catalog/procedures", params=params)
     assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return response.json()
 
 
 @pytest.mark.parametrize(

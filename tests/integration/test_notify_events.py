@@ -39,7 +39,7 @@ def _text(message: EmailMessage) -> str:
     return str(part.get_content())
 
 
-def _lifecycle(run_id: str, owner: str, form_email: str) -> tuple[list, list, str, str]:  # type: ignore[type-arg]
+def _lifecycle(run_id: str, owner: str, form_email: str) -> tuple[list, list, str, str]:
     code, code2 = f"HL-{run_id[-6:]}-A", f"HL-{run_id[-6:]}-B"
     one, two, order = Stream("dossier"), Stream("dossier"), Stream("payment")
     expired, late = Stream("payment"), Stream("payment")

@@ -72,7 +72,7 @@ def test_a_logged_in_citizen_gets_a_live_notification_after_the_idle_cut(
     listener.join(45)
     assert counted == [{"unread": 0}]  # the stream opens with the bell's figure
     assert received and received[0]["dossier_id"] == dossier.subject
-    assert first_count(suite.api.base_url, bearer) == {"unread": 1}  # a new page's bell
+    assert first_count(str(suite.api.base_url), bearer) == {"unread": 1}  # a new page's bell
 
     inbox = suite.api.get("/api/v1/notifications", headers=bearer)
     assert inbox.status_code == 200 and inbox.json()["unread"] == 1

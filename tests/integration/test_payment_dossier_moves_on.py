@@ -80,7 +80,7 @@ async def _publish(bootstrap: str, topic: str, event: IntegrationEvent) -> None:
 
 def _ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
     assert response.status_code == status, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return response.json()
 
 
 def _until(check: Callable[[], Any], what: str, timeout: float = 60) -> Any:

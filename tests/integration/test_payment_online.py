@@ -168,7 +168,7 @@ def test_cancelled_and_expired_attempts_then_a_successful_retry(
         order = suite.order_of(api, payer, dossier_id)
 
         def attempts() -> list[dict[str, object]]:
-            return suite.order(api, payer, order["id"])["attempts"]  # type: ignore[no-any-return]
+            return suite.order(api, payer, order["id"])["attempts"]
 
         cancelled = suite.checkout(api, payer, order["id"])
         assert (

@@ -16,7 +16,7 @@ def rows(
     ordered by their key's text."""
     query = sql.SQL("SELECT * FROM {}.{} WHERE {}").format(
         sql.Identifier(schema), sql.Identifier(table), sql.SQL(where)
-    )  # type: ignore[arg-type]
+    )
     with psycopg.connect(dsn, row_factory=dict_row) as conn:
         try:
             found = conn.execute(query, params).fetchall()

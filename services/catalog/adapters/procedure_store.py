@@ -56,7 +56,7 @@ class ProcedureStore:
 
     async def get(self, code: str) -> Doc | None:
         async with self.pool.connection() as conn:
-            return await (await conn.execute(_PROCEDURE, (code,))).fetchone()  # type: ignore[no-any-return]
+            return await (await conn.execute(_PROCEDURE, (code,))).fetchone()
 
     async def get_with_version(self, code: str, version: int | None) -> Doc | None:
         """The procedure and one published version (the current one by default) as
@@ -109,7 +109,7 @@ class ProcedureStore:
                     },
                 )
             ).fetchone()
-        return None if row is None else row["revision"]  # type: ignore[no-any-return]
+        return None if row is None else row["revision"]
 
     async def publish(
         self,

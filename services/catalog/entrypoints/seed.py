@@ -49,7 +49,7 @@ _WIDGETS = {
 
 
 def load(name: str) -> dict[str, Any]:
-    return yaml.safe_load((DEMO / name).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    return yaml.safe_load((DEMO / name).read_text(encoding="utf-8"))
 
 
 def _flatten(items: list[Any]) -> list[Any]:
@@ -133,13 +133,13 @@ def procedure_content(
         summary=raw.get("summary", ""),
         applicants=raw.get("applicants", ""),
         steps=_flatten(raw["steps"]),
-        required_documents=documents,  # type: ignore[arg-type]
+        required_documents=documents,
         form_schema=schema,
         form_ui=ui,
         templates=templates,
         time_limit_days=raw["days"],
         fees=fees,
-        result=raw.get("result", ""),  # type: ignore[arg-type]
+        result=raw.get("result", ""),
         result_delivery=raw.get("delivery", DELIVERY[raw["level"]]),
         legal_basis=_flatten(raw.get("legal", [])),
         keywords=raw.get("keywords", []),

@@ -303,7 +303,7 @@ class DossierApplication(ReplayingApplication):
         up to that moment replayed in one pass."""
         events: Iterable[Any] = self.events.get(dossier_id)
         up_to_moment = takewhile(lambda e: e.timestamp <= moment, events)
-        return project(None, up_to_moment)  # type: ignore[no-any-return]
+        return project(None, up_to_moment)
 
     def verify_chain(self, dossier_id: UUID) -> ChainReport:
         return verify(self.events.get(dossier_id))

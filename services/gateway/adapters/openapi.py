@@ -66,4 +66,4 @@ class OpenApiMerger:
             log.warning("no OpenAPI document from %s: %r", service, error)
             return cached.document if cached else None  # stale beats missing
         self._cache[service] = _Cached(document, self.clock())
-        return document  # type: ignore[no-any-return]
+        return document

@@ -34,7 +34,7 @@ def _event(number: int) -> IntegrationEvent:
     )
 
 
-async def _read_all(bootstrap: str, topic: str) -> list:  # type: ignore[type-arg]
+async def _read_all(bootstrap: str, topic: str) -> list:
     consumer = AIOKafkaConsumer(
         topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest"
     )

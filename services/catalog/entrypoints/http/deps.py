@@ -15,7 +15,7 @@ PREFIX = "/api/v1/catalog"
 
 
 def catalog(request: Request) -> Catalog:
-    return request.app.state.catalog  # type: ignore[no-any-return]
+    return request.app.state.catalog
 
 
 def admin_actor(actor: CurrentActor) -> Actor:

@@ -56,7 +56,7 @@ class FakeProcedures:
             return None
         doc.update(draft=draft, draft_revision=doc["draft_revision"] + 1)
         doc["history"].append({**history, "revision": doc["draft_revision"]})
-        return doc["draft_revision"]  # type: ignore[no-any-return]
+        return doc["draft_revision"]
 
     async def publish(
         self,

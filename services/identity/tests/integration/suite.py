@@ -160,7 +160,7 @@ def start_suite(engines: Engines, tmp: Path) -> Suite:
     return Suite(engines, prefix, state, api, [gateway, identity, notify])
 
 
-def problem(response, status: int, type_: str) -> None:  # type: ignore[no-untyped-def]
+def problem(response, status: int, type_: str) -> None:
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["type"].endswith("/" + type_)

@@ -36,7 +36,7 @@ def _ctx(tmp_path: Path, hasher: Argon2Hasher, store: FakeStore, clock: Clock) -
     keys = load_keys(tmp_path / "keys")
     return Identity(
         settings=IdentitySettings(data_dir=tmp_path),
-        store=store,  # type: ignore[arg-type]
+        store=store,
         hasher=hasher,
         policy=PasswordPolicy(frozenset()),
         issuer=TokenIssuer(keys, "iss", "aud", timedelta(minutes=10)),

@@ -53,7 +53,7 @@ class NotifyStore:
         with psycopg.connect(
             self.dsn, row_factory=dict_row, options=f"-c search_path={self.schema}"
         ) as conn:
-            return conn.execute(text, params).fetchall()  # type: ignore[arg-type]
+            return conn.execute(text, params).fetchall()
 
     def _where(self, table: str, what: str, where: dict[str, Any]) -> sql.Composed:
         conditions = [sql.SQL("{} = %s").format(sql.Identifier(k)) for k in where]

@@ -37,7 +37,7 @@ CASES = [
 ]
 
 
-def _all_notices():  # type: ignore[no-untyped-def]
+def _all_notices():
     for event_type, data in CASES:
         yield from dossier_notices(event_type, data, "C1")
     yield from payment_notices(

@@ -25,7 +25,7 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 
 def payments(request: Request) -> PaymentApplication:
-    return request.app.state.payments  # type: ignore[no-any-return]
+    return request.app.state.payments
 
 
 def order_views(request: Request) -> OrderViews:
@@ -38,7 +38,7 @@ def receipt_printer() -> ReceiptPrinter:
 
 
 def settings(request: Request) -> PaymentSettings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 def merchant(request: Request) -> VnpayMerchant:

@@ -167,12 +167,12 @@ class PaymentSuite:
             ).json()["items"]
             return items[0] if items else None
 
-        return wait_for(listed, 60, f"the order of dossier {dossier_id}")  # type: ignore[no-any-return]
+        return wait_for(listed, 60, f"the order of dossier {dossier_id}")
 
     def order(self, client: httpx.Client, payer: str, order_id: str) -> dict[str, Any]:
         response = client.get(f"/api/v1/payments/orders/{order_id}", headers=citizen(payer))
         assert response.status_code == 200, response.text
-        return response.json()  # type: ignore[no-any-return]
+        return response.json()
 
     def checkout(
         self, client: httpx.Client, payer: str, order_id: str, key: str | None = None
@@ -183,7 +183,7 @@ class PaymentSuite:
             json={"method": "vnpay", "accept_terms": True},
         )
         assert response.status_code == 201, response.text
-        return response.json()  # type: ignore[no-any-return]
+        return response.json()
 
     def pay_at_office(
         self, client: httpx.Client, order_id: str, receipt_no: str, amount: int

@@ -48,7 +48,7 @@ def _status(
         listed = api.get("/api/v1/payments/orders", headers=citizen(payer)).json()["items"]
         return next((o for o in listed if o["id"] == order_id and o["status"] == status), None)
 
-    return wait_for(reached, 60, f"order {order_id} {status} in the read model")  # type: ignore[no-any-return]
+    return wait_for(reached, 60, f"order {order_id} {status} in the read model")
 
 
 def _checkout(api: httpx.Client, payer: str, order_id: str) -> httpx.Response:
