@@ -39,24 +39,12 @@ def test_a_logged_in_citizen_gets_a_live_notification_after_the_idle_cut(
     counted: list[dict[str, object]] = []
 
     def listen() -> None:
-        with httpx.stream(
-            "GET",
-            f"{suite.api.base_url}/api/v1/notifications/stream",
-            headers=bearer,
-            timeout=httpx.Timeout(10, read=60),
-            trust_env=False,
-        ) as response:
-            assert response.status_code == 200
-            event = ""
-            for line in response.iter_lines():
-                lines.append(line)
-                if line.startswith("event:"):
-                    event = line.split(":", 1)[1].strip()
-                elif line.startswith("data:") and event == "unread":
-                    counted.append(json.loads(line.split(":", 1)[1]))
-                elif line.startswith("data:") and event == "notification":
-                    received.append(json.loads(line.split(":", 1)[1]))
-                    return
+        for event, data in stream_of(str(suite.api.base_url), bearer, lines):
+            if event == "unread":
+                counted.append(data)
+            elif event == "notification":
+                received.append(data)
+                return
 
     listener = threading.Thread(target=listen, daemon=True)
     listener.start()
@@ -81,19 +69,32 @@ def test_a_logged_in_citizen_gets_a_live_notification_after_the_idle_cut(
     assert stats.status_code == 200 and stats.json()["items"] == []
 
 
-def first_count(base_url: str, bearer: dict[str, str]) -> object:
-    """The ``unread`` event a new stream opens with."""
+def stream_of(
+    base_url: str, bearer: dict[str, str], lines: list[str] | None = None
+) -> Iterator[tuple[str, dict[str, object]]]:
+    """The caller's live stream through the gateway: (event, data) as they come; every
+    line read (keep-alive comments too) into ``lines``."""
     with httpx.stream(
         "GET",
         f"{base_url}/api/v1/notifications/stream",
         headers=bearer,
-        timeout=httpx.Timeout(10, read=30),
+        timeout=httpx.Timeout(10, read=60),
         trust_env=False,
     ) as response:
+        assert response.status_code == 200
         event = ""
         for line in response.iter_lines():
+            if lines is not None:
+                lines.append(line)
             if line.startswith("event:"):
                 event = line.split(":", 1)[1].strip()
-            elif line.startswith("data:") and event == "unread":
-                return json.loads(line.split(":", 1)[1])
+            elif line.startswith("data:"):
+                yield event, json.loads(line.split(":", 1)[1])
+
+
+def first_count(base_url: str, bearer: dict[str, str]) -> object:
+    """The ``unread`` event a new stream opens with."""
+    for event, data in stream_of(base_url, bearer):
+        if event == "unread":
+            return data
     raise AssertionError("the stream ended before its unread count")
