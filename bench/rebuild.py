@@ -32,7 +32,7 @@ import psycopg
 
 from bench.dossier_common import PROCEDURE
 from services.dossier.adapters.projector import Projector
-from services.dossier.adapters.queries import COUNTS, ReadModels
+from services.dossier.adapters.queries import COUNTS, ReadModels, counts_params
 from services.dossier.adapters.tables import MIGRATIONS, metadata
 from services.dossier.application.dossiers import DossierApplication, DossierCode
 from services.dossier.application.ports import InMemoryProcedures
@@ -112,7 +112,7 @@ def _queries(dsn: str, schema: str, pool: Any, agencies: list[str]) -> list[tupl
     # what autovacuum does soon after a load: statistics, and the visibility map that
     # lets the counts be an index-only scan
     with psycopg.connect(dsn, autocommit=True) as conn:
-        for table in ("dossier_list", "dossier_queue"):
+        for table in ("dossier_list", "dossier_queue", "queue_sizes"):
             conn.execute(f'VACUUM ANALYZE "{schema}".{table}')
     models, calendar = ReadModels(pool), WorkCalendar()
     now = datetime.now(UTC)
@@ -132,7 +132,7 @@ def _queries(dsn: str, schema: str, pool: Any, agencies: list[str]) -> list[tupl
             " WHERE q.agency = %s AND q.stage = 'working'"
             " ORDER BY q.appointment_at, q.id LIMIT 21"
         )
-        counts = {"agency": agencies[0], "now": now, "soon": calendar.add_working_days(now, 2)}
+        counts = counts_params(agencies[0], now, calendar)
         cases = [
             ("a citizen's list, page 1", listed, ("bench-7",)),
             (

@@ -142,7 +142,9 @@ class Projector:
         waits on the tracking row), then carry on live. Returns the last position."""
         with self.pool.connection() as conn, conn.transaction():
             _lock_position(conn)
-            for table in ("dossier_queue", "dossier_list"):
+            # queue_sizes last: the COPY's triggers count it again from zero, so a rebuild
+            # also mends sizes that drifted from the queue
+            for table in ("dossier_queue", "dossier_list", "queue_sizes"):
                 conn.execute(f"DELETE FROM {table}")  # not TRUNCATE: readers are not blocked
             last = self.app.recorder.max_notification_id() or 0
             copy(conn, self._every_dossier(conn, last))

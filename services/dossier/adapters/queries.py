@@ -13,7 +13,7 @@ submitted, or accepted with an appointment, before it shows there).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
 from psycopg_pool import ConnectionPool
@@ -28,6 +28,7 @@ from services.dossier.application.views import local
 from shared.errors import ProblemError
 from shared.pagination import CursorError, decode_cursor, encode_cursor
 from shared.vn.text import fold
+from shared.vn.time import VN_TZ
 from shared.workdays import WorkCalendar
 
 QUEUES = ("to_receive", "in_processing", "due_soon", "overdue", "waiting_for_citizen")
@@ -78,16 +79,48 @@ def queue_filter(queue: str, now: datetime, calendar: WorkCalendar) -> tuple[str
     raise ValueError(queue)
 
 
-# one pass over the agency's rows of one index (agency, stage, appointment_at, id)
-COUNTS = """
-SELECT count(*) FILTER (WHERE stage = 'to_receive') AS to_receive,
-       count(*) FILTER (WHERE stage = 'working') AS in_processing,
-       count(*) FILTER (WHERE stage = 'working' AND appointment_at >= %(now)s
-                        AND appointment_at <= %(soon)s) AS due_soon,
-       count(*) FILTER (WHERE stage = 'working' AND appointment_at < %(now)s) AS overdue,
-       count(*) FILTER (WHERE stage = 'waiting') AS waiting_for_citizen
-FROM dossier_queue WHERE agency = %(agency)s
+# The agency's rows of ``queue_sizes`` (a few per stage and due day, whatever the load),
+# plus exact counts from the queue index (agency, stage, appointment_at, id) for the two
+# partial days only: today before now (overdue), today from now and the due-soon limit's
+# day up to it (due soon). Equal to counting every queue row of the agency with FILTERs.
+_EXACT = (
+    "(SELECT count(*) FROM dossier_queue WHERE agency = %(agency)s AND stage = 'working'"
+    " AND appointment_at >= {} AND appointment_at {})"
+)
+COUNTS = f"""
+SELECT coalesce(sum(n) FILTER (WHERE stage = 'to_receive'), 0) AS to_receive,
+       coalesce(sum(n) FILTER (WHERE stage = 'working'), 0) AS in_processing,
+       coalesce(sum(n) FILTER (WHERE stage = 'working' AND due_day > %(today)s
+                               AND due_day < %(last_day)s), 0)
+         + {_EXACT.format("%(now)s", "< %(tomorrow)s")}
+         + {_EXACT.format("%(last_start)s", "<= %(soon)s")} AS due_soon,
+       coalesce(sum(n) FILTER (WHERE stage = 'working' AND due_day < %(today)s), 0)
+         + {_EXACT.format("%(today_start)s", "< %(now)s")} AS overdue,
+       coalesce(sum(n) FILTER (WHERE stage = 'waiting'), 0) AS waiting_for_citizen
+FROM queue_sizes WHERE agency = %(agency)s
 """
+
+
+def counts_params(agency: str, now: datetime, calendar: WorkCalendar) -> dict[str, Any]:
+    """COUNTS' parameters: local days and their first instants (Asia/Ho_Chi_Minh). The
+    due-soon limit is 2 working days on, so its day is never today's."""
+    soon = calendar.add_working_days(now, 2)
+    today, last_day = now.astimezone(VN_TZ).date(), soon.astimezone(VN_TZ).date()
+    tomorrow = _start(today + timedelta(days=1))
+    return {
+        "agency": agency,
+        "now": now,
+        "soon": soon,
+        "today": today,
+        "last_day": last_day,
+        "today_start": _start(today),
+        "tomorrow": tomorrow,
+        "last_start": _start(last_day),
+    }
+
+
+def _start(day: date) -> datetime:
+    return datetime.combine(day, time(), VN_TZ)
 
 
 class ReadModels:
@@ -145,11 +178,10 @@ class ReadModels:
             return self._page(conn, query, params, page, size, after, column)
 
     def counts(self, agency: str, now: datetime, calendar: WorkCalendar) -> QueueSizes:
-        """The five queue counts in one statement over the agency's queue index."""
+        """The five queue counts in one statement over the agency's few ``queue_sizes``
+        rows."""
         with self.pool.connection() as conn:
-            row = conn.execute(
-                COUNTS, {"agency": agency, "now": now, "soon": calendar.add_working_days(now, 2)}
-            ).fetchone()
+            row = conn.execute(COUNTS, counts_params(agency, now, calendar)).fetchone()
         found = {q: int(row[q]) if row else 0 for q in QUEUES}
         return QueueSizes(
             to_receive=found["to_receive"],

@@ -69,6 +69,26 @@ dossier_queue = sa.Table(
     sa.Index("dossier_queue_dossier", "id"),
 )
 
+# How many ``dossier_queue`` rows each (agency, stage, appointment's local date) holds,
+# kept exact by triggers on ``dossier_queue`` (migration 0004): the five queue counts read
+# these few rows, and count exactly from the queue only today's and the due-soon limit's.
+queue_sizes = sa.Table(
+    "queue_sizes",
+    metadata,
+    sa.Column("agency", sa.Text, nullable=False),
+    sa.Column("stage", sa.Text, nullable=False),
+    sa.Column("due_day", sa.Date),  # none: no appointment
+    sa.Column("n", sa.BigInteger, nullable=False),
+    sa.Index(
+        "queue_sizes_key",
+        "agency",
+        "stage",
+        "due_day",
+        unique=True,
+        postgresql_nulls_not_distinct=True,
+    ),
+)
+
 # The projector's position in the event store's notification log, committed in the
 # transaction of the view updates it covers.
 projection_tracking = sa.Table(
