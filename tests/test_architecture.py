@@ -4,7 +4,8 @@
   no store or broker client;
 - ``application/`` (use cases over Protocol ports) imports no adapter and no entrypoint;
 - ``adapters/`` (outbound: stores, Kafka, SMTP, providers) import no entrypoint;
-- ``bootstrap.py`` is the one module that names concrete adapters for the entrypoints.
+- ``entrypoints/`` (http, workers, cli) import no adapter: ``bootstrap.py`` is the one
+  module that names concrete adapters for them.
 """
 
 from __future__ import annotations
@@ -66,6 +67,11 @@ def test_no_use_case_imports_an_adapter_or_an_entrypoint(service: str) -> None:
 @pytest.mark.parametrize("service", SERVICES)
 def test_adapters_do_not_reach_back_into_entrypoints(service: str) -> None:
     assert not offending(service, "adapters", [f"services.{service}.entrypoints"])
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_entrypoints_get_their_adapters_from_bootstrap_only(service: str) -> None:
+    assert not offending(service, "entrypoints", [f"services.{service}.adapters"])
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -10,14 +10,23 @@ from typing import Any
 
 from psycopg_pool import AsyncConnectionPool
 
+from services.payment.adapters import store
+from services.payment.adapters.integration_events import to_integration_event
 from services.payment.adapters.projection import OrderProjection
 from services.payment.adapters.receipt_pdf import render_receipt
 from services.payment.adapters.store import StoredOrders, build_payments, open_store
 from services.payment.adapters.vnpay.api_client import VnpayApi
 from services.payment.adapters.vnpay.merchant import VnpayMerchant
 from services.payment.application.payments import PaymentApplication
-from services.payment.application.ports import OrderViews, ReceiptPrinter
+from services.payment.application.ports import (
+    Merchant,
+    OrderViews,
+    PendingOrders,
+    ProviderApi,
+    ReceiptPrinter,
+)
 from services.payment.settings import PaymentSettings
+from shared.outbox import NotificationLogSource
 
 
 async def open_payments(
@@ -34,7 +43,12 @@ async def open_payments(
     return pool, payments
 
 
-def merchant(settings: PaymentSettings) -> VnpayMerchant:
+async def ping(pool: AsyncConnectionPool[Any]) -> None:
+    """Readiness: the pool ``open_payments`` opened answers."""
+    await store.ping(pool)
+
+
+def merchant(settings: PaymentSettings) -> Merchant:
     """The merchant side of VNPay: payment addresses out, signed notifications in."""
     return VnpayMerchant(
         tmn_code=settings.vnpay_tmn_code,
@@ -44,7 +58,7 @@ def merchant(settings: PaymentSettings) -> VnpayMerchant:
     )
 
 
-def provider_api(settings: PaymentSettings) -> VnpayApi:
+def provider_api(settings: PaymentSettings) -> ProviderApi:
     """VNPay's merchant API: refunds and the daily report."""
     return VnpayApi(
         tmn_code=settings.vnpay_tmn_code,
@@ -64,6 +78,16 @@ def order_views(pool: AsyncConnectionPool[Any]) -> OrderViews:
     return StoredOrders(pool)
 
 
+def pending_orders(pool: AsyncConnectionPool[Any]) -> PendingOrders:
+    """The read model of orders, as the expiry sweep reads it."""
+    return StoredOrders(pool)
+
+
 def receipt_printer() -> ReceiptPrinter:
     """A paid order's receipt as a PDF."""
     return render_receipt
+
+
+def outgoing_events(payments: PaymentApplication, topic: str) -> NotificationLogSource:
+    """The event store's notifications as the integration events the relay publishes."""
+    return NotificationLogSource(payments, to_integration_event, topic)

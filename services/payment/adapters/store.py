@@ -110,44 +110,9 @@ def _cursor_of(view: dict[str, Any]) -> str:
     return encode_cursor(datetime.fromisoformat(view["created_at"]), view["id"])
 
 
-async def list_orders(
-    pool: AsyncConnectionPool[Any],
-    *,
-    payer_id: str | None = None,
-    agency_code: str | None = None,
-    dossier_id: str | None = None,
-    status: str | None = None,
-    refund_due: bool = False,
-    after: tuple[datetime, str] | None = None,
-    limit: int = 50,
-) -> tuple[list[dict[str, Any]], str | None]:
-    """One payer's or one agency's orders (exactly one of the two is given), newest
-    first, from ``after`` on (keyset: a deep page costs what the first does); the page
-    and the cursor of the next one (None on the last page)."""
-    owner = ("payer_id", payer_id) if payer_id is not None else ("agency_code", agency_code)
-    filters: list[sql.Composable] = [sql.SQL("{} = %s").format(sql.Identifier(owner[0]))]
-    params: list[Any] = [owner[1]]
-    for column, value in (("dossier_id", dossier_id), ("status", status)):
-        if value:
-            filters.append(sql.SQL("{} = %s").format(sql.Identifier(column)))
-            params.append(value)
-    if refund_due:
-        filters.append(sql.SQL("refund_due > 0"))
-    if after is not None:
-        filters.append(sql.SQL("(created_at, id) < (%s, %s)"))
-        params.extend(after)
-    query = sql.SQL(
-        "SELECT view FROM orders WHERE {} ORDER BY created_at DESC, id DESC LIMIT %s"
-    ).format(sql.SQL(" AND ").join(filters))
-    async with pool.connection() as conn:
-        cur = await conn.execute(query, [*params, limit + 1])
-        views = [row["view"] for row in await cur.fetchall()]
-    more = len(views) > limit
-    return views[:limit], _cursor_of(views[limit - 1]) if more else None
-
-
 class StoredOrders:
-    """The read model as the API reads it (``application.ports.OrderViews``)."""
+    """The read model as the API and the expiry sweep read it (``ports.OrderViews``,
+    ``ports.PendingOrders``)."""
 
     def __init__(self, pool: AsyncConnectionPool[Any]) -> None:
         self.pool = pool
@@ -157,34 +122,46 @@ class StoredOrders:
         *,
         payer_id: str | None,
         agency_code: str | None,
-        dossier_id: str | None,
-        status: str | None,
-        refund_due: bool,
-        after: str | None,
-        limit: int,
+        dossier_id: str | None = None,
+        status: str | None = None,
+        refund_due: bool = False,
+        after: str | None = None,
+        limit: int = 50,
     ) -> tuple[list[dict[str, Any]], str | None]:
+        """One payer's or one agency's orders (exactly one of the two is given), newest
+        first, from the cursor ``after`` on (keyset: a deep page costs what the first does);
+        the page and the cursor of the next one (None on the last page)."""
         try:
             start = decode_cursor(after) if after else None
         except CursorError:
             raise BadCursorError from None
-        return await list_orders(
-            self.pool,
-            payer_id=payer_id,
-            agency_code=agency_code,
-            dossier_id=dossier_id,
-            status=status,
-            refund_due=refund_due,
-            after=start,
-            limit=limit,
-        )
+        owner = ("payer_id", payer_id) if payer_id is not None else ("agency_code", agency_code)
+        filters: list[sql.Composable] = [sql.SQL("{} = %s").format(sql.Identifier(owner[0]))]
+        params: list[Any] = [owner[1]]
+        for column, value in (("dossier_id", dossier_id), ("status", status)):
+            if value:
+                filters.append(sql.SQL("{} = %s").format(sql.Identifier(column)))
+                params.append(value)
+        if refund_due:
+            filters.append(sql.SQL("refund_due > 0"))
+        if start is not None:
+            filters.append(sql.SQL("(created_at, id) < (%s, %s)"))
+            params.extend(start)
+        query = sql.SQL(
+            "SELECT view FROM orders WHERE {} ORDER BY created_at DESC, id DESC LIMIT %s"
+        ).format(sql.SQL(" AND ").join(filters))
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(query, [*params, limit + 1])
+            views = [row["view"] for row in await cur.fetchall()]
+        more = len(views) > limit
+        return views[:limit], _cursor_of(views[limit - 1]) if more else None
 
-
-async def pending_opened_before(pool: AsyncConnectionPool[Any], cutoff: datetime) -> list[str]:
-    """Ids of unpaid orders opened at or before ``cutoff``, oldest first (expiry sweep)."""
-    async with pool.connection() as conn:
-        cur = await conn.execute(
-            "SELECT id FROM orders WHERE status = 'pending' AND created_at <= %s"
-            " ORDER BY created_at",
-            (cutoff,),
-        )
-        return [row["id"] for row in await cur.fetchall()]
+    async def pending_opened_before(self, cutoff: datetime) -> list[str]:
+        """Ids of unpaid orders opened at or before ``cutoff``, oldest first (expiry sweep)."""
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT id FROM orders WHERE status = 'pending' AND created_at <= %s"
+                " ORDER BY created_at",
+                (cutoff,),
+            )
+            return [row["id"] for row in await cur.fetchall()]

@@ -19,7 +19,7 @@ from eventsourcing.persistence import IntegrityError
 from services.payment.application.ports import Notification, PaymentLinks
 from services.payment.application.views import order_view
 from services.payment.domain.errors import NotPayerError, OrderNotFoundError
-from services.payment.domain.order import Command, FeeOrder
+from services.payment.domain.order import Command, Confirmation, FeeOrder
 from shared.events.envelope import Actor
 from shared.replay import ReplayingApplication
 
@@ -166,10 +166,10 @@ class PaymentApplication(ReplayingApplication):
 
         return self._change(order_id, attempt, visible_to=actor)
 
-    def confirm(self, note: Notification) -> str:
+    def confirm(self, note: Notification) -> Confirmation:
         """Apply a verified provider notification; see ``FeeOrder.confirm_online``."""
 
-        def apply(order: FeeOrder) -> str:
+        def apply(order: FeeOrder) -> Confirmation:
             return order.confirm_online(
                 SYSTEM,
                 attempt_id=note.attempt_id,

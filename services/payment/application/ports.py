@@ -1,18 +1,19 @@
 """What the use cases need from the outside, as Protocols and the values they carry.
 
 The VNPay adapters (adapters/vnpay/), the read model (adapters/store.py) and the receipt's
-PDF (adapters/receipt_pdf.py) implement them; unit tests may pass fakes.
+PDF (adapters/receipt_pdf.py) implement them, built by ``bootstrap``; the entrypoints and
+unit tests see only these.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
-from services.payment.domain.order import FeeOrder
+from services.payment.domain.order import Confirmation, FeeOrder
 from services.payment.domain.status import FailureReason
 
 # A paid order's receipt (biên lai) as a PDF document.
@@ -49,6 +50,20 @@ class ProviderTransaction:
     refunded: int
 
 
+@dataclass(frozen=True)
+class Rejected:
+    """A notification refused before it reached an order; ``answer`` is what the provider
+    is told, in its own format."""
+
+    answer: dict[str, str]
+    why: str
+
+
+# What became of a notification, as the provider is told it (``Merchant.answer``): what
+# the order made of it, or no such order, or our failure.
+Outcome = Confirmation | Literal["not_found", "error"]
+
+
 class PaymentLinks(Protocol):
     """Builds the provider's payment page address for one attempt."""
 
@@ -62,6 +77,41 @@ class PaymentLinks(Protocol):
         expires_at: datetime,
         client_ip: str,
     ) -> str: ...
+
+
+class Merchant(PaymentLinks, Protocol):
+    """The merchant side of the provider: payment addresses out, signed notifications in."""
+
+    def read(self, params: Mapping[str, str]) -> Notification | Rejected:
+        """A notification (or a return-URL visit) checked before anything trusts it."""
+        ...
+
+    def answer(self, outcome: Outcome) -> dict[str, str]:
+        """What the provider is told about one notification's outcome."""
+        ...
+
+
+class ProviderApi(Protocol):
+    """The provider's merchant API: refunds and the daily report."""
+
+    def refund(
+        self,
+        *,
+        request_id: uuid.UUID,
+        txn_ref: str,
+        transaction_no: str,
+        amount: int,
+        full: bool,
+        paid_at: datetime,
+        created_by: str,
+        client_ip: str,
+    ) -> str:
+        """Ask for a refund; a repeat with the same ``request_id`` refunds once."""
+        ...
+
+    def report(self, day: str) -> list[ProviderTransaction]:
+        """Every transaction of a GMT+7 day (``yyyyMMdd``), as the provider has them."""
+        ...
 
 
 class OrderViews(Protocol):
@@ -80,4 +130,12 @@ class OrderViews(Protocol):
     ) -> tuple[list[dict[str, Any]], str | None]:
         """Newest first from the cursor ``after``; the views and the next page's cursor
         (None on the last page). A cursor that is not one of ours: BadCursorError."""
+        ...
+
+
+class PendingOrders(Protocol):
+    """The read model as the expiry sweep asks it."""
+
+    async def pending_opened_before(self, cutoff: datetime) -> list[str]:
+        """Ids of unpaid orders opened at or before ``cutoff``, oldest first."""
         ...

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from eventsourcing.domain import Aggregate, event
 
@@ -42,6 +42,12 @@ from shared.vn.money import format_vnd
 ORDER_NAMESPACE = uuid.UUID("3c1d8f0e-52a4-5b7e-8d0c-6a9e2f1b4c73")
 ONLINE_LEVEL = 4
 REFUND_ROLES = frozenset({"approver", "agency_admin"})
+
+
+# What a verified notification did to its order (``FeeOrder.confirm_online``).
+Confirmation = Literal[
+    "confirmed", "duplicate", "already_confirmed", "unknown_attempt", "invalid_amount"
+]
 
 
 @dataclass(frozen=True)
@@ -256,7 +262,7 @@ class FeeOrder(Aggregate):
         provider_txn: str,
         bank_code: str,
         paid_at: datetime,
-    ) -> str:
+    ) -> Confirmation:
         """Apply a verified notification. Returns ``confirmed``, ``duplicate`` (this very
         notification was applied before), ``already_confirmed``, ``unknown_attempt`` or
         ``invalid_amount``; only ``confirmed`` recorded an event. A success on an order

@@ -8,24 +8,24 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 
 from services.payment.adapters.vnpay import protocol
-from services.payment.application.ports import Notification
+from services.payment.application.ports import Notification, Outcome, Rejected
 from services.payment.domain.status import FailureReason
 from shared.vn.text import strip_marks
 
-
-@dataclass(frozen=True)
-class Rejected:
-    """A notification refused before it reached an order; ``answer`` is VNPay's JSON."""
-
-    answer: dict[str, str]
-    why: str
-
-
 _FAILURES = {protocol.CANCELLED: FailureReason.CANCELLED, protocol.EXPIRED: FailureReason.EXPIRED}
+
+ANSWERS: dict[Outcome, dict[str, str]] = {
+    "confirmed": protocol.IPN_CONFIRMED,
+    "duplicate": protocol.IPN_CONFIRMED,  # the same notification again: the same answer
+    "already_confirmed": protocol.IPN_ALREADY,
+    "unknown_attempt": protocol.IPN_NOT_FOUND,
+    "invalid_amount": protocol.IPN_BAD_AMOUNT,
+    "not_found": protocol.IPN_NOT_FOUND,
+    "error": protocol.IPN_ERROR,
+}
 
 
 def ascii_text(text: str) -> str:
@@ -67,6 +67,10 @@ class VnpayMerchant:
             "vnp_ExpireDate": protocol.format_date(expires_at),
         }
         return f"{self._payment_url}?{protocol.signed_query(params, self.secret)}"
+
+    def answer(self, outcome: Outcome) -> dict[str, str]:
+        """VNPay's JSON for one notification's outcome."""
+        return ANSWERS[outcome]
 
     def read(self, params: Mapping[str, str]) -> Notification | Rejected:
         """Check a notification (IPN) or a return-URL visit; never trust it unsigned."""

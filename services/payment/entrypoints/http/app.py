@@ -13,8 +13,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from services.payment.adapters.store import ping
-from services.payment.bootstrap import open_payments, order_views
+from services.payment.bootstrap import open_payments, order_views, ping
 from services.payment.entrypoints.http import orders, reconciliation, vnpay
 from services.payment.settings import PaymentSettings
 from shared.http.app import create_app, serve

@@ -10,10 +10,8 @@ from typing import Annotated, Any
 from fastapi import Header, Request
 
 from services.payment import bootstrap
-from services.payment.adapters.vnpay.api_client import VnpayApi
-from services.payment.adapters.vnpay.merchant import VnpayMerchant
 from services.payment.application.payments import PaymentApplication
-from services.payment.application.ports import OrderViews, ReceiptPrinter
+from services.payment.application.ports import Merchant, OrderViews, ProviderApi, ReceiptPrinter
 from services.payment.domain.errors import IdempotencyKeyMissingError
 from services.payment.domain.order import Command
 from services.payment.settings import PaymentSettings
@@ -41,11 +39,11 @@ def settings(request: Request) -> PaymentSettings:
     return request.app.state.settings
 
 
-def merchant(request: Request) -> VnpayMerchant:
+def merchant(request: Request) -> Merchant:
     return bootstrap.merchant(settings(request))
 
 
-def provider_api(request: Request) -> VnpayApi:
+def provider_api(request: Request) -> ProviderApi:
     return bootstrap.provider_api(settings(request))
 
 

@@ -15,8 +15,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from services.payment.adapters.vnpay import protocol
-from services.payment.adapters.vnpay.merchant import Rejected
+from services.payment.application.ports import Rejected
 from services.payment.domain.errors import OrderNotFoundError
 from services.payment.domain.status import FAILURE_LABELS, OrderStatus
 from services.payment.entrypoints.http.deps import merchant, payments, settings
@@ -26,14 +25,6 @@ from shared.vn.money import format_vnd
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/payments/vnpay", tags=["vnpay"])
 
-ANSWERS = {
-    "confirmed": protocol.IPN_CONFIRMED,
-    "duplicate": protocol.IPN_CONFIRMED,  # the same notification again: the same answer
-    "already_confirmed": protocol.IPN_ALREADY,
-    "unknown_attempt": protocol.IPN_NOT_FOUND,
-    "invalid_amount": protocol.IPN_BAD_AMOUNT,
-}
-
 
 @router.get("/ipn")
 def ipn(request: Request) -> IpnAnswer:
@@ -41,9 +32,10 @@ def ipn(request: Request) -> IpnAnswer:
 
 
 def _answer(request: Request) -> dict[str, str]:
-    """VNPay's JSON for one notification."""
+    """The provider's answer to one notification (VNPay's JSON)."""
     params = dict(request.query_params)
-    note = merchant(request).read(params)
+    provider = merchant(request)
+    note = provider.read(params)
     if isinstance(note, Rejected):
         log.warning(
             "notification refused", extra={"why": note.why, "ref": params.get("vnp_TxnRef")}
@@ -52,14 +44,14 @@ def _answer(request: Request) -> dict[str, str]:
     try:
         outcome = payments(request).confirm(note)
     except OrderNotFoundError:
-        return protocol.IPN_NOT_FOUND
+        return provider.answer("not_found")
     except Exception:
         log.exception("notification failed", extra={"ref": note.attempt_id})
-        return protocol.IPN_ERROR
+        return provider.answer("error")
     log.info("notification", extra={"ref": note.attempt_id, "outcome": outcome})
     if outcome == "confirmed" and settings(request).failpoint == "after_ipn_saved":
         os._exit(137)  # tests: die with the event stored and nothing answered or published
-    return ANSWERS[outcome]
+    return provider.answer(outcome)
 
 
 @router.get("/return", response_class=HTMLResponse)

@@ -12,13 +12,10 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from uuid import UUID
 
-from psycopg_pool import AsyncConnectionPool
-
-from services.payment.adapters.store import pending_opened_before
 from services.payment.application.payments import PaymentApplication
+from services.payment.application.ports import PendingOrders
 from services.payment.domain.deadline import PaymentTerm
 from services.payment.domain.errors import OrderNotFoundError
 from shared.workdays import WorkCalendar
@@ -30,14 +27,14 @@ class ExpirySweep:
     def __init__(
         self,
         app: PaymentApplication,
-        pool: AsyncConnectionPool[Any],
+        orders: PendingOrders,
         *,
         days: int,
         interval_seconds: float,
         calendar: Callable[[], Awaitable[WorkCalendar]],
     ) -> None:
         self.app = app
-        self.pool = pool
+        self.orders = orders
         self.days = days
         self.interval_seconds = interval_seconds
         self.calendar = calendar  # read at each sweep: the catalog may announce days off
@@ -53,7 +50,7 @@ class ExpirySweep:
     async def sweep_once(self, now: datetime | None = None) -> list[str]:
         """Expire every due order; returns the ids this sweep expired."""
         now = now or datetime.now(UTC)
-        candidates = await pending_opened_before(self.pool, now - timedelta(days=self.days))
+        candidates = await self.orders.pending_opened_before(now - timedelta(days=self.days))
         term = PaymentTerm(self.days, await self.calendar())
         expired = []
         for order_id in candidates:

@@ -20,10 +20,14 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from services.payment.adapters.integration_events import to_integration_event
-from services.payment.adapters.store import ping
 from services.payment.application.payments import PaymentApplication
-from services.payment.bootstrap import open_payments, projection
+from services.payment.bootstrap import (
+    open_payments,
+    outgoing_events,
+    pending_orders,
+    ping,
+    projection,
+)
 from services.payment.entrypoints.worker.expiry import ExpirySweep
 from services.payment.settings import PaymentSettings
 from shared.events.envelope import IntegrationEvent
@@ -32,7 +36,6 @@ from shared.http.app import create_app, serve
 from shared.kafka.consumer import IdempotentConsumer
 from shared.kafka.producer import make_producer
 from shared.kafka.topics import ensure_topics
-from shared.outbox import NotificationLogSource
 from shared.pg.calendar import CALENDAR_UPDATED, CalendarOverrides
 from shared.relay import Relay
 
@@ -113,16 +116,12 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
         await producer.start()
         await consumer.start()
         jobs: dict[str, Coroutine[Any, Any, None]] = {
-            "relay": Relay(
-                NotificationLogSource(payments, to_integration_event, out_topic),
-                producer,
-                out_topic,
-            ).run(),
+            "relay": Relay(outgoing_events(payments, out_topic), producer, out_topic).run(),
             "consumer": consumer.run(),
             "projection": projection(payments, pool).run(),
             "expiry": ExpirySweep(
                 payments,
-                pool,
+                pending_orders(pool),
                 days=settings.order_expiry_days,
                 interval_seconds=settings.order_expiry_sweep_seconds,
                 calendar=calendar.calendar,

@@ -20,10 +20,8 @@ from services.payment.adapters.projection import OrderProjection
 from services.payment.adapters.store import (
     StoredOrders,
     build_payments,
-    list_orders,
     locked_position,
     open_store,
-    pending_opened_before,
     save_views,
     set_position,
 )
@@ -76,7 +74,7 @@ async def test_an_older_or_repeated_version_never_overwrites_a_newer_row(
     async with pool.connection() as conn:
         await save_views(conn, [_view(1, version=3, status="paid")])
         await save_views(conn, [_view(1, version=2), _view(1, version=3, status="expired")])
-    (row,), _ = await list_orders(pool, payer_id="citizen-1")
+    (row,), _ = await StoredOrders(pool).page(agency_code=None, payer_id="citizen-1")
     assert (row["version"], row["status"]) == (3, "paid")
 
 
@@ -86,22 +84,26 @@ async def test_lists_are_newest_first_and_page_by_keyset(pool: AsyncConnectionPo
         await save_views(
             conn, [_view(20, payer="citizen-2", agency="HN.BD", refund_due=5000, status="paid")]
         )
-    first, cursor = await list_orders(pool, payer_id="citizen-1", limit=3)
+    first, cursor = await StoredOrders(pool).page(agency_code=None, payer_id="citizen-1", limit=3)
     assert [v["id"] for v in first] == ["order-007", "order-006", "order-005"]
     assert cursor is not None
-    second, cursor = await list_orders(
-        pool, payer_id="citizen-1", limit=3, after=decode_cursor(cursor)
+    second, cursor = await StoredOrders(pool).page(
+        agency_code=None, payer_id="citizen-1", limit=3, after=cursor
     )
     assert [v["id"] for v in second] == ["order-004", "order-003", "order-002"]
-    last, cursor = await list_orders(
-        pool, payer_id="citizen-1", limit=3, after=decode_cursor(cursor or "")
+    last, cursor = await StoredOrders(pool).page(
+        agency_code=None, payer_id="citizen-1", limit=3, after=cursor
     )
     assert ([v["id"] for v in last], cursor) == (["order-001"], None)
-    by_dossier, _ = await list_orders(pool, payer_id="citizen-1", dossier_id="dossier-1")
+    by_dossier, _ = await StoredOrders(pool).page(
+        agency_code=None, payer_id="citizen-1", dossier_id="dossier-1"
+    )
     assert [v["id"] for v in by_dossier] == ["order-007", "order-004", "order-001"]
-    owed, _ = await list_orders(pool, agency_code="HN.BD", refund_due=True)
+    owed, _ = await StoredOrders(pool).page(payer_id=None, agency_code="HN.BD", refund_due=True)
     assert [v["id"] for v in owed] == ["order-020"]
-    assert (await list_orders(pool, agency_code="HN.TP", refund_due=True))[0] == []
+    assert (await StoredOrders(pool).page(payer_id=None, agency_code="HN.TP", refund_due=True))[
+        0
+    ] == []
     with pytest.raises(CursorError):
         decode_cursor("not a cursor!")
 
@@ -133,7 +135,7 @@ async def test_the_sweep_sees_pending_orders_opened_before_the_cutoff(
 ) -> None:
     async with pool.connection() as conn:
         await save_views(conn, [_view(1), _view(2, status="paid"), _view(3), _view(30)])
-    due = await pending_opened_before(pool, OPENED + timedelta(hours=10))
+    due = await StoredOrders(pool).pending_opened_before(OPENED + timedelta(hours=10))
     assert due == ["order-001", "order-003"]
 
 
@@ -147,7 +149,7 @@ async def test_a_batch_and_its_position_commit_together_one_projector_at_a_time(
                 await save_views(conn, [_view(1)])
                 await set_position(conn, "orders", 5)
                 raise RuntimeError("the projector died mid-batch")
-    assert await list_orders(pool, payer_id="citizen-1") == ([], None)
+    assert await StoredOrders(pool).page(agency_code=None, payer_id="citizen-1") == ([], None)
     async with pool.connection() as first, first.transaction():
         assert await locked_position(first, "orders") == 0
         await set_position(first, "orders", 7)

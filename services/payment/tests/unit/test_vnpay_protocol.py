@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlsplit
 
 from services.payment.adapters.vnpay import protocol
-from services.payment.adapters.vnpay.merchant import Rejected, VnpayMerchant
-from services.payment.application.ports import Notification
+from services.payment.adapters.vnpay.merchant import VnpayMerchant
+from services.payment.application.ports import Notification, Rejected
 from services.payment.domain.status import FailureReason
 
 SECRET = "SECRET"
