@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 import pytest
 
 _ENV_KEYS = (
@@ -144,3 +145,12 @@ def pytest_sessionfinish() -> None:
     from tests.support.processes import stop_leftovers
 
     stop_leftovers()
+
+
+@pytest.fixture
+def event_store_env(engines: Engines, run_id: str) -> Iterator[dict[str, str]]:
+    """The dossier service's schema (event store, read models, copies of other services'
+    data) for this test: created by the service's migrations, dropped at the end."""
+    yield {"MOTCUA_DOSSIER_POSTGRES_SCHEMA": run_id}
+    with psycopg.connect(engines.postgres_dsn, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{run_id}" CASCADE')

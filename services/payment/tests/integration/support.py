@@ -1,4 +1,4 @@
-"""Helpers for the payment integration tests (tests/integration/test_payment_*.py):
+"""Helpers for the payment integration tests (test_payment_*.py beside it):
 the three payment processes on the real engines, a citizen's browser at the sandbox,
 and reading what reached Kafka and the event store."""
 

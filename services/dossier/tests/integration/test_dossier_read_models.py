@@ -16,7 +16,7 @@ import httpx
 import psycopg
 import pytest
 
-from tests.integration.test_dossier_lifecycle_api import (
+from services.dossier.tests.integration.test_dossier_lifecycle_api import (
     AGENCY,
     PDF,
     PROCEDURE,
