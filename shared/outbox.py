@@ -17,9 +17,11 @@ from contextlib import asynccontextmanager
 from eventsourcing.application import Application
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresApplicationRecorder
 from prometheus_client import Gauge
 
 from shared.events.envelope import IntegrationEvent
+from shared.pg.listen import Listener
 from shared.relay import Batch
 
 # Returns None for an event that is not published (e.g. an index aggregate's event).
@@ -28,6 +30,16 @@ Translate = Callable[[DomainEventProtocol], IntegrationEvent | None]
 POSITION = Gauge("motcua_outbox_position", "Last notification id published", ["relay"])
 # Notification ids, not events: ids may have gaps and include events that are not published.
 LAG = Gauge("motcua_outbox_lag", "Newest notification id minus the relay's position", ["relay"])
+
+
+def store_listener(app: Application, dsn: str) -> Listener:
+    """A listener woken at each commit of new events: ``eventsourcing``'s PostgreSQL
+    recorder sends a ``NOTIFY`` on the channel named after its events table in the
+    transaction that inserts them, so a relay need not poll the log."""
+    recorder = app.recorder
+    if not isinstance(recorder, PostgresApplicationRecorder):
+        raise TypeError(f"{app.name}'s event store is not PostgreSQL")
+    return Listener(dsn, [recorder.channel_name])
 
 
 class NotificationLogSource:

@@ -66,6 +66,13 @@ class Relay:
 
     async def run(self) -> None:
         """Relay until cancelled; a failing broker or store is retried, never skipped."""
+        try:
+            await self._relay_forever()
+        finally:
+            if self.listener is not None:
+                await self.listener.close()
+
+    async def _relay_forever(self) -> None:
         backoff = 0.2
         while True:
             try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiokafka import AIOKafkaProducer
 from psycopg_pool import AsyncConnectionPool
 
 from services.payment.adapters import store
@@ -26,7 +27,8 @@ from services.payment.application.ports import (
     ReceiptPrinter,
 )
 from services.payment.settings import PaymentSettings
-from shared.outbox import NotificationLogSource
+from shared.outbox import NotificationLogSource, store_listener
+from shared.relay import Relay
 
 
 async def open_payments(
@@ -88,6 +90,14 @@ def receipt_printer() -> ReceiptPrinter:
     return render_receipt
 
 
-def outgoing_events(payments: PaymentApplication, topic: str) -> NotificationLogSource:
-    """The event store's notifications as the integration events the relay publishes."""
-    return NotificationLogSource(payments, to_integration_event, topic)
+def outbox_relay(
+    settings: PaymentSettings, payments: PaymentApplication, producer: AIOKafkaProducer, topic: str
+) -> Relay:
+    """The relay from the event store's notification log to ``topic``, woken by the
+    store's own NOTIFY at each commit."""
+    return Relay(
+        NotificationLogSource(payments, to_integration_event, topic),
+        producer,
+        topic,
+        listener=store_listener(payments, settings.require("postgres_dsn")),
+    )

@@ -44,7 +44,7 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
         await ensure_topics(bootstrap, [topic])
         producer = make_producer(bootstrap)  # aiokafka objects need the running loop
         await producer.start()
-        relay = outbox_relay(dossiers, producer, topic)
+        relay = outbox_relay(settings, dossiers, producer, topic)
         state["task"] = asyncio.create_task(relay.run())
         try:
             yield

@@ -1,9 +1,11 @@
 """The relay of the notification log on the real engines (PostgreSQL event store, Kafka):
 what it returns is what it published; the code index's events move its position but are
-never published; a batch the broker refuses is published again, with the same ids."""
+never published; a batch the broker refuses is published again, with the same ids; the
+store's own NOTIFY wakes an idle relay."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Iterator
 
@@ -21,7 +23,7 @@ from shared.events.envelope import Actor, IntegrationEvent
 from shared.eventstore import eventstore_env
 from shared.kafka.producer import make_producer
 from shared.kafka.topics import ensure_topics
-from shared.outbox import NotificationLogSource
+from shared.outbox import NotificationLogSource, store_listener
 from shared.relay import Relay
 from tests.support.engines import Engines
 from tests.support.kafka import limit_record_size, records
@@ -125,3 +127,16 @@ async def test_a_refused_batch_keeps_the_position_and_is_published_again_with_it
     expected = [to_integration_event(app.mapper.to_domain_event(n)) for n in stored]
     assert {e.id for e in events} == {e.id for e in expected if e is not None}
     assert len({e.id for e in events}) == 4
+
+
+async def test_the_event_store_wakes_its_listener_when_events_commit(
+    engines: Engines, app: DossierApplication
+) -> None:
+    listener = store_listener(app, engines.postgres_dsn)
+    try:
+        assert await listener.wait(0) == []  # listening, nothing committed yet
+        await asyncio.to_thread(_file, app, 1)
+        assert await listener.wait(10)  # woken by the commit, not by the timeout
+        assert await listener.wait(0) == []  # each commit wakes it once
+    finally:
+        await listener.close()

@@ -23,7 +23,7 @@ from fastapi import FastAPI
 from services.payment.application.payments import PaymentApplication
 from services.payment.bootstrap import (
     open_payments,
-    outgoing_events,
+    outbox_relay,
     pending_orders,
     ping,
     projection,
@@ -37,7 +37,6 @@ from shared.kafka.consumer import IdempotentConsumer
 from shared.kafka.producer import make_producer
 from shared.kafka.topics import ensure_topics
 from shared.pg.calendar import CALENDAR_UPDATED, CalendarOverrides
-from shared.relay import Relay
 
 PAYMENT_REQUESTED = "vn.motcua.dossier.payment_requested"
 CLOSING = {  # the dossier ended unpaid: the reason its orders are cancelled with
@@ -116,7 +115,7 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
         await producer.start()
         await consumer.start()
         jobs: dict[str, Coroutine[Any, Any, None]] = {
-            "relay": Relay(outgoing_events(payments, out_topic), producer, out_topic).run(),
+            "relay": outbox_relay(settings, payments, producer, out_topic).run(),
             "consumer": consumer.run(),
             "projection": projection(payments, pool).run(),
             "expiry": ExpirySweep(
