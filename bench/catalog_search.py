@@ -191,16 +191,16 @@ async def run(procedures: int, queries: int, concurrency: int) -> None:
             return call
 
         async def full(query: str) -> int:
-            return len((await search(query, page_size=20))["items"])
+            return len((await search(query, page_size=20)).items)
 
         async def filtered(query: str) -> int:
-            return len((await search(query, agency="NB.HOALU", level=4))["items"])
+            return len((await search(query, agency="NB.HOALU", level=4)).items)
 
         for query in QUERIES:  # warm-up, and what each query finds
             result = await search(query)
             print(
-                f"  {query!r}: {result['total']} found, first: "
-                f"{result['items'][0]['name'] if result['items'] else '-'}"
+                f"  {query!r}: {result.total} found, first: "
+                f"{result.items[0].name if result.items else '-'}"
             )
         await _explain(pool, "dang ky khai s")
         print(f"{'what':<46}{'p50 ms':>9}{'p99 ms':>9}{'q/s':>9}{'results':>10}")

@@ -15,17 +15,24 @@ from shared.blobstore import (
     BlobNotFoundError,
     BlobTooLargeError,
     BlobTypeNotAllowedError,
-    BlobUnavailableError,
 )
 from shared.errors import Problem, ProblemError, StoreUnavailableError
 
-__all__ = ["MEDIA_TYPE", "Problem", "ProblemError", "install_problem_handlers", "problem_response"]
+__all__ = [
+    "MEDIA_TYPE",
+    "Problem",
+    "ProblemError",
+    "file_refused",
+    "install_problem_handlers",
+    "problem_response",
+]
 
 log = logging.getLogger(__name__)
 
 PROBLEM_BASE = "https://motcua.vn/problems/"
 MEDIA_TYPE = "application/problem+json"
 FILES_UNAVAILABLE = "Kho lưu trữ tệp tạm thời không truy cập được, vui lòng thử lại sau ít phút."
+MIB = 1024 * 1024
 
 _STATUS_PROBLEMS = {
     400: ("bad-request", "Yêu cầu không hợp lệ."),
@@ -87,23 +94,9 @@ def install_problem_handlers(app: FastAPI, *, store_detail: str | None = None) -
     for error in _store_errors():
         app.add_exception_handler(error, _store_unavailable)
 
-    @app.exception_handler(BlobUnavailableError)
-    async def _files_unavailable(request: Request, exc: BlobUnavailableError) -> JSONResponse:
-        # the file store is down or refuses us: nothing was stored, the user may retry
-        log.warning("file store unavailable: %s", exc)
-        return problem_response(
-            503,
-            "file-store-unavailable",
-            FILES_UNAVAILABLE,
-            instance=request.url.path,
-            headers={"Retry-After": "5"},
-        )
-
     @app.exception_handler(BlobError)
-    async def _file_refused(request: Request, exc: BlobError) -> JSONResponse:
-        # a service may install its own BlobError handler with words of its own (identity)
-        status, type_, detail = _blob_problem(exc)
-        return problem_response(status, type_, detail, instance=request.url.path)
+    async def _file_error(request: Request, exc: BlobError) -> JSONResponse:
+        return await _problem(request, _blob_problem(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -142,16 +135,28 @@ def install_problem_handlers(app: FastAPI, *, store_detail: str | None = None) -
         )
 
 
-def _blob_problem(error: BlobError) -> tuple[int, str, str]:
+def file_refused(
+    error: BlobTooLargeError | BlobTypeNotAllowedError, kind: str = "file"
+) -> ProblemError:
+    """The one refusal of an uploaded file, in every service's words: 413 ``<kind>-too-large``
+    or 415 ``<kind>-type-not-allowed``. ``kind`` keeps a service's documented ``type``
+    (dossier's ``attachment``); the shared handler answers ``file``."""
+    if isinstance(error, BlobTooLargeError):
+        detail = f"Tệp vượt quá {error.limit / MIB:g} MiB."
+        return ProblemError(413, f"{kind}-too-large", detail)
+    return ProblemError(415, f"{kind}-type-not-allowed", "Chỉ chấp nhận tệp PDF, JPEG hoặc PNG.")
+
+
+def _blob_problem(error: BlobError) -> Problem:
     match error:
+        case BlobTooLargeError() | BlobTypeNotAllowedError():
+            return file_refused(error)
         case BlobNotFoundError():
-            return 404, "file-not-found", "Không tìm thấy tệp được yêu cầu."
-        case BlobTooLargeError(limit=limit):
-            return 413, "file-too-large", f"Tệp vượt quá {limit / (1024 * 1024):g} MiB."
-        case BlobTypeNotAllowedError():
-            return 415, "file-type-not-allowed", "Định dạng tệp không được chấp nhận."
-    log.warning("file store error: %s: %s", type(error).__name__, error)
-    return 503, "file-store-unavailable", FILES_UNAVAILABLE
+            return ProblemError(404, "file-not-found", "Không tìm thấy tệp được yêu cầu.")
+    # unreachable or refusing us (BlobUnavailableError and the like): nothing was stored
+    log.warning("file store unavailable: %s: %s", type(error).__name__, error)
+    retry = {"Retry-After": "5"}
+    return ProblemError(503, "file-store-unavailable", FILES_UNAVAILABLE, headers=retry)
 
 
 def _store_errors() -> tuple[type[Exception], ...]:

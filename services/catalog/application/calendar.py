@@ -7,6 +7,7 @@ from typing import Any
 
 from services.catalog.application.common import Clock
 from services.catalog.application.ports import RecordRepository
+from services.catalog.application.views import CalendarYear, DueDate
 from services.catalog.domain import events
 from services.catalog.domain.calendar import YearOverrides, check_year, work_calendar, year_view
 from services.catalog.domain.errors import ConflictError, InvalidCalendarError
@@ -31,20 +32,21 @@ class Calendar:
         self.store = store
         self.clock = clock
 
-    async def year(self, year: int) -> dict[str, Any]:
+    async def year(self, year: int) -> CalendarYear:
         check_year(year)
-        return year_view(_overrides(await self.store.get(f"calendar-{year}"), year))
+        overrides = _overrides(await self.store.get(f"calendar-{year}"), year)
+        return CalendarYear.model_validate(year_view(overrides))
 
     async def set_overrides(
         self, year: int, days_off: list[date], working_days: list[date], actor: Actor, reason: str
-    ) -> dict[str, Any]:
+    ) -> CalendarYear:
         """Replace the year's overrides with the ones the government announced."""
         overrides = YearOverrides.parse(year, days_off, working_days)
         return await self._save(f"calendar-{year}", overrides, actor, reason)
 
     async def _save(
         self, key: str, overrides: YearOverrides, actor: Actor, reason: str
-    ) -> dict[str, Any]:
+    ) -> CalendarYear:
         year = overrides.year
         existing = await self.store.get(key)
         seq = existing["seq"] if existing else 0
@@ -61,9 +63,9 @@ class Calendar:
         }
         if not await self.store.save(key, seq, fields, event, now):
             raise ConflictError("Lịch làm việc vừa được người khác cập nhật, vui lòng thử lại.")
-        return year_view(overrides)
+        return CalendarYear.model_validate(year_view(overrides))
 
-    async def add_working_days(self, start: datetime, days: int) -> dict[str, Any]:
+    async def add_working_days(self, start: datetime, days: int) -> DueDate:
         if start.tzinfo is None:
             raise InvalidCalendarError("Thời điểm bắt đầu phải kèm múi giờ (ví dụ +07:00).")
         if not 0 <= days <= MAX_DAYS:
@@ -71,9 +73,6 @@ class Calendar:
         docs = await self.store.list({})
         calendar = work_calendar([_overrides(d, d["year"]) for d in docs])
         due = calendar.add_working_days(start, days)
-        return {
-            "start": start.astimezone(UTC).isoformat(),
-            "days": days,
-            "due": due.isoformat(),
-            "due_local": due.astimezone(VN_TZ).isoformat(),
-        }
+        return DueDate(
+            start=start.astimezone(UTC), days=days, due=due, due_local=due.astimezone(VN_TZ)
+        )

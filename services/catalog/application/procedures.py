@@ -11,6 +11,13 @@ from services.catalog.application.common import Clock, history_entry, invalid
 from services.catalog.application.documents import content_from_doc, content_to_doc, search_fields
 from services.catalog.application.ports import ProcedureRepository
 from services.catalog.application.registry import Registry
+from services.catalog.application.views import (
+    CodeName,
+    DraftSaved,
+    ProcedureView,
+    Published,
+    Withdrawn,
+)
 from services.catalog.domain import events
 from services.catalog.domain.errors import (
     ConflictError,
@@ -35,7 +42,7 @@ class Procedures:
         self.registry = registry
         self.clock = clock
 
-    async def create(self, content: ProcedureContent, actor: Actor, reason: str) -> Doc:
+    async def create(self, content: ProcedureContent, actor: Actor, reason: str) -> DraftSaved:
         """A new procedure, as a draft: nothing is public until it is published."""
         await self._check_references(content)
         if await self.store.get(content.code) is not None:
@@ -48,14 +55,14 @@ class Procedures:
         actor: Actor,
         reason: str = "",
         expected_revision: int | None = None,
-    ) -> Doc:
+    ) -> DraftSaved:
         """Create the procedure or replace its draft; published versions are untouched."""
         await self._check_references(content)
         return await self._save_draft(content, actor, reason, expected_revision)
 
     async def _save_draft(
         self, content: ProcedureContent, actor: Actor, reason: str, expected_revision: int | None
-    ) -> Doc:
+    ) -> DraftSaved:
         now = self.clock()
         draft = content_to_doc(content)
         doc = await self.store.get(content.code)
@@ -64,7 +71,7 @@ class Procedures:
                 content.code, draft, history_entry("created", actor, now, reason), now
             ):
                 raise ConflictError(_RETRY)
-            return {"code": content.code, "draft_revision": 1}
+            return DraftSaved(code=content.code, draft_revision=1)
         revision = doc["draft_revision"]
         if expected_revision is not None and revision != expected_revision:
             raise ConflictError(_RETRY)
@@ -78,7 +85,7 @@ class Procedures:
         )
         if saved is None:
             raise ConflictError(_RETRY)
-        return {"code": content.code, "draft_revision": saved}
+        return DraftSaved(code=content.code, draft_revision=saved)
 
     async def draft(self, code: str) -> ProcedureContent:
         content, _ = await self.draft_with_revision(code)
@@ -88,7 +95,7 @@ class Procedures:
         doc = await self._doc(code)
         return content_from_doc(doc["draft"]), doc["draft_revision"]
 
-    async def publish(self, code: str, actor: Actor, reason: str = "") -> Doc:
+    async def publish(self, code: str, actor: Actor, reason: str = "") -> Published:
         doc = await self._doc(code)
         if doc["status"] == "published" and doc["draft_revision"] == doc["published_revision"]:
             raise NothingToPublishError(
@@ -111,15 +118,15 @@ class Procedures:
             "published_by": actor.id,
             "content": content_to_doc(content),
         }
-        listing = search_fields(content, version, field["name"] if field else "")
+        listing = search_fields(content, version, field.name if field else "")
         entry = history_entry("published", actor, now, reason, version=version)
         if not await self.store.publish(
             code, doc["seq"], doc["draft_revision"], snapshot, listing, entry, event, now
         ):
             raise ConflictError(_RETRY)
-        return {"code": code, "version": version, "published_at": now.isoformat()}
+        return Published(code=code, version=version, published_at=now)
 
-    async def withdraw(self, code: str, actor: Actor, reason: str) -> Doc:
+    async def withdraw(self, code: str, actor: Actor, reason: str) -> Withdrawn:
         doc = await self._doc(code)
         if doc["status"] != "published":
             raise NotPublishedError(f"Thủ tục {code} không có phiên bản đang áp dụng.")
@@ -129,7 +136,7 @@ class Procedures:
         entry = history_entry("withdrawn", actor, now, reason, version=version)
         if not await self.store.withdraw(code, doc["seq"], version, entry, event, now):
             raise ConflictError(_RETRY)
-        return {"code": code, "version": version, "status": "withdrawn"}
+        return Withdrawn(code=code, version=version, status="withdrawn")
 
     async def version(self, code: str, version: int | None = None) -> tuple[ProcedureContent, Doc]:
         """A published version (the current one by default) and its metadata."""
@@ -160,18 +167,19 @@ class Procedures:
         }
         return content_from_doc(snapshot["content"]), meta
 
-    async def public_view(self, code: str, version: int | None = None) -> Doc:
+    async def public_view(self, code: str, version: int | None = None) -> ProcedureView:
         content, meta = await self.version(code, version)
-        data = content.model_dump(mode="json")
         names = await self.registry.names(content.agency_codes)
         field = await self.registry.field(content.field_code)
-        return {
-            **data,
-            **meta,
-            "mode": content.mode,
-            "field": field or {"code": content.field_code, "name": ""},
-            "agencies": [{"code": c, "name": names.get(c, "")} for c in content.agency_codes],
-        }
+        return ProcedureView.model_validate(
+            {
+                **content.model_dump(),
+                **meta,
+                "mode": content.mode,
+                "field": field or CodeName(code=content.field_code, name=""),
+                "agencies": [CodeName(code=c, name=names.get(c, "")) for c in content.agency_codes],
+            }
+        )
 
     async def _doc(self, code: str) -> Doc:
         doc = await self.store.get(code)

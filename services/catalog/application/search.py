@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from services.catalog.application.ports import SearchRepository
+from services.catalog.application.views import ProcedureCard, ProcedurePage
 from services.catalog.domain.text import SearchQuery
 
 
@@ -21,7 +20,7 @@ class Search:
         level: int | None = None,
         page: int = 1,
         page_size: int = 20,
-    ) -> dict[str, Any]:
+    ) -> ProcedurePage:
         total, items = await self.store.search(
             SearchQuery.parse(q),
             agency or None,
@@ -30,4 +29,5 @@ class Search:
             page_size,
             (page - 1) * page_size,
         )
-        return {"items": items, "total": total, "page": page, "page_size": page_size, "query": q}
+        cards = [ProcedureCard.model_validate(item) for item in items]
+        return ProcedurePage(items=cards, total=total, page=page, page_size=page_size, query=q)

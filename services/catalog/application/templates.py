@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 import filetype
 
@@ -66,7 +65,7 @@ class Templates:
 
     async def attach(
         self, procedure_code: str, template: TemplateRef, actor: Actor, reason: str = ""
-    ) -> dict[str, Any]:
+    ) -> TemplateRef:
         """Add or replace a template in the draft; it appears in the next published version."""
         draft, revision = await self.procedures.draft_with_revision(procedure_code)
         kept = [t for t in draft.templates if t.code != template.code]
@@ -76,7 +75,7 @@ class Templates:
         await self.procedures.save_draft(
             content, actor, reason or f"biểu mẫu {template.code}", expected_revision=revision
         )
-        return template.model_dump()
+        return template
 
     async def download(
         self, procedure_code: str, template_code: str, version: int | None

@@ -24,7 +24,7 @@ from services.identity.domain.errors import (
     NotAllowedError,
 )
 from services.identity.domain.validation import check_name, nfc
-from shared.blobstore import check_blob
+from shared.blobstore import BlobNotFoundError, check_blob
 
 # Vietnamese labels live in docs/api.md and the portal; codes are stable.
 DOCUMENT_TYPES = frozenset(
@@ -124,7 +124,10 @@ async def document_file(
     ctx: Identity, account_id: str, document_id: str
 ) -> tuple[dict[str, Any], bytes]:
     doc = await get_document(ctx, account_id, document_id)
-    return doc, ctx.blobs.get(doc["file"]["sha256"])
+    try:
+        return doc, ctx.blobs.get(doc["file"]["sha256"])
+    except BlobNotFoundError:  # the store lost it: the same 404 as a document not the caller's
+        raise DocumentNotFoundError("Không tìm thấy tệp của giấy tờ này.") from None
 
 
 async def remove_document(ctx: Identity, account_id: str, document_id: str) -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
+from services.catalog.application.views import CalendarYear, DueDate
 from services.catalog.entrypoints.http.deps import PREFIX, AdminActor, CatalogDep
-from services.catalog.entrypoints.http.models import CalendarYear, DueDate
 
 router = APIRouter(prefix=f"{PREFIX}/calendar", tags=["calendar"])
 Year = Annotated[int, Path(ge=2000, le=2100)]
@@ -26,20 +26,20 @@ class AddWorkingDays(BaseModel):
     days: int
 
 
-@router.get("/{year}", response_model=CalendarYear)
-async def get_year(catalog: CatalogDep, year: Year) -> dict[str, Any]:
+@router.get("/{year}")
+async def get_year(catalog: CatalogDep, year: Year) -> CalendarYear:
     return await catalog.calendar.year(year)
 
 
-@router.put("/{year}", response_model=CalendarYear)
+@router.put("/{year}")
 async def put_year(
     catalog: CatalogDep, actor: AdminActor, year: Year, body: Overrides
-) -> dict[str, Any]:
+) -> CalendarYear:
     return await catalog.calendar.set_overrides(
         year, body.days_off, body.working_days, actor, body.reason
     )
 
 
-@router.post("/add-working-days", response_model=DueDate)
-async def add_working_days(catalog: CatalogDep, body: AddWorkingDays) -> dict[str, Any]:
+@router.post("/add-working-days")
+async def add_working_days(catalog: CatalogDep, body: AddWorkingDays) -> DueDate:
     return await catalog.calendar.add_working_days(body.start, body.days)

@@ -9,17 +9,17 @@ from pydantic import BaseModel, Field
 
 from services.catalog.application.procedures import parse_content
 from services.catalog.application.templates import ALLOWED, MAX_BYTES
-from services.catalog.domain.errors import InvalidProcedureError
-from services.catalog.domain.model import TemplateRef
-from services.catalog.entrypoints.http.deps import PREFIX, AdminActor, CatalogDep
-from services.catalog.entrypoints.http.models import (
+from services.catalog.application.views import (
     DraftSaved,
-    DraftView,
     ProcedurePage,
     ProcedureView,
     Published,
     Withdrawn,
 )
+from services.catalog.domain.errors import InvalidProcedureError
+from services.catalog.domain.model import TemplateRef
+from services.catalog.entrypoints.http.deps import PREFIX, AdminActor, CatalogDep
+from services.catalog.entrypoints.http.models import DraftView
 from shared.http.download import content_disposition
 from shared.problems import ProblemError
 
@@ -41,7 +41,7 @@ class RequiredReason(BaseModel):
     reason: str = Field(min_length=3, max_length=1000)
 
 
-@router.get("", response_model=ProcedurePage)
+@router.get("")
 async def list_procedures(
     catalog: CatalogDep,
     q: Annotated[str, Query(max_length=200)] = "",
@@ -50,14 +50,14 @@ async def list_procedures(
     level: Annotated[int | None, Query(ge=1, le=4)] = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> dict[str, Any]:
+) -> ProcedurePage:
     return await catalog.search(q, agency, field, level, page, page_size)
 
 
-@router.get("/{code}", response_model=ProcedureView)
+@router.get("/{code}")
 async def get_procedure(
     catalog: CatalogDep, code: str, version: Annotated[int | None, Query(ge=1)] = None
-) -> dict[str, Any]:
+) -> ProcedureView:
     return await catalog.procedures.public_view(code, version)
 
 
@@ -80,24 +80,24 @@ async def download_template(
     )
 
 
-@router.post("", status_code=201, response_model=DraftSaved)
+@router.post("", status_code=201)
 async def create_procedure(
     catalog: CatalogDep, actor: AdminActor, body: Annotated[dict[str, Any], Body()]
-) -> dict[str, Any]:
+) -> DraftSaved:
     reason = str(body.pop("reason", "") or "tạo mới")
     return await catalog.procedures.create(parse_content(body), actor, reason)
 
 
-@router.get("/{code}/draft", response_model=DraftView)
-async def get_draft(catalog: CatalogDep, actor: AdminActor, code: str) -> dict[str, Any]:
+@router.get("/{code}/draft")
+async def get_draft(catalog: CatalogDep, actor: AdminActor, code: str) -> DraftView:
     draft = await catalog.procedures.draft(code)
-    return {**draft.model_dump(mode="json"), "mode": draft.mode}
+    return DraftView.model_validate({**draft.model_dump(), "mode": draft.mode})
 
 
-@router.put("/{code}/draft", response_model=DraftSaved)
+@router.put("/{code}/draft")
 async def save_draft(
     catalog: CatalogDep, actor: AdminActor, code: str, body: Annotated[dict[str, Any], Body()]
-) -> dict[str, Any]:
+) -> DraftSaved:
     reason = str(body.pop("reason", "") or "")
     content = parse_content({**body, "code": body.get("code", code)})
     if content.code != code:
@@ -106,21 +106,21 @@ async def save_draft(
     return await catalog.procedures.save_draft(content, actor, reason)
 
 
-@router.post("/{code}/publish", response_model=Published)
+@router.post("/{code}/publish")
 async def publish(
     catalog: CatalogDep, actor: AdminActor, code: str, body: Reason | None = None
-) -> dict[str, Any]:
+) -> Published:
     return await catalog.procedures.publish(code, actor, body.reason if body else "")
 
 
-@router.post("/{code}/withdraw", response_model=Withdrawn)
+@router.post("/{code}/withdraw")
 async def withdraw(
     catalog: CatalogDep, actor: AdminActor, code: str, body: RequiredReason
-) -> dict[str, Any]:
+) -> Withdrawn:
     return await catalog.procedures.withdraw(code, actor, body.reason)
 
 
-@router.put("/{code}/draft/templates/{template_code}", response_model=TemplateRef)
+@router.put("/{code}/draft/templates/{template_code}")
 async def upload_template(
     catalog: CatalogDep,
     actor: AdminActor,
@@ -129,7 +129,7 @@ async def upload_template(
     template_code: str,
     name: Annotated[str, Query(min_length=2, max_length=300)],
     filename: Annotated[str, Query(min_length=1, max_length=200)],
-) -> dict[str, Any]:
+) -> TemplateRef:
     """The file is the raw request body; its type is sniffed from the bytes."""
     length = int(request.headers.get("content-length") or 0)
     if length > MAX_BYTES:

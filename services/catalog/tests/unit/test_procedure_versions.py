@@ -59,9 +59,9 @@ async def _catalog() -> FakeCatalog:
 async def test_each_publication_is_a_new_version_and_old_ones_stay() -> None:
     catalog = await _catalog()
     await catalog.procedures.save_draft(_content(), ADMIN)
-    assert (await catalog.procedures.publish("1.001193", ADMIN))["version"] == 1
+    assert (await catalog.procedures.publish("1.001193", ADMIN)).version == 1
     await catalog.procedures.save_draft(_content(time_limit_days=3), ADMIN)
-    assert (await catalog.procedures.publish("1.001193", ADMIN))["version"] == 2
+    assert (await catalog.procedures.publish("1.001193", ADMIN)).version == 2
 
     old, meta = await catalog.procedures.version("1.001193", 1)
     assert (old.time_limit_days, meta["status"]) == (1, "superseded")
@@ -98,7 +98,7 @@ async def test_withdrawal_hides_the_procedure_but_keeps_its_versions() -> None:
     assert catalog.store.events[-1].data == {"code": "1.001193", "version": 1, "reason": "Bãi bỏ"}
     with pytest.raises(NotPublishedError):
         await catalog.procedures.withdraw("1.001193", ADMIN, "Lần nữa")
-    assert (await catalog.procedures.publish("1.001193", ADMIN))["version"] == 2
+    assert (await catalog.procedures.publish("1.001193", ADMIN)).version == 2
 
 
 async def test_a_procedure_needs_a_known_field_and_active_agencies() -> None:

@@ -130,7 +130,7 @@ def upload(
     if not app.get_for(dossier_id, actor).is_owner(actor):  # refuse before storing anything
         raise NotAllowedError("Chỉ người nộp hồ sơ mới đính kèm được giấy tờ.")
     data = file.file.read(MAX_BYTES + 1)
-    stored = store_file(request.app.state.blobs, data, "Tệp đính kèm")
+    stored = store_file(request.app.state.blobs, data)
     attachment = {
         "id": uuid.uuid4().hex[:12],
         "document_code": document_code,

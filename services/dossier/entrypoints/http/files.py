@@ -11,7 +11,7 @@ from shared.blobstore import (
     BlobTypeNotAllowedError,
     sniff_content_type,
 )
-from shared.problems import ProblemError
+from shared.problems import file_refused
 
 # What a stored file's download says it is (shared.blobstore allows these types only).
 FILE: dict[int | str, dict[str, Any]] = {
@@ -25,18 +25,13 @@ PDF: dict[int | str, dict[str, Any]] = {
 }
 
 
-def store_file(blobs: BlobStore, data: bytes, what: str) -> dict[str, Any]:
-    """Put ``data`` in the store; its {content_type, size, sha256}. Too large is 413 and a
-    type not allowed 415 (``what`` names the file for people); an unreachable store
-    stays :class:`shared.blobstore.BlobUnavailableError`, a 503 (shared.problems)."""
+def store_file(blobs: BlobStore, data: bytes) -> dict[str, Any]:
+    """Put ``data`` in the store; its {content_type, size, sha256}. Too large is 413
+    ``attachment-too-large`` and a type not allowed 415 ``attachment-type-not-allowed``
+    (the shared words, dossier's documented types); an unreachable store stays
+    :class:`shared.blobstore.BlobUnavailableError`, a 503 (shared.problems)."""
     try:
         sha256 = blobs.put(data)
-    except BlobTooLargeError:
-        raise ProblemError(
-            413, "attachment-too-large", f"{what} vượt quá dung lượng cho phép."
-        ) from None
-    except BlobTypeNotAllowedError:
-        raise ProblemError(
-            415, "attachment-type-not-allowed", "Chỉ chấp nhận tệp PDF, JPEG hoặc PNG."
-        ) from None
+    except (BlobTooLargeError, BlobTypeNotAllowedError) as error:
+        raise file_refused(error, "attachment") from None
     return {"content_type": sniff_content_type(data), "size": len(data), "sha256": sha256}

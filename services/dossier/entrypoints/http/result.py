@@ -87,7 +87,7 @@ async def _multipart_result(
     upload = form.get("file")
     if isinstance(upload, UploadFile) and upload.filename:
         data = await upload.read(MAX_BYTES + 1)
-        stored = await asyncio.to_thread(store_file, request.app.state.blobs, data, "Tệp kết quả")
+        stored = await asyncio.to_thread(store_file, request.app.state.blobs, data)
         result["document"] = {"name": file_name(upload.filename), **stored}
     return result
 

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 
 from services.identity.bootstrap import account_store, build_identity, open_store, prune_rules
 from services.identity.domain.errors import STORE_DETAIL
-from services.identity.entrypoints.http import admin, auth, directory, documents, errors, me
+from services.identity.entrypoints.http import admin, auth, directory, documents, me
 from services.identity.settings import IdentitySettings
 from shared.auth import JwksCache, TokenVerifier
 from shared.events.topics import events_topic
@@ -99,7 +99,6 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
     app.state.verifier = TokenVerifier(
         JwksCache(own_jwks), issuer=settings.issuer, audience=settings.audience
     )
-    errors.install(app)
     for router in (auth.router, me.router, documents.router, admin.router, directory.router):
         app.include_router(router)
     return app
