@@ -14,6 +14,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
+from aiokafka import AIOKafkaProducer
 from eventsourcing.application import Application
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Tracking
@@ -22,7 +23,7 @@ from prometheus_client import Gauge
 
 from shared.events.envelope import IntegrationEvent
 from shared.pg.listen import Listener
-from shared.relay import Batch
+from shared.relay import Batch, Relay
 
 # Returns None for an event that is not published (e.g. an index aggregate's event).
 Translate = Callable[[DomainEventProtocol], IntegrationEvent | None]
@@ -40,6 +41,14 @@ def store_listener(app: Application, dsn: str) -> Listener:
     if not isinstance(recorder, PostgresApplicationRecorder):
         raise TypeError(f"{app.name}'s event store is not PostgreSQL")
     return Listener(dsn, [recorder.channel_name])
+
+
+def log_relay(
+    app: Application, translate: Translate, producer: AIOKafkaProducer, topic: str, dsn: str
+) -> Relay:
+    """The relay of ``app``'s notification log to ``topic``, woken by the store's NOTIFY."""
+    source = NotificationLogSource(app, translate, topic)
+    return Relay(source, producer, topic, listener=store_listener(app, dsn))
 
 
 class NotificationLogSource:

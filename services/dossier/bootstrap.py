@@ -26,7 +26,7 @@ from services.dossier.application.ports import PdfRenderer, ProcedureCatalog
 from services.dossier.settings import DossierSettings
 from shared.blobstore import BlobStore
 from shared.events.envelope import IntegrationEvent
-from shared.outbox import NotificationLogSource, store_listener
+from shared.outbox import log_relay
 from shared.pg.listen import Listener
 from shared.pg.migrate import migrate, under_schema_lock
 from shared.pg.pools import open_async_pool, open_pool
@@ -107,14 +107,9 @@ class HttpParts:
 def outbox_relay(
     settings: DossierSettings, dossiers: DossierApplication, producer: AIOKafkaProducer, topic: str
 ) -> Relay:
-    """The relay from the event store's notification log to ``topic``, woken by the
-    store's own NOTIFY at each commit."""
-    return Relay(
-        NotificationLogSource(dossiers, to_integration_event, topic),
-        producer,
-        topic,
-        listener=store_listener(dossiers, settings.require("postgres_dsn")),
-    )
+    """The relay from the event store's notification log to ``topic``."""
+    dsn = settings.require("postgres_dsn")
+    return log_relay(dossiers, to_integration_event, producer, topic, dsn)
 
 
 async def open_worker_pool(settings: DossierSettings) -> AsyncConnectionPool[Any]:

@@ -27,7 +27,7 @@ from services.payment.application.ports import (
     ReceiptPrinter,
 )
 from services.payment.settings import PaymentSettings
-from shared.outbox import NotificationLogSource, store_listener
+from shared.outbox import log_relay
 from shared.relay import Relay
 
 
@@ -93,11 +93,6 @@ def receipt_printer() -> ReceiptPrinter:
 def outbox_relay(
     settings: PaymentSettings, payments: PaymentApplication, producer: AIOKafkaProducer, topic: str
 ) -> Relay:
-    """The relay from the event store's notification log to ``topic``, woken by the
-    store's own NOTIFY at each commit."""
-    return Relay(
-        NotificationLogSource(payments, to_integration_event, topic),
-        producer,
-        topic,
-        listener=store_listener(payments, settings.require("postgres_dsn")),
-    )
+    """The relay from the event store's notification log to ``topic``."""
+    dsn = settings.require("postgres_dsn")
+    return log_relay(payments, to_integration_event, producer, topic, dsn)
