@@ -29,11 +29,12 @@ from shared.http.actor import CurrentActor
 from shared.problems import ProblemError
 
 router = APIRouter(prefix="/api/v1/dossiers", tags=["dossiers"])
+MAX_VERSION = 2**31 - 1  # bounded: an integer beyond 64 bits reached the store as a 500
 
 
 class DraftRequest(BaseModel):
     procedure_code: str = Field(min_length=1, max_length=64)
-    procedure_version: int | None = Field(None, ge=1)
+    procedure_version: int | None = Field(None, ge=1, le=MAX_VERSION)
     agency_code: str = Field(pattern=r"^[A-Za-z0-9.]{1,32}$")
     form: dict[str, Any] = Field(default_factory=dict)
 
