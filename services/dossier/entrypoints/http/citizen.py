@@ -25,6 +25,7 @@ from services.dossier.entrypoints.http.models import (
     WalletAttachment,
 )
 from shared.blobstore import MAX_BYTES, BlobNotFoundError
+from shared.filenames import upload_name
 from shared.http.actor import CurrentActor
 from shared.problems import ProblemError
 
@@ -135,7 +136,7 @@ def upload(
     attachment = {
         "id": uuid.uuid4().hex[:12],
         "document_code": document_code,
-        "name": (file.filename or "tep-dinh-kem")[:200],
+        "name": upload_name(file.filename),
         **stored,
         "source": "upload",
     }
