@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -132,15 +131,13 @@ def upload(
     if not app.get_for(dossier_id, actor).is_owner(actor):  # refuse before storing anything
         raise NotAllowedError("Chỉ người nộp hồ sơ mới đính kèm được giấy tờ.")
     data = file.file.read(MAX_BYTES + 1)
-    stored = store_file(request.app.state.blobs, data)
-    attachment = {
-        "id": uuid.uuid4().hex[:12],
-        "document_code": document_code,
-        "name": upload_name(file.filename),
-        **stored,
-        "source": "upload",
-    }
-    version = app.add_attachment(dossier_id, actor, attachment)
+    version, attachment = app.upload_attachment(
+        dossier_id,
+        actor,
+        document_code,
+        upload_name(file.filename),
+        lambda: store_file(request.app.state.blobs, data),
+    )
     return UploadedAttachment(**attachment, version=version)
 
 
