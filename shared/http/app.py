@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.http.metrics import latest
 from shared.http.openapi import ServiceApp
+from shared.http.unicode_body import UnicodeBodyMiddleware
 from shared.logs import configure_logging, correlation_id
 from shared.problems import install_problem_handlers, problem_response
 from shared.settings import ServiceSettings
@@ -91,6 +92,7 @@ def create_app(
     checks = readiness or {}
     install_problem_handlers(app, store_detail=store_detail)
 
+    app.add_middleware(UnicodeBodyMiddleware)  # inside the request context: it has the id
     app.add_middleware(RequestContextMiddleware)
 
     @app.get("/healthz", include_in_schema=False)

@@ -150,3 +150,23 @@ def test_logs_are_json_lines_with_the_request_correlation_id() -> None:
     assert line["service"] == "test"
     assert line["level"] == "INFO"
     assert line["correlation_id"] == "req-7"
+
+
+def test_a_lone_surrogate_anywhere_in_a_json_body_is_a_422_problem() -> None:
+    client = make_client()
+    for body in ('{"amount": 1, "note": "\\udaff"}', '{"amount": 1, "\\uDC00x": 1}'):
+        response = client.post("/items", content=body, headers={"Content-Type": "application/json"})
+        assert response.status_code == 422, body
+        assert response.headers["content-type"] == "application/problem+json"
+        problem = response.json()
+        assert problem["type"].endswith("/validation-error")
+        assert (
+            problem["detail"] == "Dữ liệu gửi lên chứa ký tự không hợp lệ, vui lòng kiểm tra lại."
+        )
+
+
+def test_escaped_text_that_only_looks_like_a_surrogate_is_kept() -> None:
+    client = make_client()
+    for body in ('{"amount": 1, "note": "\\\\udaff"}', '{"amount": 1, "note": "\\ud83d\\ude00"}'):
+        response = client.post("/items", content=body, headers={"Content-Type": "application/json"})
+        assert response.status_code == 200, body

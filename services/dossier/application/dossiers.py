@@ -173,6 +173,32 @@ class DossierApplication(ReplayingApplication):
     def add_attachment(self, dossier_id: UUID, actor: Actor, attachment: dict[str, Any]) -> int:
         return self._act(dossier_id, actor, lambda d: d.add_attachment(actor, attachment))
 
+    def upload_attachment(
+        self,
+        dossier_id: UUID,
+        actor: Actor,
+        document_code: str,
+        name: str,
+        store: Callable[[], dict[str, Any]],
+    ) -> tuple[int, dict[str, Any]]:
+        """Attach an uploaded file; ``store`` puts its bytes in the file store (their
+        {content_type, size, sha256}) and is called only once the dossier would take it,
+        so a refused upload leaves nothing in the store."""
+        attachment: dict[str, Any] = {}
+
+        def change(d: Dossier) -> None:
+            d.check_attachment(actor, document_code)
+            attachment.update(
+                id=uuid.uuid4().hex[:12],
+                document_code=document_code,
+                name=name,
+                **store(),
+                source="upload",
+            )
+            d.add_attachment(actor, dict(attachment))
+
+        return self._act(dossier_id, actor, change), attachment
+
     def link_wallet_document(
         self, dossier_id: UUID, actor: Actor, document_code: str, wallet_document_id: str
     ) -> tuple[int, dict[str, Any]]:

@@ -221,13 +221,17 @@ class Filing(Aggregate):
     def add_attachment(self, actor: Actor, attachment: dict[str, Any]) -> None:
         """Record an uploaded file ({id, document_code, name, content_type, size, sha256})
         or a wallet document reference ({id, document_code, wallet_document_id, ...})."""
-        self._authorise("add_attachment", actor)
-        code = attachment.get("document_code")
-        if code and self.procedure_version_info.document(code) is None:
-            raise errors.InvalidInputError("Loại giấy tờ không thuộc thủ tục này.")
+        self.check_attachment(actor, attachment.get("document_code"))
         if attachment["id"] in self.attachments:
             raise errors.InvalidInputError("Tệp đính kèm đã có trong hồ sơ.")
         self._attachment_added(actor=actor.model_dump(), attachment=attachment)
+
+    def check_attachment(self, actor: Actor, document_code: str | None) -> None:
+        """What refuses an attachment (who, the dossier's state, the document code),
+        checked before its file is stored."""
+        self._authorise("add_attachment", actor)
+        if document_code and self.procedure_version_info.document(document_code) is None:
+            raise errors.InvalidInputError("Loại giấy tờ không thuộc thủ tục này.")
 
     @event("AttachmentAdded")
     def _attachment_added(self, actor: dict[str, Any], attachment: dict[str, Any]) -> None:

@@ -7,24 +7,17 @@ records its descriptor ``{name, content_type, size, sha256}`` in ``result["docum
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
 from services.dossier.domain import errors
 from services.dossier.domain.status import Status
 from shared.events.envelope import Actor
+from shared.filenames import upload_name
 
 DOCUMENT_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
 OWNER_MAY_DOWNLOAD = frozenset({Status.RESULT_READY, Status.COMPLETED})
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]+")
-
-
-def file_name(raw: str | None, default: str = "ket-qua-giai-quyet.pdf") -> str:
-    """A display name for a stored file: NFC, no path or control characters, 200 at most."""
-    name = unicodedata.normalize("NFC", (raw or "").replace("\\", "/").rsplit("/", 1)[-1])
-    name = _UNSAFE.sub("_", name).strip(" .")
-    return name[:200] or default
+RESULT_NAME = "ket-qua-giai-quyet.pdf"
 
 
 def checked_result(result: dict[str, Any]) -> dict[str, Any]:
@@ -44,7 +37,7 @@ def checked_result(result: dict[str, Any]) -> dict[str, Any]:
     ):
         raise errors.InvalidInputError("Tệp kết quả phải là tệp PDF, JPEG hoặc PNG đã tải lên.")
     clean = {
-        "name": file_name(str(document.get("name") or "")),
+        "name": upload_name(str(document.get("name") or ""), RESULT_NAME),
         "content_type": document["content_type"],
         "size": size,
         "sha256": sha256,

@@ -23,8 +23,9 @@ from services.identity.domain.errors import (
     InvalidFieldError,
     NotAllowedError,
 )
-from services.identity.domain.validation import check_name, nfc
+from services.identity.domain.validation import check_name
 from shared.blobstore import BlobNotFoundError, check_blob
+from shared.filenames import upload_name
 
 # Vietnamese labels live in docs/api.md and the portal; codes are stable.
 DOCUMENT_TYPES = frozenset(
@@ -83,7 +84,7 @@ async def add_document(ctx: Identity, account_id: str, new: NewDocument) -> dict
         "issued_on": new.issued_on.isoformat() if new.issued_on else None,
         "issuer": check_name("issuer", new.issuer, 300) if new.issuer else None,
         "file": {
-            "name": nfc(new.file_name)[:255] or "tep",
+            "name": upload_name(new.file_name),
             "content_type": info.content_type,
             "size": info.size,
             "sha256": sha256,

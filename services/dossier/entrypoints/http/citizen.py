@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -25,15 +24,17 @@ from services.dossier.entrypoints.http.models import (
     WalletAttachment,
 )
 from shared.blobstore import MAX_BYTES, BlobNotFoundError
+from shared.filenames import upload_name
 from shared.http.actor import CurrentActor
 from shared.problems import ProblemError
 
 router = APIRouter(prefix="/api/v1/dossiers", tags=["dossiers"])
+MAX_VERSION = 2**31 - 1  # bounded: an integer beyond 64 bits reached the store as a 500
 
 
 class DraftRequest(BaseModel):
     procedure_code: str = Field(min_length=1, max_length=64)
-    procedure_version: int | None = Field(None, ge=1)
+    procedure_version: int | None = Field(None, ge=1, le=MAX_VERSION)
     agency_code: str = Field(pattern=r"^[A-Za-z0-9.]{1,32}$")
     form: dict[str, Any] = Field(default_factory=dict)
 
@@ -130,15 +131,13 @@ def upload(
     if not app.get_for(dossier_id, actor).is_owner(actor):  # refuse before storing anything
         raise NotAllowedError("Chỉ người nộp hồ sơ mới đính kèm được giấy tờ.")
     data = file.file.read(MAX_BYTES + 1)
-    stored = store_file(request.app.state.blobs, data)
-    attachment = {
-        "id": uuid.uuid4().hex[:12],
-        "document_code": document_code,
-        "name": (file.filename or "tep-dinh-kem")[:200],
-        **stored,
-        "source": "upload",
-    }
-    version = app.add_attachment(dossier_id, actor, attachment)
+    version, attachment = app.upload_attachment(
+        dossier_id,
+        actor,
+        document_code,
+        upload_name(file.filename),
+        lambda: store_file(request.app.state.blobs, data),
+    )
     return UploadedAttachment(**attachment, version=version)
 
 

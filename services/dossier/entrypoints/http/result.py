@@ -20,13 +20,14 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from services.dossier.domain.commands import Approve
-from services.dossier.domain.result import file_name
+from services.dossier.domain.result import RESULT_NAME
 from services.dossier.entrypoints.http.deps import Dossiers
 from services.dossier.entrypoints.http.files import FILE, store_file
 from services.dossier.entrypoints.http.models import ApprovedDossier
 from services.dossier.entrypoints.http.officer import ApproveBody, require_staff
 from shared.blobstore import MAX_BYTES, BlobNotFoundError
 from shared.events.envelope import Actor
+from shared.filenames import upload_name
 from shared.http.actor import CurrentActor
 from shared.http.download import content_disposition
 from shared.problems import ProblemError
@@ -88,7 +89,7 @@ async def _multipart_result(
     if isinstance(upload, UploadFile) and upload.filename:
         data = await upload.read(MAX_BYTES + 1)
         stored = await asyncio.to_thread(store_file, request.app.state.blobs, data)
-        result["document"] = {"name": file_name(upload.filename), **stored}
+        result["document"] = {"name": upload_name(upload.filename, RESULT_NAME), **stored}
     return result
 
 

@@ -182,3 +182,66 @@ def test_attachments_live_in_s3_and_a_stopped_store_is_a_503(
                 )
         finally:
             api.stop()
+
+
+def test_a_refused_attachment_leaves_no_object_in_the_bucket(
+    engines: Engines, run_id: str, schema: str, tmp_path: Path
+) -> None:
+    asyncio.run(_publish_procedure(engines.postgres_dsn, schema))
+    with private_s3(tmp_path / "s3") as s3:
+        bucket = f"{run_id}-files"
+        env = {
+            **engines.env(),
+            **s3.env("dossier"),
+            "MOTCUA_STATE_DIR": str(tmp_path / "state"),
+            "MOTCUA_DOSSIER_POSTGRES_SCHEMA": schema,
+            "MOTCUA_DOSSIER_BLOB_S3_BUCKET": bucket,
+        }
+        api = ServiceProcess("services.dossier", env, "MOTCUA_DOSSIER_PORT", tmp_path).start()
+        objects = s3_client(s3.entry["url"], s3.entry["access_key"], s3.entry["secret_key"])
+
+        def keys() -> list[str]:
+            try:
+                listing = objects.list_objects_v2(Bucket=bucket)
+            except objects.exceptions.NoSuchBucket:
+                return []
+            return sorted(o["Key"] for o in listing.get("Contents", []))
+
+        owner = {"X-Motcua-User-Id": f"{run_id}-cong-dan", "X-Motcua-Role": "citizen"}
+        try:
+            with httpx.Client(base_url=api.url, timeout=60, trust_env=False) as client:
+                created = client.post(
+                    "/api/v1/dossiers",
+                    headers=owner,
+                    json={
+                        "procedure_code": "1.001193",
+                        "agency_code": AGENCY,
+                        "form": {"ho_ten_tre": "Nguyễn Minh Khôi"},
+                    },
+                )
+                assert created.status_code == 201, created.text
+                base = f"/api/v1/dossiers/{created.json()['id']}"
+
+                unknown = client.post(
+                    f"{base}/attachments",
+                    headers=owner,
+                    data={"document_code": "khong_co"},
+                    files={"file": ("a.png", PNG, "image/png")},
+                )
+                assert unknown.status_code == 422, unknown.text
+                assert keys() == []  # refused before the bytes were stored
+
+                uploaded = _upload(client, base, owner, PDF)
+                assert uploaded.status_code == 201, uploaded.text
+                submitted = client.post(f"{base}/submit", headers=owner)
+                assert submitted.status_code == 200, submitted.text
+                reason = {"reason": "Nộp nhầm thủ tục"}
+                withdrawn = client.post(f"{base}/withdraw", headers=owner, json=reason)
+                assert withdrawn.status_code == 200, withdrawn.text  # no longer editable
+                stored = keys()
+                late = _upload(client, base, owner, PNG + b"khac", "anh.png")  # new bytes
+                assert late.status_code == 409, late.text
+                assert late.headers["content-type"].startswith("application/problem+json")
+                assert keys() == stored  # the PDF only: the refused PNG was never written
+        finally:
+            api.stop()

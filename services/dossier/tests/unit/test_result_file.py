@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.domain import errors as domain_errors
 from services.dossier.domain.commands import Accept, Propose, StartProcessing
-from services.dossier.domain.result import checked_result, file_name
+from services.dossier.domain.result import checked_result
 from services.dossier.domain.status import Status
 from services.dossier.tests.unit.builders import (
     AGENCY,
@@ -85,10 +85,7 @@ def test_a_malformed_document_descriptor_is_refused(bad: Any) -> None:
     assert dossier.version == version and dossier.status is Status.IN_PROCESSING
 
 
-def test_file_names_are_cleaned() -> None:
-    assert file_name("C:\\tmp\\Kết quả.pdf") == "Kết quả.pdf"
-    assert file_name("../../x\x00y.pdf") == "x_y.pdf"
-    assert file_name("") == "ket-qua-giai-quyet.pdf"
+def test_a_result_without_a_document_is_kept_as_it_is() -> None:
     assert checked_result({"number": "1"}) == {"number": "1"}
 
 

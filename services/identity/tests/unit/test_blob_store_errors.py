@@ -115,3 +115,14 @@ def test_an_unreachable_file_store_is_503_with_retry_after(tmp_path: Path) -> No
     assert response.headers["retry-after"] == "5"
     assert str(body["detail"]).startswith("Kho lưu trữ tệp tạm thời không truy cập được")
     assert "EndpointConnectionError" not in response.text  # no internals to the user
+
+
+def test_a_hostile_file_name_is_stored_plain(wallet: TestClient) -> None:
+    response = wallet.post(
+        "/api/v1/me/documents",
+        headers=OWNER,
+        data={"type": "cccd", "number": "001090000001"},
+        files={"file": ("../../C:\\x\\cccd \u202efdp.exe", PDF, "application/pdf")},
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["file"]["name"] == "cccd fdp.exe"

@@ -49,3 +49,20 @@ def test_an_unreachable_store_answers_503_problems() -> None:
             problem = response.json()
             assert problem["type"].endswith("/store-unavailable")
             assert problem["detail"] == "Dịch vụ tạm thời không sẵn sàng, vui lòng thử lại sau."
+
+
+def test_a_lone_surrogate_key_is_refused_before_the_store() -> None:
+    app = create_app("notify", store_detail=STORE_DETAIL)
+    app.include_router(notifications.router)
+    caller = {"X-Motcua-User-Id": "u1", "X-Motcua-Role": "citizen"}
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.put(
+            "/api/v1/notifications/preferences",
+            headers={**caller, "Content-Type": "application/json"},
+            content='{"email": {"\\udaff": false}}',
+        )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["type"].endswith("/validation-error")
+    assert "không hợp lệ" in problem["detail"]
