@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from services.identity.adapters.common_passwords import common_passwords
-from services.identity.domain.captcha import WORDS, check_answer, new_challenge
+from services.identity.domain.captcha import WORDS, new_challenge, read_attempt
 from services.identity.domain.errors import CaptchaError, InvalidFieldError, WeakPasswordError
 from services.identity.domain.passwords import PasswordPolicy
 from services.identity.domain.throttle import ThrottlePolicy
@@ -98,22 +98,23 @@ def test_throttling_slows_then_locks_well_before_100_failures() -> None:
     assert waits[9] == (900.0, True) and waits[10] == (900.0, True)
 
 
-def test_captcha_needs_the_right_answer_before_expiry() -> None:
+def test_captcha_answers_need_a_genuine_unexpired_challenge() -> None:
     key = b"k" * 32
     challenge = new_challenge(key, NOW)
     a, b = challenge.question.lower().split(" bằng ")[0].split(" cộng ")
     answer = str(WORDS.index(a) + WORDS.index(b))
-    nonce, _ = check_answer(key, challenge.token, answer, NOW)
-    assert nonce
-    for token, given, when in (
-        (challenge.token, str(int(answer) + 1), NOW),
-        (challenge.token, answer, NOW + timedelta(minutes=11)),
-        (challenge.token + "x", answer, NOW),
+    solved = read_attempt(key, challenge.token, answer, NOW)
+    assert solved.nonce and solved.solved
+    wrong = read_attempt(key, challenge.token, str(int(answer) + 1), NOW)
+    assert wrong.nonce == solved.nonce and not wrong.solved
+    for token, when in (
+        (challenge.token, NOW + timedelta(minutes=11)),
+        (challenge.token + "x", NOW),
     ):
         with pytest.raises(CaptchaError):
-            check_answer(key, token, given, when)
+            read_attempt(key, token, answer, when)
     with pytest.raises(CaptchaError):
-        check_answer(b"other" * 8, challenge.token, answer, NOW)
+        read_attempt(b"other" * 8, challenge.token, answer, NOW)
 
 
 def test_tokens_are_random_and_stored_as_hashes() -> None:
