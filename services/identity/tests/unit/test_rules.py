@@ -10,7 +10,7 @@ import pytest
 from services.identity.adapters.common_passwords import common_passwords
 from services.identity.domain.captcha import WORDS, new_challenge, read_attempt
 from services.identity.domain.errors import CaptchaError, InvalidFieldError, WeakPasswordError
-from services.identity.domain.passwords import PasswordPolicy
+from services.identity.domain.passwords import DEMO_PASSWORD, PasswordPolicy
 from services.identity.domain.throttle import ThrottlePolicy
 from services.identity.domain.tokens import new_token, token_hash
 from services.identity.domain.validation import (
@@ -75,6 +75,14 @@ def test_the_shipped_common_password_list_is_real() -> None:
         ("Password1", "common"),
         ("  qwerty123 ", "common"),
         ("hoa.nguyen", "contextual"),
+        ("Hoa.Nguyen2025!", "contextual"),
+        (" " * 8, "common"),
+        ("matkhau123", "common"),
+        ("Mật khẩu 123", "common"),
+        ("Password123!", "common"),
+        ("motcua2025", "common"),
+        ("Một Cửa 2025", "common"),
+        ("Demo Một Cửa 2025", "common"),
     ],
 )
 def test_weak_passwords_are_refused(password: str, reason: str) -> None:
@@ -83,9 +91,20 @@ def test_weak_passwords_are_refused(password: str, reason: str) -> None:
     assert error.value.reason == reason
 
 
+def test_the_published_demo_password_is_accepted_in_demo_mode_only() -> None:
+    with pytest.raises(WeakPasswordError):
+        POLICY.check(DEMO_PASSWORD)
+    assert PasswordPolicy(common_passwords(), demo=True).check(DEMO_PASSWORD) == DEMO_PASSWORD
+
+
 def test_long_passphrases_without_composition_rules_are_accepted() -> None:
     assert POLICY.check("x" * 64) == "x" * 64
     assert POLICY.check("tất cả chữ thường") == "tất cả chữ thường"
+    assert POLICY.check("mật khẩu của tôi dài") == "mật khẩu của tôi dài"
+    assert POLICY.check("  có dấu cách  ") == "  có dấu cách  "  # spaces are kept
+    assert POLICY.check("9081726354", ["037190000123"]) == "9081726354"
+    with pytest.raises(WeakPasswordError):
+        POLICY.check("037190000123", ["037190000123"])
     decomposed = unicodedata.normalize("NFD", "mật khẩu dài")
     assert POLICY.check(decomposed) == unicodedata.normalize("NFC", decomposed)
 
