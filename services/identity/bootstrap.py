@@ -67,7 +67,7 @@ def build_identity(settings: IdentitySettings, store: AccountStore) -> Identity:
         hasher=Argon2Hasher(
             settings.argon2_memory_kib, settings.argon2_time_cost, settings.argon2_parallelism
         ),
-        policy=PasswordPolicy(common_passwords()),
+        policy=PasswordPolicy(common_passwords(), demo=settings.demo),
         issuer=TokenIssuer(
             keys,
             settings.issuer,

@@ -32,6 +32,11 @@ class IdentitySettings(ServiceSettings, BlobSettings, PruneSettings):
         60, ge=0, description="Least time between two activation or reset emails of an account."
     )
     link_sends_per_day: int = Field(5, ge=1, description="Most such emails per account and day.")
+    demo: bool = Field(
+        False,
+        description="Demo mode: the published demo password (README.md) may be set; "
+        "`motcua seed --demo` turns it on for the seed.",
+    )
     argon2_memory_kib: int = Field(19 * 1024, description="argon2id memory cost (KiB).")
     argon2_time_cost: int = Field(2, description="argon2id iterations.")
     argon2_parallelism: int = Field(1, description="argon2id lanes.")

@@ -23,14 +23,14 @@ class Argon2Hasher:
             time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism, type=Type.ID
         )
         # Verified against for unknown emails, so that answering takes as long either way.
-        self._dummy = self._hasher.hash("motcua-dummy-password-for-timing")
+        self.dummy_hash = self._hasher.hash("motcua-dummy-password-for-timing")
 
     def hash(self, password: str) -> str:
         return self._hasher.hash(password)
 
     def verify(self, stored: str | None, password: str) -> bool:
         try:
-            return self._hasher.verify(stored or self._dummy, password) and stored is not None
+            return self._hasher.verify(stored or self.dummy_hash, password) and stored is not None
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 

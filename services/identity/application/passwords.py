@@ -10,7 +10,7 @@ from services.identity.application.ports import Change
 from services.identity.application.registration import may_send_link
 from services.identity.application.sessions import revoke_sessions
 from services.identity.domain.accounts import Status, account_actor, system_actor
-from services.identity.domain.captcha import check_answer
+from services.identity.domain.captcha import read_attempt
 from services.identity.domain.errors import (
     AccountNotFoundError,
     CaptchaError,
@@ -61,8 +61,10 @@ async def forgot_password(
     same whatever happens here, and the work done is nearly the same either way:
     one token minted and sealed, one counter written, at most one account update."""
     now = ctx.clock()
-    nonce, expires = check_answer(ctx.captcha_key, captcha_token, captcha_answer, now)
-    if not await ctx.store.use_captcha(nonce, expires, now):
+    attempt = read_attempt(ctx.captcha_key, captcha_token, captcha_answer, now)
+    # One attempt per challenge: a wrong answer uses it up too.
+    used = await ctx.store.use_captcha(attempt.nonce, attempt.expires_at, now)
+    if not used or not attempt.solved:
         raise CaptchaError()
     try:
         _, email_key = normalise_email(email)

@@ -10,7 +10,11 @@ from typing import Any
 from services.identity.application.context import Identity
 from services.identity.application.ports import Change
 from services.identity.domain.accounts import Kind, Status, system_actor
-from services.identity.domain.errors import InvalidFieldError, InvalidLinkTokenError
+from services.identity.domain.errors import (
+    EmailTakenError,
+    InvalidFieldError,
+    InvalidLinkTokenError,
+)
 from services.identity.domain.tokens import new_token, token_hash
 from services.identity.domain.validation import (
     check_birth_date,
@@ -22,6 +26,8 @@ from services.identity.domain.validation import (
 )
 
 ACTIVATION_PATH = "/kich-hoat"
+LOGIN_PATH = "/dang-nhap"
+FORGOT_PATH = "/quen-mat-khau"
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,8 @@ def activation_change(ctx: Identity, account: dict[str, Any]) -> tuple[Change, d
 
 
 async def register(ctx: Identity, r: Registration) -> str:
+    """The new account's id. A taken email gets the same answer (an id no account has)
+    and its owner an email instead, so that registering reveals no accounts."""
     if r.kind not in (Kind.CITIZEN, Kind.ORGANISATION):
         raise InvalidFieldError("kind", "not_self_registrable")
     email, email_key = normalise_email(r.email)
@@ -115,8 +123,40 @@ async def register(ctx: Identity, r: Registration) -> str:
             **({"organisation": profile["organisation"]} if "organisation" in profile else {}),
         },
     )
-    await ctx.store.insert(account, [registered, activation], system_actor(), now)
+    try:
+        await ctx.store.insert(account, [registered, activation], system_actor(), now)
+    except EmailTakenError:
+        await _tell_owner(ctx, email_key)
     return str(account["_id"])
+
+
+async def _tell_owner(ctx: Identity, email_key: str) -> None:
+    """Email the owner of a taken address that someone tried to register it: a new
+    activation link if the account still waits for one, else links to log in or reset
+    the password; within the limits of emailed links."""
+    account = await ctx.store.by_email_key(email_key)
+    if account is None:
+        return
+    if account["status"] == Status.PENDING:
+        await resend_activation(ctx, email_key)
+        return
+    allowed, sends = may_send_link(ctx, account)
+    if not allowed:
+        return
+    portal = ctx.settings.portal_url.rstrip("/")
+    change = Change(
+        "registration_attempted",
+        {
+            "account_id": account["_id"],
+            "email": account["email"],
+            "full_name": account["profile"]["full_name"],
+            "login_link": portal + LOGIN_PATH,
+            "reset_link": portal + FORGOT_PATH,
+        },
+    )
+    await ctx.store.update(
+        account, [change], system_actor(), ctx.clock(), set_={"link_sends": sends}
+    )
 
 
 async def activate(ctx: Identity, token: str) -> str:

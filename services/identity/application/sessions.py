@@ -29,6 +29,10 @@ from services.identity.domain.passwords import normalise_password
 from services.identity.domain.tokens import new_token, same_hash, token_hash
 from services.identity.domain.validation import InvalidFieldError, normalise_email
 
+# The id no account has: an unknown email's failed login writes to it, so that it does
+# the same store work as a known account's (the answer's time must not reveal accounts).
+NOBODY = str(uuid.UUID(int=0))
+
 
 @dataclass(frozen=True)
 class Tokens:
@@ -64,15 +68,14 @@ async def _record_failure(
     ctx: Identity, account: dict[str, Any] | None, attempt: int, address: str, now: datetime
 ) -> None:
     await ctx.store.count_in_window(f"login-ip:{address}", now, ctx.settings.address_window_seconds)
-    if account is not None:
-        wait, locked = ctx.throttle.wait_after(attempt)
-        await ctx.store.set_quietly(
-            account["_id"],
-            {
-                "login.not_before": now + timedelta(seconds=wait),
-                **({"login.locked_at_failures": attempt} if locked else {}),
-            },
-        )
+    wait, locked = ctx.throttle.wait_after(attempt)
+    await ctx.store.set_quietly(
+        account["_id"] if account else NOBODY,
+        {
+            "login.not_before": now + timedelta(seconds=wait),
+            **({"login.locked_at_failures": attempt} if locked else {}),
+        },
+    )
 
 
 async def _admit(ctx: Identity, account: dict[str, Any], now: datetime) -> int:
@@ -125,7 +128,10 @@ async def login(ctx: Identity, email: str, password: str, address: str) -> Token
     except InvalidFieldError:
         email_key = ""
     account = await ctx.store.by_email_key(email_key) if email_key else None
-    attempt = await _admit(ctx, account, now) if account is not None else 0
+    if account is not None:
+        attempt = await _admit(ctx, account, now)
+    else:
+        attempt = await ctx.store.count_login_attempt(NOBODY)
     stored = account.get("password_hash") if account else None
     if not ctx.hasher.verify(stored, normalise_password(password)):
         await _record_failure(ctx, account, attempt, address, now)

@@ -1,8 +1,8 @@
 """The "chữ xác nhận" of the forgotten-password form: a small sum written in words.
 
 Stateless: the challenge token carries a nonce, an expiry and an HMAC of the
-expected answer, all signed; the service records used nonces so a solved
-challenge cannot be replayed. It is a speed bump against scripted mass
+expected answer, all signed; the service records every answered nonce, right or wrong, so a
+challenge takes one attempt and cannot be replayed. It is a speed bump against scripted mass
 requests, not a CAPTCHA in the strong sense; the per-address and per-account
 limits are what actually bound abuse.
 """
@@ -44,9 +44,16 @@ def new_challenge(key: bytes, now: datetime) -> Challenge:
     return Challenge(f"{payload}.{_mac(key, 'token', payload)}", question, expires)
 
 
-def check_answer(key: bytes, token: str, answer: str, now: datetime) -> tuple[str, datetime]:
-    """(nonce, expiry) of a correctly answered, unexpired challenge; CaptchaError otherwise.
-    The caller must still record the nonce as used."""
+@dataclass(frozen=True)
+class Attempt:
+    nonce: str
+    expires_at: datetime
+    solved: bool
+
+
+def read_attempt(key: bytes, token: str, answer: str, now: datetime) -> Attempt:
+    """An answer to a genuine, unexpired challenge (CaptchaError otherwise), and whether
+    it is right. The caller must record the nonce as used either way."""
     try:
         payload, mac = token.split(".")
         if not hmac.compare_digest(mac, _mac(key, "token", payload)):
@@ -56,8 +63,7 @@ def check_answer(key: bytes, token: str, answer: str, now: datetime) -> tuple[st
     except (ValueError, KeyError, TypeError) as error:
         raise CaptchaError() from error
     expires = datetime.fromtimestamp(expires_ts, now.tzinfo)
-    if now > expires or not hmac.compare_digest(
-        expected, _mac(key, "answer", nonce, answer.strip())
-    ):
+    if now > expires:
         raise CaptchaError()
-    return nonce, expires
+    solved = hmac.compare_digest(expected, _mac(key, "answer", nonce, answer.strip()))
+    return Attempt(nonce, expires, solved)

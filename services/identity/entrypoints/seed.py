@@ -9,11 +9,11 @@ from __future__ import annotations
 from services.identity.application.staff import StaffAccount, create_staff
 from services.identity.bootstrap import account_store, build_identity, open_store
 from services.identity.domain.errors import EmailTakenError
+from services.identity.domain.passwords import DEMO_PASSWORD
 from services.identity.domain.validation import normalise_email
 from services.identity.settings import IdentitySettings
 from shared.events.envelope import Actor
 
-DEMO_PASSWORD = "Demo Một Cửa 2025"
 OFFICER_ROLES = ("receiver", "processor", "approver")
 
 
@@ -44,7 +44,7 @@ def demo_accounts() -> list[StaffAccount]:
 
 
 async def seed_demo(settings: IdentitySettings | None = None) -> str:
-    settings = settings or IdentitySettings()
+    settings = (settings or IdentitySettings()).model_copy(update={"demo": True})
     pool = await open_store(settings)
     try:
         ctx = build_identity(settings, account_store(pool))

@@ -10,6 +10,7 @@ from typing import Any
 
 from services.identity.adapters.account_rows import QUIET, apply, get, touched
 from services.identity.application.ports import Change
+from services.identity.domain.errors import EmailTakenError
 from shared.events.envelope import Actor
 
 
@@ -27,6 +28,8 @@ class FakeStore:
     async def insert(
         self, account: dict[str, Any], changes: list[Change], actor: Actor, now: datetime
     ) -> None:
+        if any(a["email_key"] == account["email_key"] for a in self.accounts.values()):
+            raise EmailTakenError()
         self.accounts[account["_id"]] = {**copy.deepcopy(account), "version": len(changes)}
         self.events += changes
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from argon2 import extract_parameters
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from services.identity.adapters.hashing import Argon2Hasher
 from services.identity.adapters.signing import TokenIssuer, load_keys
@@ -20,6 +21,7 @@ from services.identity.domain.throttle import ThrottlePolicy
 from services.identity.settings import IdentitySettings
 from services.identity.tests.unit.fakes import FakeStore
 from shared.blobstore import InMemoryBlobStore
+from shared.sealing import public_key_text
 
 PASSWORD = "một mật khẩu đủ dài"
 
@@ -40,7 +42,7 @@ def _ctx(tmp_path: Path, hasher: Argon2Hasher, store: FakeStore, clock: Clock) -
         hasher=hasher,
         policy=PasswordPolicy(frozenset()),
         issuer=TokenIssuer(keys, "iss", "aud", timedelta(minutes=10)),
-        sealer=LinkSealer(None, tmp_path / "none.pub"),
+        sealer=LinkSealer(public_key_text(X25519PrivateKey.generate().public_key()), tmp_path),
         blobs=InMemoryBlobStore(),
         captcha_key=b"k" * 32,
         throttle=ThrottlePolicy(2, 1.0, 4, 900),

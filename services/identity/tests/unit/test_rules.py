@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from services.identity.adapters.common_passwords import common_passwords
-from services.identity.domain.captcha import WORDS, check_answer, new_challenge
+from services.identity.domain.captcha import WORDS, new_challenge, read_attempt
 from services.identity.domain.errors import CaptchaError, InvalidFieldError, WeakPasswordError
-from services.identity.domain.passwords import PasswordPolicy
+from services.identity.domain.passwords import DEMO_PASSWORD, PasswordPolicy
 from services.identity.domain.throttle import ThrottlePolicy
 from services.identity.domain.tokens import new_token, token_hash
 from services.identity.domain.validation import (
@@ -75,6 +75,14 @@ def test_the_shipped_common_password_list_is_real() -> None:
         ("Password1", "common"),
         ("  qwerty123 ", "common"),
         ("hoa.nguyen", "contextual"),
+        ("Hoa.Nguyen2025!", "contextual"),
+        (" " * 8, "common"),
+        ("matkhau123", "common"),
+        ("Mật khẩu 123", "common"),
+        ("Password123!", "common"),
+        ("motcua2025", "common"),
+        ("Một Cửa 2025", "common"),
+        ("Demo Một Cửa 2025", "common"),
     ],
 )
 def test_weak_passwords_are_refused(password: str, reason: str) -> None:
@@ -83,9 +91,20 @@ def test_weak_passwords_are_refused(password: str, reason: str) -> None:
     assert error.value.reason == reason
 
 
+def test_the_published_demo_password_is_accepted_in_demo_mode_only() -> None:
+    with pytest.raises(WeakPasswordError):
+        POLICY.check(DEMO_PASSWORD)
+    assert PasswordPolicy(common_passwords(), demo=True).check(DEMO_PASSWORD) == DEMO_PASSWORD
+
+
 def test_long_passphrases_without_composition_rules_are_accepted() -> None:
     assert POLICY.check("x" * 64) == "x" * 64
     assert POLICY.check("tất cả chữ thường") == "tất cả chữ thường"
+    assert POLICY.check("mật khẩu của tôi dài") == "mật khẩu của tôi dài"
+    assert POLICY.check("  có dấu cách  ") == "  có dấu cách  "  # spaces are kept
+    assert POLICY.check("9081726354", ["037190000123"]) == "9081726354"
+    with pytest.raises(WeakPasswordError):
+        POLICY.check("037190000123", ["037190000123"])
     decomposed = unicodedata.normalize("NFD", "mật khẩu dài")
     assert POLICY.check(decomposed) == unicodedata.normalize("NFC", decomposed)
 
@@ -98,22 +117,23 @@ def test_throttling_slows_then_locks_well_before_100_failures() -> None:
     assert waits[9] == (900.0, True) and waits[10] == (900.0, True)
 
 
-def test_captcha_needs_the_right_answer_before_expiry() -> None:
+def test_captcha_answers_need_a_genuine_unexpired_challenge() -> None:
     key = b"k" * 32
     challenge = new_challenge(key, NOW)
     a, b = challenge.question.lower().split(" bằng ")[0].split(" cộng ")
     answer = str(WORDS.index(a) + WORDS.index(b))
-    nonce, _ = check_answer(key, challenge.token, answer, NOW)
-    assert nonce
-    for token, given, when in (
-        (challenge.token, str(int(answer) + 1), NOW),
-        (challenge.token, answer, NOW + timedelta(minutes=11)),
-        (challenge.token + "x", answer, NOW),
+    solved = read_attempt(key, challenge.token, answer, NOW)
+    assert solved.nonce and solved.solved
+    wrong = read_attempt(key, challenge.token, str(int(answer) + 1), NOW)
+    assert wrong.nonce == solved.nonce and not wrong.solved
+    for token, when in (
+        (challenge.token, NOW + timedelta(minutes=11)),
+        (challenge.token + "x", NOW),
     ):
         with pytest.raises(CaptchaError):
-            check_answer(key, token, given, when)
+            read_attempt(key, token, answer, when)
     with pytest.raises(CaptchaError):
-        check_answer(b"other" * 8, challenge.token, answer, NOW)
+        read_attempt(b"other" * 8, challenge.token, answer, NOW)
 
 
 def test_tokens_are_random_and_stored_as_hashes() -> None:

@@ -87,8 +87,6 @@ async def register(request: Request) -> Response:
     context["errors"] = answer.field_errors()
     if answer.problem_type == "weak-password":
         context["errors"]["password"] = password_message(answer)
-    elif answer.problem_type == "email-taken":
-        context["errors"]["email"] = answer.detail
     context["error"] = answer.detail
     return await render(request, "register.html", context, answer.status)
 
