@@ -1,7 +1,7 @@
 """Sustained submissions through the gateway: submit → in-app notification and → email.
 
     .venv/bin/python -m bench.pipeline [--rates 5,20,50] [--seconds 120] [--citizens 5]
-                                       [--profile DIR]
+                                       [--profile DIR [--spy gateway,dossier]]
 
 Starts the whole suite (as the end-to-end tests do) and registers ``--citizens``
 citizens. At each rate, for ``--seconds`` seconds, one «Cấp bản sao trích lục hộ tịch»
@@ -16,8 +16,9 @@ seconds, submissions that got no notification, and the consumer lag left. The ba
 of the same run is the submit call itself (its p50 / p95), the floor under any latency.
 
 Where the time goes, at the last (highest) rate: each service's CPU seconds over the
-run, and with ``--profile DIR`` a py-spy profile of the gateway and the dossier service
-for the filing window (raw stacks in DIR, the top frames printed).
+run, and with ``--profile DIR`` a py-spy profile of the ``--spy`` processes (the gateway
+and the dossier service by default) for the filing window (raw stacks in DIR, the top
+frames printed).
 """
 
 from __future__ import annotations
@@ -46,7 +47,6 @@ from tests.e2e.journey import (
 from tests.e2e.suite import Suite
 
 DRAIN_SECONDS = 60.0
-PROFILED = ("gateway", "dossier")
 
 
 def file_one(citizen: Session, person: Any, n: int) -> tuple[str, datetime, float] | None:
@@ -172,6 +172,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--citizens", type=int, default=5)
     parser.add_argument("--profile", type=Path, help="py-spy the last rate into this directory")
+    parser.add_argument("--spy", default="gateway,dossier", help="the processes to profile")
     args = parser.parse_args()
     rates = [float(r) for r in args.rates.split(",")]
     with running_suite() as suite:
@@ -187,7 +188,7 @@ def main() -> None:
             if process.process is not None
         }
         before = {name: cpu_seconds(pid) for name, pid in pids.items()}
-        spied = {name: pids[name] for name in PROFILED} if args.profile else {}
+        spied = {name: pids[name] for name in args.spy.split(",")} if args.profile else {}
         with profiling(spied, args.profile or Path("."), args.seconds):
             results.append(measure_rate(suite, people, rates[-1], args.seconds))
         used = {name: cpu_seconds(pid) - before[name] for name, pid in pids.items()}
