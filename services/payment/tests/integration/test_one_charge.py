@@ -23,6 +23,7 @@ from services.payment.tests.integration.support import (
     browser_pays,
     distinct_ids,
     payment_suite,
+    result_params,
     wait_for,
 )
 from tests.support.engines import Engines
@@ -66,7 +67,7 @@ def test_twenty_checkouts_open_one_attempt_and_a_charge_on_a_closed_one_is_refun
         assert amount == 120_000
 
         suite.api.stop()  # the sandbox's IPN address: down for a while
-        browser_pays(first_url)  # charged at the provider; its IPN does not get through
+        paid_late = browser_pays(first_url)  # charged; its IPN does not get through
         started = datetime.now(UTC)
         time.sleep(int(TTL) + 1)  # the first attempt expired at the provider
 
@@ -84,6 +85,8 @@ def test_twenty_checkouts_open_one_attempt_and_a_charge_on_a_closed_one_is_refun
                 return view if done else None
 
             view = wait_for(settled, 120, "the order paid and the late charge refunded")
+            page = api.get("/api/v1/payments/vnpay/return", params=result_params(paid_late))
+            assert "sẽ được hoàn lại cho bạn" in page.text  # what the payer is told
 
         assert view["payment"]["attempt_id"] == current_ref  # the charge kept
         [late] = view["extra_payments"]
