@@ -22,6 +22,7 @@ from services.payment.tests.integration.support import (
     PaymentSuite,
     browser_pays,
     distinct_ids,
+    officer,
     payment_suite,
     result_params,
     wait_for,
@@ -102,6 +103,15 @@ def test_twenty_checkouts_open_one_attempt_and_a_charge_on_a_closed_one_is_refun
         assert all(txn.paid and txn.amount == amount for txn in held.values())
         assert held[first_ref].refunded == amount  # given back at the provider
         assert held[current_ref].refunded == 0  # the one charge kept
+
+        with suite.client() as api:  # the agency's reconciliation agrees with the sandbox
+            for day in days:
+                report = api.get(
+                    "/api/v1/payments/reconciliation",
+                    headers=officer("officer-3", "HN.TP", "agency_admin"),
+                    params={"date": f"{day[:4]}-{day[4:6]}-{day[6:]}"},
+                ).json()
+                assert report["mismatches"] == [], report
 
         history = suite.stored_events(order_id)
         names = [type(e).__name__ for e in history]
