@@ -69,6 +69,17 @@ class PaymentSettings(ServiceSettings):
     order_expiry_sweep_seconds: float = Field(
         300, gt=0, description="Pause between the worker's sweeps for expired orders."
     )
+    late_charge_sweep_seconds: float = Field(
+        30,
+        gt=0,
+        description="Pause between the worker's sweeps for charges to give back (a payment "
+        "on an attempt that no longer pays its order); a refused refund is retried then.",
+    )
+    server_ip: str = Field(
+        "127.0.0.1",
+        description="This server's address as the provider's merchant API is told it "
+        "(vnp_IpAddr) when the system asks for a refund.",
+    )
 
     sandbox_port: int = Field(SANDBOX_PORT, description="HTTP port of the VNPay sandbox.")
     sandbox_ipn_url: str = Field(

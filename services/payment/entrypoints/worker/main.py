@@ -4,7 +4,8 @@ It consumes dossier events (``payment_requested`` opens a fee order; ``withdrawn
 ``rejected`` and ``rejected_at_reception`` cancel the dossier's unpaid orders) and
 catalog's calendar overrides, relays
 the event store's notifications to ``motcua.payment.events``, keeps the read model of
-orders in PostgreSQL and sweeps it for orders unpaid past their deadline. Run exactly
+orders in PostgreSQL and sweeps it for orders unpaid past their deadline and for charges
+to give back (a payment on an attempt that no longer pays its order). Run exactly
 one: the relay's position is a tracking record in the event store (deploy/k8s pins
 replicas to 1); the projection (its position locked in its own transaction) and the
 sweep alone would tolerate two.
@@ -24,11 +25,14 @@ from services.payment.application.payments import PaymentApplication
 from services.payment.bootstrap import (
     open_payments,
     outbox_relay,
+    owing_orders,
     pending_orders,
     ping,
     projection,
+    provider_api,
 )
 from services.payment.entrypoints.worker.expiry import ExpirySweep
+from services.payment.entrypoints.worker.late_charges import LateChargeRefunds, system_refunds
 from services.payment.settings import PaymentSettings
 from shared.events.envelope import IntegrationEvent
 from shared.events.topics import events_topic
@@ -124,6 +128,12 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
                 days=settings.order_expiry_days,
                 interval_seconds=settings.order_expiry_sweep_seconds,
                 calendar=calendar.calendar,
+            ).run(),
+            "late_charges": LateChargeRefunds(
+                payments,
+                owing_orders(pool),
+                system_refunds(provider_api(settings), settings.server_ip),
+                interval_seconds=settings.late_charge_sweep_seconds,
             ).run(),
         }
         tasks.update({name: asyncio.create_task(job) for name, job in jobs.items()})
