@@ -16,9 +16,9 @@ import json
 import os
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings
 
 
@@ -98,6 +98,19 @@ class ServiceSettings(BaseSettings):
                 f"or set MOTCUA_{field.upper()}"
             )
         return value
+
+
+SettingsT = TypeVar("SettingsT", bound=BaseSettings)
+
+
+def load_settings(settings: type[SettingsT]) -> SettingsT:
+    """``settings()`` for a process's start: refused settings stop it with their messages
+    alone (pydantic's own error would print the input, secrets included)."""
+    try:
+        return settings()
+    except ValidationError as error:
+        reasons = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors())
+        raise SystemExit(f"{settings.__name__}: refusing to start: {reasons}") from None
 
 
 PROCESSED_EVENTS_MIN_DAYS = 15  # twice Kafka's default retention of 7 days, and a day

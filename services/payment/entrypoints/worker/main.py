@@ -37,6 +37,7 @@ from shared.kafka.consumer import IdempotentConsumer
 from shared.kafka.producer import make_producer
 from shared.kafka.topics import ensure_topics
 from shared.pg.calendar import CALENDAR_UPDATED, CalendarOverrides
+from shared.settings import load_settings
 
 PAYMENT_REQUESTED = "vn.motcua.dossier.payment_requested"
 CLOSING = {  # the dossier ended unpaid: the reason its orders are cancelled with
@@ -145,6 +146,6 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
 
 
 def main() -> None:
-    settings = PaymentSettings()
+    settings = load_settings(PaymentSettings)
     settings.port = settings.worker_port
     serve(build_app(settings), settings, "payment-worker")
