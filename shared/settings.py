@@ -3,7 +3,7 @@
 Each service subclasses :class:`ServiceSettings` with its own env prefix
 (``MOTCUA_<SERVICE>_``). Engine addresses come, in order, from the service's
 own variable, the suite-wide variable (``MOTCUA_KAFKA_BOOTSTRAP_SERVERS``,
-``MOTCUA_POSTGRES_DSN``, ``MOTCUA_SMTP_HOST``/``_PORT``)
+``MOTCUA_POSTGRES_DSN``, ``MOTCUA_SMTP_HOST``/``_PORT``, ``MOTCUA_KAFKA_REPLICATION_FACTOR``)
 and the local launcher's state file ``$MOTCUA_STATE_DIR/engines.json``. There the
 launcher keeps one PostgreSQL role per service (``postgres.services.<name>.dsn``): a
 service started by ``motcua up`` connects as its own role, which owns its own schema
@@ -41,6 +41,7 @@ def _engine_value(engine: str, key: str, env_var: str) -> Any:
 
 _ENGINE_FIELDS = {
     "kafka_bootstrap_servers": ("kafka", "bootstrap_servers"),
+    "kafka_replication_factor": ("kafka", "replication_factor"),
     "postgres_dsn": ("postgres", "dsn"),
     "smtp_host": ("smtp", "host"),
     "smtp_port": ("smtp", "port"),
@@ -57,6 +58,12 @@ class ServiceSettings(BaseSettings):
         "", description="Prefix for every Kafka topic name (isolates test runs)."
     )
     kafka_bootstrap_servers: str | None = Field(None, description="Kafka bootstrap servers.")
+    kafka_replication_factor: int = Field(
+        1,
+        ge=1,
+        description="Replicas of each topic this service creates (its events, their DLQ, "
+        "notify's changelogs); 1 for the single local broker, 3 on a production cluster.",
+    )
     postgres_dsn: str | None = Field(None, description="PostgreSQL DSN of this service's role.")
     postgres_schema: str = Field(
         "",

@@ -102,7 +102,11 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await ensure_topics(bootstrap, [out_topic, *in_topics])
+        await ensure_topics(
+            bootstrap,
+            [out_topic, *in_topics],
+            replication_factor=settings.kafka_replication_factor,
+        )
         pool, payments = await open_payments(settings, "payment-worker")
         app.state.pool = pool
         calendar = CalendarOverrides(pool)
