@@ -568,3 +568,14 @@ def test_label_selectors_follow_kubernetes() -> None:
     assert selects({"matchExpressions": [{"key": "tier", "operator": "Exists"}]}, labels)
     assert not selects({"matchExpressions": [{"key": "zone", "operator": "Exists"}]}, labels)
     assert selects({"matchExpressions": [{"key": "zone", "operator": "DoesNotExist"}]}, labels)
+
+
+def test_the_image_runs_as_the_non_root_user_the_pods_run_as() -> None:
+    dockerfile = (K8S.parents[1] / "Dockerfile").read_text().splitlines()
+    user = [line.split()[1] for line in dockerfile if line.startswith("USER ")][-1]
+    uid, _, gid = user.partition(":")
+    assert uid.isdigit() and int(uid) != 0, "numeric, so runAsNonRoot can be verified"
+    assert gid.isdigit() and int(gid) != 0
+    for deployment in _of_kind(render(), "Deployment").values():
+        pod = deployment["spec"]["template"]["spec"]["securityContext"]
+        assert (pod["runAsUser"], pod["runAsGroup"]) == (int(uid), int(gid))
