@@ -60,7 +60,7 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
         held["pool"] = pool
         dossiers = await asyncio.to_thread(build_dossiers, settings)
         projector, close_projector = await asyncio.to_thread(open_projector, settings)
-        await ensure_topics(bootstrap, topics)
+        await ensure_topics(bootstrap, topics, replication_factor=settings.kafka_replication_factor)
         consumer = IdempotentConsumer(  # aiokafka objects need the running loop
             bootstrap_servers=bootstrap,
             topics=topics,

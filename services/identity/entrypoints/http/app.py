@@ -60,7 +60,9 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
                             state["pool"], prune_rules(settings), settings.prune_interval_seconds
                         )
                     )
-                await ensure_topics(bootstrap, [topic])
+                await ensure_topics(
+                    bootstrap, [topic], replication_factor=settings.kafka_replication_factor
+                )
                 producer = make_producer(bootstrap)
                 await producer.start()
                 break

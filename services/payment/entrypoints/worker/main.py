@@ -41,6 +41,7 @@ from shared.kafka.consumer import IdempotentConsumer
 from shared.kafka.producer import make_producer
 from shared.kafka.topics import ensure_topics
 from shared.pg.calendar import CALENDAR_UPDATED, CalendarOverrides
+from shared.settings import load_settings
 
 PAYMENT_REQUESTED = "vn.motcua.dossier.payment_requested"
 CLOSING = {  # the dossier ended unpaid: the reason its orders are cancelled with
@@ -105,7 +106,11 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await ensure_topics(bootstrap, [out_topic, *in_topics])
+        await ensure_topics(
+            bootstrap,
+            [out_topic, *in_topics],
+            replication_factor=settings.kafka_replication_factor,
+        )
         pool, payments = await open_payments(settings, "payment-worker")
         app.state.pool = pool
         calendar = CalendarOverrides(pool)
@@ -155,6 +160,6 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
 
 
 def main() -> None:
-    settings = PaymentSettings()
+    settings = load_settings(PaymentSettings)
     settings.port = settings.worker_port
     serve(build_app(settings), settings, "payment-worker")

@@ -93,6 +93,7 @@ class PaymentSuite:
     def store(self) -> PaymentApplication:
         """The event store itself, read from the test (same settings as the processes)."""
         settings = PaymentSettings(
+            sandbox=True,
             postgres_schema=self.env["MOTCUA_PAYMENT_POSTGRES_SCHEMA"],
             postgres_dsn=self.engines.postgres_dsn,
         )
@@ -314,6 +315,7 @@ def payment_suite(
         "MOTCUA_PAYMENT_SANDBOX_DB_PATH": str(tmp_path / "sandbox.db"),
         "MOTCUA_PAYMENT_VNPAY_TMN_CODE": TMN,
         "MOTCUA_PAYMENT_VNPAY_HASH_SECRET": SECRET,
+        "MOTCUA_PAYMENT_SANDBOX": "true",  # the sandbox provider; failpoints allowed
         "MOTCUA_PAYMENT_SANDBOX_IPN_BACKOFF_SECONDS": "0.3",
         "MOTCUA_PAYMENT_SANDBOX_IPN_ATTEMPTS": "12",
         "MOTCUA_PAYMENT_LATE_CHARGE_SWEEP_SECONDS": "0.5",
