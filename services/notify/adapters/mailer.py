@@ -19,7 +19,7 @@ from email import charset
 from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
+from email.mime.nonmultipart import MIMENonMultipart
 from email.policy import SMTP, compat32
 from email.utils import formataddr, formatdate, parseaddr
 
@@ -43,13 +43,17 @@ def _address(value: str) -> str:
     return formataddr((name, address), charset=UTF8) if name else address
 
 
+def _text(text: str, subtype: str) -> Message:
+    part = MIMENonMultipart("text", subtype, charset="utf-8")
+    part.set_payload(text, UTF8)  # quoted-printable
+    return part
+
+
 def build_message(sender: str, to: str, email: Email, event_id: str) -> Message:
-    plain = MIMEText(email.body, "plain", UTF8)
+    plain = _text(email.body, "plain")
     message: Message = plain
     if email.html is not None:
-        message = MIMEMultipart(
-            "alternative", _subparts=[plain, MIMEText(email.html, "html", UTF8)]
-        )
+        message = MIMEMultipart("alternative", _subparts=[plain, _text(email.html, "html")])
     message["From"] = _address(sender)
     message["To"] = _address(to)
     message["Subject"] = Header(email.subject, UTF8, maxlinelen=ONE_LINE).encode()
