@@ -93,7 +93,10 @@ class HttpParts:
         self.dossiers = build_dossiers(settings, self.procedures)
         self.read_models = ReadModels(self.pool)
         self.lookup = PublicLookup(
-            self.dossiers, PgLookupAttempts(self.pool), settings.lookup_policy()
+            self.dossiers,
+            PgLookupAttempts(self.pool),
+            settings.lookup_policy(),
+            refusal_seconds=settings.lookup_refusal_seconds,
         )
         self.listener = Listener(settings.require("postgres_dsn"), [CHANNEL])
 

@@ -39,6 +39,14 @@ class DossierSettings(ServiceSettings, BlobSettings, ProcessedEventsSettings):
         "(answered 429 with Retry-After), and the window its tries are counted in.",
     )
 
+    lookup_refusal_seconds: float = Field(
+        0.1,
+        ge=0,
+        le=5,
+        description="Least time before the public lookup answers «not found», so a known "
+        "code with a wrong number and an unknown code take the same time; 0 turns it off.",
+    )
+
     def lookup_policy(self) -> LookupPolicy:
         return LookupPolicy(self.lookup_attempts, self.lookup_lock_seconds)
 

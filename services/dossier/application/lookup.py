@@ -38,11 +38,13 @@ class PublicLookup:
         attempts: LookupAttempts,
         policy: LookupPolicy,
         clock: Callable[[], datetime] = utc_now,
+        refusal_seconds: float = 0.0,
     ) -> None:
         self.dossiers = dossiers
         self.attempts = attempts
         self.policy = policy
         self.clock = clock
+        self.refusal_seconds = refusal_seconds  # the HTTP answer's floor for a refusal
 
     def find(self, code: str, id_last4: str) -> PublicView:
         """The dossier's public view; :class:`DossierNotFoundError` for a wrong code or

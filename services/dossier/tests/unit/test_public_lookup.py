@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from services.dossier.application.ports import InMemoryLookupAttempts, InMemoryP
 from services.dossier.domain.code import new_code
 from services.dossier.domain.errors import LookupLockedError
 from services.dossier.domain.lookup import LookupPolicy, one_more
+from services.dossier.entrypoints.http import lookup as lookup_route
 from services.dossier.entrypoints.http.app import dossier_app
 from services.dossier.tests.unit.builders import AGENCY, BIRTH, OWNER, uploaded
 
@@ -185,3 +187,25 @@ def test_a_locked_code_answers_429_with_the_remaining_lock(
     clock.now += timedelta(seconds=60)
     again = client.get(f"/api/v1/lookup/{code}", params={"id_last4": "1234"})
     assert again.headers["retry-after"] == "840"
+
+
+def test_a_refusal_waits_out_the_floor_and_an_answer_does_not(
+    client: TestClient,
+    lookup: PublicLookup,
+    dossiers: DossierApplication,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    monkeypatch.setattr(lookup_route, "asyncio", SimpleNamespace(sleep=sleep))
+    lookup.refusal_seconds = 0.5
+    code = submitted_code(dossiers)
+    for asked in (code, UNKNOWN):
+        answer = client.get(f"/api/v1/lookup/{asked}", params={"id_last4": "9999"})
+        assert answer.status_code == 404
+    assert len(waits) == 2 and all(0 < wait <= 0.5 for wait in waits)
+    assert client.get(f"/api/v1/lookup/{code}", params={"id_last4": "1234"}).status_code == 200
+    assert len(waits) == 2
