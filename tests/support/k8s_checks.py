@@ -34,7 +34,7 @@ VOLUME_TYPES |= {"persistentVolumeClaim", "csi"}
 # What each process reads from a Secret: its own PostgreSQL role and the keys it signs,
 # seals or verifies with (services/*/settings.py). Nothing else may reach it.
 SECRETS = {
-    "gateway": {"MOTCUA_GATEWAY_POSTGRES_DSN"},
+    "gateway": {"MOTCUA_GATEWAY_POSTGRES_DSN", "MOTCUA_GATEWAY_CSRF_SECRET"},
     "identity": {
         "MOTCUA_IDENTITY_POSTGRES_DSN",
         "MOTCUA_IDENTITY_SIGNING_KEY_PEM",
