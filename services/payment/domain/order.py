@@ -267,6 +267,17 @@ class FeeOrder(Aggregate):
         if attempt["status"] == AttemptStatus.SUCCEEDED:
             same = success and attempt["provider_txn"] == provider_txn
             return "duplicate" if same else "already_confirmed"
+        # what every recording of a charge says about it
+        charge: dict[str, Any] = {
+            "dossier_id": self.dossier_id,
+            "amount": amount,
+            "paid_at": paid_at,
+            "method": attempt["method"],
+            "provider_txn": provider_txn,
+            "attempt_id": attempt_id,
+            "bank_code": bank_code,
+            "actor": actor.model_dump(),
+        }
         if attempt["status"] == AttemptStatus.FAILED:
             if not success:
                 same = attempt["provider_txn"] == provider_txn and attempt["reason"] == failure
@@ -275,17 +286,7 @@ class FeeOrder(Aggregate):
                 return "already_confirmed"
             # Closed as expired when another attempt opened, yet the provider took the
             # money: the provider wins, the charge is recorded and refunded automatically.
-            self._charged_on_closed_attempt(
-                dossier_id=self.dossier_id,
-                amount=amount,
-                paid_at=paid_at,
-                method=attempt["method"],
-                provider_txn=provider_txn,
-                attempt_id=attempt_id,
-                bank_code=bank_code,
-                refund_due=self.refund_due + amount,
-                actor=actor.model_dump(),
-            )
+            self._charged_on_closed_attempt(**charge, refund_due=self.refund_due + amount)
             return "confirmed"
         if not success:
             reason = (failure or FailureReason.FAILED).value
@@ -294,23 +295,16 @@ class FeeOrder(Aggregate):
                 reason=reason,
                 response_code=response_code,
                 provider_txn=provider_txn,
-                actor=actor.model_dump(),
+                actor=charge["actor"],
             )
             return "confirmed"
         if self.status in CLOSED:
             # Cancelled or expired meanwhile, but the provider took the money: record it
             # (the provider wins) and owe it back; a refund stays an officer's decision.
             self._paid_after_close(
-                dossier_id=self.dossier_id,
-                amount=amount,
-                paid_at=paid_at,
-                method=attempt["method"],
+                **charge,
                 receipt_no=self._receipt_no(paid_at),
-                provider_txn=provider_txn,
-                attempt_id=attempt_id,
-                bank_code=bank_code,
                 closed_as=OrderStatus(self.status).value,
-                actor=actor.model_dump(),
             )
             return "confirmed"
         if self.status != OrderStatus.PENDING:
@@ -318,28 +312,14 @@ class FeeOrder(Aggregate):
             # took the money again: record it and refund it (``refund_late_charge``). The
             # order stays paid and its receipt valid, so the dossier does not move again.
             self._paid_twice(
-                dossier_id=self.dossier_id,
-                amount=amount,
-                paid_at=paid_at,
-                method=attempt["method"],
-                provider_txn=provider_txn,
-                attempt_id=attempt_id,
-                bank_code=bank_code,
+                **charge,
                 receipt_no=self.payment["receipt_no"] if self.payment else None,
                 refund_due=self.refund_due + amount,
-                actor=actor.model_dump(),
             )
             return "confirmed"
         self._paid(
-            dossier_id=self.dossier_id,
-            amount=amount,
-            paid_at=paid_at,
-            method=attempt["method"],
+            **charge,
             receipt_no=self._receipt_no(paid_at),
-            provider_txn=provider_txn,
-            attempt_id=attempt_id,
-            bank_code=bank_code,
-            actor=actor.model_dump(),
             command_key=None,
             fingerprint=None,
         )
