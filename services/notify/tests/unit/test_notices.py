@@ -7,11 +7,13 @@ from datetime import UTC, datetime, timedelta
 from services.notify.adapters.templates import JinjaTemplates
 from services.notify.domain.deadlines import reminder_due
 from services.notify.domain.kinds import (
+    Notice,
     dossier_notices,
     local_time,
     payment_notices,
     reminder_notices,
 )
+from services.notify.domain.messages import Email
 from shared.workdays import WorkCalendar
 
 AT = "2026-11-23T01:00:00+00:00"
@@ -35,6 +37,19 @@ CASES = [
     ("vn.motcua.dossier.withdrawn", {"reason": "Nộp nhầm"}),
     ("vn.motcua.dossier.extended", {"reason": "Chờ xác minh", "appointment_at": AT}),
 ]
+
+
+def rendered(notice: Notice) -> Email:
+    """The notice's email as a citizen on https://p.vn would get it."""
+    return JinjaTemplates().render(
+        notice.template,
+        notice.subject,
+        strict=False,
+        greeting="Quý công dân",
+        portal_url="https://p.vn",
+        dossier_id="d1",
+        **notice.values,
+    )
 
 
 def _all_notices():
@@ -74,15 +89,7 @@ def test_every_notice_renders_text_and_html_with_the_code() -> None:
     notices = list(_all_notices())
     assert len({n.kind for n in notices}) == 16
     for notice in notices:
-        email = JinjaTemplates().render(
-            notice.template,
-            notice.subject,
-            strict=False,
-            greeting="Quý công dân",
-            portal_url="https://p.vn",
-            dossier_id="d1",
-            **notice.values,
-        )
+        email = rendered(notice)
         assert "C1" in email.subject and "C1" in email.body, notice.kind
         assert email.html is not None and "C1" in email.html
         assert "Kính gửi Quý công dân" in email.body
@@ -114,15 +121,7 @@ def test_a_payment_after_the_order_closed_tells_the_owner_it_will_be_refunded() 
     )
     assert (notice.kind, notice.audience) == ("payment_refund_due", "owner")
     assert "hoàn lại" in notice.title and "50.000" in notice.title
-    email = JinjaTemplates().render(
-        notice.template,
-        notice.subject,
-        strict=False,
-        greeting="Quý công dân",
-        portal_url="https://p.vn",
-        dossier_id="d1",
-        **notice.values,
-    )
+    email = rendered(notice)
     assert "https://p.vn/giao-dich/o" in email.body and "BL-2" in email.body
     assert "giao dịch thanh toán đã đóng" in email.body
 
@@ -140,15 +139,7 @@ def test_a_second_payment_of_a_paid_fee_tells_the_owner_it_will_be_refunded() ->
         "C1",
     )
     assert (notice.kind, notice.audience) == ("payment_refund_due", "owner")
-    email = JinjaTemplates().render(
-        notice.template,
-        notice.subject,
-        strict=False,
-        greeting="Quý công dân",
-        portal_url="https://p.vn",
-        dossier_id="d1",
-        **notice.values,
-    )
+    email = rendered(notice)
     assert "đã được thanh toán trước đó" in email.body and "50.000" in email.body
 
 
@@ -160,15 +151,7 @@ def test_a_charge_on_a_replaced_attempt_tells_the_owner_it_will_be_refunded() ->
     )
     assert (notice.kind, notice.audience) == ("payment_refund_due", "owner")
     assert "sẽ được hoàn lại" in notice.title
-    email = JinjaTemplates().render(
-        notice.template,
-        notice.subject,
-        strict=False,
-        greeting="Quý công dân",
-        portal_url="https://p.vn",
-        dossier_id="d1",
-        **notice.values,
-    )
+    email = rendered(notice)
     assert "đã được thay bằng lượt khác" in email.body and "50.000" in email.body
 
 
