@@ -31,6 +31,8 @@ PLACEHOLDERS = {
     "MOTCUA_KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1",
     "MOTCUA_SMTP_HOST": "127.0.0.1",
     "MOTCUA_SMTP_PORT": "1",
+    # payment refuses its public VNPay secret outside sandbox mode; no payment is made here
+    "MOTCUA_PAYMENT_SANDBOX": "true",
 }
 
 
