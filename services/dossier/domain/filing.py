@@ -23,6 +23,7 @@ from services.dossier.domain.procedure import ProcedureVersion
 from services.dossier.domain.rules import OFFICER_PARTIES, RULES, Party
 from services.dossier.domain.status import FINAL, Status
 from shared.events.envelope import Actor
+from shared.vn.money import MAX_VND
 from shared.workdays import WorkCalendar
 
 ONLINE_LEVELS = (3, 4)
@@ -38,6 +39,16 @@ def text(value: str, field: str, *, required: bool = True, limit: int = 2000) ->
     if len(cleaned) > limit:
         raise errors.InvalidInputError(f"{field.capitalize()} quá dài (tối đa {limit} ký tự).")
     return cleaned
+
+
+def check_fees(procedure: ProcedureVersion, form: dict[str, Any]) -> None:
+    """The fees ``form`` would owe stay payable: a count typed into the form multiplies a
+    unit price, and no order may exceed :data:`MAX_VND`."""
+    if procedure.fee_total(form) > MAX_VND:
+        raise errors.InvalidInputError(
+            "Lệ phí tính theo số lượng đã khai vượt quá mức thu tối đa, "
+            "vui lòng kiểm tra lại số lượng trên tờ khai."
+        )
 
 
 class Filing(Aggregate):
@@ -113,6 +124,7 @@ class Filing(Aggregate):
             raise errors.OnlineFilingNotAllowedError
         if agency_code not in procedure.agency_codes:
             raise errors.AgencyNotServingError
+        check_fees(procedure, form)
         return cls(
             owner_id=actor.id,
             procedure=procedure.snapshot(),
@@ -212,6 +224,7 @@ class Filing(Aggregate):
 
     def save_form(self, actor: Actor, form: dict[str, Any]) -> None:
         self._authorise("save_form", actor)
+        check_fees(self.procedure_version_info, form)
         self._form_saved(actor=actor.model_dump(), form=form)
 
     @event("FormSaved")
