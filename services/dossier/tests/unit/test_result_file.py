@@ -224,3 +224,24 @@ def test_the_timeline_names_the_result_file(api: Any) -> None:
     steps = client.get(f"/api/v1/dossiers/{dossier_id}/timeline", headers=headers(OWNER))
     approval = next(s for s in steps.json()["steps"] if s["event"] == "Approved")
     assert approval["files"] == [DOCUMENT]
+
+
+def test_an_approval_without_a_proposal_is_refused_before_the_file_is_stored(
+    api: Any,
+) -> None:
+    client, dossiers, blobs = api
+    dossier_id = dossiers.start_draft(
+        OWNER, procedure_code="1.001193", agency_code=AGENCY, form={"ho_ten": "Nguyễn Văn An"}
+    )
+    dossiers.add_attachment(dossier_id, OWNER, uploaded("a1", "giay_chung_sinh"))
+    dossiers.add_attachment(dossier_id, OWNER, uploaded("a2", "cccd"))
+    dossiers.submit(dossier_id, OWNER)
+    dossiers.act_as_officer(dossier_id, RECEIVER, Accept())
+    dossiers.act_as_officer(dossier_id, PROCESSOR, StartProcessing())  # no proposal yet
+    version = dossiers.get_for(dossier_id, APPROVER).version
+    answer = _approve(client, dossier_id, APPROVER)
+    assert answer.status_code == 409, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert answer.json()["detail"] == "Hồ sơ chưa có đề xuất của cán bộ xử lý."
+    assert blobs.blobs == {}
+    assert dossiers.get_for(dossier_id, APPROVER).version == version
