@@ -1,8 +1,11 @@
-"""Files on the real S3 engine and PostgreSQL: a refused approval stores no result file."""
+"""Files on the real S3 engine and PostgreSQL: a refused approval stores no result file,
+and the sweep deletes a file removed from a draft while a filed dossier's files stay."""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import time
 from pathlib import Path
 
 import httpx
@@ -65,3 +68,41 @@ def test_a_refused_approval_leaves_no_result_file_in_the_bucket(
         approved = _approve(api, base, result)
         assert approved.status_code == 200, approved.text
         assert api.object_keys() == sorted([*stored, _key(result)])
+
+
+def test_the_sweep_deletes_a_drafts_removed_file_and_keeps_a_filed_dossiers(
+    engines: Engines, tmp_path: Path
+) -> None:
+    with dossier_api(engines, tmp_path) as api:
+        draft = api.new_dossier(OWNER)
+        dropped = _pdf("nop nham")
+        attachment = api.upload(OWNER, draft, dropped, "uy_quyen")
+        kept_in_draft = _pdf("giu lai trong nhap")
+        api.upload(OWNER, draft, kept_in_draft, "giay_chung_sinh")
+        removed = api.client.delete(
+            f"{draft}/attachments/{attachment['id']}", headers=caller(OWNER)
+        )
+        assert removed.status_code == 200, removed.text
+
+        filed = api.new_dossier(OWNER)
+        filed_file = _pdf("da nop")
+        api.upload(OWNER, filed, filed_file, "giay_chung_sinh")
+        assert api.client.post(f"{filed}/submit", headers=caller(OWNER)).status_code == 200
+        later = api.upload(OWNER, filed, _pdf("go sau khi nop"), "uy_quyen")
+        gone_later = api.client.delete(f"{filed}/attachments/{later['id']}", headers=caller(OWNER))
+        assert gone_later.status_code == 200, gone_later.text
+        before = api.object_keys()
+        assert len(before) == 4
+
+        young = json.loads(api.sweep())  # a day's grace: nothing is old enough yet
+        assert young == {"service": "dossier", "listed": 4, "referenced": 0, "deleted": 0}
+        assert api.object_keys() == before
+
+        time.sleep(1.2)  # S3 times are in whole seconds
+        report = json.loads(api.sweep("--grace-hours", "0"))
+        assert report == {"service": "dossier", "listed": 4, "referenced": 3, "deleted": 1}
+        assert _key(dropped) not in api.object_keys()
+        assert api.object_keys() == sorted(k for k in before if k != _key(dropped))
+        files = api.client.get(filed, headers=caller(OWNER)).json()["attachments"]
+        download = api.client.get(f"{filed}/attachments/{files[0]['id']}", headers=caller(OWNER))
+        assert download.status_code == 200 and download.content == filed_file
