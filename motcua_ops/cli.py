@@ -225,14 +225,18 @@ def projections_rebuild(
 def files_sweep(
     service: str,
     grace_hours: float = typer.Option(
-        24, "--grace-hours", help="Files younger than this stay, referenced or not."
+        None,
+        "--grace-hours",
+        help="Files younger than this stay, referenced or not "
+        "(default: MOTCUA_<SERVICE>_BLOB_SWEEP_GRACE_HOURS, 24).",
     ),
 ) -> None:
     """Delete the files of SERVICE (dossier, identity) nothing refers to any more
-    (docs/decisions.md, «Files nobody needs»); prints what it did as JSON."""
+    (docs/decisions.md, «Files nobody needs»); prints what it did as JSON. The
+    services also sweep by themselves every MOTCUA_<SERVICE>_BLOB_SWEEP_INTERVAL_HOURS."""
     from datetime import timedelta
 
-    grace = timedelta(hours=grace_hours)
+    grace = None if grace_hours is None else timedelta(hours=grace_hours)
     if service == "dossier":
         from services.dossier.entrypoints.files_cli import main as sweep_dossier
 

@@ -12,8 +12,9 @@ moment between that last read and the delete itself.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -46,6 +47,7 @@ def sweep(
     listed = list(store.listing())
     old = [blob for blob in listed if blob.modified < cutoff]
     if not old:
+        log.info("blob sweep: %d listed, none old enough to go", len(listed))
         return SweepReport(len(listed), 0, 0)
     keep = referenced()
     deleted = kept = 0
@@ -60,3 +62,14 @@ def sweep(
         deleted += 1
     log.info("blob sweep: %d listed, %d old and referenced, %d deleted", len(listed), kept, deleted)
     return SweepReport(len(listed), kept, deleted)
+
+
+async def sweep_forever(run: Callable[[], Awaitable[SweepReport]], every_seconds: float) -> None:
+    """Sweep now and then every ``every_seconds`` (a service's worker or app runs it; two
+    instances sweeping at once delete a file once); a failure is logged, tried next round."""
+    while True:
+        try:
+            await run()
+        except Exception:
+            log.warning("blob sweep failed; next round", exc_info=True)
+        await asyncio.sleep(every_seconds)

@@ -3,9 +3,14 @@ whatever was stored again (or first referenced) while it ran."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
-from shared.blob_sweep import sweep
+import pytest
+
+from services.dossier.settings import DossierSettings
+from services.identity.settings import IdentitySettings
+from shared.blob_sweep import SweepReport, sweep, sweep_forever
 from shared.blobstore import InMemoryBlobStore
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -51,3 +56,27 @@ def test_nothing_old_reads_no_references() -> None:
         raise AssertionError("not needed")
 
     assert sweep(store, referenced, now=NOW).deleted == 0
+
+
+async def test_the_services_sweep_again_and_again_and_survive_a_failed_round() -> None:
+    rounds: list[int] = []
+
+    async def run() -> SweepReport:
+        rounds.append(len(rounds))
+        if len(rounds) == 1:
+            raise ConnectionError("the store is down")
+        if len(rounds) == 3:
+            raise asyncio.CancelledError  # the service stops
+        return SweepReport(0, 0, 0)
+
+    with pytest.raises(asyncio.CancelledError):
+        await sweep_forever(run, every_seconds=0)
+    assert rounds == [0, 1, 2]
+
+
+def test_the_sweep_is_a_setting_of_every_service_with_files() -> None:
+    assert DossierSettings().blob_sweep_interval_hours == 24
+    assert DossierSettings().blob_sweep_grace() == timedelta(hours=24)
+    settings = IdentitySettings(blob_sweep_interval_hours=0, blob_sweep_grace_hours=2)
+    assert settings.blob_sweep_interval_hours == 0
+    assert settings.blob_sweep_grace() == timedelta(hours=2)

@@ -1,7 +1,7 @@
 """Delete the files no dossier needs any more: ``motcua files sweep dossier``.
 
-Run it daily (cron, a Kubernetes CronJob); the rule of what stays is in
-:mod:`services.dossier.domain.files`, the grace period in :mod:`shared.blob_sweep`.
+The worker also sweeps by itself (``MOTCUA_DOSSIER_BLOB_SWEEP_INTERVAL_HOURS``); the rule
+of what stays is in :mod:`services.dossier.domain.files`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from services.dossier.bootstrap import blob_store, build_dossiers, migrate_store
 from services.dossier.settings import DossierSettings
 
 
-def main(grace: timedelta) -> str:
-    """The sweep's report as JSON."""
+def main(grace: timedelta | None = None) -> str:
+    """The sweep's report as JSON (``grace``: default the setting)."""
     settings = DossierSettings()
+    grace = grace if grace is not None else settings.blob_sweep_grace()
     migrate_store(settings)
     dossiers = build_dossiers(settings)
     try:

@@ -1,6 +1,6 @@
 """Delete the wallet files no document names any more: ``motcua files sweep identity``.
 
-Run it daily (cron, a Kubernetes CronJob); the grace period is in :mod:`shared.blob_sweep`.
+The identity app also sweeps by itself (``MOTCUA_IDENTITY_BLOB_SWEEP_INTERVAL_HOURS``).
 """
 
 from __future__ import annotations
@@ -15,18 +15,21 @@ from services.identity.settings import IdentitySettings
 from shared.vn.time import utc_now
 
 
-async def _sweep(grace: timedelta) -> str:
+async def _sweep(grace: timedelta | None) -> str:
     settings = IdentitySettings()
     pool = await open_store(settings)
     try:
         report = await sweep_document_files(
-            account_store(pool), document_blobs(settings), utc_now(), grace
+            account_store(pool),
+            document_blobs(settings),
+            utc_now(),
+            grace if grace is not None else settings.blob_sweep_grace(),
         )
     finally:
         await pool.close()
     return json.dumps({"service": "identity", **report.as_dict()})
 
 
-def main(grace: timedelta) -> str:
-    """The sweep's report as JSON."""
+def main(grace: timedelta | None = None) -> str:
+    """The sweep's report as JSON (``grace``: default the setting)."""
     return asyncio.run(_sweep(grace))

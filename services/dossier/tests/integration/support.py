@@ -141,6 +141,25 @@ class DossierApi:
         assert done.returncode == 0, done.stderr
         return done.stdout
 
+    @contextmanager
+    def worker(self, log_dir: Path, **env: str) -> Iterator[ServiceProcess]:
+        """The dossier worker on the same schema and bucket, with ``env`` added."""
+        process = ServiceProcess(
+            "services.dossier.entrypoints.worker",
+            {
+                **self.env,
+                "MOTCUA_DOSSIER_CONSUMER_GROUP": self.bucket,
+                "MOTCUA_DOSSIER_TOPIC_PREFIX": self.bucket,  # no other run's topics
+                **env,
+            },
+            "MOTCUA_DOSSIER_WORKER_PORT",
+            log_dir,
+        ).start()
+        try:
+            yield process
+        finally:
+            process.stop()
+
 
 @contextmanager
 def dossier_api(engines: Engines, log_dir: Path) -> Iterator[DossierApi]:

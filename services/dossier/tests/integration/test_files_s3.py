@@ -106,3 +106,23 @@ def test_the_sweep_deletes_a_drafts_removed_file_and_keeps_a_filed_dossiers(
         files = api.client.get(filed, headers=caller(OWNER)).json()["attachments"]
         download = api.client.get(f"{filed}/attachments/{files[0]['id']}", headers=caller(OWNER))
         assert download.status_code == 200 and download.content == filed_file
+
+
+def test_the_worker_sweeps_by_itself(engines: Engines, tmp_path: Path) -> None:
+    with dossier_api(engines, tmp_path) as api:
+        draft = api.new_dossier(OWNER)
+        dropped, kept = _pdf("nop nham"), _pdf("con giu")
+        attachment = api.upload(OWNER, draft, dropped, "uy_quyen")
+        api.upload(OWNER, draft, kept, "giay_chung_sinh")
+        removal = f"{draft}/attachments/{attachment['id']}"
+        assert api.client.delete(removal, headers=caller(OWNER)).status_code == 200
+        time.sleep(1.2)  # S3 times are in whole seconds
+        sweeping = {
+            "MOTCUA_DOSSIER_BLOB_SWEEP_INTERVAL_HOURS": "24",
+            "MOTCUA_DOSSIER_BLOB_SWEEP_GRACE_HOURS": "0",
+        }
+        with api.worker(tmp_path, **sweeping):
+            deadline = time.monotonic() + 60
+            while _key(dropped) in api.object_keys() and time.monotonic() < deadline:
+                time.sleep(0.5)
+        assert api.object_keys() == [_key(kept)]
