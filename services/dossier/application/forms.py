@@ -4,22 +4,19 @@ Saving a draft checks what was filled (types, formats, lengths) but lets
 required fields wait; submitting checks everything. Messages are Vietnamese,
 one per field.
 
-Numbers are checked whatever the schema says: JSON reads ``1e999`` as infinity, which
-no store, hash or answer can carry, and an integer has no size limit in JSON Schema.
-A form number is finite, and an integer lies within ±(2^53 - 1), the range every JSON
-reader (the portal's browser, PostgreSQL's JSONB, the national systems) holds exactly
-(I-JSON, RFC 7493); a field's own ``minimum``/``maximum`` narrow it further.
+Numbers are checked whatever the schema says (:mod:`services.dossier.domain.numbers`):
+finite, integers within ±(2^53 - 1); a field's own ``minimum``/``maximum`` narrow it.
 """
 
 from __future__ import annotations
 
-import math
 import unicodedata
-from collections.abc import Iterator
 from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
+
+from services.dossier.domain.numbers import unsound_numbers
 
 _MESSAGES = {
     "required": "Vui lòng nhập trường bắt buộc này.",
@@ -34,9 +31,6 @@ _MESSAGES = {
     "const": "Giá trị không hợp lệ.",
     "additionalProperties": "Trường này không có trong tờ khai.",
 }
-MAX_INTEGER = 2**53 - 1
-NOT_FINITE = "Giá trị số không hợp lệ."
-TOO_LARGE = "Số vượt quá giới hạn cho phép."
 
 
 def normalise(value: Any) -> Any:
@@ -74,8 +68,8 @@ def form_errors(
 ) -> list[dict[str, str]]:
     """Per-field problems: [{field, label, message}]; empty when the form is fine."""
     problems = [
-        {"field": field, "label": _label(schema, field), "message": message}
-        for field, message in _number_problems(form, [])
+        {"field": field or "form", "label": _label(schema, field or "form"), "message": message}
+        for field, message in unsound_numbers(form)
     ]
     if problems or not schema:  # the schema's checks compare numbers: only sound ones
         return problems
@@ -92,17 +86,3 @@ def form_errors(
             }
         )
     return problems
-
-
-def _number_problems(value: Any, path: list[str]) -> Iterator[tuple[str, str]]:
-    """(field, message) of every number in ``value`` no form may hold."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _number_problems(item, [*path, str(key)])
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _number_problems(item, [*path, str(index)])
-    elif isinstance(value, float) and not math.isfinite(value):
-        yield ".".join(path) or "form", NOT_FINITE
-    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
-        yield ".".join(path) or "form", TOO_LARGE

@@ -245,3 +245,28 @@ def test_an_approval_without_a_proposal_is_refused_before_the_file_is_stored(
     assert answer.json()["detail"] == "Hồ sơ chưa có đề xuất của cán bộ xử lý."
     assert blobs.blobs == {}
     assert dossiers.get_for(dossier_id, APPROVER).version == version
+
+
+@pytest.mark.parametrize("number", [10**400, -(2**53), float("inf")])
+def test_a_result_holding_a_number_no_reader_holds_is_refused(number: Any) -> None:
+    dossier = in_state(Status.IN_PROCESSING)
+    version = dossier.version
+    with pytest.raises(domain_errors.InvalidInputError, match=r"mục «so_ban_sao\.0»"):
+        dossier.approve(APPROVER, {"number": "KS-9", "so_ban_sao": [number]}, T)
+    assert dossier.version == version and dossier.status is Status.IN_PROCESSING
+
+
+def test_a_json_approval_with_an_integer_beyond_the_range_is_a_422(api: Any) -> None:
+    client, dossiers, _ = api
+    dossier_id = _processing(dossiers)
+    answer = client.post(
+        f"/api/v1/officer/dossiers/{dossier_id}/approve",
+        headers={**headers(APPROVER), "Content-Type": "application/json"},
+        content='{"result": {"number": "KS-9", "so_ban_sao": ' + "9" * 400 + "}}",
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["type"].endswith("/dossier-invalid-input")
+    assert answer.json()["detail"] == (
+        "Kết quả giải quyết, mục «so_ban_sao»: Số vượt quá giới hạn cho phép."
+    )
