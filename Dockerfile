@@ -26,10 +26,15 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 # non-Python files beside it (templates, schemas).
 COPY shared ./shared
 COPY services ./services
+# The state directory, and the one docker-compose.yml shares notify's public key through,
+# belong to the service user, so the volumes mounted there start out writable by it.
 RUN pip install --no-deps -e . \
-    && useradd --system --uid 10001 --home-dir /var/lib/motcua --create-home motcua
+    && groupadd --system --gid 10001 motcua \
+    && useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/motcua --create-home motcua \
+    && install -d -o 10001 -g 10001 /var/lib/motcua-public
 
-# Numeric, so Kubernetes can verify runAsNonRoot.
-USER 10001
+# Numeric, so Kubernetes can verify runAsNonRoot (deploy/k8s runs it as 10001:10001 with
+# a read-only root filesystem: nothing here writes outside /tmp and its volumes).
+USER 10001:10001
 EXPOSE 8000
 CMD ["python", "-m", "services.gateway"]

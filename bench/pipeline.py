@@ -1,6 +1,7 @@
 """Sustained submissions through the gateway: submit → in-app notification and → email.
 
     .venv/bin/python -m bench.pipeline [--rates 5,20,50] [--seconds 120] [--citizens 5]
+                                       [--profile DIR [--spy gateway,dossier]]
 
 Starts the whole suite (as the end-to-end tests do) and registers ``--citizens``
 citizens. At each rate, for ``--seconds`` seconds, one «Cấp bản sao trích lục hộ tịch»
@@ -13,6 +14,11 @@ the moment the SMTP server accepted the email (``email_at``): both read from not
 schema after the rate's run plus a drain of up to 60 s. Figures: p50 / p95 / max in
 seconds, submissions that got no notification, and the consumer lag left. The baseline
 of the same run is the submit call itself (its p50 / p95), the floor under any latency.
+
+Where the time goes, at the last (highest) rate: each service's CPU seconds over the
+run, and with ``--profile DIR`` a py-spy profile of the ``--spy`` processes (the gateway
+and the dossier service by default) for the filing window (raw stacks in DIR, the top
+frames printed).
 """
 
 from __future__ import annotations
@@ -21,11 +27,13 @@ import argparse
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
 import psycopg
 
+from bench.profile import cpu_seconds, profiling, summary
 from bench.suite_load import expect, memory, p, running_suite
 from tests.e2e.journey import (
     EXTRACT,
@@ -118,8 +126,8 @@ def lag(suite: Suite) -> float:
 
 def measure_rate(
     suite: Suite, people: list[tuple[Session, Any]], rate: float, seconds: float
-) -> tuple[str, float]:
-    """The table row of one rate, and its in-app p95 in seconds."""
+) -> tuple[str, float, int]:
+    """The table row of one rate, its in-app p95 in seconds and the submissions filed."""
     attempts = run_rate(people, rate, seconds)
     filed = [f for f in attempts if f is not None]
     failed = len(attempts) - len(filed)
@@ -149,9 +157,13 @@ def measure_rate(
 
     held = p(in_app, 95) / 1000 if in_app and not missing and not failed else float("inf")
     return (
-        f"| {rate:5.0f}/s | {len(filed):6} | {failed:6} | {cut(submit)} | {cut(in_app)}"
-        f" | {cut(email)} | {missing:7} | {left:6.0f} |"
-    ), held
+        (
+            f"| {rate:5.0f}/s | {len(filed):6} | {failed:6} | {cut(submit)} | {cut(in_app)}"
+            f" | {cut(email)} | {missing:7} | {left:6.0f} |"
+        ),
+        held,
+        len(filed),
+    )
 
 
 def main() -> None:
@@ -159,6 +171,8 @@ def main() -> None:
     parser.add_argument("--rates", default="5,20,50")
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--citizens", type=int, default=5)
+    parser.add_argument("--profile", type=Path, help="py-spy the last rate into this directory")
+    parser.add_argument("--spy", default="gateway,dossier", help="the processes to profile")
     args = parser.parse_args()
     rates = [float(r) for r in args.rates.split(",")]
     with running_suite() as suite:
@@ -167,7 +181,17 @@ def main() -> None:
             person = new_citizen(f"pipeline{n}")
             people.append((register_and_activate(suite, person), person))
         idle = memory(suite)
-        results = [measure_rate(suite, people, rate, args.seconds) for rate in rates]
+        results = [measure_rate(suite, people, rate, args.seconds) for rate in rates[:-1]]
+        pids = {
+            name: process.process.pid
+            for name, process in suite.processes.items()
+            if process.process is not None
+        }
+        before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        spied = {name: pids[name] for name in args.spy.split(",")} if args.profile else {}
+        with profiling(spied, args.profile or Path("."), args.seconds):
+            results.append(measure_rate(suite, people, rates[-1], args.seconds))
+        used = {name: cpu_seconds(pid) - before[name] for name, pid in pids.items()}
         loaded = memory(suite)
     print("\nseconds: p50 p95 max; baseline = the submit call itself\n")
     print(
@@ -175,13 +199,24 @@ def main() -> None:
         " | submit → email | missing | lag |"
     )
     print("|---|---|---|---|---|---|---|---|")
-    print("\n".join(line for line, _ in results))
-    held = [rate for rate, (_, p95) in zip(rates, results, strict=True) if p95 < 1.0]
+    print("\n".join(line for line, _, _ in results))
+    held = [rate for rate, (_, p95, _) in zip(rates, results, strict=True) if p95 < 1.0]
     print(f"\nhighest rate held with in-app p95 under 1 s: {max(held) if held else 'none'}/s")
     print(
         "\nRSS idle / after the runs (MiB): "
         + ", ".join(f"{k} {idle[k]:.0f}/{loaded[k]:.0f}" for k in idle if idle[k])
     )
+    filed = results[-1][2]
+    print(
+        f"\nCPU at {rates[-1]:.0f}/s, the run and its drain, in ms per submission filed"
+        f" ({sum(used.values()) / max(filed, 1) * 1000:.0f} in all): "
+        + ", ".join(
+            f"{k} {v / max(filed, 1) * 1000:.1f}"
+            for k, v in sorted(used.items(), key=lambda kv: -kv[1])
+        )
+    )
+    for name in spied:
+        print("\n" + summary(args.profile / f"{name}.txt"))
 
 
 if __name__ == "__main__":

@@ -138,6 +138,9 @@ def start_services(
         copy_local_blobs(paths.state, blobs)  # files kept on disk before S3 stay reachable
         env = {"MOTCUA_STATE_DIR": str(paths.state), **blobs}
         env.update({s.url_env: urls[s.name] for s in specs})
+        if "MOTCUA_PAYMENT_SANDBOX" not in os.environ:
+            # the local suite pays through the VNPay sandbox, with its public default secret
+            env["MOTCUA_PAYMENT_SANDBOX"] = "true"
         if "gateway" in urls and "MOTCUA_PAYMENT_VNPAY_RETURN_URL" not in os.environ:
             # the provider sends the payer back to the portal, wherever the gateway listens
             env["MOTCUA_PAYMENT_VNPAY_RETURN_URL"] = f"{urls['gateway']}/thanh-toan/ket-qua"

@@ -209,6 +209,9 @@ def s3_client(url: str, access_key: str, secret_key: str, region: str = "us-east
         connect_timeout=3,
         read_timeout=30,
         retries={"mode": "standard", "max_attempts": 3},
+        # as many kept connections as the worker threads that may call at once (anyio's 40
+        # for sync routes): with botocore's 10, a busy service opened a new one per call
+        max_pool_connections=40,
         s3={"addressing_style": "path"},
         # our own SHA-256 goes with each upload; no CRC trailers the server may not know
         request_checksum_calculation="when_required",

@@ -77,9 +77,10 @@ def private_key_from_text(text: str) -> X25519PrivateKey:
     return X25519PrivateKey.from_private_bytes(_unb64(text.strip()))
 
 
-def load_or_create_private_key(path: Path) -> X25519PrivateKey:
+def load_or_create_private_key(path: Path, public: Path | None = None) -> X25519PrivateKey:
     """The key kept at ``path`` (0600), created on first use; its public half is
-    written beside it as ``<name>.pub`` for the services that seal."""
+    written to ``public`` (default: beside it as ``<name>.pub``) for the services that
+    seal."""
     if not path.exists():
         key = X25519PrivateKey.generate()
         raw = key.private_bytes(
@@ -96,6 +97,7 @@ def load_or_create_private_key(path: Path) -> X25519PrivateKey:
             with os.fdopen(fd, "w") as out:
                 out.write(_b64(raw))
     key = private_key_from_text(path.read_text())
-    public = path.with_name(path.name + ".pub")
+    public = public or path.with_name(path.name + ".pub")
+    public.parent.mkdir(parents=True, exist_ok=True)
     public.write_text(public_key_text(key.public_key()))
     return key

@@ -3,7 +3,7 @@
 Each service subclasses :class:`ServiceSettings` with its own env prefix
 (``MOTCUA_<SERVICE>_``). Engine addresses come, in order, from the service's
 own variable, the suite-wide variable (``MOTCUA_KAFKA_BOOTSTRAP_SERVERS``,
-``MOTCUA_POSTGRES_DSN``, ``MOTCUA_SMTP_HOST``/``_PORT``)
+``MOTCUA_POSTGRES_DSN``, ``MOTCUA_SMTP_HOST``/``_PORT``, ``MOTCUA_KAFKA_REPLICATION_FACTOR``)
 and the local launcher's state file ``$MOTCUA_STATE_DIR/engines.json``. There the
 launcher keeps one PostgreSQL role per service (``postgres.services.<name>.dsn``): a
 service started by ``motcua up`` connects as its own role, which owns its own schema
@@ -16,9 +16,9 @@ import json
 import os
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings
 
 
@@ -41,6 +41,7 @@ def _engine_value(engine: str, key: str, env_var: str) -> Any:
 
 _ENGINE_FIELDS = {
     "kafka_bootstrap_servers": ("kafka", "bootstrap_servers"),
+    "kafka_replication_factor": ("kafka", "replication_factor"),
     "postgres_dsn": ("postgres", "dsn"),
     "smtp_host": ("smtp", "host"),
     "smtp_port": ("smtp", "port"),
@@ -57,6 +58,12 @@ class ServiceSettings(BaseSettings):
         "", description="Prefix for every Kafka topic name (isolates test runs)."
     )
     kafka_bootstrap_servers: str | None = Field(None, description="Kafka bootstrap servers.")
+    kafka_replication_factor: int = Field(
+        1,
+        ge=1,
+        description="Replicas of each topic this service creates (its events, their DLQ, "
+        "notify's changelogs); 1 for the single local broker, 3 on a production cluster.",
+    )
     postgres_dsn: str | None = Field(None, description="PostgreSQL DSN of this service's role.")
     postgres_schema: str = Field(
         "",
@@ -98,6 +105,19 @@ class ServiceSettings(BaseSettings):
                 f"or set MOTCUA_{field.upper()}"
             )
         return value
+
+
+SettingsT = TypeVar("SettingsT", bound=BaseSettings)
+
+
+def load_settings(settings: type[SettingsT]) -> SettingsT:
+    """``settings()`` for a process's start: refused settings stop it with their messages
+    alone (pydantic's own error would print the input, secrets included)."""
+    try:
+        return settings()
+    except ValidationError as error:
+        reasons = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors())
+        raise SystemExit(f"{settings.__name__}: refusing to start: {reasons}") from None
 
 
 PROCESSED_EVENTS_MIN_DAYS = 15  # twice Kafka's default retention of 7 days, and a day

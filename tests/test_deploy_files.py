@@ -15,7 +15,6 @@ from urllib.parse import urlparse
 
 import pytest
 import yaml
-from pydantic_settings import BaseSettings
 
 from services.catalog.settings import CatalogSettings
 from services.dossier.settings import DossierSettings
@@ -23,9 +22,11 @@ from services.gateway.settings import GatewaySettings
 from services.identity.settings import IdentitySettings
 from services.notify.settings import NotifySettings
 from services.payment.settings import PaymentSettings
+from shared.blob_settings import BlobSettings
+from shared.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[1]
-SETTINGS: list[type[BaseSettings]] = [
+SETTINGS: list[type[ServiceSettings]] = [
     IdentitySettings,
     CatalogSettings,
     DossierSettings,
@@ -36,11 +37,15 @@ SETTINGS: list[type[BaseSettings]] = [
 # Read by shared/settings.py for every service, outside any service prefix.
 SUITE_WIDE = {
     "MOTCUA_KAFKA_BOOTSTRAP_SERVERS",
+    "MOTCUA_KAFKA_REPLICATION_FACTOR",
     "MOTCUA_POSTGRES_DSN",
     "MOTCUA_SMTP_HOST",
     "MOTCUA_SMTP_PORT",
     "MOTCUA_STATE_DIR",
 }
+
+# Images of real S3-compatible servers (the launcher runs versitygw too).
+S3_SERVERS = ("versity/versitygw:",)
 
 Doc = dict[str, Any]
 
@@ -121,6 +126,64 @@ def compose_problems(compose: Doc) -> list[str]:
     return problems
 
 
+def _processes(compose: Doc) -> dict[str, Doc]:
+    """The compose services running Một Cửa code (``python -m services.…``)."""
+    return {
+        name: service
+        for name, service in compose["services"].items()
+        if (_module(service.get("command")) or "").startswith("services.")
+    }
+
+
+def _named_volume_mounts(service: Doc) -> list[tuple[str, bool]]:
+    """(volume, read-only) for each named volume of ``service`` (short syntax)."""
+    mounts = []
+    for entry in service.get("volumes") or []:
+        source, _, rest = str(entry).partition(":")
+        if source and not source.startswith((".", "/")):
+            mounts.append((source, rest.endswith(":ro")))
+    return mounts
+
+
+def volume_problems(compose: Doc) -> list[str]:
+    """A volume is written by one process at most: no process reads another's keys."""
+    writers: dict[str, set[str]] = {}
+    for name, service in _processes(compose).items():
+        for volume, read_only in _named_volume_mounts(service):
+            if not read_only:
+                writers.setdefault(volume, set()).add(name)
+    return [
+        f"volume {volume} is written by {', '.join(sorted(names))}"
+        for volume, names in sorted(writers.items())
+        if len(names) > 1
+    ]
+
+
+def _blob_services() -> set[str]:
+    return {s.service_name() for s in SETTINGS if issubclass(s, BlobSettings)}
+
+
+def s3_problems(compose: Doc) -> list[str]:
+    services: dict[str, Doc] = compose["services"]
+    s3 = {n for n, s in services.items() if str(s.get("image", "")).startswith(S3_SERVERS)}
+    if not s3:
+        return ["no S3 server: files would sit on one container's disk"]
+    problems = []
+    for name in sorted(_blob_services()):
+        env = _env(services.get(name, {}))
+        prefix = f"MOTCUA_{name.upper()}_BLOB_S3_"
+        if urlparse(env.get(prefix + "URL", "")).hostname not in s3:
+            problems.append(f"{name}: {prefix}URL does not point at the S3 service")
+        problems += [
+            f"{name}: {prefix}{key} is not set"
+            for key in ("ACCESS_KEY", "SECRET_KEY")
+            if not env.get(prefix + key)
+        ]
+        if not set(services.get(name, {}).get("depends_on") or []) & s3:
+            problems.append(f"{name}: does not wait for the S3 service")
+    return problems
+
+
 def _deployments(docs: list[Doc]) -> dict[str, Doc]:
     return {d["metadata"]["name"]: d for d in docs if d.get("kind") == "Deployment"}
 
@@ -167,6 +230,68 @@ def test_compose_file_is_consistent_with_the_code() -> None:
 
 def test_k8s_manifests_run_every_compose_process_with_probes() -> None:
     assert k8s_problems(load_k8s(), load_compose()) == []
+
+
+def test_no_volume_is_shared_by_the_processes() -> None:
+    assert volume_problems(load_compose()) == []
+
+
+def test_files_go_to_the_s3_service() -> None:
+    assert s3_problems(load_compose()) == []
+
+
+def test_the_shared_state_volume_of_old_is_caught() -> None:
+    broken = copy.deepcopy(load_compose())
+    for service in _processes(broken).values():
+        service["volumes"] = ["motcua-state:/var/lib/motcua"]
+    assert volume_problems(broken) == [
+        f"volume motcua-state is written by {', '.join(sorted(_processes(broken)))}"
+    ]
+
+
+def test_a_read_only_mount_of_another_process_volume_is_allowed() -> None:
+    compose = load_compose()
+    identity = dict(_named_volume_mounts(compose["services"]["identity"]))
+    assert identity["link-seal-public"] is True  # notify writes it; identity only reads
+    assert "notify-state" not in identity  # never notify's private key
+
+
+@pytest.mark.parametrize(
+    ("breakage", "problem"),
+    [
+        (
+            lambda c: c["services"].pop("s3"),
+            "no S3 server: files would sit on one container's disk",
+        ),
+        (
+            lambda c: c["services"]["dossier"]["environment"].pop("MOTCUA_DOSSIER_BLOB_S3_URL"),
+            "dossier: MOTCUA_DOSSIER_BLOB_S3_URL does not point at the S3 service",
+        ),
+        (
+            lambda c: c["services"]["identity"]["environment"].pop(
+                "MOTCUA_IDENTITY_BLOB_S3_SECRET_KEY"
+            ),
+            "identity: MOTCUA_IDENTITY_BLOB_S3_SECRET_KEY is not set",
+        ),
+    ],
+)
+def test_files_on_a_container_disk_are_caught(breakage: Any, problem: str) -> None:
+    broken = copy.deepcopy(load_compose())
+    breakage(broken)
+    assert problem in s3_problems(broken)
+
+
+def test_every_payment_process_starts_with_its_compose_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Sandbox mode where the public default secret is used, so none is refused."""
+    for name, service in _processes(load_compose()).items():
+        if not str(_module(service.get("command"))).startswith("services.payment"):
+            continue
+        with monkeypatch.context() as env:
+            for var, value in _env(service).items():
+                env.setenv(var, value)
+            assert PaymentSettings().sandbox, name
 
 
 def test_a_typo_in_a_setting_name_is_caught() -> None:

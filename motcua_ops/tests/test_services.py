@@ -49,6 +49,7 @@ def _specs(root: Path) -> list[ServiceSpec]:
 def test_services_start_record_and_stop(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setenv("FAKE_PORT_ENV", "FAKE_PORT")
     monkeypatch.delenv("FAKE_PORT", raising=False)
+    monkeypatch.delenv("MOTCUA_PAYMENT_SANDBOX", raising=False)
     state = tmp_path / "state"
     specs = _specs(tmp_path)
     results = {r.name: r for r in start_services(state, specs, timeout=20)}
@@ -69,6 +70,7 @@ def test_services_start_record_and_stop(monkeypatch, tmp_path: Path) -> None:
     assert env["MOTCUA_STATE_DIR"] == str(state.resolve())
     assert env["MOTCUA_GATEWAY_ALPHA_URL"] == alpha["url"]
     assert env["MOTCUA_GATEWAY_BETA_RELAY_URL"].startswith("http://127.0.0.1:")
+    assert env["MOTCUA_PAYMENT_SANDBOX"] == "true"  # the local suite pays at the sandbox
 
     again = {r.name: r for r in start_services(state, specs[:1], timeout=20)}
     assert again["alpha"].state == "running"
@@ -80,3 +82,17 @@ def test_services_start_record_and_stop(monkeypatch, tmp_path: Path) -> None:
     assert stop_services(state, specs) == []
     assert load_services(state)["alpha"]["port"] == alpha["port"]  # kept for the next start
     assert [s.state for s in service_status(state, specs[:1])] == ["stopped"]
+
+
+def test_an_operator_choice_of_sandbox_mode_is_kept(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("FAKE_PORT_ENV", "FAKE_PORT")
+    monkeypatch.delenv("FAKE_PORT", raising=False)
+    monkeypatch.setenv("MOTCUA_PAYMENT_SANDBOX", "false")  # a real terminal's secret is set
+    state = tmp_path / "state"
+    alpha = _specs(tmp_path)[0]
+    (result,) = start_services(state, [alpha], timeout=20)
+    try:
+        env = httpx.get(f"{result.url}/env", trust_env=False).json()
+        assert env["MOTCUA_PAYMENT_SANDBOX"] == "false"
+    finally:
+        stop_services(state, [alpha])

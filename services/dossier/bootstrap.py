@@ -17,11 +17,13 @@ from psycopg_pool import AsyncConnectionPool, ConnectionPool
 from services.dossier.adapters.incoming import IncomingEvents
 from services.dossier.adapters.integration_events import to_integration_event
 from services.dossier.adapters.letters import render
+from services.dossier.adapters.lookup_attempts import PgLookupAttempts
 from services.dossier.adapters.procedures import CHANNEL, PgProcedures, forget_published
 from services.dossier.adapters.projector import Projector
 from services.dossier.adapters.queries import ReadModels
 from services.dossier.adapters.tables import MIGRATIONS, metadata
 from services.dossier.application.dossiers import DossierApplication
+from services.dossier.application.lookup import PublicLookup
 from services.dossier.application.ports import PdfRenderer, ProcedureCatalog
 from services.dossier.settings import DossierSettings
 from shared.blobstore import BlobStore
@@ -30,6 +32,7 @@ from shared.outbox import log_relay
 from shared.pg.listen import Listener
 from shared.pg.migrate import migrate, under_schema_lock
 from shared.pg.pools import open_async_pool, open_pool
+from shared.pg.prune import Prune, processed_events
 from shared.relay import Relay
 
 
@@ -83,9 +86,9 @@ def pdf_renderer() -> PdfRenderer:
 
 class HttpParts:
     """What the HTTP process holds while it runs: one synchronous pool (routes run in the
-    thread pool beside the event store) for the read models and the worker's copies, the
-    application on it, and a listener that drops cached procedure versions when the worker
-    writes a new one. Built in a thread (it connects)."""
+    thread pool beside the event store) for the read models, the worker's copies and the
+    public lookup's tries, the application on it, and a listener that drops cached
+    procedure versions when the worker writes a new one. Built in a thread (it connects)."""
 
     def __init__(self, settings: DossierSettings) -> None:
         migrate_store(settings)
@@ -93,6 +96,12 @@ class HttpParts:
         self.procedures = PgProcedures(self.pool)
         self.dossiers = build_dossiers(settings, self.procedures)
         self.read_models = ReadModels(self.pool)
+        self.lookup = PublicLookup(
+            self.dossiers,
+            PgLookupAttempts(self.pool),
+            settings.lookup_policy(),
+            refusal_seconds=settings.lookup_refusal_seconds,
+        )
         self.listener = Listener(settings.require("postgres_dsn"), [CHANNEL])
 
     def ping(self) -> None:
@@ -127,6 +136,15 @@ def incoming_handler(
 ) -> Callable[[IntegrationEvent], Awaitable[None]]:
     """What the worker does with catalog, identity and payment events."""
     return IncomingEvents(pool, dossiers).handle
+
+
+def prune_rules(settings: DossierSettings) -> list[Prune]:
+    """What the worker deletes now and then: handled event ids past their retention and
+    public-lookup tries that no longer count."""
+    return [
+        processed_events(settings.processed_events_retention()),
+        Prune("lookup_attempts", "expires_at", lambda now: now),
+    ]
 
 
 def open_projector(

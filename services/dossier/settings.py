@@ -6,6 +6,7 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from services.dossier.domain.filing import AttachmentLimits
+from services.dossier.domain.lookup import LookupPolicy
 from shared.blob_settings import BUCKET_PATTERN, BlobSettings
 from shared.eventstore import eventstore_env
 from shared.settings import ProcessedEventsSettings, ServiceSettings, state_dir
@@ -42,6 +43,30 @@ class DossierSettings(ServiceSettings, BlobSettings, ProcessedEventsSettings):
 
     def attachment_limits(self) -> AttachmentLimits:
         return AttachmentLimits(self.max_attachments, self.max_attachment_bytes)
+
+    lookup_attempts: int = Field(
+        5,
+        ge=1,
+        description="Tries of one code in the public lookup (code + last 4 of the identity "
+        "number) allowed within the lock duration; one more locks the code.",
+    )
+    lookup_lock_seconds: int = Field(
+        900,
+        ge=1,
+        description="How long a code tried too often stays locked in the public lookup "
+        "(answered 429 with Retry-After), and the window its tries are counted in.",
+    )
+
+    lookup_refusal_seconds: float = Field(
+        0.1,
+        ge=0,
+        le=5,
+        description="Least time before the public lookup answers «not found», so a known "
+        "code with a wrong number and an unknown code take the same time; 0 turns it off.",
+    )
+
+    def lookup_policy(self) -> LookupPolicy:
+        return LookupPolicy(self.lookup_attempts, self.lookup_lock_seconds)
 
     def eventstore_env(self) -> dict[str, str]:
         """The event store: PostgreSQL, in the service's schema beside its read models."""

@@ -1,6 +1,7 @@
 """The gateway's composition root: the one module that builds the concrete adapters
 (the upstream HTTP client and proxy, the JWKS fetching of the token verifier, the
-PostgreSQL rate-limit counters, the OpenAPI fetcher, the health probe) from the settings
+PostgreSQL rate-limit counters, the OpenAPI fetcher, the health probe, the portal's CSRF
+key) from the settings
 and hands them to the entrypoints."""
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from services.gateway.application.ratelimit import RateLimiter
 from services.gateway.domain.ratelimit import Limits
 from services.gateway.settings import GatewaySettings
 from shared.auth import JwksCache, TokenVerifier, http_jwks_fetcher
+from shared.secret_file import load_or_create_secret
+from shared.settings import state_dir
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +37,7 @@ class Gateway:
     limiter: RateLimiter | None
     counter: PgWindowCounter | None
     health: CachedHealthProbe
+    csrf_key: bytes
 
     async def start(self) -> None:
         if self.counter is not None:
@@ -89,4 +93,13 @@ def build(settings: GatewaySettings, *, limiter: RateLimiter | None = None) -> G
         limiter=limiter,
         counter=counter,
         health=CachedHealthProbe(client, upstreams),
+        csrf_key=csrf_key(settings),
     )
+
+
+def csrf_key(settings: GatewaySettings) -> bytes:
+    """The portal's CSRF key: the configured secret, else a key file in the state dir
+    (shared by the workers of one host; several hosts need the secret)."""
+    if settings.csrf_secret:
+        return settings.csrf_secret.encode()
+    return load_or_create_secret(state_dir() / "gateway" / "csrf.key")

@@ -41,6 +41,13 @@ class GatewaySettings(ServiceSettings):
     token_issuer: str = Field("motcua-identity", description="Expected `iss` of access tokens.")
     token_audience: str = Field("motcua", description="Expected `aud` of access tokens.")
 
+    csrf_secret: str | None = Field(
+        None,
+        min_length=32,
+        description="HMAC key of the portal's CSRF tokens; else a key generated into "
+        "$MOTCUA_STATE_DIR/gateway/csrf.key. Gateways on several hosts need the same one.",
+    )
+
     trusted_proxies: list[str] = Field(
         [],
         description="Addresses of proxies in front of the gateway (TLS terminator, load "

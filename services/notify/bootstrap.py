@@ -132,7 +132,7 @@ class Bootstrap:
 def _seal_key(settings: NotifySettings) -> X25519PrivateKey:
     if settings.link_seal_private_key:
         return private_key_from_text(settings.link_seal_private_key)
-    return load_or_create_private_key(settings.seal_key_file())
+    return load_or_create_private_key(settings.seal_key_file(), settings.link_seal_public_key_file)
 
 
 async def rebuild_projections(settings: NotifySettings, schema: str | None = None) -> Rebuilt:

@@ -24,6 +24,12 @@ class NotifySettings(ServiceSettings, ProcessedEventsSettings):
         description="Key file created at first start (0600) with its public half beside it "
         "as <file>.pub; defaults to $MOTCUA_STATE_DIR/notify/link-seal.key.",
     )
+    link_seal_public_key_file: Path | None = Field(
+        None,
+        description="Where the key file's public half is written for identity; defaults "
+        "to beside it (<file>.pub). docker-compose.yml writes it to a volume identity "
+        "mounts read-only, so identity never sees notify's private key.",
+    )
 
     topic_partitions: int = Field(
         3, description="Partitions of the consumed topics; faust's tables use the same count."

@@ -22,6 +22,7 @@ from services.payment.application.payments import PaymentApplication
 from services.payment.application.ports import (
     Merchant,
     OrderViews,
+    OwingOrders,
     PendingOrders,
     ProviderApi,
     ReceiptPrinter,
@@ -82,6 +83,11 @@ def order_views(pool: AsyncConnectionPool[Any]) -> OrderViews:
 
 def pending_orders(pool: AsyncConnectionPool[Any]) -> PendingOrders:
     """The read model of orders, as the expiry sweep reads it."""
+    return StoredOrders(pool)
+
+
+def owing_orders(pool: AsyncConnectionPool[Any]) -> OwingOrders:
+    """The read model of orders, as the late-charge sweep reads it."""
     return StoredOrders(pool)
 
 

@@ -26,8 +26,11 @@ class PaymentSettings(ServiceSettings):
 
     model_config = SettingsConfigDict(env_prefix="MOTCUA_PAYMENT_")
 
-    environment: Literal["development", "production"] = Field(
-        "development", description="production refuses default secrets and test failpoints."
+    sandbox: bool = Field(
+        False,
+        description="Sandbox mode (the VNPay-protocol sandbox, no real money): only then "
+        "are the public default hash secret and test failpoints accepted. `motcua up`, "
+        "docker-compose.yml and the test suites turn it on.",
     )
     consumer_group: str = Field("motcua-payment", description="Kafka group of the worker.")
     worker_port: int = Field(0, description="HTTP port (probes) of the payment worker.")
@@ -69,6 +72,17 @@ class PaymentSettings(ServiceSettings):
     order_expiry_sweep_seconds: float = Field(
         300, gt=0, description="Pause between the worker's sweeps for expired orders."
     )
+    late_charge_sweep_seconds: float = Field(
+        30,
+        gt=0,
+        description="Pause between the worker's sweeps for charges to give back (a payment "
+        "on an attempt that no longer pays its order); a refused refund is retried then.",
+    )
+    server_ip: str = Field(
+        "127.0.0.1",
+        description="This server's address as the provider's merchant API is told it "
+        "(vnp_IpAddr) when the system asks for a refund.",
+    )
 
     sandbox_port: int = Field(SANDBOX_PORT, description="HTTP port of the VNPay sandbox.")
     sandbox_ipn_url: str = Field(
@@ -83,16 +97,22 @@ class PaymentSettings(ServiceSettings):
         None, description="Sandbox transactions; default $MOTCUA_STATE_DIR/payment/sandbox.db."
     )
     failpoint: Literal["", "after_ipn_saved"] = Field(
-        "", description="Tests only: crash the process at this point (development only)."
+        "", description="Tests only: crash the process at this point (sandbox mode only)."
     )
 
     @model_validator(mode="after")
-    def _refuse_defaults_outside_development(self) -> PaymentSettings:
-        if self.environment != "development":
-            if self.vnpay_hash_secret.get_secret_value() == DEFAULT_SECRET:
-                raise ValueError("MOTCUA_PAYMENT_VNPAY_HASH_SECRET must be set outside development")
-            if self.failpoint:
-                raise ValueError("MOTCUA_PAYMENT_FAILPOINT is for tests in development only")
+    def _refuse_defaults_outside_sandbox(self) -> PaymentSettings:
+        if self.sandbox:
+            return self
+        if self.vnpay_hash_secret.get_secret_value() == DEFAULT_SECRET:
+            raise ValueError(
+                "MOTCUA_PAYMENT_VNPAY_HASH_SECRET is the public default: set the terminal's "
+                "secret, or MOTCUA_PAYMENT_SANDBOX=true for a sandbox run (no real money)"
+            )
+        if self.failpoint:
+            raise ValueError(
+                "MOTCUA_PAYMENT_FAILPOINT is for tests: only with MOTCUA_PAYMENT_SANDBOX=true"
+            )
         return self
 
     @property

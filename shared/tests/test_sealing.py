@@ -37,3 +37,12 @@ def test_seal_and_open_round_trip_with_binding(tmp_path: Path) -> None:
         open_sealed(
             private, box[:-2] + ("A" if box[-2] != "A" else "B") + box[-1], aad=b"account-1"
         )
+
+
+def test_the_public_half_can_be_written_apart_from_the_private_key(tmp_path: Path) -> None:
+    key_file = tmp_path / "notify" / "link-seal.key"
+    public_file = tmp_path / "public" / "link-seal.key.pub"
+    private = load_or_create_private_key(key_file, public_file)
+    public = public_key_from_text(public_file.read_text())
+    assert open_sealed(private, seal(public, LINK, aad=b"a"), aad=b"a") == LINK
+    assert not (tmp_path / "notify" / "link-seal.key.pub").exists()

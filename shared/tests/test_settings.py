@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -20,6 +21,8 @@ class DemoSettings(ServiceSettings):
 def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in (
         "KAFKA_BOOTSTRAP_SERVERS",
+        "KAFKA_REPLICATION_FACTOR",
+        "DEMO_KAFKA_REPLICATION_FACTOR",
         "POSTGRES_DSN",
         "SMTP_HOST",
         "SMTP_PORT",
@@ -93,3 +96,24 @@ def test_service_variable_beats_everything(state: Path, monkeypatch: pytest.Monk
 def test_a_missing_engine_is_named_clearly(state: Path) -> None:
     with pytest.raises(RuntimeError, match="MOTCUA_POSTGRES_DSN"):
         DemoSettings().require("postgres_dsn")
+
+
+def test_topics_have_one_replica_for_the_local_broker_by_default(state: Path) -> None:
+    assert DemoSettings().kafka_replication_factor == 1
+
+
+def test_the_replication_factor_is_suite_wide_or_the_service_own(
+    state: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MOTCUA_KAFKA_REPLICATION_FACTOR", "3")
+    assert DemoSettings().kafka_replication_factor == 3
+    monkeypatch.setenv("MOTCUA_DEMO_KAFKA_REPLICATION_FACTOR", "2")
+    assert DemoSettings().kafka_replication_factor == 2
+
+
+def test_a_replication_factor_below_one_is_refused(
+    state: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MOTCUA_KAFKA_REPLICATION_FACTOR", "0")
+    with pytest.raises(ValidationError, match="kafka_replication_factor"):
+        DemoSettings()

@@ -146,6 +146,19 @@ profiles = sa.Table(
     sa.Column("representative", sa.Text),
 )
 
+# The public lookup's tries per code (adapters/lookup_attempts.py); a row goes once it
+# no longer counts (``expires_at``: the end of its window or of its lock).
+lookup_attempts = sa.Table(
+    "lookup_attempts",
+    metadata,
+    sa.Column("code", sa.Text, primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("since", When, nullable=False),
+    sa.Column("locked_until", When),
+    sa.Column("expires_at", When, nullable=False),
+    sa.Index("lookup_attempts_expiry", "expires_at"),  # pruning
+)
+
 processed_events = sa.Table(
     "processed_events",
     metadata,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
+from services.dossier.domain.lookup import Attempts, LookupPolicy, one_more
 from services.dossier.domain.procedure import ProcedureVersion
 from shared.workdays import WorkCalendar
 
@@ -60,3 +62,25 @@ class InMemoryProcedures:
 
     def calendar(self) -> WorkCalendar:
         return self.work_calendar
+
+
+class LookupAttempts(Protocol):
+    """The public lookup's tries per code, shared by every instance of the service."""
+
+    def count(self, code: str, now: datetime, policy: LookupPolicy) -> Attempts:
+        """Record one more try of ``code`` atomically; the record after it."""
+        ...
+
+    def clear(self, code: str) -> None: ...
+
+
+@dataclass
+class InMemoryLookupAttempts:
+    records: dict[str, Attempts] = field(default_factory=dict)
+
+    def count(self, code: str, now: datetime, policy: LookupPolicy) -> Attempts:
+        self.records[code] = one_more(self.records.get(code), now, policy)
+        return self.records[code]
+
+    def clear(self, code: str) -> None:
+        self.records.pop(code, None)

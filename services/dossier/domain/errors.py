@@ -1,6 +1,8 @@
 """Named domain errors: each a :class:`shared.errors.Problem` (status, stable type,
 Vietnamese detail), answered as problem+json by the suite's one handler."""
 
+import math
+
 from shared.errors import Problem
 
 
@@ -90,3 +92,20 @@ class ResultNotFoundError(DossierError):
     type = "result-not-found"
     detail = "Hồ sơ chưa có tệp kết quả giải quyết để tải."
     status = 404
+
+
+class LookupLockedError(Problem):
+    """A code tried too often in the public lookup: locked for a while, whatever is given."""
+
+    type = "lookup-locked"
+    status = 429
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = math.ceil(retry_after / 60)
+        super().__init__(
+            "Mã hồ sơ này đã bị tạm khóa tra cứu vì nhập sai số giấy tờ quá nhiều lần. "
+            f"Vui lòng thử lại sau {minutes} phút.",
+            headers={"Retry-After": str(retry_after)},
+            retry_after=retry_after,
+        )
+        self.retry_after = retry_after

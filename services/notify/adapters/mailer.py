@@ -5,40 +5,64 @@ default folding of a long Vietnamese Subject can put the space between two words
 outside the RFC 2047 encoded-words, where readers drop it ("sắp đến hạn" arrives as
 "sắp đếnhạn"). Without folding each header is one encoded line (well under the 998
 limit), and the bodies are quoted-printable so the message is 7-bit clean.
+
+It is built with the ``email.mime`` classes and the compat32 policy, each header
+encoded once with ``email.header``: the default policy's header registry parsed and
+refolded every header it was given, 5 ms per email, a quarter of notify's CPU at 50
+submissions/s (bench/README); this way takes 1 ms for the same bytes on the wire.
 """
 
 from __future__ import annotations
 
 import contextlib
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import formatdate, parseaddr
+from email import charset
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
+from email.policy import SMTP, compat32
+from email.utils import formataddr, formatdate, parseaddr
 
 import aiosmtplib
 
 from services.notify.domain.messages import Email
 
-UNFOLDED = SMTP.clone(max_line_length=None)
+UNFOLDED = compat32.clone(linesep=SMTP.linesep, max_line_length=None)
+UTF8 = charset.Charset("utf-8")
+UTF8.header_encoding = charset.BASE64
+UTF8.body_encoding = charset.QP
+ONE_LINE = 10**6  # the max line length that keeps an encoded header unfolded
 
 
 def message_id(event_id: str, channel: str = "email") -> str:
     return f"<{event_id.replace(':', '.')}.{channel}@motcua.local>"
 
 
-def build_message(sender: str, to: str, email: Email, event_id: str) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = to
-    message["Subject"] = email.subject
+def _address(value: str) -> str:
+    name, address = parseaddr(value)
+    return formataddr((name, address), charset=UTF8) if name else address
+
+
+def _text(text: str, subtype: str) -> Message:
+    part = MIMENonMultipart("text", subtype, charset="utf-8")
+    part.set_payload(text, UTF8)  # quoted-printable
+    return part
+
+
+def build_message(sender: str, to: str, email: Email, event_id: str) -> Message:
+    plain = _text(email.body, "plain")
+    message: Message = plain
+    if email.html is not None:
+        message = MIMEMultipart("alternative", _subparts=[plain, _text(email.html, "html")])
+    message["From"] = _address(sender)
+    message["To"] = _address(to)
+    message["Subject"] = Header(email.subject, UTF8, maxlinelen=ONE_LINE).encode()
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = message_id(event_id)
-    message.set_content(email.body, charset="utf-8", cte="quoted-printable")
-    if email.html is not None:
-        message.add_alternative(email.html, subtype="html", charset="utf-8", cte="quoted-printable")
     return message
 
 
-def flatten(message: EmailMessage) -> bytes:
+def flatten(message: Message) -> bytes:
     return message.as_bytes(policy=UNFOLDED)
 
 

@@ -235,14 +235,10 @@ def payment_notices(event_type: str, data: dict[str, Any], code: str) -> list[No
                 values,
             )
         ]
-    if kind in ("order_paid_after_close", "order_paid_twice"):
+    if kind in REFUND_DUE:
         values["amount_text"] = format_vnd(int(data.get("amount", 0)))
         values["paid"] = local_time(data.get("paid_at"))
-        values["why"] = (
-            "phí, lệ phí của hồ sơ đã được thanh toán trước đó"
-            if kind == "order_paid_twice"
-            else "giao dịch thanh toán đã đóng"
-        )
+        values["why"] = REFUND_DUE[kind]
         return [
             Notice(
                 "payment_refund_due",
@@ -255,6 +251,14 @@ def payment_notices(event_type: str, data: dict[str, Any], code: str) -> list[No
             )
         ]
     return []
+
+
+# Money received that the order cannot keep, by payment event: why it is given back.
+REFUND_DUE = {
+    "order_paid_twice": "phí, lệ phí của hồ sơ đã được thanh toán trước đó",
+    "order_paid_after_close": "giao dịch thanh toán đã đóng",
+    "order_charged_on_closed_attempt": "lượt thanh toán đó đã được thay bằng lượt khác",
+}
 
 
 def reminder_notices(kind: str, code: str, appointment_at: str) -> list[Notice]:

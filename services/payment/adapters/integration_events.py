@@ -48,6 +48,18 @@ CONTRACT: dict[str, tuple[str, tuple[str, ...]]] = {
             "closed_as",
         ),
     ),
+    "ChargedOnClosedAttempt": (
+        "order_charged_on_closed_attempt",
+        (
+            "dossier_id",
+            "amount",
+            "paid_at",
+            "method",
+            "provider_txn",
+            "attempt_id",
+            "refund_due",
+        ),
+    ),
     "PaidTwice": (
         "order_paid_twice",
         (

@@ -165,3 +165,12 @@ class StoredOrders:
                 (cutoff,),
             )
             return [row["id"] for row in await cur.fetchall()]
+
+    async def owing_refund(self) -> list[str]:
+        """Ids of orders holding charges still owed back, oldest first (partial index
+        ``orders_owing_refund``: few rows, read by the late-charge sweep)."""
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT id FROM orders WHERE refund_due > 0 ORDER BY created_at"
+            )
+            return [row["id"] for row in await cur.fetchall()]

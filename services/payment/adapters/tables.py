@@ -36,6 +36,12 @@ orders = sa.Table(
     sa.Index("orders_by_dossier", "dossier_id", "created_at"),
     # the expiry sweep: unpaid orders, oldest first
     sa.Index("orders_by_status_opened", "status", "created_at"),
+    # the late-charge sweep: orders still owing a charge back (few)
+    sa.Index(
+        "orders_owing_refund",
+        "created_at",
+        postgresql_where=sa.text("refund_due > 0"),
+    ),
 )
 
 # Where each projection of the event store's notification log stands; written in the

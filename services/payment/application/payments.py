@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, TypeVar
 from uuid import UUID, uuid5
 
@@ -219,6 +220,30 @@ class PaymentApplication(ReplayingApplication):
             return order.refund(actor, command, amount=amount, reason=reason, provider_ref=ref)
 
         return self._change(order_id, apply, visible_to=actor)
+
+    def refund_late_charges(self, order_id: UUID, provider: ProviderRefund) -> int:
+        """Give back every charge the order owes (taken on an attempt that no longer pays
+        it: the order was paid already, or the attempt was closed when another opened):
+        refunded at the provider, then recorded as a refund by the system. Returns how many
+        were recorded. Safe to repeat and to run in several workers: the request id is the
+        charge's (a repeat refunds once) and the order remembers what it recorded. A
+        provider failure (``ProviderError``) stops here; the next sweep tries again."""
+        recorded = 0
+        for charge in self.order(order_id).late_charges():
+            attempt_id, amount = charge["attempt_id"], charge["owed"]
+            request_id = uuid5(order_id, f"late-charge-refund:{attempt_id}:{amount}")
+            given_back = partial(
+                FeeOrder.refund_late_charge,
+                actor=SYSTEM,
+                attempt_id=attempt_id,
+                amount=amount,
+                reason=charge["reason"],
+                provider_ref=provider(charge, amount, request_id),
+            )
+            if self._change(order_id, given_back):
+                recorded += 1
+                log.info("late charge refunded", extra={"order": str(order_id), "ref": attempt_id})
+        return recorded
 
     def cancel(
         self, order_id: UUID, actor: Actor, command: Command, *, reason: str

@@ -139,3 +139,11 @@ class PendingOrders(Protocol):
     async def pending_opened_before(self, cutoff: datetime) -> list[str]:
         """Ids of unpaid orders opened at or before ``cutoff``, oldest first."""
         ...
+
+
+class OwingOrders(Protocol):
+    """The read model as the late-charge sweep asks it."""
+
+    async def owing_refund(self) -> list[str]:
+        """Ids of orders holding charges still owed back, oldest first."""
+        ...

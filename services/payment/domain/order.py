@@ -174,13 +174,15 @@ class FeeOrder(Aggregate):
             raise InvalidStateError("Lượt thanh toán này đã tồn tại, vui lòng thử lại.")
         for stale in self.open_attempts():
             if datetime.fromisoformat(stale["expires_at"]) <= started_at:
-                self._attempt_failed(
+                self._attempt_failed(  # expired at the provider: closed before another opens
                     attempt_id=stale["attempt_id"],
                     reason=FailureReason.EXPIRED.value,
                     response_code=None,
                     provider_txn=None,
                     actor=actor.model_dump(),
                 )
+        if still_open := self.open_attempts():
+            return _checkout_result(self, still_open[-1])  # one open attempt per order
         self._attempt_started(
             attempt_id=attempt_id,
             method=method,
@@ -217,19 +219,9 @@ class FeeOrder(Aggregate):
             "reason": None,
             "provider_txn": None,
             "response_code": None,
+            "payment_url": payment_url,
         }
-        self._remember(
-            command_key,
-            fingerprint,
-            {
-                "order_id": str(self.id),
-                "attempt_id": attempt_id,
-                "payment_url": payment_url,
-                "expires_at": expires_at.isoformat(),
-                "amount": amount,
-                "method": method,
-            },
-        )
+        self._remember(command_key, fingerprint, _checkout_result(self, self.attempts[attempt_id]))
 
     def open_attempts(self) -> list[dict[str, Any]]:
         return [a for a in self.attempts.values() if a["status"] == AttemptStatus.STARTED]
@@ -283,7 +275,20 @@ class FeeOrder(Aggregate):
                 return "duplicate" if same else "already_confirmed"
             if attempt["reason"] != FailureReason.EXPIRED:
                 return "already_confirmed"
-            # We had given up on it, but the provider took the money: the provider wins.
+            # Closed as expired when another attempt opened, yet the provider took the
+            # money: the provider wins, the charge is recorded and refunded automatically.
+            self._charged_on_closed_attempt(
+                dossier_id=self.dossier_id,
+                amount=amount,
+                paid_at=paid_at,
+                method=attempt["method"],
+                provider_txn=provider_txn,
+                attempt_id=attempt_id,
+                bank_code=bank_code,
+                refund_due=self.refund_due + amount,
+                actor=actor.model_dump(),
+            )
+            return "confirmed"
         if not success:
             reason = (failure or FailureReason.FAILED).value
             self._attempt_failed(
@@ -312,8 +317,8 @@ class FeeOrder(Aggregate):
             return "confirmed"
         if self.status != OrderStatus.PENDING:
             # Already paid another way (at the office, another attempt) and the provider
-            # took the money again: keep it and owe it back. The order stays paid and its
-            # receipt valid, so the dossier does not move again.
+            # took the money again: record it and refund it (``refund_late_charge``). The
+            # order stays paid and its receipt valid, so the dossier does not move again.
             self._paid_twice(
                 dossier_id=self.dossier_id,
                 amount=amount,
@@ -421,6 +426,36 @@ class FeeOrder(Aggregate):
         refund_due: int,
         actor: dict[str, Any],
     ) -> None:
+        self._owe_back(amount, paid_at, method, provider_txn, attempt_id, bank_code, refund_due)
+
+    @event("ChargedOnClosedAttempt")
+    def _charged_on_closed_attempt(
+        self,
+        dossier_id: str,
+        amount: int,
+        paid_at: datetime,
+        method: str,
+        provider_txn: str,
+        attempt_id: str,
+        bank_code: str | None,
+        refund_due: int,
+        actor: dict[str, Any],
+    ) -> None:
+        self._owe_back(
+            amount, paid_at, method, provider_txn, attempt_id, bank_code, refund_due, closed=True
+        )
+
+    def _owe_back(
+        self,
+        amount: int,
+        paid_at: datetime,
+        method: str,
+        provider_txn: str,
+        attempt_id: str,
+        bank_code: str | None,
+        refund_due: int,
+        closed: bool = False,
+    ) -> None:
         self.extra_payments.append(
             {
                 "amount": amount,
@@ -430,6 +465,7 @@ class FeeOrder(Aggregate):
                 "attempt_id": attempt_id,
                 "bank_code": bank_code,
                 "refunded": 0,
+                "on_closed_attempt": closed,
             }
         )
         self.refund_due = refund_due
@@ -544,6 +580,49 @@ class FeeOrder(Aggregate):
         then the order's payment."""
         return next((p for p in self.extra_payments if _owed(p)), self.payment)
 
+    # --- charges taken on an attempt that no longer pays the order: refunded by the system --
+
+    def late_charges(self) -> list[dict[str, Any]]:
+        """Online charges still owed back (paid twice, or on a closed attempt), oldest first,
+        each with what is ``owed`` of it."""
+        return [
+            {**p, "owed": _owed(p), "reason": self._late_charge_reason(p)}
+            for p in self.extra_payments
+            if _owed(p)
+        ]
+
+    def _late_charge_reason(self, charge: dict[str, Any]) -> str:
+        if charge.get("on_closed_attempt") or self.payment is None:
+            return (
+                "Hoàn tiền tự động: lượt thanh toán đã hết hạn và được thay bằng lượt khác, "
+                "khoản thu trên lượt cũ được trả lại."
+            )
+        return (
+            "Hoàn tiền tự động: giao dịch đã được thanh toán trước đó (biên lai số "
+            f"{self.payment['receipt_no']}), khoản thu này là khoản nộp trùng."
+        )
+
+    def refund_late_charge(
+        self, actor: Actor, *, attempt_id: str, amount: int, reason: str, provider_ref: str
+    ) -> bool:
+        """Record the provider's refund of the charge of ``attempt_id``; False when it was
+        recorded already (another worker, a retry) or is no longer owed."""
+        key = f"late-charge-refund:{attempt_id}:{amount}"
+        charge = next((p for p in self.extra_payments if p["attempt_id"] == attempt_id), None)
+        if key in self.commands or charge is None or not 0 < amount <= _owed(charge):
+            return False
+        self._refunded(
+            dossier_id=self.dossier_id,
+            amount=amount,
+            reason=reason,
+            provider_ref=provider_ref,
+            actor=actor.model_dump(),
+            command_key=key,
+            fingerprint=key,
+            attempt_id=attempt_id,
+        )
+        return True
+
     @event("Refunded")
     def _refunded(
         self,
@@ -554,19 +633,27 @@ class FeeOrder(Aggregate):
         actor: dict[str, Any],
         command_key: str | None,
         fingerprint: str | None,
+        attempt_id: str | None = None,  # the charge refunded; else what is owed, oldest first
     ) -> None:
         self.refunded_amount += amount
         left = amount
-        for extra in self.extra_payments:  # what is owed back is refunded first
+        extras = sorted(self.extra_payments, key=lambda p: p["attempt_id"] != attempt_id)
+        for extra in extras:  # what is owed back is refunded first
             taken = min(left, _owed(extra))
             extra["refunded"] += taken
             left -= taken
         self.refund_due = sum(_owed(p) for p in self.extra_payments)
         self.refunds.append(
-            {"amount": amount, "reason": reason, "provider_ref": provider_ref, "by": actor["id"]}
+            {
+                "amount": amount,
+                "reason": reason,
+                "provider_ref": provider_ref,
+                "by": actor["id"],
+                "attempt_id": attempt_id,
+            }
         )
-        if self.refundable() == 0:
-            self.status = OrderStatus.REFUNDED
+        if self.payment is not None and self.refundable() == 0:
+            self.status = OrderStatus.REFUNDED  # a pending order stays payable
         self._remember(
             command_key,
             fingerprint,
@@ -671,6 +758,18 @@ class FeeOrder(Aggregate):
             OrderStatus.CANCELLED: OrderCancelledError,
             OrderStatus.EXPIRED: OrderExpiredError,
         }.get(OrderStatus(self.status), InvalidStateError)
+
+
+def _checkout_result(order: FeeOrder, attempt: dict[str, Any]) -> dict[str, Any]:
+    """What a checkout answers: the attempt's link, amount and expiry."""
+    return {
+        "order_id": str(order.id),
+        "attempt_id": attempt["attempt_id"],
+        "payment_url": attempt["payment_url"],
+        "expires_at": attempt["expires_at"],
+        "amount": attempt["amount"],
+        "method": attempt["method"],
+    }
 
 
 def _owed(payment: dict[str, Any] | None) -> int:

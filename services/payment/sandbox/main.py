@@ -26,6 +26,7 @@ from services.payment.sandbox.pages import error_page, payment_page
 from services.payment.sandbox.store import SandboxStore, Txn
 from services.payment.settings import PaymentSettings
 from shared.http.app import create_app, serve
+from shared.settings import load_settings
 
 log = logging.getLogger(__name__)
 ACTIONS = {"pay": protocol.SUCCESS, "cancel": protocol.CANCELLED, "fail": protocol.FAILED}
@@ -180,6 +181,6 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
 
 
 def main() -> None:
-    settings = PaymentSettings()
+    settings = load_settings(PaymentSettings)
     settings.port = settings.sandbox_port
     serve(build_app(settings), settings, "payment-sandbox")

@@ -1,5 +1,8 @@
-"""The sandbox's merchant API: querydr and refund (VNPay's signed JSON), and a daily
-report of every transaction for reconciliation (the sandbox's own format, signed alike)."""
+"""The sandbox's merchant API: querydr and refund (VNPay's signed JSON, VNPay's answer
+codes: 00 done, 02 another terminal, 03 data not valid, 91 no such transaction, 94 a
+refund request received before, 95 the transaction was not paid, 97 bad checksum), and a
+daily report of every transaction for reconciliation (the sandbox's own format, signed
+alike)."""
 
 from __future__ import annotations
 
@@ -27,6 +30,10 @@ def txn_summary(txn: Txn) -> dict[str, Any]:
     }
 
 
+def _amount(body: dict[str, Any]) -> int:
+    return protocol.from_vnp_amount(str(body.get("vnp_Amount", ""))) or 0
+
+
 def install_merchant_api(app: FastAPI, settings: PaymentSettings, store: SandboxStore) -> None:
     secret = settings.secret
 
@@ -46,6 +53,15 @@ def install_merchant_api(app: FastAPI, settings: PaymentSettings, store: Sandbox
                     "vnp_Command": command,
                     "vnp_ResponseCode": "97",
                     "vnp_Message": "Invalid Checksum",
+                },
+                protocol.QUERYDR_RESPONSE,
+            )
+        if body.get("vnp_TmnCode") != settings.vnpay_tmn_code:
+            return answer(
+                {
+                    "vnp_Command": command,
+                    "vnp_ResponseCode": "02",
+                    "vnp_Message": "Invalid TmnCode",
                 },
                 protocol.QUERYDR_RESPONSE,
             )
@@ -75,30 +91,47 @@ def install_merchant_api(app: FastAPI, settings: PaymentSettings, store: Sandbox
         )
 
     def refund(body: dict[str, Any], txn: Txn) -> JSONResponse:
-        amount = protocol.from_vnp_amount(str(body.get("vnp_Amount", "")))
-        base = {
-            "vnp_Command": "refund",
-            "vnp_TxnRef": txn.txn_ref,
-            "vnp_TransactionNo": txn.transaction_no,
-            "vnp_TransactionType": "02",
-        }
-        if txn.status != protocol.SUCCESS:
-            code, message = "94", "Transaction is not successful"
-        elif not amount or amount > txn.amount - txn.refunded:
-            code, message = "03", "Invalid amount"
-        else:
-            store.refund(str(body.get("vnp_RequestId")), txn, amount)  # a repeat is a no-op
-            code, message = "00", "Refund success"
+        """VNPay's refund: 00 refunded, 94 this request was received before (a retry: it
+        refunds once), 95 the transaction was not paid, 03 data or amount not valid."""
+        code, message = refund_outcome(body, txn)
+        if code == "00" and not store.refund(str(body["vnp_RequestId"]), txn, _amount(body)):
+            code, message = "94", "Refund request already received"
         return answer(
             {
-                **base,
+                "vnp_Command": "refund",
                 "vnp_ResponseCode": code,
                 "vnp_Message": message,
+                "vnp_TxnRef": txn.txn_ref,
                 "vnp_Amount": body.get("vnp_Amount", ""),
+                "vnp_BankCode": txn.bank_code or "",
                 "vnp_PayDate": protocol.format_date(datetime.now(UTC)),
+                "vnp_TransactionNo": txn.transaction_no,
+                "vnp_TransactionType": body.get("vnp_TransactionType", ""),
+                "vnp_TransactionStatus": "05" if code in ("00", "94") else "",
+                "vnp_OrderInfo": body.get("vnp_OrderInfo", ""),
             },
             protocol.REFUND_RESPONSE,
         )
+
+    def refund_outcome(body: dict[str, Any], txn: Txn) -> tuple[str, str]:
+        if store.has_refund(str(body.get("vnp_RequestId", ""))):
+            return "94", "Refund request already received"
+        if txn.status != protocol.SUCCESS:
+            return "95", "Transaction is not successful"
+        amount, kind = _amount(body), body.get("vnp_TransactionType")
+        left = txn.amount - txn.refunded
+        wrong = (
+            not body.get("vnp_RequestId")
+            or body.get("vnp_Version") != protocol.VERSION
+            or kind not in ("02", "03")
+            or str(body.get("vnp_TransactionNo") or txn.transaction_no) != txn.transaction_no
+            or not body.get("vnp_CreateBy")
+        )
+        if wrong:
+            return "03", "Invalid data format"
+        if not 0 < amount <= left or (kind == "02" and amount != txn.amount):
+            return "03", "Invalid amount"
+        return "00", "Refund success"
 
     @app.post("/merchant_webapi/api/report")
     async def report(request: Request) -> JSONResponse:

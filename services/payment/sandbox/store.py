@@ -143,6 +143,13 @@ class SandboxStore:
             ).fetchall()
         return [Txn(**dict(r)) for r in rows]
 
+    def has_refund(self, request_id: str) -> bool:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT 1 FROM refunds WHERE request_id = ?", (request_id,)
+            ).fetchone()
+        return row is not None
+
     def refund(self, request_id: str, txn: Txn, amount: int) -> bool:
         """Refund once per request id; False if this request was already applied."""
         with self._lock:
@@ -152,9 +159,14 @@ class SandboxStore:
                     "INSERT INTO refunds VALUES (?,?,?,?)",
                     (request_id, txn.txn_ref, amount, datetime.now(UTC).isoformat()),
                 )
-                self._db.execute(
-                    "UPDATE txns SET refunded = refunded + ? WHERE token = ?", (amount, txn.token)
+                updated = self._db.execute(
+                    "UPDATE txns SET refunded = refunded + ? WHERE token = ?"
+                    " AND refunded + ? <= amount",
+                    (amount, txn.token, amount),
                 )
+                if updated.rowcount != 1:  # a concurrent refund took what was left
+                    self._db.execute("ROLLBACK")
+                    return False
                 self._db.execute("COMMIT")
             except sqlite3.IntegrityError:
                 self._db.execute("ROLLBACK")

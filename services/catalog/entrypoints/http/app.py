@@ -51,7 +51,9 @@ async def _relay(settings: CatalogSettings, pool: bootstrap.Pool, started: async
     while True:
         producer = make_producer(servers)
         try:
-            await ensure_topics(servers, [topic])
+            await ensure_topics(
+                servers, [topic], replication_factor=settings.kafka_replication_factor
+            )
             await producer.start()
             started.set()
             await bootstrap.outbox_relay(pool, producer, topic, listener).run()

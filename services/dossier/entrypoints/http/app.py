@@ -2,7 +2,7 @@
 
 At start-up the service's schema is migrated, then the event-sourced application is built
 on it (:class:`services.dossier.bootstrap.HttpParts`); routes find it, the read models,
-the file store and the PDF renderer in ``app.state``.
+the public lookup, the file store and the PDF renderer in ``app.state``.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ STORE_DETAIL = "Kho dữ liệu hồ sơ tạm thời không truy cập được
 
 def dossier_app(**create_kwargs: Any) -> FastAPI:
     """The dossier routes on the suite's HTTP floor (problem+json for every refusal and an
-    unreachable store); whoever calls it fills ``app.state`` (dossiers, read_models, blobs,
-    render_pdf)."""
+    unreachable store); whoever calls it fills ``app.state`` (dossiers, read_models, lookup,
+    blobs, render_pdf)."""
     app = create_app("dossier", store_detail=STORE_DETAIL, **create_kwargs)
     app.include_router(officer.queues)  # before /{dossier_id} routes of the same prefix
     app.include_router(result.officer_router)
@@ -58,6 +58,7 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
         held["parts"] = parts
         app.state.dossiers = parts.dossiers
         app.state.read_models = parts.read_models
+        app.state.lookup = parts.lookup
         refresh = asyncio.create_task(parts.follow_catalog())
         try:
             yield

@@ -2,35 +2,44 @@
 
 A code alone is not enough: the caller also gives the last 4 characters of the
 applicant's identity number from the form, so codes cannot be enumerated; a
-wrong code and a wrong second factor get the same answer.
+wrong code and a wrong second factor get the same answer, after the same work, and a
+code tried too often is locked for a while (``application/lookup.py``).
+
+A refusal is also answered no sooner than ``refusal_seconds`` after the request came:
+replaying a known dossier costs a little more than reading none, and the floor hides
+what is left of that difference. The wait is an ``await``, so it holds no thread.
 """
 
 from __future__ import annotations
 
-import re
+import asyncio
+import time
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from services.dossier.application.dossiers import DossierNotFoundError
-from services.dossier.application.views import PublicView, public_view
-from services.dossier.domain.code import is_valid
-from services.dossier.domain.dossier import Dossier
-from services.dossier.entrypoints.http.deps import Dossiers
+from services.dossier.application.lookup import PublicLookup
+from services.dossier.application.views import PublicView
 
 router = APIRouter(prefix="/api/v1/lookup", tags=["lookup"])
-ID_FIELDS = ("so_dinh_danh", "so_cccd", "cccd", "so_giay_to")
+
+
+def _lookup(request: Request) -> PublicLookup:
+    lookup: PublicLookup = request.app.state.lookup
+    return lookup
 
 
 @router.get("/{code}")
-def lookup(
-    code: str, app: Dossiers, id_last4: Annotated[str, Query(pattern=r"^[0-9A-Za-z]{4}$")]
+async def lookup(
+    code: str,
+    finder: Annotated[PublicLookup, Depends(_lookup)],
+    id_last4: Annotated[str, Query(pattern=r"^[0-9A-Za-z]{4}$")],
 ) -> PublicView:
-    code = code.strip().upper()
-    if not is_valid(code):
-        raise DossierNotFoundError
-    dossier: Dossier = app.repository.get(app.find_by_code(code))
-    number = next((str(dossier.form[f]) for f in ID_FIELDS if dossier.form.get(f)), "")
-    if not number or re.sub(r"\s", "", number)[-4:].upper() != id_last4.upper():
-        raise DossierNotFoundError
-    return public_view(dossier)
+    started = time.monotonic()
+    try:
+        return await run_in_threadpool(finder.find, code, id_last4)
+    except DossierNotFoundError:
+        await asyncio.sleep(max(0.0, finder.refusal_seconds - (time.monotonic() - started)))
+        raise

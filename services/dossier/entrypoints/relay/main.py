@@ -41,7 +41,9 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
         await asyncio.to_thread(migrate_store, settings)  # the schema the event store is in
         dossiers = await asyncio.to_thread(build_dossiers, settings)
         held["dossiers"] = dossiers
-        await ensure_topics(bootstrap, [topic])
+        await ensure_topics(
+            bootstrap, [topic], replication_factor=settings.kafka_replication_factor
+        )
         producer = make_producer(bootstrap)  # aiokafka objects need the running loop
         await producer.start()
         relay = outbox_relay(settings, dossiers, producer, topic)

@@ -29,6 +29,7 @@ from services.dossier.bootstrap import (
     migrate_store,
     open_projector,
     open_worker_pool,
+    prune_rules,
 )
 from services.dossier.settings import DossierSettings
 from shared.blob_sweep import sweep_forever
@@ -36,7 +37,7 @@ from shared.events.topics import events_topic
 from shared.http.app import create_app, serve
 from shared.kafka.consumer import IdempotentConsumer
 from shared.kafka.topics import ensure_topics
-from shared.pg.prune import processed_events, prune_forever
+from shared.pg.prune import prune_forever
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
         held["pool"] = pool
         dossiers = await asyncio.to_thread(build_dossiers, settings)
         projector, close_projector = await asyncio.to_thread(open_projector, settings)
-        await ensure_topics(bootstrap, topics)
+        await ensure_topics(bootstrap, topics, replication_factor=settings.kafka_replication_factor)
         consumer = IdempotentConsumer(  # aiokafka objects need the running loop
             bootstrap_servers=bootstrap,
             topics=topics,
@@ -74,7 +75,7 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
         await consumer.start()
         state["task"] = asyncio.create_task(consumer.run())
         state["projector"] = asyncio.create_task(_project_forever(projector.run_once))
-        rules = [processed_events(settings.processed_events_retention())]
+        rules = prune_rules(settings)
         state["prune"] = asyncio.create_task(
             prune_forever(pool, rules, settings.prune_interval_seconds)
         )

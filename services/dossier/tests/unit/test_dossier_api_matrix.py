@@ -13,9 +13,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from services.dossier.application.dossiers import DossierApplication
-from services.dossier.application.ports import InMemoryProcedures
+from services.dossier.application.lookup import PublicLookup
+from services.dossier.application.ports import InMemoryLookupAttempts, InMemoryProcedures
 from services.dossier.bootstrap import pdf_renderer
 from services.dossier.domain.commands import Accept, Propose, StartProcessing
+from services.dossier.domain.lookup import LookupPolicy
 from services.dossier.entrypoints.http.app import dossier_app
 from services.dossier.tests.unit.builders import (
     ADMIN,
@@ -65,6 +67,7 @@ def app() -> Iterator[tuple[TestClient, DossierApplication]]:
     dossiers = DossierApplication(procedures=procedures)
     api: FastAPI = dossier_app()
     api.state.dossiers = dossiers
+    api.state.lookup = PublicLookup(dossiers, InMemoryLookupAttempts(), LookupPolicy(5, 900))
     api.state.blobs = InMemoryBlobStore()
     api.state.render_pdf = pdf_renderer()
     with TestClient(api) as client:

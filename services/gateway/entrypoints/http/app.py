@@ -95,7 +95,9 @@ def build_app(
         )
 
     app.include_router(
-        portal.build_router(gateway.client, gateway.upstreams, gateway.verifier, gateway.health)
+        portal.build_router(
+            gateway.client, gateway.upstreams, gateway.verifier, gateway.health, gateway.csrf_key
+        )
     )
 
     # Registered last, so /, /healthz, /readyz and /metrics stay the gateway's own.

@@ -67,3 +67,15 @@ def test_a_payment_that_must_be_given_back_says_so() -> None:
     # the attempt that paid first still reads as paid
     assert outcome(paid_twice, ORDER.hex + "001")["state"] == "paid"
     assert outcome(order("refund_due", [], {"receipt_no": "BL-2"}), REF)["state"] == "refund"
+
+
+def test_a_charge_on_a_replaced_attempt_asks_to_pay_the_new_one() -> None:
+    replaced = {
+        **order("pending", [{"attempt_id": ORDER.hex + "002", "status": "started"}]),
+        "extra_payments": [{"attempt_id": REF, "amount": 3000, "on_closed_attempt": True}],
+        "refund_due": 3000,
+    }
+    shown = outcome(replaced, REF)
+    assert shown["state"] == "refund"
+    assert "hoàn lại tự động" in shown["text"] and "lượt thanh toán mới" in shown["text"]
+    assert "đã được thanh toán trước đó" not in shown["text"]

@@ -72,7 +72,9 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
                                 settings.blob_sweep_interval_hours * 3600,
                             )
                         )
-                await ensure_topics(bootstrap, [topic])
+                await ensure_topics(
+                    bootstrap, [topic], replication_factor=settings.kafka_replication_factor
+                )
                 producer = make_producer(bootstrap)
                 await producer.start()
                 break

@@ -44,6 +44,10 @@ def test_register_activate_login_refresh_change_and_reset(suite: Suite) -> None:
     api, email = suite.api, suite.email("hoa")
     registered = suite.register(email.upper().replace("@EXAMPLE.VN", "@example.vn"))
     assert registered.status_code == 201, registered.text
+    # Only the right password learns that the account waits for activation: a wrong one
+    # gets the answer an unknown email gets.
+    problem(suite.login(email, "Sai-mat-khau-9"), 401, "invalid-credentials")
+    problem(suite.login(suite.email("nobody")), 401, "invalid-credentials")
     problem(suite.login(email), 403, "account-not-activated")
 
     # The first link arrives; an immediate resend is rate-limited, a later one is not

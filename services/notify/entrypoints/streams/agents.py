@@ -129,7 +129,12 @@ class NotifyStreams:
 
     async def start(self) -> None:
         partitions = self.settings.topic_partitions
-        await ensure_topics(self.bootstrap, list(self.topics.values()), partitions=partitions)
+        await ensure_topics(
+            self.bootstrap,
+            list(self.topics.values()),
+            partitions=partitions,
+            replication_factor=self.settings.kafka_replication_factor,
+        )
         self.settings.faust_datadir().mkdir(parents=True, exist_ok=True)
         await self.dlq.start()
         await self.app.start()

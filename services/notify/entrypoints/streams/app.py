@@ -46,6 +46,7 @@ def make_faust_app(settings: NotifySettings, bootstrap: str) -> faust.App:
         value_serializer="raw",
         key_serializer="raw",
         topic_partitions=settings.topic_partitions,
+        topic_replication_factor=settings.kafka_replication_factor,
         store="memory://",  # tables are rebuilt from their changelog topics
         web_enabled=False,  # HTTP is the FastAPI app of the same process
         consumer_auto_offset_reset="earliest",

@@ -152,6 +152,26 @@ def test_a_second_payment_of_a_paid_fee_tells_the_owner_it_will_be_refunded() ->
     assert "đã được thanh toán trước đó" in email.body and "50.000" in email.body
 
 
+def test_a_charge_on_a_replaced_attempt_tells_the_owner_it_will_be_refunded() -> None:
+    [notice] = payment_notices(
+        "vn.motcua.payment.order_charged_on_closed_attempt",
+        {"amount": 50000, "paid_at": AT, "order_id": "o", "refund_due": 50000},
+        "C1",
+    )
+    assert (notice.kind, notice.audience) == ("payment_refund_due", "owner")
+    assert "sẽ được hoàn lại" in notice.title
+    email = JinjaTemplates().render(
+        notice.template,
+        notice.subject,
+        strict=False,
+        greeting="Quý công dân",
+        portal_url="https://p.vn",
+        dossier_id="d1",
+        **notice.values,
+    )
+    assert "đã được thay bằng lượt khác" in email.body and "50.000" in email.body
+
+
 def test_the_payment_email_lists_counted_fee_lines_with_their_count() -> None:
     [notice] = payment_notices(
         "vn.motcua.payment.order_created",

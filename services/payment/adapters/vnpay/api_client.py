@@ -12,6 +12,8 @@ import httpx
 from services.payment.adapters.vnpay import protocol
 from services.payment.application.ports import ProviderError, ProviderTransaction
 
+REFUND_ACCEPTED = ("00", "94")
+
 
 def transaction(txn: dict[str, Any]) -> ProviderTransaction:
     """One row of the provider's report, its amounts in đồng."""
@@ -62,7 +64,9 @@ class VnpayApi:
         answer = self._post(self.api_url, body)
         if not protocol.verify_fields(answer, protocol.REFUND_RESPONSE, self.secret):
             raise ProviderError("provider answer is not signed")
-        if answer.get("vnp_ResponseCode") != "00":
+        # 94: this very request was received before (our request ids are derived from the
+        # refund, so it is a retry whose answer was lost); the daily report reconciles.
+        if answer.get("vnp_ResponseCode") not in REFUND_ACCEPTED:
             raise ProviderError(f"refund refused: {answer.get('vnp_ResponseCode')}")
         return str(answer.get("vnp_ResponseId", request_id.hex))
 

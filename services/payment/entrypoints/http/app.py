@@ -18,6 +18,7 @@ from services.payment.entrypoints.http import orders, reconciliation, vnpay
 from services.payment.settings import PaymentSettings
 from shared.http.app import create_app, serve
 from shared.pg.calendar import CalendarOverrides
+from shared.settings import load_settings
 
 # what a person reads when PostgreSQL (our pool or the event store's) does not answer
 STORE_DETAIL = "Dịch vụ thanh toán tạm thời không truy cập được dữ liệu, vui lòng thử lại sau."
@@ -59,5 +60,5 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
 
 
 def main() -> None:
-    settings = PaymentSettings()
+    settings = load_settings(PaymentSettings)
     serve(build_app(settings), settings, "payment")

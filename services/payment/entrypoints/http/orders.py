@@ -120,6 +120,9 @@ def checkout(
     request: Request,
     idempotency_key: IdempotencyKey = None,
 ) -> CheckoutView:
+    """Where to send the payer: the order's one open attempt. While an attempt is open,
+    every checkout answers it (same link, amount and expiry); once it expired at the
+    provider, it is closed and another opens."""
     config = settings(request)
     started = payments(request).start_checkout(
         order_id,

@@ -77,6 +77,13 @@ def browser_return(request: Request) -> HTMLResponse:
             f"lai số {order.payment['receipt_no']}). Khoản vừa nộp "
             f"{format_vnd(twice['amount'])} được ghi nhận và sẽ được hoàn lại cho bạn."
         )
+    elif twice is not None:
+        title = "Lượt thanh toán đã hết hạn"
+        text = (
+            f"Lượt thanh toán này đã hết hạn và được thay bằng lượt khác. Khoản vừa nộp "
+            f"{format_vnd(twice['amount'])} được ghi nhận và sẽ được hoàn lại cho bạn; "
+            f"vui lòng thanh toán hồ sơ {order.dossier_code} bằng lượt thanh toán mới."
+        )
     elif order.status == OrderStatus.PAID and order.payment is not None:
         title = "Thanh toán thành công"
         text = (

@@ -4,7 +4,8 @@ It consumes dossier events (``payment_requested`` opens a fee order; ``withdrawn
 ``rejected`` and ``rejected_at_reception`` cancel the dossier's unpaid orders) and
 catalog's calendar overrides, relays
 the event store's notifications to ``motcua.payment.events``, keeps the read model of
-orders in PostgreSQL and sweeps it for orders unpaid past their deadline. Run exactly
+orders in PostgreSQL and sweeps it for orders unpaid past their deadline and for charges
+to give back (a payment on an attempt that no longer pays its order). Run exactly
 one: the relay's position is a tracking record in the event store (deploy/k8s pins
 replicas to 1); the projection (its position locked in its own transaction) and the
 sweep alone would tolerate two.
@@ -24,11 +25,14 @@ from services.payment.application.payments import PaymentApplication
 from services.payment.bootstrap import (
     open_payments,
     outbox_relay,
+    owing_orders,
     pending_orders,
     ping,
     projection,
+    provider_api,
 )
 from services.payment.entrypoints.worker.expiry import ExpirySweep
+from services.payment.entrypoints.worker.late_charges import LateChargeRefunds, system_refunds
 from services.payment.settings import PaymentSettings
 from shared.events.envelope import IntegrationEvent
 from shared.events.topics import events_topic
@@ -37,6 +41,7 @@ from shared.kafka.consumer import IdempotentConsumer
 from shared.kafka.producer import make_producer
 from shared.kafka.topics import ensure_topics
 from shared.pg.calendar import CALENDAR_UPDATED, CalendarOverrides
+from shared.settings import load_settings
 
 PAYMENT_REQUESTED = "vn.motcua.dossier.payment_requested"
 CLOSING = {  # the dossier ended unpaid: the reason its orders are cancelled with
@@ -101,7 +106,11 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await ensure_topics(bootstrap, [out_topic, *in_topics])
+        await ensure_topics(
+            bootstrap,
+            [out_topic, *in_topics],
+            replication_factor=settings.kafka_replication_factor,
+        )
         pool, payments = await open_payments(settings, "payment-worker")
         app.state.pool = pool
         calendar = CalendarOverrides(pool)
@@ -125,6 +134,12 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
                 interval_seconds=settings.order_expiry_sweep_seconds,
                 calendar=calendar.calendar,
             ).run(),
+            "late_charges": LateChargeRefunds(
+                payments,
+                owing_orders(pool),
+                system_refunds(provider_api(settings), settings.server_ip),
+                interval_seconds=settings.late_charge_sweep_seconds,
+            ).run(),
         }
         tasks.update({name: asyncio.create_task(job) for name, job in jobs.items()})
         try:
@@ -145,6 +160,6 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
 
 
 def main() -> None:
-    settings = PaymentSettings()
+    settings = load_settings(PaymentSettings)
     settings.port = settings.worker_port
     serve(build_app(settings), settings, "payment-worker")

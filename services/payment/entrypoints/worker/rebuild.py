@@ -7,6 +7,7 @@ import time
 
 from services.payment.bootstrap import open_payments, projection
 from services.payment.settings import PaymentSettings
+from shared.settings import load_settings
 
 
 async def rebuild(settings: PaymentSettings) -> int:
@@ -20,7 +21,7 @@ async def rebuild(settings: PaymentSettings) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
-    position = asyncio.run(rebuild(PaymentSettings()))
+    position = asyncio.run(rebuild(load_settings(PaymentSettings)))
     print(
         f"rebuilt the payment read model up to notification {position} "
         f"in {time.perf_counter() - started:.2f}s"

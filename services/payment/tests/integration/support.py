@@ -21,7 +21,9 @@ import psycopg
 from aiokafka import AIOKafkaConsumer
 
 from services.payment.adapters.vnpay import protocol
+from services.payment.adapters.vnpay.api_client import VnpayApi
 from services.payment.application.payments import PaymentApplication
+from services.payment.application.ports import ProviderTransaction
 from services.payment.settings import PaymentSettings
 from shared.events.envelope import Actor, IntegrationEvent
 from shared.kafka.producer import make_producer, publish
@@ -91,6 +93,7 @@ class PaymentSuite:
     def store(self) -> PaymentApplication:
         """The event store itself, read from the test (same settings as the processes)."""
         settings = PaymentSettings(
+            sandbox=True,
             postgres_schema=self.env["MOTCUA_PAYMENT_POSTGRES_SCHEMA"],
             postgres_dsn=self.engines.postgres_dsn,
         )
@@ -199,6 +202,31 @@ class PaymentSuite:
         )
         assert response.status_code == 200, response.text
 
+    def sandbox_holds(self, order_id: str, days: set[str]) -> dict[str, ProviderTransaction]:
+        """What the sandbox holds of the order's attempts, asked through its merchant API
+        (the daily report of each GMT+7 day in ``days``), by reference."""
+        api = VnpayApi(
+            tmn_code=TMN,
+            secret=SECRET,
+            api_url=self.env["MOTCUA_PAYMENT_VNPAY_API_URL"],
+            report_url=self.env["MOTCUA_PAYMENT_VNPAY_REPORT_URL"],
+        )
+        prefix = uuid.UUID(order_id).hex
+        return {
+            txn.ref: txn
+            for day in sorted(days)
+            for txn in api.report(day)
+            if txn.ref.startswith(prefix)
+        }
+
+    def stored_events(self, order_id: str) -> list[Any]:
+        """The order's history as the event store holds it."""
+        store = self.store()
+        try:
+            return list(store.repository.event_store.get(uuid.UUID(order_id)))
+        finally:
+            store.close()
+
     def kinds(self, order_id: str) -> list[str]:
         """The order's event kinds on the payment topic (``order_paid``...)."""
         return [e.type.rsplit(".", 1)[1] for e in self.payment_events(order_id)]
@@ -287,8 +315,10 @@ def payment_suite(
         "MOTCUA_PAYMENT_SANDBOX_DB_PATH": str(tmp_path / "sandbox.db"),
         "MOTCUA_PAYMENT_VNPAY_TMN_CODE": TMN,
         "MOTCUA_PAYMENT_VNPAY_HASH_SECRET": SECRET,
+        "MOTCUA_PAYMENT_SANDBOX": "true",  # the sandbox provider; failpoints allowed
         "MOTCUA_PAYMENT_SANDBOX_IPN_BACKOFF_SECONDS": "0.3",
         "MOTCUA_PAYMENT_SANDBOX_IPN_ATTEMPTS": "12",
+        "MOTCUA_PAYMENT_LATE_CHARGE_SWEEP_SECONDS": "0.5",
     }
     sandbox = ServiceProcess(
         "services.payment.sandbox", env, "MOTCUA_PAYMENT_SANDBOX_PORT", tmp_path

@@ -1,7 +1,8 @@
 """An order paid at the office, then paid again online by the payer who still had the
-provider's page open, on the real engines: the second payment is recorded and owed back
+provider's page open, on the real engines: the second payment is recorded
 (``order_paid_twice``, answered ``00``), the order stays paid with its office receipt,
-and an approver's refund gives that money back at the provider."""
+and the worker gives that money back at the provider by itself (``order_refunded``,
+by the system)."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def _sandbox(suite: PaymentSuite, txn_ref: str) -> tuple[Any, ...] | None:
     return tuple(row) if row else None
 
 
-def test_an_online_payment_of_an_order_paid_at_the_office_is_kept_and_refunded(
+def test_an_online_payment_of_an_order_paid_at_the_office_is_refunded_by_the_system(
     suite: PaymentSuite,
 ) -> None:
     payer = f"citizen-{uuid.uuid4().hex[:8]}"
@@ -64,38 +65,41 @@ def test_an_online_payment_of_an_order_paid_at_the_office_is_kept_and_refunded(
         again = api.get("/api/v1/payments/vnpay/ipn", params=params).json()
         assert again["RspCode"] == "00"  # its redelivery: a no-op, the same answer
 
-        def owed() -> dict[str, Any] | None:
+        def given_back() -> dict[str, Any] | None:
             view = suite.order(api, payer, order_id)
-            return view if view["refund_due"] == 150_000 else None
+            return view if view["refunds"] and not view["refund_due"] else None
 
-        view = wait_for(owed, 60, "the second payment recorded as owed back")
-        assert view["status"] == "paid"
-        assert view["status_label"] == "Đã thanh toán; có khoản nộp trùng chờ hoàn tiền"
+        view = wait_for(given_back, 60, "the second payment refunded by the worker")
+        assert view["status"] == "paid"  # the office payment stands
+        assert view["status_label"] == "Đã thanh toán; khoản nộp trùng đã được hoàn"
         assert view["payment"]["receipt_no"] == "0000901"  # the office receipt stands
         assert view["payment"]["method"] == "office"
         [extra] = view["extra_payments"]
-        assert (extra["attempt_id"], extra["amount"]) == (txn_ref, 150_000)
+        assert (extra["attempt_id"], extra["amount"], extra["refunded"]) == (
+            txn_ref,
+            150_000,
+            150_000,
+        )
         assert extra["provider_txn"] == params["vnp_TransactionNo"]
+        [refund] = view["refunds"]
+        assert (refund["amount"], refund["by"]) == (150_000, "payment")
+        assert refund["provider_ref"] and "biên lai số 0000901" in refund["reason"]
+        assert _sandbox(suite, txn_ref) == ("00", 150_000)  # refunded at the provider
         receipt = api.get(f"/api/v1/payments/orders/{order_id}/receipt", headers=citizen(payer))
         assert receipt.status_code == 200
         assert receipt.headers["content-disposition"].endswith('bien-lai-0000901.pdf"')
         page = api.get("/api/v1/payments/vnpay/return", params=params)
         assert "đã được thanh toán trước đó" in page.text and "hoàn lại" in page.text
 
-        clerk = officer("officer-7", AGENCY, "receiver")
-        owing = api.get(
-            "/api/v1/payments/orders", headers=clerk, params={"refund_due": "true"}
-        ).json()["items"]
-        assert [o["id"] for o in owing] == [order_id]  # what the agency still owes back
-
         wait_for(
-            lambda: "order_paid_twice" in suite.kinds(order_id),
+            lambda: "order_refunded" in suite.kinds(order_id),
             60,
-            "order_paid_twice on the payment topic",
+            "order_refunded on the payment topic",
         )
         events = suite.payment_events(order_id)
         assert len(distinct_ids(events, "order_paid")) == 1  # the dossier moves on once
         assert len(distinct_ids(events, "order_paid_twice")) == 1
+        assert len(distinct_ids(events, "order_refunded")) == 1  # given back once
         [twice] = [e for e in events if e.type == "vn.motcua.payment.order_paid_twice"]
         assert twice.data == {
             "order_id": order_id,
@@ -109,35 +113,18 @@ def test_an_online_payment_of_an_order_paid_at_the_office_is_kept_and_refunded(
             "refund_due": 150_000,
         }
 
+        # Nothing is left for an approver to give back.
         leader = officer("officer-9", AGENCY, "approver")
-        too_much = api.post(
+        more = api.post(
             f"/api/v1/payments/orders/{order_id}/refunds",
             headers={**leader, "Idempotency-Key": uuid.uuid4().hex},
             json={"amount": 150_001, "reason": "Hoàn khoản nộp trùng"},
         )
-        assert too_much.status_code == 422
-        assert too_much.headers["content-type"].startswith("application/problem+json")
-        assert too_much.json()["detail"] == (
-            "Số tiền hoàn phải từ 1 đến 150.000 đồng (khoản nộp trùng)."
-        )
-        refund = api.post(
-            f"/api/v1/payments/orders/{order_id}/refunds",
-            headers={**leader, "Idempotency-Key": uuid.uuid4().hex},
-            json={"amount": 150_000, "reason": "Hoàn khoản nộp trùng"},
-        )
-        assert refund.status_code == 201, refund.text
-        assert refund.json()["status"] == "paid"
-        assert _sandbox(suite, txn_ref) == ("00", 150_000)  # refunded at the provider
-        view = suite.order(api, payer, order_id)
-        assert (view["status"], view["refund_due"]) == ("paid", 0)
-        assert view["refunds"][0]["provider_ref"]
-        assert view["status_label"] == "Đã thanh toán; khoản nộp trùng đã được hoàn"
-        wait_for(
-            lambda: "order_refunded" in suite.kinds(order_id),
-            60,
-            "order_refunded on the payment topic",
-        )
-        assert suite.kinds(order_id).count("order_paid") == 1
+        assert more.status_code == 422
+        assert more.headers["content-type"].startswith("application/problem+json")
+        assert more.json()["detail"] == "Số tiền hoàn phải từ 1 đến 150.000 đồng."
+
+        clerk = officer("officer-7", AGENCY, "receiver")
 
         def settled() -> bool:
             return not api.get(

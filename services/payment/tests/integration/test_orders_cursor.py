@@ -22,7 +22,9 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def client(engines: Engines, run_id: str) -> Iterator[TestClient]:
-    settings = PaymentSettings(postgres_dsn=engines.postgres_dsn, postgres_schema=run_id)
+    settings = PaymentSettings(
+        sandbox=True, postgres_dsn=engines.postgres_dsn, postgres_schema=run_id
+    )
     with TestClient(build_app(settings)) as opened:
         yield opened
     with psycopg.connect(engines.postgres_dsn, autocommit=True) as conn:

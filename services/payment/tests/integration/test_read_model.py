@@ -37,7 +37,9 @@ OPENED = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
 @pytest.fixture
 async def pool(engines: Engines, run_id: str) -> AsyncIterator[AsyncConnectionPool[Any]]:
-    settings = PaymentSettings(postgres_dsn=engines.postgres_dsn, postgres_schema=run_id)
+    settings = PaymentSettings(
+        sandbox=True, postgres_dsn=engines.postgres_dsn, postgres_schema=run_id
+    )
     opened = await open_store(settings, "test")
     yield opened
     await opened.close()
@@ -165,7 +167,9 @@ async def test_a_batch_and_its_position_commit_together_one_projector_at_a_time(
 
 
 async def test_a_rebuilt_read_model_equals_the_live_one(engines: Engines, run_id: str) -> None:
-    settings = PaymentSettings(postgres_dsn=engines.postgres_dsn, postgres_schema=run_id)
+    settings = PaymentSettings(
+        sandbox=True, postgres_dsn=engines.postgres_dsn, postgres_schema=run_id
+    )
     pool = await open_store(settings, "test-rebuild")
     payments = await build_payments(settings)
     try:

@@ -72,7 +72,7 @@ def test_a_lost_store_answers_503_and_readiness_names_it(
 ) -> None:
     monkeypatch.setattr(http_app, "READINESS_TIMEOUT", 2.0)
     dsn, forwarder = forwarded_dsn
-    settings = PaymentSettings(postgres_dsn=dsn, postgres_schema=run_id)
+    settings = PaymentSettings(sandbox=True, postgres_dsn=dsn, postgres_schema=run_id)
     with TestClient(build_app(settings)) as client:
         assert client.get("/healthz").json() == {"status": "ok", "service": "payment"}
         assert client.get("/readyz").status_code == 200

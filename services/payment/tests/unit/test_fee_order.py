@@ -158,13 +158,15 @@ def test_an_idempotency_key_returns_the_first_result_and_refuses_another_request
         )
 
 
-def test_a_new_checkout_expires_stale_attempts_and_a_late_success_still_pays() -> None:
+def test_a_new_checkout_closes_an_expired_attempt_and_a_late_charge_on_it_is_owed_back() -> None:
     o = order()
     old = start(o, "a", ttl=60)["attempt_id"]
-    start(o, "b", at=NOW + timedelta(minutes=5))
-    assert o.attempts[old]["reason"] == "expired"
-    assert notify(o, old) == "confirmed"  # the provider took the money: it wins
-    assert o.status == "paid"
+    new = start(o, "b", at=NOW + timedelta(minutes=5))["attempt_id"]
+    assert o.attempts[old]["reason"] == "expired" and new != old
+    assert notify(o, old) == "confirmed"  # the provider took the money: recorded
+    assert o.status == "pending" and o.refund_due == 150_000  # and given back
+    assert notify(o, new, txn="2") == "confirmed"
+    assert o.status == "paid" and o.payment is not None and o.payment["attempt_id"] == new
 
 
 def test_cancelled_attempt_then_a_retry() -> None:

@@ -45,8 +45,9 @@ def build_router(
     upstreams: dict[str, str],
     verifier: TokenVerifier,
     health: HealthProbe,
+    csrf_key: bytes,
 ) -> APIRouter:
-    portal = Portal(Services(client, upstreams), verifier, health)
+    portal = Portal(Services(client, upstreams), verifier, health, csrf_key)
 
     async def attach(request: Request) -> None:
         request.state.portal = portal

@@ -12,8 +12,9 @@ from fastapi.responses import JSONResponse
 from services.gateway.entrypoints.http.portal import forms
 from services.gateway.entrypoints.http.portal.api import Answer, ServiceDownError
 from services.gateway.entrypoints.http.portal.calls import as_viewer, download, fee_orders
+from services.gateway.entrypoints.http.portal.csrf import csrf_ok
 from services.gateway.entrypoints.http.portal.profile import DOCUMENT_TYPES
-from services.gateway.entrypoints.http.portal.session import Viewer, csrf_ok
+from services.gateway.entrypoints.http.portal.session import Viewer
 from services.gateway.entrypoints.http.portal.web import (
     login_redirect,
     portal_of,
@@ -231,7 +232,7 @@ async def upload(request: Request, dossier_id: UUID) -> Response:
     viewer = await _citizen(request)
     wants_json = "application/json" in request.headers.get("accept", "")
     form = await request.form()
-    if viewer is None or not _csrf(request, form):
+    if viewer is None or not _csrf(request, form, viewer):
         return await _upload_refused(request, viewer, wants_json, dossier_id, CSRF_EXPIRED, 403)
     file = form.get("file")
     if file is None or isinstance(file, str) or not file.filename:
@@ -262,8 +263,9 @@ async def upload(request: Request, dossier_id: UUID) -> Response:
     return redirect(request, f"/ho-so/{dossier_id}/khai")
 
 
-def _csrf(request: Request, form: Any) -> bool:
-    return csrf_ok(request, str(form.get("csrf") or request.headers.get("x-csrf-token") or ""))
+def _csrf(request: Request, form: Any, viewer: Viewer) -> bool:
+    submitted = str(form.get("csrf") or request.headers.get("x-csrf-token") or "")
+    return csrf_ok(request, submitted, viewer)
 
 
 async def _upload_refused(

@@ -47,6 +47,14 @@ def outcome(order: dict[str, Any], reference: str) -> dict[str, Any]:
         ),
         None,
     )
+    if extra is not None and extra.get("on_closed_attempt") and order.get("status") != "paid":
+        return {  # this attempt had been replaced by another, which is still to be paid
+            "state": "refund",
+            "title": "Lượt thanh toán đã được thay thế",
+            "text": "Lượt thanh toán này đã hết hạn và được thay bằng lượt khác, nên khoản "
+            "tiền vừa nộp sẽ được hoàn lại tự động. Vui lòng thanh toán hồ sơ bằng lượt "
+            "thanh toán mới.",
+        }
     if extra is not None:  # this attempt paid a fee that was already paid
         return {
             "state": "refund",

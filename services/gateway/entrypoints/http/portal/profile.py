@@ -10,7 +10,8 @@ from fastapi import APIRouter, Request, Response
 from services.gateway.entrypoints.http.portal.account import password_message
 from services.gateway.entrypoints.http.portal.api import ServiceDownError
 from services.gateway.entrypoints.http.portal.calls import as_viewer, file_response
-from services.gateway.entrypoints.http.portal.session import Viewer, csrf_ok
+from services.gateway.entrypoints.http.portal.csrf import csrf_ok
+from services.gateway.entrypoints.http.portal.session import Viewer
 from services.gateway.entrypoints.http.portal.web import (
     login_redirect,
     portal_of,
@@ -120,7 +121,7 @@ async def change_password(request: Request) -> Response:
 async def add_document(request: Request) -> Response:
     viewer = await _viewer(request)
     form = await request.form()
-    if viewer is None or not csrf_ok(request, str(form.get("csrf") or "")):
+    if viewer is None or not csrf_ok(request, str(form.get("csrf") or ""), viewer):
         return redirect(request, "/trang-ca-nhan")
     file = form.get("file")
     if file is None or isinstance(file, str) or not file.filename:

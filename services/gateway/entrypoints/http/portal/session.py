@@ -1,4 +1,4 @@
-"""The browser session: identity's tokens in HttpOnly cookies, CSRF by double submit.
+"""The browser session: identity's tokens in HttpOnly cookies (CSRF tokens: ``csrf.py``).
 
 The gateway keeps no state: the access token is verified on every request (the
 JWKS cache of shared.auth), and an expired one is refreshed server-side with
@@ -7,8 +7,6 @@ the refresh token, the new pair replacing the cookies on the way out.
 
 from __future__ import annotations
 
-import hmac
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +17,6 @@ from shared.auth import AccessClaims, TokenError, TokenVerifier
 
 ACCESS_COOKIE = "motcua_access"
 REFRESH_COOKIE = "motcua_refresh"
-CSRF_COOKIE = "motcua_csrf"
 CITIZEN_ROLES = frozenset({"citizen", "organisation"})
 
 
@@ -68,7 +65,8 @@ def _secure(request: Request) -> bool:
     return proto == "https"
 
 
-def _pending(request: Request) -> list[tuple[str, str | None, int]]:
+def pending_cookies(request: Request) -> list[tuple[str, str | None, int]]:
+    """The cookies to set (or delete: ``None``) on this request's response."""
     if not hasattr(request.state, "cookies"):
         request.state.cookies = []
     pending: list[tuple[str, str | None, int]] = request.state.cookies
@@ -76,7 +74,7 @@ def _pending(request: Request) -> list[tuple[str, str | None, int]]:
 
 
 def store_tokens(request: Request, tokens: dict[str, Any]) -> None:
-    pending = _pending(request)
+    pending = pending_cookies(request)
     pending.append(
         (
             ACCESS_COOKIE,
@@ -94,30 +92,14 @@ def store_tokens(request: Request, tokens: dict[str, Any]) -> None:
 
 
 def clear_tokens(request: Request) -> None:
-    pending = _pending(request)
+    pending = pending_cookies(request)
     pending.append((ACCESS_COOKIE, None, 0))
     pending.append((REFRESH_COOKIE, None, 0))
 
 
-def csrf_token(request: Request) -> str:
-    token = getattr(request.state, "csrf", None) or request.cookies.get(CSRF_COOKIE)
-    if not token:
-        token = secrets.token_urlsafe(24)
-        _pending(request).append((CSRF_COOKIE, token, 86400 * 7))
-    request.state.csrf = token
-    return token
-
-
-def csrf_ok(request: Request, submitted: str | None) -> bool:
-    expected = request.cookies.get(CSRF_COOKIE)
-    if not expected or not submitted:
-        return False
-    return hmac.compare_digest(expected.encode(), submitted.encode())  # any text, not only ASCII
-
-
 def apply_cookies(request: Request, response: Response) -> Response:
     secure = _secure(request)
-    for name, value, max_age in _pending(request):
+    for name, value, max_age in pending_cookies(request):
         if value is None:
             response.delete_cookie(name, path="/", secure=secure, httponly=True, samesite="lax")
         else:

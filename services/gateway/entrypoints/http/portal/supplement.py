@@ -10,7 +10,8 @@ from fastapi import APIRouter, Request, Response
 
 from services.gateway.entrypoints.http.portal.api import ServiceDownError
 from services.gateway.entrypoints.http.portal.calls import as_viewer
-from services.gateway.entrypoints.http.portal.session import Viewer, csrf_ok
+from services.gateway.entrypoints.http.portal.csrf import csrf_ok
+from services.gateway.entrypoints.http.portal.session import Viewer
 from services.gateway.entrypoints.http.portal.web import login_redirect, portal_of, redirect, render
 
 router = APIRouter()
@@ -46,7 +47,7 @@ async def supplement(request: Request, dossier_id: UUID) -> Response:
     if viewer is None or not viewer.is_citizen:
         return login_redirect(request)
     form = await request.form()
-    if not csrf_ok(request, str(form.get("csrf") or "")):
+    if not csrf_ok(request, str(form.get("csrf") or ""), viewer):
         return redirect(request, f"/ho-so/{dossier_id}/bo-sung")
     try:
         dossier = await _open_request(request, viewer, dossier_id)
@@ -114,7 +115,7 @@ async def withdraw(request: Request, dossier_id: UUID) -> Response:
     if viewer is None or not viewer.is_citizen:
         return login_redirect(request)
     form = await request.form()
-    if csrf_ok(request, str(form.get("csrf") or "")):
+    if csrf_ok(request, str(form.get("csrf") or ""), viewer):
         try:
             answer = await as_viewer(
                 request,

@@ -14,11 +14,10 @@ from fastapi.templating import Jinja2Templates
 
 from services.gateway.application.ports import HealthProbe
 from services.gateway.entrypoints.http.portal.api import Services
+from services.gateway.entrypoints.http.portal.csrf import csrf_ok, csrf_token
 from services.gateway.entrypoints.http.portal.session import (
     Viewer,
     apply_cookies,
-    csrf_ok,
-    csrf_token,
     current_viewer,
 )
 from services.gateway.entrypoints.http.ratelimit import AccountLimitedError, account_refusal
@@ -59,6 +58,7 @@ class Portal:
     services: Services
     verifier: TokenVerifier
     health: HealthProbe  # every upstream's liveness (the home page shows it)
+    csrf_key: bytes  # HMAC key of the forms' CSRF tokens (csrf.py)
 
     async def viewer(self, request: Request) -> Viewer | None:
         viewer = await current_viewer(request, self.verifier, self.services)
@@ -83,7 +83,7 @@ async def render(
     viewer = await portal.viewer(request)
     values = {
         "viewer": viewer,
-        "csrf": csrf_token(request),
+        "csrf": csrf_token(request, viewer),
         "path": request.url.path,
     }
     values.update(context or {})
@@ -103,9 +103,11 @@ def login_redirect(request: Request) -> Response:
 
 
 async def posted(request: Request) -> dict[str, Any] | None:
-    """The posted form, or None when its CSRF token does not match the cookie's."""
+    """The posted form, or None when it does not carry its session's CSRF token."""
     form = await request.form()
-    if not csrf_ok(request, str(form.get("csrf") or request.headers.get("x-csrf-token") or "")):
+    viewer = await portal_of(request).viewer(request)
+    submitted = str(form.get("csrf") or request.headers.get("x-csrf-token") or "")
+    if not csrf_ok(request, submitted, viewer):
         return None
     return dict(form)
 
