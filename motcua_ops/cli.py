@@ -35,6 +35,8 @@ dlq_app = typer.Typer(help="Dead-letter topics.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
 notify_app = typer.Typer(help="The notify service's email queue.", no_args_is_help=True)
 app.add_typer(notify_app, name="notify")
+files_app = typer.Typer(help="Stored files (attachments, wallet documents).", no_args_is_help=True)
+app.add_typer(files_app, name="files")
 
 T = TypeVar("T")
 PORTAL = "Cổng thông tin (portal)"
@@ -217,6 +219,35 @@ def projections_rebuild(
 
     argv = ["rebuild", *(["--schema", schema] if schema else [])]
     raise typer.Exit(rebuild(argv))
+
+
+@files_app.command("sweep")
+def files_sweep(
+    service: str,
+    grace_hours: float = typer.Option(
+        None,
+        "--grace-hours",
+        help="Files younger than this stay, referenced or not "
+        "(default: MOTCUA_<SERVICE>_BLOB_SWEEP_GRACE_HOURS, 24).",
+    ),
+) -> None:
+    """Delete the files of SERVICE (dossier, identity) nothing refers to any more
+    (docs/decisions.md, «Files nobody needs»); prints what it did as JSON. The
+    services also sweep by themselves every MOTCUA_<SERVICE>_BLOB_SWEEP_INTERVAL_HOURS."""
+    from datetime import timedelta
+
+    grace = None if grace_hours is None else timedelta(hours=grace_hours)
+    if service == "dossier":
+        from services.dossier.entrypoints.files_cli import main as sweep_dossier
+
+        print(guarded(lambda: sweep_dossier(grace)))
+    elif service == "identity":
+        from services.identity.entrypoints.files_cli import main as sweep_identity
+
+        print(guarded(lambda: sweep_identity(grace)))
+    else:
+        error(f"no files to sweep for {service!r} (known: dossier, identity)")
+        raise typer.Exit(2)
 
 
 @dlq_app.command("replay")

@@ -7,6 +7,7 @@ launcher (``motcua up``) sets them for its versitygw engine.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import Field, SecretStr, model_validator
@@ -32,6 +33,15 @@ class BlobSettings(BaseSettings):
     blob_s3_region: str = Field("us-east-1", description="Region the S3 requests are signed for.")
     blob_s3_access_key: str = Field("", description="S3 access key id.")
     blob_s3_secret_key: SecretStr = Field(SecretStr(""), description="S3 secret access key.")
+    blob_sweep_interval_hours: float = Field(
+        24,
+        ge=0,
+        description="How often the files nothing refers to any more are deleted "
+        "(shared.blob_sweep); 0: never by the service itself (run `motcua files sweep`).",
+    )
+    blob_sweep_grace_hours: float = Field(
+        24, ge=0, description="Files younger than this are never swept, referenced or not."
+    )
 
     @model_validator(mode="after")
     def _s3_keys_given(self) -> BlobSettings:
@@ -42,6 +52,9 @@ class BlobSettings(BaseSettings):
                 "blob_s3_url is set: blob_s3_access_key and blob_s3_secret_key are required too"
             )
         return self
+
+    def blob_sweep_grace(self) -> timedelta:
+        return timedelta(hours=self.blob_sweep_grace_hours)
 
     def blob_store(
         self,

@@ -7,7 +7,10 @@ type is sniffed from the bytes (magic numbers, ``filetype``), never taken from
 the client, and checked against an allow-list together with the size.
 
 Who may read a blob is not this module's business: services keep their own
-records (owner, file name, sha256) and only hand out a blob through them.
+records (owner, file name, sha256) and only hand out a blob through them. Nor is when
+a blob goes: :mod:`shared.blob_sweep` deletes the blobs no record refers to any more,
+once they are older than a grace period; a put of bytes already stored therefore
+refreshes the blob's time, so what was just stored (again) is never swept.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -60,6 +65,14 @@ class BlobInfo:
     content_type: str
 
 
+@dataclass(frozen=True)
+class StoredBlob:
+    """A blob as the store lists it: its name and when it was last put."""
+
+    sha256: str
+    modified: datetime
+
+
 def sniff_content_type(data: bytes) -> str | None:
     """The MIME type the bytes' magic numbers say, or None if unknown."""
     kind = filetype.guess(data)
@@ -95,6 +108,18 @@ class BlobStore(Protocol):
 
     def exists(self, sha256: str) -> bool: ...
 
+    def listing(self) -> Iterator[StoredBlob]:
+        """Every blob of the store (anything else in it is not listed)."""
+        ...
+
+    def modified(self, sha256: str) -> datetime | None:
+        """When the blob was last put; None if absent."""
+        ...
+
+    def delete(self, sha256: str) -> None:
+        """Remove the blob; absent is fine."""
+        ...
+
 
 class LocalBlobStore:
     """Blobs as files ``<root>/<ab>/<sha256>``, written atomically (temp file + rename)."""
@@ -118,7 +143,9 @@ class LocalBlobStore:
         info = check_blob(data, max_bytes=self.max_bytes, allowed=self.allowed)
         path = self._path(info.sha256)
         try:
-            if not path.exists():
+            if path.exists():
+                os.utime(path)  # stored again: not to be swept as if forgotten
+            else:
                 _write_atomically(path, data)
         except OSError as error:  # the disk is full, gone or refuses us: nothing is stored
             raise BlobUnavailableError(f"put: {type(error).__name__}") from error
@@ -137,6 +164,29 @@ class LocalBlobStore:
             return self._path(sha256).is_file()
         except BlobNotFoundError:
             return False
+
+    def listing(self) -> Iterator[StoredBlob]:
+        for path in sorted(self.root.glob("??/*")):
+            if SHA256_HEX.fullmatch(path.name) and path.parent.name == path.name[:2]:
+                yield StoredBlob(path.name, _mtime(path))
+
+    def modified(self, sha256: str) -> datetime | None:
+        try:
+            return _mtime(self._path(sha256))
+        except (BlobNotFoundError, FileNotFoundError):
+            return None
+
+    def delete(self, sha256: str) -> None:
+        try:
+            self._path(sha256).unlink(missing_ok=True)
+        except BlobNotFoundError:
+            return
+        except OSError as error:
+            raise BlobUnavailableError(f"delete: {type(error).__name__}") from error
+
+
+def _mtime(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -161,12 +211,14 @@ class InMemoryBlobStore:
         self, *, max_bytes: int = MAX_BYTES, allowed: frozenset[str] = ALLOWED_TYPES
     ) -> None:
         self.blobs: dict[str, bytes] = {}
+        self.times: dict[str, datetime] = {}
         self.max_bytes = max_bytes
         self.allowed = allowed
 
     def put(self, data: bytes) -> str:
         info = check_blob(data, max_bytes=self.max_bytes, allowed=self.allowed)
         self.blobs.setdefault(info.sha256, data)
+        self.times[info.sha256] = datetime.now(UTC)
         return info.sha256
 
     def get(self, sha256: str) -> bytes:
@@ -177,3 +229,14 @@ class InMemoryBlobStore:
 
     def exists(self, sha256: str) -> bool:
         return sha256 in self.blobs
+
+    def listing(self) -> Iterator[StoredBlob]:
+        for sha256 in sorted(self.blobs):
+            yield StoredBlob(sha256, self.times[sha256])
+
+    def modified(self, sha256: str) -> datetime | None:
+        return self.times.get(sha256)
+
+    def delete(self, sha256: str) -> None:
+        self.blobs.pop(sha256, None)
+        self.times.pop(sha256, None)

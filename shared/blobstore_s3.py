@@ -1,9 +1,11 @@
 """The blob store on an S3-compatible object store (AWS S3, versitygw, MinIO, Ceph RGW...).
 
 Same behaviour as :class:`shared.blobstore.LocalBlobStore`: :func:`check_blob` runs
-before anything is sent, the object key is ``<ab>/<sha256>`` (the local layout), a put
-of bytes already stored sends nothing, and a missing or malformed name is
-:class:`BlobNotFoundError`. The bucket is created on first use if it is absent.
+before anything is sent, the object key is ``<ab>/<sha256>`` (the local layout), and a
+missing or malformed name is :class:`BlobNotFoundError`. A put of bytes already stored
+sends them again: that refreshes the object's time, which the sweep of unreferenced
+blobs (:mod:`shared.blob_sweep`) reads, and S3 servers such as versitygw keep the time
+of an object copied onto itself. The bucket is created on first use if it is absent.
 
 An unreachable or refusing store (connection refused, timeout, 5xx, bad keys) is
 :class:`BlobUnavailableError`, which the APIs turn into a 503 problem; nothing is half
@@ -18,13 +20,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from shared.blobstore import (
     ALLOWED_TYPES,
     MAX_BYTES,
+    SHA256_HEX,
     BlobNotFoundError,
     BlobUnavailableError,
+    StoredBlob,
     _checked_name,
     check_blob,
 )
@@ -81,8 +87,6 @@ class S3BlobStore:
         info = check_blob(data, max_bytes=self.max_bytes, allowed=self.allowed)
         key = self.key(info.sha256)
         self._ensure_bucket()
-        if self._head(key):
-            return info.sha256
         checksum = base64.b64encode(hashlib.sha256(data).digest()).decode()
         for attempt in (1, 2):
             try:
@@ -123,13 +127,48 @@ class S3BlobStore:
             return False
 
     def _head(self, key: str) -> bool:
+        return self._head_time(key) is not None
+
+    def _head_time(self, key: str) -> datetime | None:
         try:
-            self.client.head_object(Bucket=self.bucket, Key=key)
-            return True
+            found = self.client.head_object(Bucket=self.bucket, Key=key)
         except self._errors() as error:
             if _code(error) in NOT_FOUND or _status(error) == 404:
-                return False
+                return None
             raise _unavailable(error, "head") from None
+        modified: datetime = found["LastModified"]
+        return modified
+
+    def listing(self) -> Iterator[StoredBlob]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket)
+        try:
+            for page in pages:
+                for item in page.get("Contents", []):
+                    name = str(item["Key"]).rpartition("/")[2]
+                    if SHA256_HEX.fullmatch(name) and item["Key"] == self.key(name):
+                        yield StoredBlob(name, item["LastModified"])
+        except self._errors() as error:
+            if _code(error) in NO_BUCKET:  # nothing was ever stored
+                return
+            raise _unavailable(error, "list") from None
+
+    def modified(self, sha256: str) -> datetime | None:
+        try:
+            return self._head_time(self.key(sha256))
+        except BlobNotFoundError:
+            return None
+
+    def delete(self, sha256: str) -> None:
+        try:
+            key = self.key(sha256)
+        except BlobNotFoundError:
+            return
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=key)
+        except self._errors() as error:
+            if _code(error) in NOT_FOUND or _status(error) == 404:
+                return
+            raise _unavailable(error, "delete") from None
 
     def _ensure_bucket(self) -> None:
         if self._bucket_ready:

@@ -67,7 +67,11 @@ def build_dossiers(
     return under_schema_lock(
         settings.require("postgres_dsn"),
         settings.pg_schema(),
-        lambda: DossierApplication(env=settings.eventstore_env(), procedures=procedures),
+        lambda: DossierApplication(
+            env=settings.eventstore_env(),
+            procedures=procedures,
+            attachment_limits=settings.attachment_limits(),
+        ),
     )
 
 

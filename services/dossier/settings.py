@@ -5,6 +5,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from services.dossier.domain.filing import AttachmentLimits
 from services.dossier.domain.lookup import LookupPolicy
 from shared.blob_settings import BUCKET_PATTERN, BlobSettings
 from shared.eventstore import eventstore_env
@@ -25,6 +26,23 @@ class DossierSettings(ServiceSettings, BlobSettings, ProcessedEventsSettings):
         pattern=BUCKET_PATTERN,
         description="Bucket of attachments and result files when BLOB_S3_URL is set.",
     )
+
+    max_attachments: int = Field(
+        50,
+        ge=1,
+        le=1000,
+        description="Attachments one dossier may hold (uploads and wallet "
+        "references); one more is refused (422 dossier-attachment-limit).",
+    )
+    max_attachment_bytes: int = Field(
+        100 * 1024 * 1024,
+        ge=1,
+        description="Bytes the uploaded files of one dossier may add up to; an upload "
+        "beyond is refused before it is stored (422 dossier-attachment-limit).",
+    )
+
+    def attachment_limits(self) -> AttachmentLimits:
+        return AttachmentLimits(self.max_attachments, self.max_attachment_bytes)
 
     lookup_attempts: int = Field(
         5,

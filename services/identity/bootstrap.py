@@ -22,6 +22,7 @@ from services.identity.application.context import Identity, LinkSealer
 from services.identity.domain.passwords import PasswordPolicy
 from services.identity.domain.throttle import ThrottlePolicy
 from services.identity.settings import IdentitySettings
+from shared.blobstore import BlobStore
 from shared.pg.migrate import migrate
 from shared.pg.pools import open_async_pool
 from shared.pg.prune import Prune
@@ -45,6 +46,13 @@ def _secret_file(path: Path) -> bytes:
 def account_store(pool: AsyncConnectionPool[Any] | None = None) -> AccountStore:
     """identity's PostgreSQL store; without ``pool`` it answers 503 until one is attached."""
     return AccountStore(pool)
+
+
+def document_blobs(settings: IdentitySettings) -> BlobStore:
+    """The wallet's files: S3 when a URL is set, else the local directory."""
+    return settings.blob_store(
+        settings.resolved_data_dir() / "blobs", max_bytes=settings.max_document_bytes
+    )
 
 
 def rotate_signing_key(settings: IdentitySettings) -> tuple[str, Path]:
@@ -75,7 +83,7 @@ def build_identity(settings: IdentitySettings, store: AccountStore) -> Identity:
             timedelta(minutes=settings.access_token_minutes),
         ),
         sealer=LinkSealer(settings.link_seal_public_key, settings.seal_key_file()),
-        blobs=settings.blob_store(data / "blobs", max_bytes=settings.max_document_bytes),
+        blobs=document_blobs(settings),
         captcha_key=(
             settings.captcha_secret.encode()
             if settings.captcha_secret

@@ -170,3 +170,27 @@ def test_escaped_text_that_only_looks_like_a_surrogate_is_kept() -> None:
     for body in ('{"amount": 1, "note": "\\\\udaff"}', '{"amount": 1, "note": "\\ud83d\\ude00"}'):
         response = client.post("/items", content=body, headers={"Content-Type": "application/json"})
         assert response.status_code == 200, body
+
+
+def test_a_number_no_double_holds_in_a_json_body_is_a_422_problem() -> None:
+    client = make_client()
+    huge_float = "9" * 400 + ".5"
+    for number in ("1e999", "-1E+999", huge_float, "NaN", "Infinity", "-Infinity"):
+        body = '{"amount": 1, "note": {"x": [' + number + "]}}"
+        response = client.post("/items", content=body, headers={"Content-Type": "application/json"})
+        assert response.status_code == 422, number
+        assert response.headers["content-type"] == "application/problem+json"
+        problem = response.json()
+        assert problem["type"].endswith("/validation-error")
+        assert problem["errors"] == [{"field": "body", "code": "finite_number"}]
+        assert "giá trị số không hợp lệ" in problem["detail"]
+
+
+def test_large_but_finite_numbers_and_lookalike_text_reach_the_route() -> None:
+    client = make_client()
+    for body in (
+        '{"amount": 1, "x": 1e308, "y": 1e-999}',
+        '{"amount": 1, "note": "NaN Infinity 1e999"}',
+    ):
+        response = client.post("/items", content=body, headers={"Content-Type": "application/json"})
+        assert response.status_code == 200, body

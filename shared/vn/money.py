@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from num2words import num2words
 
+# The most any one fee line, order, payment or refund may be, in VND (10 tỷ đồng): far
+# above any fee the law sets, far below what VNPay's vnp_Amount (x100) and a PostgreSQL
+# bigint hold. Request bodies and computed fees beyond it are refused (422).
+MAX_VND = 10_000_000_000
+
 
 def format_amount(amount: int) -> str:
     """«1.250.000»: thousands grouped with dots."""

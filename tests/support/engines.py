@@ -63,6 +63,9 @@ class Engines:
                         prefix + "SECRET_KEY": self.s3_secret_key,
                     }
                 )
+                # tests on their own schemas share these buckets: a sweep from one would
+                # delete the files the others' schemas refer to (tests sweep explicitly)
+                env[f"MOTCUA_{service}_BLOB_SWEEP_INTERVAL_HOURS"] = "0"
         return env
 
 

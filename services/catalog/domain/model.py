@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from shared.vn.money import MAX_VND
 from shared.vn.text import nfc
 
 CODE = r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$"
@@ -86,7 +87,6 @@ class RequiredDocument(_Model):
 
 
 FORM_FIELD = r"^[A-Za-z_][A-Za-z0-9_]{0,63}$"
-MAX_VND = 10_000_000_000
 
 
 _FEE_CORE = ("code", "name", "amount", "rule")

@@ -19,6 +19,7 @@ from services.catalog.domain.errors import NotFoundError
 from services.catalog.domain.model import Agency, ProcedureContent, ProcedureField, TemplateRef
 from services.catalog.settings import CatalogSettings
 from shared.events.envelope import Actor
+from shared.vn.money import MAX_VND
 
 DEMO = Path(__file__).resolve().parents[1] / "demo"
 SEED_ACTOR = Actor(id="catalog-demo-seed", role="system")
@@ -32,8 +33,8 @@ _KINDS: dict[str, dict[str, Any]] = {
     "text": {"type": "string", "minLength": 1, "maxLength": 300},
     "longtext": {"type": "string", "minLength": 1, "maxLength": 3000},
     "date": {"type": "string", "format": "date"},
-    "int": {"type": "integer", "minimum": 0},
-    "money": {"type": "integer", "minimum": 0},
+    "int": {"type": "integer", "minimum": 0, "maximum": 1_000_000},
+    "money": {"type": "integer", "minimum": 0, "maximum": MAX_VND},
     "email": {"type": "string", "format": "email", "maxLength": 254},
     "phone": {"type": "string", "pattern": "^(0|\\+84)[0-9]{9,10}$"},
     "id12": {"type": "string", "pattern": "^[0-9]{12}$"},

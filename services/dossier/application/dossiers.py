@@ -38,6 +38,7 @@ from services.dossier.domain.commands import (
     Transfer,
 )
 from services.dossier.domain.dossier import Dossier
+from services.dossier.domain.filing import DEFAULT_LIMITS, AttachmentLimits
 from shared.errors import Problem
 from shared.events.envelope import Actor
 from shared.replay import ReplayingApplication, project
@@ -108,11 +109,13 @@ class DossierApplication(ReplayingApplication):
         *args: Any,
         procedures: ProcedureCatalog | None = None,
         clock: Callable[[], datetime] = utc_now,
+        attachment_limits: AttachmentLimits = DEFAULT_LIMITS,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.procedures: ProcedureCatalog = procedures or InMemoryProcedures()
         self.clock = clock
+        self.attachment_limits = attachment_limits
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         try:
@@ -171,7 +174,8 @@ class DossierApplication(ReplayingApplication):
         return dossier.code
 
     def add_attachment(self, dossier_id: UUID, actor: Actor, attachment: dict[str, Any]) -> int:
-        return self._act(dossier_id, actor, lambda d: d.add_attachment(actor, attachment))
+        limits = self.attachment_limits
+        return self._act(dossier_id, actor, lambda d: d.add_attachment(actor, attachment, limits))
 
     def upload_attachment(
         self,
@@ -179,15 +183,16 @@ class DossierApplication(ReplayingApplication):
         actor: Actor,
         document_code: str,
         name: str,
+        size: int,
         store: Callable[[], dict[str, Any]],
     ) -> tuple[int, dict[str, Any]]:
-        """Attach an uploaded file; ``store`` puts its bytes in the file store (their
-        {content_type, size, sha256}) and is called only once the dossier would take it,
-        so a refused upload leaves nothing in the store."""
+        """Attach an uploaded file of ``size`` bytes; ``store`` puts its bytes in the file
+        store (their {content_type, size, sha256}) and is called only once the dossier
+        would take it, so a refused upload leaves nothing in the store."""
         attachment: dict[str, Any] = {}
 
         def change(d: Dossier) -> None:
-            d.check_attachment(actor, document_code)
+            d.check_attachment(actor, document_code, size, self.attachment_limits)
             attachment.update(
                 id=uuid.uuid4().hex[:12],
                 document_code=document_code,
@@ -195,7 +200,7 @@ class DossierApplication(ReplayingApplication):
                 **store(),
                 source="upload",
             )
-            d.add_attachment(actor, dict(attachment))
+            d.add_attachment(actor, dict(attachment), self.attachment_limits)
 
         return self._act(dossier_id, actor, change), attachment
 
@@ -223,7 +228,7 @@ class DossierApplication(ReplayingApplication):
                 number=found.get("number"),
                 name=(found.get("file") or {}).get("name"),
             )
-            d.add_attachment(actor, dict(attachment))
+            d.add_attachment(actor, dict(attachment), self.attachment_limits)
 
         return self._act(dossier_id, actor, change), attachment
 
@@ -284,6 +289,25 @@ class DossierApplication(ReplayingApplication):
                     d.return_result(actor, channel, now)
                 case _:
                     assert_never(command)
+
+        return self._act(dossier_id, actor, change)
+
+    def approve_with_file(
+        self,
+        dossier_id: UUID,
+        actor: Actor,
+        result: dict[str, Any],
+        name: str,
+        store: Callable[[], dict[str, Any]],
+    ) -> int:
+        """Approve with the result file; ``store`` puts its bytes in the file store (their
+        {content_type, size, sha256}) and is called only once the approval would be taken,
+        so a refused approval leaves nothing in the store."""
+        now = self.clock()
+
+        def change(d: Dossier) -> None:
+            d.check_approval(actor)
+            d.approve(actor, {**result, "document": {"name": name, **store()}}, now)
 
         return self._act(dossier_id, actor, change)
 

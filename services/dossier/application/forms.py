@@ -3,6 +3,9 @@
 Saving a draft checks what was filled (types, formats, lengths) but lets
 required fields wait; submitting checks everything. Messages are Vietnamese,
 one per field.
+
+Numbers are checked whatever the schema says (:mod:`services.dossier.domain.numbers`):
+finite, integers within ±(2^53 - 1); a field's own ``minimum``/``maximum`` narrow it.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
+
+from services.dossier.domain.numbers import unsound_numbers
 
 _MESSAGES = {
     "required": "Vui lòng nhập trường bắt buộc này.",
@@ -62,10 +67,13 @@ def form_errors(
     schema: dict[str, Any], form: dict[str, Any], *, complete: bool
 ) -> list[dict[str, str]]:
     """Per-field problems: [{field, label, message}]; empty when the form is fine."""
-    if not schema:
-        return []
+    problems = [
+        {"field": field or "form", "label": _label(schema, field or "form"), "message": message}
+        for field, message in unsound_numbers(form)
+    ]
+    if problems or not schema:  # the schema's checks compare numbers: only sound ones
+        return problems
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-    problems = []
     for error in sorted(validator.iter_errors(form), key=lambda e: list(e.absolute_path)):
         if not complete and error.validator == "required":
             continue

@@ -183,9 +183,7 @@ class Dossier(Filing):
         """Sign the result ({number, note} and/or ``document``: the uploaded file's
         {name, content_type, size, sha256}, never its bytes); the fee, if any is still
         due, must be paid before the result is ready."""
-        self._authorise("approve", actor)
-        if self.proposal is None:
-            raise errors.InvalidTransitionError("Hồ sơ chưa có đề xuất của cán bộ xử lý.")
+        self.check_approval(actor)
         if not result:
             raise errors.InvalidInputError("Vui lòng đính kèm kết quả giải quyết.")
         result = checked_result(result)
@@ -209,6 +207,13 @@ class Dossier(Filing):
                 payer_name=self.applicant,
                 reason=f"Phí, lệ phí giải quyết hồ sơ {self.code}",
             )
+
+    def check_approval(self, actor: Actor) -> None:
+        """What refuses an approval whatever its result (who, the dossier's state, the
+        proposal), checked before the result file is stored."""
+        self._authorise("approve", actor)
+        if self.proposal is None:
+            raise errors.InvalidTransitionError("Hồ sơ chưa có đề xuất của cán bộ xử lý.")
 
     @event("PaymentRequested")
     def _payment_requested(

@@ -74,6 +74,14 @@ class InvalidInputError(DossierError):
     status = 422
 
 
+class AttachmentLimitError(DossierError):
+    """The dossier holds as many files, or as many bytes, as one dossier may."""
+
+    type = "dossier-attachment-limit"
+    detail = "Hồ sơ đã đạt giới hạn tệp đính kèm."
+    status = 422
+
+
 class AlreadyRatedError(DossierError):
     type = "dossier-already-rated"
     detail = "Bạn đã đánh giá hồ sơ này."

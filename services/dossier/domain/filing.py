@@ -11,6 +11,7 @@ predecessor (:mod:`chain`).
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Self
 
@@ -23,6 +24,7 @@ from services.dossier.domain.procedure import ProcedureVersion
 from services.dossier.domain.rules import OFFICER_PARTIES, RULES, Party
 from services.dossier.domain.status import FINAL, Status
 from shared.events.envelope import Actor
+from shared.vn.money import MAX_VND
 from shared.workdays import WorkCalendar
 
 ONLINE_LEVELS = (3, 4)
@@ -38,6 +40,32 @@ def text(value: str, field: str, *, required: bool = True, limit: int = 2000) ->
     if len(cleaned) > limit:
         raise errors.InvalidInputError(f"{field.capitalize()} quá dài (tối đa {limit} ký tự).")
     return cleaned
+
+
+@dataclass(frozen=True)
+class AttachmentLimits:
+    """How many attachments one dossier may hold and how many bytes their files
+    (uploads; a wallet reference counts as a file of no bytes)."""
+
+    count: int = 50
+    total_bytes: int = 100 * 1024 * 1024
+
+
+DEFAULT_LIMITS = AttachmentLimits()
+
+
+def check_fees(procedure: ProcedureVersion, form: dict[str, Any]) -> None:
+    """The fees ``form`` would owe stay payable: a count typed into the form multiplies a
+    unit price, and no order may exceed :data:`MAX_VND`."""
+    if procedure.fee_total(form) > MAX_VND:
+        raise errors.InvalidInputError(
+            "Lệ phí tính theo số lượng đã khai vượt quá mức thu tối đa, "
+            "vui lòng kiểm tra lại số lượng trên tờ khai."
+        )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g}".replace(".", ",")
 
 
 class Filing(Aggregate):
@@ -113,6 +141,7 @@ class Filing(Aggregate):
             raise errors.OnlineFilingNotAllowedError
         if agency_code not in procedure.agency_codes:
             raise errors.AgencyNotServingError
+        check_fees(procedure, form)
         return cls(
             owner_id=actor.id,
             procedure=procedure.snapshot(),
@@ -212,26 +241,56 @@ class Filing(Aggregate):
 
     def save_form(self, actor: Actor, form: dict[str, Any]) -> None:
         self._authorise("save_form", actor)
+        check_fees(self.procedure_version_info, form)
         self._form_saved(actor=actor.model_dump(), form=form)
 
     @event("FormSaved")
     def _form_saved(self, actor: dict[str, Any], form: dict[str, Any]) -> None:
         self.form = form
 
-    def add_attachment(self, actor: Actor, attachment: dict[str, Any]) -> None:
+    def add_attachment(
+        self,
+        actor: Actor,
+        attachment: dict[str, Any],
+        limits: AttachmentLimits = DEFAULT_LIMITS,
+    ) -> None:
         """Record an uploaded file ({id, document_code, name, content_type, size, sha256})
         or a wallet document reference ({id, document_code, wallet_document_id, ...})."""
-        self.check_attachment(actor, attachment.get("document_code"))
+        size = attachment.get("size")
+        self.check_attachment(
+            actor, attachment.get("document_code"), size if type(size) is int else 0, limits
+        )
         if attachment["id"] in self.attachments:
             raise errors.InvalidInputError("Tệp đính kèm đã có trong hồ sơ.")
         self._attachment_added(actor=actor.model_dump(), attachment=attachment)
 
-    def check_attachment(self, actor: Actor, document_code: str | None) -> None:
-        """What refuses an attachment (who, the dossier's state, the document code),
-        checked before its file is stored."""
+    def check_attachment(
+        self,
+        actor: Actor,
+        document_code: str | None,
+        size: int = 0,
+        limits: AttachmentLimits = DEFAULT_LIMITS,
+    ) -> None:
+        """What refuses an attachment of ``size`` bytes (who, the dossier's state, the
+        document code, the dossier's limits), checked before its file is stored."""
         self._authorise("add_attachment", actor)
         if document_code and self.procedure_version_info.document(document_code) is None:
             raise errors.InvalidInputError("Loại giấy tờ không thuộc thủ tục này.")
+        if len(self.attachments) >= limits.count:
+            raise errors.AttachmentLimitError(
+                f"Hồ sơ đã có {limits.count} tệp đính kèm, mức tối đa của một hồ sơ; "
+                "vui lòng gỡ bớt tệp không cần thiết trước khi đính kèm thêm."
+            )
+        if self.attachment_bytes() + size > limits.total_bytes:
+            raise errors.AttachmentLimitError(
+                "Tổng dung lượng tệp đính kèm của hồ sơ sẽ vượt mức tối đa "
+                f"{_megabytes(limits.total_bytes)} MB; vui lòng gỡ bớt tệp hoặc nén tệp nhỏ hơn."
+            )
+
+    def attachment_bytes(self) -> int:
+        """The bytes of the files the dossier holds now."""
+        sizes = (a.get("size") for a in self.attachments.values())
+        return sum(s for s in sizes if type(s) is int)
 
     @event("AttachmentAdded")
     def _attachment_added(self, actor: dict[str, Any], attachment: dict[str, Any]) -> None:

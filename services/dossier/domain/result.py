@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from services.dossier.domain import errors
+from services.dossier.domain.numbers import unsound_numbers
 from services.dossier.domain.status import Status
 from shared.events.envelope import Actor
 from shared.filenames import upload_name
@@ -21,7 +22,11 @@ RESULT_NAME = "ket-qua-giai-quyet.pdf"
 
 
 def checked_result(result: dict[str, Any]) -> dict[str, Any]:
-    """The approver's result with its document, if any, checked to be a descriptor."""
+    """The approver's result with its document, if any, checked to be a descriptor;
+    its numbers finite and within ±(2^53 - 1)."""
+    unsound = next(unsound_numbers(result), None)
+    if unsound is not None:
+        raise errors.InvalidInputError(f"Kết quả giải quyết, mục «{unsound[0]}»: {unsound[1]}")
     document = result.get("document")
     if document is None:
         return result

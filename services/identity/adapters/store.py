@@ -191,6 +191,15 @@ class AccountStore:
             for r in rows
         ]
 
+    async def document_files(self) -> set[str]:
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT DISTINCT d->'file'->>'sha256' AS sha256 FROM accounts,"
+                " jsonb_array_elements(COALESCE(data->'documents', '[]'::jsonb)) AS d"
+            )
+            rows = await cur.fetchall()
+        return {r["sha256"] for r in rows if r["sha256"]}
+
     # sessions ----------------------------------------------------------------------------
 
     async def open_session(self, session: Doc, now: datetime) -> None:

@@ -4,17 +4,22 @@ Files are stored content-addressed in the blob store; the account's
 ``documents`` array holds the metadata, so adding one and its event are one
 write. A document is only ever looked up within its owner's account: another
 person's document id is simply not found.
+
+A removed document's file goes with the next sweep once no document of any account
+names it (:func:`sweep_document_files`): the wallet is the citizen's own store, and a
+dossier citing a wallet document records its type, number and name, not its file.
 """
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from services.identity.application.context import Identity
-from services.identity.application.ports import Change
+from services.identity.application.ports import Accounts, Change
 from services.identity.domain.accounts import SELF_REGISTERED, account_actor
 from services.identity.domain.errors import (
     AccountNotFoundError,
@@ -24,7 +29,8 @@ from services.identity.domain.errors import (
     NotAllowedError,
 )
 from services.identity.domain.validation import check_name
-from shared.blobstore import BlobNotFoundError, check_blob
+from shared.blob_sweep import GRACE, SweepReport, sweep
+from shared.blobstore import BlobNotFoundError, BlobStore, check_blob
 from shared.filenames import upload_name
 
 # Vietnamese labels live in docs/api.md and the portal; codes are stable.
@@ -146,3 +152,16 @@ async def remove_document(ctx: Identity, account_id: str, document_id: str) -> N
     )
     if not done:
         raise DocumentNotFoundError()
+
+
+async def sweep_document_files(
+    store: Accounts, blobs: BlobStore, now: datetime, grace: timedelta = GRACE
+) -> SweepReport:
+    """Delete the wallet files no document names any more, older than ``grace``; the
+    documents are read once the store is listed (:mod:`shared.blob_sweep`)."""
+    loop = asyncio.get_running_loop()
+
+    def referenced() -> set[str]:
+        return asyncio.run_coroutine_threadsafe(store.document_files(), loop).result()
+
+    return await asyncio.to_thread(sweep, blobs, referenced, now=now, grace=grace)

@@ -37,7 +37,7 @@ from services.payment.domain.status import (
     OrderStatus,
 )
 from shared.events.envelope import Actor
-from shared.vn.money import format_vnd
+from shared.vn.money import MAX_VND, format_vnd
 
 ORDER_NAMESPACE = uuid.UUID("3c1d8f0e-52a4-5b7e-8d0c-6a9e2f1b4c73")
 ONLINE_LEVEL = 4
@@ -113,6 +113,8 @@ class FeeOrder(Aggregate):
             raise InvalidFeeRequestError("Mỗi khoản phí phải là số nguyên dương (VND).")
         if type(total) is not int or sum(amounts) != total:  # type: ignore[arg-type]
             raise InvalidFeeRequestError("Tổng tiền không khớp với các khoản phí.")
+        if total > MAX_VND:
+            raise InvalidFeeRequestError("Tổng tiền vượt quá mức thu tối đa của một giao dịch.")
         if not fields.get("payer_id"):
             raise InvalidFeeRequestError("Thiếu người nộp phí.")
         clean = [

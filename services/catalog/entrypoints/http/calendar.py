@@ -12,6 +12,7 @@ from services.catalog.application.views import CalendarYear, DueDate
 from services.catalog.entrypoints.http.deps import PREFIX, AdminActor, CatalogDep
 
 router = APIRouter(prefix=f"{PREFIX}/calendar", tags=["calendar"])
+MAX_WORKING_DAYS = 1000
 Year = Annotated[int, Path(ge=2000, le=2100)]
 
 
@@ -23,7 +24,8 @@ class Overrides(BaseModel):
 
 class AddWorkingDays(BaseModel):
     start: datetime
-    days: int
+    # bounded: a time limit is at most 365 working days, and the count walks day by day
+    days: int = Field(ge=0, le=MAX_WORKING_DAYS)
 
 
 @router.get("/{year}")

@@ -38,3 +38,21 @@ def test_a_refused_request_answers_its_problem() -> None:
     assert problem["type"] == "https://motcua.vn/problems/invalid-calendar"
     assert problem["detail"] == "Thời điểm bắt đầu phải kèm múi giờ (ví dụ +07:00)."
     assert problem["instance"] == "/api/v1/catalog/calendar/add-working-days"
+
+
+def test_a_count_of_working_days_out_of_bounds_is_refused() -> None:
+    settings = CatalogSettings(
+        postgres_dsn="postgresql://catalog:x@127.0.0.1:1/motcua",
+        kafka_bootstrap_servers="127.0.0.1:1",
+    )
+    with TestClient(build_app(settings), raise_server_exceptions=False) as client:
+        for days in (-1, 1001, 10**400):
+            response = client.post(
+                "/api/v1/catalog/calendar/add-working-days",
+                json={"start": "2026-03-02T08:00:00+07:00", "days": days},
+            )
+            assert response.status_code == 422, days
+            assert response.headers["content-type"] == "application/problem+json"
+            problem = response.json()
+            assert problem["type"] == "https://motcua.vn/problems/validation-error"
+            assert [e["field"] for e in problem["errors"]] == ["days"]

@@ -136,6 +136,7 @@ def upload(
         actor,
         document_code,
         upload_name(file.filename),
+        len(data),
         lambda: store_file(request.app.state.blobs, data),
     )
     return UploadedAttachment(**attachment, version=version)

@@ -1,10 +1,12 @@
 """The result document: the approver approves with the result file (multipart) or with
 the result's data alone (JSON); whoever may read it downloads the file.
 
-Order of the approve with a file: authorise (approver of the dossier's agency, dossier
-in processing), then store the blob, then record ``Approved`` with the file's
-descriptor. A blob stored without an event (e.g. a concurrent change) is harmless:
-blobs are content-addressed and only reachable through a dossier's record.
+Order of the approve with a file: check everything that refuses an approval (approver
+of the dossier's agency, dossier in processing, a proposal made:
+:meth:`Dossier.check_approval`), then store the blob, then record ``Approved`` with the
+file's descriptor. A blob stored without an event (e.g. a concurrent change) is
+harmless: blobs are content-addressed, only reachable through a dossier's record, and
+swept once nothing refers to them (:mod:`services.dossier.application.blobs`).
 """
 
 from __future__ import annotations
@@ -45,10 +47,10 @@ async def approve(
     ``result_number``, ``result_note``."""
     require_staff(actor)
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        result = await _multipart_result(dossier_id, request, actor, app)
+        version = await _approve_multipart(dossier_id, request, actor, app)
     else:
         result = _json_result(await request.body())
-    version = await asyncio.to_thread(app.act_as_officer, dossier_id, actor, Approve(result))
+        version = await asyncio.to_thread(app.act_as_officer, dossier_id, actor, Approve(result))
     dossier = await asyncio.to_thread(app.get_for, dossier_id, actor)
     return ApprovedDossier(
         id=str(dossier_id), status=dossier.status.value, version=version, result=dossier.result
@@ -75,22 +77,30 @@ def _json_result(raw: bytes) -> dict[str, Any]:
     return body.result
 
 
-async def _multipart_result(
+async def _approve_multipart(
     dossier_id: UUID, request: Request, actor: Actor, app: Dossiers
-) -> dict[str, Any]:
+) -> int:
+    """The new version; the file is stored only once the approval would be taken."""
     dossier = await asyncio.to_thread(app.get_for, dossier_id, actor)
-    dossier.authorise("approve", actor)  # refuse before storing anything
+    dossier.check_approval(actor)  # refuse before reading the upload
     form = await request.form(max_files=1, max_fields=10)
     fields = {k: str(form.get(k) or "").strip()[:2000] for k in ("result_number", "result_note")}
     result: dict[str, Any] = {
         k: v for k, v in (("number", fields["result_number"]), ("note", fields["result_note"])) if v
     }
     upload = form.get("file")
-    if isinstance(upload, UploadFile) and upload.filename:
-        data = await upload.read(MAX_BYTES + 1)
-        stored = await asyncio.to_thread(store_file, request.app.state.blobs, data)
-        result["document"] = {"name": upload_name(upload.filename, RESULT_NAME), **stored}
-    return result
+    if not (isinstance(upload, UploadFile) and upload.filename):
+        return await asyncio.to_thread(app.act_as_officer, dossier_id, actor, Approve(result))
+    data = await upload.read(MAX_BYTES + 1)
+    blobs = request.app.state.blobs
+    return await asyncio.to_thread(
+        app.approve_with_file,
+        dossier_id,
+        actor,
+        result,
+        upload_name(upload.filename, RESULT_NAME),
+        lambda: store_file(blobs, data),
+    )
 
 
 @router.get("/{dossier_id}/result", response_class=Response, responses=FILE)

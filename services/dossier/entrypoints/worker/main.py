@@ -5,8 +5,9 @@ references, profiles) and payment events into the dossier service's schema
 (several instances share the consumer group; each effect commits with its event
 id), and runs the read-model projector over the dossier event store (its position
 commits with the views it covers, under a row lock, so a second instance waits
-rather than repeats), and deletes the consumed event ids older than the retention
-(``MOTCUA_DOSSIER_PROCESSED_EVENTS_RETENTION_DAYS``).
+rather than repeats), deletes the consumed event ids older than the retention
+(``MOTCUA_DOSSIER_PROCESSED_EVENTS_RETENTION_DAYS``), and sweeps the files no dossier
+needs any more (``MOTCUA_DOSSIER_BLOB_SWEEP_INTERVAL_HOURS``, :mod:`..application.blobs`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from typing import Any
 from fastapi import FastAPI
 from psycopg_pool import AsyncConnectionPool
 
+from services.dossier.application.blobs import sweep_files
 from services.dossier.bootstrap import (
+    blob_store,
     build_dossiers,
     incoming_handler,
     migrate_store,
@@ -29,6 +32,7 @@ from services.dossier.bootstrap import (
     prune_rules,
 )
 from services.dossier.settings import DossierSettings
+from shared.blob_sweep import sweep_forever
 from shared.events.topics import events_topic
 from shared.http.app import create_app, serve
 from shared.kafka.consumer import IdempotentConsumer
@@ -75,6 +79,14 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
         state["prune"] = asyncio.create_task(
             prune_forever(pool, rules, settings.prune_interval_seconds)
         )
+        if settings.blob_sweep_interval_hours:
+            blobs, grace = blob_store(settings), settings.blob_sweep_grace()
+            state["sweep"] = asyncio.create_task(
+                sweep_forever(
+                    lambda: asyncio.to_thread(sweep_files, dossiers, blobs, grace),
+                    settings.blob_sweep_interval_hours * 3600,
+                )
+            )
         try:
             yield
         finally:

@@ -12,16 +12,20 @@ from fastapi.testclient import TestClient
 from services.dossier.application.dossiers import DossierApplication
 from services.dossier.application.ports import InMemoryProcedures
 from services.dossier.bootstrap import pdf_renderer
+from services.dossier.domain.filing import DEFAULT_LIMITS, AttachmentLimits
 from services.dossier.entrypoints.http.app import dossier_app
 from services.dossier.tests.unit.builders import BIRTH
 from shared.blobstore import BlobStore
 
 
 @contextmanager
-def files_api(blobs: BlobStore) -> Iterator[tuple[TestClient, DossierApplication]]:
+def files_api(
+    blobs: BlobStore, limits: AttachmentLimits = DEFAULT_LIMITS
+) -> Iterator[tuple[TestClient, DossierApplication]]:
     procedures = InMemoryProcedures()
     procedures.add(BIRTH)
-    dossiers = DossierApplication(procedures=procedures)
+    procedures.wallet["doc-1"] = {"account_id": "citizen-1", "type": "cccd"}
+    dossiers = DossierApplication(procedures=procedures, attachment_limits=limits)
     app: FastAPI = dossier_app()
     app.state.dossiers = dossiers
     app.state.blobs = blobs

@@ -224,3 +224,49 @@ def test_the_timeline_names_the_result_file(api: Any) -> None:
     steps = client.get(f"/api/v1/dossiers/{dossier_id}/timeline", headers=headers(OWNER))
     approval = next(s for s in steps.json()["steps"] if s["event"] == "Approved")
     assert approval["files"] == [DOCUMENT]
+
+
+def test_an_approval_without_a_proposal_is_refused_before_the_file_is_stored(
+    api: Any,
+) -> None:
+    client, dossiers, blobs = api
+    dossier_id = dossiers.start_draft(
+        OWNER, procedure_code="1.001193", agency_code=AGENCY, form={"ho_ten": "Nguyễn Văn An"}
+    )
+    dossiers.add_attachment(dossier_id, OWNER, uploaded("a1", "giay_chung_sinh"))
+    dossiers.add_attachment(dossier_id, OWNER, uploaded("a2", "cccd"))
+    dossiers.submit(dossier_id, OWNER)
+    dossiers.act_as_officer(dossier_id, RECEIVER, Accept())
+    dossiers.act_as_officer(dossier_id, PROCESSOR, StartProcessing())  # no proposal yet
+    version = dossiers.get_for(dossier_id, APPROVER).version
+    answer = _approve(client, dossier_id, APPROVER)
+    assert answer.status_code == 409, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert answer.json()["detail"] == "Hồ sơ chưa có đề xuất của cán bộ xử lý."
+    assert blobs.blobs == {}
+    assert dossiers.get_for(dossier_id, APPROVER).version == version
+
+
+@pytest.mark.parametrize("number", [10**400, -(2**53), float("inf")])
+def test_a_result_holding_a_number_no_reader_holds_is_refused(number: Any) -> None:
+    dossier = in_state(Status.IN_PROCESSING)
+    version = dossier.version
+    with pytest.raises(domain_errors.InvalidInputError, match=r"mục «so_ban_sao\.0»"):
+        dossier.approve(APPROVER, {"number": "KS-9", "so_ban_sao": [number]}, T)
+    assert dossier.version == version and dossier.status is Status.IN_PROCESSING
+
+
+def test_a_json_approval_with_an_integer_beyond_the_range_is_a_422(api: Any) -> None:
+    client, dossiers, _ = api
+    dossier_id = _processing(dossiers)
+    answer = client.post(
+        f"/api/v1/officer/dossiers/{dossier_id}/approve",
+        headers={**headers(APPROVER), "Content-Type": "application/json"},
+        content='{"result": {"number": "KS-9", "so_ban_sao": ' + "9" * 400 + "}}",
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["type"].endswith("/dossier-invalid-input")
+    assert answer.json()["detail"] == (
+        "Kết quả giải quyết, mục «so_ban_sao»: Số vượt quá giới hạn cho phép."
+    )

@@ -10,11 +10,13 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from services.identity.application.documents import sweep_document_files
 from services.identity.bootstrap import account_store, build_identity, open_store, prune_rules
 from services.identity.domain.errors import STORE_DETAIL
 from services.identity.entrypoints.http import admin, auth, directory, documents, me
 from services.identity.settings import IdentitySettings
 from shared.auth import JwksCache, TokenVerifier
+from shared.blob_sweep import sweep_forever
 from shared.events.topics import events_topic
 from shared.http.app import create_app, serve
 from shared.kafka.producer import make_producer
@@ -23,6 +25,7 @@ from shared.pg.listen import Listener
 from shared.pg.outbox import CHANNEL, OutboxTableSource
 from shared.pg.prune import prune_forever
 from shared.relay import Relay
+from shared.vn.time import utc_now
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +63,15 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
                             state["pool"], prune_rules(settings), settings.prune_interval_seconds
                         )
                     )
+                    if settings.blob_sweep_interval_hours:
+                        state["sweep"] = asyncio.create_task(
+                            sweep_forever(
+                                lambda: sweep_document_files(
+                                    store, ctx.blobs, utc_now(), settings.blob_sweep_grace()
+                                ),
+                                settings.blob_sweep_interval_hours * 3600,
+                            )
+                        )
                 await ensure_topics(
                     bootstrap, [topic], replication_factor=settings.kafka_replication_factor
                 )
@@ -83,7 +95,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
         try:
             yield
         finally:
-            tasks = [state[name] for name in ("relay", "prune") if name in state]
+            tasks = [state[name] for name in ("relay", "prune", "sweep") if name in state]
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)

@@ -88,6 +88,9 @@ class FakeStore:
         ]
         return copy.deepcopy(found[0]) if found else None
 
+    async def document_files(self) -> set[str]:
+        return {d["file"]["sha256"] for a in self.accounts.values() for d in a.get("documents", [])}
+
     async def staff_of(self, agency_code: str, limit: int = 1000) -> list[dict[str, Any]]:
         return [
             {

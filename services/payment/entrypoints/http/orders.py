@@ -40,6 +40,7 @@ from services.payment.entrypoints.http.models import (
 )
 from shared.http.actor import CurrentActor
 from shared.problems import ProblemError
+from shared.vn.money import MAX_VND
 
 router = APIRouter(prefix="/api/v1/payments", tags=["payments"])
 
@@ -56,11 +57,11 @@ class CheckoutRequest(BaseModel):
 
 class OfficePaymentRequest(BaseModel):
     receipt_no: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9/._\-]+$")
-    amount: int = Field(gt=0)
+    amount: int = Field(gt=0, le=MAX_VND, description="VND, at most 10 tỷ (MAX_VND).")
 
 
 class RefundRequest(BaseModel):
-    amount: int = Field(gt=0)
+    amount: int = Field(gt=0, le=MAX_VND, description="VND, at most 10 tỷ (MAX_VND).")
     reason: str = Field(min_length=3, max_length=500)
 
     _nfc = field_validator("reason", mode="before")(_nfc)
