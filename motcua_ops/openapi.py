@@ -37,11 +37,16 @@ PLACEHOLDERS = {
 
 
 def document(service: str) -> dict[str, Any]:
+    """The service's document, built with the placeholders set for the while."""
     module, _, factory = FACTORIES[service].partition(":")
-    for name, value in PLACEHOLDERS.items():
-        os.environ.setdefault(name, value)
-    app = getattr(importlib.import_module(module), factory)()
-    schema: dict[str, Any] = app.openapi()
+    added = [name for name in PLACEHOLDERS if name not in os.environ]
+    os.environ.update({name: PLACEHOLDERS[name] for name in added})
+    try:
+        app = getattr(importlib.import_module(module), factory)()
+        schema: dict[str, Any] = app.openapi()
+    finally:
+        for name in added:
+            del os.environ[name]
     return schema
 
 
