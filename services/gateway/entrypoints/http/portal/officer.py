@@ -228,6 +228,12 @@ async def _approve_with_file(
     )
 
 
+def _amount(typed: object) -> int | None:
+    """Đồng as the officer typed them («50000», «50.000», «50 000»); None if not a number."""
+    digits = str(typed or "0").strip().replace(".", "").replace(",", "").replace(" ", "")
+    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 15 else None
+
+
 @router.post("/can-bo/ho-so/{dossier_id}/{action}")
 async def act(request: Request, dossier_id: UUID, action: str) -> Response:
     viewer = await _officer(request)
@@ -242,6 +248,15 @@ async def act(request: Request, dossier_id: UUID, action: str) -> Response:
             {"error": "Phiên làm việc của biểu mẫu đã hết hạn, vui lòng thử lại."},
             400,
         )
+    amount = _amount(form.get("amount")) if action == "office-payment" else 0
+    if amount is None:
+        return await _page(
+            request,
+            viewer,
+            dossier_id,
+            {"error": "Số tiền không hợp lệ: nhập số đồng, ví dụ 50000 hoặc 50.000."},
+            422,
+        )
     try:
         if action == "office-payment":
             answer = await as_viewer(
@@ -252,7 +267,7 @@ async def act(request: Request, dossier_id: UUID, action: str) -> Response:
                 f"/api/v1/payments/orders/{form.get('order_id')}/office-payment",
                 json={
                     "receipt_no": str(form.get("receipt_no") or "").strip(),
-                    "amount": int(str(form.get("amount") or "0") or 0),
+                    "amount": amount,
                 },
                 headers={
                     "idempotency-key": f"office-{form.get('order_id')}-"
