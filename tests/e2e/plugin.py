@@ -29,7 +29,7 @@ def suite(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         stop_suite(started)
 
 
-WHOLE_SUITE_TESTS = ("tests/e2e/", "tests/browser/")
+WHOLE_SUITE_TESTS = ("tests/e2e/", "tests/browser/", "tests/contract/")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

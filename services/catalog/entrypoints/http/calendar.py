@@ -26,12 +26,12 @@ class AddWorkingDays(BaseModel):
     days: int
 
 
-@router.get("/{year}")
+@router.get("/{year:int}")  # :int, so "/add-working-days" is no year
 async def get_year(catalog: CatalogDep, year: Year) -> CalendarYear:
     return await catalog.calendar.year(year)
 
 
-@router.put("/{year}")
+@router.put("/{year:int}")
 async def put_year(
     catalog: CatalogDep, actor: AdminActor, year: Year, body: Overrides
 ) -> CalendarYear:
