@@ -14,11 +14,15 @@ by shared rules rather than route by route:
 - the ``X-Motcua-*`` caller headers not at all: the gateway sets them from the verified token
   and strips whatever a caller sends, so no client ever writes them.
 
-A route's own ``responses=`` (a file, an HTML page) stay as it declares them.
+A route's own ``responses=`` (a file, an HTML page) stay as it declares them. And what a
+201 creates links to the operations on it: ``POST /api/v1/dossiers`` answering ``id`` to
+every ``/api/v1/dossiers/{dossier_id}...`` operation (OpenAPI links, which stateful clients
+and tests follow).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -114,7 +118,34 @@ def document_refusals(schema: dict[str, Any], routes: Sequence[BaseRoute]) -> di
         for method, operation in operations.items():
             if method in HTTP_METHODS:
                 _document(operation, path, method, (path, method) in signed_in)
+    _link_created(schema["paths"], schemas)
     return schema
+
+
+def _link_created(paths: dict[str, Any], schemas: dict[str, Any]) -> None:
+    """Link each 201 answer carrying an ``id`` to the operations of the path below it."""
+    for path, operations in paths.items():
+        created = operations.get("post", {}).get("responses", {}).get("201", {})
+        body = created.get("content", {}).get("application/json", {}).get("schema", {})
+        ref = body.get("$ref", "").rsplit("/", 1)[-1]
+        if "id" not in schemas.get(ref, body).get("properties", {}):
+            continue
+        own = re.findall(r"{(\w+)}", path)
+        links = {}
+        for below, targets in paths.items():
+            found = re.fullmatch(re.escape(path) + r"/{(\w+)}(/.*)?", below)
+            if found is None:
+                continue
+            parameters = {name: f"$request.path.{name}" for name in own}
+            parameters[found.group(1)] = "$response.body#/id"
+            for method, target in targets.items():
+                if method in HTTP_METHODS and "operationId" in target:
+                    links[target["operationId"]] = {
+                        "operationId": target["operationId"],
+                        "parameters": parameters,
+                    }
+        if links:
+            created["links"] = links
 
 
 def _document(operation: dict[str, Any], path: str, method: str, signed_in: bool) -> None:

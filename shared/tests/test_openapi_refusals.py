@@ -20,6 +20,10 @@ class Rename(BaseModel):
     name: str
 
 
+class Created(BaseModel):
+    id: int
+
+
 def app_with_routes() -> Any:
     app = create_app("test")
     router = APIRouter(prefix="/api/v1/things")
@@ -27,6 +31,10 @@ def app_with_routes() -> Any:
     @router.get("")
     def public_list() -> dict[str, str]:
         return {}
+
+    @router.post("", status_code=201)
+    def create(body: Rename, actor: CurrentActor) -> Created:
+        return Created(id=1)
 
     @router.get("/{thing_id}")
     def one(thing_id: int, actor: CurrentActor) -> dict[str, str]:
@@ -65,6 +73,7 @@ def test_statuses_follow_what_the_route_needs() -> None:
     }
     assert statuses == {
         ("get", "/api/v1/things"): ["200", "default"],
+        ("post", "/api/v1/things"): ["201", "401", "403", "409", "422", "default"],
         ("get", "/api/v1/things/{thing_id}"): ["200", "401", "403", "404", "422", "default"],
         ("patch", "/api/v1/things/{thing_id}"): [
             *("200", "401", "403", "404", "409", "422", "default"),
@@ -89,3 +98,16 @@ def test_a_405_allows_every_method_of_the_path() -> None:
     assert response.headers["allow"] == "GET, PATCH"
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["type"] == "https://motcua.vn/problems/method-not-allowed"
+
+
+def test_what_a_201_creates_links_to_the_operations_on_it() -> None:
+    paths = app_with_routes().openapi()["paths"]
+    links = paths["/api/v1/things"]["post"]["responses"]["201"]["links"]
+    below = paths["/api/v1/things/{thing_id}"]
+    assert links == {
+        below[method]["operationId"]: {
+            "operationId": below[method]["operationId"],
+            "parameters": {"thing_id": "$response.body#/id"},
+        }
+        for method in ("get", "patch")
+    }
