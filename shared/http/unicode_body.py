@@ -1,43 +1,64 @@
-"""JSON bodies that decode to text UTF-8 cannot hold: refused before any route sees them.
+"""JSON bodies that decode to text no store can keep: refused before any route sees them.
 
 ``"\\udaff"`` is valid JSON, but a lone surrogate is no character: it cannot be stored,
-hashed or sent on as UTF-8, and every service failed on it somewhere (a 500). Raw UTF-8
-bytes cannot carry one, so only a ``\\uD800``-``\\uDFFF`` escape can; bodies without such
-an escape pass at the cost of one byte search, the rest are decoded once to be sure.
+hashed or sent on as UTF-8, and every service failed on it somewhere (a 500). ``"\\u0000"``
+is a character PostgreSQL text and jsonb cannot hold (psycopg's DataError, a 500 at the
+first query: schemathesis found it in a procedure code). Raw bytes of a valid JSON text
+cannot carry either, so only a ``\\uD800``-``\\uDFFF`` or ``\\u0000`` escape can; bodies
+without such an escape pass at the cost of one byte search, the rest are decoded once to
+be sure.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.problems import problem_response
 
-SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+SUSPECT_ESCAPE = re.compile(rb"\\u(?:[dD][89a-fA-F]|0000)")
 DETAIL = "Dữ liệu gửi lên chứa ký tự không hợp lệ, vui lòng kiểm tra lại."
 
 
-def holds_lone_surrogate(body: bytes) -> bool:
-    """Whether the JSON ``body`` decodes to text with a lone surrogate (a key or a value);
-    a body that is not JSON is left to the route's own validation."""
-    if not SURROGATE_ESCAPE.search(body):
+def holds_unstorable_text(body: bytes) -> bool:
+    """Whether the JSON ``body`` decodes to text (a key or a value) with a lone surrogate or
+    a NUL; a body that is not JSON is left to the route's own validation."""
+    if not SUSPECT_ESCAPE.search(body):
         return False
     try:
         decoded = json.loads(body)
     except ValueError:
         return False
-    try:
-        json.dumps(decoded, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return True
+    for text in _texts(decoded):
+        if "\x00" in text:
+            return True
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
     return False
+
+
+def _texts(node: object) -> Iterator[str]:
+    """Every key and string value of a decoded JSON document."""
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield key
+            yield from _texts(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _texts(item)
 
 
 class UnicodeBodyMiddleware:
     """Read a JSON request's body, answer 422 ``validation-error`` if it holds a lone
-    surrogate, else hand the same body on. Other bodies (files, forms) stream untouched."""
+    surrogate or a NUL, else hand the same body on. Other bodies (files, forms) stream
+    untouched."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -56,7 +77,7 @@ class UnicodeBodyMiddleware:
             body += message.get("body", b"")
             if not message.get("more_body", False):
                 break
-        if holds_lone_surrogate(bytes(body)):
+        if holds_unstorable_text(bytes(body)):
             errors = [{"field": "body", "code": "string_unicode"}]
             response = problem_response(
                 422,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import httpx
 
 from shared.auth import JwksCache, TokenVerifier, http_jwks_fetcher
-from tests.e2e.journey import new_citizen, register_and_activate
+from tests.e2e.journey import Person, log_in, new_citizen, register_and_activate
 from tests.e2e.suite import Suite
 
 ISSUER, AUDIENCE = "motcua-identity", "motcua"  # services/gateway/settings.py defaults
@@ -32,8 +32,15 @@ class Caller:
         return {**self.bearer, **self.caller_headers}
 
 
-def citizen_caller(suite: Suite) -> Caller:
-    session = register_and_activate(suite, new_citizen("schemathesis"))
+def registered_citizen(suite: Suite) -> Person:
+    person = new_citizen("schemathesis")
+    register_and_activate(suite, person).close()
+    return person
+
+
+def signed_in(suite: Suite, person: Person) -> Caller:
+    """A fresh access token for ``person`` (it lasts minutes: one per run)."""
+    session = log_in(suite, person.email, person.password)
     token = session.http.headers["Authorization"].removeprefix("Bearer ")
     session.close()
     return Caller(token, asyncio.run(_verified_headers(suite, token)))

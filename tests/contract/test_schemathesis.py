@@ -15,12 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.contract.caller import Caller, citizen_caller
+from tests.contract.caller import registered_citizen, signed_in
+from tests.e2e.journey import Person
 from tests.e2e.suite import Suite
 
 pytestmark = pytest.mark.integration
 
 SEED = 20251204
+CONFIG = Path(__file__).with_name("schemathesis.toml")
 # name -> (examples per operation, seconds the whole run may take at most)
 TARGETS = {
     "gateway": (12, 420),
@@ -52,24 +54,26 @@ AUTH_CHECKS = ["ignored_auth", "missing_required_header"]
 
 
 @pytest.fixture(scope="module")
-def citizen(suite: Suite) -> Caller:
-    return citizen_caller(suite)
+def citizen(suite: Suite) -> Person:
+    return registered_citizen(suite)
 
 
 @pytest.mark.parametrize("target", list(TARGETS))
 def test_no_server_error_and_no_answer_contradicts_the_document(
-    suite: Suite, citizen: Caller, target: str, tmp_path: Path
+    suite: Suite, citizen: Person, target: str, tmp_path: Path
 ) -> None:
     examples, budget = TARGETS[target]
+    caller = signed_in(suite, citizen)
     if target == "gateway":
-        base, document, headers = suite.gateway_url, "/api/v1/openapi.json", citizen.bearer
+        base, document, headers = suite.gateway_url, "/api/v1/openapi.json", caller.bearer
         checks = [*CHECKS, *AUTH_CHECKS]
     else:
-        base, document, headers = suite.url(target), "/openapi.json", citizen.direct
+        base, document, headers = suite.url(target), "/openapi.json", caller.direct
         checks = CHECKS
     report = tmp_path / "report.json"
     command = [
-        *(sys.executable, "-m", "schemathesis.cli", "run", base + document),
+        *(sys.executable, "-m", "schemathesis.cli", "--config-file", str(CONFIG)),
+        *("run", base + document),
         *("--url", base, "--seed", str(SEED), "--max-examples", str(examples)),
         *("--workers", "1", "--checks", ",".join(checks)),
         *("--request-timeout", "30", "--output-truncate", "true"),

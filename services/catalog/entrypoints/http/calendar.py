@@ -23,7 +23,7 @@ class Overrides(BaseModel):
 
 class AddWorkingDays(BaseModel):
     start: datetime
-    days: int
+    days: int = Field(strict=True)  # not `false` for 0 (schemathesis: accepted a boolean)
 
 
 @router.get("/{year:int}")  # :int, so "/add-working-days" is no year

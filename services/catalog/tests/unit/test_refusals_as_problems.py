@@ -66,3 +66,17 @@ def test_another_method_on_the_date_helper_is_405_not_a_year() -> None:
     assert response.status_code == 405
     assert response.headers["allow"] == "POST"
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_a_boolean_is_no_number_of_working_days() -> None:
+    settings = CatalogSettings(
+        postgres_dsn="postgresql://catalog:x@127.0.0.1:1/motcua",
+        kafka_bootstrap_servers="127.0.0.1:1",
+    )
+    with TestClient(build_app(settings)) as client:
+        response = client.post(
+            "/api/v1/catalog/calendar/add-working-days",
+            json={"start": "2026-03-02T08:00:00+07:00", "days": False},
+        )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "days", "code": "int_type"}]

@@ -20,6 +20,9 @@ LONE_SURROGATE = (
 )
 
 
+NUL_IN_CODE = '{"procedure_code": "1.0\\u00001193", "agency_code": "AGENCY", "form": {}}'
+
+
 @pytest.fixture
 def client() -> Iterator[TestClient]:
     procedures = InMemoryProcedures()
@@ -74,3 +77,13 @@ def test_a_lone_surrogate_in_a_saved_form_is_refused(client: TestClient) -> None
         content='{"form": {"ho_ten": "Nguy\\udaffn"}}',
     )
     _refused(answer)
+
+
+def test_a_nul_in_the_procedure_code_is_refused_before_the_store(client: TestClient) -> None:
+    """Found by schemathesis: PostgreSQL text cannot hold NUL, the lookup answered 500."""
+    answer = client.post(
+        "/api/v1/dossiers",
+        headers={**headers(OWNER), "Content-Type": "application/json"},
+        content=NUL_IN_CODE.replace("AGENCY", AGENCY),
+    )
+    assert _refused(answer)["errors"] == [{"field": "body", "code": "string_unicode"}]
