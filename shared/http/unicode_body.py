@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Iterator
 
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.problems import problem_response
@@ -58,13 +59,19 @@ def _texts(node: object) -> Iterator[str]:
 class UnicodeBodyMiddleware:
     """Read a JSON request's body, answer 422 ``validation-error`` if it holds a lone
     surrogate or a NUL, else hand the same body on. Other bodies (files, forms) stream
-    untouched."""
+    untouched. A NUL in the path or the query (``%00``) is refused the same way."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _is_json(scope):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b""):
+            await _refusal(scope, "url")(scope, receive, send)
+            return
+        if not _is_json(scope):
             await self.app(scope, receive, send)
             return
         messages: list[Message] = []
@@ -78,22 +85,24 @@ class UnicodeBodyMiddleware:
             if not message.get("more_body", False):
                 break
         if holds_unstorable_text(bytes(body)):
-            errors = [{"field": "body", "code": "string_unicode"}]
-            response = problem_response(
-                422,
-                "validation-error",
-                DETAIL,
-                "validation error",
-                scope.get("path"),
-                extensions={"errors": errors},
-            )
-            await response(scope, receive, send)
+            await _refusal(scope, "body")(scope, receive, send)
             return
 
         async def replay() -> Message:
             return messages.pop(0) if messages else await receive()
 
         await self.app(scope, replay, send)
+
+
+def _refusal(scope: Scope, field: str) -> JSONResponse:
+    return problem_response(
+        422,
+        "validation-error",
+        DETAIL,
+        "validation error",
+        scope.get("path"),
+        extensions={"errors": [{"field": field, "code": "string_unicode"}]},
+    )
 
 
 def _is_json(scope: Scope) -> bool:
