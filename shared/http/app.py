@@ -15,8 +15,11 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import uvicorn
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, Request, Response
+from fastapi.routing import iter_route_contexts
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram
+from starlette.exceptions import HTTPException
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.http.metrics import latest
@@ -92,6 +95,19 @@ def create_app(
     checks = readiness or {}
     install_problem_handlers(app, store_detail=store_detail)
 
+    @app.exception_handler(405)
+    async def method_not_allowed(request: Request, exc: HTTPException) -> Response:
+        """``Allow`` names every method of the path: Starlette's names only the first
+        route's, where a path has one route per method (``GET`` and ``PATCH /me``)."""
+        allowed = ", ".join(allowed_methods(app, request.url.path)) or "OPTIONS"
+        return problem_response(
+            405,
+            "method-not-allowed",
+            "Phương thức không được hỗ trợ.",
+            instance=request.url.path,
+            headers={"Allow": allowed},
+        )
+
     app.add_middleware(UnicodeBodyMiddleware)  # inside the request context: it has the id
     app.add_middleware(RequestContextMiddleware)
 
@@ -117,6 +133,15 @@ def create_app(
         return Response(latest(), media_type=CONTENT_TYPE_LATEST)
 
     return app
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method some route of ``app`` answers at ``path``."""
+    methods: set[str] = set()
+    for context in iter_route_contexts(app.routes):
+        if context.path and context.methods and compile_path(context.path)[0].match(path):
+            methods |= context.methods
+    return sorted(methods)
 
 
 async def _failing_checks(checks: dict[str, ReadinessCheck]) -> dict[str, str]:

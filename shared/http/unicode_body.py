@@ -2,9 +2,12 @@
 them.
 
 ``"\\udaff"`` is valid JSON, but a lone surrogate is no character: it cannot be stored,
-hashed or sent on as UTF-8, and every service failed on it somewhere (a 500). Raw UTF-8
-bytes cannot carry one, so only a ``\\uD800``-``\\uDFFF`` escape can; bodies without such
-an escape pass at the cost of one byte search, the rest are decoded once to be sure.
+hashed or sent on as UTF-8, and every service failed on it somewhere (a 500). ``"\\u0000"``
+is a character PostgreSQL text and jsonb cannot hold (psycopg's DataError, a 500 at the
+first query: schemathesis found it in a procedure code). Raw bytes of a valid JSON text
+cannot carry either, so only a ``\\uD800``-``\\uDFFF`` or ``\\u0000`` escape can; bodies
+without such an escape pass at the cost of one byte search, the rest are decoded once to
+be sure. A NUL in the path or the query (``%00``) is refused the same way.
 
 Numbers likewise: ``1e999`` is valid JSON that Python reads as infinity (and ``NaN`` /
 ``Infinity``, which are not JSON, it reads too); RFC 8259 permits no such value, and no
@@ -17,12 +20,13 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterator
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.problems import problem_response
 
-SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+SUSPECT_ESCAPE = re.compile(rb"\\u(?:[dD][89a-fA-F]|0000)")
 DETAIL = "Dữ liệu gửi lên chứa ký tự không hợp lệ, vui lòng kiểm tra lại."
 # a float overflows only with an exponent of 3+ digits or 309+ digits before the point
 LARGE_NUMBER = re.compile(rb"[eE][+-]?[0-9]{3}|[0-9]{309}|NaN|Infinity")
@@ -58,32 +62,54 @@ def holds_non_finite_number(body: bytes) -> bool:
     return False
 
 
-def holds_lone_surrogate(body: bytes) -> bool:
-    """Whether the JSON ``body`` decodes to text with a lone surrogate (a key or a value);
-    a body that is not JSON is left to the route's own validation."""
-    if not SURROGATE_ESCAPE.search(body):
+def holds_unstorable_text(body: bytes) -> bool:
+    """Whether the JSON ``body`` decodes to text (a key or a value) with a lone surrogate or
+    a NUL; a body that is not JSON is left to the route's own validation."""
+    if not SUSPECT_ESCAPE.search(body):
         return False
     try:
         decoded = json.loads(body)
     except ValueError:
         return False
-    try:
-        json.dumps(decoded, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return True
+    for text in _texts(decoded):
+        if "\x00" in text:
+            return True
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
     return False
+
+
+def _texts(node: object) -> Iterator[str]:
+    """Every key and string value of a decoded JSON document."""
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield key
+            yield from _texts(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _texts(item)
 
 
 class UnicodeBodyMiddleware:
     """Read a JSON request's body, answer 422 ``validation-error`` if it holds a lone
-    surrogate or a number that is not finite, else hand the same body on. Other bodies
-    (files, forms) stream untouched."""
+    surrogate, a NUL or a number that is not finite, else hand the same body on. Other
+    bodies (files, forms) stream untouched. A NUL in the path or the query is refused."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _is_json(scope):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b""):
+            await _answer(scope, receive, send, DETAIL, "url", "string_unicode")
+            return
+        if not _is_json(scope):
             await self.app(scope, receive, send)
             return
         messages: list[Message] = []
@@ -98,16 +124,7 @@ class UnicodeBodyMiddleware:
                 break
         refusal = _refusal(bytes(body))
         if refusal is not None:
-            detail, code = refusal
-            response = problem_response(
-                422,
-                "validation-error",
-                detail,
-                "validation error",
-                scope.get("path"),
-                extensions={"errors": [{"field": "body", "code": code}]},
-            )
-            await response(scope, receive, send)
+            await _answer(scope, receive, send, *refusal)
             return
 
         async def replay() -> Message:
@@ -116,13 +133,27 @@ class UnicodeBodyMiddleware:
         await self.app(scope, replay, send)
 
 
-def _refusal(body: bytes) -> tuple[str, str] | None:
-    """(detail, error code) of what ``body`` holds that no service may take, if anything."""
-    if holds_lone_surrogate(body):
-        return DETAIL, "string_unicode"
+def _refusal(body: bytes) -> tuple[str, str, str] | None:
+    """(detail, field, error code) of what ``body`` holds that no service may take."""
+    if holds_unstorable_text(body):
+        return DETAIL, "body", "string_unicode"
     if holds_non_finite_number(body):
-        return NUMBER_DETAIL, "finite_number"
+        return NUMBER_DETAIL, "body", "finite_number"
     return None
+
+
+async def _answer(
+    scope: Scope, receive: Receive, send: Send, detail: str, field: str, code: str
+) -> None:
+    response = problem_response(
+        422,
+        "validation-error",
+        detail,
+        "validation error",
+        scope.get("path"),
+        extensions={"errors": [{"field": field, "code": code}]},
+    )
+    await response(scope, receive, send)
 
 
 def _is_json(scope: Scope) -> bool:

@@ -165,9 +165,32 @@ def test_a_lone_surrogate_anywhere_in_a_json_body_is_a_422_problem() -> None:
         )
 
 
+def test_a_nul_anywhere_in_a_json_body_is_a_422_problem_not_a_store_error() -> None:
+    """Found by schemathesis: a NUL in dossier's procedure code reached PostgreSQL (500)."""
+    client = make_client()
+    for body in ('{"amount": 1, "note": "a\\u0000b"}', '{"amount": 1, "\\u0000": [1]}'):
+        response = client.post("/items", content=body, headers={"Content-Type": "application/json"})
+        assert response.status_code == 422, body
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["errors"] == [{"field": "body", "code": "string_unicode"}]
+
+
+def test_a_nul_in_the_path_or_the_query_is_a_422_problem() -> None:
+    client = make_client()
+    for url in ("/items/a%00b", "/items?note=a%00b"):
+        response = client.get(url)
+        assert response.status_code == 422, url
+        assert response.json()["errors"] == [{"field": "url", "code": "string_unicode"}]
+    assert client.get("/healthz?note=%2500").status_code == 200  # the text "%00" is kept
+
+
 def test_escaped_text_that_only_looks_like_a_surrogate_is_kept() -> None:
     client = make_client()
-    for body in ('{"amount": 1, "note": "\\\\udaff"}', '{"amount": 1, "note": "\\ud83d\\ude00"}'):
+    for body in (
+        '{"amount": 1, "note": "\\\\udaff"}',
+        '{"amount": 1, "note": "\\ud83d\\ude00"}',
+        '{"amount": 1, "note": "\\\\u0000"}',
+    ):
         response = client.post("/items", content=body, headers={"Content-Type": "application/json"})
         assert response.status_code == 200, body
 

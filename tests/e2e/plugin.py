@@ -29,11 +29,19 @@ def suite(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         stop_suite(started)
 
 
-WHOLE_SUITE_TESTS = ("tests/e2e/", "tests/browser/")
+WHOLE_SUITE_TESTS = ("tests/e2e/", "tests/browser/", "tests/contract/")
+# Schemathesis spends the per-address budgets of 127.0.0.1 (registrations per hour, failed
+# logins) that every test's citizen shares: nothing on the suite runs after it.
+LAST_TESTS = ("tests/contract/",)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the tests on the whole suite last: the suite stays up until the session
     ends, and its dozen idle processes would otherwise load the 2-core machine under
     every integration test that starts processes of its own."""
-    items.sort(key=lambda item: any(p in item.nodeid for p in WHOLE_SUITE_TESTS))
+    items.sort(
+        key=lambda item: (
+            any(p in item.nodeid for p in WHOLE_SUITE_TESTS),
+            any(p in item.nodeid for p in LAST_TESTS),
+        )
+    )

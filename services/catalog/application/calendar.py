@@ -70,6 +70,9 @@ class Calendar:
             raise InvalidCalendarError("Thời điểm bắt đầu phải kèm múi giờ (ví dụ +07:00).")
         if not 0 <= days <= MAX_DAYS:
             raise InvalidCalendarError(f"Số ngày làm việc phải từ 0 đến {MAX_DAYS}.")
+        # the calendar's years only: before them Vietnam's zone is local mean time
+        # (+07:06:30), which no date-time of an answer can carry
+        check_year(start.astimezone(VN_TZ).year)
         docs = await self.store.list({})
         calendar = work_calendar([_overrides(d, d["year"]) for d in docs])
         due = calendar.add_working_days(start, days)

@@ -24,16 +24,17 @@ class Overrides(BaseModel):
 
 class AddWorkingDays(BaseModel):
     start: datetime
-    # bounded: a time limit is at most 365 working days, and the count walks day by day
-    days: int = Field(ge=0, le=MAX_WORKING_DAYS)
+    # bounded: a time limit is at most 365 working days, and the count walks day by day;
+    # strict, so `false` is not 0 (schemathesis: a boolean was accepted)
+    days: int = Field(strict=True, ge=0, le=MAX_WORKING_DAYS)
 
 
-@router.get("/{year}")
+@router.get("/{year:int}")  # :int, so "/add-working-days" is no year
 async def get_year(catalog: CatalogDep, year: Year) -> CalendarYear:
     return await catalog.calendar.year(year)
 
 
-@router.put("/{year}")
+@router.put("/{year:int}")
 async def put_year(
     catalog: CatalogDep, actor: AdminActor, year: Year, body: Overrides
 ) -> CalendarYear:

@@ -40,6 +40,48 @@ def test_a_refused_request_answers_its_problem() -> None:
     assert problem["instance"] == "/api/v1/catalog/calendar/add-working-days"
 
 
+def test_a_start_outside_the_calendar_years_is_refused_not_answered_in_local_mean_time() -> None:
+    """Found by schemathesis: a start in year 685 answered ``due_local`` at +07:06:30."""
+    settings = CatalogSettings(
+        postgres_dsn="postgresql://catalog:x@127.0.0.1:1/motcua",
+        kafka_bootstrap_servers="127.0.0.1:1",
+    )
+    with TestClient(build_app(settings)) as client:
+        response = client.post(
+            "/api/v1/catalog/calendar/add-working-days",
+            json={"start": "0685-10-19T14:10:58+07:00", "days": 1},
+        )
+    assert response.status_code == 422
+    assert response.json()["type"] == "https://motcua.vn/problems/invalid-calendar"
+    assert response.json()["detail"] == "Năm phải nằm trong khoảng 2000–2100."
+
+
+def test_another_method_on_the_date_helper_is_405_not_a_year() -> None:
+    settings = CatalogSettings(
+        postgres_dsn="postgresql://catalog:x@127.0.0.1:1/motcua",
+        kafka_bootstrap_servers="127.0.0.1:1",
+    )
+    with TestClient(build_app(settings)) as client:
+        response = client.put("/api/v1/catalog/calendar/add-working-days", json={})
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_a_boolean_is_no_number_of_working_days() -> None:
+    settings = CatalogSettings(
+        postgres_dsn="postgresql://catalog:x@127.0.0.1:1/motcua",
+        kafka_bootstrap_servers="127.0.0.1:1",
+    )
+    with TestClient(build_app(settings)) as client:
+        response = client.post(
+            "/api/v1/catalog/calendar/add-working-days",
+            json={"start": "2026-03-02T08:00:00+07:00", "days": False},
+        )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "days", "code": "int_type"}]
+
+
 def test_a_count_of_working_days_out_of_bounds_is_refused() -> None:
     settings = CatalogSettings(
         postgres_dsn="postgresql://catalog:x@127.0.0.1:1/motcua",

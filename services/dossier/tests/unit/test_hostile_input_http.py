@@ -23,6 +23,8 @@ LONE_SURROGATE = (
     '{"procedure_code": "1.001193", "agency_code": "%s", "form": {"ho_ten": "\\udaff"}}'
 )
 
+NUL_IN_CODE = '{"procedure_code": "1.0\\u00001193", "agency_code": "AGENCY", "form": {}}'
+
 
 COPIES = replace(
     BIRTH,
@@ -136,3 +138,13 @@ def test_a_count_whose_fee_no_order_could_carry_is_refused(client: TestClient) -
         assert answer.headers["content-type"] == "application/problem+json"
         assert answer.json()["type"].endswith("/dossier-invalid-input")
         assert "vượt quá mức thu tối đa" in answer.json()["detail"]
+
+
+def test_a_nul_in_the_procedure_code_is_refused_before_the_store(client: TestClient) -> None:
+    """Found by schemathesis: PostgreSQL text cannot hold NUL, the lookup answered 500."""
+    answer = client.post(
+        "/api/v1/dossiers",
+        headers={**headers(OWNER), "Content-Type": "application/json"},
+        content=NUL_IN_CODE.replace("AGENCY", AGENCY),
+    )
+    assert _refused(answer)["errors"] == [{"field": "body", "code": "string_unicode"}]

@@ -68,6 +68,19 @@ async def put_preferences(
     return await inbox.choose(actor.id, body.email)
 
 
+# One event of the stream, as an EventSource reads it (`data` is JSON text).
+SSE_EVENT = {
+    "type": "object",
+    "required": ["event", "data"],
+    "properties": {
+        "event": {"type": "string", "enum": ["unread", "notification"]},
+        "data": {"type": "string"},
+        "id": {"type": "string"},
+        "retry": {"type": "integer"},
+    },
+}
+
+
 @router.get(
     "/stream",
     response_class=StreamingResponse,
@@ -76,7 +89,7 @@ async def put_preferences(
             "description": "Server-Sent Events: first `event: unread` with the caller's "
             'unread count (`{"unread": n}`), then `event: notification` with a '
             "NotificationView as `data` for each new entry, comments as keep-alives.",
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            "content": {"text/event-stream": {"schema": SSE_EVENT}},
         }
     },
 )

@@ -19,7 +19,16 @@ from shared.events.envelope import Actor
 
 KEY = re.compile(r"[A-Za-z0-9_:.\-]{1,128}")
 
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+# Read as optional, so that a missing or malformed key is this service's own 400
+# (shared/http/openapi.py documents the header as required, with this pattern).
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="Một khóa riêng cho mỗi thao tác; gửi lại cùng khóa không thực hiện hai lần.",
+        json_schema_extra={"pattern": f"^{KEY.pattern}$"},
+    ),
+]
 
 
 def payments(request: Request) -> PaymentApplication:

@@ -54,7 +54,17 @@ def _answer(request: Request) -> dict[str, str]:
     return provider.answer(outcome)
 
 
-@router.get("/return", response_class=HTMLResponse)
+PAGE = {"text/html": {"schema": {"type": "string"}}}
+
+
+@router.get(
+    "/return",
+    response_class=HTMLResponse,
+    responses={
+        400: {"description": "Tham số trả về không xác minh được (trang HTML)", "content": PAGE},
+        404: {"description": "Không tìm thấy giao dịch (trang HTML)", "content": PAGE},
+    },
+)
 def browser_return(request: Request) -> HTMLResponse:
     params = dict(request.query_params)
     note = merchant(request).read(params)
