@@ -222,6 +222,7 @@ async def test_a_rebuilt_read_model_equals_the_live_one(engines: Engines, run_id
                 **os.environ,
                 "MOTCUA_POSTGRES_DSN": engines.postgres_dsn,
                 "MOTCUA_PAYMENT_POSTGRES_SCHEMA": run_id,
+                "MOTCUA_PAYMENT_SANDBOX": "true",  # a test terminal's public secret
             },
             capture_output=True,
             text=True,
