@@ -28,7 +28,6 @@ from shared.pg.pools import open_async_pool
 from shared.pg.prune import Prune
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HOURLY_WINDOW_SECONDS = 3600  # the registration and reset limits' window
 
 
 def _secret_file(path: Path) -> bytes:
@@ -108,10 +107,10 @@ async def open_store(settings: IdentitySettings) -> AsyncConnectionPool[Any]:
 
 def prune_rules(settings: IdentitySettings) -> list[Prune]:
     """Sessions go once expired (a refresh is refused from then on, revoked or not);
-    throttle counters ``throttle_keep_hours`` after the longest window ended (a counter
-    whose window is over counts from zero anyway)."""
-    longest = max(HOURLY_WINDOW_SECONDS, settings.address_window_seconds)
-    keep = timedelta(seconds=longest, hours=settings.throttle_keep_hours)
+    login throttle counters ``throttle_keep_hours`` after their window ended (a counter
+    whose window is over counts from zero anyway); a form limit's attempt log once its
+    newest attempt left the window (none of them weighs any more)."""
+    keep = timedelta(seconds=settings.address_window_seconds, hours=settings.throttle_keep_hours)
 
     def ended_windows(now: datetime) -> datetime:
         return now - keep
@@ -122,4 +121,5 @@ def prune_rules(settings: IdentitySettings) -> list[Prune]:
     return [
         Prune("sessions", "expires_at", expired),
         Prune("throttle", "window_start", ended_windows),
+        Prune("attempt_logs", "expires_at", expired),
     ]

@@ -50,6 +50,28 @@ class IdentitySettings(ServiceSettings, BlobSettings, PruneSettings):
         50, ge=1, description="Failed logins from one client address per window."
     )
     address_window_seconds: int = Field(900, ge=1, description="That window, in seconds.")
+    form_window_seconds: int = Field(
+        3600,
+        ge=60,
+        description="Sliding window of the registration, activation-resend and "
+        "forgotten-password limits below.",
+    )
+    register_per_address: int = Field(
+        100, ge=1, description="Registrations from one client address per window."
+    )
+    register_per_email: int = Field(10, ge=1, description="Registrations of one email per window.")
+    resend_per_address: int = Field(
+        100, ge=1, description="Activation-link requests from one client address per window."
+    )
+    resend_per_email: int = Field(
+        5, ge=1, description="Activation-link requests for one email per window."
+    )
+    forgot_per_address: int = Field(
+        100, ge=1, description="Forgotten-password requests from one client address per window."
+    )
+    forgot_per_email: int = Field(
+        5, ge=1, description="Forgotten-password requests for one email per window."
+    )
     throttle_keep_hours: float = Field(
         3.0, ge=0, description="Hours a throttle counter is kept after its window ended."
     )

@@ -105,4 +105,6 @@ def retry_after(now: float, window_seconds: int, limit: int, previous: int, curr
         frees_at = window_seconds * (1 - room / previous)
         if frees_at >= elapsed:
             return frees_at - elapsed + 1e-6
-    return (window + 1) * window_seconds - now  # the next window: this one's count weighs
+    # the next window, just after it starts: at its first instant this one's count still
+    # weighs in full, so a full window refuses a request at exactly the boundary
+    return (window + 1) * window_seconds - now + 1e-6

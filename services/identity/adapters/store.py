@@ -1,4 +1,5 @@
-"""identity's store on PostgreSQL: accounts, sessions, throttle counters, used captchas.
+"""identity's store on PostgreSQL: accounts, sessions, throttle counters, the form limits'
+attempt logs, used captchas.
 
 Every change to an account is one ``UPDATE ... WHERE id = %s AND version = %s`` (the
 version it was read at), and the events it causes go to the outbox in the same
@@ -11,6 +12,7 @@ raises :class:`StoreUnavailableError`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +25,7 @@ from services.identity.adapters.account_rows import QUIET, apply, to_doc, to_row
 from services.identity.application.ports import Change
 from services.identity.domain.accounts import identity_event
 from services.identity.domain.errors import STORE_DETAIL, EmailTakenError
+from services.identity.domain.limits import Window, take
 from shared.errors import StoreUnavailableError
 from shared.events.envelope import Actor, IntegrationEvent
 from shared.logs import correlation_id
@@ -290,6 +293,33 @@ class AccountStore:
                 )
             row = await cur.fetchone()
         return int(row["count"]) if row else 0
+
+    async def take_attempt(self, windows: Mapping[str, Window], now: datetime) -> float:
+        """Count one attempt under every key of ``windows`` or under none (see the port).
+
+        One transaction: the first statement creates the keys' rows if absent and locks
+        them, in key order (so two requests sharing keys never deadlock, and pruning
+        cannot delete a row in between); the domain decides; the second writes the logs
+        back only if the attempt counted."""
+        keys = sorted(windows)
+        async with self.pool.connection() as conn, conn.transaction():
+            cur = await conn.execute(
+                "INSERT INTO attempt_logs AS l (key, counted, expires_at)"
+                " SELECT k, '{}', %s FROM unnest(%s::text[]) AS k ORDER BY k"
+                " ON CONFLICT (key) DO UPDATE SET expires_at = l.expires_at"
+                " RETURNING key, counted",
+                (now, keys),
+            )
+            logs = {row["key"]: row["counted"] for row in await cur.fetchall()}
+            outcome = take(windows, logs, now)
+            if outcome.wait:
+                return outcome.wait
+            async with conn.cursor() as writes:
+                await writes.executemany(
+                    "UPDATE attempt_logs SET counted = %s, expires_at = %s WHERE key = %s",
+                    [(outcome.counted[k], outcome.expires_at(k, windows[k]), k) for k in keys],
+                )
+        return 0.0
 
     async def use_captcha(self, nonce: str, expires_at: datetime, now: datetime) -> bool:
         """Record a solved challenge; False if it was used before. Expired records go:

@@ -85,6 +85,16 @@ def throttle_columns() -> list[Any]:
     ]
 
 
+def attempt_log_columns() -> list[Any]:
+    """One row per limited key (domain/limits.py): the attempts that still weigh, and
+    when the newest leaves its window (then the row can go)."""
+    return [
+        sa.Column("key", sa.Text, primary_key=True),
+        sa.Column("counted", ARRAY(TS), nullable=False),
+        sa.Column("expires_at", TS, nullable=False),
+    ]
+
+
 def captcha_columns() -> list[Any]:
     return [
         sa.Column("nonce", sa.Text, primary_key=True),
@@ -103,6 +113,8 @@ def _declare() -> sa.MetaData:
     sa.Index("sessions_expiry", sessions.c.expires_at)  # pruning
     throttle = sa.Table("throttle", declared, *throttle_columns())
     sa.Index("throttle_by_window", throttle.c.window_start)  # pruning
+    attempt_logs = sa.Table("attempt_logs", declared, *attempt_log_columns())
+    sa.Index("attempt_logs_expiry", attempt_logs.c.expires_at)  # pruning
     captchas = sa.Table("captchas_used", declared, *captcha_columns())
     sa.Index("captchas_used_expiry", captchas.c.expires_at)
     return declared

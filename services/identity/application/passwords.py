@@ -59,7 +59,8 @@ async def forgot_password(
 ) -> None:
     """Email a reset link if the account exists and is active. The caller answers the
     same whatever happens here, and the work done is nearly the same either way:
-    one token minted and sealed, one counter written, at most one account update."""
+    one token minted and sealed, at most one account update (the form's limits counted
+    the request before, whatever the email)."""
     now = ctx.clock()
     attempt = read_attempt(ctx.captcha_key, captcha_token, captcha_answer, now)
     # One attempt per challenge: a wrong answer uses it up too.
@@ -74,7 +75,6 @@ async def forgot_password(
     account = await ctx.store.by_email_key(email_key) if email_key else None
     subject = account["_id"] if account else "none"
     sealed = ctx.sealer.seal(ctx.link(RESET_PATH, token), subject)
-    await ctx.store.count_in_window(f"forgot:{email_key}", now, 3600)
     if account is None or account["status"] != Status.ACTIVE:
         return
     allowed, sends = may_send_link(ctx, account)

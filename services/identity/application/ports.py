@@ -4,10 +4,12 @@ unit tests pass in-memory fakes."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from services.identity.domain.limits import Window
 from shared.events.envelope import Actor
 
 Doc = dict[str, Any]
@@ -82,6 +84,12 @@ class Accounts(Protocol):
     async def count_in_window(
         self, key: str, now: datetime, window_seconds: int, increment: int = 1
     ) -> int: ...
+
+    async def take_attempt(self, windows: Mapping[str, Window], now: datetime) -> float:
+        """Count one attempt at ``now`` under every key if each key's window has room
+        (domain/limits.py ``take``), atomically; else count nothing. 0.0 when counted,
+        else the seconds until it would be."""
+        ...
 
     async def use_captcha(self, nonce: str, expires_at: datetime, now: datetime) -> bool: ...
 

@@ -118,8 +118,8 @@ class TooManyRequestsError(IdentityError):
     type = "too-many-requests"
     detail = "Bạn thao tác quá nhiều lần, vui lòng thử lại sau."
 
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(headers={"Retry-After": str(retry_after)})
+    def __init__(self, retry_after: int, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after)})
         self.retry_after = retry_after
 
 

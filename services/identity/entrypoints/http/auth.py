@@ -8,9 +8,8 @@ from typing import Literal
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from services.identity.application import passwords, registration, sessions
+from services.identity.application import limits, passwords, registration, sessions
 from services.identity.domain.captcha import new_challenge
-from services.identity.domain.errors import TooManyRequestsError
 from services.identity.entrypoints.http.deps import ClientAddress, Ctx
 from services.identity.entrypoints.http.models import AccountNotice, Captcha, Notice, TokenPair
 
@@ -65,15 +64,9 @@ class ResetIn(BaseModel):
     new_password: str = Field(max_length=1024)
 
 
-async def _limit(ctx: Ctx, key: str, per_hour: int) -> None:
-    count = await ctx.store.count_in_window(key, ctx.clock(), 3600)
-    if count > per_hour:
-        raise TooManyRequestsError(3600)
-
-
 @router.post("/register", status_code=201)
 async def register(body: RegisterIn, ctx: Ctx, address: ClientAddress) -> AccountNotice:
-    await _limit(ctx, f"register-ip:{address}", 30)
+    await limits.admit(ctx, "register", address, body.email)
     account_id = await registration.register(
         ctx,
         registration.Registration(
@@ -107,7 +100,7 @@ async def activate(body: TokenIn, ctx: Ctx) -> AccountNotice:
 
 @router.post("/activation/resend", status_code=202)
 async def resend(body: EmailIn, ctx: Ctx, address: ClientAddress) -> Notice:
-    await _limit(ctx, f"resend-ip:{address}", 20)
+    await limits.admit(ctx, "resend", address, body.email)
     await registration.resend_activation(ctx, body.email)
     return SAME_ANSWER
 
@@ -145,7 +138,7 @@ async def captcha(ctx: Ctx, response: Response) -> Captcha:
 
 @router.post("/password/forgot", status_code=202)
 async def forgot(body: ForgotIn, ctx: Ctx, address: ClientAddress) -> Notice:
-    await _limit(ctx, f"forgot-ip:{address}", 20)
+    await limits.admit(ctx, "forgot", address, body.email)
     await passwords.forgot_password(ctx, body.email, body.captcha_token, body.captcha_answer)
     return SAME_ANSWER
 

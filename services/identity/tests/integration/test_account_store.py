@@ -1,6 +1,7 @@
 """identity's store on the real PostgreSQL: one account per email under concurrency,
 optimistic versions, events in the outbox with the change, bookkeeping that no
-versioned change overwrites, atomic throttle windows, captchas used once, sessions."""
+versioned change overwrites, atomic throttle windows, the form limits' sliding windows,
+captchas used once, sessions."""
 
 from __future__ import annotations
 
@@ -20,10 +21,12 @@ from services.identity.adapters.hashing import Argon2Hasher
 from services.identity.adapters.signing import TokenIssuer, load_keys
 from services.identity.adapters.store import AccountStore
 from services.identity.application.context import Identity, LinkSealer
+from services.identity.application.limits import admit
 from services.identity.application.ports import Change
 from services.identity.application.registration import Registration, register
 from services.identity.bootstrap import open_store
-from services.identity.domain.errors import EmailTakenError
+from services.identity.domain.errors import EmailTakenError, TooManyRequestsError
+from services.identity.domain.limits import Window
 from services.identity.domain.passwords import PasswordPolicy
 from services.identity.domain.throttle import ThrottlePolicy
 from services.identity.settings import IdentitySettings
@@ -281,3 +284,59 @@ async def test_sessions_rotate_once_and_are_revoked_by_account_but_the_kept_one(
     assert await store.revoke_sessions(NOW, account_id="a-1") == 1
     assert await store.revoke_sessions(NOW, session_id="s-2") == 0
     assert not await store.rotate_session("s-2", "t-s-2", "t-c", NOW)
+
+
+async def test_form_limits_refuse_the_attempt_after_the_budget_until_the_oldest_leaves(
+    store: AccountStore, tmp_path: Path
+) -> None:
+    now = [NOW]
+    ctx = _ctx(store, tmp_path)
+    ctx.settings = IdentitySettings(data_dir=tmp_path, resend_per_address=10, resend_per_email=3)
+    ctx.clock = lambda: now[0]
+
+    async def resend(email: str, minute: float) -> int | None:
+        now[0] = NOW + timedelta(minutes=minute)
+        try:
+            await admit(ctx, "resend", "203.0.113.9", email)
+        except TooManyRequestsError as refused:
+            assert refused.headers == {"Retry-After": str(refused.retry_after)}
+            return refused.retry_after
+        return None
+
+    assert [await resend("hoa@example.vn", m) for m in (0, 10, 20)] == [None] * 3
+    assert await resend("Hoa@Example.vn", 30) == 30 * 60  # the first leaves at minute 60
+    assert await resend("nam@example.vn", 30) is None  # same address, another email
+    assert await resend("hoa@example.vn", 45) == 15 * 60  # retrying did not move it
+    assert await resend("hoa@example.vn", 60) is None  # the window slid past the first
+    assert await resend("hoa@example.vn", 61) == 9 * 60  # now minute 10's leaves first
+    async with store.pool.connection() as conn:
+        cur = await conn.execute(
+            "SELECT counted, expires_at FROM attempt_logs WHERE key = %s",
+            ("resend:email:hoa@example.vn",),
+        )
+        row = await cur.fetchone()
+    assert row is not None
+    assert row["counted"] == [NOW + timedelta(minutes=m) for m in (10, 20, 60)]
+    assert row["expires_at"] == NOW + timedelta(minutes=120)
+
+
+async def test_form_limits_let_exactly_the_budget_through_under_concurrency(
+    store: AccountStore,
+) -> None:
+    address = Window(7, 3600)
+    results = await asyncio.gather(
+        *(
+            store.take_attempt(
+                {"register:address:203.0.113.10": address, f"register:email:{n}@x.vn": address},
+                NOW,
+            )
+            for n in range(20)
+        )
+    )
+    assert sum(wait == 0.0 for wait in results) == 7
+    assert {wait for wait in results if wait} == {3600.0}
+    one_email = Window(3, 3600)
+    same = await asyncio.gather(
+        *(store.take_attempt({"forgot:email:hoa@example.vn": one_email}, NOW) for _ in range(10))
+    )
+    assert sum(wait == 0.0 for wait in same) == 3

@@ -320,6 +320,32 @@ def test_failed_logins_are_limited_per_client_address(suite: Suite) -> None:
         problem(attempt("198.51.100.8"), 401, "invalid-credentials")
 
 
+def test_link_requests_are_limited_per_email_and_the_refusal_says_when(suite: Suite) -> None:
+    """Five activation-link requests per email and hour: the sixth is refused for the
+    rest of the hour, in Vietnamese; another email from the same address still passes."""
+    identity = next(p for p in suite.processes if p.module == "services.identity")
+    with httpx.Client(base_url=identity.url, timeout=30) as direct:
+
+        def resend(email: str) -> httpx.Response:
+            return direct.post(
+                "/api/v1/auth/activation/resend",
+                headers={"X-Forwarded-For": "198.51.100.20"},
+                json={"email": email},
+            )
+
+        email = suite.email("resend")
+        assert [resend(email).status_code for _ in range(5)] == [202] * 5
+        started = time.monotonic()
+        refused = resend(email.upper())
+        problem(refused, 429, "too-many-requests")
+        assert 3600 - (time.monotonic() - started) - 60 < int(refused.headers["Retry-After"])
+        assert int(refused.headers["Retry-After"]) <= 3600
+        detail = refused.json()["detail"]
+        assert detail.startswith("Bạn đã thử quá nhiều lần. Vui lòng thử lại sau ")
+        assert " phút (lúc " in detail
+        assert resend(suite.email("neighbour")).status_code == 202
+
+
 def _signed(key: Ed25519PrivateKey, kid: str, **claims: object) -> str:
     now = int(time.time())
     body = {

@@ -1,6 +1,6 @@
-"""identity's pruning on the real PostgreSQL: expired sessions and throttle counters whose
-window ended hours ago go; live sessions (revoked ones too, until they expire) and
-current counters stay."""
+"""identity's pruning on the real PostgreSQL: expired sessions, throttle counters whose
+window ended hours ago and attempt logs nothing in which weighs any more go; live
+sessions (revoked ones too, until they expire), current counters and logs stay."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from services.identity.adapters.store import AccountStore
 from services.identity.bootstrap import open_store, prune_rules
+from services.identity.domain.limits import Window
 from services.identity.settings import IdentitySettings
 from shared.pg.prune import prune
 from tests.support.engines import Engines
@@ -61,15 +62,19 @@ async def test_ended_sessions_and_old_throttle_windows_go(
     live = await session(store, NOW + timedelta(days=3))
     revoked = await session(store, NOW + timedelta(days=1))
     await store.revoke_sessions(NOW, session_id=revoked)
-    # the address window is 15 min, the hourly limits 1 h; counters are kept 3 h past that
+    # the address window is 15 min; login counters are kept 3 h past it
     for key, started in {
         "login-ip:203.0.113.1": NOW - timedelta(hours=5),
-        "register-ip:203.0.113.2": NOW - timedelta(hours=4, minutes=1),
-        "forgot:an@example.vn": NOW - timedelta(hours=3, minutes=59),
+        "register-ip:203.0.113.2": NOW - timedelta(hours=4, minutes=1),  # an old form limit
+        "login-ip:203.0.113.4": NOW - timedelta(hours=3, minutes=10),
         "login-ip:203.0.113.3": NOW - timedelta(minutes=5),
     }.items():
-        await store.count_in_window(key, started, 3600)
-    before = {t: pruned(t) for t in ("sessions", "throttle")}
+        await store.count_in_window(key, started, 900)
+    # a form limit's log goes once its newest attempt left the window (1 h here)
+    hourly = Window(5, 3600)
+    await store.take_attempt({"forgot:email:old@example.vn": hourly}, NOW - timedelta(hours=2))
+    await store.take_attempt({"forgot:email:new@example.vn": hourly}, NOW - timedelta(minutes=59))
+    before = {t: pruned(t) for t in ("sessions", "throttle", "attempt_logs")}
 
     settings = IdentitySettings(throttle_keep_hours=3)
     for rule in prune_rules(settings):
@@ -77,8 +82,10 @@ async def test_ended_sessions_and_old_throttle_windows_go(
 
     assert await ids(pool, "SELECT id FROM sessions") == {live, revoked}
     assert await ids(pool, "SELECT key FROM throttle") == {
-        "forgot:an@example.vn",
+        "login-ip:203.0.113.4",
         "login-ip:203.0.113.3",
     }
+    assert await ids(pool, "SELECT key FROM attempt_logs") == {"forgot:email:new@example.vn"}
     assert pruned("sessions") - before["sessions"] == len(expired)
     assert pruned("throttle") - before["throttle"] == 2
+    assert pruned("attempt_logs") - before["attempt_logs"] == 1

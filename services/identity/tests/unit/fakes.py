@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import copy
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from services.identity.adapters.account_rows import QUIET, apply, get, touched
 from services.identity.application.ports import Change
 from services.identity.domain.errors import EmailTakenError
+from services.identity.domain.limits import Window, take
 from shared.events.envelope import Actor
 
 
@@ -23,6 +25,7 @@ class FakeStore:
         self.events: list[Change] = []
         self.sessions: dict[str, dict[str, Any]] = {}
         self.counters: dict[str, int] = {}
+        self.attempt_logs: dict[str, list[datetime]] = {}
         self.captchas: dict[str, datetime] = {}
 
     async def insert(
@@ -160,6 +163,12 @@ class FakeStore:
     ) -> int:
         self.counters[key] = self.counters.get(key, 0) + increment
         return self.counters[key]
+
+    async def take_attempt(self, windows: Mapping[str, Window], now: datetime) -> float:
+        outcome = take(windows, self.attempt_logs, now)
+        if not outcome.wait:
+            self.attempt_logs.update(outcome.counted)
+        return outcome.wait
 
     async def use_captcha(self, nonce: str, expires_at: datetime, now: datetime) -> bool:
         self.captchas = {n: e for n, e in self.captchas.items() if e >= now}

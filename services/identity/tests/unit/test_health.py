@@ -69,7 +69,7 @@ def test_a_connection_lost_mid_request_is_a_503_problem(tmp_path: Path) -> None:
     async def lost(*args: Any, **kwargs: Any) -> int:
         raise psycopg.OperationalError("server closed the connection unexpectedly")
 
-    app.state.identity.store.count_in_window = lost
+    app.state.identity.store.take_attempt = lost
     with TestClient(app) as client:
         refused = client.post(
             "/api/v1/auth/register",

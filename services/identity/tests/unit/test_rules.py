@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import unicodedata
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -63,8 +65,37 @@ POLICY = PasswordPolicy(common_passwords())
 
 
 def test_the_shipped_common_password_list_is_real() -> None:
-    assert len(common_passwords()) > 19_000
-    assert {"password", "123456", "qwerty", "iloveyou"} <= common_passwords()
+    assert len(common_passwords()) >= 100_000
+    assert {"password", "123456", "qwerty123", "iloveyou", "matkhau", "emyeuanh"} <= (
+        common_passwords()
+    )
+
+
+@pytest.mark.parametrize(
+    "password", ["emyeuanh", "EmYeuAnh", " hanoi123 ", "QWERTY123", "trustno1", "1q2w3e4r5t"]
+)
+def test_passwords_on_the_breach_list_are_refused_in_vietnamese(password: str) -> None:
+    with pytest.raises(WeakPasswordError) as error:
+        POLICY.check(password)
+    assert error.value.reason == "common"
+    assert error.value.detail == (
+        "Mật khẩu này quá phổ biến và dễ bị đoán, vui lòng chọn mật khẩu khác."
+    )
+
+
+def test_the_breach_list_is_compared_after_nfc(tmp_path: Path) -> None:
+    listed = tmp_path / "list.txt.gz"
+    listed.write_bytes(gzip.compress(unicodedata.normalize("NFD", "Hoa Sen Đẹp\n").encode()))
+    policy = PasswordPolicy(common_passwords(listed))
+    with pytest.raises(WeakPasswordError):
+        policy.check(unicodedata.normalize("NFC", "hoa sen đẹp"))
+    with pytest.raises(WeakPasswordError):
+        policy.check(unicodedata.normalize("NFD", "HOA SEN ĐẸP"))
+
+
+def test_a_strong_password_is_accepted() -> None:
+    assert POLICY.check("Sông Hồng chảy qua 36 phố phường") == "Sông Hồng chảy qua 36 phố phường"
+    assert POLICY.check("k7#Vq-pL2m!xR9") == "k7#Vq-pL2m!xR9"
 
 
 @pytest.mark.parametrize(
