@@ -109,6 +109,8 @@ def _env(engines: Engines, run_id: str, state_dir: Path) -> dict[str, str]:
     env["MOTCUA_GATEWAY_RATE_LOOKUP_PER_WINDOW"] = "1000"
     env["MOTCUA_GATEWAY_RATE_CLIENT_PER_WINDOW"] = "20000"
     env["MOTCUA_GATEWAY_RATE_ACCOUNT_PER_WINDOW"] = "20000"  # one citizen's schemathesis run
+    # every test's citizens register from 127.0.0.1, and schemathesis posts the form too
+    env["MOTCUA_IDENTITY_REGISTER_PER_ADDRESS"] = "10000"
     env["MOTCUA_PAYMENT_SANDBOX"] = "true"  # the VNPay sandbox, its public default secret
     env["MOTCUA_PAYMENT_SANDBOX_IPN_BACKOFF_SECONDS"] = "0.3"
     env["MOTCUA_PAYMENT_SANDBOX_IPN_ATTEMPTS"] = "12"
