@@ -7,10 +7,10 @@ from pydantic_settings import SettingsConfigDict
 
 from shared.blob_settings import BUCKET_PATTERN, BlobSettings
 from shared.eventstore import eventstore_env
-from shared.settings import ProcessedEventsSettings, ServiceSettings, state_dir
+from shared.settings import ProcessedEventsSettings, ServiceSettings, TokenSettings, state_dir
 
 
-class DossierSettings(ServiceSettings, BlobSettings, ProcessedEventsSettings):
+class DossierSettings(ServiceSettings, BlobSettings, ProcessedEventsSettings, TokenSettings):
     model_config = SettingsConfigDict(env_prefix="MOTCUA_DOSSIER_")
 
     relay_port: int = Field(0, description="HTTP port of the outbox relay process.")

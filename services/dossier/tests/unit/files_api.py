@@ -15,6 +15,7 @@ from services.dossier.bootstrap import pdf_renderer
 from services.dossier.entrypoints.http.app import dossier_app
 from services.dossier.tests.unit.builders import BIRTH
 from shared.blobstore import BlobStore
+from tests.support import tokens
 
 
 @contextmanager
@@ -23,6 +24,7 @@ def files_api(blobs: BlobStore) -> Iterator[tuple[TestClient, DossierApplication
     procedures.add(BIRTH)
     dossiers = DossierApplication(procedures=procedures)
     app: FastAPI = dossier_app()
+    app.state.verifier = tokens.verifier()
     app.state.dossiers = dossiers
     app.state.blobs = blobs
     app.state.render_pdf = pdf_renderer()

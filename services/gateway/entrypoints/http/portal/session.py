@@ -2,14 +2,15 @@
 
 The gateway keeps no state: the access token is verified on every request (the
 JWKS cache of shared.auth), and an expired one is refreshed server-side with
-the refresh token, the new pair replacing the cookies on the way out.
+the refresh token, the new pair replacing the cookies on the way out. Pages call
+the services with that access token (``Viewer.headers``), which they verify again.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Request, Response
@@ -26,6 +27,7 @@ CITIZEN_ROLES = frozenset({"citizen", "organisation"})
 @dataclass(frozen=True)
 class Viewer:
     claims: AccessClaims
+    token: str = field(repr=False)
 
     @property
     def id(self) -> str:
@@ -56,7 +58,8 @@ class Viewer:
         return self.role in ("auditor", "admin")
 
     def headers(self) -> dict[str, str]:
-        return self.claims.headers()
+        """The viewer's access token, for the services to verify themselves."""
+        return {"authorization": f"Bearer {self.token}"}
 
 
 def client_ip(request: Request) -> str:
@@ -137,7 +140,7 @@ async def current_viewer(
     access = request.cookies.get(ACCESS_COOKIE)
     if access:
         try:
-            viewer = Viewer(await verifier.verify(access))
+            viewer = Viewer(await verifier.verify(access), access)
         except TokenError:
             viewer = None
     if viewer is None and request.cookies.get(REFRESH_COOKIE):
@@ -162,6 +165,7 @@ async def _refresh(request: Request, verifier: TokenVerifier, services: Services
         return None
     store_tokens(request, answer.body)
     try:
-        return Viewer(await verifier.verify(str(answer.body["access_token"])))
+        token = str(answer.body["access_token"])
+        return Viewer(await verifier.verify(token), token)
     except TokenError:
         return None
