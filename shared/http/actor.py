@@ -49,21 +49,17 @@ def token_refusal(error: TokenError) -> ProblemError:
     )
 
 
-async def verified_claims(request: Request, token: str) -> AccessClaims:
-    verifier: TokenVerifier = request.app.state.verifier
-    try:
-        return await verifier.verify(token)
-    except TokenError as error:
-        raise token_refusal(error) from None
-
-
 async def current_claims(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> AccessClaims:
     if credentials is None or not credentials.credentials.strip():
         raise ProblemError(401, "unauthenticated", SIGN_IN, headers={"WWW-Authenticate": "Bearer"})
-    return await verified_claims(request, credentials.credentials.strip())
+    verifier: TokenVerifier = request.app.state.verifier
+    try:
+        return await verifier.verify(credentials.credentials.strip())
+    except TokenError as error:
+        raise token_refusal(error) from None
 
 
 def current_actor(claims: Annotated[AccessClaims, Depends(current_claims)]) -> Actor:
