@@ -1,1 +1,1 @@
-pytest_plugins = ["tests.support.engines", "tests.e2e.plugin"]
+pytest_plugins = ["tests.support.engines", "tests.support.tokens", "tests.e2e.plugin"]

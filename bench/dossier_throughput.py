@@ -37,9 +37,10 @@ from services.dossier.entrypoints.http.app import dossier_app
 from shared.events.envelope import Actor
 from shared.eventstore import eventstore_env
 from shared.settings import ServiceSettings
+from tests.support import tokens
 
 CITIZEN = Actor(id="bench-citizen", role="citizen")
-HEADERS = {"X-Motcua-User-Id": CITIZEN.id, "X-Motcua-Role": "citizen"}
+HEADERS = tokens.caller_of(CITIZEN)
 
 
 class Counter(Aggregate):
@@ -50,6 +51,7 @@ class Counter(Aggregate):
 
 def _serve(dossiers: DossierApplication) -> tuple[uvicorn.Server, int]:
     app = dossier_app()
+    app.state.verifier = tokens.verifier()
     app.state.dossiers = dossiers
 
     @app.get("/bench/noop")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from motcua_ops.paths import REPO_ROOT
+from motcua_ops.services import TOKEN_SERVICES
 
 DOCS = REPO_ROOT / "docs" / "openapi"
 FACTORIES = {
@@ -33,6 +34,9 @@ PLACEHOLDERS = {
     "MOTCUA_SMTP_PORT": "1",
     # payment refuses its public VNPay secret outside sandbox mode; no payment is made here
     "MOTCUA_PAYMENT_SANDBOX": "true",
+    **{
+        f"MOTCUA_{name.upper()}_JWKS_URL": "http://127.0.0.1:1/jwks.json" for name in TOKEN_SERVICES
+    },
 }
 
 

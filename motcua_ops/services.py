@@ -72,6 +72,17 @@ SERVICES = [
 ]
 
 
+# The services whose routes verify the caller's access token against identity's JWK set
+# (identity checks with its own keys, the gateway finds it from MOTCUA_GATEWAY_IDENTITY_URL).
+TOKEN_SERVICES = ("catalog", "dossier", "payment", "notify")
+
+
+def jwks_env(identity_url: str) -> dict[str, str]:
+    """``MOTCUA_<SERVICE>_JWKS_URL`` of every service that verifies tokens."""
+    jwks = f"{identity_url.rstrip('/')}/.well-known/jwks.json"
+    return {f"MOTCUA_{name.upper()}_JWKS_URL": jwks for name in TOKEN_SERVICES}
+
+
 @dataclass
 class ServiceResult:
     name: str
@@ -141,6 +152,9 @@ def start_services(
         if "MOTCUA_PAYMENT_SANDBOX" not in os.environ:
             # the local suite pays through the VNPay sandbox, with its public default secret
             env["MOTCUA_PAYMENT_SANDBOX"] = "true"
+        identity_url = urls.get("identity") or recorded.get("identity", {}).get("url")
+        if isinstance(identity_url, str):
+            env.update(jwks_env(identity_url))  # as the URLs above: this suite's identity
         if "gateway" in urls and "MOTCUA_PAYMENT_VNPAY_RETURN_URL" not in os.environ:
             # the provider sends the payer back to the portal, wherever the gateway listens
             env["MOTCUA_PAYMENT_VNPAY_RETURN_URL"] = f"{urls['gateway']}/thanh-toan/ket-qua"

@@ -25,10 +25,13 @@ import httpx
 import jwt
 
 from shared.events.envelope import Actor
+from shared.settings import TokenSettings
 
 ACCESS_TOKEN_TYPE = "at+jwt"
 ALLOWED_ALGORITHMS = ("EdDSA", "RS256")
 ROLES = frozenset({"citizen", "organisation", "officer", "auditor", "admin"})
+
+UNAVAILABLE_RETRY_SECONDS = 1.0
 
 JwksFetcher = Callable[[], Awaitable[dict[str, Any]]]
 
@@ -56,15 +59,6 @@ class AccessClaims:
             id=self.subject, role=self.role, agency=self.agency, officer_roles=self.officer_roles
         )
 
-    def headers(self) -> dict[str, str]:
-        """The caller headers services read through ``shared.http.actor``."""
-        headers = {"x-motcua-user-id": self.subject, "x-motcua-role": self.role}
-        if self.agency:
-            headers["x-motcua-agency"] = self.agency
-        if self.officer_roles:
-            headers["x-motcua-officer-roles"] = ",".join(self.officer_roles)
-        return headers
-
 
 def http_jwks_fetcher(client: httpx.AsyncClient, url: str, timeout: float = 3.0) -> JwksFetcher:
     async def fetch() -> dict[str, Any]:
@@ -76,6 +70,27 @@ def http_jwks_fetcher(client: httpx.AsyncClient, url: str, timeout: float = 3.0)
         return body
 
     return fetch
+
+
+def url_jwks_fetcher(url: str, timeout: float = 3.0) -> JwksFetcher:
+    """A fetcher with a client of its own per fetch: fetches are minutes apart, so a
+    service needs no client (and no lifespan to close it) just for them."""
+
+    async def fetch() -> dict[str, Any]:
+        async with httpx.AsyncClient(trust_env=False) as client:
+            return await http_jwks_fetcher(client, url, timeout)()
+
+    return fetch
+
+
+def remote_verifier(settings: TokenSettings) -> TokenVerifier:
+    """The verifier of a service that checks its callers' tokens against identity's JWKS
+    (refuses to build without ``jwks_url``: a service must never start unable to check)."""
+    return TokenVerifier(
+        JwksCache(url_jwks_fetcher(settings.require_jwks_url())),
+        issuer=settings.token_issuer,
+        audience=settings.token_audience,
+    )
 
 
 class JwksCache:
@@ -99,18 +114,25 @@ class JwksCache:
     async def key(self, kid: str) -> jwt.PyJWK:
         now = self.clock()
         stale = self.fetched_at is None or now - self.fetched_at > self.ttl
-        if stale or (kid not in self.keys and now - (self.fetched_at or 0) >= self.min_refetch):
+        if stale or (kid not in self.keys and now - (self.fetched_at or 0) >= self._hold_off()):
             await self._refresh()
+        if not self.keys:  # identity has not answered yet: unavailable, not a forgery
+            raise TokenError("jwks_unavailable")
         try:
             return self.keys[kid]
         except KeyError:
             raise TokenError("unknown_key") from None
 
+    def _hold_off(self) -> float:
+        """Seconds between fetches for an unknown kid; short while no key was ever had,
+        so a service started before identity accepts tokens soon after identity is up."""
+        return self.min_refetch if self.keys else min(self.min_refetch, UNAVAILABLE_RETRY_SECONDS)
+
     async def _refresh(self) -> None:
         async with self._lock:
             now = self.clock()
             if self.fetched_at is not None and now - self.fetched_at < min(
-                self.min_refetch, self.ttl
+                self._hold_off(), self.ttl
             ):
                 return  # another caller refreshed meanwhile
             try:

@@ -154,3 +154,26 @@ class ProcessedEventsSettings(PruneSettings):
 
     def processed_events_retention(self) -> timedelta:
         return timedelta(days=self.processed_events_retention_days)
+
+
+class TokenSettings(BaseSettings):
+    """Mixed into the settings of a service whose routes verify the caller's access token
+    (shared/http/actor.py): ``MOTCUA_<SERVICE>_JWKS_URL``, ``_TOKEN_ISSUER``, ``_AUDIENCE``."""
+
+    jwks_url: str | None = Field(
+        None,
+        description="identity's JWK set (<identity>/.well-known/jwks.json), the keys every "
+        "caller's access token must be signed with; required: without it the service "
+        "does not start.",
+    )
+    token_issuer: str = Field("motcua-identity", description="Expected `iss` of access tokens.")
+    token_audience: str = Field("motcua", description="Expected `aud` of access tokens.")
+
+    def require_jwks_url(self) -> str:
+        if not self.jwks_url:
+            prefix = str(self.model_config.get("env_prefix") or "MOTCUA_SERVICE_")
+            raise RuntimeError(
+                f"{prefix}JWKS_URL is not configured: set it to identity's "
+                "/.well-known/jwks.json (`motcua up` does)"
+            )
+        return self.jwks_url

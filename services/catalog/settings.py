@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from pydantic_settings import SettingsConfigDict
 
-from shared.settings import ServiceSettings
+from shared.settings import ServiceSettings, TokenSettings
 
 
-class CatalogSettings(ServiceSettings):
+class CatalogSettings(ServiceSettings, TokenSettings):
     """The store is PostgreSQL: ``postgres_dsn`` and the schema ``pg_schema()`` (``catalog``
     unless ``MOTCUA_CATALOG_POSTGRES_SCHEMA`` says otherwise)."""
 

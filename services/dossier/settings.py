@@ -9,10 +9,10 @@ from services.dossier.domain.filing import AttachmentLimits
 from services.dossier.domain.lookup import LookupPolicy
 from shared.blob_settings import BUCKET_PATTERN, BlobSettings
 from shared.eventstore import eventstore_env
-from shared.settings import ProcessedEventsSettings, ServiceSettings, state_dir
+from shared.settings import ProcessedEventsSettings, ServiceSettings, TokenSettings, state_dir
 
 
-class DossierSettings(ServiceSettings, BlobSettings, ProcessedEventsSettings):
+class DossierSettings(ServiceSettings, BlobSettings, ProcessedEventsSettings, TokenSettings):
     model_config = SettingsConfigDict(env_prefix="MOTCUA_DOSSIER_")
 
     relay_port: int = Field(0, description="HTTP port of the outbox relay process.")

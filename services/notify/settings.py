@@ -5,10 +5,10 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from shared.settings import ProcessedEventsSettings, ServiceSettings, state_dir
+from shared.settings import ProcessedEventsSettings, ServiceSettings, TokenSettings, state_dir
 
 
-class NotifySettings(ServiceSettings, ProcessedEventsSettings):
+class NotifySettings(ServiceSettings, ProcessedEventsSettings, TokenSettings):
     model_config = SettingsConfigDict(env_prefix="MOTCUA_NOTIFY_")
 
     consumer_group: str = Field("motcua-notify", description="Kafka consumer group id.")

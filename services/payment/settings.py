@@ -7,13 +7,13 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.eventstore import eventstore_env
-from shared.settings import ServiceSettings, state_dir
+from shared.settings import ServiceSettings, TokenSettings, state_dir
 
 DEFAULT_SECRET = "motcua-sandbox-secret-change-me"
 SANDBOX_PORT = 8091
 
 
-class PaymentSettings(ServiceSettings):
+class PaymentSettings(ServiceSettings, TokenSettings):
     """Settings of the payment API, its worker and the VNPay-protocol sandbox.
 
     The merchant side and the sandbox read the same terminal code and secret, so

@@ -77,6 +77,27 @@ def test_an_unreachable_jwks_refuses_tokens_rather_than_accepting_them() -> None
         asyncio.run(verifier.verify(_token(private, "k")))
 
 
+def test_a_service_started_before_identity_accepts_tokens_a_second_after_identity_is_up() -> None:
+    private, jwk = _key("k")
+    published: list[dict[str, Any]] = []
+    clock = Clock()
+
+    async def fetch() -> dict[str, Any]:
+        if not published:
+            raise ValueError("identity is not up yet")
+        return published[0]
+
+    verifier = TokenVerifier(
+        JwksCache(fetch, min_refetch_seconds=30, clock=clock), issuer="i", audience="a"
+    )
+    for _ in range(3):  # unavailable (503 at the edge), never "unknown key" (401)
+        with pytest.raises(TokenError, match="jwks_unavailable"):
+            asyncio.run(verifier.verify(_token(private, "k")))
+    published.append({"keys": [jwk]})
+    clock.now += 1.5
+    assert asyncio.run(verifier.verify(_token(private, "k"))).subject == "u"
+
+
 def test_only_allow_listed_algorithms_can_be_configured() -> None:
     async def fetch() -> dict[str, Any]:
         return {"keys": []}

@@ -37,12 +37,15 @@ QUERY = (
 
 @pytest.fixture
 def log_stream() -> Iterator[io.StringIO]:
-    root = logging.getLogger()
-    saved = (root.handlers[:], root.level)
+    root, access = logging.getLogger(), logging.getLogger("uvicorn.access")
+    saved = (root.handlers[:], root.level, access.propagate, access.level)
+    # a server configured earlier in the session with access_log=False or a log level (as
+    # the services run) left uvicorn's access logger cut off or quiet: this test turns it on
+    access.propagate, access.level = True, logging.NOTSET
     stream = io.StringIO()
     configure_logging("test", "INFO", stream)
     yield stream
-    root.handlers[:], root.level = saved
+    root.handlers[:], root.level, access.propagate, access.level = saved
 
 
 def serve(app: FastAPI) -> tuple[uvicorn.Server, threading.Thread, str]:

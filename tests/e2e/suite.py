@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import psycopg
 
-from motcua_ops.services import SERVICES, ServiceSpec
+from motcua_ops.services import SERVICES, ServiceSpec, jwks_env
 from shared.events.topics import events_topic
 from shared.kafka.topics import ensure_topics
 from tests.support.dossier_store import rows
@@ -133,6 +133,8 @@ def _wire(processes: dict[str, ServiceProcess], specs: list[ServiceSpec]) -> dic
             "MOTCUA_PAYMENT_SANDBOX_IPN_URL": f"{gateway}/api/v1/payments/vnpay/ipn",
         }
     )
+    # every service checks its callers' tokens against identity's keys (not the test key)
+    wiring.update(jwks_env(processes["identity"].url))
     for spec in specs:  # each process keeps its own port variable
         wiring.pop(spec.port_env, None)
     return wiring

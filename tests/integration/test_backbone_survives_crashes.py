@@ -24,6 +24,7 @@ from tests.support.kafka import group_lag, wait_for
 from tests.support.kafka import records as topic_records
 from tests.support.mail import messages_to
 from tests.support.processes import ServiceProcess
+from tests.support.tokens import caller
 
 pytestmark = pytest.mark.integration
 
@@ -31,7 +32,7 @@ DOSSIERS = 30
 
 
 def _headers(user: str) -> dict[str, str]:
-    return {"X-Motcua-User-Id": user, "X-Motcua-Role": "citizen"}
+    return caller(user)
 
 
 def _file_and_submit(api: httpx.Client, run_id: str, index: int) -> tuple[str, str, str]:

@@ -25,6 +25,7 @@ from shared.events.envelope import Actor, IntegrationEvent
 from shared.kafka.producer import make_producer, publish
 from tests.support.engines import Engines
 from tests.support.processes import ServiceProcess
+from tests.support.tokens import caller
 
 pytestmark = pytest.mark.integration
 
@@ -61,12 +62,9 @@ PROCEDURE = {
     "result_delivery": ["office", "online"],
     "legal_basis": ["Luật Hộ tịch 2014"],
 }
-OFFICER = {
-    "X-Motcua-User-Id": "can-bo-1",
-    "X-Motcua-Role": "officer",
-    "X-Motcua-Agency": AGENCY,
-    "X-Motcua-Officer-Roles": "receiver,processor,approver,agency_admin",
-}
+OFFICER = caller(
+    "can-bo-1", "officer", AGENCY, ["receiver", "processor", "approver", "agency_admin"]
+)
 
 
 async def _publish(bootstrap: str, topic: str, event: IntegrationEvent) -> None:

@@ -15,6 +15,7 @@ from tests.support.kustomize import (
     CLUSTER_SCOPED,
     Doc,
     containers,
+    egress_targets,
     ingress_sources,
     of_kind,
     pod_labels,
@@ -28,6 +29,9 @@ KUBERNETES_VERSION = "1.33"
 ENGINES = {"postgres", "kafka", "s3", "smtp"}
 ENGINE_CREDENTIALS = {"postgres": "_POSTGRES_DSN", "s3": "_BLOB_S3_SECRET_KEY"}
 ROUTED = {"identity", "catalog", "dossier", "payment", "notify"}  # behind the gateway
+# The HTTP services that verify tokens against identity's keys (MOTCUA_<SERVICE>_JWKS_URL):
+# identity lets these in besides the gateway.
+VERIFIERS = {"catalog", "dossier", "payment", "notify"}
 VOLUME_TYPES = {"configMap", "emptyDir", "projected", "secret", "downwardAPI", "ephemeral"}
 VOLUME_TYPES |= {"persistentVolumeClaim", "csi"}
 
@@ -159,10 +163,12 @@ def _isolation_problems(docs: list[Doc]) -> list[str]:
 
 
 def _service_problems(docs: list[Doc]) -> list[str]:
-    """Each routed HTTP service is reached from the gateway's pods and from nothing else."""
+    """Each routed HTTP service is reached from the gateway's pods and from nothing else;
+    identity also from the services that fetch its keys, and those reach it."""
     problems = []
     deployments = of_kind(docs, "Deployment")
     gateway = pod_labels(deployments["gateway"])
+    verifiers = [pod_labels(deployments[name]) for name in sorted(VERIFIERS)]
     services = of_kind(docs, "Service")
     for name in sorted(ROUTED):
         selector = {"matchLabels": services[name]["spec"]["selector"]} if name in services else {}
@@ -173,9 +179,16 @@ def _service_problems(docs: list[Doc]) -> list[str]:
         sources = ingress_sources(docs, pods[0])
         if not sources:
             problems.append(f"Service {name}: no NetworkPolicy lets the gateway in")
+        allowed = [gateway, *verifiers] if name == "identity" else [gateway]
         for source in sources:
-            if source is None or source == {} or not selects(source, gateway):
+            if source is None or source == {} or not any(selects(source, p) for p in allowed):
                 problems.append(f"Service {name}: reachable from more than the gateway")
+        if name == "identity":
+            problems += [
+                f"Deployment {v}: cannot fetch identity's keys (no egress to identity)"
+                for v, labels in zip(sorted(VERIFIERS), verifiers, strict=True)
+                if not any(selects(source, pods[0]) for source in egress_targets(docs, labels))
+            ]
     return problems
 
 

@@ -108,3 +108,15 @@ def ingress_sources(docs: list[Doc], labels: dict[str, str]) -> list[Doc | None]
             for peer in peers:
                 sources.append(peer.get("podSelector"))
     return sources
+
+
+def egress_targets(docs: list[Doc], labels: dict[str, str]) -> list[Doc]:
+    """The pod selectors pods with ``labels`` may open a connection to (peers given by pod
+    selector only: DNS and external blocks are not pods of ours)."""
+    return [
+        peer["podSelector"]
+        for policy in policies_on(docs, labels, "Egress")
+        for rule in policy["spec"].get("egress") or []
+        for peer in rule.get("to") or []
+        if "podSelector" in peer
+    ]

@@ -33,13 +33,16 @@ HOP_BY_HOP = frozenset(
         "upgrade",
     }
 )
-# Services trust these only from the gateway, so a caller may never set them.
+# Headers that once named the caller: no service reads them any more (each verifies the
+# access token itself), and none is passed on, so nothing downstream can be misled by them.
 IDENTITY_HEADERS = frozenset(
     {"x-motcua-user-id", "x-motcua-role", "x-motcua-agency", "x-motcua-officer-roles"}
 )
-# The gateway sets these itself (X-Forwarded-For is extended, not replaced).
+# The gateway sets these itself (X-Forwarded-For is extended, not replaced; Authorization
+# only from a token it verified, see entrypoints/http/auth.py).
 SET_BY_GATEWAY = frozenset(
     {
+        "authorization",
         "host",
         "expect",
         "x-request-id",
@@ -84,7 +87,7 @@ class Proxy:
     async def forward(
         self, request: Request, service: str, caller: dict[str, str] | None = None
     ) -> Response:
-        """Forward ``request``; ``caller`` are the identity headers from a verified token."""
+        """Forward ``request``; ``caller`` is the Authorization of the verified token."""
         length = request.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > self.max_body:
             return self._too_large(request)

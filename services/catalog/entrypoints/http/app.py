@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from services.catalog import bootstrap
 from services.catalog.entrypoints.http import calendar, procedures, registry
 from services.catalog.settings import CatalogSettings
+from shared.auth import remote_verifier
 from shared.events.topics import events_topic
 from shared.http.app import create_app, serve
 from shared.kafka.producer import make_producer
@@ -100,6 +101,7 @@ def build_app(settings: CatalogSettings | None = None) -> FastAPI:
         store_detail=STORE_DETAIL,
     )
     app.state.settings = settings
+    app.state.verifier = remote_verifier(settings)
     app.state.catalog = bootstrap.build_catalog(pool)
     for module in (procedures, registry, calendar):
         app.include_router(module.router)

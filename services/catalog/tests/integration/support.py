@@ -22,15 +22,11 @@ from services.catalog.settings import CatalogSettings
 from shared.events.topics import events_topic
 from tests.support.engines import Engines
 from tests.support.processes import ServiceProcess
+from tests.support.tokens import caller
 
-ADMIN = {"X-Motcua-User-Id": "admin-1", "X-Motcua-Role": "admin"}
-CITIZEN = {"X-Motcua-User-Id": "citizen-1", "X-Motcua-Role": "citizen"}
-OFFICER = {
-    "X-Motcua-User-Id": "officer-1",
-    "X-Motcua-Role": "officer",
-    "X-Motcua-Agency": "NB.HOALU",
-    "X-Motcua-Officer-Roles": "agency_admin",
-}
+ADMIN = caller("admin-1", "admin")
+CITIZEN = caller("citizen-1")
+OFFICER = caller("officer-1", "officer", "NB.HOALU", ["agency_admin"])
 
 
 @dataclass(frozen=True)

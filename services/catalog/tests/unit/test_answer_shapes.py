@@ -18,9 +18,10 @@ from services.catalog.domain.text import SearchQuery
 from services.catalog.entrypoints.http import calendar, procedures, registry
 from services.catalog.tests.unit.fakes import FakeProcedures, FakeRecords, FakeTemplates
 from shared.http.app import create_app
+from tests.support import tokens
 
 NOW = datetime(2026, 12, 3, 18, 30, 42, 123456, tzinfo=UTC)
-ADMIN = {"X-Motcua-User-Id": "admin-1", "X-Motcua-Role": "admin"}
+ADMIN = tokens.caller("admin-1", "admin")
 CONTENT = {
     "code": "1.001193",
     "name": "Đăng ký khai sinh",
@@ -62,6 +63,7 @@ def _client() -> TestClient:
     names = Registry(FakeRecords(), FakeRecords(), lambda: NOW)
     versions = Procedures(store, names, lambda: NOW)
     app = create_app("catalog")
+    app.state.verifier = tokens.verifier()
     app.state.catalog = Catalog(
         versions,
         names,

@@ -25,6 +25,7 @@ from services.dossier.entrypoints.http import (
     result,
 )
 from services.dossier.settings import DossierSettings
+from shared.auth import remote_verifier
 from shared.http.app import create_app, serve
 
 STORE_DETAIL = "Kho dữ liệu hồ sơ tạm thời không truy cập được, vui lòng thử lại sau ít phút."
@@ -32,8 +33,8 @@ STORE_DETAIL = "Kho dữ liệu hồ sơ tạm thời không truy cập được
 
 def dossier_app(**create_kwargs: Any) -> FastAPI:
     """The dossier routes on the suite's HTTP floor (problem+json for every refusal and an
-    unreachable store); whoever calls it fills ``app.state`` (dossiers, read_models, lookup,
-    blobs, render_pdf)."""
+    unreachable store); whoever calls it fills ``app.state`` (verifier, dossiers,
+    read_models, lookup, blobs, render_pdf)."""
     app = create_app("dossier", store_detail=STORE_DETAIL, **create_kwargs)
     app.include_router(officer.queues)  # before /{dossier_id} routes of the same prefix
     app.include_router(result.officer_router)
@@ -71,6 +72,7 @@ def build_app(settings: DossierSettings | None = None) -> FastAPI:
     app = dossier_app(
         readiness={"event_store": event_store, "postgres": postgres}, lifespan=lifespan
     )
+    app.state.verifier = remote_verifier(settings)
     app.state.blobs = bootstrap.blob_store(settings)
     app.state.render_pdf = bootstrap.pdf_renderer()
     return app

@@ -23,6 +23,7 @@ from shared.pg.pools import open_async_pool
 from tests.support.engines import Engines
 from tests.support.processes import ServiceProcess
 from tests.support.s3 import private_s3
+from tests.support.tokens import caller
 
 pytestmark = pytest.mark.integration
 
@@ -120,7 +121,7 @@ def test_attachments_live_in_s3_and_a_stopped_store_is_a_503(
             listing = objects.list_objects_v2(Bucket=bucket)
             return sorted(o["Key"] for o in listing.get("Contents", []))
 
-        owner = {"X-Motcua-User-Id": f"{run_id}-cong-dan", "X-Motcua-Role": "citizen"}
+        owner = caller(f"{run_id}-cong-dan")
         try:
             with httpx.Client(base_url=api.url, timeout=60, trust_env=False) as client:
                 created = client.post(
@@ -207,7 +208,7 @@ def test_a_refused_attachment_leaves_no_object_in_the_bucket(
                 return []
             return sorted(o["Key"] for o in listing.get("Contents", []))
 
-        owner = {"X-Motcua-User-Id": f"{run_id}-cong-dan", "X-Motcua-Role": "citizen"}
+        owner = caller(f"{run_id}-cong-dan")
         try:
             with httpx.Client(base_url=api.url, timeout=60, trust_env=False) as client:
                 created = client.post(

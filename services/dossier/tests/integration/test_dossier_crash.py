@@ -24,6 +24,7 @@ from tests.integration.test_backbone_survives_crashes import PROCEDURE
 from tests.support.engines import Engines
 from tests.support.kafka import records, wait_for
 from tests.support.processes import ServiceProcess
+from tests.support.tokens import caller
 
 pytestmark = pytest.mark.integration
 
@@ -72,7 +73,7 @@ def test_killed_after_accepting_a_submission_the_event_still_arrives(
     relay = ServiceProcess(
         "services.dossier.entrypoints.relay", env, "MOTCUA_DOSSIER_RELAY_PORT", tmp_path
     )
-    owner = {"X-Motcua-User-Id": f"{run_id}-cong-dan", "X-Motcua-Role": "citizen"}
+    owner = caller(f"{run_id}-cong-dan")
     try:
         api.start(timeout=90)
         relay.start(timeout=90)

@@ -24,6 +24,7 @@ from pypdf import PdfReader
 from shared.events.envelope import Actor, IntegrationEvent
 from tests.support.engines import Engines
 from tests.support.processes import ServiceProcess
+from tests.support.tokens import caller
 
 pytestmark = pytest.mark.integration
 
@@ -75,19 +76,14 @@ PROCEDURE = {
 
 
 def citizen(user: str) -> dict[str, str]:
-    return {"X-Motcua-User-Id": user, "X-Motcua-Role": "citizen"}
+    return caller(user)
 
 
 def officer(agency: str = AGENCY, user: str = "can-bo-1") -> dict[str, str]:
-    return {
-        "X-Motcua-User-Id": user,
-        "X-Motcua-Role": "officer",
-        "X-Motcua-Agency": agency,
-        "X-Motcua-Officer-Roles": "receiver,processor,approver,agency_admin",
-    }
+    return caller(user, "officer", agency, ["receiver", "processor", "approver", "agency_admin"])
 
 
-AUDITOR = {"X-Motcua-User-Id": "kiem-tra-1", "X-Motcua-Role": "auditor"}
+AUDITOR = caller("kiem-tra-1", "auditor")
 
 
 async def _publish(bootstrap: str, topic: str, event: IntegrationEvent) -> None:
@@ -210,7 +206,8 @@ def test_a_dossier_from_draft_to_completed_on_the_real_engines(
                 _event("catalog", "procedure_published", "1.001193", PROCEDURE),
             )
         )
-        owner, other = citizen(f"{run_id}-cong-dan"), citizen(f"{run_id}-nguoi-khac")
+        owner_id = f"{run_id}-cong-dan"
+        owner, other = citizen(owner_id), citizen(f"{run_id}-nguoi-khac")
         with httpx.Client(base_url=api.url, timeout=30) as client:
             draft = {
                 "procedure_code": "1.001193",
@@ -271,7 +268,7 @@ def test_a_dossier_from_draft_to_completed_on_the_real_engines(
                 _publish(
                     bootstrap,
                     f"{run_id}.motcua.identity.events",
-                    wallet_document(owner["X-Motcua-User-Id"], "doc-1"),
+                    wallet_document(owner_id, "doc-1"),
                 )
             )
             link = {"document_code": "cccd", "wallet_document_id": "doc-1"}

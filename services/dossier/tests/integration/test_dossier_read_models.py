@@ -18,6 +18,7 @@ import pytest
 
 from services.dossier.tests.integration.test_dossier_lifecycle_api import (
     AGENCY,
+    AUDITOR,
     PDF,
     PROCEDURE,
     _event,
@@ -35,7 +36,8 @@ from tests.support.processes import ROOT, ServiceProcess
 pytestmark = pytest.mark.integration
 
 
-def _file(client: httpx.Client, who: dict[str, str], name: str, last4: str) -> tuple[str, str]:
+def _file(client: httpx.Client, account: str, name: str, last4: str) -> tuple[str, str]:
+    who = citizen(account)
     created = _ok(
         client.post(
             "/api/v1/dossiers",
@@ -58,7 +60,7 @@ def _file(client: httpx.Client, who: dict[str, str], name: str, last4: str) -> t
         ),
         201,
     )
-    link = {"document_code": "cccd", "wallet_document_id": f"doc-{who['X-Motcua-User-Id']}"}
+    link = {"document_code": "cccd", "wallet_document_id": f"doc-{account}"}
     _eventually(
         lambda: client.post(f"{base}/wallet-documents", headers=who, json=link).status_code == 201,
         "the wallet document",
@@ -108,9 +110,9 @@ def test_lists_queues_rebuild_and_audit_cli(
             )
         )
         _eventually(lambda: len(rows(dsn, run_id, "procedures")) == 1, "the procedure")
-        an, binh = citizen(f"{run_id}-an"), citizen(f"{run_id}-binh")
-        for who in (an, binh):
-            account = who["X-Motcua-User-Id"]
+        an_id, binh_id = f"{run_id}-an", f"{run_id}-binh"
+        an, binh = citizen(an_id), citizen(binh_id)
+        for account in (an_id, binh_id):
             asyncio.run(
                 _publish(
                     engines.kafka_bootstrap_servers,
@@ -119,9 +121,9 @@ def test_lists_queues_rebuild_and_audit_cli(
                 )
             )
         with httpx.Client(base_url=api.url, timeout=30) as client:
-            first, _ = _file(client, an, "Trần Gia An", "1111")
-            second, code = _file(client, an, "Trần Gia Bảo", "2222")
-            third, _ = _file(client, binh, "Lê Bình", "3333")
+            first, _ = _file(client, an_id, "Trần Gia An", "1111")
+            second, code = _file(client, an_id, "Trần Gia Bảo", "2222")
+            third, _ = _file(client, binh_id, "Lê Bình", "3333")
             act = "/api/v1/officer/dossiers"
             _ok(client.post(f"{act}/{second}/accept", headers=officer(), json={}))
             _ok(
@@ -142,7 +144,7 @@ def test_lists_queues_rebuild_and_audit_cli(
                         _ok(
                             client.get(
                                 f"/api/v1/audit/dossiers/{i}/events",
-                                headers={"X-Motcua-User-Id": "a", "X-Motcua-Role": "auditor"},
+                                headers=AUDITOR,
                             )
                         )["events"]
                     )

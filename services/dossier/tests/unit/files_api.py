@@ -16,6 +16,7 @@ from services.dossier.domain.filing import DEFAULT_LIMITS, AttachmentLimits
 from services.dossier.entrypoints.http.app import dossier_app
 from services.dossier.tests.unit.builders import BIRTH
 from shared.blobstore import BlobStore
+from tests.support import tokens
 
 
 @contextmanager
@@ -27,6 +28,7 @@ def files_api(
     procedures.wallet["doc-1"] = {"account_id": "citizen-1", "type": "cccd"}
     dossiers = DossierApplication(procedures=procedures, attachment_limits=limits)
     app: FastAPI = dossier_app()
+    app.state.verifier = tokens.verifier()
     app.state.dossiers = dossiers
     app.state.blobs = blobs
     app.state.render_pdf = pdf_renderer()

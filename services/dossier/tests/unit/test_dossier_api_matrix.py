@@ -34,6 +34,7 @@ from services.dossier.tests.unit.builders import (
 )
 from shared.blobstore import InMemoryBlobStore
 from shared.events.envelope import Actor
+from tests.support import tokens
 
 CALLERS: dict[str, Actor | None] = {
     "owner": OWNER,
@@ -51,12 +52,7 @@ CALLERS: dict[str, Actor | None] = {
 def headers(actor: Actor | None) -> dict[str, str]:
     if actor is None:
         return {}
-    found = {"X-Motcua-User-Id": actor.id, "X-Motcua-Role": actor.role}
-    if actor.agency:
-        found["X-Motcua-Agency"] = actor.agency
-    if actor.officer_roles:
-        found["X-Motcua-Officer-Roles"] = ",".join(actor.officer_roles)
-    return found
+    return tokens.caller_of(actor)
 
 
 @pytest.fixture
@@ -66,6 +62,7 @@ def app() -> Iterator[tuple[TestClient, DossierApplication]]:
     procedures.wallet["doc-1"] = {"account_id": OWNER.id, "type": "cccd"}
     dossiers = DossierApplication(procedures=procedures)
     api: FastAPI = dossier_app()
+    api.state.verifier = tokens.verifier()
     api.state.dossiers = dossiers
     api.state.lookup = PublicLookup(dossiers, InMemoryLookupAttempts(), LookupPolicy(5, 900))
     api.state.blobs = InMemoryBlobStore()

@@ -17,6 +17,7 @@ from services.dossier.domain.dossier import Dossier
 from services.dossier.entrypoints.http.app import dossier_app
 from services.dossier.tests.unit.builders import AGENCY, BIRTH, OWNER
 from services.dossier.tests.unit.test_dossier_api_matrix import headers
+from tests.support import tokens
 
 
 @pytest.fixture
@@ -25,6 +26,7 @@ def api() -> Iterator[tuple[TestClient, DossierApplication]]:
     procedures.add(BIRTH)
     dossiers = DossierApplication(procedures=procedures)
     app = dossier_app()
+    app.state.verifier = tokens.verifier()
     app.state.dossiers = dossiers
     with TestClient(app) as client:
         yield client, dossiers
@@ -65,7 +67,7 @@ def test_another_citizens_dossier_is_not_found(
 ) -> None:
     client, dossiers = api
     dossier_id = _draft(dossiers)
-    stranger = {"X-Motcua-User-Id": "cong-dan-khac", "X-Motcua-Role": "citizen"}
+    stranger = tokens.caller("cong-dan-khac")
     body = _problem(
         client.get(f"/api/v1/dossiers/{dossier_id}", headers=stranger), 404, "dossier-not-found"
     )

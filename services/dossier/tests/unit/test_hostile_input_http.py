@@ -18,6 +18,7 @@ from services.dossier.domain.procedure import Fee
 from services.dossier.entrypoints.http.app import dossier_app
 from services.dossier.tests.unit.builders import AGENCY, BIRTH, OWNER
 from services.dossier.tests.unit.test_dossier_api_matrix import headers
+from tests.support import tokens
 
 LONE_SURROGATE = (
     '{"procedure_code": "1.001193", "agency_code": "%s", "form": {"ho_ten": "\\udaff"}}'
@@ -40,6 +41,7 @@ def client() -> Iterator[TestClient]:
     procedures.add(BIRTH)
     procedures.add(COPIES)
     app = dossier_app()
+    app.state.verifier = tokens.verifier()
     app.state.dossiers = DossierApplication(procedures=procedures)
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client

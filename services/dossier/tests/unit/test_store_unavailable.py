@@ -17,6 +17,7 @@ from services.dossier.application.dossiers import DossierApplication
 from services.dossier.entrypoints.http.app import dossier_app
 from services.dossier.tests.unit.builders import AGENCY, OWNER, RECEIVER
 from services.dossier.tests.unit.test_dossier_api_matrix import headers
+from tests.support import tokens
 
 
 @pytest.fixture
@@ -27,6 +28,7 @@ def client() -> Iterator[TestClient]:
     )
     pool.open(wait=False)
     app: FastAPI = dossier_app()
+    app.state.verifier = tokens.verifier()
     app.state.dossiers = DossierApplication(procedures=PgProcedures(pool))
     app.state.read_models = ReadModels(pool)
     try:

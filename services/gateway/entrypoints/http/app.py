@@ -17,7 +17,7 @@ from services.gateway import bootstrap
 from services.gateway.application.ratelimit import RateLimiter
 from services.gateway.domain.routing import service_for
 from services.gateway.entrypoints.http import portal
-from services.gateway.entrypoints.http.auth import caller_headers
+from services.gateway.entrypoints.http.auth import verified_caller
 from services.gateway.entrypoints.http.edge import EdgeMiddleware
 from services.gateway.entrypoints.http.portal.api import UpstreamCallsMiddleware
 from services.gateway.entrypoints.http.ratelimit import (
@@ -106,13 +106,13 @@ def build_app(
         service = service_for(request.url.path)
         if service is None:
             raise ProblemError(404, "not-found", "Không tìm thấy tài nguyên được yêu cầu.")
-        caller = await caller_headers(request, gateway.verifier)
-        account = caller.get("x-motcua-user-id")
-        if account:
-            refused = await account_refusal(limiter, account, request.url.path)
-            if refused is not None:
-                return refused
-        return await gateway.proxy.forward(request, service, caller)
+        caller = await verified_caller(request, gateway.verifier)
+        if caller is None:
+            return await gateway.proxy.forward(request, service)
+        refused = await account_refusal(limiter, caller.claims.subject, request.url.path)
+        if refused is not None:
+            return refused
+        return await gateway.proxy.forward(request, service, caller.headers())
 
     return app
 

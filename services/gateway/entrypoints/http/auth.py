@@ -1,51 +1,51 @@
 """Access-token verification at the edge.
 
 A request under /api/v1 that carries ``Authorization: Bearer <token>`` is let
-through only if the token verifies (shared/auth.py); the caller headers that
-services read are then set from its claims. Requests without a token pass
-unauthenticated (public endpoints exist); the caller headers are always
-stripped from what callers send (adapters/proxy.py), so they cannot be forged.
+through only if the token verifies (shared/auth.py); the same token is then
+forwarded, and the service checks it again itself (shared/http/actor.py): the
+gateway vouches for no one. Requests without a token pass unauthenticated (public
+endpoints exist; the services refuse the rest). Whatever ``Authorization`` a caller
+sent is replaced by the verified one (adapters/proxy.py), so only a token that
+verified here reaches a service through the gateway.
 """
 
 from __future__ import annotations
 
-import logging
+from dataclasses import dataclass
 
 from fastapi import Request
 
-from shared.auth import TokenError, TokenVerifier
-from shared.problems import ProblemError
-
-log = logging.getLogger(__name__)
+from shared.auth import AccessClaims, TokenError, TokenVerifier
+from shared.http.actor import token_refusal
 
 API_PREFIX = "/api/v1/"
 
 
-async def caller_headers(request: Request, verifier: TokenVerifier) -> dict[str, str]:
+@dataclass(frozen=True)
+class Caller:
+    claims: AccessClaims
+    token: str
+
+    def headers(self) -> dict[str, str]:
+        """What the service is sent: the caller's own token, as verified here."""
+        return {"authorization": f"Bearer {self.token}"}
+
+
+async def verified_caller(request: Request, verifier: TokenVerifier) -> Caller | None:
     if not request.url.path.startswith(API_PREFIX):
-        return {}
+        return None
     authorization = request.headers.get("authorization")
     if authorization is None:
         authorization = _stream_cookie(request)
     if authorization is None:
-        return {}
+        return None
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer":
-        return {}  # not ours to judge (no service accepts other schemes)
-    if not token.strip():
-        raise _unauthenticated("malformed")
+        return None  # no service accepts other schemes; the header is not forwarded
     try:
-        claims = await verifier.verify(token.strip())
+        return Caller(await verifier.verify(token.strip()), token.strip())
     except TokenError as error:
-        if error.reason == "jwks_unavailable":  # identity is down: not the caller's fault
-            raise ProblemError(
-                503,
-                "service-unavailable",
-                "Dịch vụ đăng nhập tạm thời không phản hồi, vui lòng thử lại sau.",
-                headers={"Retry-After": "5"},
-            ) from None
-        raise _unauthenticated(error.reason) from None
-    return claims.headers()
+        raise token_refusal(error) from None
 
 
 # The portal's session cookie (entrypoints/http/portal/session.py) authenticates only the
@@ -60,20 +60,3 @@ def _stream_cookie(request: Request) -> str | None:
     if token and request.method == "GET" and request.url.path in COOKIE_PATHS:
         return f"Bearer {token}"
     return None
-
-
-def _unauthenticated(reason: str) -> ProblemError:
-    log.info("access token refused", extra={"reason": reason})  # never the token itself
-    detail = (
-        "Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại."
-        if reason == "expired"
-        else "Mã truy cập không hợp lệ, vui lòng đăng nhập lại."
-    )
-    return ProblemError(
-        401,
-        "invalid-token",
-        detail,
-        headers={
-            "WWW-Authenticate": 'Bearer error="invalid_token"',
-        },
-    )

@@ -1,4 +1,4 @@
-"""The gateway verifies bearer access tokens against identity's JWKS and sets the caller."""
+"""The gateway verifies bearer access tokens against identity's JWKS and forwards them."""
 
 from __future__ import annotations
 
@@ -76,28 +76,24 @@ def _token(
     return jwt.encode(claims, key.private, algorithm=alg, headers={"kid": kid, "typ": typ})
 
 
-def test_a_valid_token_sets_the_caller_and_replaces_forged_headers(
+def test_a_valid_token_is_forwarded_for_the_service_to_verify_and_forged_headers_dropped(
     gateway: httpx.Client,
 ) -> None:
+    token = _token()
     echo = gateway.get(
         "/api/v1/dossiers",
-        headers={
-            "Authorization": f"Bearer {_token()}",
-            "X-Motcua-Role": "admin",
-        },
+        headers={"Authorization": f"Bearer {token}", "X-Motcua-Role": "admin"},
     ).json()
     headers = echo["headers"]
-    assert headers["x-motcua-user-id"] == "acc-1"
-    assert headers["x-motcua-role"] == "officer"
-    assert headers["x-motcua-agency"] == "NB.HOALU"
-    assert headers["x-motcua-officer-roles"] == "receiver,processor"
+    assert headers["authorization"] == f"Bearer {token}"
+    assert not {h for h in headers if h.startswith("x-motcua-")}
 
 
 def test_without_a_token_the_request_passes_unauthenticated(gateway: httpx.Client) -> None:
     headers = gateway.get("/api/v1/catalog/procedures", headers={"X-Motcua-User-Id": "x"}).json()[
         "headers"
     ]
-    assert not {h for h in headers if h.startswith("x-motcua-")}
+    assert not {h for h in headers if h.startswith("x-motcua-") or h == "authorization"}
 
 
 @pytest.mark.parametrize(

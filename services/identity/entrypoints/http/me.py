@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from services.identity.application import passwords, profile
 from services.identity.entrypoints.http.auth import OrganisationIn
 from services.identity.entrypoints.http.deps import Ctx
 from services.identity.entrypoints.http.models import Jwks, Profile
-from shared.auth import TokenError, TokenVerifier
-from shared.http.actor import CurrentActor
+from shared.http.actor import CurrentActor, CurrentClaims
 
 router = APIRouter(tags=["me"])
 
@@ -31,18 +30,6 @@ class PasswordChange(BaseModel):
     new_password: str = Field(max_length=1024)
 
 
-async def _session_of(request: Request) -> str | None:
-    """The session of the caller's access token, to keep it when others are revoked."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        return None
-    verifier: TokenVerifier = request.app.state.verifier
-    try:
-        return (await verifier.verify(token.strip())).session_id
-    except TokenError:
-        return None
-
-
 @router.get("/api/v1/me", response_model_exclude_unset=True)
 async def me(actor: CurrentActor, ctx: Ctx) -> Profile:
     return Profile.model_validate(await profile.get_profile(ctx, actor.id))
@@ -57,11 +44,10 @@ async def patch_me(body: ProfilePatch, actor: CurrentActor, ctx: Ctx) -> Profile
 
 
 @router.post("/api/v1/me/password", status_code=204, response_model=None)
-async def change_password(
-    body: PasswordChange, request: Request, actor: CurrentActor, ctx: Ctx
-) -> Response:
+async def change_password(body: PasswordChange, caller: CurrentClaims, ctx: Ctx) -> Response:
+    # the caller's own session is kept when the others are revoked
     await passwords.change_password(
-        ctx, actor.id, body.current_password, body.new_password, await _session_of(request)
+        ctx, caller.subject, body.current_password, body.new_password, caller.session_id
     )
     return Response(status_code=204)
 

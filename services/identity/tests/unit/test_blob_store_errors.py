@@ -21,9 +21,10 @@ from services.identity.settings import IdentitySettings
 from services.identity.tests.unit.fakes import FakeStore
 from shared.blobstore import BlobStore, BlobUnavailableError, InMemoryBlobStore
 from shared.http.app import create_app
+from tests.support import tokens
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-OWNER = {"X-Motcua-User-Id": "a-1", "X-Motcua-Role": "citizen"}
+OWNER = tokens.caller("a-1")
 MAX_BYTES = 1024 * 1024
 
 
@@ -44,6 +45,7 @@ def _wallet(tmp_path: Path, blobs: BlobStore) -> TestClient:
         "version": 1,
     }
     app = create_app("identity")
+    app.state.verifier = tokens.verifier()
     app.state.identity = Identity(
         settings=IdentitySettings(data_dir=tmp_path, max_document_bytes=MAX_BYTES),
         store=store,

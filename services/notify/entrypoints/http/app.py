@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from services.notify.bootstrap import Bootstrap, Running
 from services.notify.entrypoints.http import notifications, stats
 from services.notify.settings import NotifySettings
+from shared.auth import remote_verifier
 from shared.http.app import create_app, serve
 
 # What a person reads when notify's PostgreSQL cannot be reached (503, Retry-After: 5).
@@ -56,6 +57,7 @@ def build_app(settings: NotifySettings | None = None) -> FastAPI:
         store_detail=STORE_DETAIL,
     )
     app.state.settings = settings
+    app.state.verifier = remote_verifier(settings)
     app.include_router(notifications.router)
     app.include_router(stats.router)
     return app

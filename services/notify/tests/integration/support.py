@@ -17,6 +17,7 @@ from shared.events.envelope import Actor, IntegrationEvent
 from tests.support.engines import Engines
 from tests.support.kafka import group_lag, records, wait_for  # noqa: F401 (used by tests)
 from tests.support.processes import ServiceProcess
+from tests.support.tokens import caller
 
 AGENCY = "NB.HOALU"
 PROCEDURE = {
@@ -181,7 +182,7 @@ def later(**delta: float) -> str:
 
 
 def headers(user: str, role: str = "citizen") -> dict[str, str]:
-    return {"X-Motcua-User-Id": user, "X-Motcua-Role": role}
+    return caller(user, role)
 
 
 def caught_up(

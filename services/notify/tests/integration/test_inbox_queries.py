@@ -25,6 +25,7 @@ from services.notify.entrypoints.http import notifications
 from shared.http.app import create_app
 from shared.pg.migrate import migrate
 from shared.pg.pools import open_async_pool
+from tests.support import tokens
 from tests.support.engines import Engines
 
 pytestmark = pytest.mark.integration
@@ -89,9 +90,10 @@ def test_pages_follow_the_keyset_and_the_unread_count_is_per_user(
         await pool.close()
 
     app: FastAPI = create_app("notify", lifespan=lifespan)
+    app.state.verifier = tokens.verifier()
     app.include_router(notifications.router)
 
-    caller = {"X-Motcua-User-Id": "u1", "X-Motcua-Role": "citizen"}
+    caller = tokens.caller("u1")
     with TestClient(app) as client:
         ids: list[str] = []
         cursor = None
@@ -110,9 +112,7 @@ def test_pages_follow_the_keyset_and_the_unread_count_is_per_user(
             "/api/v1/notifications", headers=caller, params={"unread": "true"}
         ).json()
         assert [i["id"] for i in unread["items"]] == ["u1-e4", "u1-e3", "u1-e2", "u1-e1"]
-        nobody = client.get(
-            "/api/v1/notifications", headers={**caller, "X-Motcua-User-Id": "u3"}
-        ).json()
+        nobody = client.get("/api/v1/notifications", headers=tokens.caller("u3")).json()
         assert nobody == {"items": [], "unread": 0, "next": None}
         bad = client.get("/api/v1/notifications", headers=caller, params={"before": "%%"})
         assert bad.status_code == 422 and "phân trang" in bad.json()["detail"]

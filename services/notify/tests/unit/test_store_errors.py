@@ -17,6 +17,7 @@ from services.notify.application.stats import Statistics
 from services.notify.entrypoints.http import notifications, stats
 from services.notify.entrypoints.http.app import STORE_DETAIL
 from shared.http.app import create_app
+from tests.support import tokens
 
 NOWHERE = "postgresql://notify@127.0.0.1:9/notify?connect_timeout=1"  # nothing listens
 
@@ -34,9 +35,10 @@ def test_an_unreachable_store_answers_503_problems() -> None:
         await pool.close(timeout=0.5)
 
     app = create_app("notify", lifespan=lifespan, store_detail=STORE_DETAIL)
+    app.state.verifier = tokens.verifier()
     app.include_router(notifications.router)
     app.include_router(stats.router)
-    caller = {"X-Motcua-User-Id": "u1", "X-Motcua-Role": "citizen"}
+    caller = tokens.caller("u1")
     with TestClient(app) as client:
         for response in (
             client.get("/api/v1/notifications", headers=caller),
@@ -53,8 +55,9 @@ def test_an_unreachable_store_answers_503_problems() -> None:
 
 def test_a_lone_surrogate_key_is_refused_before_the_store() -> None:
     app = create_app("notify", store_detail=STORE_DETAIL)
+    app.state.verifier = tokens.verifier()
     app.include_router(notifications.router)
-    caller = {"X-Motcua-User-Id": "u1", "X-Motcua-Role": "citizen"}
+    caller = tokens.caller("u1")
     with TestClient(app, raise_server_exceptions=False) as client:
         response = client.put(
             "/api/v1/notifications/preferences",

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from services.payment.bootstrap import open_payments, order_views, ping
 from services.payment.entrypoints.http import orders, reconciliation, vnpay
 from services.payment.settings import PaymentSettings
+from shared.auth import remote_verifier
 from shared.http.app import create_app, serve
 from shared.pg.calendar import CalendarOverrides
 from shared.settings import load_settings
@@ -53,6 +54,7 @@ def build_app(settings: PaymentSettings | None = None) -> FastAPI:
         store_detail=STORE_DETAIL,
     )
     app.state.settings = settings
+    app.state.verifier = remote_verifier(settings)
     app.include_router(orders.router)
     app.include_router(vnpay.router)
     app.include_router(reconciliation.router)

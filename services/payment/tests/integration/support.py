@@ -30,6 +30,7 @@ from shared.kafka.producer import make_producer, publish
 from shared.kafka.topics import ensure_topics
 from tests.support.engines import Engines
 from tests.support.processes import ServiceProcess
+from tests.support.tokens import caller
 
 SECRET = "test-secret-" + uuid.uuid4().hex
 TMN = "MOTCUATEST"
@@ -37,16 +38,11 @@ PAYMENT_REQUESTED = "vn.motcua.dossier.payment_requested"
 
 
 def citizen(user: str) -> dict[str, str]:
-    return {"X-Motcua-User-Id": user, "X-Motcua-Role": "citizen"}
+    return caller(user)
 
 
 def officer(user: str, agency: str, *roles: str) -> dict[str, str]:
-    return {
-        "X-Motcua-User-Id": user,
-        "X-Motcua-Role": "officer",
-        "X-Motcua-Agency": agency,
-        "X-Motcua-Officer-Roles": ",".join(roles),
-    }
+    return caller(user, "officer", agency, roles)
 
 
 def wait_for(predicate: Callable[[], Any], timeout: float, what: str) -> Any:

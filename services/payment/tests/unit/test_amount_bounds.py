@@ -14,12 +14,14 @@ from services.payment.tests.integration.support import officer
 from services.payment.tests.unit.test_fee_order import order
 from shared.http.app import create_app
 from shared.vn.money import MAX_VND
+from tests.support import tokens
 
 
 @pytest.fixture
 def client() -> TestClient:
     app = create_app("payment")
     app.include_router(orders.router)  # the body is refused before any store is asked
+    app.state.verifier = tokens.verifier()
     return TestClient(app, raise_server_exceptions=False)
 
 

@@ -1,7 +1,7 @@
 """The portal's client of the services: the same upstream URLs the proxy uses.
 
 Page handlers never talk to a service's store; they call its HTTP API with the
-caller headers of the verified session, exactly as the proxy forwards them.
+verified session's access token, exactly as the proxy forwards it.
 """
 
 from __future__ import annotations

@@ -2,12 +2,13 @@
 
 The gateway keeps no state: the access token is verified on every request (the
 JWKS cache of shared.auth), and an expired one is refreshed server-side with
-the refresh token, the new pair replacing the cookies on the way out.
+the refresh token, the new pair replacing the cookies on the way out. Pages call
+the services with that access token (``Viewer.headers``), which they verify again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Request, Response
@@ -23,6 +24,7 @@ CITIZEN_ROLES = frozenset({"citizen", "organisation"})
 @dataclass(frozen=True)
 class Viewer:
     claims: AccessClaims
+    token: str = field(repr=False)
 
     @property
     def id(self) -> str:
@@ -53,7 +55,8 @@ class Viewer:
         return self.role in ("auditor", "admin")
 
     def headers(self) -> dict[str, str]:
-        return self.claims.headers()
+        """The viewer's access token, for the services to verify themselves."""
+        return {"authorization": f"Bearer {self.token}"}
 
 
 def client_ip(request: Request) -> str:
@@ -119,7 +122,7 @@ async def current_viewer(
     access = request.cookies.get(ACCESS_COOKIE)
     if access:
         try:
-            viewer = Viewer(await verifier.verify(access))
+            viewer = Viewer(await verifier.verify(access), access)
         except TokenError:
             viewer = None
     if viewer is None and request.cookies.get(REFRESH_COOKIE):
@@ -144,6 +147,7 @@ async def _refresh(request: Request, verifier: TokenVerifier, services: Services
         return None
     store_tokens(request, answer.body)
     try:
-        return Viewer(await verifier.verify(str(answer.body["access_token"])))
+        token = str(answer.body["access_token"])
+        return Viewer(await verifier.verify(token), token)
     except TokenError:
         return None
