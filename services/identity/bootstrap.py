@@ -5,8 +5,6 @@ head, then a pool) and the signing keys the key-rotation command manages."""
 from __future__ import annotations
 
 import asyncio
-import os
-import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,20 +24,9 @@ from shared.blobstore import BlobStore
 from shared.pg.migrate import migrate
 from shared.pg.pools import open_async_pool
 from shared.pg.prune import Prune
+from shared.secret_file import load_or_create_secret
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-
-
-def _secret_file(path: Path) -> bytes:
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return path.read_bytes()
-        with os.fdopen(fd, "wb") as out:
-            out.write(secrets.token_bytes(32))
-    return path.read_bytes()
 
 
 def account_store(pool: AsyncConnectionPool[Any] | None = None) -> AccountStore:
@@ -86,7 +73,7 @@ def build_identity(settings: IdentitySettings, store: AccountStore) -> Identity:
         captcha_key=(
             settings.captcha_secret.encode()
             if settings.captcha_secret
-            else _secret_file(data / "captcha.key")
+            else load_or_create_secret(data / "captcha.key")
         ),
         throttle=ThrottlePolicy(
             settings.login_free_failures,
