@@ -9,12 +9,13 @@ from urllib.parse import unquote
 import httpx
 import pytest
 
-from services.catalog.tests.integration.support import ADMIN, running_catalog
+from services.catalog.tests.integration.support import running_catalog
 from services.gateway.domain.routing import SERVICES
 from tests.support.engines import Engines
 from tests.support.processes import ServiceProcess
 
 pytestmark = pytest.mark.integration
+FORGED = {"X-Motcua-User-Id": "admin-1", "X-Motcua-Role": "admin"}
 
 
 def test_search_read_and_download_through_the_gateway(engines: Engines, tmp_path: Path) -> None:
@@ -40,8 +41,8 @@ def test_search_read_and_download_through_the_gateway(engines: Engines, tmp_path
                 )
                 assert edge.get("/api/v1/catalog/calendar/2026").status_code == 200
 
-                forged = edge.put(
-                    "/api/v1/catalog/fields/HOTICH", headers=ADMIN, json={"name": "Bị đổi tên"}
+                forged = edge.put(  # the caller headers services once trusted, set from outside
+                    "/api/v1/catalog/fields/HOTICH", headers=FORGED, json={"name": "Bị đổi tên"}
                 )
                 assert forged.status_code in (401, 403)
                 assert forged.headers["content-type"] == "application/problem+json"
