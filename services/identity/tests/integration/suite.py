@@ -16,6 +16,7 @@ import httpx
 import psycopg
 from aiokafka import AIOKafkaConsumer
 
+from motcua_ops.services import jwks_env
 from services.identity.domain.captcha import WORDS
 from services.identity.settings import IdentitySettings
 from shared.events.envelope import IntegrationEvent
@@ -145,8 +146,13 @@ def start_suite(engines: Engines, tmp: Path) -> Suite:
     }
     logs = tmp / "logs"
     logs.mkdir()
-    notify = ServiceProcess("services.notify", env, "MOTCUA_NOTIFY_PORT", logs).start()
-    identity = ServiceProcess("services.identity", env, "MOTCUA_IDENTITY_PORT", logs).start()
+    identity = ServiceProcess("services.identity", env, "MOTCUA_IDENTITY_PORT", logs)
+    # notify verifies its callers' tokens against this identity's keys (started after it)
+    notify = ServiceProcess(
+        "services.notify", {**env, **jwks_env(identity.url)}, "MOTCUA_NOTIFY_PORT", logs
+    )
+    notify.start()
+    identity.start()
     down = f"http://127.0.0.1:{free_port()}"
     gateway_env = {
         **env,
