@@ -29,7 +29,7 @@ from tests.support.engines import Engines
 from tests.support.processes import ServiceProcess
 from tests.support.s3 import engines_s3_client
 
-__all__ = ["AGENCY", "PROCEDURE", "DossierApi", "caller", "dossier_api"]
+__all__ = ["AGENCY", "PROCEDURE", "DossierApi", "caller", "dossier_api", "publish_procedure"]
 
 AGENCY = "NB.HOALU"
 REPO = Path(__file__).resolve().parents[4]
@@ -70,7 +70,7 @@ PROCEDURE = {
 }
 
 
-async def _publish_procedure(dsn: str, schema: str) -> None:
+async def publish_procedure(dsn: str, schema: str) -> None:
     """What the dossier worker does with catalog's procedure_published (its own code)."""
     migrate(dsn, schema, MIGRATIONS, metadata)
     pool = await open_async_pool(dsn, schema, max_size=1)
@@ -165,7 +165,7 @@ class DossierApi:
 def dossier_api(engines: Engines, log_dir: Path) -> Iterator[DossierApi]:
     """The dossier API on a fresh schema and bucket of the session's engines."""
     schema = "t" + uuid.uuid4().hex[:12]
-    asyncio.run(_publish_procedure(engines.postgres_dsn, schema))
+    asyncio.run(publish_procedure(engines.postgres_dsn, schema))
     bucket = f"{schema}-files"
     env = {
         **engines.env(),

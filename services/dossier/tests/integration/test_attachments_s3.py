@@ -5,21 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import psycopg
 import pytest
 
-from services.dossier.adapters.incoming import IncomingEvents
-from services.dossier.adapters.tables import MIGRATIONS, metadata
+from services.dossier.tests.integration.support import AGENCY, publish_procedure
 from shared.blobstore_s3 import s3_client
-from shared.events.envelope import Actor, IntegrationEvent
-from shared.pg.migrate import migrate
-from shared.pg.pools import open_async_pool
 from tests.support.engines import Engines
 from tests.support.processes import ServiceProcess
 from tests.support.s3 import private_s3
@@ -27,56 +21,8 @@ from tests.support.tokens import caller
 
 pytestmark = pytest.mark.integration
 
-AGENCY = "NB.HOALU"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452") + b"\x00" * 32
-PROCEDURE = {
-    "code": "1.001193",
-    "version": 1,
-    "name": "Đăng ký khai sinh",
-    "field_code": "HT",
-    "service_level": 4,
-    "mode": "toan_trinh",
-    "agency_codes": [AGENCY],
-    "government_level": "commune",
-    "steps": ["Nộp hồ sơ"],
-    "required_documents": [
-        {
-            "code": "giay_chung_sinh",
-            "name": "Giấy chứng sinh",
-            "originals": 1,
-            "copies": 0,
-            "required": True,
-            "wallet_types": [],
-        },
-    ],
-    "form_schema": {"type": "object", "properties": {"ho_ten_tre": {"type": "string"}}},
-    "form_ui": {},
-    "time_limit_days": 3,
-    "fees": [],
-    "result_delivery": ["office"],
-    "legal_basis": ["Luật Hộ tịch 2014"],
-}
-
-
-async def _publish_procedure(dsn: str, schema: str) -> None:
-    """What the dossier worker does with catalog's procedure_published (its own code)."""
-    migrate(dsn, schema, MIGRATIONS, metadata)
-    pool = await open_async_pool(dsn, schema, max_size=1)
-    try:
-        event = IntegrationEvent(
-            id=uuid.uuid4(),
-            source="/motcua/catalog",
-            type="vn.motcua.catalog.procedure_published",
-            subject=PROCEDURE["code"],
-            time=datetime.now(UTC),
-            data=PROCEDURE,
-            sequence=1,
-            actor=Actor(id="catalog", role="system"),
-        )
-        await IncomingEvents(pool, dossiers=None).handle(event)  # type: ignore[arg-type]
-    finally:
-        await pool.close()
 
 
 @pytest.fixture
@@ -104,7 +50,7 @@ def _upload(
 def test_attachments_live_in_s3_and_a_stopped_store_is_a_503(
     engines: Engines, run_id: str, schema: str, tmp_path: Path
 ) -> None:
-    asyncio.run(_publish_procedure(engines.postgres_dsn, schema))
+    asyncio.run(publish_procedure(engines.postgres_dsn, schema))
     with private_s3(tmp_path / "s3") as s3:
         bucket = f"{run_id}-files"
         env = {
@@ -188,7 +134,7 @@ def test_attachments_live_in_s3_and_a_stopped_store_is_a_503(
 def test_a_refused_attachment_leaves_no_object_in_the_bucket(
     engines: Engines, run_id: str, schema: str, tmp_path: Path
 ) -> None:
-    asyncio.run(_publish_procedure(engines.postgres_dsn, schema))
+    asyncio.run(publish_procedure(engines.postgres_dsn, schema))
     with private_s3(tmp_path / "s3") as s3:
         bucket = f"{run_id}-files"
         env = {
